@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TthcConfig(AppConfig):
+    name = "tthc"
+    verbose_name = _("Administrative procedures")
+
+    def ready(self):
+        from . import signals  # noqa: F401
