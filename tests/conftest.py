@@ -1,6 +1,29 @@
+import os
+
 import pytest
+from django.conf import settings
 
 from tthc import calendar
+
+REQUIRE_SERVICES = os.environ.get("TTHC_REQUIRE_SERVICES") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Service-bound tests run when their service is configured.
+
+    On the SQLite pass ``postgres``/``redis`` tests are skipped with a reason (they run in CI's
+    PostgreSQL + Redis pass). With TTHC_REQUIRE_SERVICES=1 (that pass) a missing service is an
+    error, never a silent skip.
+    """
+    has_pg = settings.IS_POSTGRES
+    has_redis = bool(settings.REDIS_URL)
+    if REQUIRE_SERVICES and not (has_pg and has_redis):
+        raise pytest.UsageError("TTHC_REQUIRE_SERVICES=1 but DATABASE_URL/REDIS_URL are not PostgreSQL/Redis")
+    for item in items:
+        if "postgres" in item.keywords and not has_pg:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL); runs in CI's PostgreSQL pass"))
+        if "redis" in item.keywords and not has_redis:
+            item.add_marker(pytest.mark.skip(reason="needs Redis (REDIS_URL); runs in CI's Redis pass"))
 
 
 @pytest.fixture(autouse=True)
@@ -9,3 +32,13 @@ def _fresh_calendar():
     calendar.invalidate()
     yield
     calendar.invalidate()
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(settings):
+    """Tests run tasks in-process; the ``redis`` tests start a real worker against the broker."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER

@@ -23,9 +23,9 @@ class ImportCommand(BaseCommand):
         try:
             report: ImportReport = type(self).service(file)
         except ImportFileError as exc:
-            raise CommandError(f"{file}: {exc}") from exc
+            raise CommandError(f"{file}: {exc}", returncode=2) from exc
         except FileNotFoundError as exc:
-            raise CommandError(f"{file}: file not found") from exc
+            raise CommandError(f"{file}: file not found", returncode=2) from exc
         if json:
             self.stdout.write(_dumps(report.as_dict()))
         else:
