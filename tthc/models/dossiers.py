@@ -184,6 +184,14 @@ class Dossier(models.Model):
     has_complaint = models.BooleanField(_("has a complaint"), default=False)
     supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
     paused_duration = models.DurationField(_("paused duration"), default=timedelta)
+    state_at = models.DateTimeField(
+        _("state as of"), null=True, blank=True,
+        help_text=_("The latest event time of the state held here; an older state never overwrites it."),
+    )
+    state_source = models.CharField(
+        _("state from source"), max_length=40, blank=True, db_default="",
+        help_text=_("Code of the source system whose record gave this state."),
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,0 +1,214 @@
+"""Source systems, ingestion batches, what each source saw, and reconciliation runs and gaps."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SourceKind(models.TextChoices):
+    PROVINCIAL = "provincial", _("Provincial system")
+    MINISTRY = "ministry", _("Ministry centralized system")
+    PORTAL = "portal", _("National Public Service Portal")
+    REPORTING = "reporting", _("National reporting system")
+
+
+class SourceSystem(models.Model):
+    """A system that syncs dossiers (or counts) to the platform: a provincial TTHC system, a
+    ministry's centralized system, the national portal's copy, or the national reporting system."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices, db_index=True)
+    owner = models.ForeignKey(
+        "tthc.Agency", verbose_name=_("owner agency"), on_delete=models.PROTECT, related_name="source_systems"
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("source system")
+        verbose_name_plural = _("source systems")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class BatchStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class IngestBatch(models.Model):
+    """One ingestion call (API request or file import): who, when, from which source, counts."""
+
+    source = models.ForeignKey(SourceSystem, verbose_name=_("source"), on_delete=models.PROTECT, related_name="batches")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    format = models.CharField(_("format"), max_length=40)
+    filename = models.CharField(_("file name"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.RUNNING)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    received = models.PositiveIntegerField(_("records received"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("ingestion batch")
+        verbose_name_plural = _("ingestion batches")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["source", "-started_at"], name="batch_source_time")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.source_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class RejectedRecord(models.Model):
+    """A record that failed validation, kept with its raw payload so it can be fixed and replayed."""
+
+    batch = models.ForeignKey(IngestBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="rejects")
+    index = models.PositiveIntegerField(_("index in batch"))
+    dossier_code = models.CharField(_("dossier code"), max_length=64, blank=True, db_index=True)
+    errors = models.JSONField(_("errors"), default=list)
+    payload = models.JSONField(_("raw payload"))
+    replayed_in = models.ForeignKey(
+        IngestBatch, verbose_name=_("replayed in"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rejected record")
+        verbose_name_plural = _("rejected records")
+        ordering = ["batch", "index"]
+        constraints = [models.UniqueConstraint(fields=["batch", "index"], name="reject_unique_index")]
+
+
+class SourceDossier(models.Model):
+    """A dossier as one source system last reported it (the portal's copy beside the ministry's or
+    the province's). ``event_at`` — the latest of the record's own event times — orders versions:
+    a state arriving late with an older ``event_at`` never overwrites a newer one."""
+
+    source = models.ForeignKey(SourceSystem, verbose_name=_("source"), on_delete=models.CASCADE, related_name="dossiers")
+    code = models.CharField(_("dossier code"), max_length=64)
+    dossier = models.ForeignKey(
+        "tthc.Dossier", verbose_name=_("dossier"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "tthc.Agency", verbose_name=_("receiving agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        "tthc.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.PositiveSmallIntegerField(_("status"))
+    channel = models.PositiveSmallIntegerField(_("channel"), default=1)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
+    progress_steps = models.PositiveIntegerField(_("progress steps"), default=0)
+    event_at = models.DateTimeField(_("latest event time"))
+    synced_at = models.DateTimeField(_("last synced at"))
+    digest = models.CharField(_("payload digest"), max_length=32)
+    batch = models.ForeignKey(IngestBatch, verbose_name=_("last batch"), null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("dossier as seen by a source")
+        verbose_name_plural = _("dossiers as seen by sources")
+        constraints = [models.UniqueConstraint(fields=["source", "code"], name="source_dossier_key")]
+        indexes = [
+            models.Index(fields=["agency", "received_at"], name="srcdossier_agency_time"),
+            models.Index(fields=["code"], name="srcdossier_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.code}"
+
+
+class ReportedCount(models.Model):
+    """Monthly dossier counts from the national reporting system (only counts exist there)."""
+
+    source = models.ForeignKey(SourceSystem, verbose_name=_("source"), on_delete=models.CASCADE, related_name="counts")
+    agency = models.ForeignKey("tthc.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("period"), max_length=7, help_text="YYYY-MM")
+    system_code = models.CharField(
+        _("counted system"), max_length=40, blank=True, help_text=_("The source system counted, empty for all.")
+    )
+    received = models.PositiveIntegerField(_("dossiers received"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reported count")
+        verbose_name_plural = _("reported counts")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "agency", "period", "system_code"], name="reported_count_key")
+        ]
+
+
+class GapKind(models.TextChoices):
+    MISSING_ON_PORTAL = "missing_on_portal", _("Missing on the portal")
+    MISSING_AT_SOURCE = "missing_at_source", _("Missing at the source")
+    STATUS_DIFFERS = "status_differs", _("Status differs")
+    FINISH_DIFFERS = "finish_differs", _("Finish time differs")
+    DUE_DIFFERS = "due_differs", _("Due date differs")
+    SYNCED_LATE = "synced_late", _("Synced late")
+    SUSPICIOUS = "suspicious", _("Suspicious pattern")
+
+
+class ReconciliationRun(models.Model):
+    """The reconciliation of one province's dossiers in one month against one source system."""
+
+    period = models.CharField(_("period"), max_length=7, help_text="YYYY-MM")
+    province = models.ForeignKey("tthc.Agency", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(SourceSystem, verbose_name=_("source system"), on_delete=models.PROTECT, related_name="runs")
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    dossiers = models.PositiveIntegerField(_("dossiers compared"), default=0)
+    portal_dossiers = models.PositiveIntegerField(_("dossiers on the portal"), default=0)
+    reported_count = models.PositiveIntegerField(_("count in the reporting system"), null=True, blank=True)
+    gap_counts = models.JSONField(_("gaps per kind"), default=dict)
+    points_at_stake = models.DecimalField(_("points at stake"), max_digits=7, decimal_places=3, default=0)
+
+    class Meta:
+        verbose_name = _("reconciliation run")
+        verbose_name_plural = _("reconciliation runs")
+        ordering = ["-period", "province", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "province", "source"], name="reconciliation_run_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.province_id} × {self.source_id}"
+
+    @property
+    def total_gaps(self) -> int:
+        return sum(self.gap_counts.values())
+
+
+class Gap(models.Model):
+    """One dossier × one gap kind found by a run, with both sides' values."""
+
+    run = models.ForeignKey(ReconciliationRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="gaps")
+    kind = models.CharField(_("kind"), max_length=20, choices=GapKind.choices)
+    dossier_code = models.CharField(_("dossier code"), max_length=64)
+    procedure_code = models.CharField(_("procedure code"), max_length=40, blank=True)
+    agency_code = models.CharField(_("agency code"), max_length=40, blank=True)
+    source_value = models.CharField(_("source value"), max_length=255, blank=True)
+    portal_value = models.CharField(_("portal value"), max_length=255, blank=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("gap")
+        verbose_name_plural = _("gaps")
+        ordering = ["run", "kind", "dossier_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "kind", "dossier_code"], name="gap_unique_per_run"),
+            models.CheckConstraint(condition=~Q(dossier_code=""), name="gap_has_dossier_code"),
+        ]
+        indexes = [models.Index(fields=["dossier_code"], name="gap_dossier_code")]
