@@ -107,6 +107,9 @@ class SourceDossier(models.Model):
         "tthc.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+"
     )
     status = models.PositiveSmallIntegerField(_("status"))
+    previous_status = models.PositiveSmallIntegerField(
+        _("previous status"), null=True, blank=True, help_text=_("The status this source reported before the latest one.")
+    )
     channel = models.PositiveSmallIntegerField(_("channel"), default=1)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
