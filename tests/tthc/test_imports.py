@@ -127,3 +127,18 @@ def test_commands_print_json_and_fail_on_rejected_rows(tmp_path, capsys):
 def test_semicolon_separated_files_are_accepted():
     report = import_agencies(_csv(AGENCIES.replace(",", ";")))
     assert report.created == 6 and not report.errors
+
+
+def test_a_parent_cycle_among_new_rows_is_rejected_per_row():
+    text = AGENCIES + "Y1,Loop one,unit,Y2,,,,\nY2,Loop two,unit,Y1,,,,\n"
+    report = import_agencies(_csv(text))
+    assert {(e.row, e.column) for e in report.errors} == {(8, "parent_code"), (9, "parent_code")}
+    assert "loops back" in report.errors[0].error
+    assert report.created == 6 and not Agency.objects.filter(code__startswith="Y").exists()
+
+
+def test_tree_fields_computed_on_insert_match_a_full_rebuild():
+    from tthc.services.agencies import rebuild_tree
+
+    import_agencies(_csv(AGENCIES))
+    assert rebuild_tree() == 0

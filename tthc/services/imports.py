@@ -259,35 +259,72 @@ def import_agencies(source) -> ImportReport:
             break
 
     with transaction.atomic():
-        new = [
-            Agency(code=code, name=v["name"], short_name=v["short_name"], kind=v["kind"], path=PATH_SEPARATOR + code,
-                   valid_from=v["valid_from"], valid_to=v["valid_to"])
-            for code, v in parsed.items() if code not in existing
-        ]
-        Agency.objects.bulk_create(new, batch_size=1000)
-        report.created = len(new)
+        report.created = _create_agencies(parsed, existing, rows_by_code, report)
         ids = dict(Agency.objects.filter(code__in=known).values_list("code", "pk"))
-        changed = []
+        changed, successors, moved = [], [], False
         for code, v in parsed.items():
-            agency = existing.get(code) or Agency(pk=ids[code], code=code)
             target = {
                 "name": v["name"], "short_name": v["short_name"], "kind": v["kind"], "valid_from": v["valid_from"],
                 "valid_to": v["valid_to"], "parent_id": ids.get(v["parent_code"]),
                 "successor_id": ids.get(v["successor_code"]),
             }
-            before = {f: getattr(agency, f, None) for f in _AGENCY_FIELDS}
-            if code in existing and before == target:
+            agency = existing.get(code)
+            if agency is None:  # created above; only a successor may still be missing
+                if target["successor_id"]:
+                    successors.append(Agency(pk=ids[code], successor_id=target["successor_id"]))
+                continue
+            if {f: getattr(agency, f) for f in _AGENCY_FIELDS} == target:
                 report.unchanged += 1
                 continue
+            moved = moved or agency.parent_id != target["parent_id"] or agency.kind != target["kind"]
             for f, value in target.items():
                 setattr(agency, f, value)
             changed.append(agency)
-            if code in existing:
-                report.updated += 1
-        Agency.objects.bulk_update(changed, list(_AGENCY_FIELDS), batch_size=1000)
-        rebuild_tree()
+            report.updated += 1
+        Agency.objects.bulk_update(changed, [f.removesuffix("_id") for f in _AGENCY_FIELDS], batch_size=500)
+        Agency.objects.bulk_update(successors, ["successor"], batch_size=500)
+        if moved:
+            rebuild_tree()
     report.errors.sort(key=lambda e: e.row)
     return report
+
+
+def _create_agencies(parsed: dict[str, dict], existing: dict[str, Agency], rows_by_code: dict[str, int],
+                     report: ImportReport) -> int:
+    """Insert the new agencies parents-first, with their tree fields computed on the way in."""
+    from django.db.models import F
+
+    from ..models.agencies import RANKED_KINDS
+
+    tree = {code: (a.pk, a.path, a.depth, a.ranked_agency_id) for code, a in existing.items()}
+    pending = {code for code in parsed if code not in existing}
+    created = 0
+    while pending:
+        ready = [c for c in sorted(pending) if parsed[c]["parent_code"] not in pending]
+        if not ready:  # a cycle among new rows: reject them
+            for code in sorted(pending):
+                report.errors.append(RowError(rows_by_code[code], "parent_code", parsed.pop(code)["parent_code"],
+                                              "the parent chain loops back to this agency"))
+            break
+        rows = []
+        for code in ready:
+            v = parsed[code]
+            parent = tree.get(v["parent_code"]) if v["parent_code"] else None
+            rows.append(Agency(
+                code=code, name=v["name"], short_name=v["short_name"], kind=v["kind"], valid_from=v["valid_from"],
+                valid_to=v["valid_to"], parent_id=parent[0] if parent else None,
+                path=(parent[1] if parent else PATH_SEPARATOR) + code + PATH_SEPARATOR,
+                depth=parent[2] + 1 if parent else 0,
+                ranked_agency_id=None if v["kind"] in RANKED_KINDS else (parent[3] if parent else None),
+            ))
+        Agency.objects.bulk_create(rows, batch_size=1000)
+        ranked = [a.pk for a in rows if a.kind in RANKED_KINDS]
+        Agency.objects.filter(pk__in=ranked).update(ranked_agency_id=F("pk"))
+        for a in rows:
+            tree[a.code] = (a.pk, a.path, a.depth, a.pk if a.kind in RANKED_KINDS else a.ranked_agency_id)
+        pending.difference_update(ready)
+        created += len(rows)
+    return created
 
 
 # --- Procedures ------------------------------------------------------------------------------------
