@@ -165,8 +165,12 @@ def add_working_days(start: date, days: int) -> date:
     else:
         i = bisect_left(table.working, start) + days
     if not 0 <= i < len(table.working):
-        table = _get(start, start + timedelta(days=2 * days))
+        # The table grows by whole years: reach a year further so that a walk back from early January of
+        # its first year is covered too (a negative index would silently wrap to the table's end).
+        table = _get(start, start + timedelta(days=2 * days + (366 if days > 0 else -366)))
         i = bisect_right(table.working, start) + days - 1 if days > 0 else bisect_left(table.working, start) + days
+        if not 0 <= i < len(table.working):
+            raise ValueError("date beyond the working-day calendar's range")
     return table.working[i]
 
 
@@ -215,7 +219,7 @@ def _moment(table: _Table, ordinal: int, end_of_day: bool) -> datetime:
         rem += 1
     else:
         index, rem = divmod(ordinal, L)
-    if index >= len(table.working):
+    if not 0 <= index < len(table.working):
         raise ValueError("date beyond the working-day calendar's range")
     day = table.working[index]
     clock = table.segments[-1][1]
@@ -245,7 +249,8 @@ def add_working_seconds(moment: datetime, seconds: int) -> datetime:
     """Add office-hour time to a moment; the result is a deadline (day boundaries end at 17:00)."""
     local = _local(moment)
     horizon = local.date() + timedelta(days=max(0, seconds) // 3600 + 400)
-    table = _get(local.date(), horizon)
+    earliest = local.date() - timedelta(days=max(0, -seconds) // 3600 + 400)  # walking back, too
+    table = _get(local.date(), horizon, earliest)
     return _moment(table, _ordinal(table, moment) + int(seconds), end_of_day=seconds > 0)
 
 
@@ -270,6 +275,7 @@ def due_at(received_at: datetime, amount, unit: str = WORKING_DAYS, pauses=()) -
     if unit == WORKING_DAYS:
         result = add_working_seconds(start, int(amount * working_day_seconds()))
         for pause_start, pause_end in pauses:
+            pause_start, pause_end = _local(pause_start), _local(pause_end)  # naive → ValueError, not TypeError
             paused = working_seconds_between(max(pause_start, received_at), pause_end)
             if paused > 0:
                 result = add_working_seconds(result, paused)
@@ -277,6 +283,7 @@ def due_at(received_at: datetime, amount, unit: str = WORKING_DAYS, pauses=()) -
     if unit == CALENDAR_DAYS:
         result = start + timedelta(days=float(amount))
         for pause_start, pause_end in pauses:
+            pause_start, pause_end = _local(pause_start), _local(pause_end)
             paused = pause_end - max(pause_start, received_at)
             if paused > timedelta(0):
                 result += paused
