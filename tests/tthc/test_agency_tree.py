@@ -219,11 +219,6 @@ def test_a_kind_change_rederives_the_ranked_agency_of_the_agency_itself(tree):
     assert _fresh("BTP-VP").ranked_agency == tree["BTP"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="save_agency only re-derives descendants when the path changes; a kind change leaves the "
-    "descendants' ranked_agency stale until rebuild_tree() runs (tthc/services/agencies.py)",
-)
 def test_a_kind_change_rederives_descendants_ranked_agency(tree):
     vp = _fresh("BTP-VP")
     vp.kind = AgencyKind.MINISTRY_LEVEL

@@ -108,11 +108,11 @@ class DossierQuerySet(models.QuerySet):
         return self.filter(due_at__isnull=False).exclude(status__in=UNJUDGED_STATUSES)
 
     def on_time(self, as_of: datetime | None = None):
-        """Finished on or before the due date (and by ``as_of``), with at most one supplement."""
-        qs = self.judged().filter(finished_at__isnull=False, finished_at__lte=F("due_at"), supplement_count__lte=1)
-        if as_of is not None:
-            qs = qs.filter(finished_at__lte=as_of)
-        return qs
+        """Finished on or before the due date (and by ``as_of``, default now), with at most one supplement."""
+        as_of = as_of or timezone.now()
+        return self.judged().filter(
+            finished_at__isnull=False, finished_at__lte=F("due_at"), supplement_count__lte=1
+        ).filter(finished_at__lte=as_of)
 
     def overdue(self, as_of: datetime | None = None):
         """Late as seen at ``as_of`` (default now): finished late, still open past due, or >1 supplement."""
@@ -305,10 +305,17 @@ class ApologyLetter(models.Model):
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.new_due_at:%Y-%m-%d}"
 
-    def clean(self):
-        errors = {}
+    def full_clean(self, *args, **kwargs):
+        self._fill_original_due()
+        super().full_clean(*args, **kwargs)
+
+    def _fill_original_due(self):
         if self.dossier_id and not self.original_due_at:
             self.original_due_at = self.dossier.due_at
+
+    def clean(self):
+        errors = {}
+        self._fill_original_due()
         if not self.original_due_at:
             errors["dossier"] = _("The dossier has no due date, so it cannot be rescheduled.")
         elif self.issued_at:

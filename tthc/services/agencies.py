@@ -20,9 +20,9 @@ def save_agency(agency: Agency) -> Agency:
     parent = agency.parent
     if parent is not None and agency.pk and (parent.pk == agency.pk or parent.path.startswith(agency.path or "\0")):
         raise ValidationError({"parent": f"{parent.code} is {agency.code} itself or one of its sub-units"})
-    old_path = None
+    old_path = old_kind = None
     if agency.pk:
-        old_path = Agency.objects.filter(pk=agency.pk).values_list("path", flat=True).first()
+        old_path, old_kind = Agency.objects.filter(pk=agency.pk).values_list("path", "kind").first() or (None, None)
     agency.path = _path(parent.path if parent else None, agency.code)
     agency.depth = parent.depth + 1 if parent else 0
     if agency.kind not in RANKED_KINDS:
@@ -31,7 +31,8 @@ def save_agency(agency: Agency) -> Agency:
     if agency.kind in RANKED_KINDS and agency.ranked_agency_id != agency.pk:
         Agency.objects.filter(pk=agency.pk).update(ranked_agency=agency)
         agency.ranked_agency_id = agency.pk
-    if old_path and old_path != agency.path:
+    ranked_changed = old_kind is not None and (old_kind in RANKED_KINDS) != (agency.kind in RANKED_KINDS)
+    if (old_path and old_path != agency.path) or ranked_changed:
         rebuild_tree()
     return agency
 
