@@ -140,6 +140,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 # Session security.
 SESSION_COOKIE_HTTPONLY = True
@@ -188,6 +189,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# The navigation asks the permission gate whether to show the delegation link (accounts).
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processors.gate_flags")
+# Refused API writes are written to the audit log (accounts).
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "accounts.api.exception_handler"
+# Admin changelists on very large tables count up to this many rows, then say "more" (accounts.admin_scope).
+ADMIN_COUNT_CAP = env.int("ADMIN_COUNT_CAP", default=10_000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "TTHC Platform API",
     "DESCRIPTION": "Agencies, procedures, dossiers, sync reconciliation, sync-gap requests and the 766 index.",

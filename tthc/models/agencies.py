@@ -33,6 +33,12 @@ RANKED_KINDS = (AgencyKind.MINISTRY, AgencyKind.MINISTRY_LEVEL, AgencyKind.PROVI
 
 
 class AgencyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Agencies the user may see, from the permission gate (``accounts.gate``)."""
+        from accounts import gate
+
+        return self.filter(gate.agency_q(user))
+
     def subtree(self, agency: Agency | str, include_self: bool = True):
         """The agency and everything below it: one prefix query on the materialised path."""
         path = agency if isinstance(agency, str) else agency.path

@@ -7,6 +7,12 @@ class OverrideKind(models.TextChoices):
     WORKING_DAY = "working_day", _("Working day")
 
 
+class CalendarOverrideQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The calendar is national: every authenticated user may read it."""
+        return self if user is not None and user.is_authenticated else self.none()
+
+
 class CalendarOverride(models.Model):
     """An administrator's correction to the working-day calendar.
 
@@ -19,6 +25,8 @@ class CalendarOverride(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CalendarOverrideQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("calendar override")

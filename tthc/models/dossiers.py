@@ -133,6 +133,28 @@ class DossierQuerySet(models.QuerySet):
     def paid_online(self):
         return self.exclude(payment_kind=PaymentKind.NONE)
 
+    def visible_to(self, user):
+        """Dossiers the user may see (receiving/handling agency or owning ministry in scope): ``accounts.gate``."""
+        from accounts import gate
+
+        return self.filter(gate.dossier_q(user))
+
+
+class DossierEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Events of the dossiers the user may see."""
+        from accounts import gate
+
+        return self.filter(gate.dossier_q(user, "dossier"))
+
+
+class ApologyLetterQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Apology letters of the dossiers the user may see."""
+        from accounts import gate
+
+        return self.filter(gate.dossier_q(user, "dossier"))
+
 
 class Dossier(models.Model):
     """A dossier (hồ sơ) as the platform holds it: the authoritative state the index scores."""
@@ -264,6 +286,8 @@ class DossierEvent(models.Model):
     source = models.CharField(_("source"), max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DossierEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("dossier event")
         verbose_name_plural = _("dossier events")
@@ -293,6 +317,8 @@ class ApologyLetter(models.Model):
     new_due_at = models.DateTimeField(_("new due date"))
     issued_by = models.CharField(_("issued by"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ApologyLetterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("apology letter")

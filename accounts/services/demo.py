@@ -1,0 +1,91 @@
+"""Demo accounts for every role at a ministry, two provinces and a commune (called by seed_demo).
+
+Idempotent: existing accounts and active assignments are kept (and existing passwords are not
+reset). Every role is granted through the delegation service, the way a real deployment does it:
+the command line's national administrator creates ``national.admin``, who grants each place's
+senior administrator, who in turn delegates the lower roles.
+"""
+from __future__ import annotations
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from tthc.models import Agency, AgencyKind
+from tthc.services.agencies import save_agency
+
+from ..audit import AuditContext
+from ..models import Role, RoleAssignment, User
+from .delegation import grant_role
+from .users import cli_actor
+
+DEMO_PASSWORD = "TthcDemo@2026"
+CONTEXT = AuditContext(source="seed_demo")
+
+#: (username prefix, agency code or None for "the first commune of Hà Nội", label)
+PLACES = [
+    ("btp", "BTP", "Bộ Tư pháp"),
+    ("hn", "01", "Hà Nội"),
+    ("dn", "48", "Đà Nẵng"),
+    ("hn.xa", None, "xã/phường Hà Nội"),
+]
+PLACE_ROLES = [Role.SENIOR_ADMIN, Role.UNIT_ADMIN, Role.LEADER, Role.OFFICER, Role.VIEWER]
+
+#: Minimal rows used only when the reference data has not been loaded (tests, a bare database).
+FALLBACK_AGENCIES = {
+    "CP": ("Chính phủ", AgencyKind.CENTRAL, None),
+    "VPCP": ("Văn phòng Chính phủ", AgencyKind.MINISTRY_LEVEL, "CP"),
+    "BTP": ("Bộ Tư pháp", AgencyKind.MINISTRY, "CP"),
+    "01": ("Thành phố Hà Nội", AgencyKind.PROVINCE, "CP"),
+    "48": ("Thành phố Đà Nẵng", AgencyKind.PROVINCE, "CP"),
+    "00004": ("Phường Ba Đình", AgencyKind.COMMUNE, "01"),
+}
+
+
+def _agency(code: str) -> Agency:
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        name, kind, parent_code = FALLBACK_AGENCIES[code]
+        parent = _agency(parent_code) if parent_code else None
+        agency = save_agency(Agency(code=code, name=name, short_name=name, kind=kind, parent=parent))
+    return agency
+
+
+def _first_commune(province: Agency) -> Agency:
+    commune = Agency.objects.filter(parent=province, kind=AgencyKind.COMMUNE).order_by("code").first()
+    return commune or _agency("00004")
+
+
+def _user(username: str, full_name: str, password_hash: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create(username=username, full_name=full_name, is_staff=True, password=password_hash)
+    return user
+
+
+def _ensure(granter: User, user: User, agency: Agency, role: str) -> None:
+    if not RoleAssignment.objects.active().filter(user=user, agency=agency, role=role).exists():
+        grant_role(granter, user, agency, role, include_subunits=True, context=CONTEXT)
+
+
+@transaction.atomic
+def create_demo_accounts() -> list[dict]:
+    """Create (or find) the demo accounts; returns ``[{username, password, role, agency_code, agency_name}]``."""
+    password_hash = make_password(DEMO_PASSWORD)  # hashed once: the accounts share the demo password
+    national_agency = _agency("VPCP")
+    national = _user("national.admin", "Quản trị quốc gia (demo)", password_hash)
+    _ensure(cli_actor(), national, national_agency, Role.NATIONAL_ADMIN)
+    rows = [(national, Role.NATIONAL_ADMIN, national_agency)]
+    hanoi = _agency("01")
+    for prefix, code, label in PLACES:
+        agency = _agency(code) if code else _first_commune(hanoi)
+        senior = None
+        for role in PLACE_ROLES:
+            user = _user(f"{prefix}.{role}", f"{Role(role).label} — {label} (demo)", password_hash)
+            _ensure(national if role == Role.SENIOR_ADMIN else senior, user, agency, role)
+            senior = senior or user
+            rows.append((user, role, agency))
+    return [
+        {"username": u.username, "password": DEMO_PASSWORD, "role": str(role), "agency_code": a.code,
+         "agency_name": a.name}
+        for u, role, a in rows
+    ]

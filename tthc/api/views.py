@@ -1,0 +1,35 @@
+"""Read-only viewsets; every queryset starts from ``visible_to(request.user)``, so out-of-scope
+details answer 404 and lists never include them."""
+from rest_framework import viewsets
+
+from ..filters import AgencyFilter, DossierFilter
+from ..models import Agency, Dossier
+from .serializers import AgencySerializer, DossierSerializer
+
+
+class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Agencies the user may see, by code."""
+
+    serializer_class = AgencySerializer
+    filterset_class = AgencyFilter
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return Agency.objects.visible_to(self.request.user).select_related("parent", "successor").order_by("path")
+
+
+class DossierViewSet(viewsets.ReadOnlyModelViewSet):
+    """Dossiers the user may see (received or handled in scope, or under a ministry in scope), newest first."""
+
+    serializer_class = DossierSerializer
+    filterset_class = DossierFilter
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return (
+            Dossier.objects.visible_to(self.request.user)
+            .select_related("procedure", "receiving_agency", "handling_agency")
+            .order_by("-received_at", "-pk")
+        )
