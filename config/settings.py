@@ -116,6 +116,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(minute=15, hour=3),
     },
+    # Reconciliation (issue 4): nightly for the current month, and on the 1st for the closed month.
+    "reconcile-current-month": {
+        "task": "reconciliation.tasks.reconcile_period",
+        "schedule": crontab(minute=30, hour=1),
+    },
+    "reconcile-closed-month": {
+        "task": "reconciliation.tasks.reconcile_period",
+        "schedule": crontab(minute=0, hour=4, day_of_month=1),
+        "kwargs": {"closed": True},
+    },
 }
 
 # --- Auth ----------------------------------------------------------------------------------------
@@ -209,6 +219,20 @@ TTHC_OFFICE_HOURS = env.list("TTHC_OFFICE_HOURS", default=["07:00-11:30", "13:30
 TTHC_PAUSING_STATUSES = env.list("TTHC_PAUSING_STATUSES", cast=int, default=[5, 6])
 # How long (seconds) a process trusts its cached calendar before re-reading overrides.
 TTHC_CALENDAR_CACHE_SECONDS = env.int("TTHC_CALENDAR_CACHE_SECONDS", default=300)
+
+# --- Reconciliation thresholds (issue 4; ../shared/domain.md §3) ------------------------------------
+# The portal's copy is "synced late" when it is older than the source's last change by more than this.
+TTHC_SYNC_LATE_HOURS = env.float("TTHC_SYNC_LATE_HOURS", default=24)
+# Finish / due times that differ by at most this many seconds are not gaps.
+TTHC_FINISH_TOLERANCE_SECONDS = env.int("TTHC_FINISH_TOLERANCE_SECONDS", default=0)
+TTHC_DUE_TOLERANCE_SECONDS = env.int("TTHC_DUE_TOLERANCE_SECONDS", default=0)
+# "Finish time equal to sync time" (suspicious): equal within this many seconds (0: the same second).
+TTHC_SUSPICIOUS_SYNC_SECONDS = env.int("TTHC_SUSPICIOUS_SYNC_SECONDS", default=0)
+# Gap matrix colours: percent of a cell's dossiers with a gap at which it turns low/medium/high.
+TTHC_GAP_SEVERITY_THRESHOLDS = env.list("TTHC_GAP_SEVERITY_THRESHOLDS", cast=float, default=[1, 5, 15])
+# Excel exports stop after this many rows (CSV streams without a limit).
+TTHC_EXPORT_XLSX_MAX_ROWS = env.int("TTHC_EXPORT_XLSX_MAX_ROWS", default=200_000)
+
 
 LOGGING = {
     "version": 1,

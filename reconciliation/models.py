@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .querysets import GapQuerySet, RunQuerySet, SourceDossierQuerySet, SourceSystemQuerySet
+
 
 class SourceKind(models.TextChoices):
     PROVINCIAL = "provincial", _("Provincial system")
@@ -26,6 +28,8 @@ class SourceSystem(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceSystemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("source system")
@@ -121,6 +125,8 @@ class SourceDossier(models.Model):
     digest = models.CharField(_("payload digest"), max_length=32)
     batch = models.ForeignKey(IngestBatch, verbose_name=_("last batch"), null=True, on_delete=models.SET_NULL, related_name="+")
 
+    objects = SourceDossierQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("dossier as seen by a source")
         verbose_name_plural = _("dossiers as seen by sources")
@@ -128,6 +134,8 @@ class SourceDossier(models.Model):
         indexes = [
             models.Index(fields=["agency", "received_at"], name="srcdossier_agency_time"),
             models.Index(fields=["code"], name="srcdossier_code"),
+            # Reconciliation reads one source's dossiers of one province's agencies in one month.
+            models.Index(fields=["source", "agency", "received_at"], name="srcdossier_source_agency_time"),
         ]
 
     def __str__(self) -> str:
@@ -176,7 +184,10 @@ class ReconciliationRun(models.Model):
     portal_dossiers = models.PositiveIntegerField(_("dossiers on the portal"), default=0)
     reported_count = models.PositiveIntegerField(_("count in the reporting system"), null=True, blank=True)
     gap_counts = models.JSONField(_("gaps per kind"), default=dict)
+    gap_dossiers = models.PositiveIntegerField(_("dossiers with a gap"), default=0)
     points_at_stake = models.DecimalField(_("points at stake"), max_digits=7, decimal_places=3, default=0)
+
+    objects = RunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reconciliation run")
@@ -205,6 +216,8 @@ class Gap(models.Model):
     source_value = models.CharField(_("source value"), max_length=255, blank=True)
     portal_value = models.CharField(_("portal value"), max_length=255, blank=True)
     detail = models.CharField(_("detail"), max_length=255, blank=True)
+
+    objects = GapQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("gap")

@@ -1,0 +1,86 @@
+"""Scoping of reconciliation data through the permission gate (``accounts.gate``).
+
+One rule for every page, API endpoint and export: a run (and its gaps) is visible to the users who
+see its province, and to the users of the agency that owns the compared source system (a ministry
+sees the runs of its centralized systems in every province). National administrators see all.
+The rule lives here once, as ``Q`` objects built on ``gate.agency_q``; nothing re-checks it in
+Python.
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+def _gate():
+    from accounts import gate
+
+    return gate
+
+
+def run_q(user, prefix: str = "") -> Q:
+    """Runs whose province or whose source system's owner the user sees."""
+    gate = _gate()
+    p = f"{prefix}__" if prefix else ""
+    if gate.is_national(user):
+        return Q()
+    return gate.agency_q(user, f"{p}province") | gate.agency_q(user, f"{p}source__owner")
+
+
+def _anonymous(user) -> bool:
+    return not (user is not None and user.is_authenticated and user.is_active)
+
+
+class SourceSystemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Systems the user's agencies own, plus the national ones (ministry systems, the portal, the
+        reporting system), which every province is compared against. Other provinces' own systems stay
+        hidden."""
+        if _anonymous(user):
+            return self.none()
+        gate = _gate()
+        if gate.is_national(user):
+            return self
+        from .models import SourceKind
+
+        return self.filter(gate.agency_q(user, "owner") | ~Q(kind=SourceKind.PROVINCIAL))
+
+    def comparable(self):
+        """Systems a province's dossiers are reconciled against (not the portal or the reporting system)."""
+        from .models import SourceKind
+
+        return self.filter(kind__in=(SourceKind.MINISTRY, SourceKind.PROVINCIAL))
+
+
+class SourceDossierQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A source's copy of a dossier is visible with its receiving agency, or to the owner of the
+        centralized system handling its procedure (a ministry sees every province's copies of the
+        dossiers on its systems, including the portal's copy)."""
+        if _anonymous(user):
+            return self.none()
+        gate = _gate()
+        if gate.is_national(user):
+            return self
+        from .models import SourceKind, SourceSystem
+
+        owned = SourceSystem.objects.filter(gate.agency_q(user, "owner"), kind=SourceKind.MINISTRY).values("code")
+        return self.filter(gate.agency_q(user, "agency") | Q(procedure__central_system__in=owned))
+
+
+class RunQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if _anonymous(user):
+            return self.none()
+        return self.filter(run_q(user))
+
+    def for_period(self, period):
+        return self.filter(period=str(period))
+
+
+class GapQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Gaps of the runs the user sees (see :func:`run_q`)."""
+        if _anonymous(user):
+            return self.none()
+        return self.filter(run_q(user, "run"))

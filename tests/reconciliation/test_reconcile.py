@@ -1,0 +1,186 @@
+"""Reconciliation finds every planted gap and nothing else, on SQLite and PostgreSQL."""
+import json
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from reconciliation.models import Gap, GapKind, ReconciliationRun, SourceDossier
+from reconciliation.services import gap_sql
+from reconciliation.services.reconcile import ReconciliationError, reconcile_period
+
+from . import reconcile_dataset as data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ds(db):
+    return data.build()
+
+
+def found(province="01"):
+    return set(
+        Gap.objects.filter(run__province__code=province, run__period=data.PERIOD)
+        .values_list("run__source__code", "kind", "dossier_code")
+    )
+
+
+@pytest.fixture(params=["full_join", "left_join_union"])
+def join_mode(request, monkeypatch):
+    """Both SQL shapes: the native FULL OUTER JOIN and the LEFT JOIN + UNION ALL emulation."""
+    if request.param == "left_join_union":
+        monkeypatch.setattr(gap_sql._Postgres, "full_join", False)
+        monkeypatch.setattr(gap_sql._SQLite, "full_join", False)
+    return request.param
+
+
+def test_finds_every_planted_gap_and_nothing_else(ds, join_mode):
+    runs = reconcile_period(data.PERIOD, "01")
+    assert found() == data.EXPECTED
+    assert [(r.province.code, r.source.code) for r in runs] == [("01", "DKDN"), ("01", "HOTICH"), ("01", "TINH-01")]
+
+
+def test_run_counts(ds):
+    runs = {r.source.code: r for r in reconcile_period(data.PERIOD, "01")}
+    hotich = runs["HOTICH"]
+    # 14 HOTICH dossiers of 01 in October on the source side + H-MAS on the portal side only.
+    assert hotich.dossiers == 15
+    assert hotich.portal_dossiers == 13
+    assert hotich.gap_dossiers == 11
+    assert hotich.gap_counts == {
+        "missing_on_portal": 2, "missing_at_source": 1, "status_differs": 2, "finish_differs": 2,
+        "due_differs": 1, "synced_late": 2, "suspicious": 3,
+    }
+    assert hotich.reported_count == 20
+    assert runs["DKDN"].dossiers == 3 and runs["DKDN"].portal_dossiers == 1
+    assert runs["TINH-01"].reported_count == 3
+    assert all(r.finished_at and r.finished_at >= r.started_at for r in runs.values())
+
+
+def test_points_at_stake_follow_the_dossier_sync_arithmetic(ds):
+    runs = {r.source.code: r for r in reconcile_period(data.PERIOD, "01")}
+    # Portal holds 16 of the province's October dossiers, the reporting system counts 27:
+    # closing HOTICH's 2 missing dossiers moves DOSSIER_SYNC from 6×16/27 to 6×18/27.
+    assert runs["HOTICH"].points_at_stake == Decimal("0.444")
+    assert runs["DKDN"].points_at_stake == Decimal("0.444")
+    assert runs["TINH-01"].points_at_stake == Decimal("0.222")
+    stored = ReconciliationRun.objects.get(pk=runs["HOTICH"].pk)
+    assert stored.points_at_stake == Decimal("0.444")
+
+
+def test_gap_values_are_both_sides_as_text(ds):
+    reconcile_period(data.PERIOD, "01")
+    gap = lambda kind, code: Gap.objects.get(kind=kind, dossier_code=code)  # noqa: E731
+    status = gap("status_differs", "H-STATUS")
+    assert (status.source_value, status.portal_value, status.detail) == ("4", "5", "TrangThaiHoSo")
+    fin = gap("finish_differs", "H-FIN")
+    assert (fin.source_value, fin.portal_value) == ("20261006080000", "20261006100000")  # Vietnam time
+    due = gap("due_differs", "H-DUE")
+    assert (due.source_value, due.portal_value) == ("20261008080000", "20261009080000")
+    late = gap("synced_late", "H-LATE")
+    assert (late.source_value, late.portal_value, late.detail) == ("20261006140000", "20261005130000", "lag 25.0 h")
+    mop = gap("missing_on_portal", "H-MOP")
+    assert (mop.source_value, mop.portal_value, mop.detail) == ("10", "", "NgayTiepNhan 20261005080000")
+    assert (mop.procedure_code, mop.agency_code) == ("HT1", "01-C1")
+    mas = gap("missing_at_source", "H-MAS")
+    assert (mas.source_value, mas.portal_value, mas.agency_code) == ("", "10", "01-C2")
+    assert gap("suspicious", "H-JUMP").source_value == "status_jump 5→9"
+    assert gap("suspicious", "H-JUMP").portal_value == "status_jump 5→9"
+    assert (gap("suspicious", "H-SYNC").source_value, gap("suspicious", "H-SYNC").portal_value) == (
+        "finish_equals_sync", "")
+    assert (gap("suspicious", "H-BARE").source_value, gap("suspicious", "H-BARE").portal_value) == (
+        "", "no_processing_step")
+
+
+def test_rerun_is_idempotent_and_replaces_results(ds):
+    first = reconcile_period(data.PERIOD, "01")
+    before = sorted(Gap.objects.values_list("run_id", "kind", "dossier_code", "source_value", "portal_value"))
+    second = reconcile_period(data.PERIOD, "01")
+    assert [r.pk for r in first] == [r.pk for r in second]
+    assert sorted(Gap.objects.values_list("run_id", "kind", "dossier_code", "source_value", "portal_value")) == before
+    assert ReconciliationRun.objects.count() == 3
+
+    # The portal catches up on H-MOP: the next run no longer reports it.
+    mop = SourceDossier.objects.get(source__code="HOTICH", code="H-MOP")
+    mop.pk, mop.source = None, ds.systems["DVCQG"]
+    mop.save()
+    reconcile_period(data.PERIOD, "01")
+    assert found() == data.EXPECTED - {("HOTICH", "missing_on_portal", "H-MOP")}
+    assert ReconciliationRun.objects.get(source__code="HOTICH").gap_counts["missing_on_portal"] == 1
+
+
+def test_all_provinces_keep_each_province_to_itself(ds):
+    runs = reconcile_period(data.PERIOD)
+    assert {(r.province.code, r.source.code) for r in runs} == {
+        ("01", "DKDN"), ("01", "HOTICH"), ("01", "TINH-01"), ("48", "DKDN"), ("48", "HOTICH"), ("48", "TINH-48"),
+    }
+    assert found("01") == data.EXPECTED
+    assert found("48") == {
+        ("HOTICH", "missing_on_portal", "X48-MOP"), ("HOTICH", "missing_at_source", "X48-MAS"),
+        ("TINH-48", "missing_on_portal", "X48-L"),
+    }
+
+
+def test_thresholds_are_configurable(ds, settings):
+    settings.TTHC_SYNC_LATE_HOURS = 23.5  # H-EDGE (24 h behind) becomes late
+    settings.TTHC_FINISH_TOLERANCE_SECONDS = 3 * 3600  # H-FIN (2 h) is tolerated, H-MULTI (finish vs none) is not
+    reconcile_period(data.PERIOD, "01")
+    expected = (data.EXPECTED | {("HOTICH", "synced_late", "H-EDGE")}) - {("HOTICH", "finish_differs", "H-FIN")}
+    assert found() == expected
+
+
+def test_other_month_has_its_own_runs(ds):
+    reconcile_period("2026-09", "01")
+    assert found("01") == set()
+    assert set(Gap.objects.values_list("kind", "dossier_code")) == {("missing_on_portal", "H-SEPT")}
+    run = ReconciliationRun.objects.get(period="2026-09", source__code="HOTICH")
+    assert run.reported_count == 99
+
+
+def test_bad_arguments(ds):
+    with pytest.raises(ReconciliationError):
+        reconcile_period("2026-Q4")
+    with pytest.raises(ReconciliationError):
+        reconcile_period("2026-10", "99")
+
+
+def test_command_json_shape(ds):
+    out = StringIO()
+    call_command("reconcile", "--period", data.PERIOD, "--province", "01", "--json", stdout=out)
+    payload = json.loads(out.getvalue())
+    assert set(payload) == {"period", "runs"}
+    assert payload["period"] == "2026-10"
+    assert [(r["province"], r["source"]) for r in payload["runs"]] == [
+        ("01", "DKDN"), ("01", "HOTICH"), ("01", "TINH-01")]
+    for run in payload["runs"]:
+        assert set(run) == {"province", "source", "dossiers", "gaps"}
+        assert list(run["gaps"]) == [k.value for k in GapKind]
+    dkdn = payload["runs"][0]
+    assert dkdn["dossiers"] == 3
+    assert dkdn["gaps"] == {k.value: (2 if k == GapKind.MISSING_ON_PORTAL else 0) for k in GapKind}
+
+
+def test_command_text_output_and_errors(ds):
+    out = StringIO()
+    call_command("reconcile", "--period", data.PERIOD, stdout=out)
+    assert "HOTICH" in out.getvalue() and "48" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("reconcile", "--period", "2026-13", stdout=StringIO())
+
+
+def test_task_is_idempotent(ds):
+    from reconciliation.tasks import reconcile_period as task
+
+    first = task.delay("2026-10", "01").get()
+    second = task.delay("2026-10", "01").get()
+    assert first == second
+    assert found() == data.EXPECTED
+
+
+def test_beat_schedule_runs_nightly_and_on_the_first(settings):
+    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "reconciliation.tasks.reconcile_period"]
+    assert len(entries) == 2
+    closed = [e for e in entries if e.get("kwargs", {}).get("closed")]
+    assert len(closed) == 1 and closed[0]["schedule"].day_of_month == {1}
