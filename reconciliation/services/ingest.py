@@ -1,0 +1,263 @@
+"""Ingestion of dossier syncs: one service behind the sync API, ``import_dossiers`` and replays.
+
+``ingest(source, stream, fmt)`` records an ``IngestBatch``, parses and validates the input with the
+format's adapter, and writes it in chunks of ``CHUNK_SIZE`` records, each chunk in its own
+transaction (retried on deadlock or serialization failure) so memory stays bounded and a crash
+loses nothing already committed. Bad records are answered one by one
+(``{"index", "MaHoSo", "field", "error"}``) and kept as ``RejectedRecord`` rows with their raw
+payload for correction and replay; the valid records of the same batch are stored.
+
+Parsing and validation (CPU in Python) can run in a producer thread while the database writes the
+previous chunk (``pipeline=True``, used by the command for large files): the thread never touches
+the database, the writer never blocks on parsing.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import orjson
+from django.db import OperationalError, transaction
+from django.utils import timezone
+
+from ..adapters import Adapter, get_adapter
+from ..adapters.fields import Context, DossierRecord, ProgressRecord
+from ..models import BatchStatus, IngestBatch, RejectedRecord, SourceKind, SourceSystem
+from .writer import writer_for
+
+log = logging.getLogger(__name__)
+
+CHUNK_SIZE = 5_000
+MAX_ERRORS_KEPT = 100_000
+RETRIES = 5
+RETRYABLE_SQLSTATES = {"40P01", "40001"}
+UNKNOWN_DOSSIER = "no dossier with this MaHoSo from this source yet: sync it with DongBoHoSoMC first"
+
+
+@dataclass
+class BatchReport:
+    """The answer of the API and of ``import_dossiers --json`` (exactly these keys)."""
+
+    batch: int | None = None
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[dict] = field(default_factory=list)
+    received: int = 0
+
+    def as_dict(self) -> dict:
+        return {"batch": self.batch, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "rejected": self.rejected, "errors": self.errors}
+
+
+@dataclass
+class _Chunk:
+    dossiers: list = field(default_factory=list)      # (index, DossierRecord)
+    progress: list = field(default_factory=list)      # (index, ProgressRecord)
+    rejects: list = field(default_factory=list)       # (index, payload, errors)
+    raws: dict = field(default_factory=dict)          # index → payload, for progress steps rejected at write
+
+    def __len__(self):
+        return len(self.dossiers) + len(self.progress) + len(self.rejects)
+
+
+def validated_chunks(adapter: Adapter, records: Iterable[tuple[int, object]], ctx: Context,
+                     size: int = CHUNK_SIZE) -> Iterator[_Chunk]:
+    """Group parsed records into chunks of validated records and rejects (no database access)."""
+    chunk = _Chunk()
+    validate, payload = adapter.validate, adapter.payload
+    for index, raw in records:
+        result = validate(index, raw, ctx)
+        if isinstance(result, DossierRecord):
+            chunk.dossiers.append((index, result))
+        elif isinstance(result, ProgressRecord):
+            chunk.progress.append((index, result))
+            chunk.raws[index] = raw
+        else:
+            chunk.rejects.append((index, payload(raw), result))
+        if len(chunk) >= size:
+            yield chunk
+            chunk = _Chunk()
+    if len(chunk):
+        yield chunk
+
+
+def _threaded(chunks: Iterator[_Chunk], depth: int = 2) -> Iterator[_Chunk]:
+    """Run the chunk producer in a thread, ``depth`` chunks ahead (bounded memory)."""
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    failure: list[BaseException] = []
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        q.put(chunk, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+        except BaseException as exc:  # re-raised in the consumer
+            failure.append(exc)
+        finally:
+            q.put(done)
+
+    thread = threading.Thread(target=produce, name="ingest-parse", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                break
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                q.get(timeout=0.1)
+            except queue.Empty:
+                pass
+    if failure:
+        raise failure[0]
+
+
+def start_batch(source: SourceSystem, fmt: str, user=None, filename: str = "") -> IngestBatch:
+    return IngestBatch.objects.create(
+        source=source, format=fmt, filename=filename[:500],
+        submitted_by=user if user is not None and user.is_authenticated else None,
+    )
+
+
+def ingest(source: SourceSystem, records_stream, fmt: str, user=None, filename: str = "", *,
+           chunk_size: int = CHUNK_SIZE, progress: Callable[[int], None] | None = None,
+           pipeline: bool = False, batch: IngestBatch | None = None) -> BatchReport:
+    """Ingest a binary stream in format ``fmt`` for ``source``; see the module docstring.
+
+    Raises ``UnreadableBody`` when the input as a whole cannot be read before any record was
+    written (the batch is then marked failed); a later unreadable part fails the batch but keeps
+    the chunks already written.
+    """
+    adapter = get_adapter(fmt)
+    batch = batch or start_batch(source, fmt, user, filename)
+    return run_batch(batch, adapter, adapter.parse(records_stream), chunk_size=chunk_size, progress=progress,
+                     pipeline=pipeline)
+
+
+def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int, object]], *,
+              chunk_size: int = CHUNK_SIZE, progress=None, pipeline: bool = False,
+              on_reject=None) -> BatchReport:
+    report = BatchReport(batch=batch.pk)
+    ctx = Context.load()
+    portal_codes = list(SourceSystem.objects.filter(kind=SourceKind.PORTAL).values_list("code", flat=True))
+    writer = writer_for(batch.source, batch, portal_codes)
+    chunks = validated_chunks(adapter, records, ctx, chunk_size)
+    if pipeline:
+        chunks = _threaded(chunks)
+    try:
+        for chunk in chunks:
+            _with_retry(_write_chunk, writer, batch, chunk, report, on_reject)
+            if progress:
+                progress(len(chunk))
+    except Exception as exc:
+        IngestBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
+        )
+        raise
+    IngestBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE, finished_at=timezone.now())
+    report.errors.sort(key=lambda e: e["index"])
+    return report
+
+
+def _with_retry(fn, *args):
+    for attempt in range(RETRIES):
+        try:
+            return fn(*args)
+        except OperationalError as exc:
+            state = getattr(getattr(exc, "__cause__", None), "sqlstate", None)
+            if state not in RETRYABLE_SQLSTATES or attempt == RETRIES - 1:
+                raise
+            log.warning("ingest chunk retried after %s (attempt %d)", state, attempt + 1)
+            time.sleep(0.05 * (2 ** attempt))
+
+
+def _write_chunk(writer, batch: IngestBatch, chunk: _Chunk, report: BatchReport, on_reject) -> None:
+    """One transaction: valid records, progress steps, rejects, and the batch's running counts."""
+    counts = {"received": len(chunk), "created": 0, "updated": 0, "unchanged": 0}
+    rejects = list(chunk.rejects)
+    with transaction.atomic():
+        if chunk.dossiers:
+            best: dict[str, DossierRecord] = {}
+            stale = []
+            for _, record in chunk.dossiers:
+                current = best.get(record.code)
+                if current is None:
+                    best[record.code] = record
+                elif (record.event_at, record.digest) > (current.event_at, current.digest):
+                    stale.append(current)
+                    best[record.code] = record
+                else:
+                    stale.append(record)
+            created, updated = writer.write_dossiers(list(best.values()), stale)
+            counts["created"] += created
+            counts["updated"] += updated
+            counts["unchanged"] += len(chunk.dossiers) - created - updated
+        if chunk.progress:
+            updated, missing = writer.write_progress(chunk.progress)
+            unknown = [(i, p) for i, p in chunk.progress if p.code in missing]
+            counts["updated"] += updated
+            counts["unchanged"] += len(chunk.progress) - len(unknown) - updated
+            rejects.extend((i, chunk.raws[i], [{"index": i, "MaHoSo": p.code, "field": "MaHoSo", "error": UNKNOWN_DOSSIER}])
+                           for i, p in unknown)
+        if rejects:
+            (on_reject or _store_rejects)(batch, rejects)
+        IngestBatch.objects.filter(pk=batch.pk).update(
+            received=_f("received", counts), created=_f("created", counts), updated=_f("updated", counts),
+            unchanged=_f("unchanged", counts), rejected=_f("rejected", {"rejected": len(rejects)}),
+        )
+    report.received += counts["received"]
+    report.created += counts["created"]
+    report.updated += counts["updated"]
+    report.unchanged += counts["unchanged"]
+    report.rejected += len(rejects)
+    for _, _, errors in rejects:
+        if len(report.errors) < MAX_ERRORS_KEPT:
+            report.errors.extend(errors)
+
+
+def _f(name: str, counts: dict):
+    from django.db.models import F
+
+    return F(name) + counts[name]
+
+
+def canonical(payload) -> bytes:
+    return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+
+
+def _store_rejects(batch: IngestBatch, rejects: list[tuple[int, object, list[dict]]]) -> None:
+    """Keep each reject once: a record already waiting for correction (same source, same payload)
+    is not stored again, so re-sending a file does not duplicate its rejects."""
+    codes = {errors[0]["MaHoSo"] for _, _, errors in rejects}
+    pending = {
+        (code, canonical(payload))
+        for code, payload in RejectedRecord.objects.filter(
+            batch__source_id=batch.source_id, replayed_in__isnull=True, dossier_code__in=codes
+        ).values_list("dossier_code", "payload")
+    }
+    rows = []
+    for index, payload, errors in rejects:
+        code = errors[0]["MaHoSo"][:64]
+        key = (code, canonical(payload))
+        if key in pending:
+            continue
+        pending.add(key)
+        rows.append(RejectedRecord(batch=batch, index=index, dossier_code=code, errors=errors, payload=payload))
+    RejectedRecord.objects.bulk_create(rows, batch_size=1000)
