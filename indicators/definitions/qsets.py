@@ -1,0 +1,58 @@
+"""Queryset methods as ``Q`` objects, so that definitions reuse them instead of re-stating them.
+
+The aggregate queries need conditions as ``Q`` (``Count("pk", filter=Q(...))``), while the
+timeliness rules live as queryset methods (``DossierQuerySet.on_time(as_of)``, ``overdue`` …) in
+``tthc``. ``q_of(DossierQuerySet, "on_time", as_of)`` runs the method against a recorder that plays
+the queryset's ``filter``/``exclude`` and collects their conditions into one ``Q``: the rule is
+written once, in ``tthc``, and the index follows it when it changes. ``tests/indicators`` checks
+that each recorded ``Q`` selects exactly the rows the queryset method does.
+"""
+from __future__ import annotations
+
+import types
+
+from django.db.models import Q
+
+
+class _Recorder:
+    """Stands in for a queryset: ``filter``/``exclude`` accumulate a ``Q``; other methods of the
+    queryset class are called with the recorder as ``self``."""
+
+    def __init__(self, queryset_class, q: Q | None = None):
+        self._qs_class = queryset_class
+        self.q = q if q is not None else Q()
+
+    def filter(self, *args, **kwargs):
+        return _Recorder(self._qs_class, self.q & Q(*args, **kwargs))
+
+    def exclude(self, *args, **kwargs):
+        return _Recorder(self._qs_class, self.q & ~Q(*args, **kwargs))
+
+    def all(self):
+        return self
+
+    def __getattr__(self, name):
+        attr = getattr(self._qs_class, name)
+        if not callable(attr):
+            raise AttributeError(name)
+        return types.MethodType(attr, self)
+
+
+def q_of(queryset_class, method: str, *args, **kwargs) -> Q:
+    """The ``Q`` that ``queryset_class.<method>(*args, **kwargs)`` filters by."""
+    result = getattr(_Recorder(queryset_class), method)(*args, **kwargs)
+    if not isinstance(result, _Recorder):
+        raise TypeError(f"{queryset_class.__name__}.{method} does not return a filtered queryset")
+    return result.q
+
+
+def dossier_q(method: str, *args, **kwargs) -> Q:
+    from tthc.models import DossierQuerySet
+
+    return q_of(DossierQuerySet, method, *args, **kwargs)
+
+
+def feedback_q(method: str, *args, **kwargs) -> Q:
+    from ..models import FeedbackQuerySet
+
+    return q_of(FeedbackQuerySet, method, *args, **kwargs)

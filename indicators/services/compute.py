@@ -1,0 +1,171 @@
+"""Computing and storing the index for a period: every ranked agency at once, replaced atomically.
+
+``recompute(period)`` is what the Celery tasks, the command and the admin action call. It counts
+every measure with one aggregate query per family (``services.measures``), scores them
+(``services.scoring``), ranks peers (provinces among provinces, ministries among ministries, per
+group and in total), compares with the previous period, and upserts the snapshots in one
+transaction keyed by (agency, period) — so recomputing twice leaves the same rows (same ids), and
+readers never see half a period.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from tthc.models import Agency, AgencyKind
+from tthc.periods import Period
+
+from ..definitions import MINISTRY, PROVINCE, Methodology, Window, methodology_for
+from ..models import ComponentValue, IndicatorSnapshot
+from . import measures, publication, scoring
+
+LEVEL_KINDS = {
+    PROVINCE: (AgencyKind.PROVINCE,),
+    MINISTRY: (AgencyKind.MINISTRY, AgencyKind.MINISTRY_LEVEL),
+}
+
+
+@dataclass
+class AgencyResult:
+    agency: Agency
+    level: str
+    score: scoring.AgencyScore
+    rank: int | None = None
+    group_ranks: dict | None = None
+
+
+@dataclass
+class PeriodResult:
+    period: Period
+    window: Window
+    methodology: Methodology
+    agencies: list[AgencyResult]
+
+
+def peers(w: Window) -> dict[str, list[Agency]]:
+    """Ranked agencies in force on the window's last day, by level."""
+    active = Agency.objects.active(w.last_day).order_by("code")
+    return {level: list(active.filter(kind__in=kinds)) for level, kinds in LEVEL_KINDS.items()}
+
+
+def window_for(period: Period | str, now: datetime | None = None) -> Window:
+    return Window.of(Period.parse(period), now or timezone.now())
+
+
+def compute(period: Period | str, now: datetime | None = None, only: list[Agency] | None = None) -> PeriodResult:
+    """Score every ranked agency for the period, judged at min(period end, ``now``). No snapshot writes.
+
+    ``only`` restricts the computation to those agencies (their ranks are then left unset).
+    """
+    w = window_for(period, now)
+    methodology = methodology_for(w.period)
+    publication.refresh_deadlines()
+    by_level = peers(w)
+    if only is not None:
+        wanted = {a.pk for a in only}
+        by_level = {level: [a for a in agencies if a.pk in wanted] for level, agencies in by_level.items()}
+    counts = measures.collect(methodology, w, {lv: [a.pk for a in ags] for lv, ags in by_level.items()},
+                              restrict=only is not None)
+    results = []
+    for level, agencies in by_level.items():
+        level_results = [AgencyResult(a, level, scoring.score_agency(methodology, level, counts[a.pk])) for a in agencies]
+        if only is None:
+            _rank(level_results)
+        results.extend(level_results)
+    return PeriodResult(w.period, w, methodology, results)
+
+
+def _rank(results: list[AgencyResult]) -> None:
+    totals = scoring.competition_ranks({r.agency.pk: r.score.total for r in results})
+    group_codes = {code for r in results for code in r.score.groups}
+    per_group = {
+        code: scoring.competition_ranks({r.agency.pk: r.score.groups[code]["score"] for r in results})
+        for code in group_codes
+    }
+    for r in results:
+        r.rank = totals[r.agency.pk]
+        r.group_ranks = {code: ranks[r.agency.pk] for code, ranks in per_group.items()}
+
+
+def _groups_json(result: AgencyResult, previous: IndicatorSnapshot | None) -> dict:
+    out = {}
+    for code, g in result.score.groups.items():
+        before = (previous.groups.get(code) or {}).get("score") if previous else None
+        out[code] = {
+            "score": str(g["score"]),
+            "max": str(g["max"]),
+            "rank": (result.group_ranks or {}).get(code),
+            "change": str(g["score"] - Decimal(before)) if before is not None else None,
+        }
+    return out
+
+
+@transaction.atomic
+def store(result: PeriodResult) -> list[IndicatorSnapshot]:
+    """Upsert the period's snapshots and component values; drop rows no longer computed."""
+    period = str(result.period)
+    previous = {s.agency_id: s for s in IndicatorSnapshot.objects.filter(period=str(result.period.previous()))}
+    snapshots = []
+    for r in result.agencies:
+        before = previous.get(r.agency.pk)
+        snapshots.append(IndicatorSnapshot(
+            agency=r.agency, period=period, period_kind=result.period.kind, methodology=result.methodology.version,
+            level=r.level, as_of=result.window.as_of, final=result.window.final, total=r.score.total,
+            band=r.score.band, rank=r.rank, peers=sum(1 for x in result.agencies if x.level == r.level),
+            groups=_groups_json(r, before), previous_total=before.total if before else None,
+            change=r.score.total - before.total if before else None,
+        ))
+    fields = ["period_kind", "methodology", "level", "as_of", "final", "total", "band", "rank", "peers", "groups",
+              "previous_total", "change", "computed_at"]
+    IndicatorSnapshot.objects.bulk_create(snapshots, update_conflicts=True, unique_fields=["agency", "period"],
+                                          update_fields=fields)
+    kept = [r.agency.pk for r in result.agencies]
+    IndicatorSnapshot.objects.filter(period=period).exclude(agency_id__in=kept).delete()
+    ids = dict(IndicatorSnapshot.objects.filter(period=period).values_list("agency_id", "pk"))
+    values = [
+        ComponentValue(snapshot_id=ids[r.agency.pk], code=c.code, group=c.group, numerator=c.numerator,
+                       denominator=c.denominator, ratio=c.ratio, points=c.points, max_points=c.max_points,
+                       details=c.details)
+        for r in result.agencies for c in r.score.components
+    ]
+    codes = {c.code for r in result.agencies for c in r.score.components}
+    ComponentValue.objects.filter(snapshot__period=period).exclude(code__in=codes).delete()
+    for r in result.agencies:  # a level's component list can change with the methodology
+        mine = [c.code for c in r.score.components]
+        ComponentValue.objects.filter(snapshot_id=ids[r.agency.pk]).exclude(code__in=mine).delete()
+    ComponentValue.objects.bulk_create(
+        values, update_conflicts=True, unique_fields=["snapshot", "code"],
+        update_fields=["group", "numerator", "denominator", "ratio", "points", "max_points", "details"],
+        batch_size=2000,
+    )
+    _refresh_next_change(result.period)
+    return list(IndicatorSnapshot.objects.filter(period=period).select_related("agency").order_by("level", "rank"))
+
+
+def _refresh_next_change(period: Period) -> None:
+    """A recomputed period changes the next period's "change against the previous period"."""
+    following = list(IndicatorSnapshot.objects.filter(period=str(period.next())))
+    if not following:
+        return
+    current = {s.agency_id: s for s in IndicatorSnapshot.objects.filter(period=str(period))}
+    for s in following:
+        before = current.get(s.agency_id)
+        s.previous_total = before.total if before else None
+        s.change = s.total - before.total if before else None
+        for code, g in s.groups.items():
+            prev = (before.groups.get(code) or {}).get("score") if before else None
+            g["change"] = str(Decimal(g["score"]) - Decimal(prev)) if prev is not None else None
+    IndicatorSnapshot.objects.bulk_update(following, ["previous_total", "change", "groups"])
+
+
+def recompute(period: Period | str, now: datetime | None = None) -> list[IndicatorSnapshot]:
+    """Compute and store a period (live when ``now`` is inside it, final once it has ended)."""
+    return store(compute(period, now))
+
+
+def current_month(now: datetime | None = None) -> Period:
+    return Period.containing(now or timezone.now(), "month")

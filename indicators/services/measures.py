@@ -1,0 +1,158 @@
+"""Counting every measure of a methodology for every ranked agency: one aggregate query per family.
+
+A *family* is a source model (dossiers, procedures per level, feedback, communes, the portal's
+copies, reported counts). All the measures of a family become conditional aggregates
+(``COUNT(*) FILTER (WHERE …)``) of ONE query grouped by the ranked agency, so the cost is one pass
+over the period's rows whatever the number of agencies or components — never a query per agency.
+
+Dossiers are grouped by (ranked agency, procedure) when a component counts *distinct procedures*
+(ONLINE_USED, PAYMENT_USED): a few thousand groups, summed here, instead of a costly
+``COUNT(DISTINCT)`` per group in SQL.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count as CountAgg
+from django.db.models import F, Q, Sum
+
+from ..definitions.base import MINISTRY, PROVINCE, Count, MaxOf, Measure, Methodology, ReportedSum, Source, Window
+
+#: {agency id: {component code: {"num"|"den"|"pen:<name>": int}}}
+Counts = dict[int, dict[str, dict[str, int]]]
+
+
+def _leaves(measure: Measure) -> tuple:
+    return measure.measures if isinstance(measure, MaxOf) else (measure,)
+
+
+def _leaf_key(leaf) -> tuple:
+    """Identity of a leaf for de-duplication (the same set counted for several components once)."""
+    return (type(leaf).__name__, leaf.source, leaf.q, getattr(leaf, "distinct", None))
+
+
+class _Plan:
+    """The leaves of one computation, numbered, grouped by family."""
+
+    def __init__(self, methodology: Methodology, levels: Iterable[str]):
+        self.index: dict[tuple, str] = {}
+        self.families: dict[str, list[tuple[str, object]]] = defaultdict(list)
+        self.components = {}
+        for level in levels:
+            for comp in methodology.components_for(level):
+                self.components[comp.code] = comp
+        for comp in self.components.values():
+            for measure in comp.measures().values():
+                for leaf in _leaves(measure):
+                    key = _leaf_key(leaf)
+                    if key in self.index:
+                        continue
+                    alias = f"m{len(self.index)}"
+                    self.index[key] = alias
+                    self.families[leaf.source].append((alias, leaf))
+
+    def alias(self, leaf) -> str:
+        return self.index[_leaf_key(leaf)]
+
+
+def _where(leaves, w: Window) -> Q:
+    where = Q(pk__in=[])
+    for _alias, leaf in leaves:
+        where |= leaf.q(w)
+    return where
+
+
+def _restrict(qs, key: str, agency_ids):
+    return qs if agency_ids is None else qs.filter(**{f"{key}__in": agency_ids})
+
+
+def _dossier_family(leaves, w: Window, agency_ids, out):
+    key = Source.DOSSIER.ranked_key()
+    distinct = {alias for alias, leaf in leaves if leaf.distinct}
+    group = {"rk": F(key), **({"pr": F("procedure_id")} if distinct else {})}
+    qs = _restrict(Source.DOSSIER.model.objects.filter(_where(leaves, w)), key, agency_ids)
+    rows = qs.values(**group).annotate(**{a: CountAgg("pk", filter=leaf.q(w)) for a, leaf in leaves}).order_by()
+    for row in rows:
+        target = out[row["rk"]]
+        for alias, _leaf in leaves:
+            n = row[alias]
+            if alias in distinct:
+                n = 1 if n else 0
+            target[alias] = target.get(alias, 0) + n
+
+
+def _grouped_family(source: Source, leaves, w: Window, agency_ids, out):
+    key = source.ranked_key()
+    qs = _restrict(source.model.objects.filter(_where(leaves, w)), key, agency_ids)
+    rows = qs.values(rk=F(key)).annotate(**{a: CountAgg("pk", filter=leaf.q(w)) for a, leaf in leaves}).order_by()
+    for row in rows:
+        out[row["rk"]].update({alias: row[alias] for alias, _ in leaves})
+
+
+def _reported_family(leaves, w: Window, agency_ids, out):
+    key = Source.REPORTED.ranked_key()
+    qs = _restrict(Source.REPORTED.model.objects.filter(_where(leaves, w)), key, agency_ids)
+    aggs = {}
+    for alias, leaf in leaves:
+        aggs[f"{alias}_all"] = Sum("received", filter=leaf.q(w) & Q(system_code=""))
+        aggs[f"{alias}_per"] = Sum("received", filter=leaf.q(w) & ~Q(system_code=""))
+    for row in qs.values(rk=F(key)).annotate(**aggs).order_by():
+        for alias, _ in leaves:
+            out[row["rk"]][alias] = max(row[f"{alias}_all"] or 0, row[f"{alias}_per"] or 0)
+
+
+def _procedure_family(leaves, w: Window, peers: dict[str, list[int]], out):
+    """The catalogue: per owning ministry for ministries, once for all provinces (they share it)."""
+    model = Source.PROCEDURE.model
+    if peers.get(MINISTRY):
+        wm = w.at(MINISTRY)
+        key = Source.PROCEDURE.ranked_key(MINISTRY)
+        qs = model.objects.filter(_where(leaves, wm), **{f"{key}__in": peers[MINISTRY]})
+        rows = qs.values(rk=F(key)).annotate(**{a: CountAgg("pk", filter=leaf.q(wm)) for a, leaf in leaves})
+        for row in rows.order_by():
+            out[row["rk"]].update({alias: row[alias] for alias, _ in leaves})
+    if peers.get(PROVINCE):
+        wp = w.at(PROVINCE)
+        totals = model.objects.filter(_where(leaves, wp)).aggregate(
+            **{a: CountAgg("pk", filter=leaf.q(wp)) for a, leaf in leaves}
+        )
+        for agency_id in peers[PROVINCE]:
+            out[agency_id].update({alias: totals[alias] or 0 for alias, _ in leaves})
+
+
+def collect(methodology: Methodology, w: Window, peers: dict[str, list[int]], restrict: bool = False) -> Counts:
+    """Count every measure for the ``peers`` ({level: [agency ids]}).
+
+    With ``restrict`` the row queries are limited to those agencies (a one-province projection);
+    otherwise they run over all rows and the peers are picked from the result.
+    """
+    levels = [level for level, ids in peers.items() if ids]
+    plan = _Plan(methodology, levels)
+    raw: dict[int, dict[str, int]] = defaultdict(dict)
+    agency_ids = [i for ids in peers.values() for i in ids] if restrict else None
+    for source, leaves in plan.families.items():
+        if source == Source.DOSSIER:
+            _dossier_family(leaves, w, agency_ids, raw)
+        elif source == Source.PROCEDURE:
+            _procedure_family(leaves, w, peers, raw)
+        elif source == Source.REPORTED:
+            _reported_family(leaves, w, agency_ids, raw)
+        else:
+            _grouped_family(source, leaves, w, agency_ids, raw)
+    counts: Counts = {}
+    for level, ids in peers.items():
+        comps = methodology.components_for(level)
+        for agency_id in ids:
+            values = raw.get(agency_id, {})
+            counts[agency_id] = {
+                c.code: {name: _value(plan, m, values) for name, m in c.measures().items()} for c in comps
+            }
+    return counts
+
+
+def _value(plan: _Plan, measure: Measure, values: dict[str, int]) -> int:
+    if isinstance(measure, MaxOf):
+        return max(_value(plan, leaf, values) for leaf in measure.measures)
+    assert isinstance(measure, Count | ReportedSum)
+    return int(values.get(plan.alias(measure), 0) or 0)
