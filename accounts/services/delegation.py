@@ -150,6 +150,7 @@ def grant_role(
 
 def revoke_role(revoker, assignment: RoleAssignment, *, context: AuditContext | None = None) -> RoleAssignment:
     """Revoke an assignment now; the gate stops counting it on the next request."""
+    original = assignment
     try:
         with transaction.atomic():
             assignment = RoleAssignment.objects.select_for_update().select_related("agency", "user").get(pk=assignment.pk)
@@ -165,7 +166,10 @@ def revoke_role(revoker, assignment: RoleAssignment, *, context: AuditContext | 
         audit.record_denial(revoker, AuditAction.REVOKE, exc, agency=assignment.agency, target=assignment,
                             context=context)
         raise
-    gate.forget(assignment.user)
+    user_field = RoleAssignment._meta.get_field("user")
+    for row in (original, assignment):
+        if user_field.is_cached(row):
+            gate.forget(row.user)
     return assignment
 
 
