@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("reconciliation.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("reconciliation.page_urls")),
     path("", include("tthc.urls")),
 ]
 

@@ -228,3 +228,6 @@ class Gap(models.Model):
             models.CheckConstraint(condition=~Q(dossier_code=""), name="gap_has_dossier_code"),
         ]
         indexes = [models.Index(fields=["dossier_code"], name="gap_dossier_code")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_code} {self.kind}"

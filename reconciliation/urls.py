@@ -2,8 +2,9 @@
 
 Each engineer keeps their routes in their own block below.
 """
-from django.urls import path
+from django.urls import include, path
 
+from .api.runs import router as runs_router
 from .api.sync import SyncDossiersView
 
 app_name = "reconciliation"
@@ -12,4 +13,6 @@ urlpatterns = [
     # --- Ingestion (sync from source systems) ---------------------------------------------------
     path("sync/dossiers/", SyncDossiersView.as_view(), name="sync-dossiers"),
     # --- Reconciliation runs, gaps, exports ------------------------------------------------------
+    # (the pages — matrix, gap list, dossier comparison — are in reconciliation/page_urls.py)
+    path("reconciliation/", include(runs_router.urls)),
 ]

@@ -145,3 +145,22 @@ def build() -> SimpleNamespace:
         ReportedCount.objects.create(source=s["BCQG"], agency=a["01"], period=PERIOD, system_code=system, received=n)
     ReportedCount.objects.create(source=s["BCQG"], agency=a["01"], period="2026-09", system_code="HOTICH", received=99)
     return SimpleNamespace(agencies=a, procedures=p, systems=s, writer=w)
+
+
+def users(ds) -> SimpleNamespace:
+    """Officers of province 01, province 48, the ministries BTP (owns HOTICH) and BTC (owns DKDN), and a
+    national administrator — granted through the accounts service like in production."""
+    from accounts.models import Role, User
+    from accounts.services import cli_actor, grant_role
+
+    actor = cli_actor()
+
+    def make(username, agency, role=Role.OFFICER):
+        user = User.objects.create_user(username)  # no password: tests log in with force_login
+        grant_role(actor, user, ds.agencies[agency], role)
+        return user
+
+    return SimpleNamespace(
+        p01=make("officer01", "01"), p48=make("officer48", "48"), btp=make("btp", "BTP"), btc=make("btc", "BTC"),
+        admin=make("national", "CP", Role.NATIONAL_ADMIN),
+    )

@@ -1,0 +1,160 @@
+"""The gap matrix, gap list, exports and dossier comparison pages, for each kind of user."""
+import csv
+import io
+import re
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from reconciliation import views
+from reconciliation.exports import COLUMNS
+from reconciliation.services.matrix import severity
+from reconciliation.services.reconcile import reconcile_period
+
+from . import reconcile_dataset as data
+
+pytestmark = pytest.mark.django_db
+
+MATRIX, GAPS = "/reconciliation/matrix/", "/reconciliation/gaps/"
+
+
+@pytest.fixture
+def ds(db):
+    ds = data.build()
+    reconcile_period(data.PERIOD)
+    ds.users = data.users(ds)
+    return ds
+
+
+def login(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_pages_need_a_login(ds):
+    for url in (MATRIX, GAPS, "/reconciliation/dossiers/H-MOP/", "/reconciliation/gaps/export.csv"):
+        response = Client().get(url)
+        assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_matrix_for_a_province_officer(ds):
+    response = login(ds.users.p01).get(MATRIX, {"period": "2026-10"})
+    assert response.status_code == 200
+    grid = response.context["matrix"]
+    assert [row.province.code for row in grid.rows] == ["01"]
+    assert [key for key, _ in grid.columns] == ["DKDN", "HOTICH", "__provincial__"]
+    cells = {key: cell for (key, _), cell in zip(grid.columns, grid.rows[0].cells, strict=True)}
+    assert cells["HOTICH"].run.gap_dossiers == 11 and cells["HOTICH"].level == "critical"  # 11 of 15
+    html = response.content.decode()
+    assert "/reconciliation/gaps/?period=2026-10&amp;province=01&amp;source=HOTICH" in html
+    assert "sev-critical" in html
+
+
+def test_matrix_for_a_ministry_officer(ds):
+    response = login(ds.users.btp).get(MATRIX)  # defaults to the latest month with runs
+    assert response.status_code == 200 and response.context["period"] == "2026-10"
+    grid = response.context["matrix"]
+    assert [row.province.code for row in grid.rows] == ["01", "48"]
+    assert [key for key, _ in grid.columns] == ["HOTICH"]
+    assert "TINH-01" not in response.content.decode()
+
+
+def test_matrix_empty_month_and_bad_period(ds):
+    response = login(ds.users.p01).get(MATRIX, {"period": "2025-01"})
+    assert response.status_code == 200 and response.context["matrix"].empty
+    assert login(ds.users.p01).get(MATRIX, {"period": "garbage"}).status_code == 404
+
+
+def test_severity_thresholds(settings):
+    settings.TTHC_GAP_SEVERITY_THRESHOLDS = [1, 5, 15]
+    assert severity(0, 0) == "empty"
+    assert severity(0, 100) == "clean"
+    assert severity(1, 1000) == "low"
+    assert severity(1, 100) == "medium"
+    assert severity(5, 100) == "high"
+    assert severity(15, 100) == "critical"
+
+
+def page_rows(client, query):
+    """Every row of every page of the gap list, as export rows."""
+    rows, page = [], 1
+    while True:
+        response = client.get(GAPS, {**query, "page": page})
+        assert response.status_code == 200
+        for gap in response.context["page"].object_list:
+            rows.append((gap.run.period, gap.run.province.code, gap.run.source.code, gap.kind, gap.dossier_code,
+                         gap.procedure_code, gap.agency_code, gap.source_value, gap.portal_value, gap.detail))
+        if not response.context["page"].has_next():
+            return rows
+        page += 1
+
+
+def csv_rows(response):
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0] == [c[0] for c in COLUMNS]
+    return [tuple(r) for r in rows[1:]]
+
+
+def xlsx_rows(response):
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    return [tuple("" if v is None else str(v) for v in row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+@pytest.mark.parametrize("query", [
+    {"period": "2026-10", "province": "01", "source": "HOTICH"},
+    {"period": "2026-10", "province": "01", "kind": "missing_on_portal"},
+    {"period": "2026-10", "procedure": "DK1"},
+    {},
+])
+def test_exports_match_the_page(ds, monkeypatch, query):
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)  # several pages
+    client = login(ds.users.p01)
+    shown = page_rows(client, query)
+    assert shown
+    assert csv_rows(client.get("/reconciliation/gaps/export.csv", query)) == shown
+    assert xlsx_rows(client.get("/reconciliation/gaps/export.xlsx", query)) == shown
+
+
+def test_gap_list_page(ds):
+    client = login(ds.users.p01)
+    response = client.get(GAPS, {"period": "2026-10", "province": "01", "source": "HOTICH"})
+    html = response.content.decode()
+    assert response.context["run"].source.code == "HOTICH"
+    assert set(re.findall(r'data-code="([^"]+)"', html)) == {c for s, _, c in data.EXPECTED if s == "HOTICH"}
+    assert "/reconciliation/gaps/export.csv?period=2026-10&amp;province=01&amp;source=HOTICH" in html
+    assert "/reconciliation/dossiers/H-MOP/" in html
+    response = client.get(GAPS, {"period": "2026-10", "province": "01", "source": "HOTICH", "kind": "suspicious"})
+    assert {g.dossier_code for g in response.context["page"].object_list} == {"H-JUMP", "H-SYNC", "H-BARE"}
+
+
+def test_gap_list_scoping(ds):
+    assert login(ds.users.p01).get(GAPS, {"province": "48"}).status_code == 404
+    assert login(ds.users.btp).get(GAPS, {"province": "01", "source": "DKDN"}).status_code == 404
+    assert login(ds.users.p01).get("/reconciliation/gaps/export.csv", {"province": "48"}).status_code == 404
+    response = login(ds.users.btp).get(GAPS, {"province": "48"})
+    assert {(g.run.source.code, g.dossier_code) for g in response.context["page"].object_list} == {
+        ("HOTICH", "X48-MOP"), ("HOTICH", "X48-MAS")}
+    assert login(ds.users.p01).get("/reconciliation/gaps/export.pdf").status_code == 404
+
+
+def test_dossier_comparison(ds):
+    response = login(ds.users.p01).get("/reconciliation/dossiers/H-MULTI/")
+    assert response.status_code == 200
+    assert [v.source.code for v in response.context["versions"]] == ["DVCQG", "HOTICH"]
+    status = next(r for r in response.context["rows"] if r["label"] == "TrangThaiHoSo")
+    assert [value[:1] for value, _ in status["cells"]] == ["4", "9"]
+    assert [differs for _, differs in status["cells"]] == [False, True]  # marked against the portal's copy
+    html = response.content.decode()
+    assert 'class="differs"' in html
+    assert {g.kind for g in response.context["gaps"]} == {"status_differs", "finish_differs", "synced_late"}
+
+
+def test_dossier_comparison_scoping(ds):
+    assert login(ds.users.p01).get("/reconciliation/dossiers/X48-MOP/").status_code == 404
+    assert login(ds.users.p48).get("/reconciliation/dossiers/X48-MOP/").status_code == 200
+    assert login(ds.users.btp).get("/reconciliation/dossiers/X48-MOP/").status_code == 200  # its system
+    assert login(ds.users.btc).get("/reconciliation/dossiers/X48-MOP/").status_code == 404
+    assert login(ds.users.admin).get("/reconciliation/dossiers/NOPE/").status_code == 404
