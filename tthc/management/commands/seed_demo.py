@@ -27,6 +27,10 @@ class Command(BaseCommand):
             "--workers", type=int, default=None,
             help="generator processes (default: up to 2 for 200k+ dossiers, else in-process)",
         )
+        parser.add_argument(
+            "--writers", type=int, default=None,
+            help="database connections writing in parallel (PostgreSQL; default: up to 2 for 200k+ dossiers)",
+        )
         parser.add_argument("--data-dir", help="reference data folder (default: tthc/data)")
         parser.add_argument("--skip-reference", action="store_true", help="do not (re)load the reference data")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -52,7 +56,8 @@ class Command(BaseCommand):
         try:
             result = demo.seed_dossiers(
                 dossiers=options["dossiers"], seed=options["seed"], anchor=anchor,
-                chunk_size=options["chunk_size"], workers=options["workers"], progress=bar.update,
+                chunk_size=options["chunk_size"], workers=options["workers"], writers=options["writers"],
+                progress=bar.update,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
