@@ -94,7 +94,7 @@ class SyncDossiersView(APIView):
         description=(
             "Body: the portal envelope `{\"service\": \"DongBoHoSoMC\", \"isUpdating\": …, \"data\": [HoSo…]}` "
             "(`application/json`), JSON Lines (`application/x-ndjson`) or CSV with the portal's field names "
-            "(`text/csv`); `?format=portal|jsonl|csv` overrides the Content-Type. Dates `yyyyMMddHHmmss`, Vietnam "
+            "(`text/csv`); `?input=portal|jsonl|csv` overrides the Content-Type. Dates `yyyyMMddHHmmss`, Vietnam "
             f"time. At most {MAX_RECORDS:,} records. Records are keyed by (source system, MaHoSo): the same "
             "payload is `unchanged`, a newer state updates, an older state never overwrites a newer one. "
             "Authenticate with the source system's token: `Authorization: Token <key>`."
@@ -104,7 +104,7 @@ class SyncDossiersView(APIView):
             "application/x-ndjson": OpenApiTypes.STR,
             "text/csv": OpenApiTypes.STR,
         },
-        parameters=[OpenApiParameter("format", str, enum=["portal", "jsonl", "csv"], required=False)],
+        parameters=[OpenApiParameter("input", str, enum=["portal", "jsonl", "csv"], required=False)],
         responses={
             200: SyncResultSerializer,
             400: OpenApiResponse(DetailSerializer, description="The body cannot be read"),
@@ -124,11 +124,11 @@ class SyncDossiersView(APIView):
             source = source_for_user(request.user)
         except NotASourceSystem as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-        fmt = request.query_params.get("format") or format_for_media_type(request.content_type)
+        fmt = request.query_params.get("input") or format_for_media_type(request.content_type)
         if fmt not in formats():
             return Response({"detail": f"Unsupported body type {request.content_type!r}: send application/json "
                                        "(portal envelope), application/x-ndjson (JSON Lines) or text/csv, or set "
-                                       "?format=portal|jsonl|csv."}, status=status.HTTP_400_BAD_REQUEST)
+                                       "?input=portal|jsonl|csv."}, status=status.HTTP_400_BAD_REQUEST)
         adapter = get_adapter(fmt)
         try:
             records = list(islice(adapter.parse(_Limited(request._request, MAX_BODY_BYTES)), MAX_RECORDS + 1))

@@ -64,6 +64,7 @@ class Writer:
 
     ts_type = "timestamptz"
     returning_code = "t.code"
+    inserted_flag = "(t.xmax = 0)"
     ts_min = "'-infinity'::timestamptz"
     paused = "s.paused_seconds * interval '1 second'"
 
@@ -132,11 +133,12 @@ class Writer:
             ids.update(zip(missing, self.reserve_ids(cursor, len(missing)), strict=True))
             self.stage("ingest_stage", STAGE_COLUMNS, (self._stage_row(ids[r.code], r) for r in records))
             created, updated = self.flag_winners(cursor)
-            if created or updated:
-                self._upsert_dossiers(cursor, set(missing))
+            inserted = self._upsert_dossiers(cursor) if created or updated else set()
+            ids.update(self.repoint(cursor, set(missing) - inserted))
             events = []
             for r in (*records, *stale):
-                events.extend(self._event_rows(ids[r.code], r))
+                if ids[r.code] is not None:
+                    events.extend(self._event_rows(ids[r.code], r))
             self._insert_events(cursor, events)
         return created, updated
 
@@ -178,7 +180,8 @@ class Writer:
     def sd_upsert_params(self) -> list:
         return [self.source.pk, self.now(), self.batch.pk]
 
-    def _upsert_dossiers(self, cursor, reserved: set[str]) -> None:
+    def _upsert_dossiers(self, cursor) -> set[str]:
+        """Returns the codes of the dossiers this statement inserted."""
         now = self.now()
         targets = [c for c, _ in _DOSSIER_MAP]
         exprs = [("s." + e) if not e.startswith("{") else e.format(paused=self.paused) for _, e in _DOSSIER_MAP]
@@ -191,10 +194,16 @@ class Writer:
             f"ON CONFLICT (code) DO UPDATE SET {sets} WHERE {self._outranks()}"
         )
         params = [self.source.code, False, now, now, *self._outranks_params()]
-        self.after_dossier_upsert(cursor, sql, params, reserved)
+        cursor.execute(sql + " RETURNING code, " + self.inserted_flag, params)
+        return {code for code, fresh in cursor.fetchall() if fresh}
 
-    def after_dossier_upsert(self, cursor, sql: str, params: list, reserved: set[str]) -> None:
-        cursor.execute(sql, params)
+    def repoint(self, cursor, lost: set[str]) -> dict[str, int | None]:
+        """Codes whose reserved id went unused → their dossier's real id (``None``: no dossier).
+
+        Only concurrent writers (``PostgresWriter``) can lose a reserved id to another batch; with a
+        single writer an unused id means the record lost to a stored version, whose dossier exists.
+        """
+        return {}
 
     def _insert_events(self, cursor, rows: list[tuple]) -> None:
         if not rows:
@@ -336,27 +345,22 @@ class PostgresWriter(Writer):
         created, updated = cursor.fetchone()
         return created, updated
 
-    def after_dossier_upsert(self, cursor, sql, params, reserved):
-        """A reserved id is lost when a concurrent batch created the same dossier first: re-point to it."""
-        cursor.execute(sql + " RETURNING t.code, (t.xmax = 0)", params)
-        inserted = {code for code, fresh in cursor.fetchall() if fresh}
-        lost = sorted(reserved - inserted)
+    def repoint(self, cursor, lost):
+        """A reserved id is unused when a concurrent batch created the same dossier first (or the record
+        lost to a stored version): point this chunk's source rows, and its history, at the real dossier."""
         if not lost:
-            return
+            return {}
+        lost = sorted(lost)
         cursor.execute("SELECT code, id FROM tthc_dossier WHERE code = ANY(%s)", [lost])
         actual = dict(cursor.fetchall())
-        for code in lost:
-            cursor.execute("SELECT dossier_id FROM ingest_stage WHERE code = %s", [code])
-            row = cursor.fetchone()
-            if row is None:
-                continue
-            if code in actual:
-                cursor.execute("UPDATE ingest_events SET dossier_id = %s WHERE dossier_id = %s", [actual[code], row[0]])
-                cursor.execute("UPDATE reconciliation_sourcedossier SET dossier_id = %s WHERE source_id = %s "
-                               "AND code = %s AND dossier_id = %s", [actual[code], self.source.pk, code, row[0]])
-            else:
-                cursor.execute("UPDATE reconciliation_sourcedossier SET dossier_id = NULL WHERE source_id = %s "
-                               "AND code = %s AND dossier_id = %s", [self.source.pk, code, row[0]])
+        cursor.execute(
+            "UPDATE reconciliation_sourcedossier t SET dossier_id = d.id FROM ingest_stage s "
+            "LEFT JOIN tthc_dossier d ON d.code = s.code "
+            "WHERE s.code = ANY(%s) AND t.source_id = %s AND t.code = s.code AND t.dossier_id = s.dossier_id "
+            "AND t.dossier_id IS DISTINCT FROM d.id",
+            [lost, self.source.pk],
+        )
+        return {code: actual.get(code) for code in lost}
 
 
 class SqliteWriter(Writer):
@@ -364,6 +368,7 @@ class SqliteWriter(Writer):
 
     ts_type = "text"
     returning_code = "code"  # SQLite's RETURNING names the modified table's columns unqualified
+    inserted_flag = "1"  # never read: SQLite has no concurrent writer to repoint after
     ts_min = "''"
     paused = "s.paused_seconds * 1000000"
 
