@@ -1,0 +1,148 @@
+"""Admin screens of the reconciliation app, scoped by the permission gate (``accounts.gate``).
+
+Ingestion block: source systems, batches, rejected records (correct the payload, then replay),
+and what each source saw. Batches and rejects carry applicants' data, so they are visible only to
+the users of the agency that owns the source system, not to every user who may see the system.
+"""
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts import gate
+from accounts.admin_scope import GatedAdminMixin, LargeTableAdminMixin
+from accounts.models import Role
+
+from .models import IngestBatch, RejectedRecord, SourceDossier, SourceSystem
+from .services.replay import replay_rejected
+from .services.sources import create_source_system
+
+# --- Ingestion ------------------------------------------------------------------------------------
+
+
+@admin.register(SourceSystem)
+class SourceSystemAdmin(GatedAdminMixin, admin.ModelAdmin):
+    """Creating a system also creates its system account and shows a new API token once."""
+
+    add_role = change_role = Role.UNIT_ADMIN
+    delete_role = None
+    list_display = ("code", "name", "kind", "owner", "active", "created_at")
+    list_filter = ("kind", "active")
+    list_select_related = ("owner",)
+    search_fields = ("code", "name")
+    autocomplete_fields = ("owner",)
+
+    def gate_agencies(self, obj):
+        return [obj.owner] if obj.owner_id else []
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else ("code",)
+
+    def save_model(self, request, obj, form, change):
+        self.check_save(request, obj)
+        if change:
+            return super().save_model(request, obj, form, change)
+        try:
+            source, key = create_source_system(obj.code, obj.name, obj.kind, obj.owner.code, creator=request.user)
+        except ValidationError as exc:
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+        if not obj.active:
+            SourceSystem.objects.filter(pk=source.pk).update(active=False)
+        obj.pk, obj._state.adding = source.pk, False
+        self.message_user(request, _("API token for %(code)s (shown once): %(key)s") % {"code": source.code, "key": key},
+                          messages.WARNING)
+
+
+class _OwnedBySource:
+    """Scope by the owner agency of the batch's source system."""
+
+    source_path = "source"
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        return qs.filter(gate.agency_q(request.user, f"{self.source_path}__owner"))
+
+
+class RejectInline(admin.TabularInline):
+    model = RejectedRecord
+    fk_name = "batch"
+    fields = ("index", "dossier_code", "errors", "replayed_in")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    show_change_link = True
+    can_delete = False
+
+
+@admin.register(IngestBatch)
+class IngestBatchAdmin(_OwnedBySource, LargeTableAdminMixin, GatedAdminMixin, admin.ModelAdmin):
+    add_role = delete_role = None
+    change_role = Role.OFFICER
+    list_display = ("id", "source", "format", "filename", "status", "started_at", "received", "created", "updated",
+                    "unchanged", "rejected", "submitted_by")
+    list_filter = ("status", "format", "source")
+    list_select_related = ("source", "submitted_by")
+    search_fields = ("=id", "filename")
+    readonly_fields = [f.name for f in IngestBatch._meta.fields]
+    inlines = [RejectInline]
+    actions = ["replay_rejects"]
+
+    def gate_agencies(self, obj):
+        return [obj.source.owner]
+
+    @admin.action(description=_("Replay the pending rejected records"), permissions=["change"])
+    def replay_rejects(self, request, queryset):
+        for batch in queryset.select_related("source"):
+            report = replay_rejected(batch, request.user)
+            self.message_user(request, _("Batch #%(batch)s replayed in #%(new)s: %(created)s created, %(updated)s "
+                                         "updated, %(rejected)s still rejected")
+                              % {"batch": batch.pk, "new": report.batch, "created": report.created,
+                                 "updated": report.updated, "rejected": report.rejected})
+
+
+@admin.register(RejectedRecord)
+class RejectedRecordAdmin(_OwnedBySource, LargeTableAdminMixin, GatedAdminMixin, admin.ModelAdmin):
+    """Correct ``payload`` here, then replay the record (or its batch)."""
+
+    source_path = "batch__source"
+    add_role = delete_role = None
+    change_role = Role.OFFICER
+    list_display = ("batch", "index", "dossier_code", "first_error", "replayed_in")
+    list_filter = (("replayed_in", admin.EmptyFieldListFilter),)
+    list_select_related = ("batch",)
+    search_fields = ("=dossier_code",)
+    fields = ("batch", "index", "dossier_code", "errors", "payload", "replayed_in")
+    readonly_fields = ("batch", "index", "dossier_code", "errors", "replayed_in")
+    actions = ["replay"]
+
+    def gate_agencies(self, obj):
+        return [obj.batch.source.owner]
+
+    @admin.display(description=_("error"))
+    def first_error(self, obj):
+        return "; ".join(f"{e.get('field') or '-'}: {e.get('error')}" for e in obj.errors[:2])
+
+    @admin.action(description=_("Replay the selected records"), permissions=["change"])
+    def replay(self, request, queryset):
+        by_batch = {}
+        for reject in queryset.select_related("batch__source"):
+            by_batch.setdefault(reject.batch_id, reject.batch)
+        for batch in by_batch.values():
+            report = replay_rejected(batch, request.user, rejects=queryset.filter(batch=batch))
+            self.message_user(request, _("Replayed in batch #%(new)s: %(created)s created, %(updated)s updated, "
+                                         "%(rejected)s still rejected")
+                              % {"new": report.batch, "created": report.created, "updated": report.updated,
+                                 "rejected": report.rejected})
+
+
+@admin.register(SourceDossier)
+class SourceDossierAdmin(LargeTableAdminMixin, GatedAdminMixin, admin.ModelAdmin):
+    add_role = change_role = delete_role = None
+    list_display = ("code", "source", "status", "previous_status", "received_at", "event_at", "synced_at",
+                    "progress_steps")
+    list_filter = ("source", "status")
+    list_select_related = ("source",)
+    search_fields = ("=code",)
+    readonly_fields = [f.name for f in SourceDossier._meta.fields]
+
+    def gate_agencies(self, obj):
+        return [obj.agency]
