@@ -126,6 +126,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=4, day_of_month=1),
         "kwargs": {"closed": True},
     },
+    # The 766 index (issue 5): the live month hourly; the closed month on the 1st, after reconciliation.
+    "indicators-recompute-live": {
+        "task": "indicators.tasks.recompute_live",
+        "schedule": crontab(minute=7),
+    },
+    "indicators-close-previous-month": {
+        "task": "indicators.tasks.close_previous_month",
+        "schedule": crontab(minute=0, hour=5, day_of_month=1),
+    },
 }
 
 # --- Auth ----------------------------------------------------------------------------------------
@@ -219,6 +228,17 @@ TTHC_OFFICE_HOURS = env.list("TTHC_OFFICE_HOURS", default=["07:00-11:30", "13:30
 TTHC_PAUSING_STATUSES = env.list("TTHC_PAUSING_STATUSES", cast=int, default=[5, 6])
 # How long (seconds) a process trusts its cached calendar before re-reading overrides.
 TTHC_CALENDAR_CACHE_SECONDS = env.int("TTHC_CALENDAR_CACHE_SECONDS", default=300)
+
+# --- The 766 index (issue 5; ../shared/domain.md §5) ----------------------------------------------
+# Bands [assumed]: (code, minimum total), e.g. INDICATOR_BANDS=good:90,fair:70,average:50,weak:0
+INDICATOR_BANDS = [
+    (code, float(low)) for code, low in
+    (item.split(":") for item in env.list("INDICATOR_BANDS", default=["good:90", "fair:70", "average:50", "weak:0"]))
+]
+# Early warning: open dossiers due within this many working days.
+TTHC_EARLY_WARNING_DAYS = env.int("TTHC_EARLY_WARNING_DAYS", default=3)
+# Debounce (seconds) of the recompute that ingestion asks for after a batch.
+INDICATOR_RECOMPUTE_DELAY = env.int("INDICATOR_RECOMPUTE_DELAY", default=120)
 
 # --- Reconciliation thresholds (issue 4; ../shared/domain.md §3) ------------------------------------
 # The portal's copy is "synced late" when it is older than the source's last change by more than this.

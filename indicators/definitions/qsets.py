@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import types
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 
 class _Recorder:
@@ -32,10 +32,14 @@ class _Recorder:
         return self
 
     def __getattr__(self, name):
-        attr = getattr(self._qs_class, name)
-        if not callable(attr):
+        if name.startswith("_"):
             raise AttributeError(name)
-        return types.MethodType(attr, self)
+        owner = next((c for c in self._qs_class.__mro__ if name in c.__dict__), None)
+        if owner is None:
+            raise AttributeError(name)
+        if owner in QuerySet.__mro__:
+            raise TypeError(f"{name}() is not a filter of {self._qs_class.__name__}: it cannot become a Q")
+        return types.MethodType(getattr(self._qs_class, name), self)
 
 
 def q_of(queryset_class, method: str, *args, **kwargs) -> Q:

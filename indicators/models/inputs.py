@@ -12,6 +12,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
+class CertifiedCopyCommuneQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from accounts import gate
+
+        return self.filter(gate.agency_q(user, "commune"))
+
+
 class CertifiedCopyCommune(models.Model):
     commune = models.OneToOneField(
         "tthc.Agency", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="e_certified_copy",
@@ -21,6 +28,8 @@ class CertifiedCopyCommune(models.Model):
     until = models.DateField(_("stopped on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CertifiedCopyCommuneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("commune providing electronic certified copies")

@@ -1,0 +1,233 @@
+"""The index API (``/api/v1/indicators/…``): thin views over the services, through the gate.
+
+* scores (``/indicators/``) — full detail of the snapshots the user may see;
+* rankings (``/indicators/rankings/``) — every peer's total and group scores (what is published);
+* drill-down (``/indicators/<agency>/<period>/components/<code>/``) — the rows behind a component,
+  restricted to the user's own scope, paginated, or exported with ``?export=csv|xlsx``;
+* early warning and late units.
+
+Out-of-scope agencies answer 404, as everywhere else.
+"""
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tthc.models import Agency
+from tthc.pagination import DefaultPagination
+from tthc.periods import Period
+
+from .models import IndicatorSnapshot
+from .services import compute, explain, late, present, warning
+from .services.export import export_response
+
+PERIOD = OpenApiParameter("period", str, description="YYYY-MM, YYYY-Qn or YYYY (default: the current month)")
+LEVEL = OpenApiParameter("level", str, enum=["province", "ministry"])
+
+
+def parse_period(request, default=None) -> Period:
+    raw = request.query_params.get("period")
+    try:
+        return Period.parse(raw) if raw else (default or compute.current_month())
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from exc
+
+
+def visible_snapshot(user, agency_code: str, period: str) -> IndicatorSnapshot:
+    qs = IndicatorSnapshot.objects.visible_to(user).select_related("agency").prefetch_related("components")
+    return get_object_or_404(qs, agency__code=agency_code, period=period)
+
+
+class ComponentSerializer(serializers.Serializer):
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    ratio = serializers.FloatField(allow_null=True)
+    points = serializers.FloatField()
+
+
+class AgencyScoreSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    total = serializers.FloatField()
+    band = serializers.CharField()
+    rank = serializers.IntegerField(allow_null=True)
+    peers = serializers.IntegerField()
+    change = serializers.FloatField(allow_null=True)
+    as_of = serializers.DateTimeField()
+    final = serializers.BooleanField()
+    groups = serializers.DictField(child=serializers.FloatField())
+    components = serializers.DictField(child=ComponentSerializer(), required=False)
+
+
+class PeriodScoresSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    methodology = serializers.CharField(allow_null=True)
+    agencies = AgencyScoreSerializer(many=True)
+
+
+def agency_payload(snapshot: IndicatorSnapshot, with_components: bool = True) -> dict:
+    """The command's per-agency shape plus name, level, peers, change and as_of."""
+    return {
+        **present.snapshot_payload(snapshot, with_components),
+        "name": snapshot.agency.name, "level": snapshot.level, "peers": snapshot.peers,
+        "change": present.num(snapshot.change), "as_of": snapshot.as_of, "final": snapshot.final,
+    }
+
+
+class ScoresView(APIView):
+    """Scores of the agencies the user may see (a province sees its own), with every component."""
+
+    @extend_schema(parameters=[PERIOD, LEVEL, OpenApiParameter("agency", str, description="agency code")],
+                   responses=PeriodScoresSerializer)
+    def get(self, request):
+        period = parse_period(request)
+        qs = (IndicatorSnapshot.objects.visible_to(request.user).filter(period=str(period))
+              .select_related("agency").prefetch_related("components"))
+        if request.query_params.get("agency"):
+            qs = qs.filter(agency__code=request.query_params["agency"])
+        if request.query_params.get("level"):
+            qs = qs.filter(level=request.query_params["level"])
+        snapshots = sorted(qs, key=lambda s: (s.level != "province", s.rank or 0, s.agency.code))
+        return Response({
+            "period": str(period),
+            "methodology": snapshots[0].methodology if snapshots else None,
+            "agencies": [agency_payload(s) for s in snapshots],
+        })
+
+
+class RankingsView(APIView):
+    """Every peer's total and group scores for a period and level (no components, no dossiers)."""
+
+    @extend_schema(parameters=[PERIOD, LEVEL, OpenApiParameter("group", str, description="rank by this group")],
+                   responses=PeriodScoresSerializer)
+    def get(self, request):
+        period = parse_period(request)
+        level = request.query_params.get("level", "province")
+        rows = list(IndicatorSnapshot.objects.filter(period=str(period), level=level).select_related("agency"))
+        group = request.query_params.get("group")
+        if group:
+            rows.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
+        else:
+            rows.sort(key=lambda s: (s.rank or 10**6, s.agency.code))
+        return Response({
+            "period": str(period),
+            "methodology": rows[0].methodology if rows else None,
+            "agencies": [agency_payload(s, with_components=False) for s in rows],
+        })
+
+
+def _drill_filters(request) -> dict:
+    return {k: v for k, v in request.query_params.items() if k not in ("set", "page", "page_size", "export")}
+
+
+class ComponentItemsView(APIView):
+    """The rows behind one component of a snapshot, within the user's scope."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("set", str, description="numerator, denominator, missing (default) or penalty:<name>"),
+            OpenApiParameter("export", str, enum=["csv", "xlsx"]),
+            *(OpenApiParameter(name, str) for name in ("agency", "procedure", "unit", "officer", "status", "code")),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request, agency, period, code):
+        snapshot = visible_snapshot(request.user, agency, period)
+        which = request.query_params.get("set", "missing")
+        try:
+            items = explain.item_set(snapshot, code, which, request.user, _drill_filters(request))
+        except (KeyError, explain.UnknownSet) as exc:
+            raise Http404(str(exc)) from exc
+        fmt = request.query_params.get("export")
+        if fmt in ("csv", "xlsx"):
+            return export_response(items, fmt, f"{agency}-{period}-{code}-{which.replace(':', '-')}")
+        columns = items.columns
+        values = items.queryset.values(*(c[1] for c in columns))
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(values, request, view=self)
+        rows = [{key: row[lookup] for key, lookup, _ in columns} for row in page]
+        response = paginator.get_paginated_response(rows)
+        response.data["set"] = which
+        response.data["source"] = str(items.source)
+        response.data["sets"] = [key for key, _ in explain.available_sets(snapshot, explain.component_of(snapshot, code))]
+        return response
+
+
+class ComponentGroupsView(APIView):
+    """A dossier set counted per handling unit and officer ("who lost the points")."""
+
+    @extend_schema(parameters=[OpenApiParameter("set", str)], responses=OpenApiTypes.OBJECT)
+    def get(self, request, agency, period, code):
+        snapshot = visible_snapshot(request.user, agency, period)
+        try:
+            items = explain.item_set(snapshot, code, request.query_params.get("set", "missing"), request.user,
+                                     _drill_filters(request))
+            groups = explain.grouped(items)
+        except (KeyError, explain.UnknownSet) as exc:
+            raise Http404(str(exc)) from exc
+        return Response({"set": items.key, "groups": [
+            {"unit": g["handling_unit"], "officer": g["handling_officer"], "dossiers": g["n"]} for g in groups]})
+
+
+class EarlyWarningView(APIView):
+    """Open dossiers due within N working days, and the projected month-end score."""
+
+    @extend_schema(parameters=[OpenApiParameter("days", int)], responses=OpenApiTypes.OBJECT)
+    def get(self, request, agency):
+        current = str(compute.current_month())
+        snapshot = visible_snapshot(request.user, agency, current)
+        try:
+            days = int(request.query_params.get("days", warning.default_days()))
+        except ValueError as exc:
+            raise ValidationError({"days": "must be an integer"}) from exc
+        dossiers = warning.at_risk(snapshot.agency, days=days, user=request.user)
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(dossiers, request, view=self)
+        projection = warning.project(snapshot, days=days)
+        response = paginator.get_paginated_response([{
+            "code": d.code, "procedure": d.procedure.code, "agency": d.receiving_agency.code,
+            "unit": d.handling_unit, "officer": d.handling_officer, "due_at": d.due_at, "status": d.status,
+        } for d in page])
+        response.data.update({
+            "period": current, "days": days, "current_total": present.num(snapshot.total),
+            "at_risk_this_month": projection.at_risk,
+            "if_all_late": present.num(projection.if_late.total), "rank_if_all_late": projection.rank_if_late,
+            "if_all_on_time": present.num(projection.if_on_time.total),
+            "rank_if_all_on_time": projection.rank_if_on_time,
+        })
+        return response
+
+
+class LateUnitsView(APIView):
+    """Units and officers with overdue dossiers in a period, and apology-letter compliance."""
+
+    @extend_schema(parameters=[PERIOD, OpenApiParameter("agency", str)], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        period = parse_period(request)
+        agency = None
+        if request.query_params.get("agency"):
+            agency = get_object_or_404(Agency.objects.visible_to(request.user), code=request.query_params["agency"])
+        return Response({
+            "period": str(period),
+            "late_units": late.late_units(period, agency=agency, user=request.user),
+            "apology_compliance": late.apology_compliance(period, agency=agency, user=request.user),
+        })
+
+
+CODE = "<str:agency>/<str:period>/components/<str:code>/"
+urlpatterns = [
+    path("indicators/", ScoresView.as_view(), name="api-indicators"),
+    path("indicators/rankings/", RankingsView.as_view(), name="api-indicator-rankings"),
+    path("indicators/late-units/", LateUnitsView.as_view(), name="api-indicator-late-units"),
+    path("indicators/<str:agency>/early-warning/", EarlyWarningView.as_view(), name="api-indicator-early-warning"),
+    path(f"indicators/{CODE}", ComponentItemsView.as_view(), name="api-indicator-component"),
+    path(f"indicators/{CODE}by-unit/", ComponentGroupsView.as_view(), name="api-indicator-component-groups"),
+]

@@ -1,0 +1,49 @@
+"""``manage.py compute_indicators --period YYYY-MM [--json]``: compute, store and print the index."""
+import json
+from datetime import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tthc.calendar import VN_TZ
+from tthc.periods import Period
+
+from ...models import IndicatorSnapshot
+from ...services import compute, present
+
+
+class Command(BaseCommand):
+    help = ("Compute the 766 index for a period (YYYY-MM, YYYY-Qn or YYYY; default: the current month, live) "
+            "for every ministry and province, store the snapshots and print the scores.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", help="YYYY-MM, YYYY-Qn or YYYY (default: the current month)")
+        parser.add_argument("--as-of", dest="as_of",
+                            help="judge as of this ISO time instead of now (testing, replays)")
+        parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+
+    def handle(self, *args, period=None, as_of=None, json: bool = False, **options):
+        try:
+            p = Period.parse(period) if period else compute.current_month()
+            now = _parse_time(as_of) if as_of else None
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        compute.recompute(p, now=now)
+        snapshots = list(IndicatorSnapshot.objects.filter(period=str(p)).select_related("agency")
+                         .prefetch_related("components"))
+        payload = present.period_payload(str(p), snapshots)
+        if json:
+            self.stdout.write(_dumps(payload))
+            return
+        self.stdout.write(f"{p} · methodology {payload['methodology']} · {len(snapshots)} agencies")
+        for s in sorted(snapshots, key=lambda s: (s.level != "province", s.rank or 0)):
+            self.stdout.write(f"{s.level:9} {s.rank or '-':>3}  {s.agency.code:10} {s.total:>6}  {s.band:8} "
+                              f"{s.agency.short_name or s.agency.name}")
+
+
+def _parse_time(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

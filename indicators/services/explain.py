@@ -1,0 +1,207 @@
+"""Why a component scored what it did: the rows behind its numerator, denominator and penalties.
+
+Every set is built from the component's own declaration (the same ``Q`` builders the computation
+counted with) at the snapshot's ``as_of``, restricted to the snapshot's agency, and then to what
+the user may see (``visible_to``) — so a commune officer drilling into the province's score sees
+the rows of their commune only. Nothing here restates a formula.
+
+Sets: ``numerator``, ``denominator``, ``missing`` (in the denominator, not in the numerator — "the
+dossiers that cost points"), ``penalty:<name>``; for DOSSIER_SYNC, whose denominator is a number
+(max of two counts), ``missing`` lists the platform's dossiers of the period that the portal lacks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count as CountAgg
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from tthc.models import Dossier
+from tthc.periods import Period
+
+from ..definitions import get
+from ..definitions import filters as f
+from ..definitions.base import Component, Count, MaxOf, Source, Window
+from ..models import IndicatorSnapshot
+
+SET_LABELS = {
+    "numerator": _("Numerator"),
+    "denominator": _("Denominator"),
+    "missing": _("Lost: in the denominator, not in the numerator"),
+}
+
+#: (column key, lookup, header) per source: what lists and exports show. No personal data.
+COLUMNS = {
+    Source.DOSSIER: (
+        ("code", "code", _("Dossier code")), ("procedure", "procedure__code", _("Procedure")),
+        ("procedure_name", "procedure__name", _("Procedure name")),
+        ("agency", "receiving_agency__code", _("Receiving agency")),
+        ("agency_name", "receiving_agency__name", _("Receiving agency name")),
+        ("unit", "handling_unit", _("Handling unit")), ("officer", "handling_officer", _("Handling officer")),
+        ("status", "status", _("Status")), ("channel", "channel", _("Channel")),
+        ("received_at", "received_at", _("Received at")), ("due_at", "due_at", _("Due at")),
+        ("finished_at", "finished_at", _("Finished at")), ("supplements", "supplement_count", _("Supplement requests")),
+    ),
+    Source.PROCEDURE: (
+        ("code", "code", _("Procedure code")), ("name", "name", _("Procedure name")),
+        ("field", "field_name", _("Field")), ("online_level", "online_level", _("Online level")),
+        ("fee_bearing", "fee_bearing", _("Fee-bearing")),
+        ("effective_on", "legal_basis_effective_on", _("Legal basis effective on")),
+        ("published_on", "published_on", _("Published on")), ("made_public_on", "made_public_on", _("Made public on")),
+    ),
+    Source.FEEDBACK: (
+        ("code", "code", _("Feedback code")), ("agency", "agency__code", _("Agency")),
+        ("procedure", "procedure__code", _("Procedure")), ("received_at", "received_at", _("Received at")),
+        ("answer_due_at", "answer_due_at", _("Answer due")), ("answered_at", "answered_at", _("Answered at")),
+        ("refused_at", "refused_at", _("Refused at")), ("published_at", "published_at", _("Published at")),
+        ("disliked", "disliked", _("Disliked")), ("repeated", "repeated", _("Repeated")),
+    ),
+    Source.COMMUNE: (
+        ("code", "code", _("Commune code")), ("name", "name", _("Commune")),
+        ("since", "e_certified_copy__since", _("E-copies since")),
+    ),
+    Source.SOURCE_DOSSIER: (
+        ("code", "code", _("Dossier code")), ("agency", "agency__code", _("Receiving agency")),
+        ("procedure", "procedure__code", _("Procedure")), ("status", "status", _("Status")),
+        ("received_at", "received_at", _("Received at")), ("synced_at", "synced_at", _("Synced at")),
+    ),
+}
+
+#: Query-string filters per source: name → lookup (``agency`` matches the subtree by path).
+FILTERS = {
+    Source.DOSSIER: {"agency": "receiving_agency__path__startswith", "procedure": "procedure__code",
+                     "unit": "handling_unit", "officer": "handling_officer", "status": "status", "channel": "channel",
+                     "code": "code__icontains"},
+    Source.PROCEDURE: {"code": "code__icontains", "field": "field_code"},
+    Source.FEEDBACK: {"agency": "agency__path__startswith", "procedure": "procedure__code", "code": "code__icontains"},
+    Source.COMMUNE: {"code": "code__icontains"},
+    Source.SOURCE_DOSSIER: {"agency": "agency__path__startswith", "procedure": "procedure__code",
+                            "code": "code__icontains"},
+}
+
+
+class UnknownSet(ValueError):
+    pass
+
+
+@dataclass
+class ItemSet:
+    key: str
+    label: str
+    source: Source
+    queryset: object
+
+    @property
+    def columns(self):
+        return COLUMNS[self.source]
+
+
+def window_of(snapshot: IndicatorSnapshot) -> Window:
+    return Window(Period.parse(snapshot.period), snapshot.as_of)
+
+
+def component_of(snapshot: IndicatorSnapshot, code: str) -> Component:
+    return get(snapshot.methodology).component(code)
+
+
+def available_sets(snapshot: IndicatorSnapshot, comp: Component) -> list[tuple[str, str]]:
+    out = []
+    if comp.numerator is not None:
+        out.append(("numerator", str(SET_LABELS["numerator"])))
+    if not isinstance(comp.denominator, MaxOf):
+        out.append(("denominator", str(SET_LABELS["denominator"])))
+    if comp.numerator is not None:
+        out.append(("missing", str(SET_LABELS["missing"])))
+    for p in comp.penalties:
+        out.append((f"penalty:{p.name}", p.name_en))
+    return out
+
+
+def _scope(source: Source, snapshot: IndicatorSnapshot) -> Q:
+    key = source.ranked_key(snapshot.level)
+    return Q(**{key: snapshot.agency_id}) if key else Q()
+
+
+def _rows(measure: Count, snapshot: IndicatorSnapshot, w: Window) -> tuple[Source, Q]:
+    """(source whose rows are listed, Q over that source) for one measure of the snapshot's agency."""
+    wl = w.at(snapshot.level) if measure.source == Source.PROCEDURE else w
+    q = measure.q(wl) & _scope(measure.source, snapshot)
+    if measure.distinct == "procedure":
+        used = Dossier.objects.filter(q).values("procedure_id")
+        return Source.PROCEDURE, Q(pk__in=used)
+    return measure.source, q
+
+
+def item_set(snapshot: IndicatorSnapshot, code: str, which: str, user=None, filters: dict | None = None) -> ItemSet:
+    """The rows of one set of one component of a snapshot, visible to ``user``, filtered."""
+    comp = component_of(snapshot, code)
+    if which not in dict(available_sets(snapshot, comp)):
+        raise UnknownSet(which)
+    w = window_of(snapshot)
+    if which == "numerator":
+        source, q = _rows(comp.numerator, snapshot, w)
+    elif which == "denominator":
+        source, q = _rows(comp.denominator, snapshot, w)
+    elif which.startswith("penalty:"):
+        penalty = next(p for p in comp.penalties if f"penalty:{p.name}" == which)
+        source, q = _rows(penalty.measure, snapshot, w)
+    elif isinstance(comp.denominator, MaxOf):  # DOSSIER_SYNC: the platform's dossiers the portal lacks
+        source, q = _missing_on_portal(snapshot, w)
+    else:
+        source, num = _rows(comp.numerator, snapshot, w)
+        _, den = _rows(comp.denominator, snapshot, w)
+        q = den & ~num
+    manager = source.model.objects
+    qs = (manager.visible_to(user) if user is not None else manager.all()).filter(q)
+    qs = _filter(qs, source, filters or {})
+    label = str(SET_LABELS.get(which) or dict(available_sets(snapshot, comp))[which])
+    return ItemSet(which, label, source, qs.order_by(*_ordering(source)))
+
+
+def _missing_on_portal(snapshot: IndicatorSnapshot, w: Window) -> tuple[Source, Q]:
+    from reconciliation.models import SourceDossier
+
+    on_portal = SourceDossier.objects.filter(f.portal_synced(w), code=OuterRef("code"))
+    q = f.received(w) & _scope(Source.DOSSIER, snapshot) & ~Q(Exists(on_portal))
+    return Source.DOSSIER, q
+
+
+def _filter(qs, source: Source, filters: dict):
+    allowed = FILTERS[source]
+    for name, value in filters.items():
+        if value in (None, "") or name not in allowed:
+            continue
+        lookup = allowed[name]
+        if lookup.endswith("path__startswith"):
+            from tthc.models import Agency
+
+            agency = Agency.objects.filter(code=value).values_list("path", flat=True).first()
+            value = agency or "\0"
+        qs = qs.filter(**{lookup: value})
+    return qs
+
+
+def _ordering(source: Source) -> tuple[str, ...]:
+    return {Source.DOSSIER: ("due_at", "code"), Source.FEEDBACK: ("received_at", "code")}.get(source, ("code",))
+
+
+def rows(item_set_: ItemSet, limit: int | None = None):
+    """Export rows (tuples in ``columns`` order), streamed."""
+    qs = item_set_.queryset.values_list(*(c[1] for c in item_set_.columns))
+    if limit is not None:
+        qs = qs[:limit]
+    return qs.iterator(chunk_size=2000)
+
+
+def grouped(item_set_: ItemSet, by: tuple[str, ...] = ("handling_unit", "handling_officer")) -> list[dict]:
+    """Counts of a dossier set per handling unit and officer, largest first (who lost the points)."""
+    if item_set_.source != Source.DOSSIER:
+        raise UnknownSet("grouping is for dossier sets")
+    return list(item_set_.queryset.order_by().values(*by).annotate(n=CountAgg("pk")).order_by("-n", *by))
+
+
+def lost_points(snapshot: IndicatorSnapshot, code: str):
+    cv = snapshot.components.get(code=code)
+    return cv.max_points - cv.points
+

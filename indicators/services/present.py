@@ -1,0 +1,46 @@
+"""One shape for a stored score, shared by the command's ``--json``, the API and the pages.
+
+Everything is read from the stored snapshot, never recomputed, so that the command, the API and
+the dashboard agree to the last decimal. Decimals become JSON numbers: every stored value has at
+most 6 decimals and 9 significant digits, which a binary float prints back exactly.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..models import IndicatorSnapshot
+
+
+def num(value: Decimal | str | None):
+    return None if value is None else float(Decimal(value))
+
+
+def components_payload(snapshot: IndicatorSnapshot) -> dict:
+    return {
+        cv.code: {"numerator": cv.numerator, "denominator": cv.denominator, "ratio": num(cv.ratio),
+                  "points": num(cv.points)}
+        for cv in sorted(snapshot.components.all(), key=lambda c: (c.group, c.code))
+    }
+
+
+def snapshot_payload(snapshot: IndicatorSnapshot, with_components: bool = True) -> dict:
+    out = {
+        "code": snapshot.agency.code,
+        "total": num(snapshot.total),
+        "band": snapshot.band,
+        "rank": snapshot.rank,
+        "groups": {code: num(g["score"]) for code, g in snapshot.groups.items()},
+    }
+    if with_components:
+        out["components"] = components_payload(snapshot)
+    return out
+
+
+def period_payload(period: str, snapshots: list[IndicatorSnapshot]) -> dict:
+    """``{"period", "methodology", "agencies": [...]}``: provinces by rank, then ministries by rank."""
+    ordered = sorted(snapshots, key=lambda s: (s.level != "province", s.rank or 0, s.agency.code))
+    return {
+        "period": str(period),
+        "methodology": ordered[0].methodology if ordered else None,
+        "agencies": [snapshot_payload(s) for s in ordered],
+    }

@@ -1,0 +1,104 @@
+"""Early warning: open dossiers due within N working days, and what they can still do to the score.
+
+The list is the dossiers a leader can still save this month: open, within time now, due by the
+end of the N-th working day from today (``tthc.calendar``). The projection re-scores the live
+snapshot twice — as if every one of them due before the month ends turns late, and as if every
+one finishes on time — using the ``at_risk`` deltas the definitions declare on each measure (ON_TIME
+and DOSSIER_SATISFACTION), through the same scoring code as the computation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from tthc import calendar
+from tthc.models import Dossier
+from tthc.periods import Period
+
+from ..definitions import filters as f
+from ..definitions import get
+from ..definitions.base import MaxOf, Window
+from ..definitions.qsets import dossier_q
+from ..models import IndicatorSnapshot
+from . import scoring
+
+
+def default_days() -> int:
+    return int(getattr(settings, "TTHC_EARLY_WARNING_DAYS", 3))
+
+
+def horizon(now: datetime, days: int) -> datetime:
+    """The end of the ``days``-th working day from today (start of the next calendar day)."""
+    today = now.astimezone(calendar.VN_TZ).date()
+    last = calendar.add_working_days(today, days) if days > 0 else today
+    return datetime.combine(last + timedelta(days=1), time.min, tzinfo=calendar.VN_TZ)
+
+
+def at_risk(agency, now: datetime | None = None, days: int | None = None, user=None):
+    """Open dossiers of the ranked agency, within time now, due within ``days`` working days."""
+    now = now or timezone.now()
+    days = default_days() if days is None else days
+    w = Window.of(Period.containing(now), now)
+    q = (f.judged(w) & dossier_q("within_time", now) & dossier_q("open")
+         & Q(finished_at__isnull=True, due_at__lt=horizon(now, days), receiving_agency__ranked_agency=agency))
+    qs = Dossier.objects.visible_to(user) if user is not None else Dossier.objects.all()
+    return qs.filter(q).select_related("procedure", "receiving_agency").order_by("due_at", "code")
+
+
+@dataclass
+class Projection:
+    at_risk: int  # dossiers due before the month ends, counted in the projection
+    current: Decimal
+    if_late: scoring.AgencyScore
+    if_on_time: scoring.AgencyScore
+    rank_if_late: int | None
+    rank_if_on_time: int | None
+
+    @property
+    def winnable(self) -> Decimal:
+        return self.if_on_time.total - self.if_late.total
+
+
+def _counts(snapshot: IndicatorSnapshot) -> dict[str, dict[str, int]]:
+    out = {}
+    for cv in snapshot.components.all():
+        counts = {"num": cv.numerator, "den": cv.denominator}
+        counts.update({f"pen:{k}": v for k, v in (cv.details.get("penalties") or {}).items()})
+        out[cv.code] = counts
+    return out
+
+
+def _shifted(methodology, counts, k: int, late: bool) -> dict:
+    shifted = {code: dict(c) for code, c in counts.items()}
+    for code, c in shifted.items():
+        comp = methodology.component(code)
+        for name, measure in comp.measures().items():
+            if isinstance(measure, MaxOf):
+                continue
+            delta = measure.at_risk[0 if late else 1]
+            if delta and name in c:
+                c[name] += k * delta
+    return shifted
+
+
+def project(snapshot: IndicatorSnapshot, now: datetime | None = None, days: int | None = None) -> Projection:
+    """Project the live snapshot's month-end total under both hypotheses."""
+    now = now or snapshot.as_of
+    period = Period.parse(snapshot.period)
+    k = at_risk(snapshot.agency, now, days).filter(due_at__lt=period.end).count()
+    methodology = get(snapshot.methodology)
+    counts = _counts(snapshot)
+    if_late = scoring.score_agency(methodology, snapshot.level, _shifted(methodology, counts, k, late=True))
+    if_on_time = scoring.score_agency(methodology, snapshot.level, _shifted(methodology, counts, k, late=False))
+    others = list(IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
+                  .exclude(pk=snapshot.pk).values_list("total", flat=True))
+
+    def rank(total):
+        return 1 + sum(1 for t in others if t > total)
+
+    return Projection(k, snapshot.total, if_late, if_on_time, rank(if_late.total), rank(if_on_time.total))

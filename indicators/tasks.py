@@ -1,0 +1,73 @@
+"""Celery tasks for the index: thin wrappers around ``services.compute``, idempotent, safe to retry.
+
+* ``recompute_live`` — the beat runs it hourly: the current month as of now (the dashboards' "live"
+  score).
+* ``close_previous_month`` — the beat runs it on the 1st: the month that just ended, judged at its
+  end and marked final.
+* ``schedule_recompute(period)`` — what ingestion calls after a batch. Debounced: the first call
+  in a window takes a cache key and schedules one recompute ``INDICATOR_RECOMPUTE_DELAY`` seconds
+  later; calls inside the window are absorbed (their data is committed by the time it runs). The
+  task releases the key as it starts, so a batch arriving during a recompute schedules the next one.
+"""
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from tthc.periods import Period
+
+from .services import compute
+
+KEY = "indicators:recompute:{period}"
+
+
+def delay_seconds() -> int:
+    return int(getattr(settings, "INDICATOR_RECOMPUTE_DELAY", 120))
+
+
+def _summary(snapshots) -> dict:
+    return {"period": snapshots[0].period if snapshots else None, "agencies": len(snapshots)}
+
+
+@shared_task(name="indicators.tasks.recompute_period", acks_late=True, autoretry_for=(Exception,),
+             retry_backoff=60, max_retries=3)
+def recompute_period(period: str | None = None, release: bool = True) -> dict:
+    """Recompute and store one period (default: the current month, live)."""
+    p = Period.parse(period) if period else compute.current_month()
+    if release:
+        cache.delete(KEY.format(period=p))
+    return _summary(compute.recompute(p))
+
+
+@shared_task(name="indicators.tasks.recompute_live", acks_late=True)
+def recompute_live() -> dict:
+    return recompute_period(str(compute.current_month()), release=False)
+
+
+@shared_task(name="indicators.tasks.close_previous_month", acks_late=True, autoretry_for=(Exception,),
+             retry_backoff=300, max_retries=5)
+def close_previous_month() -> dict:
+    """The month before the current one, judged at its end: final snapshots."""
+    return recompute_period(str(compute.current_month(timezone.now()).previous()), release=False)
+
+
+def schedule_recompute(period: Period | str | None = None, delay: int | None = None) -> bool:
+    """Ask for a recompute of ``period`` (default: the current month) soon; True if one was scheduled.
+
+    With eager Celery (no broker) the recompute runs at once after the caller's transaction
+    commits, and the key is left to expire, so a burst of batches recomputes at most once per delay.
+    """
+    p = Period.parse(period) if period else compute.current_month()
+    delay = delay_seconds() if delay is None else delay
+    if not cache.add(KEY.format(period=p), timezone.now().isoformat(), timeout=max(delay, 1)):
+        return False
+    eager = bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
+    from config.celery import app
+
+    eager = eager or bool(app.conf.task_always_eager)
+    transaction.on_commit(lambda: recompute_period.apply_async(args=[str(p)], kwargs={"release": not eager},
+                                                               countdown=0 if eager else delay))
+    return True

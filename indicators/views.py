@@ -1,0 +1,165 @@
+"""Index pages: the agency dashboard, rankings, component drill-down, late units, public results.
+
+Thin: every number comes from a stored snapshot or a service (``explain``, ``warning``, ``late``),
+the same ones the API and the command use, so all three agree to the last decimal.
+"""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from tthc.models import Agency
+from tthc.periods import Period
+
+from .definitions import get
+from .models import IndicatorSnapshot, Level
+from .services import compute, explain, late, scoring, warning
+from .services.export import export_response
+from .trend import trend_chart
+
+TREND_MONTHS = 13
+
+
+def _period(request, default: Period | None = None) -> Period:
+    try:
+        return Period.parse(request.GET["period"]) if request.GET.get("period") else (default or compute.current_month())
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _latest_period(level: str | None = None, final: bool | None = None) -> Period | None:
+    qs = IndicatorSnapshot.objects.filter(period_kind="month")
+    if level:
+        qs = qs.filter(level=level)
+    if final is not None:
+        qs = qs.filter(final=final)
+    latest = qs.order_by("-period").values_list("period", flat=True).first()
+    return Period.parse(latest) if latest else None
+
+
+def _groups(snapshot: IndicatorSnapshot) -> list[dict]:
+    methodology = get(snapshot.methodology)
+    out = []
+    for g in methodology.groups:
+        data = snapshot.groups.get(g.code) or {}
+        score = data.get("score")
+        out.append({"code": g.code, "name_vi": g.name_vi, "name_en": g.name_en, "score": score, "max": g.points,
+                    "rank": data.get("rank"), "change": data.get("change"),
+                    "percent": round(100 * float(score) / float(g.points)) if score is not None else 0})
+    return out
+
+
+def _components(snapshot: IndicatorSnapshot) -> list[dict]:
+    methodology = get(snapshot.methodology)
+    values = {cv.code: cv for cv in snapshot.components.all()}
+    return [{"def": c, "value": values[c.code], "lost": values[c.code].max_points - values[c.code].points}
+            for c in methodology.components if c.code in values]
+
+
+@login_required
+def index(request):
+    """The user's own agency's dashboard, or the rankings for national users."""
+    snapshot = (IndicatorSnapshot.objects.visible_to(request.user).order_by("-period", "level", "agency__code")
+                .select_related("agency").first())
+    if snapshot is None:
+        return redirect("indicators-rankings")
+    return redirect("indicators-dashboard", agency=snapshot.agency.code)
+
+
+@login_required
+def dashboard(request, agency):
+    visible = IndicatorSnapshot.objects.visible_to(request.user).filter(agency__code=agency)
+    if not visible.exists():
+        raise Http404(agency)
+    period = _period(request)
+    snapshot = visible.filter(period=str(period)).select_related("agency").prefetch_related("components").first()
+    if snapshot is None and not request.GET.get("period"):
+        snapshot = visible.order_by("-period").select_related("agency").prefetch_related("components").first()
+        period = Period.parse(snapshot.period)
+    if snapshot is None:
+        return render(request, "indicators/dashboard.html", {"period": period, "agency_code": agency}, status=404)
+    months = [period]
+    while len(months) < TREND_MONTHS and period.kind == "month":
+        months.insert(0, months[0].previous())
+    history = dict(visible.filter(period__in=[str(p) for p in months]).values_list("period", "total"))
+    peers = list(IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
+                 .select_related("agency").order_by("rank", "agency__code"))
+    context = {
+        "snapshot": snapshot, "period": period, "groups": _groups(snapshot), "components": _components(snapshot),
+        "trend": trend_chart([(str(p), history.get(str(p))) for p in months]), "peers": peers,
+        "band_label": scoring.band_label(snapshot.band), "is_live": not snapshot.final, "agency_code": agency,
+    }
+    if not snapshot.final and str(period) == str(compute.current_month()):
+        days = warning.default_days()
+        at_risk = warning.at_risk(snapshot.agency, days=days, user=request.user)
+        context.update({"warning_days": days, "at_risk": at_risk[:50], "at_risk_count": at_risk.count(),
+                        "projection": warning.project(snapshot, days=days)})
+    return render(request, "indicators/dashboard.html", context)
+
+
+def _rankings_context(request, public: bool) -> dict:
+    level = request.GET.get("level", Level.PROVINCE)
+    if level not in Level.values:
+        raise Http404(level)
+    default = _latest_period(level, final=True if public else None) or compute.current_month()
+    period = _period(request, default)
+    rows = list(IndicatorSnapshot.objects.filter(period=str(period), level=level).select_related("agency")
+                .order_by("rank", "agency__code"))
+    methodology = get(rows[0].methodology) if rows else None
+    group = request.GET.get("group") or ""
+    if group:
+        rows.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
+    periods = list(IndicatorSnapshot.objects.filter(level=level, **({"final": True} if public else {}))
+                   .order_by("-period").values_list("period", flat=True).distinct()[:24])
+    return {"rows": rows, "period": period, "level": level, "levels": Level.choices, "group": group,
+            "groups": methodology.groups if methodology else (), "periods": periods, "public": public}
+
+
+@login_required
+def rankings(request):
+    return render(request, "indicators/rankings.html", _rankings_context(request, public=False))
+
+
+def public_results(request):
+    """Published results without login: ranks, totals and group scores — nothing else."""
+    return render(request, "indicators/public_results.html", _rankings_context(request, public=True))
+
+
+@login_required
+def component(request, agency, period, code):
+    snapshot = get_object_or_404(IndicatorSnapshot.objects.visible_to(request.user).select_related("agency"),
+                                 agency__code=agency, period=period)
+    which = request.GET.get("set", "missing")
+    filters = {k: v for k, v in request.GET.items() if k not in ("set", "page", "export")}
+    try:
+        comp = explain.component_of(snapshot, code)
+        items = explain.item_set(snapshot, code, which, request.user, filters)
+    except (KeyError, explain.UnknownSet) as exc:
+        raise Http404(str(exc)) from exc
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        return export_response(items, fmt, f"{agency}-{period}-{code}-{which.replace(':', '-')}")
+    page = Paginator(items.queryset.values_list(*(c[1] for c in items.columns)), 50).get_page(request.GET.get("page"))
+    grouped = explain.grouped(items) if items.source == "dossier" else None
+    return render(request, "indicators/component.html", {
+        "snapshot": snapshot, "component": comp, "value": snapshot.components.get(code=code), "items": items,
+        "page": page, "sets": explain.available_sets(snapshot, comp), "which": which, "filters": filters,
+        "grouped": grouped[:30] if grouped else None, "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def late_units(request):
+    period = _period(request, _latest_period(final=True) or compute.current_month())
+    agency = None
+    if request.GET.get("agency"):
+        agency = get_object_or_404(Agency.objects.visible_to(request.user), code=request.GET["agency"])
+    return render(request, "indicators/late_units.html", {
+        "period": period, "agency": agency,
+        "rows": late.late_units(period, agency=agency, user=request.user)[:500],
+        "compliance": late.apology_compliance(period, agency=agency, user=request.user),
+        "title": _("Late units and officers"),
+    })

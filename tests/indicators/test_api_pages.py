@@ -1,0 +1,202 @@
+"""Command, API and pages read the same snapshots and agree to the last decimal; the gate scopes
+everything (a province sees its own detail and everyone's totals; drill-down only within scope)."""
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from indicators.definitions import get
+from indicators.services import compute
+from tests.accounts.helpers import make_user
+from tthc.models import ApologyLetter
+
+from . import golden
+
+pytestmark = pytest.mark.django_db
+
+DOMAIN_CODES = {
+    "PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL", "DOSSIER_SYNC", "ON_TIME", "E_RESULT",
+    "DIGITISED", "E_CERTIFIED_COPY", "DATA_REUSE", "PERSONAL_STORE", "POPULATION_DATA_DOSSIER",
+    "POPULATION_DATA_PROCEDURE", "ONLINE_OFFERED", "ONLINE_USED", "ONLINE_SHARE", "PAYMENT_INTEGRATED",
+    "PAYMENT_USED", "PAYMENT_SHARE", "FEEDBACK_ON_TIME", "FEEDBACK_SATISFACTION", "DOSSIER_SATISFACTION",
+}
+
+
+@pytest.fixture
+def g():
+    data = golden.build()
+    compute.recompute(golden.PERIOD, now=golden.NOW)
+    return data
+
+
+@pytest.fixture
+def users(g):
+    return {
+        "national": make_user("nat", Role.NATIONAL_ADMIN, g.P1),
+        "p1": make_user("p1", Role.OFFICER, g.P1),
+        "c1": make_user("c1", Role.OFFICER, g.C1),
+        "m1": make_user("m1", Role.VIEWER, g.M1),
+    }
+
+
+def api(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def command_json() -> dict:
+    out = io.StringIO()
+    call_command("compute_indicators", "--period", golden.PERIOD, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_command_json_has_exactly_the_issue_shape(g):
+    data = command_json()
+    assert set(data) == {"period", "methodology", "agencies"}
+    assert (data["period"], data["methodology"]) == ("2026-03", "2026")
+    assert [a["code"] for a in data["agencies"]] == ["01", "04", "BTP", "BYT"]  # provinces by rank, then ministries
+    for agency in data["agencies"]:
+        assert set(agency) == {"code", "total", "band", "rank", "groups", "components"}
+        assert set(agency["groups"]) == {"1", "2", "3", "4a", "4b", "5"}
+        for value in agency["components"].values():
+            assert set(value) == {"numerator", "denominator", "ratio", "points"}
+    assert set(data["agencies"][0]["components"]) == DOMAIN_CODES
+    assert set(data["agencies"][2]["components"]) == DOMAIN_CODES - {
+        "E_CERTIFIED_COPY", "POPULATION_DATA_DOSSIER", "POPULATION_DATA_PROCEDURE"}
+    p1 = data["agencies"][0]
+    assert (p1["total"], p1["band"], p1["rank"]) == (49.92, "weak", 1)
+    assert p1["components"]["DOSSIER_SYNC"] == {"numerator": 5, "denominator": 7, "ratio": 0.714286, "points": 4.29}
+
+
+def test_command_api_and_dashboard_agree(g, users, client):
+    cmd = {a["code"]: a for a in command_json()["agencies"]}
+    response = api(users["national"]).get("/api/v1/indicators/", {"period": golden.PERIOD})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["methodology"] == "2026"
+    for agency in body["agencies"]:
+        assert {k: agency[k] for k in ("code", "total", "band", "rank", "groups", "components")} == cmd[agency["code"]]
+    client.force_login(users["p1"])
+    page = client.get(reverse("indicators-dashboard", args=["01"]), {"period": golden.PERIOD})
+    html = page.content.decode()
+    assert page.status_code == 200
+    # the page shows Vietnamese number formatting (49,92); data-value carries the stored decimal
+    assert f'id="total" data-value="{Decimal(str(cmd["01"]["total"])):.2f}">49,92<' in html
+    for code, value in cmd["01"]["components"].items():
+        assert f'data-component="{code}" data-value="{Decimal(str(value["points"])):.2f}"' in html, code
+    for code, score in cmd["01"]["groups"].items():
+        assert f'data-group="{code}" data-value="{Decimal(str(score)):.2f}"' in html
+
+
+def test_province_sees_its_own_detail_and_everyones_totals(g, users):
+    client = api(users["p1"])
+    body = client.get("/api/v1/indicators/", {"period": golden.PERIOD}).json()
+    assert [a["code"] for a in body["agencies"]] == ["01"]
+    ranking = client.get("/api/v1/indicators/rankings/", {"period": golden.PERIOD, "level": "province"}).json()
+    assert [(a["code"], a["rank"], a["total"]) for a in ranking["agencies"]] == [("01", 1, 49.92), ("04", 2, 30.25)]
+    assert "components" not in ranking["agencies"][0]
+    assert client.get(f"/api/v1/indicators/BTP/{golden.PERIOD}/components/ON_TIME/").status_code == 404
+    assert api(users["m1"]).get("/api/v1/indicators/", {"period": golden.PERIOD}).json()["agencies"][0]["code"] == "BTP"
+    assert api().get("/api/v1/indicators/", {"period": golden.PERIOD}).status_code in (401, 403)
+
+
+def test_drill_down_lists_the_dossiers_that_cost_points_within_scope(g, users):
+    url = f"/api/v1/indicators/01/{golden.PERIOD}/components/ON_TIME/"
+    p1 = api(users["p1"]).get(url).json()
+    assert p1["count"] == 4 and {r["code"] for r in p1["results"]} == {"d2", "d3", "d5", "d6"}
+    assert set(p1["sets"]) == {"numerator", "denominator", "missing"}
+    c1 = api(users["c1"]).get(url).json()  # a commune officer: the province's score, their commune's rows
+    assert {r["code"] for r in c1["results"]} == {"d2"}
+    numerator = api(users["p1"]).get(url, {"set": "numerator"}).json()
+    assert {r["code"] for r in numerator["results"]} == {"d1", "d7", "d11"}
+    by_unit = api(users["p1"]).get(url + "by-unit/").json()["groups"]
+    assert by_unit[0] == {"unit": "Sở Tư pháp", "officer": "Phạm Văn C", "dossiers": 2}
+    assert sum(row["dossiers"] for row in by_unit) == 4
+    filtered = api(users["p1"]).get(url, {"unit": "Sở Tư pháp"}).json()
+    assert {r["code"] for r in filtered["results"]} == {"d3", "d5"}
+    assert {r["code"] for r in api(users["p1"]).get(url, {"agency": "C2"}).json()["results"]} == {"d6"}
+
+
+def test_drill_down_other_sources(g, users):
+    client = api(users["p1"])
+    base = f"/api/v1/indicators/01/{golden.PERIOD}/components/"
+    fb = client.get(base + "FEEDBACK_SATISFACTION/", {"set": "penalty:overdue"}).json()
+    assert {r["code"] for r in fb["results"]} == {"f2", "f4"}
+    procs = client.get(base + "ONLINE_USED/").json()  # online services never used
+    assert procs["source"] == "procedure" and [r["code"] for r in procs["results"]] == ["B"]
+    copies = client.get(base + "E_CERTIFIED_COPY/").json()
+    assert [r["code"] for r in copies["results"]] == ["C2"]
+    sync = client.get(base + "DOSSIER_SYNC/").json()  # the platform's March dossiers the portal lacks
+    assert {r["code"] for r in sync["results"]} == {"d4", "d10", "d12"}
+    assert client.get(base + "NOPE/").status_code == 404
+    assert client.get(base + "ON_TIME/", {"set": "bogus"}).status_code == 404
+
+
+def test_exports(g, users):
+    client = api(users["p1"])
+    url = f"/api/v1/indicators/01/{golden.PERIOD}/components/ON_TIME/"
+    csv_text = b"".join(client.get(url, {"export": "csv"}).streaming_content).decode("utf-8-sig")
+    lines = csv_text.strip().splitlines()
+    assert lines[0].startswith("code,procedure,procedure_name,agency") and len(lines) == 5
+    response = client.get(url, {"export": "xlsx"})
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.active.max_row == 5
+
+
+def test_pages_render(g, users, client):
+    client.force_login(users["p1"])
+    for name, args, params in [
+        ("indicators-rankings", [], {"period": golden.PERIOD}),
+        ("indicators-component", ["01", golden.PERIOD, "ON_TIME"], {}),
+        ("indicators-component", ["01", golden.PERIOD, "FEEDBACK_SATISFACTION"], {"set": "penalty:disliked"}),
+        ("indicators-late", [], {"period": golden.PERIOD}),
+    ]:
+        response = client.get(reverse(name, args=args), params)
+        assert response.status_code == 200, name
+    assert client.get(reverse("indicators-index")).status_code == 302
+    assert client.get(reverse("indicators-dashboard", args=["BTP"])).status_code == 404
+    page = client.get(reverse("indicators-component", args=["01", golden.PERIOD, "ON_TIME"])).content.decode()
+    assert "Phạm Văn C" in page and "d6" in page
+    csv_page = client.get(reverse("indicators-component", args=["01", golden.PERIOD, "ON_TIME"]), {"export": "csv"})
+    assert csv_page["Content-Type"].startswith("text/csv")
+
+
+def test_public_results_without_login(g, client):
+    response = client.get(reverse("public-results"), {"period": golden.PERIOD})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "49,92" in html and "30,25" in html and "Cao Bằng" in html
+    for private in ("Phạm Văn C", "d2", "Lê Văn A", "/indicators/01/"):
+        assert private not in html
+    ministries = client.get(reverse("public-results"), {"period": golden.PERIOD, "level": "ministry"}).content.decode()
+    assert "57,94" in ministries
+
+
+def test_late_units_and_apology_compliance(g, users):
+    ApologyLetter.objects.create(dossier=g.d["d5"], issued_at=golden.vn(3, 25), reason="Chờ xác minh",
+                                 original_due_at=g.d["d5"].due_at, new_due_at=golden.vn(4, 3, 17))
+    body = api(users["p1"]).get("/api/v1/indicators/late-units/", {"period": golden.PERIOD, "agency": "01"}).json()
+    top = body["late_units"][0]
+    assert (top["unit"], top["officer"], top["overdue"], top["apologised"], top["without_apology"]) == (
+        "Sở Tư pháp", "Phạm Văn C", 2, 1, 1)
+    assert sum(r["overdue"] for r in body["late_units"]) == 4
+    assert body["apology_compliance"] == [{"ranked": "01", "ranked_name": "Thành phố Hà Nội", "overdue": 4,
+                                           "apologised": 1, "without_apology": 3, "ratio": 0.25}]
+
+
+def test_definitions_have_names_in_both_languages():
+    for version in ("2022", "2026"):
+        for c in get(version).components:
+            assert c.name_vi and c.name_en and c.code in DOMAIN_CODES
+        assert {c.code for c in get(version).components} == DOMAIN_CODES
