@@ -91,6 +91,8 @@ class DossierRecord:
     event_at: str
     digest: str = ""
     events: list[Event] = field(default_factory=list)
+    #: Writer-specific pre-rendered rows (PostgreSQL: COPY text), prepared off the database thread.
+    rendered: object = None
 
 
 @dataclass(slots=True)
@@ -162,12 +164,22 @@ def _text(raw: dict, key: str, limit: int) -> str:
     value = raw.get(key)
     if value is None:
         return ""
-    text = value if isinstance(value, str) else str(value)
-    return text.strip()[:limit]
+    if value.__class__ is not str:
+        value = str(value)
+    if value and (value[0] in " \t\r\n" or value[-1] in " \t\r\n"):
+        value = value.strip()
+    return value if len(value) <= limit else value[:limit]
+
+
+_CODES = {**{str(i): i for i in range(11)}, **{i: i for i in range(11)}}
 
 
 def _small_int(value, low: int, high: int, default: int | None = None) -> int | None:
     """Parse a code such as ``"2"`` or ``2``; ``default`` when empty; ``-1`` when invalid."""
+    if value.__class__ is str or value.__class__ is int:  # not bool: True == 1 as a dict key
+        number = _CODES.get(value)
+        if number is not None:
+            return number if low <= number <= high else -1
     if value is None or value == "":
         return default
     if isinstance(value, bool):
@@ -408,8 +420,12 @@ def _fee(raw: dict, errors: Errors) -> int:
     return total
 
 
+_DIGESTED = tuple(n for n in DossierRecord.__slots__ if n not in ("digest", "events", "rendered"))
+
+
 def _digest(record: DossierRecord) -> str:
-    values = [getattr(record, name) for name in DossierRecord.__slots__ if name not in ("digest", "events")]
+    """md5 of the stored values and history: equal digests ⇔ nothing to write."""
+    values = [getattr(record, name) for name in _DIGESTED]
     values.append([(e.at, e.from_status, e.to_status, e.unit, e.officer, e.officer_title, e.note) for e in record.events])
     return hashlib.md5(orjson.dumps(values)).hexdigest()
 

@@ -31,7 +31,7 @@ from .writer import writer_for
 
 log = logging.getLogger(__name__)
 
-CHUNK_SIZE = 5_000
+CHUNK_SIZE = 10_000
 MAX_ERRORS_KEPT = 100_000
 RETRIES = 5
 RETRYABLE_SQLSTATES = {"40P01", "40001"}
@@ -67,13 +67,16 @@ class _Chunk:
 
 
 def validated_chunks(adapter: Adapter, records: Iterable[tuple[int, object]], ctx: Context,
-                     size: int = CHUNK_SIZE) -> Iterator[_Chunk]:
-    """Group parsed records into chunks of validated records and rejects (no database access)."""
+                     size: int = CHUNK_SIZE, prepare: Callable | None = None) -> Iterator[_Chunk]:
+    """Group parsed records into chunks of validated records and rejects (no database access);
+    ``prepare`` is the writer's database-free pre-rendering of each valid record."""
     chunk = _Chunk()
     validate, payload = adapter.validate, adapter.payload
     for index, raw in records:
         result = validate(index, raw, ctx)
         if isinstance(result, DossierRecord):
+            if prepare is not None:
+                prepare(result)
             chunk.dossiers.append((index, result))
         elif isinstance(result, ProgressRecord):
             chunk.progress.append((index, result))
@@ -158,7 +161,7 @@ def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int,
     ctx = Context.load()
     portal_codes = list(SourceSystem.objects.filter(kind=SourceKind.PORTAL).values_list("code", flat=True))
     writer = writer_for(batch.source, batch, portal_codes)
-    chunks = validated_chunks(adapter, records, ctx, chunk_size)
+    chunks = validated_chunks(adapter, records, ctx, chunk_size, writer.prepare)
     if pipeline:
         chunks = _threaded(chunks)
     try:

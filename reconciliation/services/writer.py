@@ -102,6 +102,7 @@ class Writer:
             cursor.execute(f"DELETE FROM {table}")
 
     def _ids(self, cursor, codes: list[str]) -> dict[str, int]:
+        """Existing dossier ids by code."""
         ids: dict[str, int] = {}
         for i in range(0, len(codes), 900):
             part = codes[i:i + 900]
@@ -131,21 +132,33 @@ class Writer:
             ids = self._ids(cursor, [r.code for r in records])
             missing = [r.code for r in records if r.code not in ids]
             ids.update(zip(missing, self.reserve_ids(cursor, len(missing)), strict=True))
-            self.stage("ingest_stage", STAGE_COLUMNS, (self._stage_row(ids[r.code], r) for r in records))
+            self.stage_dossiers(records, ids)
             created, updated = self.flag_winners(cursor)
             inserted = self._upsert_dossiers(cursor) if created or updated else set()
             ids.update(self.repoint(cursor, set(missing) - inserted))
-            events = []
-            for r in (*records, *stale):
-                if ids[r.code] is not None:
-                    events.extend(self._event_rows(ids[r.code], r))
-            self._insert_events(cursor, events)
+            if self.stage_history([*records, *stale], ids):
+                self._insert_events(cursor)
         return created, updated
 
+    def prepare(self, record: DossierRecord) -> None:
+        """Work that needs no database, done by the parsing thread (see ``PostgresWriter``)."""
+
+    def stage_dossiers(self, records: list[DossierRecord], ids: dict) -> None:
+        self.stage("ingest_stage", STAGE_COLUMNS, [self._stage_row(ids[r.code], r) for r in records])
+
+    def stage_history(self, records: list[DossierRecord], ids: dict) -> bool:
+        rows = [(ids[r.code], *values) for r in records if ids[r.code] is not None for values in self._event_values(r)]
+        if rows:
+            self.stage("ingest_events", EVENT_COLUMNS, rows)
+        return bool(rows)
+
     def _stage_row(self, dossier_id: int, r: DossierRecord) -> tuple:
+        return (dossier_id, *self._stage_values(r))
+
+    def _stage_values(self, r: DossierRecord) -> tuple:
         ts = self.ts
         return (
-            dossier_id, r.code, r.procedure_id, r.agency_id, r.handling_agency_id, r.handling_unit,
+            r.code, r.procedure_id, r.agency_id, r.handling_agency_id, r.handling_unit,
             r.handling_officer, r.channel, r.applicant_kind, r.applicant_name, r.summary, r.status, r.previous_status,
             ts(r.submitted_at), ts(r.received_at), ts(r.due_at), ts(r.finished_at), ts(r.returned_at),
             ts(r.refused_at), r.digitised, r.e_result, r.data_reused, r.personal_store, r.population,
@@ -153,14 +166,14 @@ class Writer:
             r.digest,
         )
 
-    def _event_rows(self, dossier_id: int, r: DossierRecord):
+    def _event_values(self, r: DossierRecord):
         ts = self.ts
         reported = False
         for e in r.events:
             reported = reported or e.to_status == r.status
-            yield (dossier_id, ts(e.at), e.from_status, e.to_status, e.unit, e.officer, e.officer_title, e.note)
+            yield (ts(e.at), e.from_status, e.to_status, e.unit, e.officer, e.officer_title, e.note)
         if not reported:  # the status change itself, at the record's latest event time
-            yield (dossier_id, ts(r.event_at), r.previous_status, r.status, "", "", "", "")
+            yield (ts(r.event_at), r.previous_status, r.status, "", "", "", "")
 
     def sd_upsert_sql(self, where_won: str = "") -> str:
         cols = ("source_id", "code", "dossier_id", "agency_id", "procedure_id", "status", "previous_status", "channel",
@@ -205,11 +218,7 @@ class Writer:
         """
         return {}
 
-    def _insert_events(self, cursor, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        rows.sort(key=lambda e: (e[0], e[1], e[3]))
-        self.stage("ingest_events", EVENT_COLUMNS, rows)
+    def _insert_events(self, cursor) -> None:
         cursor.execute(
             "INSERT INTO tthc_dossierevent (dossier_id, at, from_status, to_status, unit, officer, officer_title, "
             "note, source, created_at) SELECT e.dossier_id, e.at, e.from_status, e.to_status, e.unit, e.officer, "
@@ -259,7 +268,9 @@ class Writer:
                 top.append((code, dossier_id, self.ts(last.event.at), last.event.to_status, last.digest,
                             len({(p.event.at, p.event.to_status) for p in steps}), self.ts(finished), self.ts(returned)))
             updated = self._apply_progress(cursor, top) if top else 0
-            self._insert_events(cursor, events)
+            if events:
+                self.stage("ingest_events", EVENT_COLUMNS, events)
+                self._insert_events(cursor)
         return updated, missing
 
     def _apply_progress(self, cursor, top: list[tuple]) -> int:
@@ -297,8 +308,23 @@ class Writer:
         return updated
 
 
-def vn_to_utc(s: str) -> datetime:
-    return (to_datetime(s) - VN_OFFSET).replace(tzinfo=UTC)
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value.__class__ is str:
+        if "\\" in value or not value.isprintable():
+            return value.translate(_ESCAPES)
+        return value
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    return str(value)
+
 
 
 class PostgresWriter(Writer):
@@ -326,6 +352,40 @@ class PostgresWriter(Writer):
             with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
+
+    def _copy_text(self, table, columns, text: str) -> None:
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                copy.write(text.encode())
+
+    def prepare(self, record):
+        """Render the COPY text of the record and its history (all but the dossier id) in the parsing
+        thread, so the database thread only joins strings."""
+        record.rendered = ("\t".join(map(_copy_value, self._stage_values(record))),
+                           ["\t".join(map(_copy_value, values)) for values in self._event_values(record)])
+
+    def stage_dossiers(self, records, ids):
+        for r in records:
+            if r.rendered is None:
+                self.prepare(r)
+        self._copy_text("ingest_stage", STAGE_COLUMNS, "".join(f"{ids[r.code]}\t{r.rendered[0]}\n" for r in records))
+
+    def stage_history(self, records, ids):
+        lines = []
+        for r in records:
+            dossier_id = ids[r.code]
+            if dossier_id is None:
+                continue
+            if r.rendered is None:
+                self.prepare(r)
+            lines.extend(f"{dossier_id}\t{text}\n" for text in r.rendered[1])
+        if lines:
+            self._copy_text("ingest_events", EVENT_COLUMNS, "".join(lines))
+        return bool(lines)
+
+    def _ids(self, cursor, codes):
+        cursor.execute("SELECT code, id FROM tthc_dossier WHERE code = ANY(%s)", [codes])
+        return dict(cursor.fetchall())
 
     def reserve_ids(self, cursor, count):
         if not count:

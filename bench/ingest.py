@@ -1,0 +1,199 @@
+"""Benchmark ingestion through the real path: ``import_dossiers`` on a JSON Lines file.
+
+    python bench/ingest.py --database-url postgres://…/tthc_bench_ingest [--records 200000]
+
+1. Generates N realistic ``HoSo`` records (portal field names, 4–5 progress steps, submitted files,
+   fees, results) for the procedures and communes already in the target database, with dossier
+   codes no earlier run used, into a temporary ``.jsonl`` file.
+2. Times ``manage.py import_dossiers FILE --source BENCH-HTTT --json`` in a child process — parse,
+   validate, upsert (``SourceDossier`` and ``Dossier``), history — and reads the child's peak RSS
+   (``resource.getrusage(RUSAGE_CHILDREN)``).
+3. Times a raw ``COPY`` of the same rows (the dossier rows and their history rows, flattened) into
+   unindexed scratch tables in the same run, for the ratio.
+
+Prints one JSON object: records, seconds, records_per_s, peak_rss_mb, raw_copy_seconds,
+ratio_to_copy, dossiers_in_db (before the run), database, plus the import's counts.
+A database with many dossiers: ``seed_demo --dossiers N`` for realistic ones, topped up quickly
+with ``bench/fill_dossiers.py``.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = "BENCH-HTTT"
+FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ")
+MIDDLE = ("Văn", "Thị", "Minh", "Ngọc", "Quốc", "Thanh", "Hữu", "Đức")
+GIVEN = ("An", "Bình", "Chi", "Dũng", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Linh", "Nam", "Phương", "Trang", "Tuấn")
+STEPS = (("Tiếp nhận hồ sơ", 2, "Bộ phận Một cửa", "Công chức một cửa"),
+         ("Thẩm định hồ sơ", 4, "Phòng chuyên môn", "Chuyên viên"),
+         ("Trình ký kết quả", 4, "Lãnh đạo", "Phó Chủ tịch UBND"),
+         ("Hoàn thành xử lý", 9, "Phòng chuyên môn", "Chuyên viên"),
+         ("Trả kết quả", 10, "Bộ phận Một cửa", "Công chức một cửa"))
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y%m%d%H%M%S")
+
+
+def generate(path: Path, records: int, run: int, procedures, communes, seed: int) -> tuple[int, float]:
+    """Write the JSON Lines file; returns (bytes, seconds)."""
+    import orjson
+
+    rnd = random.Random(seed + run)
+    start = datetime(2025, 7, 1, 7, 30)
+    began = time.perf_counter()
+    with open(path, "wb") as out:
+        for i in range(records):
+            agency = communes[rnd.randrange(len(communes))]
+            procedure = procedures[rnd.randrange(len(procedures))]
+            received = start + timedelta(days=rnd.randrange(300), minutes=rnd.randrange(540))
+            steps = rnd.choice((2, 3, 4, 5, 5, 5))
+            status = STEPS[steps - 1][1]
+            progress, at = [], received
+            for note, to_status, unit, title in STEPS[:steps]:
+                progress.append({"NguoiXuLy": f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}",
+                                 "ChucDanh": title, "ThoiDiemXuLy": stamp(at), "PhongBanXuLy": unit,
+                                 "NoiDungXuLy": note, "TrangThai": str(to_status)})
+                at += timedelta(hours=rnd.randrange(1, 30))
+            finished = progress[3]["ThoiDiemXuLy"] if steps >= 4 else ""
+            code = f"{agency}-{received:%y%m%d}-{5_000_000 + run * records + i}"
+            record = {
+                "MaHoSo": code, "MaTTHC": procedure, "KenhThucHien": rnd.choice(("1", "2", "2", "")),
+                "ChuHoSo": f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}",
+                "LoaiDoiTuong": rnd.choice(("1", "1", "1", "2")), "TrichYeuHoSo": "Hồ sơ đề nghị giải quyết thủ tục",
+                "NgayNopHoSo": stamp(received - timedelta(minutes=rnd.randrange(60))),
+                "NgayTiepNhan": stamp(received), "NgayHenTra": stamp(received + timedelta(days=5)),
+                "TrangThaiHoSo": str(status), "NgayKetThucXuLy": finished,
+                "NgayTra": progress[4]["ThoiDiemXuLy"] if steps == 5 else "",
+                "DonViXuLy": "UBND xã", "HoSoCoThanhPhanSoHoa": rnd.choice(("0", "1")),
+                "TaiKhoanDuocXacThucVoiVNeID": rnd.choice(("0", "1")), "DuocThanhToanTrucTuyen": rnd.choice(("0", "1")),
+                "TaiLieuNop": [{"TenTepDinhKem": "Tờ khai.pdf", "DuocSoHoa": "1", "DuocTaiSuDung": rnd.choice(("0", "1")),
+                                "DuocLayTuKhoDMQG": "0"},
+                               {"TenTepDinhKem": "Giấy tờ tùy thân.pdf", "DuocSoHoa": "1"}],
+                "DanhSachLePhi": [{"TenPhiLePhi": "Lệ phí", "Gia": rnd.choice(("0", "20000", "50000"))}],
+                "DanhSachGiayToKetQua": [{"MaGiayToKetQua": f"KQ{i}", "DuongDanTepTinKetQua":
+                                          "https://dichvucong.gov.vn/kq.pdf" if rnd.random() < 0.4 else ""}],
+                "QuaTrinhXuLy": progress,
+            }
+            out.write(orjson.dumps(record))
+            out.write(b"\n")
+    return path.stat().st_size, time.perf_counter() - began
+
+
+def raw_copy(path: Path) -> tuple[float, int]:
+    """COPY the same dossier and history rows, flattened, into unindexed scratch tables."""
+    import orjson
+    from django.db import connection
+
+    dossier_rows, event_rows = io.StringIO(), io.StringIO()
+    with open(path, "rb") as f:
+        for line in f:
+            r = orjson.loads(line)
+            dossier_rows.write("\t".join((r["MaHoSo"], r["MaTTHC"], r["TrangThaiHoSo"], r["NgayTiepNhan"],
+                                          r["NgayHenTra"], r["NgayKetThucXuLy"] or "\\N", r["ChuHoSo"],
+                                          r["TrichYeuHoSo"])) + "\n")
+            for p in r["QuaTrinhXuLy"]:
+                event_rows.write("\t".join((r["MaHoSo"], p["ThoiDiemXuLy"], p["TrangThai"], p["PhongBanXuLy"],
+                                            p["NguoiXuLy"], p["ChucDanh"], p["NoiDungXuLy"])) + "\n")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_copy_dossier, bench_copy_event")
+        cursor.execute("CREATE TABLE bench_copy_dossier (code text, procedure text, status smallint, received text, "
+                       "due text, finished text, applicant text, summary text)")
+        cursor.execute("CREATE TABLE bench_copy_event (code text, at text, status smallint, unit text, officer text, "
+                       "title text, note text)")
+        connection.commit() if not connection.get_autocommit() else None
+        began = time.perf_counter()
+        for table, buf in (("bench_copy_dossier", dossier_rows), ("bench_copy_event", event_rows)):
+            data = buf.getvalue().encode()
+            with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                for i in range(0, len(data), 1 << 20):
+                    copy.write(data[i:i + (1 << 20)])
+        seconds = time.perf_counter() - began
+        cursor.execute("SELECT count(*) FROM bench_copy_event")
+        events = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_copy_dossier, bench_copy_event")
+    return seconds, events
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--seed", type=int, default=766)
+    parser.add_argument("--chunk-size", type=int, default=None)
+    parser.add_argument("--keep", action="store_true", help="keep the generated file")
+    args = parser.parse_args(argv)
+    if not args.database_url:
+        parser.error("--database-url (or DATABASE_URL) is required")
+    os.environ["DATABASE_URL"] = args.database_url
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from reconciliation.models import IngestBatch, SourceKind, SourceSystem
+    from tthc.models import Agency, AgencyKind, Procedure
+
+    call_command("migrate", verbosity=0)
+    province = Agency.objects.filter(kind=AgencyKind.PROVINCE).order_by("code").first()
+    if province is None:
+        parser.error("the database has no agencies: run seed_demo (or import_agencies) first")
+    source, _ = SourceSystem.objects.get_or_create(
+        code=SOURCE, defaults={"name": "Benchmark provincial system", "kind": SourceKind.PROVINCIAL, "owner": province})
+    communes = list(Agency.objects.filter(kind=AgencyKind.COMMUNE).order_by("code").values_list("code", flat=True))
+    procedures = list(Procedure.objects.order_by("code").values_list("code", flat=True))
+    run = IngestBatch.objects.filter(source=source).count()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM tthc_dossier")
+        dossiers_in_db = cursor.fetchone()[0]
+
+    workdir = Path(tempfile.mkdtemp(prefix="tthc-bench-ingest-"))
+    path = workdir / "dossiers.jsonl"
+    size, gen_seconds = generate(path, args.records, run, procedures, communes, args.seed)
+
+    command = [sys.executable, str(ROOT / "manage.py"), "import_dossiers", str(path), "--source", SOURCE, "--json",
+               "--no-progress"]
+    if args.chunk_size:
+        command += ["--chunk-size", str(args.chunk_size)]
+    connection.close()
+    began = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), cwd=ROOT)
+    seconds = time.perf_counter() - began
+    if done.returncode:
+        print(done.stderr, file=sys.stderr)
+        return done.returncode
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    summary = json.loads(done.stdout)
+
+    copy_seconds, events = raw_copy(path)
+    if not args.keep:
+        path.unlink()
+        workdir.rmdir()
+    print(json.dumps({
+        "records": args.records, "seconds": round(seconds, 2), "records_per_s": round(args.records / seconds),
+        "peak_rss_mb": round(peak_kb / 1024, 1), "raw_copy_seconds": round(copy_seconds, 2),
+        "ratio_to_copy": round(seconds / copy_seconds, 1), "dossiers_in_db": dossiers_in_db,
+        "database": connection.vendor, "created": summary["created"], "updated": summary["updated"],
+        "unchanged": summary["unchanged"], "rejected": summary["rejected"], "history_rows_in_file": events,
+        "file_mb": round(size / 2**20, 1), "generate_seconds": round(gen_seconds, 1),
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
