@@ -21,6 +21,7 @@ from .services.export import export_response
 from .trend import trend_chart
 
 TREND_MONTHS = 13
+AT_RISK_SHOWN = 20  # the full list is in the API (paginated)
 
 
 def _period(request, default: Period | None = None) -> Period:
@@ -94,9 +95,13 @@ def dashboard(request, agency):
     }
     if not snapshot.final and str(period) == str(compute.current_month()):
         days = warning.default_days()
-        at_risk = warning.at_risk(snapshot.agency, days=days, user=request.user)
-        context.update({"warning_days": days, "at_risk": at_risk[:50], "at_risk_count": at_risk.count(),
-                        "projection": warning.project(snapshot, days=days)})
+        counts = warning.at_risk_counts(snapshot.agency, days=days)
+        at_risk = warning.at_risk(snapshot.agency, days=days, user=request.user).only(
+            "code", "due_at", "handling_unit", "handling_officer", "procedure__code", "receiving_agency__name",
+            "receiving_agency__short_name")
+        context.update({"warning_days": days, "at_risk": list(at_risk[:AT_RISK_SHOWN]),
+                        "at_risk_count": counts["total"],
+                        "projection": warning.project(snapshot, days=days, at_risk_this_month=counts["this_month"])})
     return render(request, "indicators/dashboard.html", context)
 
 

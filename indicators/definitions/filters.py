@@ -31,6 +31,16 @@ IN_SCOPE = (
 ) | Q(receiving_agency__ranked_agency__kind__in=MINISTRY_KINDS, procedure__level_central=True)
 
 
+def dossier_window(w: Window) -> Q:
+    """Every dossier any dossier measure can count: received by ``as_of`` and received, finished or
+    still open in the period. The aggregate query scans this instead of OR-ing every measure's
+    conditions (a superset of each, since ``finished_at >= received_at`` is a database constraint;
+    ``tests/indicators`` checks it)."""
+    return Q(received_at__lte=w.as_of) & (
+        Q(received_at__gte=w.start) | Q(finished_at__gte=w.start) | Q(finished_at__isnull=True)
+    )
+
+
 def received(w: Window) -> Q:
     """Received in the period (by ``as_of``); never-received (status 1, 3) excluded."""
     return dossier_q("in_period", w.period) & Q(received_at__lte=w.as_of) & ~Q(status__in=NEVER_RECEIVED)

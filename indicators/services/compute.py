@@ -132,11 +132,10 @@ def store(result: PeriodResult) -> list[IndicatorSnapshot]:
                        details=c.details)
         for r in result.agencies for c in r.score.components
     ]
-    codes = {c.code for r in result.agencies for c in r.score.components}
-    ComponentValue.objects.filter(snapshot__period=period).exclude(code__in=codes).delete()
-    for r in result.agencies:  # a level's component list can change with the methodology
-        mine = [c.code for c in r.score.components]
-        ComponentValue.objects.filter(snapshot_id=ids[r.agency.pk]).exclude(code__in=mine).delete()
+    for level in {r.level for r in result.agencies}:  # components no longer computed (methodology change)
+        mine = [r for r in result.agencies if r.level == level]
+        codes = {c.code for c in mine[0].score.components}
+        ComponentValue.objects.filter(snapshot_id__in=[ids[r.agency.pk] for r in mine]).exclude(code__in=codes).delete()
     ComponentValue.objects.bulk_create(
         values, update_conflicts=True, unique_fields=["snapshot", "code"],
         update_fields=["group", "numerator", "denominator", "ratio", "points", "max_points", "details"],

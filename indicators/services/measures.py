@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from django.db.models import Count as CountAgg
 from django.db.models import F, Q, Sum
 
+from ..definitions import filters
 from ..definitions.base import MINISTRY, PROVINCE, Count, MaxOf, Measure, Methodology, ReportedSum, Source, Window
 
 #: {agency id: {component code: {"num"|"den"|"pen:<name>": int}}}
@@ -71,7 +72,7 @@ def _dossier_family(leaves, w: Window, agency_ids, out):
     key = Source.DOSSIER.ranked_key()
     distinct = {alias for alias, leaf in leaves if leaf.distinct}
     group = {"rk": F(key), **({"pr": F("procedure_id")} if distinct else {})}
-    qs = _restrict(Source.DOSSIER.model.objects.filter(_where(leaves, w)), key, agency_ids)
+    qs = _restrict(Source.DOSSIER.model.objects.filter(filters.dossier_window(w)), key, agency_ids)
     rows = qs.values(**group).annotate(**{a: CountAgg("pk", filter=leaf.q(w)) for a, leaf in leaves}).order_by()
     for row in rows:
         target = out[row["rk"]]

@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from tthc import calendar
@@ -48,6 +48,14 @@ def at_risk(agency, now: datetime | None = None, days: int | None = None, user=N
          & Q(finished_at__isnull=True, due_at__lt=horizon(now, days), receiving_agency__ranked_agency=agency))
     qs = Dossier.objects.visible_to(user) if user is not None else Dossier.objects.all()
     return qs.filter(q).select_related("procedure", "receiving_agency").order_by("due_at", "code")
+
+
+def at_risk_counts(agency, now: datetime | None = None, days: int | None = None, user=None) -> dict:
+    """{"total": all at-risk dossiers, "this_month": those due before the month ends}: one query."""
+    now = now or timezone.now()
+    month_end = Period.containing(now).end
+    return at_risk(agency, now, days, user).order_by().aggregate(
+        total=Count("pk"), this_month=Count("pk", filter=Q(due_at__lt=month_end)))
 
 
 @dataclass
@@ -86,11 +94,18 @@ def _shifted(methodology, counts, k: int, late: bool) -> dict:
     return shifted
 
 
-def project(snapshot: IndicatorSnapshot, now: datetime | None = None, days: int | None = None) -> Projection:
-    """Project the live snapshot's month-end total under both hypotheses."""
+def project(snapshot: IndicatorSnapshot, now: datetime | None = None, days: int | None = None,
+            at_risk_this_month: int | None = None) -> Projection:
+    """Project the live snapshot's month-end total under both hypotheses.
+
+    ``at_risk_this_month`` (all at-risk dossiers of the agency due before the month ends, whoever
+    may see them) saves the count when the caller already has it.
+    """
     now = now or snapshot.as_of
     period = Period.parse(snapshot.period)
-    k = at_risk(snapshot.agency, now, days).filter(due_at__lt=period.end).count()
+    k = at_risk_this_month
+    if k is None:
+        k = at_risk(snapshot.agency, now, days).filter(due_at__lt=period.end).count()
     methodology = get(snapshot.methodology)
     counts = _counts(snapshot)
     if_late = scoring.score_agency(methodology, snapshot.level, _shifted(methodology, counts, k, late=True))

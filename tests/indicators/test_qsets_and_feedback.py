@@ -110,3 +110,21 @@ def test_aware_datetimes_only():
     with pytest.raises(ValueError):
         working_deadline(datetime(2026, 3, 2, 9), 2)
     assert vn(3, 2).tzinfo is VN_TZ
+
+
+@pytest.mark.parametrize("as_of", MOMENTS)
+def test_dossier_window_contains_every_dossier_measure(as_of):
+    """The dossier family scans ``dossier_window`` only: it must contain every measure's rows."""
+    from indicators.definitions import get
+    from indicators.definitions import filters as f
+    from indicators.definitions.base import Source, Window
+    from tthc.periods import Period
+
+    golden.build()
+    w = Window(Period.parse("2026-03"), min(as_of, Period.parse("2026-03").end))
+    window = set(Dossier.objects.filter(f.dossier_window(w)).values_list("code", flat=True))
+    for comp in get("2026").components:
+        for name, measure in comp.measures().items():
+            if getattr(measure, "source", None) == Source.DOSSIER:
+                rows = set(Dossier.objects.filter(measure.q(w)).values_list("code", flat=True))
+                assert rows <= window, (comp.code, name, rows - window)
