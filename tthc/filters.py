@@ -14,7 +14,8 @@ from .models import Agency, AgencyKind, Channel, Dossier, DossierStatus
 
 
 class AgencyFilter(filters.FilterSet):
-    kind = filters.MultipleChoiceFilter(choices=AgencyKind.choices, help_text=_("Agency kind (repeatable)."))
+    kind = filters.MultipleChoiceFilter(choices=AgencyKind.choices, distinct=False,
+                                        help_text=_("Agency kind (repeatable)."))
     parent = filters.CharFilter(field_name="parent__code", help_text=_("Code of the parent agency."))
     active = filters.BooleanFilter(method="filter_active", help_text=_("In force today (true) or not (false)."))
 
@@ -30,10 +31,13 @@ class AgencyFilter(filters.FilterSet):
 
 
 class DossierFilter(filters.FilterSet):
+    # distinct=False: these filter the dossier row itself (no join can duplicate it), and a DISTINCT
+    # over every selected column would sort the whole scoped set on each page.
     status = filters.MultipleChoiceFilter(
-        choices=DossierStatus.choices, help_text=_("TrangThaiHoSo code 1–10 (repeatable).")
+        choices=DossierStatus.choices, distinct=False, help_text=_("TrangThaiHoSo code 1–10 (repeatable).")
     )
-    channel = filters.MultipleChoiceFilter(choices=Channel.choices, help_text=_("KenhThucHien code (repeatable)."))
+    channel = filters.MultipleChoiceFilter(choices=Channel.choices, distinct=False,
+                                           help_text=_("KenhThucHien code (repeatable)."))
     procedure = filters.CharFilter(field_name="procedure__code", help_text=_("Procedure (TTHC) code."))
     receiving_agency = filters.CharFilter(
         method="filter_receiving_agency", help_text=_("Code of the receiving agency (that agency only).")

@@ -199,7 +199,7 @@ def can_manage_user(actor, target: User) -> bool:
         return False
     if target.is_superuser and not actor.is_superuser:
         return False
-    if gate.is_national(actor) and (target.is_superuser is False or actor.is_superuser):
+    if gate.is_national(actor):
         return True
     held = list(RoleAssignment.objects.active().filter(user=target).select_related("agency"))
     return bool(held) and all(

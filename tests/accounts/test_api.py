@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from accounts.services import cli_actor, create_system_account
 from tests.factories import DossierFactory
-from tthc.models import DossierStatus
+from tthc.models import Dossier, DossierStatus
 
 from .helpers import assign, make_user
 
@@ -130,3 +130,13 @@ def test_openapi_schema_is_valid(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     text = (tmp_path / "schema.yml").read_text()
     assert "/api/v1/dossiers/{code}/" in text and "/api/v1/me/" in text
+
+
+def test_dossier_count_is_capped_on_huge_scopes(api, tree, settings):
+    api.force_authenticate(make_user("nat", Role.NATIONAL_ADMIN, tree.a["VPCP"]))
+    settings.API_COUNT_CAP = 5
+    body = api.get("/api/v1/dossiers/?page_size=2").json()
+    assert body["count"] == 5 and body["count_capped"] is True and body["next"]
+    settings.API_COUNT_CAP = 0
+    body = api.get("/api/v1/dossiers/?page_size=2").json()
+    assert body["count"] == Dossier.objects.count() and body["count_capped"] is False

@@ -4,6 +4,7 @@ from rest_framework import viewsets
 
 from ..filters import AgencyFilter, DossierFilter
 from ..models import Agency, Dossier
+from .pagination import CappedCountPagination
 from .serializers import AgencySerializer, DossierSerializer
 
 
@@ -24,6 +25,7 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = DossierSerializer
     filterset_class = DossierFilter
+    pagination_class = CappedCountPagination
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
 
