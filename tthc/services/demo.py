@@ -382,6 +382,15 @@ class _Receiver:
     procs: list[_Proc]
     proc_cum: list[float]
     handling: dict[str, _Handling] = field(default_factory=dict)
+    handlings: list[_Handling | None] = field(default_factory=list)  # by index in procs, filled lazily
+
+
+def _plain(text: str) -> str:
+    """Texts copied into rows never need COPY escaping: the characters it escapes become spaces."""
+    return text.translate(_PLAIN)
+
+
+_PLAIN = str.maketrans({"\\": " ", "\t": " ", "\n": " ", "\r": " "})
 
 
 def _rng(*parts) -> random.Random:
@@ -399,10 +408,6 @@ def _cumulative(weights) -> list[float]:
         total += w
         out.append(total)
     return out
-
-
-def _pick(rnd: random.Random, items, cum):
-    return items[bisect.bisect_right(cum, rnd.random() * cum[-1])]
 
 
 class _Context:
@@ -509,7 +514,7 @@ class _Context:
             field_code = p.field_code.upper()
             business = field_code in BUSINESS_FIELDS or any(w in name for w in BUSINESS_WORDS)
             proc = _Proc(
-                id=p.pk, code=p.code, name=p.name[:500], field_code=field_code,
+                id=p.pk, code=p.code, name=_plain(p.name[:500]), field_code=field_code,
                 ministry=ministries.get(p.ministry_id, ""), central_system=p.central_system.upper(),
                 amount=p.processing_amount, unit=p.processing_unit,
                 working_days=p.processing_unit == calendar.WORKING_DAYS, issues_result=p.issues_result,
@@ -529,11 +534,11 @@ class _Context:
         base_late = LATE[level] * late_factor
         return _Receiver(
             id=agency["id"], code=agency["code"], level=level,
-            receiving_unit=f"{unit} - {agency['short_name'] or agency['name']}"[:255],
+            receiving_unit=_plain(f"{unit} - {agency['short_name'] or agency['name']}"[:255]),
             receiving_officers=tuple(_person(rnd) for _ in range(3)),
             online_share=min(0.95, max(0.2, ONLINE_SHARE[level] + online_offset)),
             late=min(0.6, base_late), stuck=min(0.08, STUCK * late_factor),
-            procs=procs, proc_cum=_cumulative(p.weight for p in procs),
+            procs=procs, proc_cum=_cumulative(p.weight for p in procs), handlings=[None] * len(procs),
         )
 
     def handling_for(self, receiver: _Receiver, home: dict, units: dict, proc: _Proc) -> _Handling:
@@ -554,7 +559,7 @@ class _Context:
             unit_name = (unit or {}).get("short_name") or "Văn phòng Bộ"
         rnd = _rng(self.seed, "handling", agency["code"], unit_name)
         return _Handling(
-            agency_id=agency["id"], unit=unit_name[:255],
+            agency_id=agency["id"], unit=_plain(unit_name[:255]),
             officers=tuple(_person(rnd) for _ in range(4)), leader=_person(rnd),
         )
 
@@ -682,9 +687,9 @@ class _DayRows:
     """One day's rows as tuples (writers' column order, times as epoch seconds), or COPY text."""
 
     count: int
-    dossiers: list[tuple] | bytes  # COPY text for the staging table
-    events: list[tuple] | list[str]  # COPY text per dossier, "\x01" where its id goes
-    letters: list[tuple] | dict[str, str]  # COPY text by dossier code
+    dossiers: list[tuple] | bytes  # or COPY text for the staging table
+    events: list[list[tuple]] | list[str]  # per dossier; or its COPY text, "\x01" where its id goes
+    letters: list[tuple | None] | dict[str, str]  # per dossier; or COPY text by dossier code
     statuses: dict[int, int]
     codes: list[str] = field(default_factory=list)
 
@@ -699,6 +704,7 @@ _NOTES = {
     STOPPED_: "Dừng xử lý hồ sơ", FINISHED: "Hoàn thành xử lý, phê duyệt kết quả", RETURNED: "Trả kết quả",
 }
 _RESUME_NOTE = {SUPPLEMENT: "Nhận hồ sơ bổ sung", FINANCIAL: "Hoàn thành nghĩa vụ tài chính"}
+_NOTE_NEW = _NOTES[NEW]
 _RECEIVER_TITLE, _HANDLER_TITLE, _LEADER_TITLE = "Công chức Bộ phận Một cửa", "Chuyên viên", "Lãnh đạo"
 
 
@@ -717,6 +723,7 @@ def _generate_day(ctx: _Context, index: int, count: int) -> _DayRows:
     receivers, receiver_cum = ctx.receivers, ctx.receiver_cum
     n_family, n_middle, n_given = len(FAMILY), len(MIDDLE), len(GIVEN)
     sequence: dict[int, int] = {}
+    bisect_right = bisect.bisect_right
     dossiers, events, letters = [], [], []
     statuses: dict[int, int] = {}
 
@@ -728,10 +735,15 @@ def _generate_day(ctx: _Context, index: int, count: int) -> _DayRows:
             offset -= e - s
         return midnight + segments[-1][1] - 60
 
+    receivers_total = receiver_cum[-1]
     for _ in range(count):
-        rec = _pick(rnd, receivers, receiver_cum)
-        proc = _pick(rnd, rec.procs, rec.proc_cum)
-        handling = rec.handling.for_proc(proc)
+        rec = receivers[bisect_right(receiver_cum, rand() * receivers_total)]
+        cum = rec.proc_cum
+        i = bisect_right(cum, rand() * cum[-1])
+        proc = rec.procs[i]
+        handling = rec.handlings[i]
+        if handling is None:
+            handling = rec.handlings[i] = rec.handling.for_proc(proc)
         seq = sequence[rec.id] = sequence.get(rec.id, 0) + 1
         code = f"{rec.code}-{stamp}-{seq:06d}"
 
@@ -770,20 +782,20 @@ def _generate_day(ctx: _Context, index: int, count: int) -> _DayRows:
         u = rand()
         stuck = u < rec.stuck
         late = not stuck and u < rec.stuck + rec.late
-        ev: list[tuple] = []  # (at, from, to, unit, officer, title)
+        ev: list[tuple] = []  # (at, from, to, unit, officer, title, note)
         status = NEW
         received_at = due = finished = returned = refused_at = None
         supplements = paused = 0
         letter = None
 
         if refused or received >= as_of:
-            ev.append((submitted, None, NEW, rec.receiving_unit, "", ""))
+            ev.append((submitted, None, NEW, rec.receiving_unit, "", "", _NOTE_NEW))
             if refused:
                 t = moment(ordinal(submitted) + (10 + int(rand() * 470)) * 60)
                 if t < as_of:
                     refused_at = finished = t
                     status = NOT_RECEIVED
-                    ev.append((t, NEW, NOT_RECEIVED, rec.receiving_unit, front, _RECEIVER_TITLE))
+                    ev.append((t, NEW, NOT_RECEIVED, rec.receiving_unit, front, _RECEIVER_TITLE, _NOTES[NOT_RECEIVED]))
         else:
             received_at = received
             o_received = ordinal(received)
@@ -791,8 +803,8 @@ def _generate_day(ctx: _Context, index: int, count: int) -> _DayRows:
             span = ordinal(base_due) - o_received
             o_start = o_received + max(60, min(300 + int(rand() * 233) * 60, span // 5 // 60 * 60))
             start = moment(o_start)
-            ev.append((received, None, RECEIVED, rec.receiving_unit, front, _RECEIVER_TITLE))
-            ev.append((start, RECEIVED, PROCESSING, handling.unit, officer, _HANDLER_TITLE))
+            ev.append((received, None, RECEIVED, rec.receiving_unit, front, _RECEIVER_TITLE, _NOTES[RECEIVED]))
+            ev.append((start, RECEIVED, PROCESSING, handling.unit, officer, _HANDLER_TITLE, _NOTES[PROCESSING]))
             u = rand()
             kinds = [SUPPLEMENT] * (2 if u < SUPPLEMENT_TWO else 1 if u < SUPPLEMENT_TWO + SUPPLEMENT_ONE else 0)
             if proc.financial_obligation and rand() < FINANCIAL_OBLIGATION:
@@ -826,28 +838,30 @@ def _generate_day(ctx: _Context, index: int, count: int) -> _DayRows:
                 if p_start >= as_of:
                     break
                 supplements += pause_kind == SUPPLEMENT
-                ev.append((p_start, PROCESSING, pause_kind, handling.unit, officer, _HANDLER_TITLE))
+                ev.append((p_start, PROCESSING, pause_kind, handling.unit, officer, _HANDLER_TITLE, _NOTES[pause_kind]))
                 status = pause_kind
                 if p_end >= as_of:
                     end = None
                     break
-                ev.append((p_end, pause_kind, PROCESSING, rec.receiving_unit, front, _RECEIVER_TITLE))
+                ev.append((p_end, pause_kind, PROCESSING, rec.receiving_unit, front, _RECEIVER_TITLE,
+                           _RESUME_NOTE[pause_kind]))
                 if pause_kind in pausing:
                     paused += p_end - p_start
                 status = PROCESSING
             if end is not None and end < as_of:
                 finished, status = end, final
                 if final == FINISHED:
-                    ev.append((end, PROCESSING, FINISHED, handling.unit, handling.leader, _LEADER_TITLE))
+                    ev.append((end, PROCESSING, FINISHED, handling.unit, handling.leader, _LEADER_TITLE, _NOTES[FINISHED]))
                     if channel == 2 and rand() < 0.5:
                         ret = end + (1 + int(rand() * 120)) * 60
                     else:
                         ret = moment(ordinal(end) + (30 + int(rand() * (3 * L // 60 - 30))) * 60)
                     if ret < as_of:
                         returned, status = ret, RETURNED
-                        ev.append((ret, FINISHED, RETURNED, rec.receiving_unit, front, _RECEIVER_TITLE))
+                        ev.append((ret, FINISHED, RETURNED, rec.receiving_unit, front, _RECEIVER_TITLE,
+                                   _NOTES[RETURNED]))
                 else:
-                    ev.append((end, PROCESSING, final, handling.unit, officer, _HANDLER_TITLE))
+                    ev.append((end, PROCESSING, final, handling.unit, officer, _HANDLER_TITLE, _NOTES[final]))
             overdue = finished > due if finished is not None else stuck
             if overdue and final == FINISHED and rand() < APOLOGY:
                 letter = _apology(rnd, clock, received, start, due, finished, handling, L, as_of)
@@ -874,11 +888,8 @@ def _generate_day(ctx: _Context, index: int, count: int) -> _DayRows:
             payment, fee, satisfaction, rand() < COMPLAINT[was_late], supplements, paused,
             max(e[0] for e in ev),
         ))
-        for at, frm, to, unit, who, title in ev:
-            events.append((code, frm, to, at, unit, who, title, _NOTES[to] if frm not in _RESUME_NOTE else
-                           _RESUME_NOTE[frm], EVENT_SOURCE))
-        if letter is not None:
-            letters.append((code, *letter))
+        events.append(ev)
+        letters.append(letter)
         statuses[status] = statuses.get(status, 0) + 1
     return _DayRows(count, dossiers, events, letters, statuses)
 
@@ -967,13 +978,18 @@ def _finish_day(ctx: _Context, index: int, count: int, as_copy: bool) -> _DayRow
     """Generate a day; for PostgreSQL also format it (where it was made: the parent only streams)."""
     day = _generate_day(ctx, index, count)
     if as_copy:
-        event_suffix = ctx.copy_suffixes[DossierEvent]
-        letter_suffix = ctx.copy_suffixes[ApologyLetter]
-        events: dict[str, list[str]] = {}
-        for e in day.events:
-            events.setdefault(e[0], []).append(_event_line(e, event_suffix))
-        day.events = ["".join(events[r[0]]) for r in day.dossiers]
-        day.letters = {x[0]: _letter_line(x, letter_suffix) for x in day.letters}
+        suffix = ctx.copy_suffixes[DossierEvent][1] + "\n"
+        N, iso = _NULL, _iso
+        day.events = [
+            "".join([f"\x01\t{N if f is None else f}\t{t}\t{iso(at)}\t{unit}\t{who}\t{title}\t{note}\t"
+                     f"{EVENT_SOURCE}{suffix}" for at, f, t, unit, who, title, note in ev])
+            for ev in day.events
+        ]
+        letter_suffix = ctx.copy_suffixes[ApologyLetter][1] + "\n"
+        day.letters = {
+            r[0]: f"\x01\t{iso(x[0])}\t{x[1]}\t{iso(x[2])}\t{iso(x[3])}\t{x[4]}{letter_suffix}"
+            for r, x in zip(day.dossiers, day.letters, strict=True) if x is not None
+        }
         day.codes = [r[0] for r in day.dossiers]
         day.dossiers = "".join([_dossier_line(r) for r in day.dossiers]).encode()
     return day
@@ -1037,26 +1053,17 @@ def _copy_value(value) -> str:
 
 
 def _dossier_line(r) -> str:
-    """A staging row: times as epoch seconds, converted by the INSERT … SELECT."""
+    """A staging row: times as epoch seconds, converted by the INSERT … SELECT. Texts are already
+    plain (see ``_plain``); only the code, made from an agency code, is escaped."""
     N = _NULL
     return (
-        f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{_esc(r[4])}\t{_esc(r[5])}\t{r[6]}\t{r[7]}\t{_esc(r[8])}\t{_esc(r[9])}\t"
+        f"{_esc(r[0])}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{r[5]}\t{r[6]}\t{r[7]}\t{r[8]}\t{r[9]}\t"
         f"{r[10]}\t{r[11]}\t{N if r[12] is None else r[12]}\t{N if r[13] is None else r[13]}\t"
         f"{N if r[14] is None else r[14]}\t{N if r[15] is None else r[15]}\t{N if r[16] is None else r[16]}\t"
         f"{'t' if r[17] else 'f'}\t{'t' if r[18] else 'f'}\t{'t' if r[19] else 'f'}\t{'t' if r[20] else 'f'}\t"
         f"{'t' if r[21] else 'f'}\t{r[22]}\t{r[23]}\t{N if r[24] is None else r[24]}\t{'t' if r[25] else 'f'}\t"
         f"{r[26]}\t{r[27]}\t{r[28]}\n"
     )
-
-
-def _event_line(r, suffix: tuple[list[str], str]) -> str:
-    """A row for COPY straight into the event table; "\x01" stands for the dossier id."""
-    return (f"\x01\t{_NULL if r[1] is None else r[1]}\t{r[2]}\t{_iso(r[3])}\t{_esc(r[4])}\t{_esc(r[5])}\t"
-            f"{r[6]}\t{r[7]}\t{r[8]}{suffix[1]}\n")
-
-
-def _letter_line(r, suffix: tuple[list[str], str]) -> str:
-    return f"\x01\t{_iso(r[1])}\t{_esc(r[2])}\t{_iso(r[3])}\t{_iso(r[4])}\t{_esc(r[5])}{suffix[1]}\n"
 
 
 class _OrmWriter:
@@ -1078,11 +1085,18 @@ class _OrmWriter:
             ids = {}
             for i in range(0, len(new_codes), self.batch):
                 ids.update(Dossier.objects.filter(code__in=new_codes[i:i + self.batch]).values_list("code", "id"))
-            events = [DossierEvent(dossier_id=ids[e[0]], **_values(EVENT_FIELDS[1:], e[1:], dt))
-                      for day in chunk for e in day.events if e[0] in ids]
+            events = [
+                DossierEvent(dossier_id=ids[r[0]], from_status=f, to_status=t, at=dt(at), unit=unit, officer=who,
+                             officer_title=title, note=note, source=EVENT_SOURCE)
+                for day in chunk for r, ev in zip(day.dossiers, day.events, strict=True) if r[0] in ids
+                for at, f, t, unit, who, title, note in ev
+            ]
             DossierEvent.objects.bulk_create(events, batch_size=self.batch, ignore_conflicts=True)
-            letters = [ApologyLetter(dossier_id=ids[x[0]], **_values(LETTER_FIELDS[1:], x[1:], dt))
-                       for day in chunk for x in day.letters if x[0] in ids]
+            letters = [
+                ApologyLetter(dossier_id=ids[r[0]], **_values(LETTER_FIELDS[1:], x, dt))
+                for day in chunk for r, x in zip(day.dossiers, day.letters, strict=True)
+                if x is not None and r[0] in ids
+            ]
             ApologyLetter.objects.bulk_create(letters, batch_size=self.batch, ignore_conflicts=True)
         result.add(chunk, len(new), len(events), len(letters), lock)
 
