@@ -381,7 +381,8 @@ class _Receiver:
     stuck: float
     procs: list[_Proc]
     proc_cum: list[float]
-    handling: dict[str, _Handling] = field(default_factory=dict)
+    home: dict = field(default_factory=dict)  # the agency whose staff handle what it receives
+    units: dict = field(default_factory=dict)  # its departments / ministry units by code
     handlings: list[_Handling | None] = field(default_factory=list)  # by index in procs, filled lazily
 
 
@@ -431,6 +432,7 @@ class _Context:
         self.copy_suffixes: dict = {}  # model -> (columns, COPY text) of the columns rows do not carry
         self.receivers: list[_Receiver] = []
         self.receiver_cum: list[float] = []
+        self._handlings: dict[tuple, _Handling] = {}
 
     @classmethod
     def build(cls, seed: int, anchor: datetime) -> _Context:
@@ -467,8 +469,7 @@ class _Context:
             units = {c["code"]: c for c in children.get(province["id"], []) if c["kind"] == AgencyKind.UNIT}
             front = shop or province
             receiver = self._receiver(front, "province", pool["province"], online, late_factor,
-                                      "Trung tâm Phục vụ hành chính công")
-            receiver.handling = _LazyHandling(self, receiver, province, units)
+                                      "Trung tâm Phục vụ hành chính công", home=province, units=units)
             receivers.append((receiver, pop * (1 - COMMUNE_SHARE if communes else 1)))
             weights = []
             for commune in communes:
@@ -480,7 +481,6 @@ class _Context:
                 crnd = _rng(self.seed, "commune-late", commune["code"])
                 receiver = self._receiver(commune, "commune", pool["commune"], online,
                                           late_factor * crnd.lognormvariate(0, 0.4) / 1.08, "Bộ phận Một cửa")
-                receiver.handling = _LazyHandling(self, receiver, commune, {})
                 receivers.append((receiver, pop * COMMUNE_SHARE * w / total))
         province_total = sum(w for _, w in receivers) or 1.0
         central = [a for a in agencies if a["kind"] in (AgencyKind.MINISTRY, AgencyKind.MINISTRY_LEVEL)]
@@ -491,8 +491,7 @@ class _Context:
             if not mprocs:
                 continue
             units = {c["code"]: c for c in children.get(ministry["id"], []) if c["kind"] == AgencyKind.UNIT}
-            receiver = self._receiver(ministry, "ministry", mprocs, 0.0, 1.0, "Bộ phận Một cửa")
-            receiver.handling = _LazyHandling(self, receiver, ministry, units)
+            receiver = self._receiver(ministry, "ministry", mprocs, 0.0, 1.0, "Bộ phận Một cửa", units=units)
             share = MINISTRY_SHARE / (1 - MINISTRY_SHARE)
             receivers.append((receiver, province_total * share * len(mprocs) / n_central))
         if not receivers:
@@ -529,7 +528,7 @@ class _Context:
             proc.term = terms.setdefault((proc.amount, proc.unit), len(terms))
         return out
 
-    def _receiver(self, agency, level, procs, online_offset, late_factor, unit) -> _Receiver:
+    def _receiver(self, agency, level, procs, online_offset, late_factor, unit, home=None, units=None) -> _Receiver:
         rnd = _rng(self.seed, "officers", agency["code"])
         base_late = LATE[level] * late_factor
         return _Receiver(
@@ -538,11 +537,13 @@ class _Context:
             receiving_officers=tuple(_person(rnd) for _ in range(3)),
             online_share=min(0.95, max(0.2, ONLINE_SHARE[level] + online_offset)),
             late=min(0.6, base_late), stuck=min(0.08, STUCK * late_factor),
-            procs=procs, proc_cum=_cumulative(p.weight for p in procs), handlings=[None] * len(procs),
+            procs=procs, proc_cum=_cumulative(p.weight for p in procs), home=home or agency, units=units or {},
+            handlings=[None] * len(procs),
         )
 
-    def handling_for(self, receiver: _Receiver, home: dict, units: dict, proc: _Proc) -> _Handling:
+    def handling_for(self, receiver: _Receiver, proc: _Proc) -> _Handling:
         """Who handles ``proc`` for ``receiver``: a department, a ministry unit, or the agency itself."""
+        home, units = receiver.home, receiver.units
         agency, unit_name = home, None
         if receiver.level == "commune":
             unit_name = COMMUNE_OFFICE.get(proc.ministry, COMMUNE_OFFICE_DEFAULT)
@@ -557,11 +558,15 @@ class _Context:
             if unit is not None:
                 agency = unit
             unit_name = (unit or {}).get("short_name") or "Văn phòng Bộ"
-        rnd = _rng(self.seed, "handling", agency["code"], unit_name)
-        return _Handling(
-            agency_id=agency["id"], unit=_plain(unit_name[:255]),
-            officers=tuple(_person(rnd) for _ in range(4)), leader=_person(rnd),
-        )
+        key = (agency["code"], unit_name)
+        found = self._handlings.get(key)
+        if found is None:
+            rnd = _rng(self.seed, "handling", *key)
+            found = self._handlings[key] = _Handling(
+                agency_id=agency["id"], unit=_plain(unit_name[:255]),
+                officers=tuple(_person(rnd) for _ in range(4)), leader=_person(rnd),
+            )
+        return found
 
     def day_counts(self, n: int) -> list[int]:
         """Dossiers per day: proportional to fixed weights, exactly ``n`` in total (largest remainder)."""
@@ -579,22 +584,6 @@ class _Context:
         for i in sorted(range(len(exact)), key=lambda i: (counts[i] - exact[i], i))[:short]:
             counts[i] += 1
         return counts
-
-
-class _LazyHandling(dict):
-    """Per-receiver cache of handling agencies, keyed by (ministry, central system)."""
-
-    def __init__(self, ctx: _Context, receiver: _Receiver, home: dict, units: dict):
-        super().__init__()
-        self._args = (ctx, receiver, home, units)
-
-    def for_proc(self, proc: _Proc) -> _Handling:
-        key = (proc.ministry, proc.central_system)
-        found = self.get(key)
-        if found is None:
-            ctx, receiver, home, units = self._args
-            found = self[key] = ctx.handling_for(receiver, home, units, proc)
-        return found
 
 
 def _office_segments() -> tuple[tuple[int, int], ...]:
@@ -743,7 +732,7 @@ def _generate_day(ctx: _Context, index: int, count: int) -> _DayRows:
         proc = rec.procs[i]
         handling = rec.handlings[i]
         if handling is None:
-            handling = rec.handlings[i] = rec.handling.for_proc(proc)
+            handling = rec.handlings[i] = ctx.handling_for(rec, proc)
         seq = sequence[rec.id] = sequence.get(rec.id, 0) + 1
         code = f"{rec.code}-{stamp}-{seq:06d}"
 
