@@ -50,7 +50,7 @@ SELECT 'BI' || %(prefix)s || g, p.ids[1 + ((g * 7) %% cardinality(p.ids))], r.id
        CASE WHEN g %% 3 = 0 THEN (g / 3) %% 3 ELSE 0 END, CASE WHEN g %% 3 = 0 THEN 50000 ELSE 0 END,
        CASE WHEN g %% 17 = 0 THEN 2 WHEN g %% 11 = 0 THEN 1 END, g %% 200 = 0,
        CASE WHEN g %% 50 = 0 THEN 2 WHEN g %% 20 = 0 THEN 1 ELSE 0 END, interval '0', '', now(), now()
-FROM generate_series(%(start)s, %(stop)s) AS g
+FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS g
 CROSS JOIN receivers r CROSS JOIN procs p
 CROSS JOIN LATERAL (SELECT %(month_start)s::timestamptz
                            + ((g * 7919) %% %(span_seconds)s) * interval '1 second' AS recv) t

@@ -177,6 +177,7 @@ def test_public_results_without_login(g, client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "49,92" in html and "30,25" in html and "Cao Bằng" in html
+    assert "Công khai kết quả Bộ chỉ số" in html and "Yếu" in html  # Vietnamese first
     for private in ("Phạm Văn C", "d2", "Lê Văn A", "/indicators/01/"):
         assert private not in html
     ministries = client.get(reverse("public-results"), {"period": golden.PERIOD, "level": "ministry"}).content.decode()
