@@ -101,6 +101,15 @@ class Feedback(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def save(self, *args, **kwargs):
+        """Deadlines are derived data: recomputed on every save, so they can never go stale."""
+        self.fill_deadlines()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "refuse_due_at", "ask_more_due_at", "answer_due_at",
+                                       "publish_due_at"}
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors = {}
         for field in ("refused_at", "asked_more_at", "answered_at"):
@@ -122,15 +131,6 @@ class Feedback(models.Model):
         d = feedback_deadlines(self.received_at, self.answered_at)
         self.refuse_due_at, self.ask_more_due_at, self.answer_due_at = d.refuse, d.ask_more, d.answer
         self.publish_due_at = d.publish
-
-    def save(self, *args, **kwargs):
-        """Deadlines are derived data: recomputed on every save, so they can never go stale."""
-        self.fill_deadlines()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "refuse_due_at", "ask_more_due_at", "answer_due_at",
-                                       "publish_due_at"}
-        super().save(*args, **kwargs)
 
     def is_overdue(self, as_of: datetime | None = None) -> bool:
         return Feedback.objects.filter(pk=self.pk).overdue(as_of).exists()

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from tthc.models import Dossier
 from tthc.periods import Period
 
-from ..definitions import get
 from ..definitions import filters as f
+from ..definitions import get
 from ..definitions.base import Component, Count, MaxOf, Source, Window
 from ..models import IndicatorSnapshot
 

@@ -16,7 +16,15 @@ from django.db import transaction
 
 from tthc.calendar import VN_TZ
 from tthc.models import Agency, Procedure
-from tthc.services.imports import FALSE_VALUES, TRUE_VALUES, ImportFileError, ImportReport, RowError, clean_text, read_csv
+from tthc.services.imports import (
+    FALSE_VALUES,
+    TRUE_VALUES,
+    ImportFileError,
+    ImportReport,
+    RowError,
+    clean_text,
+    read_csv,
+)
 
 from ..models import Feedback
 

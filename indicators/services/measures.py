@@ -18,7 +18,17 @@ from django.db.models import Count as CountAgg
 from django.db.models import F, Q, Sum
 
 from ..definitions import filters
-from ..definitions.base import MINISTRY, PROVINCE, Count, MaxOf, Measure, Methodology, ReportedSum, Source, Window
+from ..definitions.base import (
+    MINISTRY,
+    PROVINCE,
+    Count,
+    MaxOf,
+    Measure,
+    Methodology,
+    ReportedSum,
+    Source,
+    Window,
+)
 
 #: {agency id: {component code: {"num"|"den"|"pen:<name>": int}}}
 Counts = dict[int, dict[str, dict[str, int]]]

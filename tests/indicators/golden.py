@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from types import SimpleNamespace
 
-from tests.factories import AgencyFactory, DossierFactory, ProcedureFactory, commune, ministry, province
 from indicators.models import CertifiedCopyCommune, Feedback
 from reconciliation.models import ReportedCount, SourceDossier, SourceKind, SourceSystem
+from tests.factories import AgencyFactory, DossierFactory, ProcedureFactory, commune, ministry, province
 from tthc.calendar import VN_TZ
 from tthc.models import AgencyKind, Channel, DossierStatus, PaymentKind, Satisfaction
 

@@ -115,8 +115,8 @@ def test_aware_datetimes_only():
 @pytest.mark.parametrize("as_of", MOMENTS)
 def test_dossier_window_contains_every_dossier_measure(as_of):
     """The dossier family scans ``dossier_window`` only: it must contain every measure's rows."""
-    from indicators.definitions import get
     from indicators.definitions import filters as f
+    from indicators.definitions import get
     from indicators.definitions.base import Source, Window
     from tthc.periods import Period
 
