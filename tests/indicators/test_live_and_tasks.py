@@ -169,3 +169,19 @@ def test_reconciliation_impact_hook_uses_the_definition():
     assert dossier_sync_points(5, 7, "2026-03") == D("4.29")
     assert dossier_sync_impact(counts, {"missing_on_portal": 2}, "2026-03") == D("1.71")
     assert dossier_sync_impact(counts, {}, "2026-03") == D(0)
+
+
+def test_demo_inputs_and_backfill_are_idempotent():
+    from indicators.models import CertifiedCopyCommune
+    from indicators.services.demo import seed_demo_index
+
+    golden.build()
+    first = seed_demo_index(now=golden.NOW, months=2)
+    assert first["feedback"] > 0 and first["periods"] == ["2026-02", "2026-03", "2026-04"]
+    counts = (Feedback.objects.count(), CertifiedCopyCommune.objects.count(), IndicatorSnapshot.objects.count())
+    seed_demo_index(now=golden.NOW, months=2)
+    assert (Feedback.objects.count(), CertifiedCopyCommune.objects.count(),
+            IndicatorSnapshot.objects.count()) == counts
+    live = IndicatorSnapshot.objects.get(agency__code="01", period="2026-04")
+    assert not live.final and live.as_of == golden.NOW
+    assert all(f.answer_due_at for f in Feedback.objects.all())

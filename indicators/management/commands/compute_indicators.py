@@ -20,8 +20,16 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of",
                             help="judge as of this ISO time instead of now (testing, replays)")
         parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+        parser.add_argument("--backfill", type=int, metavar="N",
+                            help="first recompute the N closed months before the current one (trend charts)")
 
-    def handle(self, *args, period=None, as_of=None, json: bool = False, **options):
+    def handle(self, *args, period=None, as_of=None, json: bool = False, backfill=None, **options):
+        if backfill:
+            from ...services.demo import backfill as run_backfill
+
+            done = run_backfill(backfill)
+            if not json:
+                self.stdout.write(f"backfilled {done[0]} … {done[-1]}")
         try:
             p = Period.parse(period) if period else compute.current_month()
             now = _parse_time(as_of) if as_of else None
