@@ -252,7 +252,47 @@ TTHC_SUSPICIOUS_SYNC_SECONDS = env.int("TTHC_SUSPICIOUS_SYNC_SECONDS", default=0
 TTHC_GAP_SEVERITY_THRESHOLDS = env.list("TTHC_GAP_SEVERITY_THRESHOLDS", cast=float, default=[1, 5, 15])
 # Excel exports stop after this many rows (CSV streams without a limit).
 TTHC_EXPORT_XLSX_MAX_ROWS = env.int("TTHC_EXPORT_XLSX_MAX_ROWS", default=200_000)
+# PostgreSQL work_mem for a reconciliation transaction (one province's join hashes millions of rows).
+TTHC_RECONCILE_WORK_MEM = env("TTHC_RECONCILE_WORK_MEM", default="128MB")
 
+# --- Sync-gap requests (issue 6, complaints) ------------------------------------------------------
+# The ministry answers within this many working days of submission (tthc.calendar; re-set on reopening).
+TTHC_REQUEST_RESPONSE_DAYS = env.int("TTHC_REQUEST_RESPONSE_DAYS", default=10)
+# The monthly preparation drafts a request when a province × ministry system run has MORE gaps than this.
+TTHC_REQUEST_DRAFT_THRESHOLD = env.int("TTHC_REQUEST_DRAFT_THRESHOLD", default=0)
+# A case answered "fixed" is verified closed when the next run shows at most this many gaps.
+TTHC_REQUEST_CLOSE_THRESHOLD = env.int("TTHC_REQUEST_CLOSE_THRESHOLD", default=0)
+# Reminder this many working days before the deadline; escalation after this many working days overdue.
+TTHC_REQUEST_REMINDER_DAYS = env.int("TTHC_REQUEST_REMINDER_DAYS", default=2)
+TTHC_REQUEST_ESCALATION_DAYS = env.int("TTHC_REQUEST_ESCALATION_DAYS", default=5)
+# Supervising bodies: their users see every case and receive escalations (BTP's Cục KSTT, the VPCP).
+TTHC_REQUEST_SUPERVISOR_AGENCIES = env.list("TTHC_REQUEST_SUPERVISOR_AGENCIES", default=["BTP-KSTT", "VPCP"])
+# Attachments on a case: size limit and accepted file types (extension, checked with the content).
+TTHC_REQUEST_ATTACHMENT_MAX_BYTES = env.int("TTHC_REQUEST_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+TTHC_REQUEST_ATTACHMENT_TYPES = env.list(
+    "TTHC_REQUEST_ATTACHMENT_TYPES", default=["pdf", "docx", "xlsx", "csv", "txt", "png", "jpg", "jpeg"]
+)
+# E-mail notifications: retries of the sending task (exponential back-off, capped).
+TTHC_REQUEST_EMAIL_MAX_RETRIES = env.int("TTHC_REQUEST_EMAIL_MAX_RETRIES", default=5)
+# The platform's public address, for links in e-mails (workers have no request to build them from).
+TTHC_REQUEST_SITE_URL = env("TTHC_REQUEST_SITE_URL", default="http://127.0.0.1:8000")
+# Complaints' beat entries: prepare the closed month's drafts after its reconciliation (04:00 on the 1st;
+# repeated on the 2nd and 3rd, idempotent, for late runs), chase overdue ministries (and verify answered
+# cases against new runs) every hour, and re-reconcile nightly the months of cases answered "fixed".
+CELERY_BEAT_SCHEDULE.update({
+    "prepare-sync-requests": {
+        "task": "complaints.tasks.prepare_requests",
+        "schedule": crontab(minute=0, hour=6, day_of_month="1-3"),
+    },
+    "chase-sync-requests": {
+        "task": "complaints.tasks.chase_overdue",
+        "schedule": crontab(minute=5),
+    },
+    "recheck-answered-sync-requests": {
+        "task": "complaints.tasks.recheck_answered",
+        "schedule": crontab(minute=30, hour=2),
+    },
+})
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("reconciliation.page_urls")),
+    path("", include("complaints.urls")),  # sync-gap requests: /requests/ pages and /api/v1/requests/
     path("", include("indicators.urls")),  # the 766 index: /api/v1/indicators/, /indicators/, /public/results/
     path("", include("tthc.urls")),
 ]

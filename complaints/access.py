@@ -1,0 +1,140 @@
+"""Who sees a request and who acts on it — built on the permission gate (``accounts.gate``), not beside it.
+
+Visibility (one ``Q``, used by every list, detail, export, admin screen and API endpoint):
+
+* the filing province's users (the gate's visible agencies include the province itself, so a
+  commune officer of that province does not see the province's letters);
+* the addressed ministry's users and the users of the agency owning the system — except drafts and
+  discarded drafts, which are the province's working papers;
+* supervisors (users at a supervising body, ``TTHC_REQUEST_SUPERVISOR_AGENCIES``) see every
+  submitted case; national administrators see everything.
+
+Acting (``actors_for``) reads ``gate.role_on`` for each side. National administrators act only as
+supervisors — the gate gives them every role everywhere, which would otherwise let them answer for a
+ministry. Source systems' accounts (``is_system``) only ingest data: they never act on a case.
+"""
+from __future__ import annotations
+
+from django.db.models import Q
+
+from accounts import gate
+from accounts.models import Role
+
+from . import conf
+from .workflow import (
+    MINISTRY_LEADER,
+    MINISTRY_OFFICER,
+    PRIVATE,
+    PROVINCE_LEADER,
+    PROVINCE_OFFICER,
+    SUPERVISOR,
+    SYSTEM,
+)
+
+_SUPERVISOR_ATTR = "_tthc_request_supervisor"
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def supervisor_paths() -> list[str]:
+    from tthc.models import Agency
+
+    return list(Agency.objects.filter(code__in=conf.supervisor_agencies()).values_list("path", flat=True))
+
+
+def is_supervisor(user) -> bool:
+    """National administrators, and users holding a role at (or under) a supervising body."""
+    if not _active(user):
+        return False
+    if gate.is_national(user):
+        return True
+    cached = getattr(user, _SUPERVISOR_ATTR, None)
+    if cached is None:
+        paths = supervisor_paths()
+        cached = any(s.path.startswith(p) for s in gate.scopes(user) for p in paths)
+        setattr(user, _SUPERVISOR_ATTR, cached)
+    return cached
+
+
+def request_q(user, prefix: str = "") -> Q:
+    """Requests (or rows pointing at one through ``prefix``) the user may see."""
+    p = f"{prefix}__" if prefix else ""
+    if not _active(user):
+        return Q(pk__in=[])
+    if gate.is_national(user):
+        return Q()
+    public = ~Q(**{f"{p}state__in": PRIVATE})
+    if is_supervisor(user):
+        return public | gate.agency_q(user, f"{p}province")
+    province = gate.agency_q(user, f"{p}province")
+    ministry = gate.agency_q(user, f"{p}ministry") | gate.agency_q(user, f"{p}source__owner")
+    return province | (ministry & public)
+
+
+def _rank(role) -> int:
+    return Role.rank(role)
+
+
+def side_roles(user, case) -> tuple[str | None, str | None]:
+    """The user's strongest role on the province side and on the ministry side of ``case``."""
+    if not _active(user) or user.is_system or gate.is_national(user):
+        return None, None
+    province = gate.role_on(user, case.province)
+    ministry = gate.role_on_any(user, [case.ministry, case.source.owner])
+    return province, ministry
+
+
+def actors_for(user, case) -> frozenset[str]:
+    """The workflow actor codes ``user`` holds on ``case`` (``None`` is the platform itself)."""
+    if user is None:
+        return frozenset({SYSTEM})
+    if not _active(user) or user.is_system:
+        return frozenset()
+    actors = set()
+    if is_supervisor(user):
+        actors.add(SUPERVISOR)
+    province, ministry = side_roles(user, case)
+    officer, leader = _rank(Role.OFFICER), _rank(Role.LEADER)
+    if _rank(province) >= officer:
+        actors.add(PROVINCE_OFFICER)
+    if _rank(province) >= leader:
+        actors.add(PROVINCE_LEADER)
+    if _rank(ministry) >= officer:
+        actors.add(MINISTRY_OFFICER)
+    if _rank(ministry) >= leader:
+        actors.add(MINISTRY_LEADER)
+    return frozenset(actors)
+
+
+def may_file_for(user, province) -> bool:
+    """Whether the user may create (and edit drafts of) requests for ``province``."""
+    if not _active(user) or user.is_system or gate.is_national(user):
+        return False
+    return _rank(gate.role_on(user, province)) >= _rank(Role.OFFICER)
+
+
+def filing_provinces(user):
+    """Provinces the user may file requests for (officer or above on the province itself)."""
+    from tthc.models import Agency, AgencyKind
+
+    if not _active(user) or user.is_system or gate.is_national(user):
+        return Agency.objects.none()
+    return gate.agencies_with_role(user, Role.OFFICER).filter(kind=AgencyKind.PROVINCE)
+
+
+def is_province_side(user, case) -> bool:
+    return bool(actors_for(user, case) & {PROVINCE_OFFICER, PROVINCE_LEADER})
+
+
+def ministry_side_q(user) -> Q:
+    """Requests addressed to the user's ministries (or systems), drafts excepted: the inbox."""
+    if gate.is_national(user):
+        return ~Q(state__in=PRIVATE)
+    return (gate.agency_q(user, "ministry") | gate.agency_q(user, "source__owner")) & ~Q(state__in=PRIVATE)
+
+
+def province_side_q(user) -> Q:
+    """Requests filed by the user's provinces."""
+    return gate.agency_q(user, "province")

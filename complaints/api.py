@@ -1,0 +1,165 @@
+"""``/api/v1/requests/``: list and detail through the gate (404 outside scope), creation, and the
+workflow as actions — ``POST /api/v1/requests/{id}/transition/`` with ``{"to": <state>, …fields}``.
+
+Thin: every write calls a service in ``complaints.services``; the allowed transitions shown on a
+detail are the ones the service will accept (same table, same actor resolution).
+"""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from accounts.audit import AuditContext
+from reconciliation.models import SourceSystem
+from tthc.models import Agency
+
+from .filters import RequestFilter
+from .machine import GuardFailed, TransitionDenied, UnknownTransition
+from .models import Notification, SyncGapRequest
+from .serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    BulkSubmitSerializer,
+    CommentSerializer,
+    CreateRequestSerializer,
+    EventSerializer,
+    NotificationSerializer,
+    RequestDetailSerializer,
+    RequestListSerializer,
+    TransitionRequestSerializer,
+)
+from .services import notifications
+from .services import requests as svc
+
+
+def _errors(exc: DjangoValidationError):
+    return exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+
+
+def _refusal(exc):
+    """Service refusals as HTTP answers (denials were already audited by the service)."""
+    if isinstance(exc, TransitionDenied | DjangoPermissionDenied):
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, UnknownTransition | GuardFailed):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    return Response(_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+
+
+REFUSALS = (TransitionDenied, DjangoPermissionDenied, UnknownTransition, GuardFailed, DjangoValidationError)
+
+
+class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Sync-gap requests (kiến nghị) the user may see: a province its own, a ministry those addressed to
+    it (drafts excepted), supervisors all."""
+
+    filterset_class = RequestFilter
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self):
+        qs = SyncGapRequest.objects.visible_to(self.request.user).select_related(
+            "province", "ministry", "source__owner", "province_assignee", "ministry_assignee")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("events__actor", "attachments")
+        return qs.order_by("-period", "response_due_at", "pk")
+
+    def get_serializer_class(self):
+        return RequestDetailSerializer if self.action == "retrieve" else RequestListSerializer
+
+    def _context(self):
+        return AuditContext.from_request(self.request, source="api")
+
+    def _detail(self, case, code=status.HTTP_200_OK):
+        case = self.get_queryset().prefetch_related("events__actor", "attachments").get(pk=case.pk)
+        return Response(RequestDetailSerializer(case, context={"request": self.request}).data, status=code)
+
+    @extend_schema(request=CreateRequestSerializer, responses={201: RequestDetailSerializer,
+                                                               200: RequestDetailSerializer})
+    def create(self, request):
+        """File a draft for province × ministry system × month; an existing one is returned (200)."""
+        data = CreateRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        province = get_object_or_404(Agency.objects.visible_to(request.user), code=data.validated_data["province"])
+        source = get_object_or_404(SourceSystem.objects.visible_to(request.user), code=data.validated_data["system"])
+        try:
+            case, created = svc.create_request(province, source, data.validated_data["period"], user=request.user,
+                                               context=self._context())
+        except REFUSALS as exc:
+            return _refusal(exc)
+        return self._detail(case, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=TransitionRequestSerializer,
+                   responses={200: RequestDetailSerializer, 400: OpenApiResponse(description="missing fields"),
+                              403: OpenApiResponse(description="not your role"),
+                              409: OpenApiResponse(description="not possible from the current state")})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Fire a transition: ``{"to": "acknowledged"}``, ``{"to": "answered", "answer": …, "resolution": "fixed"}``…"""
+        case = self.get_object()
+        body = TransitionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields = {k: v for k, v in body.validated_data.items() if k not in ("to", "comment")}
+        try:
+            case = svc.transition(case, body.validated_data["to"], request.user,
+                                  comment=body.validated_data.get("comment", ""), context=self._context(), **fields)
+        except REFUSALS as exc:
+            return _refusal(exc)
+        return self._detail(case)
+
+    @extend_schema(request=BulkSubmitSerializer, responses={200: OpenApiResponse(description="{submitted, errors}")})
+    @action(detail=False, methods=["post"], url_path="bulk-submit")
+    def bulk_submit(self, request):
+        """A province leader submits several drafts at once."""
+        body = BulkSubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        cases = list(self.get_queryset().filter(pk__in=body.validated_data["ids"]))
+        submitted, errors = svc.bulk_submit(cases, request.user, context=self._context())
+        return Response({"submitted": [c.pk for c in submitted], "errors": {str(k): v for k, v in errors.items()}})
+
+    @extend_schema(request=CommentSerializer, responses={201: EventSerializer})
+    @action(detail=True, methods=["post"])
+    def comments(self, request, pk=None):
+        case = self.get_object()
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            event = svc.add_comment(case, request.user, body.validated_data["comment"], context=self._context())
+        except REFUSALS as exc:
+            return _refusal(exc)
+        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer}, responses={201: AttachmentSerializer})
+    @action(detail=True, methods=["post"])
+    def attachments(self, request, pk=None):
+        case = self.get_object()
+        body = AttachmentUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            attachment = svc.add_attachment(case, request.user, body.validated_data["file"], context=self._context())
+        except REFUSALS as exc:
+            return _refusal(exc)
+        return Response(AttachmentSerializer(attachment, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The user's own notifications, newest first; ``?unread=true`` for the unread ones."""
+
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        qs = Notification.objects.for_user(self.request.user).order_by("-created_at", "-pk")
+        if self.request.query_params.get("unread") in ("1", "true"):
+            qs = qs.unread()
+        return qs
+
+    @extend_schema(request=None, responses={200: OpenApiResponse(description="{marked}")})
+    @action(detail=False, methods=["post"], url_path="mark-read")
+    def mark_read(self, request):
+        ids = request.data.get("ids") if hasattr(request.data, "get") else None
+        return Response({"marked": notifications.mark_read(request.user, ids)})

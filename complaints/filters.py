@@ -1,0 +1,34 @@
+"""FilterSets for requests: they narrow what the gate already scoped (``visible_to``), never widen it."""
+from __future__ import annotations
+
+import django_filters as filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import SyncGapRequest
+from .workflow import OPEN, State
+
+
+class RequestFilter(filters.FilterSet):
+    state = filters.MultipleChoiceFilter(choices=State.choices, help_text=_("State (repeatable)."))
+    period = filters.CharFilter(help_text=_("Month reviewed, YYYY-MM."))
+    ministry = filters.CharFilter(field_name="ministry__code", help_text=_("Code of the addressed ministry."))
+    province = filters.CharFilter(field_name="province__code", help_text=_("Code of the filing province."))
+    system = filters.CharFilter(field_name="source__code", help_text=_("Code of the ministry system."))
+    open = filters.BooleanFilter(method="filter_open", help_text=_("Still open (true) or finished (false)."))
+    overdue = filters.BooleanFilter(method="filter_overdue", help_text=_("Past the response deadline now."))
+
+    class Meta:
+        model = SyncGapRequest
+        fields = ["state", "period", "ministry", "province", "system", "open", "overdue"]
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(state__in=OPEN) if value else queryset.exclude(state__in=OPEN)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = SyncGapRequest.objects.overdue(timezone.now()).values("pk")
+        return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)

@@ -1,0 +1,37 @@
+"""``manage.py prepare_requests --period YYYY-MM [--json]``: the month's drafts (the beat task's service)."""
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from complaints.services.preparation import prepare_requests
+from tthc.periods import Period
+
+
+class Command(BaseCommand):
+    help = "Draft one sync-gap request per province × ministry system whose gaps exceed the threshold."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", help="YYYY-MM (default: the month just closed)")
+        parser.add_argument("--json", action="store_true", help="print the drafts created as JSON")
+
+    def handle(self, *args, period=None, **options):
+        try:
+            parsed = Period.parse(period) if period else None
+            if parsed is not None and parsed.kind != "month":
+                raise ValueError("expected a month, YYYY-MM")
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        created = prepare_requests(parsed)
+        rows = [
+            {"id": c.pk, "reference": c.reference, "period": c.period, "province": c.province.code,
+             "ministry": c.ministry.code, "system": c.source.code, "gap_total": c.gap_total,
+             "points_at_stake": str(c.points_at_stake), "state": c.state}
+            for c in created
+        ]
+        if options["json"]:
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        for r in rows:
+            self.stdout.write(f"{r['reference']}  {r['province']} → {r['ministry']} ({r['system']}): "
+                              f"{r['gap_total']} gaps, {r['points_at_stake']} points")
+        self.stdout.write(self.style.SUCCESS(f"{len(rows)} draft(s) created."))

@@ -1,0 +1,152 @@
+"""API serializers for requests. Read-only views of the case; changes go through the services."""
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import Notification, RequestAttachment, RequestEvent, SyncGapRequest
+from .services import deadlines
+from .services.requests import available_transitions
+from .workflow import AWAITING_MINISTRY, Resolution, State
+
+
+class AgencyRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class SystemRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class FieldSpecSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    required = serializers.BooleanField()
+    choices = serializers.ListField(child=serializers.CharField())
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.CharField(source="target", help_text="Target state: the value to POST as 'to'.")
+    label = serializers.CharField()
+    fields = serializers.SerializerMethodField(method_name="field_specs")
+
+    @extend_schema_field(FieldSpecSerializer(many=True))
+    def field_specs(self, t):
+        return [{"name": f.name, "kind": f.kind, "required": f.required, "choices": [c for c, _l in f.choices]}
+                for f in t.fields]
+
+
+class CountdownSerializer(serializers.Serializer):
+    overdue = serializers.BooleanField()
+    working_days = serializers.IntegerField(source="days")
+    hours = serializers.IntegerField()
+
+
+class RequestListSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    province = AgencyRefSerializer()
+    ministry = AgencyRefSerializer()
+    system = SystemRefSerializer(source="source")
+    state_label = serializers.CharField(source="get_state_display")
+    overdue = serializers.SerializerMethodField()
+    countdown = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SyncGapRequest
+        fields = ["id", "reference", "period", "province", "ministry", "system", "state", "state_label", "subject",
+                  "gap_total", "points_at_stake", "submitted_at", "response_due_at", "overdue", "countdown",
+                  "answered_at", "closed_at"]
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue()
+
+    @extend_schema_field(CountdownSerializer(allow_null=True))
+    def get_countdown(self, obj):
+        if obj.state not in (*AWAITING_MINISTRY, State.ESCALATED) or obj.response_due_at is None:
+            return None
+        c = deadlines.countdown(obj.response_due_at, timezone.now())
+        return CountdownSerializer(c).data
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_label")
+    # Plain strings: the state enum is declared once, on the request's ``state``.
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+
+    class Meta:
+        model = RequestEvent
+        fields = ["id", "kind", "at", "actor", "from_state", "to_state", "comment", "fields"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.FileField(source="file", use_url=True)
+
+    class Meta:
+        model = RequestAttachment
+        fields = ["id", "kind", "name", "size", "content_type", "uploaded_at", "superseded", "url"]
+
+
+class RequestDetailSerializer(RequestListSerializer):
+    resolution = serializers.ChoiceField(choices=Resolution.choices, allow_blank=True)
+    allowed_transitions = serializers.SerializerMethodField()
+    events = EventSerializer(many=True)
+    attachments = AttachmentSerializer(many=True)
+    province_assignee = serializers.StringRelatedField()
+    ministry_assignee = serializers.StringRelatedField()
+
+    class Meta(RequestListSerializer.Meta):
+        fields = RequestListSerializer.Meta.fields + [
+            "body", "gap_counts", "dossiers_compared", "evidence_at", "latest_gap_counts", "latest_gap_total",
+            "latest_points_at_stake", "latest_checked_at", "response_days", "reminder_at", "notice_at",
+            "escalation_at", "acknowledged_at", "fix_plan", "fix_target_date", "answer", "resolution",
+            "escalated_at", "province_assignee", "ministry_assignee", "allowed_transitions", "events", "attachments",
+        ]
+
+    @extend_schema_field(TransitionSerializer(many=True))
+    def get_allowed_transitions(self, obj):
+        user = self.context["request"].user
+        return TransitionSerializer(available_transitions(obj, user), many=True).data
+
+
+class CreateRequestSerializer(serializers.Serializer):
+    province = serializers.CharField(help_text="Code of the filing province.")
+    system = serializers.CharField(help_text="Code of the ministry's centralized system.")
+    period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    to = serializers.CharField(help_text="Target state, snake_case: " + ", ".join(State.values))
+    comment = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True)
+    fix_plan = serializers.CharField(required=False, allow_blank=True)
+    target_date = serializers.CharField(required=False, allow_blank=True, help_text="YYYY-MM-DD")
+    answer = serializers.CharField(required=False, allow_blank=True)
+    resolution = serializers.CharField(required=False, allow_blank=True, help_text="fixed | explained")
+
+
+    def validate_to(self, value):
+        if value not in State.values:
+            raise serializers.ValidationError(f"Unknown state {value!r}; expected one of {', '.join(State.values)}.")
+        return value
+
+
+class BulkSubmitSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField()
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "request", "subject", "body", "url", "created_at", "read_at"]

@@ -1,0 +1,85 @@
+"""Response deadlines and chasing moments of a request, all from ``tthc.calendar`` (no day counting here).
+
+The ministry answers within N working days (``TTHC_REQUEST_RESPONSE_DAYS``) counted like an official
+letter: from the day the request is received (a request filed after office hours or on a day off
+counts as received the next working morning), the Nth working day after it, until the end of that
+day's office hours. The chasing moments are the start of office hours on the reminder day (two
+working days before), on the deadline day, and on the Nth working day after the deadline
+(escalation). They are stored on the case when the deadline is set, so chasing is indexed
+comparisons and a changed setting never moves a deadline already communicated.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from tthc import calendar
+
+from .. import conf
+
+
+@dataclass(frozen=True)
+class Schedule:
+    received_on: date
+    due_on: date
+    due_at: datetime
+    reminder_at: datetime
+    notice_at: datetime
+    escalation_at: datetime
+
+
+def midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=calendar.VN_TZ)
+
+
+def office_start(day: date) -> datetime:
+    """The first office-hour instant of ``day`` (of the next working day when ``day`` is off)."""
+    return calendar.next_office_moment(midnight(day))
+
+
+def office_end(day: date) -> datetime:
+    """The last office-hour instant of working day ``day`` (17:00 with the default hours)."""
+    return calendar.add_working_seconds(midnight(day), calendar.working_day_seconds())
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(calendar.VN_TZ).date()
+
+
+def schedule(received_at: datetime, days: int | None = None) -> Schedule:
+    days = conf.response_days() if days is None else days
+    received_on = local_date(calendar.next_office_moment(received_at))
+    due_on = calendar.add_working_days(received_on, days)
+    return Schedule(
+        received_on=received_on,
+        due_on=due_on,
+        due_at=office_end(due_on),
+        reminder_at=office_start(calendar.add_working_days(due_on, -conf.reminder_days())),
+        notice_at=office_start(due_on),
+        escalation_at=office_start(calendar.add_working_days(due_on, conf.escalation_days())),
+    )
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """Office time left before (positive) or past (negative) a deadline, in working days and hours."""
+
+    seconds: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.seconds < 0
+
+    @property
+    def days(self) -> int:
+        return abs(self.seconds) // calendar.working_day_seconds()
+
+    @property
+    def hours(self) -> int:
+        return (abs(self.seconds) % calendar.working_day_seconds()) // 3600
+
+
+def countdown(due_at: datetime | None, now: datetime) -> Countdown | None:
+    if due_at is None:
+        return None
+    return Countdown(calendar.working_seconds_between(now, due_at))

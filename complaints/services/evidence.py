@@ -1,0 +1,124 @@
+"""Freezing a reconciliation run's findings onto a request: counts, points at stake, the gap list files.
+
+The run of a month is recomputed by later reconciliations; the request must keep what it said when
+it was filed. So the figures are copied onto the request and the gap list is written out as CSV and
+Excel attachments (streamed from the database in chunks, so a large list does not fill memory; the
+Excel copy stops at ``TTHC_EXPORT_XLSX_MAX_ROWS`` rows and says so, the CSV is always complete).
+A draft whose run changed before submission is re-frozen at submission; the old files are kept,
+marked superseded.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files import File
+
+from ..models import AttachmentKind, RequestAttachment
+
+HEADER = [
+    "Loại sai lệch",
+    "Mã loại",
+    "Mã hồ sơ",
+    "Mã TTHC",
+    "Mã cơ quan",
+    "Giá trị tại hệ thống nguồn",
+    "Giá trị trên Cổng DVCQG",
+    "Chi tiết",
+]
+CHUNK = 2000
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _rows(run):
+    from .letters import GAP_PHRASES
+
+    fields = ("kind", "dossier_code", "procedure_code", "agency_code", "source_value", "portal_value", "detail")
+    qs = run.gaps.order_by("kind", "dossier_code").values_list(*fields)
+    for kind, *rest in qs.iterator(chunk_size=CHUNK):
+        label = GAP_PHRASES.get(kind, kind)
+        yield [label[:1].upper() + label[1:], kind, *rest]
+
+
+def _xlsx_limit() -> int:
+    return int(getattr(settings, "TTHC_EXPORT_XLSX_MAX_ROWS", 200_000))
+
+
+def write_csv(run, out) -> int:
+    """CSV in UTF-8 with a BOM (Excel opens Vietnamese text correctly); returns the row count."""
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    n = 0
+    for row in _rows(run):
+        writer.writerow(row)
+        n += 1
+    return n
+
+
+def write_xlsx(run, out, title: str) -> int:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Danh sách sai lệch")
+    ws.append([title])
+    ws.append(HEADER)
+    limit, n = _xlsx_limit(), 0
+    for row in _rows(run):
+        if n >= limit:
+            ws.append([f"… Danh sách đầy đủ trong tệp CSV (bản Excel giới hạn {limit} dòng)."])
+            break
+        ws.append(row)
+        n += 1
+    wb.save(out)
+    return n
+
+
+def copy_figures(case, run) -> None:
+    """Counts and points from the run onto the case (the caller saves)."""
+    counts = {k: int(v) for k, v in (run.gap_counts or {}).items()}
+    case.run = run
+    case.gap_counts = counts
+    case.gap_total = sum(counts.values())
+    case.dossiers_compared = run.dossiers
+    case.points_at_stake = Decimal(run.points_at_stake or 0)
+
+
+def attach_gap_lists(case, run, now, user=None) -> list[RequestAttachment]:
+    """Write the CSV and Excel gap lists as attachments, superseding earlier evidence files."""
+    case.attachments.filter(kind__in=(AttachmentKind.EVIDENCE_CSV, AttachmentKind.EVIDENCE_XLSX)).update(
+        superseded=True
+    )
+    stem = f"danh-sach-sai-lech-{case.period}-{case.province.code}-{case.source.code}".lower()
+    title = f"{case.source.name} — {case.province.name} — {case.period}"
+    created = []
+    with tempfile.TemporaryFile() as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        write_csv(run, text)
+        text.flush()
+        text.detach()  # keep ``raw`` open for the storage backend
+        created.append(_save(case, AttachmentKind.EVIDENCE_CSV, f"{stem}.csv", "text/csv; charset=utf-8", raw, now, user))
+    with tempfile.TemporaryFile() as raw:
+        write_xlsx(run, raw, title)
+        created.append(_save(case, AttachmentKind.EVIDENCE_XLSX, f"{stem}.xlsx", XLSX_TYPE, raw, now, user))
+    return created
+
+
+def _save(case, kind, name, content_type, raw, now, user) -> RequestAttachment:
+    raw.seek(0)
+    attachment = RequestAttachment(request=case, kind=kind, name=name, content_type=content_type,
+                                   uploaded_by=user, uploaded_at=now)
+    attachment.file.save(name, File(raw, name=name), save=False)
+    attachment.size = attachment.file.size
+    attachment.save()
+    return attachment
+
+
+def freeze(case, run, now, user=None) -> list[RequestAttachment]:
+    """Copy the run's figures onto ``case`` and attach its gap list; the caller saves ``case``."""
+    copy_figures(case, run)
+    case.evidence_at = now
+    return attach_gap_lists(case, run, now, user)

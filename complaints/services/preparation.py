@@ -1,0 +1,46 @@
+"""Monthly preparation: one draft per province × ministry system whose gaps exceed the threshold.
+
+Runs after the month's reconciliation (beat, and ``manage.py prepare_requests``). Idempotent: the
+unique constraint makes a second run find the drafts (or the submitted, or the discarded requests)
+it made the first time, so only new ones are returned.
+"""
+from __future__ import annotations
+
+from django.utils import timezone
+
+from reconciliation.models import ReconciliationRun, SourceKind
+from tthc.periods import Period
+
+from .. import conf
+from .requests import create_request
+
+
+def default_period(now=None) -> Period:
+    """The month just closed (the beat runs on the 1st of the next month)."""
+    return Period.containing(now or timezone.now()).previous()
+
+
+def candidate_runs(period):
+    """The month's finished runs against ministries' centralized systems, above the threshold."""
+    threshold = conf.draft_threshold()
+    runs = (
+        ReconciliationRun.objects.for_period(period)
+        .filter(source__kind=SourceKind.MINISTRY, finished_at__isnull=False, province__kind="province")
+        .select_related("province", "source__owner")
+        .order_by("province__code", "source__code")
+    )
+    return [run for run in runs.iterator(chunk_size=500) if run.total_gaps > threshold]
+
+
+def prepare_requests(period=None, *, now=None) -> list:
+    """Create the month's drafts; returns the drafts created by this call (none on a re-run)."""
+    period = Period.parse(period) if period else default_period(now)
+    if period.kind != "month":
+        raise ValueError("requests are prepared per month (YYYY-MM)")
+    now = now or timezone.now()
+    created = []
+    for run in candidate_runs(period):
+        case, new = create_request(run.province, run.source, str(period), run=run, now=now)
+        if new:
+            created.append(case)
+    return created

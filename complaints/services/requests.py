@@ -1,0 +1,335 @@
+"""Mutations of a sync-gap request, one public function each (Zulip's ``do_*``, Signalen's manager).
+
+Every function opens ``transaction.atomic()``, locks the case with ``select_for_update()``, checks
+the rule (the transition table in ``complaints.workflow`` for state changes), appends the timeline
+row, writes the audit row in the same transaction, and leaves e-mails to ``transaction.on_commit``
+(through ``complaints.services.notifications``). Pages, the API, commands and tasks call these and
+nothing else. A refusal by role is written to the audit log outside the refused transaction.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from reconciliation.models import ReconciliationRun, SourceKind, SourceSystem
+from tthc.models import Agency, AgencyKind
+
+from .. import access, conf
+from ..machine import Context, TransitionDenied, WorkflowError
+from ..models import EventKind, RequestEvent, SyncGapRequest
+from ..workflow import PROVINCE_LEADER, WORKFLOW, State
+from . import deadlines, evidence, letters, notifications
+
+AUDIT_CREATE = "request.create"
+AUDIT_TRANSITION = "request.transition"
+AUDIT_EDIT = "request.edit"
+AUDIT_ASSIGN = "request.assign"
+AUDIT_COMMENT = "request.comment"
+AUDIT_ATTACH = "request.attachment"
+
+
+def _jsonable(data: dict) -> dict:
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, datetime | date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        out[key] = value
+    return out
+
+
+def _lock(case) -> SyncGapRequest:
+    pk = case.pk if isinstance(case, SyncGapRequest) else case
+    return (
+        SyncGapRequest.objects.select_for_update(of=("self",))
+        .select_related("province", "ministry", "source__owner", "province_assignee", "ministry_assignee")
+        .get(pk=pk)
+    )
+
+
+def _event(case, kind, actor, now, *, from_state="", to_state="", comment="", fields=None) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=case, kind=kind, actor=actor, at=now, from_state=from_state, to_state=to_state,
+        comment=comment or "", fields=_jsonable(fields or {}),
+    )
+
+
+def _audit(action, actor, case, details, context):
+    details = {"request": case.reference, **details}
+    if actor is None:
+        details["actor"] = "system"
+    audit.record(action, actor=actor, target=case, agency=case.province, details=_jsonable(details), context=context)
+
+
+# --- Creating ---------------------------------------------------------------------------------------
+def ministry_of(agency: Agency) -> Agency:
+    """The ministry (or ministry-level body) a system's owner belongs to: the addressee of the letter."""
+    ministries = (AgencyKind.MINISTRY, AgencyKind.MINISTRY_LEVEL)
+    if agency.kind in ministries:
+        return agency
+    if agency.ranked_agency_id and agency.ranked_agency.kind in ministries:
+        return agency.ranked_agency
+    found = agency.ancestors().filter(kind__in=ministries).order_by("-depth").first()
+    return found or agency
+
+
+def latest_run(province, source, period) -> ReconciliationRun | None:
+    return ReconciliationRun.objects.filter(province=province, source=source, period=str(period)).first()
+
+
+def create_request(province: Agency, source: SourceSystem, period, *, user=None, run=None, now=None,
+                   context=None) -> tuple[SyncGapRequest, bool]:
+    """A draft request for province × system × month, pre-filled from its run; or the existing one.
+
+    ``user=None`` is the monthly preparation. A second attempt (a re-run, a double click, a race
+    between two workers) answers with the request that exists: the unique constraint decides.
+    """
+    period = str(period)
+    if user is not None and not access.may_file_for(user, province):
+        audit.record_denial(user, AUDIT_CREATE, "not an officer of the province", agency=province, context=context)
+        raise PermissionDenied(_("Only the province's officers and leaders can file its requests."))
+    if province.kind != AgencyKind.PROVINCE:
+        raise ValidationError({"province": _("Requests are filed by provinces.")})
+    if source.kind != SourceKind.MINISTRY:
+        raise ValidationError({"source": _("Requests are addressed to a ministry's centralized system.")})
+    existing = SyncGapRequest.objects.filter(province=province, source=source, period=period).first()
+    if existing is not None:
+        return existing, False
+    now = now or timezone.now()
+    run = run or latest_run(province, source, period)
+    try:
+        with transaction.atomic():
+            case = SyncGapRequest(
+                province=province, ministry=ministry_of(source.owner), source=source, period=period,
+                created_by=user, state=State.DRAFT, state_changed_at=now, response_days=conf.response_days(),
+                province_assignee=user,
+            )
+            if run is not None:
+                evidence.copy_figures(case, run)
+                case.evidence_at = now
+            case.subject, case.body = letters.render(case, case.response_days)
+            case.save()
+            if run is not None:
+                evidence.attach_gap_lists(case, run, now, user)
+            _event(case, EventKind.CREATED, user, now, to_state=State.DRAFT,
+                   fields={"run": run.pk if run else None, "gap_total": case.gap_total,
+                           "points_at_stake": case.points_at_stake})
+            _audit(AUDIT_CREATE, user, case, {"period": period, "source": source.code}, context)
+    except IntegrityError:
+        existing = SyncGapRequest.objects.filter(province=province, source=source, period=period).first()
+        if existing is None:
+            raise
+        return existing, False
+    return case, True
+
+
+# --- Transitions ------------------------------------------------------------------------------------
+def available_transitions(case, user, now=None):
+    """What ``user`` may do with ``case`` now: exactly what the pages and the API offer."""
+    ctx = Context(access.actors_for(user, case), now or timezone.now())
+    return WORKFLOW.available(case, case.state, ctx)
+
+
+def _new_deadline(case, now) -> None:
+    days = conf.response_days()
+    plan = deadlines.schedule(now, days)
+    case.response_days = days
+    case.deadline_round += 1
+    case.response_due_at = plan.due_at
+    case.reminder_at, case.notice_at, case.escalation_at = plan.reminder_at, plan.notice_at, plan.escalation_at
+
+
+def _on_submitted(case, fields, now, actor, source_state):
+    if source_state == State.DRAFT:
+        run = latest_run(case.province, case.source, case.period)
+        stale = run is not None and (case.run_id != run.pk or (run.finished_at and case.evidence_at
+                                                                and run.finished_at > case.evidence_at))
+        if stale:
+            evidence.freeze(case, run, now, actor)
+        case.submitted_at = now
+    _new_deadline(case, now)
+
+
+def _on_acknowledged(case, fields, now, actor, source_state):
+    case.acknowledged_at = case.acknowledged_at or now
+
+
+def _on_in_progress(case, fields, now, actor, source_state):
+    case.acknowledged_at = case.acknowledged_at or now
+    case.fix_plan, case.fix_target_date = fields["fix_plan"], fields["target_date"]
+
+
+def _on_answered(case, fields, now, actor, source_state):
+    case.acknowledged_at = case.acknowledged_at or now
+    case.answer, case.resolution, case.answered_at = fields["answer"], fields["resolution"], now
+
+
+def _on_reopened(case, fields, now, actor, source_state):
+    case.resolution = ""
+    _new_deadline(case, now)
+
+
+def _on_escalated(case, fields, now, actor, source_state):
+    case.escalated_at = now
+
+
+def _on_closed(case, fields, now, actor, source_state):
+    case.closed_at = now
+
+
+EFFECTS = {
+    State.SUBMITTED: _on_submitted,
+    State.ACKNOWLEDGED: _on_acknowledged,
+    State.IN_PROGRESS: _on_in_progress,
+    State.ANSWERED: _on_answered,
+    State.REOPENED: _on_reopened,
+    State.ESCALATED: _on_escalated,
+    State.VERIFIED_CLOSED: _on_closed,
+    State.CLOSED: _on_closed,
+    State.DISCARDED: _on_closed,
+}
+
+
+def transition(case, target: str, user=None, *, comment: str = "", now=None, context=None, extra=None,
+               **fields) -> SyncGapRequest:
+    """Move ``case`` to ``target`` as ``user`` (``None``: the platform), with the fields it requires.
+
+    Raises ``UnknownTransition`` / ``GuardFailed`` (no such move now), ``TransitionDenied`` (not your
+    role; audited) or ``ValidationError`` (missing or invalid fields). ``extra`` is stored on the
+    timeline row as given (the system's evidence, e.g. a verification run's figures).
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            locked = _lock(case)
+            ctx = Context(access.actors_for(user, locked), now)
+            rule = WORKFLOW.check(locked, locked.state, str(target), ctx)
+            cleaned = rule.clean(fields, deadlines.local_date(now))
+            source_state = locked.state
+            effect = EFFECTS.get(rule.target)
+            if effect:
+                effect(locked, cleaned, now, user, source_state)
+            locked.state, locked.state_changed_at = rule.target, now
+            locked.save()
+            event = _event(locked, EventKind.TRANSITION, user, now, from_state=source_state, to_state=rule.target,
+                           comment=comment, fields={**cleaned, **(extra or {})})
+            _audit(AUDIT_TRANSITION, user, locked, {"from": source_state, "to": rule.target, **cleaned}, context)
+            notifications.on_transition(locked, event, actor=user)
+    except TransitionDenied as exc:
+        audit.record_denial(user, AUDIT_TRANSITION, exc, target=case, agency=case.province, context=context,
+                            details={"to": str(target), "from": case.state})
+        raise
+    return locked
+
+
+def bulk_submit(cases, user, *, now=None, context=None) -> tuple[list[SyncGapRequest], dict[int, str]]:
+    """A leader submits several drafts at once; each is its own transaction (one failure spoils none).
+
+    Returns (submitted, {id: error}). Only leaders bulk-submit: an officer submits one by one.
+    """
+    submitted, errors = [], {}
+    for case in cases:
+        if PROVINCE_LEADER not in access.actors_for(user, case):
+            errors[case.pk] = _("Only a province leader can submit requests in bulk.")
+            audit.record_denial(user, "request.bulk_submit", errors[case.pk], target=case, agency=case.province,
+                                context=context)
+            continue
+        try:
+            submitted.append(transition(case, State.SUBMITTED, user, now=now, context=context))
+        except (WorkflowError, ValidationError, PermissionDenied) as exc:
+            errors[case.pk] = "; ".join(getattr(exc, "messages", None) or [str(exc)])
+    return submitted, errors
+
+
+# --- Other changes ----------------------------------------------------------------------------------
+def edit_draft(case, user, *, subject: str, body: str, now=None, context=None) -> SyncGapRequest:
+    """The province edits the letter of a draft (and only of a draft)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(case)
+        if locked.state != State.DRAFT or not access.is_province_side(user, locked):
+            raise PermissionDenied(_("Only the province can edit a request, and only while it is a draft."))
+        subject, body = (subject or "").strip(), (body or "").strip()
+        if not subject or not body:
+            raise ValidationError(_("The subject and the body cannot be empty."))
+        changed = [name for name, value in (("subject", subject), ("body", body)) if getattr(locked, name) != value]
+        if not changed:
+            return locked
+        locked.subject, locked.body = subject[:500], body
+        locked.save(update_fields=["subject", "body", "updated_at"])
+        _event(locked, EventKind.EDIT, user, now, fields={"changed": changed})
+        _audit(AUDIT_EDIT, user, locked, {"changed": changed}, context)
+    return locked
+
+
+def assign(case, user, *, side: str, assignee, now=None, context=None) -> SyncGapRequest:
+    """Give the case to a person on one side ("province" or "ministry"); officers of that side may."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock(case)
+        actors = access.actors_for(user, locked)
+        side_actor = {"province": "province_officer", "ministry": "ministry_officer"}.get(side)
+        if side_actor is None:
+            raise ValidationError({"side": _("Choose the province or the ministry side.")})
+        if side_actor not in actors:
+            raise PermissionDenied(_("Only that side's officers can assign its work."))
+        if assignee is not None and side_actor not in access.actors_for(assignee, locked):
+            raise ValidationError({"assignee": _("The assignee must be an officer of that side.")})
+        setattr(locked, f"{side}_assignee", assignee)
+        locked.save(update_fields=[f"{side}_assignee", "updated_at"])
+        _event(locked, EventKind.ASSIGNMENT, user, now,
+               fields={"side": side, "assignee": assignee.username if assignee else None})
+        _audit(AUDIT_ASSIGN, user, locked, {"side": side, "assignee": assignee.pk if assignee else None}, context)
+        if assignee is not None and assignee != user:
+            notifications.notify([assignee], "transition", _("[%(ref)s] Assigned to you") % {"ref": locked.reference},
+                                 locked.subject, case=locked)
+    return locked
+
+
+def _may_write(user, case) -> bool:
+    return bool(access.actors_for(user, case))
+
+
+def add_comment(case, user, text: str, *, now=None, context=None) -> RequestEvent:
+    now = now or timezone.now()
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"comment": _("This field is required.")})
+    with transaction.atomic():
+        locked = _lock(case)
+        if not _may_write(user, locked):
+            raise PermissionDenied(_("Only the officers of either side and supervisors can comment."))
+        event = _event(locked, EventKind.COMMENT, user, now, comment=text)
+        _audit(AUDIT_COMMENT, user, locked, {"event": event.pk}, context)
+        others = [u for u in (locked.province_assignee, locked.ministry_assignee) if u is not None]
+        notifications.notify(others, "comment", _("[%(ref)s] New comment") % {"ref": locked.reference}, text,
+                             case=locked, exclude=user)
+    return event
+
+
+def add_attachment(case, user, upload, *, now=None, context=None):
+    """Attach an uploaded document after checking its size and type (extension and content)."""
+    from ..models import AttachmentKind, RequestAttachment
+    from .attachments import validate_upload
+
+    now = now or timezone.now()
+    content_type = validate_upload(upload)
+    with transaction.atomic():
+        locked = _lock(case)
+        if not _may_write(user, locked):
+            raise PermissionDenied(_("Only the officers of either side and supervisors can attach files."))
+        attachment = RequestAttachment(request=locked, kind=AttachmentKind.DOCUMENT, name=upload.name[:255],
+                                       size=upload.size, content_type=content_type, uploaded_by=user, uploaded_at=now)
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        _event(locked, EventKind.ATTACHMENT, user, now, fields={"attachment": attachment.pk, "name": attachment.name,
+                                                               "size": attachment.size})
+        _audit(AUDIT_ATTACH, user, locked, {"attachment": attachment.pk, "name": attachment.name}, context)
+    return attachment

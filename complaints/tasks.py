@@ -1,0 +1,53 @@
+"""Celery tasks: a few lines each around the services; idempotent, ``acks_late``, capped retries."""
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from . import conf
+
+
+@shared_task(acks_late=True)
+def prepare_requests(period: str | None = None) -> list[int]:
+    """Draft the month's requests (default: the month just closed). Safe to run again."""
+    from .services.preparation import prepare_requests as prepare
+
+    return [case.pk for case in prepare(period)]
+
+
+@shared_task(acks_late=True)
+def chase_overdue() -> dict:
+    """Hourly: verify answered cases against newer runs, then chase (each stage sent once)."""
+    from .services.chasing import chase_overdue as chase
+    from .services.verification import verify_pending
+
+    verified = verify_pending()
+    return {**chase(), "verified": len(verified)}
+
+
+@shared_task(acks_late=True)
+def recheck_answered() -> list[list[str]]:
+    """Nightly: ask reconciliation to re-run the months of cases answered "fixed", so that the next
+    run (and its ``on_run_finished`` hook, or the hourly safety net) can verify them."""
+    from reconciliation.tasks import reconcile_period
+
+    from .services.verification import months_to_recheck
+
+    pairs = months_to_recheck()
+    for period, province in pairs:
+        reconcile_period.delay(period=period, province=province)
+    return [list(p) for p in pairs]
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def send_notification_email(self, notification_id: int) -> bool:
+    """E-mail one notification (queued on commit). Retried with back-off, at most
+    ``TTHC_REQUEST_EMAIL_MAX_RETRIES`` times; already-sent notifications are skipped."""
+    from .services.notifications import send_email
+
+    try:
+        return send_email(notification_id)
+    except (SMTPException, OSError) as exc:
+        countdown = min(60 * 2**self.request.retries, 3600)
+        raise self.retry(exc=exc, countdown=countdown, max_retries=conf.email_max_retries()) from exc

@@ -1,0 +1,15 @@
+"""``{% unread_notifications %}``: the unread count for the navigation badge (one indexed count)."""
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context) -> int:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    from ..services.notifications import unread_count
+
+    return unread_count(user)

@@ -1,0 +1,33 @@
+"""Pages under ``/requests/`` and the API under ``/api/v1/`` (one include in config/urls.py)."""
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import api, views
+
+app_name = "complaints"
+
+router = SimpleRouter()
+router.register("requests", api.RequestViewSet, basename="request")
+router.register("notifications", api.NotificationViewSet, basename="notification")
+
+pages = [
+    path("", views.request_list, name="list"),
+    path("review/", views.review, name="review"),
+    path("review/submit/", views.bulk_submit, name="bulk-submit"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", views.open_notification, name="open-notification"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/transition/", views.transition, name="transition"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/comment/", views.comment, name="comment"),
+    path("<int:pk>/attach/", views.attach, name="attach"),
+    path("<int:pk>/assign/", views.assign, name="assign"),
+    path("<int:pk>/files/<int:attachment_id>/", views.download, name="download"),
+]
+
+urlpatterns = [
+    path("api/v1/", include(router.urls)),
+    path("requests/", include(pages)),
+]

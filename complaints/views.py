@@ -1,0 +1,309 @@
+"""Pages: the province's monthly review and requests, the ministry inbox, the supervisors' overview,
+the case page and the notification list. Thin: reads go through ``visible_to`` (404 outside scope),
+writes through ``complaints.services``; the buttons are ``available_transitions`` — the table."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.audit import AuditContext
+from tthc.periods import Period
+
+from . import access
+from .filters import RequestFilter
+from .forms import AssignForm, AttachmentForm, CommentForm, DraftForm, TransitionForm
+from .machine import WorkflowError
+from .models import Notification, RequestAttachment, SyncGapRequest
+from .services import deadlines, notifications
+from .services import requests as svc
+from .services.preparation import default_period
+from .services.report import OVERDUE_STATES, overdue_ranking
+from .workflow import OPEN, WORKFLOW, State
+
+
+def _ctx(request):
+    return AuditContext.from_request(request)
+
+
+def _visible(request):
+    return SyncGapRequest.objects.visible_to(request.user).select_related("province", "ministry", "source")
+
+
+def _overdue_first(qs, now):
+    late = Case(When(state__in=OVERDUE_STATES, response_due_at__lt=now, then=Value(0)), default=Value(1),
+                output_field=IntegerField())
+    return qs.annotate(_late=late).order_by("_late", "response_due_at", "pk")
+
+
+def _with_countdowns(cases, now):
+    for case in cases:
+        awaiting = case.state in OVERDUE_STATES
+        case.countdown = deadlines.countdown(case.response_due_at, now) if awaiting else None
+    return cases
+
+
+def _page(request, qs, size=50):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+@login_required
+def request_list(request):
+    """My requests (the province's, or addressed to my ministry), filterable by ministry, state, month."""
+    now = timezone.now()
+    data = request.GET.copy()
+    if "open" not in data and "state" not in data:
+        data["open"] = "true"
+    flt = RequestFilter(data, queryset=_visible(request))
+    page = _page(request, _overdue_first(flt.qs, now))
+    _with_countdowns(page.object_list, now)
+    return render(request, "complaints/list.html", {"filter": flt, "page": page, "now": now})
+
+
+@login_required
+def review(request):
+    """The province's monthly review: this month's drafts with their evidence, submitted one by one or in bulk."""
+    try:
+        period = Period.parse(request.GET["period"]) if request.GET.get("period") else default_period()
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    provinces = access.filing_provinces(request.user)
+    cases = list(
+        _visible(request).filter(province__in=provinces, period=str(period))
+        .prefetch_related("attachments").order_by("state", "-gap_total", "pk")
+    )
+    for case in cases:
+        case.evidence_files = [a for a in case.attachments.all() if a.kind != "document" and not a.superseded]
+        case.gap_rows = [(label, n) for label, n, _latest in gap_rows(case) if n]
+    drafts = [c for c in cases if c.state == State.DRAFT]
+    can_bulk = any("province_leader" in access.actors_for(request.user, c) for c in drafts)
+    return render(request, "complaints/review.html", {
+        "period": period, "previous": period.previous(), "next": period.next(), "cases": cases,
+        "drafts": drafts, "can_bulk": can_bulk,
+    })
+
+
+@login_required
+@require_POST
+def bulk_submit(request):
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    cases = list(_visible(request).filter(pk__in=ids, state=State.DRAFT))
+    submitted, errors = svc.bulk_submit(cases, request.user, context=_ctx(request))
+    if submitted:
+        messages.success(request, _("%(n)s request(s) submitted.") % {"n": len(submitted)})
+    for pk, error in errors.items():
+        messages.error(request, f"#{pk}: {error}")
+    return redirect(request.POST.get("next") or "complaints:review")
+
+
+@login_required
+def inbox(request):
+    """The ministry's inbox: requests addressed to it, overdue first, with the time left in working days/hours."""
+    now = timezone.now()
+    qs = _visible(request).filter(access.ministry_side_q(request.user))
+    show = request.GET.get("show", "open")
+    if show == "open":
+        qs = qs.filter(state__in=OPEN)
+    page = _page(request, _overdue_first(qs, now))
+    _with_countdowns(page.object_list, now)
+    return render(request, "complaints/inbox.html", {"page": page, "show": show, "now": now})
+
+
+@login_required
+def supervision(request):
+    """National supervisors: every case, and the ministries ranked by overdue cases."""
+    if not access.is_supervisor(request.user):
+        raise PermissionDenied(_("This page is for the supervising bodies."))
+    now = timezone.now()
+    qs = _visible(request)
+    flt = RequestFilter(request.GET, queryset=qs)
+    page = _page(request, _overdue_first(flt.qs, now))
+    _with_countdowns(page.object_list, now)
+    return render(request, "complaints/supervision.html", {
+        "filter": flt, "page": page, "ranking": overdue_ranking(qs, now), "now": now,
+    })
+
+
+def _case(request, pk) -> SyncGapRequest:
+    return get_object_or_404(_visible(request).select_related("source__owner", "province_assignee",
+                                                               "ministry_assignee"), pk=pk)
+
+
+@login_required
+def detail(request, pk):
+    case = _case(request, pk)
+    now = timezone.now()
+    actions = svc.available_transitions(case, request.user, now)
+    actors = access.actors_for(request.user, case)
+    forms = [TransitionForm(t) for t in actions]
+    assign_forms = []
+    for side in ("province", "ministry"):
+        if f"{side}_officer" in actors:
+            users = _side_users(case, side)
+            assign_forms.append((side, AssignForm(initial={"side": side,
+                                                           "assignee": getattr(case, f"{side}_assignee")},
+                                                  users=users, prefix=f"assign-{side}")))
+    return render(request, "complaints/detail.html", {
+        "case": case,
+        "events": case.events.select_related("actor").order_by("at", "pk"),
+        "attachments": case.attachments.order_by("superseded", "uploaded_at", "pk"),
+        "transition_forms": forms,
+        "can_write": bool(actors),
+        "can_edit": case.state == State.DRAFT and access.is_province_side(request.user, case),
+        "draft_form": DraftForm(initial={"subject": case.subject, "body": case.body}),
+        "comment_form": CommentForm(),
+        "attachment_form": AttachmentForm(),
+        "assign_forms": assign_forms,
+        "countdown": deadlines.countdown(case.response_due_at, now) if case.state in OVERDUE_STATES else None,
+        "overdue": case.is_overdue(now),
+        "state_label": WORKFLOW.label(case.state),
+        "gap_rows": gap_rows(case),
+    })
+
+
+def gap_rows(case) -> list[tuple[str, int, int | None]]:
+    """(kind label, count at filing, count in the latest verification run) for the evidence table."""
+    from reconciliation.models import GapKind
+
+    filed, latest = case.gap_counts or {}, case.latest_gap_counts
+    kinds = sorted({*filed, *(latest or {})}, key=lambda k: -int(filed.get(k, 0)))
+    label = dict(GapKind.choices)
+    return [(label.get(k, k), int(filed.get(k, 0)), None if latest is None else int(latest.get(k, 0)))
+            for k in kinds]
+
+
+def _side_users(case, side):
+    from accounts.models import User
+
+    people = notifications.province_users(case) if side == "province" else notifications.ministry_users(case)
+    return User.objects.filter(pk__in=[u.pk for u in people]).order_by("username")
+
+
+def _fail(request, exc):
+    if isinstance(exc, ValidationError):
+        text = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.message_dict.items()) if hasattr(
+            exc, "error_dict") else "; ".join(exc.messages)
+    else:
+        text = str(exc)
+    messages.error(request, text)
+
+
+@login_required
+@require_POST
+def transition(request, pk):
+    case = _case(request, pk)
+    target = request.POST.get("to", "")
+    rule = WORKFLOW.get(case.state, target)
+    if rule is None:
+        messages.error(request, _("This action is no longer possible."))
+        return redirect("complaints:detail", pk=pk)
+    form = TransitionForm(rule, request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()))
+        return redirect("complaints:detail", pk=pk)
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "comment"}
+    try:
+        svc.transition(case, target, request.user, comment=form.cleaned_data.get("comment", ""),
+                       context=_ctx(request), **fields)
+    except (WorkflowError, ValidationError, PermissionDenied) as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("The request is now “%(state)s”.") % {"state": WORKFLOW.label(target)})
+    return redirect("complaints:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def edit(request, pk):
+    case = _case(request, pk)
+    form = DraftForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.edit_draft(case, request.user, context=_ctx(request), **form.cleaned_data)
+            messages.success(request, _("The draft was saved."))
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(request, exc)
+    return redirect("complaints:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def comment(request, pk):
+    case = _case(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.add_comment(case, request.user, form.cleaned_data["comment"], context=_ctx(request))
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(request, exc)
+    return redirect("complaints:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attach(request, pk):
+    case = _case(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+    else:
+        try:
+            svc.add_attachment(case, request.user, form.cleaned_data["file"], context=_ctx(request))
+            messages.success(request, _("The file was attached."))
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(request, exc)
+    return redirect("complaints:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    case = _case(request, pk)
+    side = request.POST.get("side", "")
+    form = AssignForm(request.POST, users=_side_users(case, side) if side in ("province", "ministry") else None,
+                      prefix=f"assign-{side}")
+    if form.is_valid():
+        try:
+            svc.assign(case, request.user, side=side, assignee=form.cleaned_data["assignee"], context=_ctx(request))
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(request, exc)
+    else:
+        messages.error(request, _("Choose an assignee."))
+    return redirect("complaints:detail", pk=pk)
+
+
+@login_required
+def download(request, pk, attachment_id):
+    """Files are served through the gate (the case must be visible), never from a public media URL."""
+    case = _case(request, pk)
+    attachment = get_object_or_404(RequestAttachment, pk=attachment_id, request=case)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+                        content_type=attachment.content_type or "application/octet-stream")
+
+
+@login_required
+def notification_list(request):
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()] or None
+        notifications.mark_read(request.user, ids)
+        return redirect("complaints:notifications")
+    qs = Notification.objects.for_user(request.user).select_related("request").order_by("-created_at", "-pk")
+    return render(request, "complaints/notifications.html", {
+        "page": _page(request, qs), "unread": notifications.unread_count(request.user),
+    })
+
+
+@login_required
+def open_notification(request, pk):
+    """Mark one notification read and follow its link."""
+    n = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+    if n.read_at is None:
+        notifications.mark_read(request.user, [n.pk])
+    return redirect(n.url or "complaints:notifications")

@@ -1,0 +1,217 @@
+"""Sync-gap requests in the permission matrix (tests/test_permission_matrix.py).
+
+One submitted request "at" each position: filed by the province at a province code, addressed to
+the ministry (or to the ministry of the unit owning the system) at a ministry or unit code. So a
+request is visible exactly where the matrix expects its agency to be: the filing province's users
+see it, the addressed ministry's users see it, a commune does not see its province's letters, and
+national administrators see everything. Every page and API endpoint of the app is checked.
+"""
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from accounts.models import Role
+from complaints.models import AttachmentKind, Notification, RequestAttachment, SyncGapRequest
+from complaints.services.requests import ministry_of
+from complaints.workflow import State
+from reconciliation.models import SourceKind, SourceSystem
+from tests.test_permission_matrix import ADMIN_SPECS, World, at_least, covers
+
+ATTR = "_complaints_matrix"
+
+
+def objects(world) -> dict[str, SyncGapRequest]:
+    """The requests by position code, created once per world."""
+    cached = getattr(world, ATTR, None)
+    if cached is not None:
+        return cached
+    a = world.a
+    systems = {code: SourceSystem.objects.create(code=f"SYS-{code}", name=f"System {code}",
+                                                 kind=SourceKind.MINISTRY, owner=a[code])
+               for code in ("BTP", "BTP-U", "BYT")}
+    placed = {
+        "01": (a["01"], systems["BYT"]),
+        "48": (a["48"], systems["BYT"]),
+        "BTP": (a["48"], systems["BTP"]),
+        "BTP-U": (a["48"], systems["BTP-U"]),
+        "BYT": (a["48"], systems["BYT"]),
+    }
+    out = {}
+    for index, (code, (province, source)) in enumerate(placed.items(), start=1):
+        case = SyncGapRequest.objects.create(
+            province=province, source=source, ministry=ministry_of(source.owner), period=f"2026-{index:02d}",
+            state=State.SUBMITTED, subject=f"KN {code}", body="Kính gửi", gap_total=1)
+        attachment = RequestAttachment(request=case, kind=AttachmentKind.DOCUMENT, name=f"{code}.txt",
+                                       content_type="text/plain")
+        attachment.file.save(f"{code}.txt", ContentFile(b"x"), save=False)
+        attachment.size = 1
+        attachment.save()
+        case.marker_attachment = attachment
+        case.marker_notification = Notification.objects.create(
+            recipient=world.users[code], kind="transition",
+            request=case, subject=f"N {code}", url=reverse("complaints:detail", args=[case.pk]))
+        out[code] = case
+    setattr(world, ATTR, out)
+    return out
+
+
+def _positions(world, expect):
+    objs = objects(world)
+    return [(code, objs[code]) for code in expect.codes() if code in objs]
+
+
+def _want(expect, code, inside: int) -> int:
+    return inside if expect.visible(code) else 404
+
+
+# --- API ---------------------------------------------------------------------------------------------------
+@covers("complaints:request-list", "complaints:request-detail")
+def check_api_requests(client, world, expect, errors):
+    positions = _positions(world, expect)
+    listed = {r["id"] for r in client.get("/api/v1/requests/?page_size=500").json()["results"]}
+    for code, case in positions:
+        if (case.pk in listed) != expect.visible(code):
+            errors.append(f"request list: {code}")
+        got = client.get(reverse("complaints:request-detail", args=[case.pk])).status_code
+        if got != _want(expect, code, 200):
+            errors.append(f"request detail {code}: {got}")
+
+
+@covers("complaints:request-transition", "complaints:request-comments", "complaints:request-attachments")
+def check_api_request_actions(client, world, expect, errors):
+    for code, case in _positions(world, expect):
+        for name, body in (("transition", {"to": "no_such_state"}), ("comments", {}), ("attachments", {})):
+            got = client.post(reverse(f"complaints:request-{name}", args=[case.pk]), body,
+                              content_type="application/json").status_code
+            if got != _want(expect, code, 400):
+                errors.append(f"request {name} {code}: {got}")
+
+
+@covers("complaints:request-bulk-submit")
+def check_api_bulk_submit(client, world, expect, errors):
+    positions = _positions(world, expect)
+    body = client.post(reverse("complaints:request-bulk-submit"), {"ids": [c.pk for _code, c in positions]},
+                       content_type="application/json").json()
+    reported = {int(k) for k in body["errors"]} | set(body["submitted"])
+    if reported != {c.pk for code, c in positions if expect.visible(code)}:
+        errors.append(f"bulk submit answered about {sorted(reported)}")
+    if body["submitted"]:
+        errors.append("bulk submit moved submitted requests")
+
+
+@covers("complaints:notification-list", "complaints:notification-mark-read")
+def check_api_notifications(client, world, expect, errors):
+    positions = _positions(world, expect)
+    listed = {n["id"] for n in client.get(reverse("complaints:notification-list")).json()["results"]}
+    if listed & {c.marker_notification.pk for _code, c in positions}:
+        errors.append("notification list shows other users' notifications")
+    marked = client.post(reverse("complaints:notification-mark-read"), {}, content_type="application/json").json()
+    if marked != {"marked": 0}:
+        errors.append(f"mark-read marked other users' notifications: {marked}")
+
+
+# --- pages -------------------------------------------------------------------------------------------------
+@covers("complaints:list", "complaints:inbox", "complaints:review")
+def check_pages_lists(client, world, expect, errors):
+    positions = _positions(world, expect)
+    html = client.get(reverse("complaints:list") + "?open=&state=").content.decode()
+    for code, case in positions:
+        if (f'data-id="{case.pk}"' in html) != expect.visible(code):
+            errors.append(f"list page: {code}")
+    inbox = client.get(reverse("complaints:inbox") + "?show=all").content.decode()
+    for code, case in positions:
+        if f'data-id="{case.pk}"' in inbox and not expect.visible(code):
+            errors.append(f"inbox shows {code}")
+    for period in ("2026-01", "2026-02"):
+        review = client.get(reverse("complaints:review") + f"?period={period}")
+        if review.status_code != 200:
+            errors.append(f"review page: {review.status_code}")
+            continue
+        for code, case in positions:
+            if f'data-id="{case.pk}"' in review.content.decode() and not expect.visible(code):
+                errors.append(f"review page shows {code}")
+
+
+@covers("complaints:supervision")
+def check_supervision(client, world, expect, errors):
+    got = client.get(reverse("complaints:supervision")).status_code
+    want = 200 if expect.role == Role.NATIONAL_ADMIN else 403
+    if got != want:
+        errors.append(f"supervision page: {got} != {want}")
+
+
+@covers("complaints:detail", "complaints:download")
+def check_case_page(client, world, expect, errors):
+    for code, case in _positions(world, expect):
+        got = client.get(reverse("complaints:detail", args=[case.pk])).status_code
+        if got != _want(expect, code, 200):
+            errors.append(f"case page {code}: {got}")
+        got = client.get(reverse("complaints:download", args=[case.pk, case.marker_attachment.pk])).status_code
+        if got != _want(expect, code, 200):
+            errors.append(f"download {code}: {got}")
+
+
+@covers("complaints:transition", "complaints:edit", "complaints:comment", "complaints:attach",
+        "complaints:assign")
+def check_case_writes(client, world, expect, errors):
+    for code, case in _positions(world, expect):
+        for name, data in (("transition", {"to": "no_such_state"}), ("edit", {}), ("comment", {}),
+                           ("attach", {}), ("assign", {})):
+            got = client.post(reverse(f"complaints:{name}", args=[case.pk]), data).status_code
+            if got != _want(expect, code, 302):
+                errors.append(f"{name} {code}: {got}")
+        case.refresh_from_db()
+        if case.state != State.SUBMITTED or case.events.exists():
+            errors.append(f"{code} changed by an empty post")
+
+
+@covers("complaints:bulk-submit")
+def check_page_bulk_submit(client, world, expect, errors):
+    positions = _positions(world, expect)
+    got = client.post(reverse("complaints:bulk-submit"), {"ids": [c.pk for _code, c in positions]}).status_code
+    if got != 302:
+        errors.append(f"bulk submit page: {got}")
+    if SyncGapRequest.objects.filter(pk__in=[c.pk for _code, c in positions]).exclude(
+            state=State.SUBMITTED).exists():
+        errors.append("bulk submit page moved a request")
+
+
+@covers("complaints:notifications", "complaints:open-notification")
+def check_notification_pages(client, world, expect, errors):
+    positions = _positions(world, expect)
+    if client.get(reverse("complaints:notifications")).status_code != 200:
+        errors.append("notifications page")
+    for code, case in positions:
+        got = client.get(reverse("complaints:open-notification", args=[case.marker_notification.pk])).status_code
+        if got != 404:
+            errors.append(f"open someone else's notification {code}: {got}")
+
+
+@covers()
+def check_api_create(client, world, expect, errors):
+    """Last: it creates requests. Officers and above of a visible province file; others are refused."""
+    objects(world)
+    for code in expect.codes():
+        if code not in ("01", "48"):
+            continue
+        got = client.post("/api/v1/requests/", {"province": code, "system": "SYS-BTP", "period": "2027-01"},
+                          content_type="application/json").status_code
+        files = at_least(expect.role, Role.OFFICER) and expect.role != Role.NATIONAL_ADMIN
+        want = 404 if not expect.visible(code) else (201 if files else 403)
+        if got != want:
+            errors.append(f"create for {code}: {got} != {want}")
+
+
+ADMIN_SPECS[SyncGapRequest] = (Role.VIEWER, lambda w, c: objects(w).get(c), False)
+
+# The admin check lists a changelist before asking for the markers: build the requests with the world.
+_world_init = World.__init__
+
+
+def _world_with_requests(self):
+    _world_init(self)
+    objects(self)
+
+
+World.__init__ = _world_with_requests

@@ -1,0 +1,179 @@
+"""Pages render, are scoped, and offer exactly the allowed transitions; the demo journey by clicks."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from complaints.models import Notification, SyncGapRequest
+from complaints.services.verification import on_run_finished
+from complaints.workflow import State
+
+from .helpers import make_case, make_run, vn
+
+
+def login(client, world, name):
+    client.force_login(world.u[name])
+    return client
+
+
+def offered(html: str) -> list[str]:
+    return re.findall(r'class="transition" data-to="(\w+)"', html)
+
+
+def test_every_page_renders(client, world):
+    case = make_case(world, State.SUBMITTED)
+    login(client, world, "national_admin")
+    for name in ("complaints:list", "complaints:review", "complaints:inbox", "complaints:supervision",
+                 "complaints:notifications"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+    assert client.get(reverse("complaints:detail", args=[case.pk])).status_code == 200
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_case_page_offers_exactly_the_allowed_transitions(client, world):
+    case = make_case(world, State.SUBMITTED)
+    url = reverse("complaints:detail", args=[case.pk])
+    assert offered(login(client, world, "ministry_leader").get(url).content.decode()) == ["acknowledged", "rejected"]
+    assert offered(login(client, world, "ministry_officer").get(url).content.decode()) == ["acknowledged"]
+    assert offered(login(client, world, "province_leader").get(url).content.decode()) == []
+    assert offered(login(client, world, "ministry_viewer").get(url).content.decode()) == []
+    assert login(client, world, "other_province_officer").get(url).status_code == 404
+
+
+def test_ministry_inbox_puts_overdue_first_with_a_countdown(client, world, settings):
+    late = make_case(world, State.SUBMITTED, period="2026-06")  # due in September 2026: overdue now
+    fresh = make_case(world, State.ACKNOWLEDGED, period="2026-07")
+    from django.utils import timezone
+
+    from tthc import calendar
+
+    due = calendar.add_working_seconds(timezone.now(), 3 * calendar.working_day_seconds() + 2 * 3600 + 600)
+    SyncGapRequest.objects.filter(pk=fresh.pk).update(response_due_at=due)
+    other = make_case(world, State.SUBMITTED, source=world.health_system)
+    response = login(client, world, "ministry_officer").get(reverse("complaints:inbox"))
+    ids = re.findall(r'class="request state-\w+" data-id="(\d+)"', response.content.decode())
+    assert ids == [str(late.pk), str(fresh.pk)]  # BYT's case is not in BTP's inbox
+    assert str(other.pk) not in ids
+    first, second = response.context["page"].object_list
+    assert first.countdown.overdue and not second.countdown.overdue
+    assert (second.countdown.days, second.countdown.hours) == (3, 2)
+
+
+def test_supervision_ranks_overdue_ministries(client, world):
+    make_case(world, State.SUBMITTED, period="2026-06")
+    make_case(world, State.ESCALATED, period="2026-07")
+    make_case(world, State.SUBMITTED, period="2026-06", source=world.health_system)
+    response = login(client, world, "supervisor").get(reverse("complaints:supervision"))
+    ranking = response.context["ranking"]
+    assert [(r["code"], r["overdue"], r["escalated"]) for r in ranking] == [("BTP", 2, 1), ("BYT", 1, 0)]
+    assert login(client, world, "ministry_leader").get(reverse("complaints:supervision")).status_code == 403
+
+
+def test_the_demo_journey_by_clicks(client, world, django_capture_on_commit_callbacks):
+    """A province officer reviews the month's drafts and submits one; a ministry officer acknowledges
+    and answers "fixed"; the next reconciliation verifies it; every step is on the timeline."""
+    make_run(world, counts={"missing_on_portal": 12}, finished_at=vn(2026, 9, 1, 4, 0))
+    from complaints.services.preparation import prepare_requests
+
+    (case,) = prepare_requests("2026-08")
+    login(client, world, "province_officer")
+    review = client.get(reverse("complaints:review") + "?period=2026-08")
+    assert review.status_code == 200 and case.reference in review.content.decode()
+    assert "Danh sách" in review.content.decode() or "Gap list" in review.content.decode()
+    detail = client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
+    assert offered(detail) == ["submitted", "discarded"]
+    client.post(reverse("complaints:edit", args=[case.pk]), {"subject": case.subject, "body": case.body + "\nBổ sung."})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("complaints:transition", args=[case.pk]), {"to": "submitted"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == State.SUBMITTED and case.body.endswith("Bổ sung.")
+
+    login(client, world, "ministry_officer")
+    assert case.reference in client.get(reverse("complaints:inbox")).content.decode()
+    assert Notification.objects.filter(recipient=world.u["ministry_officer"], request=case).exists()
+    client.post(reverse("complaints:transition", args=[case.pk]), {"to": "acknowledged"})
+    client.post(reverse("complaints:transition", args=[case.pk]),
+                {"to": "answered", "t-answered-answer": "Đã đồng bộ lại", "t-answered-resolution": "fixed"})
+    case.refresh_from_db()
+    assert case.state == State.ANSWERED, list(case.events.values_list("kind", "to_state"))
+
+    from django.utils import timezone
+
+    on_run_finished(make_run(world, counts={"missing_on_portal": 0}, finished_at=timezone.now()))
+    case.refresh_from_db()
+    assert case.state == State.VERIFIED_CLOSED
+    login(client, world, "province_officer")
+    html = client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
+    timeline = html[html.index('class="timeline"'):]
+    assert timeline.count('class="event event-transition"') == 4
+    assert timeline.count('class="event event-edit"') == 1
+    for text in ("Đã đồng bộ lại",):
+        assert text in timeline
+
+
+def test_a_missing_required_field_is_reported_not_applied(client, world):
+    case = make_case(world, State.SUBMITTED)
+    login(client, world, "ministry_leader")
+    response = client.post(reverse("complaints:transition", args=[case.pk]), {"to": "rejected"}, follow=True)
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.state == State.SUBMITTED
+    client.post(reverse("complaints:transition", args=[case.pk]), {"to": "rejected", "t-rejected-reason": "Không thuộc"})
+    case.refresh_from_db()
+    assert case.state == State.REJECTED
+
+
+def test_comment_attach_assign_download_and_bulk_submit(client, world):
+    case = make_case(world, State.SUBMITTED)
+    login(client, world, "ministry_leader")
+    client.post(reverse("complaints:comment", args=[case.pk]), {"comment": "Đang xử lý"})
+    client.post(reverse("complaints:attach", args=[case.pk]),
+                {"file": SimpleUploadedFile("cv.pdf", b"%PDF-1.4 x", content_type="application/pdf")})
+    client.post(reverse("complaints:assign", args=[case.pk]),
+                {"side": "ministry", "assign-ministry-side": "ministry", "assign-ministry-assignee":
+                 world.u["ministry_officer"].pk})
+    case.refresh_from_db()
+    assert case.ministry_assignee == world.u["ministry_officer"]
+    assert list(case.events.values_list("kind", flat=True)) == ["comment", "attachment", "assignment"]
+    attachment = case.attachments.get()
+    response = client.get(reverse("complaints:download", args=[case.pk, attachment.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    login(client, world, "other_province_officer")
+    assert client.get(reverse("complaints:download", args=[case.pk, attachment.pk])).status_code == 404
+
+    drafts = [make_case(world, period=f"2026-0{m}") for m in (3, 4)]
+    login(client, world, "province_leader")
+    client.post(reverse("complaints:bulk-submit"), {"ids": [d.pk for d in drafts]})
+    assert set(SyncGapRequest.objects.filter(pk__in=[d.pk for d in drafts]).values_list("state", flat=True)) == {
+        State.SUBMITTED}
+
+
+def test_notifications_page_and_badge(client, world):
+    case = make_case(world, State.SUBMITTED)
+    n = Notification.objects.create(recipient=world.u["province_officer"], kind="transition", request=case,
+                                    subject="Cập nhật KN", url=reverse("complaints:detail", args=[case.pk]))
+    login(client, world, "province_officer")
+    home = client.get(reverse("home")).content.decode()
+    assert '<span class="badge">1</span>' in home
+    assert "Cập nhật KN" in client.get(reverse("complaints:notifications")).content.decode()
+    response = client.get(reverse("complaints:open-notification", args=[n.pk]))
+    assert response.status_code == 302 and response["Location"] == n.url
+    assert '<span class="badge">' not in client.get(reverse("home")).content.decode()
+    login(client, world, "province_leader")
+    assert client.get(reverse("complaints:open-notification", args=[n.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["complaints:list", "complaints:review", "complaints:inbox"])
+def test_lists_are_scoped(client, world, name):
+    mine = make_case(world, State.SUBMITTED, period="2026-08")
+    theirs = make_case(world, State.SUBMITTED, period="2026-08", province=world.a["48"],
+                       source=world.health_system)
+    html = login(client, world, "province_officer").get(reverse(name) + "?period=2026-08").content.decode()
+    assert f'data-id="{theirs.pk}"' not in html
+    if name != "complaints:inbox":
+        assert f'data-id="{mine.pk}"' in html
