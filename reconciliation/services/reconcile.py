@@ -9,7 +9,8 @@ with no centralized system. Each side (S, the portal) is filtered to that univer
 record, then both are joined on the dossier code (``gap_sql``) — set-based, one statement.
 
 A run is idempotent: the same run row is locked, its gaps deleted and re-inserted, and its counts
-replaced in one transaction, so readers see either the old or the new result, never a mix.
+replaced in one transaction (one per province: all its systems are compared by one statement), so
+readers see either the old or the new result, never a mix.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -26,7 +28,7 @@ from tthc.periods import Period
 
 from ..models import Gap, ReconciliationRun, ReportedCount, SourceDossier, SourceKind, SourceSystem
 from . import gap_sql, impact
-from .gap_sql import KINDS, Thresholds, Universe
+from .gap_sql import KINDS, RunSpec, Thresholds, Universe
 
 log = logging.getLogger(__name__)
 
@@ -130,66 +132,82 @@ def province_counts(ctx: _Context, province: Agency, agency_ids, reported: dict[
     return impact.ProvinceCounts(portal=portal, reported=total)
 
 
-def reconcile_run(ctx: _Context, province: Agency, source: SourceSystem, agency_ids: tuple[int, ...],
-                  reported: dict[str, int]) -> ReconciliationRun:
-    """One run, replaced atomically: lock the run row, delete its gaps, insert the new ones."""
-    universe = Universe(
-        source_id=source.pk, portal_id=ctx.portal.pk, agency_ids=agency_ids,
-        procedure_ids=ctx.procedure_ids(source), start=ctx.period.start, end=ctx.period.end,
-    )
+def reconcile_province(ctx: _Context, province: Agency, agency_ids: tuple[int, ...],
+                       reported: dict[str, int]) -> list[ReconciliationRun]:
+    """All the province's runs of the month, replaced atomically in one transaction: upsert and lock
+    the run rows, delete their gaps, compare (one set-based statement for all systems), store counts."""
+    sources = ctx.sources_for(province)
+    if not sources:
+        return []
     started = timezone.now()
     with transaction.atomic():
-        run, _ = ReconciliationRun.objects.get_or_create(
-            period=str(ctx.period), province=province, source=source, defaults={"started_at": started}
+        _tune_session()
+        ReconciliationRun.objects.bulk_create(
+            [ReconciliationRun(period=str(ctx.period), province=province, source=s, started_at=started)
+             for s in sources],
+            update_conflicts=True, unique_fields=["period", "province", "source"], update_fields=["started_at"],
         )
-        run = ReconciliationRun.objects.select_for_update().get(pk=run.pk)
-        Gap.objects.filter(run=run).delete()
-        counts = gap_sql.compare(run.pk, universe, ctx.thresholds)
-        run.started_at = started
-        run.finished_at = timezone.now()
-        run.dossiers = counts.dossiers
-        run.portal_dossiers = counts.portal_dossiers
-        run.gap_dossiers = counts.gap_dossiers
-        run.gap_counts = counts.gaps
-        run.reported_count = reported.get(source.code)
-        run.points_at_stake = 0
-        run.save()
-    return run
+        runs = {r.source_id: r for r in ReconciliationRun.objects.select_for_update().filter(
+            period=str(ctx.period), province=province, source__in=sources).order_by("source_id")}
+        Gap.objects.filter(run__in=list(runs.values())).delete()
+        universe = Universe(
+            portal_id=ctx.portal.pk, agency_ids=agency_ids, start=ctx.period.start, end=ctx.period.end,
+            runs=tuple(RunSpec(runs[s.pk].pk, s.pk, ctx.procedure_ids(s)) for s in sources),
+        )
+        counts = gap_sql.compare(universe, ctx.thresholds)
+        finished = timezone.now()
+        ordered = []
+        for source in sources:
+            run, c = runs[source.pk], counts[runs[source.pk].pk]
+            run.province, run.source = province, source
+            run.started_at, run.finished_at = started, finished
+            run.dossiers, run.portal_dossiers, run.gap_dossiers = c.dossiers, c.portal_dossiers, c.gap_dossiers
+            run.gap_counts = c.gaps
+            run.reported_count = reported.get(source.code)
+            ordered.append(run)
+        _store_impact(ctx, province, agency_ids, reported, ordered)
+        ReconciliationRun.objects.bulk_update(ordered, [
+            "started_at", "finished_at", "dossiers", "portal_dossiers", "gap_dossiers", "gap_counts", "reported_count",
+            "points_at_stake",
+        ])
+    return ordered
+
+
+def _tune_session() -> None:
+    """PostgreSQL: a province's join hashes millions of rows; give this transaction the memory to do it
+    in one batch (``TTHC_RECONCILE_WORK_MEM``) instead of spilling to temporary files."""
+    work_mem = getattr(settings, "TTHC_RECONCILE_WORK_MEM", "")
+    if work_mem and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
 
 
 def reconcile_period(period, province: str | None = None, *,
                      progress: Callable[[ReconciliationRun], None] | None = None) -> list[ReconciliationRun]:
     """Reconcile every province (or one) against every active ministry system and its own system.
 
-    Returns the runs in (province, source) order. Each run commits on its own, so a long month
-    shows progress and a failure leaves the finished runs in place (re-running is harmless).
+    Returns the runs in (province, source) order. Each province commits on its own, so a long month
+    shows progress and a failure leaves the finished provinces in place (re-running is harmless).
     """
     period = parse_period(period)
     ctx = _Context.build(period)
     runs: list[ReconciliationRun] = []
     for prov in provinces_for(period, province):
         agency_ids = tuple(Agency.objects.subtree(prov).order_by().values_list("pk", flat=True))
-        reported = reported_counts(ctx, prov)
-        province_runs = []
-        for source in ctx.sources_for(prov):
-            run = reconcile_run(ctx, prov, source, agency_ids, reported)
-            province_runs.append(run)
+        province_runs = reconcile_province(ctx, prov, agency_ids, reported_counts(ctx, prov))
+        for run in province_runs:
             if progress:
                 progress(run)
-        _store_impact(ctx, prov, agency_ids, reported, province_runs)
         runs.extend(province_runs)
     log.info("reconciled %s: %d runs", period, len(runs))
     return runs
 
 
 def _store_impact(ctx, province, agency_ids, reported, runs: Iterable[ReconciliationRun]) -> None:
-    """Points at stake per run, once the province's portal total is known (one count query)."""
+    """Points at stake per run, from the province's portal total (one count query)."""
     counts = province_counts(ctx, province, agency_ids, reported)
     for run in runs:
-        points = impact.points_at_stake(counts, run.gap_counts)
-        if points != run.points_at_stake:
-            run.points_at_stake = points
-            ReconciliationRun.objects.filter(pk=run.pk).update(points_at_stake=points)
+        run.points_at_stake = impact.points_at_stake(counts, run.gap_counts)
 
 
 def summary(period, runs: Iterable[ReconciliationRun]) -> dict:

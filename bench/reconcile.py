@@ -1,0 +1,274 @@
+"""Benchmark reconciliation on PostgreSQL: one province-month against the hand-written FULL OUTER JOIN,
+and all provinces for the month.
+
+    python bench/reconcile.py [--database-url URL] [--province-dossiers 2000000] [--other-dossiers 150000]
+                              [--period 2026-10] [--repeat 3] [--fresh]
+
+Sets Django up against ``--database-url`` (default: ``DATABASE_URL``, else
+``postgres://postgres@127.0.0.1:5432/tthc_bench_reconcile``; the database is created if missing),
+migrates, loads the reference data (agencies, procedures) and the source systems (the same
+``demo_feeds.ensure_systems`` as the demo), then generates ``SourceDossier`` rows set-based with
+``generate_series`` — ``--province-dossiers`` per side for province 01 and ``--other-dossiers`` per
+side for each of the 33 other provinces, all received in ``--period``. The portal's side copies the
+sources' rows minus ~3 % (missing on the portal), with ~1 % stale copies and ~0.3 % shifted due dates;
+~0.1 % of the sources' rows are then removed (missing at the source). A second run reuses the data
+(``--fresh`` regenerates it).
+
+Measured in the same process, warm cache, best of ``--repeat``:
+
+* ``reconcile_seconds``: ``reconcile_period(period, "01")`` — 13 runs (12 ministry systems + the
+  province's own), each one ``INSERT … SELECT`` of its gaps plus bookkeeping, all committed;
+* ``raw_full_outer_join_seconds``: the equivalent hand-written statement — the province's source rows
+  (all systems) ``FULL OUTER JOIN`` the portal's rows on the dossier code, with the same comparisons,
+  counting the gaps per kind instead of storing them;
+* ``all_provinces_seconds``: ``reconcile_period(period)`` for the 34 provinces.
+
+Prints one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tthc_bench_reconcile"
+PROVINCE = "01"
+DIGEST = "bench"
+
+
+def _create_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _setup(url: str):
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _reference() -> None:
+    from tthc.models import Agency, Procedure
+    from tthc.services.imports import load_reference_data
+
+    if not (Agency.objects.filter(code=PROVINCE).exists() and Procedure.objects.exists()):
+        load_reference_data()
+
+
+def _source_sql() -> str:
+    """``n`` rows of one province: agency, procedure (and so system) picked by hashing the sequence."""
+    return """
+        INSERT INTO reconciliation_sourcedossier (source_id, code, agency_id, procedure_id, status, previous_status,
+            channel, received_at, due_at, finished_at, returned_at, progress_steps, event_at, synced_at, digest)
+        SELECT x.sys, x.code, x.agency, x.proc, x.status,
+               CASE x.status WHEN 10 THEN 9 WHEN 9 THEN 4 WHEN 5 THEN 4 WHEN 4 THEN 2 ELSE 1 END,
+               1 + x.g %% 2, x.recv, x.recv + interval '5 days', x.fin,
+               CASE WHEN x.status = 10 THEN x.fin + interval '2 hours' END,
+               CASE x.status WHEN 10 THEN 5 WHEN 9 THEN 4 ELSE 2 END,
+               COALESCE(x.fin + CASE WHEN x.status = 10 THEN interval '2 hours' ELSE interval '0' END, x.recv),
+               COALESCE(x.fin, x.recv) + interval '7 minutes', %(digest)s
+        FROM (
+            SELECT g, %(prefix)s || g AS code,
+                   (%(agencies)s::bigint[])[1 + (g * 7919) %% cardinality(%(agencies)s::bigint[])] AS agency,
+                   (%(procs)s::bigint[])[1 + k] AS proc, (%(systems)s::bigint[])[1 + k] AS sys,
+                   (ARRAY[10, 10, 10, 10, 10, 10, 9, 4, 5, 2])[1 + g %% 10] AS status,
+                   %(start)s::timestamptz + ((g * 104729) %% %(span)s) * interval '1 second' AS recv,
+                   CASE WHEN g %% 10 < 7 THEN %(start)s::timestamptz + ((g * 104729) %% %(span)s) * interval '1 second'
+                        + (1 + g %% 72) * interval '1 hour' END AS fin
+            FROM generate_series(1::bigint, %(n)s::bigint) g,
+                 LATERAL (SELECT ((g * 40503 + 17) %% 999983) %% cardinality(%(procs)s::bigint[]) AS k) kk
+        ) x
+    """
+
+
+def _portal_sql() -> str:
+    """The portal's copies of one province's source rows: ~3 % missing, ~1 % stale, ~0.3 % other due date."""
+    return """
+        INSERT INTO reconciliation_sourcedossier (source_id, code, agency_id, procedure_id, status, previous_status,
+            channel, received_at, due_at, finished_at, returned_at, progress_steps, event_at, synced_at, digest)
+        SELECT %(portal)s, s.code, s.agency_id, s.procedure_id,
+               CASE WHEN stale THEN 4 ELSE s.status END, CASE WHEN stale THEN 2 ELSE s.previous_status END,
+               s.channel, s.received_at,
+               CASE WHEN (s.id * 2654435761) %% 10007 < 30 THEN s.due_at + interval '1 day' ELSE s.due_at END,
+               CASE WHEN stale THEN NULL ELSE s.finished_at END, CASE WHEN stale THEN NULL ELSE s.returned_at END,
+               CASE WHEN stale THEN 2 ELSE s.progress_steps END,
+               CASE WHEN stale THEN s.received_at ELSE s.event_at END,
+               CASE WHEN stale THEN s.received_at ELSE s.event_at END + interval '20 minutes', %(digest)s
+        FROM reconciliation_sourcedossier s,
+             LATERAL (SELECT (s.id * 48271) %% 10007 < 100 AND s.status IN (9, 10) AS stale) st
+        WHERE s.source_id = ANY(%(systems)s::bigint[]) AND s.agency_id = ANY(%(agencies)s::bigint[])
+          AND s.digest = %(digest)s AND (s.id * 16807) %% 10007 >= 300
+    """
+
+
+def _generate(period, province_rows: int, other_rows: int) -> dict:
+    from django.db import connection, transaction
+
+    from reconciliation.models import SourceKind, SourceSystem
+    from reconciliation.services.demo_feeds import ensure_systems
+    from tthc.models import Agency, Procedure
+
+    systems, _ = ensure_systems()
+    portal = next(s for s in systems.values() if s.kind == SourceKind.PORTAL)
+    ministry = {s.code: s.pk for s in systems.values() if s.kind == SourceKind.MINISTRY}
+    started = time.perf_counter()
+    span = int((period.end - period.start).total_seconds()) - 4 * 86400
+    rows = 0
+    provinces = list(Agency.objects.provinces().active().order_by("code"))
+    for province in provinces:
+        n = province_rows if province.code == PROVINCE else other_rows
+        own = SourceSystem.objects.filter(kind=SourceKind.PROVINCIAL, owner__path__startswith=province.path).first()
+        pairs = [(pk, ministry.get(central) if central else (own.pk if own else None))
+                 for pk, central in Procedure.objects.order_by("pk").values_list("pk", "central_system")]
+        pairs = [(p, s) for p, s in pairs if s]
+        agencies = list(Agency.objects.subtree(province).exclude(pk=province.pk).order_by("pk")
+                        .values_list("pk", flat=True)) or [province.pk]
+        prefix = f"{province.code}-BENCH-"
+        params = {
+            "digest": DIGEST, "prefix": prefix, "agencies": agencies, "procs": [p for p, _ in pairs],
+            "systems": [s for _, s in pairs], "start": period.start, "span": span, "n": n,
+        }
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_source_sql(), params)
+            rows += cursor.rowcount
+            source_ids = sorted({s for _, s in pairs})
+            cursor.execute(_portal_sql(), {"portal": portal.pk, "digest": DIGEST, "systems": source_ids,
+                                           "agencies": agencies})
+            rows += cursor.rowcount
+            cursor.execute(
+                "DELETE FROM reconciliation_sourcedossier WHERE source_id = ANY(%s::bigint[]) "
+                "AND agency_id = ANY(%s::bigint[]) AND (id * 69621) %% 10007 < 10", [source_ids, agencies])
+            rows -= cursor.rowcount
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE reconciliation_sourcedossier")
+    return {"rows": rows, "seconds": round(time.perf_counter() - started, 1), "provinces": len(provinces)}
+
+
+def _raw_join(period) -> tuple[str, list]:
+    """The hand-written statement: the province's sources (all systems) FULL OUTER JOIN the portal."""
+    from reconciliation.models import SourceKind, SourceSystem
+    from reconciliation.services.gap_sql import RunSpec, Universe, raw_full_outer_join_sql
+    from tthc.models import Agency
+
+    province = Agency.objects.get(code=PROVINCE)
+    agencies = tuple(Agency.objects.subtree(province).values_list("pk", flat=True))
+    portal = SourceSystem.objects.get(kind=SourceKind.PORTAL)
+    sources = list(SourceSystem.objects.filter(kind=SourceKind.MINISTRY).values_list("pk", flat=True))
+    sources += list(SourceSystem.objects.filter(kind=SourceKind.PROVINCIAL, owner__path__startswith=province.path)
+                    .values_list("pk", flat=True))
+    universe = Universe(portal_id=portal.pk, agency_ids=agencies, start=period.start, end=period.end,
+                        runs=tuple(RunSpec(0, pk, ()) for pk in sources))
+    return raw_full_outer_join_sql(universe)
+
+
+def _best(fn, repeat: int) -> tuple[float, object, float]:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return min(times), result, statistics.median(times)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_URL)
+    parser.add_argument("--province-dossiers", type=int, default=2_000_000)
+    parser.add_argument("--other-dossiers", type=int, default=150_000)
+    parser.add_argument("--period", default="2026-10")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--fresh", action="store_true", help="regenerate the benchmark rows")
+    parser.add_argument("--skip-all", action="store_true", help="skip the all-provinces run")
+    args = parser.parse_args(argv)
+
+    if not args.database_url.startswith("postgres"):
+        parser.error("the benchmark needs PostgreSQL")
+    _create_database(args.database_url)
+    _setup(args.database_url)
+    from django.conf import settings
+    from django.db import connection
+
+    from reconciliation.models import Gap, ReconciliationRun, SourceDossier
+    from reconciliation.services.reconcile import parse_period, reconcile_period
+
+    period = parse_period(args.period)
+    _reference()
+    generated = None
+    if args.fresh:
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE reconciliation_gap, reconciliation_reconciliationrun, reconciliation_sourcedossier CASCADE")
+    if not SourceDossier.objects.filter(digest=DIGEST).exists():
+        generated = _generate(period, args.province_dossiers, args.other_dossiers)
+
+    sql, params = _raw_join(period)
+    with connection.cursor() as cursor:  # the same memory the reconciliation transaction gets
+        cursor.execute("SELECT set_config('work_mem', %s, false)", [settings.TTHC_RECONCILE_WORK_MEM])
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+
+    def one_province():
+        return reconcile_period(period, PROVINCE)
+
+    one_province()  # warm the cache and create the runs
+    raw_seconds, raw_counts, raw_median = _best(raw, args.repeat)
+    reconcile_seconds, runs, reconcile_median = _best(one_province, args.repeat)
+    province_dossiers = sum(r.dossiers for r in runs)
+    all_seconds = None
+    if not args.skip_all:
+        started = time.perf_counter()
+        all_runs = reconcile_period(period)
+        all_seconds = time.perf_counter() - started
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FILTER (WHERE s.kind = 'portal'), count(*) FILTER (WHERE s.kind <> 'portal') "
+                       "FROM reconciliation_sourcedossier d JOIN reconciliation_sourcesystem s ON s.id = d.source_id "
+                       "WHERE d.received_at >= %s AND d.received_at < %s", [period.start, period.end])
+        portal_rows, source_rows = cursor.fetchone()
+        cursor.execute("SHOW work_mem")
+        work_mem = cursor.fetchone()[0]
+    result = {
+        "province_dossiers": province_dossiers,
+        "reconcile_seconds": round(reconcile_seconds, 2),
+        "raw_full_outer_join_seconds": round(raw_seconds, 2),
+        "ratio": round(reconcile_seconds / raw_seconds, 2) if raw_seconds else None,
+        "all_provinces_seconds": round(all_seconds, 1) if all_seconds is not None else None,
+        "database": connection.vendor,
+        "province_runs": len(runs),
+        "province_gaps": sum(sum(r.gap_counts.values()) for r in runs),
+        "raw_join_rows": raw_counts[0],
+        "reconcile_median_seconds": round(reconcile_median, 2),
+        "raw_median_seconds": round(raw_median, 2),
+        "all_provinces_runs": len(all_runs) if all_seconds is not None else None,
+        "all_provinces_gaps": Gap.objects.count() if all_seconds is not None else None,
+        "month_rows_source_side": source_rows,
+        "month_rows_portal_side": portal_rows,
+        "runs_in_database": ReconciliationRun.objects.count(),
+        "generated": generated,
+        "work_mem": work_mem,
+        "cpus": os.cpu_count(),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
