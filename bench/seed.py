@@ -10,6 +10,8 @@ and prints one JSON object, e.g.::
      "events": 4085040, "apology_letters": 35012, ...}
 
 ``rows_per_s`` counts dossiers per second; ``all_rows_per_s`` counts dossiers + events + letters.
+``python_cpu_seconds`` (this process and its generator workers) and ``load_average_1m`` (before,
+after) tell whether the machine was shared: on a busy box the wall time says little.
 When the database already held the dossiers (a second run), ``already_present`` says so and the
 time is that of an idempotent re-run, not of a load.
 """
@@ -43,9 +45,12 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
+    import resource
+
     from django.core.management import call_command
     from django.db import connection
 
+    from tthc.management.commands.seed_demo import Command as SeedDemo
     from tthc.models import ApologyLetter, Dossier, DossierEvent
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -59,9 +64,16 @@ def main(argv=None) -> int:
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
     out = io.StringIO()
+    command = SeedDemo()
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    call_command("seed_demo", stdout=out, **options)
+    call_command(command, stdout=out, **options)
     seconds = time.perf_counter() - started
+    load_after = os.getloadavg()[0]
+    cpu = sum(
+        getattr(resource.getrusage(who), field)
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) for field in ("ru_utime", "ru_stime")
+    )
     after = counts()
     created = [a - b for a, b in zip(after, before, strict=True)]
     total_created = sum(created)
@@ -78,6 +90,10 @@ def main(argv=None) -> int:
         "all_rows_per_s": round(total_created / seconds) if seconds else None,
         "already_present": created[0] < args.dossiers,
         "dossiers_in_database": after[0],
+        "reference_data_seconds": round(command.reference_seconds, 2),
+        "dossier_phase_seconds": round(command.result.seconds, 2),
+        "python_cpu_seconds": round(cpu, 1),
+        "load_average_1m": [round(load_before, 2), round(load_after, 2)],
         "seed": args.seed,
         "workers": args.workers if args.workers is not None else "auto",
         "cpus": os.cpu_count(),

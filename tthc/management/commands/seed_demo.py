@@ -1,5 +1,6 @@
 """``manage.py seed_demo``: reference data, demo accounts and N realistic dossiers, idempotently."""
 import sys
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -43,8 +44,10 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--anchor-month must be YYYY-MM: {exc}") from exc
 
+        started = time.perf_counter()
         if not options["skip_reference"]:
             self._reference(options["data_dir"])
+        self.reference_seconds = time.perf_counter() - started
         added = demo.add_known_overrides()
         self.stdout.write(f"Calendar overrides added: {added} (the holidays package covers the known decisions)")
         accounts = demo.create_demo_accounts()
@@ -63,6 +66,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         finally:
             bar.close()
+        self.result = result  # for callers such as bench/seed.py
         self._summary(result)
         if accounts:
             self._accounts(accounts)
