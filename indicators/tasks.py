@@ -3,7 +3,7 @@
 * ``recompute_live`` — the beat runs it hourly: the current month as of now (the dashboards' "live"
   score).
 * ``close_previous_month`` — the beat runs it on the 1st: the month that just ended, judged at its
-  end and marked final.
+  end and marked final (and the quarter / year it closes).
 * ``schedule_recompute(period)`` — what ingestion calls after a batch. Debounced: the first call
   in a window takes a cache key and schedules one recompute ``INDICATOR_RECOMPUTE_DELAY`` seconds
   later; calls inside the window are absorbed (their data is committed by the time it runs). The
@@ -50,8 +50,15 @@ def recompute_live() -> dict:
 @shared_task(name="indicators.tasks.close_previous_month", acks_late=True, autoretry_for=(Exception,),
              retry_backoff=300, max_retries=5)
 def close_previous_month() -> dict:
-    """The month before the current one, judged at its end: final snapshots."""
-    return recompute_period(str(compute.current_month(timezone.now()).previous()), release=False)
+    """The month before the current one, judged at its end: final snapshots; and the quarter and
+    the year when the month closed one."""
+    closed = compute.current_month(timezone.now()).previous()
+    result = recompute_period(str(closed), release=False)
+    if closed.number % 3 == 0:
+        result["quarter"] = recompute_period(f"{closed.year}-Q{closed.number // 3}", release=False)
+    if closed.number == 12:
+        result["year"] = recompute_period(str(closed.year), release=False)
+    return result
 
 
 def schedule_recompute(period: Period | str | None = None, delay: int | None = None) -> bool:

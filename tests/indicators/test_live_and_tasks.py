@@ -185,3 +185,11 @@ def test_demo_inputs_and_backfill_are_idempotent():
     live = IndicatorSnapshot.objects.get(agency__code="01", period="2026-04")
     assert not live.final and live.as_of == golden.NOW
     assert all(f.answer_due_at for f in Feedback.objects.all())
+
+
+def test_closing_a_quarter_end_month_closes_the_quarter(monkeypatch):
+    golden.build()
+    monkeypatch.setattr(tasks.timezone, "now", lambda: golden.vn(4, 1, 5))
+    result = tasks.close_previous_month()
+    assert result["period"] == "2026-03" and result["quarter"]["period"] == "2026-Q1"
+    assert IndicatorSnapshot.objects.get(agency__code="01", period="2026-03").final
