@@ -73,6 +73,11 @@ def reference_dir(tmp_path_factory):
     return path
 
 
+@pytest.fixture(autouse=True)
+def _no_hooks(settings):
+    settings.SEED_DEMO_HOOKS = []  # other apps' demo hooks have their own tests
+
+
 @pytest.fixture
 def seed(reference_dir):
     def run(**options) -> str:
@@ -253,6 +258,26 @@ def test_demo_logins_are_printed(seed, monkeypatch):
     table = output[output.index("Demo logins:"):]
     assert "username" in table and "agency_code" in table
     assert re.search(r"admin\.hn\s+\|\s+Demo@2026\s+\|\s+province_admin\s+\|\s+01", table)
+
+
+calls = []
+
+
+def record_hook(seed):
+    calls.append(seed)
+    return {"seed": seed}
+
+
+@pytest.mark.django_db
+def test_hooks_are_called_after_the_dossiers(seed, settings):
+    settings.SEED_DEMO_HOOKS = [f"{__name__}.record_hook"]
+    calls.clear()
+    output = seed(dossiers=10, seed=7)
+    assert calls == [7]
+    assert f"{__name__}.record_hook: {{'seed': 7}}" in output
+    calls.clear()
+    seed(dossiers=10, skip_hooks=True)
+    assert calls == []
 
 
 @pytest.mark.django_db

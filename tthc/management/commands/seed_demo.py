@@ -2,7 +2,9 @@
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 from tqdm import tqdm
 
 from tthc.services import demo
@@ -34,6 +36,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--data-dir", help="reference data folder (default: tthc/data)")
         parser.add_argument("--skip-reference", action="store_true", help="do not (re)load the reference data")
+        parser.add_argument("--skip-hooks", action="store_true", help="do not call the SEED_DEMO_HOOKS")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, **options):
@@ -68,8 +71,21 @@ class Command(BaseCommand):
             bar.close()
         self.result = result  # for callers such as bench/seed.py
         self._summary(result)
+        if not options["skip_hooks"]:
+            self._hooks(options["seed"])
         if accounts:
             self._accounts(accounts)
+
+    def _hooks(self, seed: int):
+        """Other apps' demo data that builds on the dossiers (feeds, index snapshots…), listed by dotted
+        path in ``settings.SEED_DEMO_HOOKS`` so that tthc imports no app above it. Each is called
+        with ``seed=`` and must be idempotent, like this command."""
+        for path in getattr(settings, "SEED_DEMO_HOOKS", ()):
+            started = time.perf_counter()
+            outcome = import_string(path)(seed=seed)
+            text = repr(outcome)
+            self.stdout.write(f"{path}: {text[:300]}{'…' if len(text) > 300 else ''} "
+                              f"({time.perf_counter() - started:.1f} s)")
 
     def _reference(self, data_dir):
         from pathlib import Path
