@@ -3,10 +3,15 @@
 Each check is registered with ``@covers(url names…)`` or ``ADMIN_SPECS``; tests/test_url_gate.py
 fails when a URL exists that no check covers, so a new endpoint cannot skip the gate unnoticed.
 
-Other apps add their endpoints' checks in ``tests/<app>/matrix.py`` (imported at the end of this
-module): a function ``check(client, world, expect, errors)`` decorated with ``@covers("ns:name")``
-that creates its objects at ``world.a[code]`` for ``code in expect.codes()`` and appends a message
-to ``errors`` whenever ``expect.visible(code)`` disagrees with what the endpoint returned.
+Other apps extend it from ``tests/<app>/matrix.py`` (imported at the end of this module):
+
+- an endpoint or page: a function ``check(client, world, expect, errors)`` decorated with
+  ``@covers("ns:name", …)`` that creates its objects at ``world.a[code]`` for each
+  ``code in expect.codes()`` and appends to ``errors`` whenever ``expect.visible(code)`` disagrees
+  with what the endpoint returned;
+- a gated admin: ``ADMIN_SPECS[Model] = (view_role, marker, public)`` where ``marker(world, code)``
+  returns the object at that agency, e.g. ``lambda w, c: w.make(("gap", c), lambda: make_gap(w.a[c]))``;
+- a deliberately public page: ``public("ns:name")`` (reviewed there, next to the app's tests).
 Expected visibility: national administrators see every position; everyone else sees exactly
 their own subtree (procedures and the calendar are public catalogues for any role).
 """
@@ -36,6 +41,12 @@ ADMIN_ROLE = Role.UNIT_ADMIN
 
 CHECKS = []
 COVERED_URL_NAMES: set[str] = set()
+#: Public pages other apps declare with ``public(...)`` (tests/test_url_gate.py adds its own).
+PUBLIC_URL_NAMES: set[str] = set()
+
+
+def public(*names):
+    PUBLIC_URL_NAMES.update(names)
 
 
 def covers(*names):
@@ -70,6 +81,13 @@ class World:
                 dossier=dossier, issued_at=dossier.received_at, reason="r", original_due_at=dossier.due_at,
                 new_due_at=dossier.due_at + timedelta(days=2))
         self.calendar = CalendarOverride.objects.create(date="2026-01-03", kind="working_day")
+        self._made = {}
+
+    def make(self, key, factory):
+        """Create an app's marker object once per test (``factory()``), then reuse it."""
+        if key not in self._made:
+            self._made[key] = factory()
+        return self._made[key]
 
 
 class Expect:
@@ -216,7 +234,9 @@ def test_every_admin_model_with_the_gate_is_in_the_matrix():
     from accounts.admin_scope import GatedAdminMixin
 
     gated = {model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, GatedAdminMixin)}
-    assert gated == set(ADMIN_SPECS)
+    missing = sorted(m._meta.label for m in gated - set(ADMIN_SPECS))
+    assert not missing, f"gated admins without an ADMIN_SPECS entry (tests/<app>/matrix.py): {missing}"
+    assert set(ADMIN_SPECS) <= gated
 
 
 def _load_app_checks():

@@ -1,7 +1,8 @@
 """Walk the URL configuration: no URL is open to anonymous users and none escapes the matrix.
 
-A new URL must either be public (add its name to PUBLIC_URL_NAMES, reviewed) or be exercised by
-tests/test_permission_matrix.py (``@covers(...)`` or ``ADMIN_SPECS``). Otherwise this test fails.
+A new URL must either be public (its name in PUBLIC_URL_NAMES here, or ``public(...)`` in an app's
+tests/<app>/matrix.py, reviewed) or be exercised by the permission matrix (``@covers(...)`` or
+``ADMIN_SPECS``). Otherwise this test fails.
 """
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from accounts.models import Role
 from tests.accounts.helpers import build_tree, make_user
 from tests.test_permission_matrix import ADMIN_SPECS, COVERED_URL_NAMES
+from tests.test_permission_matrix import PUBLIC_URL_NAMES as APP_PUBLIC_URL_NAMES
 
 #: Public on purpose: logging in and recovering a password, the language switch, the API schema.
 #: Later issues add their public pages (e.g. the 766 index's public ranking) here.
 PUBLIC_URL_NAMES = {
     "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete", "set_language", "api-schema", "api-docs", "admin:login", "admin:logout",
-}
+} | APP_PUBLIC_URL_NAMES
 #: Admin screens that are not about one model; the admin site itself requires a staff login.
 ADMIN_SITE_NAMES = {"admin:index", "admin:password_change", "admin:password_change_done",
                     "admin:autocomplete", "admin:jsi18n", "admin:view_on_site", "admin:app_list"}
@@ -109,8 +111,9 @@ def test_every_url_is_public_on_purpose_or_covered_by_the_matrix():
         uncovered.append(f"{name} ({path})")
     assert not uncovered, (
         "URLs not covered by the permission matrix: " + ", ".join(uncovered)
-        + ". Add a check with @covers('<url name>') in tests/<app>/matrix.py (see tests/test_permission_matrix.py),"
-        " or, for a deliberately public page, add its name to PUBLIC_URL_NAMES here."
+        + ". In tests/<app>/matrix.py add a check with @covers('<url name>'), an ADMIN_SPECS entry for a"
+        " gated admin, or public('<url name>') for a deliberately public page (see"
+        " tests/test_permission_matrix.py)."
     )
 
 
