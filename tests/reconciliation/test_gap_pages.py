@@ -50,6 +50,9 @@ def test_matrix_for_a_province_officer(ds):
     html = response.content.decode()
     assert "/reconciliation/gaps/?period=2026-10&amp;province=01&amp;source=HOTICH" in html
     assert "sev-critical" in html
+    assert "Ma trận sai lệch đồng bộ" in html  # Vietnamese first
+    english = login(ds.users.p01).get(MATRIX, {"period": "2026-10"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Sync gap matrix" in english.content.decode()
 
 
 def test_matrix_for_a_ministry_officer(ds):
