@@ -29,6 +29,8 @@ from .serializers import (
     CommentSerializer,
     CreateRequestSerializer,
     EventSerializer,
+    FeedbackCaseSerializer,
+    FeedbackTransitionSerializer,
     NotificationSerializer,
     RequestDetailSerializer,
     RequestListSerializer,
@@ -145,6 +147,37 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return _refusal(exc)
         return Response(AttachmentSerializer(attachment, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
+
+
+class FeedbackCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Citizen feedback items (phản ánh, kiến nghị) of the agencies the user sees, handled as cases."""
+
+    serializer_class = FeedbackCaseSerializer
+
+    def get_queryset(self):
+        from indicators.models import Feedback
+
+        return Feedback.objects.visible_to(self.request.user).select_related("agency").order_by("-received_at", "-pk")
+
+    @extend_schema(request=FeedbackTransitionSerializer,
+                   responses={200: FeedbackCaseSerializer, 400: OpenApiResponse(description="missing fields"),
+                              403: OpenApiResponse(description="not your role"),
+                              409: OpenApiResponse(description="not possible from the current state")})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        from .services import feedback as feedback_svc
+
+        item = self.get_object()
+        body = FeedbackTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields = {k: v for k, v in body.validated_data.items() if k not in ("to", "comment")}
+        try:
+            item = feedback_svc.transition(item, body.validated_data["to"], request.user,
+                                           comment=body.validated_data.get("comment", ""),
+                                           context=AuditContext.from_request(request, source="api"), **fields)
+        except REFUSALS as exc:
+            return _refusal(exc)
+        return Response(FeedbackCaseSerializer(item, context={"request": request}).data)
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -150,3 +150,47 @@ class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "kind", "request", "subject", "body", "url", "created_at", "read_at"]
+
+
+class FeedbackCaseSerializer(serializers.Serializer):
+    """A citizen feedback item seen as a case: its derived state, stored deadlines and timeline."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    agency = AgencyRefSerializer()
+    subject = serializers.CharField()
+    state = serializers.SerializerMethodField()
+    received_at = serializers.DateTimeField()
+    refuse_due_at = serializers.DateTimeField()
+    ask_more_due_at = serializers.DateTimeField()
+    answer_due_at = serializers.DateTimeField()
+    publish_due_at = serializers.DateTimeField(allow_null=True)
+    refused_at = serializers.DateTimeField(allow_null=True)
+    asked_more_at = serializers.DateTimeField(allow_null=True)
+    answered_at = serializers.DateTimeField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+    allowed_transitions = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+
+    def get_state(self, obj) -> str:
+        from .feedback_workflow import state_of
+
+        return state_of(obj)
+
+    @extend_schema_field(TransitionSerializer(many=True))
+    def get_allowed_transitions(self, obj):
+        from .services.feedback import available_transitions
+
+        return TransitionSerializer(available_transitions(obj, self.context["request"].user), many=True).data
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, obj):
+        return EventSerializer(obj.events.select_related("actor").order_by("at", "pk"), many=True).data
+
+
+class FeedbackTransitionSerializer(serializers.Serializer):
+    to = serializers.CharField(help_text="Target state: refused, more_info_requested, answered or published.")
+    comment = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True)
+    question = serializers.CharField(required=False, allow_blank=True)
+    answer = serializers.CharField(required=False, allow_blank=True)

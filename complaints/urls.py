@@ -9,6 +9,7 @@ app_name = "complaints"
 router = SimpleRouter()
 router.register("requests", api.RequestViewSet, basename="request")
 router.register("notifications", api.NotificationViewSet, basename="notification")
+router.register("feedback-cases", api.FeedbackCaseViewSet, basename="feedback-case")
 
 pages = [
     path("", views.request_list, name="list"),

@@ -1,8 +1,10 @@
 """complaints models: sync-gap requests, their timeline and files, chasing markers, notifications."""
 from .chasing import ChaseMarker, ChaseStage, DigestMarker
+from .feedback import FeedbackEvent
 from .notifications import Notification, NotificationKind
 from .requests import (
     AttachmentKind,
+    CaseEvent,
     EventKind,
     RequestAttachment,
     RequestEvent,
@@ -12,10 +14,12 @@ from .requests import (
 
 __all__ = [
     "AttachmentKind",
+    "CaseEvent",
     "ChaseMarker",
     "ChaseStage",
     "DigestMarker",
     "EventKind",
+    "FeedbackEvent",
     "Notification",
     "NotificationKind",
     "RequestAttachment",

@@ -168,44 +168,54 @@ class EventKind(models.TextChoices):
     CHASE = "chase", _("Reminder sent")
 
 
-class RequestEvent(models.Model):
-    """The case's timeline: append-only rows (who, when, from, to, comment, fields)."""
+class CaseEvent(models.Model):
+    """A case's timeline row (who, when, from, to, comment, fields): append-only, for every workflow."""
 
-    request = models.ForeignKey(SyncGapRequest, verbose_name=_("request"), on_delete=models.PROTECT,
-                                related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=20, choices=State.choices, blank=True)
+    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     fields = models.JSONField(_("fields"), default=dict, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("request event")
-        verbose_name_plural = _("request events")
+        abstract = True
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["request", "at"], name="request_event_timeline")]
 
     def __str__(self) -> str:
-        return f"{self.request_id} {self.kind} {self.from_state}→{self.to_state}"
+        return f"{self.kind} {self.from_state}→{self.to_state}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise TypeError("Request events are append-only.")
+            raise TypeError("Case events are append-only.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise TypeError("Request events are append-only.")
+        raise TypeError("Case events are append-only.")
 
     @property
     def actor_label(self) -> str:
         return str(self.actor) if self.actor_id else str(_("System"))
+
+
+class RequestEvent(CaseEvent):
+    """The sync-gap request's timeline."""
+
+    request = models.ForeignKey(SyncGapRequest, verbose_name=_("request"), on_delete=models.PROTECT,
+                                related_name="events")
+    from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=State.choices, blank=True)
+
+    class Meta(CaseEvent.Meta):
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        indexes = [models.Index(fields=["request", "at"], name="request_event_timeline")]
 
 
 class AttachmentKind(models.TextChoices):

@@ -10,6 +10,7 @@ ship it through the API unchanged.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
@@ -42,7 +43,7 @@ def _clean(row: dict) -> dict:
     out = {}
     for key, value in row.items():
         if key == "points_at_stake":
-            value = str(value or 0)
+            value = str(Decimal(value or 0).quantize(Decimal("0.001")))
         elif key == "gaps":
             value = int(value or 0)
         out[key] = value

@@ -15,6 +15,7 @@ from accounts.models import Role
 from complaints.models import AttachmentKind, Notification, RequestAttachment, SyncGapRequest
 from complaints.services.requests import ministry_of
 from complaints.workflow import State
+from indicators.models import Feedback
 from reconciliation.models import SourceKind, SourceSystem
 from tests.test_permission_matrix import ADMIN_SPECS, World, at_least, covers
 
@@ -52,6 +53,11 @@ def objects(world) -> dict[str, SyncGapRequest]:
             recipient=world.users[code], kind="transition",
             request=case, subject=f"N {code}", url=reverse("complaints:detail", args=[case.pk]))
         out[code] = case
+    world.complaints_feedback = {
+        code: Feedback.objects.create(code=f"PAKN-{code}", agency=agency, subject=code,
+                                      received_at=world.d[code].received_at)
+        for code, agency in a.items()
+    }
     setattr(world, ATTR, out)
     return out
 
@@ -98,6 +104,23 @@ def check_api_bulk_submit(client, world, expect, errors):
         errors.append(f"bulk submit answered about {sorted(reported)}")
     if body["submitted"]:
         errors.append("bulk submit moved submitted requests")
+
+
+@covers("complaints:feedback-case-list", "complaints:feedback-case-detail", "complaints:feedback-case-transition")
+def check_api_feedback_cases(client, world, expect, errors):
+    objects(world)
+    listed = {r["id"] for r in client.get("/api/v1/feedback-cases/?page_size=500").json()["results"]}
+    for code in expect.codes():
+        feedback = world.complaints_feedback[code]
+        if (feedback.pk in listed) != expect.visible(code):
+            errors.append(f"feedback list: {code}")
+        got = client.get(reverse("complaints:feedback-case-detail", args=[feedback.pk])).status_code
+        if got != _want(expect, code, 200):
+            errors.append(f"feedback detail {code}: {got}")
+        got = client.post(reverse("complaints:feedback-case-transition", args=[feedback.pk]), {"to": "nowhere"},
+                          content_type="application/json").status_code
+        if got != _want(expect, code, 409):
+            errors.append(f"feedback transition {code}: {got}")
 
 
 @covers("complaints:notification-list", "complaints:notification-mark-read")

@@ -1,0 +1,78 @@
+"""The citizen-feedback workflow (phản ánh, kiến nghị — issue 6 §6): its own transition table on the
+shared machinery (``complaints.machine``).
+
+A feedback item's state is not a column: ``indicators.Feedback`` records the handling dates the
+index scores (refused, more information asked, answered, published), so the state is read from
+them and each transition stamps one of them. Its deadlines — refuse ≤ 2, ask for more ≤ 5, answer
+≤ 15, publish ≤ 2 working days — are the ones ``indicators.services.deadlines`` stores on the item;
+they are not recomputed here.
+
+Actors: an officer (or leader) of the agency the feedback is about; publishing the answer is a
+leader's act. Supervisors and national administrators read, they do not answer for an agency.
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as L
+
+from .machine import Context, FieldSpec, Transition, Workflow
+
+
+class FeedbackState(models.TextChoices):
+    RECEIVED = "received", L("Received")
+    MORE_INFO_REQUESTED = "more_info_requested", L("More information requested")
+    REFUSED = "refused", L("Refused")
+    ANSWERED = "answered", L("Answered")
+    PUBLISHED = "published", L("Answer published")
+
+
+AGENCY_OFFICER = "agency_officer"
+AGENCY_LEADER = "agency_leader"
+OFFICERS = frozenset({AGENCY_OFFICER, AGENCY_LEADER})
+LEADERS = frozenset({AGENCY_LEADER})
+
+#: The date field each target state stamps on the feedback item.
+STAMPS = {
+    FeedbackState.REFUSED: "refused_at",
+    FeedbackState.MORE_INFO_REQUESTED: "asked_more_at",
+    FeedbackState.ANSWERED: "answered_at",
+    FeedbackState.PUBLISHED: "published_at",
+}
+
+REASON = FieldSpec("reason", label=L("Reason"))
+QUESTION = FieldSpec("question", label=L("Information requested"))
+ANSWER = FieldSpec("answer", label=L("Answer"))
+
+
+def state_of(feedback) -> str:
+    if feedback.published_at:
+        return FeedbackState.PUBLISHED
+    if feedback.answered_at:
+        return FeedbackState.ANSWERED
+    if feedback.refused_at:
+        return FeedbackState.REFUSED
+    if feedback.asked_more_at:
+        return FeedbackState.MORE_INFO_REQUESTED
+    return FeedbackState.RECEIVED
+
+
+def not_before_receipt(feedback, ctx: Context) -> str | None:
+    if feedback.received_at and ctx.now < feedback.received_at:
+        return _("The feedback was received after this moment.")
+    return None
+
+
+F = FeedbackState
+FEEDBACK_TRANSITIONS = [
+    Transition(F.RECEIVED, F.REFUSED, OFFICERS, (REASON,), not_before_receipt, L("Refuse")),
+    Transition(F.RECEIVED, F.MORE_INFO_REQUESTED, OFFICERS, (QUESTION,), not_before_receipt,
+               L("Ask for more information")),
+    Transition(F.RECEIVED, F.ANSWERED, OFFICERS, (ANSWER,), not_before_receipt, L("Answer")),
+    Transition(F.MORE_INFO_REQUESTED, F.REFUSED, OFFICERS, (REASON,), label=L("Refuse")),
+    Transition(F.MORE_INFO_REQUESTED, F.ANSWERED, OFFICERS, (ANSWER,), label=L("Answer")),
+    Transition(F.ANSWERED, F.PUBLISHED, LEADERS, label=L("Publish the answer")),
+]
+
+FEEDBACK_WORKFLOW = Workflow("citizen_feedback", dict(FeedbackState.choices), F.RECEIVED, FEEDBACK_TRANSITIONS,
+                             terminal=(F.REFUSED, F.PUBLISHED))
