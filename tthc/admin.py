@@ -123,7 +123,10 @@ class DossierAdmin(CodePrefixSearchMixin, LargeTableAdminMixin, GatedAdminMixin,
     ordering = ("-received_at",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("procedure__ministry", "handling_agency")
+        # The changelist ignores list_select_related once the queryset selects related rows, so
+        # everything the list shows or the permission check reads is joined here.
+        return super().get_queryset(request).select_related("procedure__ministry", "receiving_agency",
+                                                            "handling_agency")
 
     def gate_agencies(self, obj):
         if not obj.procedure_id or not obj.receiving_agency_id:
@@ -138,6 +141,7 @@ class DossierChildAdmin(CodePrefixSearchMixin, LargeTableAdminMixin, GatedAdminM
     search_help_text = _("The beginning of the dossier code (case-sensitive).")
     raw_id_fields = ("dossier",)
     list_select_related = ("dossier",)
+    ordering = ("-pk",)  # newest first on the primary key index (no sort over millions of rows)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(
@@ -151,14 +155,12 @@ class DossierChildAdmin(CodePrefixSearchMixin, LargeTableAdminMixin, GatedAdminM
 @admin.register(DossierEvent)
 class DossierEventAdmin(DossierChildAdmin):
     list_display = ("dossier", "from_status", "to_status", "at", "unit", "officer", "source")
-    list_filter = ("to_status", "source")
-    ordering = ("-at",)
+    list_filter = ("to_status",)  # choices only: a filter listing distinct values would scan the table
 
 
 @admin.register(ApologyLetter)
 class ApologyLetterAdmin(DossierChildAdmin):
     list_display = ("dossier", "issued_at", "original_due_at", "new_due_at", "issued_by")
-    ordering = ("-issued_at",)
 
 
 @admin.register(CalendarOverride)

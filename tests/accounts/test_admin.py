@@ -134,3 +134,30 @@ def test_paginator_uses_the_planner_estimate_when_unfiltered(tree, settings):
         cursor.execute(f"ANALYZE {Dossier._meta.db_table}")
     estimate = EstimatedCountPaginator(Dossier.objects.order_by("pk"), 10).count
     assert estimate > 3 and abs(estimate - Dossier.objects.count()) <= 5
+
+
+@pytest.mark.parametrize("url", ["/admin/tthc/dossier/", "/admin/tthc/dossierevent/", "/admin/tthc/apologyletter/"])
+def test_dossier_changelists_are_a_constant_number_of_queries(client, tree, hn_admin, url):
+    from datetime import timedelta
+
+    from django.test.utils import CaptureQueriesContext
+
+    from tthc.models import ApologyLetter, DossierEvent
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    def add(n):
+        for i in range(n):
+            d = DossierFactory(code=f"Q-{url[-8:]}-{i}-{n}", receiving_agency=tree.a["01-C1"],
+                               handling_agency=tree.a["01-STP"], procedure=tree.procedures["BYT"])
+            DossierEvent.objects.create(dossier=d, to_status=4, at=d.received_at)
+            ApologyLetter.objects.create(dossier=d, issued_at=d.received_at, reason="r", original_due_at=d.due_at,
+                                         new_due_at=d.due_at + timedelta(days=1))
+
+    add(2)
+    few = queries()
+    add(25)
+    assert queries() == few
