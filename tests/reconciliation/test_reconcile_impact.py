@@ -1,0 +1,39 @@
+"""DOSSIER_SYNC arithmetic behind points at stake, and the task's default periods."""
+from decimal import Decimal
+
+from reconciliation.services import impact
+from reconciliation.services.reconcile import current_period
+
+
+def gain(portal, reported, missing):
+    return impact.dossier_sync_gain(impact.ProvinceCounts(portal=portal, reported=reported), missing)
+
+
+def test_dossier_sync_points():
+    assert impact.dossier_sync_points(90, 90, 100) == Decimal("5.4")
+    assert impact.dossier_sync_points(100, 100, 90) == Decimal(6)  # the portal's count is the larger
+    assert impact.dossier_sync_points(0, 0, None) == Decimal(6)  # nothing received: nothing lost
+
+
+def test_gain_of_closing_missing_dossiers():
+    assert gain(90, 100, 10) == Decimal("0.600")
+    assert gain(90, 100, 30) == Decimal("0.600")  # capped: the ratio cannot exceed 1
+    assert gain(90, None, 10) == Decimal("0.000")  # no reporting count: the portal is its own denominator
+    assert gain(90, 100, 0) == Decimal("0.000")
+    assert gain(2, 3, 1) == Decimal("2.000")
+
+
+def test_impact_hook_is_replaceable(settings):
+    settings.TTHC_RECONCILIATION_IMPACT = "tests.reconciliation.test_reconcile_impact.fixed_impact"
+    counts = impact.ProvinceCounts(portal=1, reported=2)
+    assert impact.points_at_stake(counts, {"missing_on_portal": 1}) == Decimal("1.5")
+
+
+def fixed_impact(counts, gap_counts):
+    return Decimal("1.5")
+
+
+def test_current_and_closed_periods():
+    current = current_period()
+    assert current.kind == "month"
+    assert current_period(closed=True) == current.previous()
