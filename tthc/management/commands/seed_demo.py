@@ -117,11 +117,10 @@ class Command(BaseCommand):
         columns = ("username", "password", "role", "agency_code")
         rows = [[str(a.get(c, "") or "") for c in columns] for a in accounts]
         widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
-        line = "+".join("-" * (w + 2) for w in widths)
+        line = "+-" + "-+-".join("-" * w for w in widths) + "-+"
+
+        def row(values):
+            return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
+
         self.stdout.write(self.style.SUCCESS("Demo logins:"))
-        self.stdout.write(line)
-        self.stdout.write(" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
-        self.stdout.write(line)
-        for row in rows:
-            self.stdout.write(" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
-        self.stdout.write(line)
+        self.stdout.write("\n".join([line, row(columns), line, *(row(r) for r in rows), line]))
