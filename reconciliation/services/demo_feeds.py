@@ -65,6 +65,7 @@ class FeedResult:
     reported_counts: int = 0
     bad_system: str = ""
     rewriting_system: str = ""
+    reconciled: list[str] | None = None
     seconds: float = 0.0
 
 
@@ -268,8 +269,12 @@ def _reported_counts(reporting_id: int, seed: int) -> tuple[str, list]:
     return sql, [reporting_id, timezone.now()]
 
 
-def generate_feeds(seed: int = DEFAULT_SEED) -> FeedResult:
-    """Create the demo source systems, their feeds and the reporting counts. Idempotent per seed."""
+def generate_feeds(seed: int = DEFAULT_SEED, *, reconcile_months: int = 0) -> FeedResult:
+    """Create the demo source systems, their feeds and the reporting counts. Idempotent per seed.
+
+    With ``reconcile_months`` > 0, also reconcile that many of the latest months holding dossiers (all
+    provinces), so that the gap matrix has something to show on first run.
+    """
     started = time.monotonic()
     result = FeedResult()
     with transaction.atomic():
@@ -292,5 +297,25 @@ def generate_feeds(seed: int = DEFAULT_SEED) -> FeedResult:
                 params[1] = ops.adapt_datetimefield_value(params[1])
                 cursor.execute(sql, params)
                 result.reported_counts = max(cursor.rowcount, 0)
+    if reconcile_months > 0:
+        result.reconciled = _reconcile_latest(reconcile_months)
     result.seconds = round(time.monotonic() - started, 3)
     return result
+
+
+def _reconcile_latest(months: int) -> list[str]:
+    from tthc.periods import Period
+
+    from .reconcile import reconcile_period
+
+    latest = SourceDossier.objects.filter(received_at__isnull=False).order_by("-received_at").values_list(
+        "received_at", flat=True).first()
+    if latest is None:
+        return []
+    period = Period.containing(timezone.localtime(latest))
+    done = []
+    for _ in range(months):
+        reconcile_period(period)
+        done.append(str(period))
+        period = period.previous()
+    return done

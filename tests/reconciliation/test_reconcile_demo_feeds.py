@@ -101,3 +101,10 @@ def test_the_matrix_is_meaningful(world):
     portal = SourceDossier.objects.filter(source__code="DVCQG", agency__parent__code="01").count()
     assert portal < total < portal * 1.25
     assert ReconciliationRun.objects.filter(points_at_stake__gt=0).values("source").annotate(n=Count("id")).exists()
+
+
+def test_feeds_can_reconcile_the_latest_months(world):
+    result = demo_feeds.generate_feeds(7, reconcile_months=2)
+    assert result.reconciled == ["2026-10", "2026-09"]
+    assert ReconciliationRun.objects.filter(period="2026-10").count() == 2 * 5  # 2 provinces × (4 + own)
+    assert ReconciliationRun.objects.filter(period="2026-09", dossiers__gt=0).count() == 0
