@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import orjson
 
@@ -88,6 +88,7 @@ class DossierRecord:
     fee_amount: int
     supplement_count: int
     paused_seconds: int
+    progress_steps: int
     event_at: str
     digest: str = ""
     events: list[Event] = field(default_factory=list)
@@ -118,40 +119,36 @@ class Errors:
 
 # --- Scalars -------------------------------------------------------------------------------------
 
-_DATE_CACHE: dict[str, str | None] = {}
-
-
 def norm_date(value) -> str | None:
-    """``yyyyMMddHHmmss`` (or ``yyyyMMdd``) → 14-digit string; ``None`` if absent; raises if bad."""
+    """``yyyyMMddHHmmss`` (or ``yyyyMMdd``) → 14-digit string; ``None`` if absent; ``ValueError`` if bad.
+
+    No cache: progress timestamps are nearly all distinct, so a cache would only grow. Fields are
+    range-checked as strings; only days past the 28th need the calendar.
+    """
     if value is None:
         return None
-    text = value if isinstance(value, str) else str(value)
-    try:
-        cached = _DATE_CACHE[text]
-    except KeyError:
-        cached = _parse_date(text)
-        if len(_DATE_CACHE) > 200_000:
-            _DATE_CACHE.clear()
-        _DATE_CACHE[text] = cached
-    if cached == "":
-        raise ValueError(text)
-    return cached
-
-
-def _parse_date(text: str) -> str | None:
-    s = text.strip()
-    if not s:
-        return None
-    if len(s) == 8:
+    s = value if value.__class__ is str else str(value)
+    n = len(s)
+    if n == 14 and s.isdigit() and s.isascii():
+        pass
+    elif n == 8 and s.isdigit() and s.isascii():
         s += "000000"
-    if len(s) != 14 or not s.isdigit():
-        return ""
-    try:
-        datetime(int(s[:4]), int(s[4:6]), int(s[6:8]), int(s[8:10]), int(s[10:12]), int(s[12:14]))
-    except ValueError:
-        return ""
-    if not "1990" <= s[:4] <= "2100":
-        return ""
+    else:
+        s = s.strip()
+        if not s:
+            return None
+        if len(s) == 8:
+            s += "000000"
+        if len(s) != 14 or not s.isdigit() or not s.isascii():
+            raise ValueError(value)
+    if not ("1990" <= s[:4] <= "2100" and "01" <= s[4:6] <= "12" and "01" <= s[6:8] <= "31"
+            and s[8:10] <= "23" and s[10:12] <= "59" and s[12:14] <= "59"):
+        raise ValueError(value)
+    if s[6:8] > "28":
+        try:
+            date(int(s[:4]), int(s[4:6]), int(s[6:8]))
+        except ValueError:
+            raise ValueError(value) from None
     return s
 
 
@@ -329,7 +326,7 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
         finished_at=dates["NgayKetThucXuLy"], returned_at=dates["NgayTra"], refused_at=dates["NgayTuChoi"],
         digitised=digitised, e_result=e_result, data_reused=reused or personal, personal_store=personal,
         population=population, payment_kind=payment_kind, fee_amount=fee,
-        supplement_count=supplement_count, paused_seconds=paused,
+        supplement_count=supplement_count, paused_seconds=paused, progress_steps=len(events),
         event_at=max(stamps), events=events,
     )
     record.digest = _digest(record)

@@ -163,7 +163,7 @@ def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int,
     writer = writer_for(batch.source, batch, portal_codes)
     chunks = validated_chunks(adapter, records, ctx, chunk_size, writer.prepare)
     if pipeline:
-        chunks = _threaded(chunks)
+        chunks = _threaded(chunks, depth=1)
     try:
         for chunk in chunks:
             _with_retry(_write_chunk, writer, batch, chunk, report, on_reject)

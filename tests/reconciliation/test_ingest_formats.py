@@ -1,4 +1,5 @@
 """The three wire formats carry the same dossiers; fields map onto the platform's columns."""
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -138,3 +139,16 @@ def test_semicolon_csv_and_bom(world):
     report = ingest(world["province_system"], stream(text.encode()), "csv")
     assert (report.created, report.rejected) == (1, 0)
     assert Dossier.objects.get(code="00004-250111-000005").received_at == vn("20250111000000")
+
+
+def test_text_with_tabs_newlines_and_backslashes_round_trips(world):
+    name = "Nguyễn\tVăn\\An\nB"
+    raw = {"MaHoSo": "00004-250112-000006", "MaTTHC": "1.001193", "TrangThaiHoSo": "4", "ChuHoSo": name,
+           "NgayTiepNhan": "20250112080000", "TrichYeuHoSo": "Dòng 1\r\nDòng 2 \\N",
+           "QuaTrinhXuLy": [{"ThoiDiemXuLy": "20250112080000", "TrangThai": "2", "NoiDungXuLy": "a\tb\\c"}]}
+    report = ingest(world["province_system"], stream(json.dumps({"data": [raw]})), "portal")
+    assert report.created == 1
+    dossier = Dossier.objects.get(code=raw["MaHoSo"])
+    assert dossier.applicant_name == "Nguyễn\tVăn\\An\nB"
+    assert dossier.summary == "Dòng 1\r\nDòng 2 \\N"
+    assert dossier.events.get(to_status=2).note == "a\tb\\c"
