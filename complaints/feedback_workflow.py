@@ -14,17 +14,17 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as L
+from django.utils.translation import gettext_lazy
 
 from .machine import Context, FieldSpec, Transition, Workflow
 
 
 class FeedbackState(models.TextChoices):
-    RECEIVED = "received", L("Received")
-    MORE_INFO_REQUESTED = "more_info_requested", L("More information requested")
-    REFUSED = "refused", L("Refused")
-    ANSWERED = "answered", L("Answered")
-    PUBLISHED = "published", L("Answer published")
+    RECEIVED = "received", gettext_lazy("Received")
+    MORE_INFO_REQUESTED = "more_info_requested", gettext_lazy("More information requested")
+    REFUSED = "refused", gettext_lazy("Refused")
+    ANSWERED = "answered", gettext_lazy("Answered")
+    PUBLISHED = "published", gettext_lazy("Answer published")
 
 
 AGENCY_OFFICER = "agency_officer"
@@ -40,9 +40,9 @@ STAMPS = {
     FeedbackState.PUBLISHED: "published_at",
 }
 
-REASON = FieldSpec("reason", label=L("Reason"))
-QUESTION = FieldSpec("question", label=L("Information requested"))
-ANSWER = FieldSpec("answer", label=L("Answer"))
+REASON = FieldSpec("reason", label=gettext_lazy("Reason"))
+QUESTION = FieldSpec("question", label=gettext_lazy("Information requested"))
+ANSWER = FieldSpec("answer", label=gettext_lazy("Answer"))
 
 
 def state_of(feedback) -> str:
@@ -65,13 +65,13 @@ def not_before_receipt(feedback, ctx: Context) -> str | None:
 
 F = FeedbackState
 FEEDBACK_TRANSITIONS = [
-    Transition(F.RECEIVED, F.REFUSED, OFFICERS, (REASON,), not_before_receipt, L("Refuse")),
+    Transition(F.RECEIVED, F.REFUSED, OFFICERS, (REASON,), not_before_receipt, gettext_lazy("Refuse")),
     Transition(F.RECEIVED, F.MORE_INFO_REQUESTED, OFFICERS, (QUESTION,), not_before_receipt,
-               L("Ask for more information")),
-    Transition(F.RECEIVED, F.ANSWERED, OFFICERS, (ANSWER,), not_before_receipt, L("Answer")),
-    Transition(F.MORE_INFO_REQUESTED, F.REFUSED, OFFICERS, (REASON,), label=L("Refuse")),
-    Transition(F.MORE_INFO_REQUESTED, F.ANSWERED, OFFICERS, (ANSWER,), label=L("Answer")),
-    Transition(F.ANSWERED, F.PUBLISHED, LEADERS, label=L("Publish the answer")),
+               gettext_lazy("Ask for more information")),
+    Transition(F.RECEIVED, F.ANSWERED, OFFICERS, (ANSWER,), not_before_receipt, gettext_lazy("Answer")),
+    Transition(F.MORE_INFO_REQUESTED, F.REFUSED, OFFICERS, (REASON,), label=gettext_lazy("Refuse")),
+    Transition(F.MORE_INFO_REQUESTED, F.ANSWERED, OFFICERS, (ANSWER,), label=gettext_lazy("Answer")),
+    Transition(F.ANSWERED, F.PUBLISHED, LEADERS, label=gettext_lazy("Publish the answer")),
 ]
 
 FEEDBACK_WORKFLOW = Workflow("citizen_feedback", dict(FeedbackState.choices), F.RECEIVED, FEEDBACK_TRANSITIONS,

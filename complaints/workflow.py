@@ -14,28 +14,28 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as L
+from django.utils.translation import gettext_lazy
 
 from .machine import Context, FieldSpec, Transition, Workflow
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", L("Draft")
-    SUBMITTED = "submitted", L("Submitted")
-    ACKNOWLEDGED = "acknowledged", L("Acknowledged")
-    IN_PROGRESS = "in_progress", L("In progress")
-    ANSWERED = "answered", L("Answered")
-    VERIFIED_CLOSED = "verified_closed", L("Verified closed")
-    REJECTED = "rejected", L("Rejected")
-    REOPENED = "reopened", L("Reopened")
-    ESCALATED = "escalated", L("Escalated")
-    CLOSED = "closed", L("Closed")
-    DISCARDED = "discarded", L("Discarded")
+    DRAFT = "draft", gettext_lazy("Draft")
+    SUBMITTED = "submitted", gettext_lazy("Submitted")
+    ACKNOWLEDGED = "acknowledged", gettext_lazy("Acknowledged")
+    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+    ANSWERED = "answered", gettext_lazy("Answered")
+    VERIFIED_CLOSED = "verified_closed", gettext_lazy("Verified closed")
+    REJECTED = "rejected", gettext_lazy("Rejected")
+    REOPENED = "reopened", gettext_lazy("Reopened")
+    ESCALATED = "escalated", gettext_lazy("Escalated")
+    CLOSED = "closed", gettext_lazy("Closed")
+    DISCARDED = "discarded", gettext_lazy("Discarded")
 
 
 class Resolution(models.TextChoices):
-    FIXED = "fixed", L("Fixed: the data has been re-synced")
-    EXPLAINED = "explained", L("Explained: no fix on the ministry's side")
+    FIXED = "fixed", gettext_lazy("Fixed: the data has been re-synced")
+    EXPLAINED = "explained", gettext_lazy("Explained: no fix on the ministry's side")
 
 
 # --- Actors -----------------------------------------------------------------------------------------
@@ -63,11 +63,11 @@ PRIVATE = (State.DRAFT, State.DISCARDED)
 TERMINAL = (State.VERIFIED_CLOSED, State.CLOSED, State.DISCARDED)
 
 # --- Fields -----------------------------------------------------------------------------------------
-REASON = FieldSpec("reason", label=L("Reason"))
-FIX_PLAN = FieldSpec("fix_plan", label=L("Fix plan"))
-TARGET_DATE = FieldSpec("target_date", kind="date", label=L("Target date"), not_before_today=True)
-ANSWER = FieldSpec("answer", label=L("Answer"))
-RESOLUTION = FieldSpec("resolution", kind="choice", label=L("Outcome"), choices=tuple(Resolution.choices))
+REASON = FieldSpec("reason", label=gettext_lazy("Reason"))
+FIX_PLAN = FieldSpec("fix_plan", label=gettext_lazy("Fix plan"))
+TARGET_DATE = FieldSpec("target_date", kind="date", label=gettext_lazy("Target date"), not_before_today=True)
+ANSWER = FieldSpec("answer", label=gettext_lazy("Answer"))
+RESOLUTION = FieldSpec("resolution", kind="choice", label=gettext_lazy("Outcome"), choices=tuple(Resolution.choices))
 
 
 # --- Guards (they see the case and the moment, never the submitted fields) ----------------------------
@@ -98,36 +98,36 @@ def _t(source, target, actors, fields=(), guard=None, label=""):
 S = State
 TRANSITIONS = [
     # The province files its draft, or throws it away with a reason.
-    _t(S.DRAFT, S.SUBMITTED, PROVINCE, guard=has_letter, label=L("Submit to the ministry")),
-    _t(S.DRAFT, S.DISCARDED, PROVINCE, [REASON], label=L("Discard the draft")),
+    _t(S.DRAFT, S.SUBMITTED, PROVINCE, guard=has_letter, label=gettext_lazy("Submit to the ministry")),
+    _t(S.DRAFT, S.DISCARDED, PROVINCE, [REASON], label=gettext_lazy("Discard the draft")),
     # The ministry takes it up, plans the fix, answers — or a ministry leader rejects it.
-    _t(S.SUBMITTED, S.ACKNOWLEDGED, MINISTRY, label=L("Acknowledge")),
-    _t(S.SUBMITTED, S.REJECTED, MINISTRY_LEADERS, [REASON], label=L("Reject")),
-    _t(S.ACKNOWLEDGED, S.IN_PROGRESS, MINISTRY, [FIX_PLAN, TARGET_DATE], label=L("Start fixing (with a plan)")),
-    _t(S.ACKNOWLEDGED, S.ANSWERED, MINISTRY, [ANSWER, RESOLUTION], label=L("Answer")),
-    _t(S.ACKNOWLEDGED, S.REJECTED, MINISTRY_LEADERS, [REASON], label=L("Reject")),
-    _t(S.IN_PROGRESS, S.ANSWERED, MINISTRY, [ANSWER, RESOLUTION], label=L("Answer")),
+    _t(S.SUBMITTED, S.ACKNOWLEDGED, MINISTRY, label=gettext_lazy("Acknowledge")),
+    _t(S.SUBMITTED, S.REJECTED, MINISTRY_LEADERS, [REASON], label=gettext_lazy("Reject")),
+    _t(S.ACKNOWLEDGED, S.IN_PROGRESS, MINISTRY, [FIX_PLAN, TARGET_DATE], label=gettext_lazy("Start fixing (with a plan)")),
+    _t(S.ACKNOWLEDGED, S.ANSWERED, MINISTRY, [ANSWER, RESOLUTION], label=gettext_lazy("Answer")),
+    _t(S.ACKNOWLEDGED, S.REJECTED, MINISTRY_LEADERS, [REASON], label=gettext_lazy("Reject")),
+    _t(S.IN_PROGRESS, S.ANSWERED, MINISTRY, [ANSWER, RESOLUTION], label=gettext_lazy("Answer")),
     # An answer "fixed" waits for the data: the next run closes or reopens it. The province may also
     # accept an answer (closed) or dispute it (reopened).
-    _t(S.ANSWERED, S.VERIFIED_CLOSED, SYSTEM_ONLY, guard=answered_fixed, label=L("Verified by reconciliation")),
-    _t(S.ANSWERED, S.REOPENED, PROVINCE | SYSTEM_ONLY, [REASON], label=L("Reopen")),
-    _t(S.ANSWERED, S.CLOSED, PROVINCE_LEADERS, label=L("Accept the answer and close")),
+    _t(S.ANSWERED, S.VERIFIED_CLOSED, SYSTEM_ONLY, guard=answered_fixed, label=gettext_lazy("Verified by reconciliation")),
+    _t(S.ANSWERED, S.REOPENED, PROVINCE | SYSTEM_ONLY, [REASON], label=gettext_lazy("Reopen")),
+    _t(S.ANSWERED, S.CLOSED, PROVINCE_LEADERS, label=gettext_lazy("Accept the answer and close")),
     # A rejection: the province leader disputes it (back to the ministry) or accepts it.
-    _t(S.REJECTED, S.SUBMITTED, PROVINCE_LEADERS, [REASON], label=L("Dispute the rejection")),
-    _t(S.REJECTED, S.CLOSED, PROVINCE_LEADERS, label=L("Accept the rejection and close")),
+    _t(S.REJECTED, S.SUBMITTED, PROVINCE_LEADERS, [REASON], label=gettext_lazy("Dispute the rejection")),
+    _t(S.REJECTED, S.CLOSED, PROVINCE_LEADERS, label=gettext_lazy("Accept the rejection and close")),
     # Reopened: the ministry has the ball again.
-    _t(S.REOPENED, S.ACKNOWLEDGED, MINISTRY, label=L("Acknowledge")),
-    _t(S.REOPENED, S.IN_PROGRESS, MINISTRY, [FIX_PLAN, TARGET_DATE], label=L("Start fixing (with a plan)")),
-    _t(S.REOPENED, S.ANSWERED, MINISTRY, [ANSWER, RESOLUTION], label=L("Answer")),
+    _t(S.REOPENED, S.ACKNOWLEDGED, MINISTRY, label=gettext_lazy("Acknowledge")),
+    _t(S.REOPENED, S.IN_PROGRESS, MINISTRY, [FIX_PLAN, TARGET_DATE], label=gettext_lazy("Start fixing (with a plan)")),
+    _t(S.REOPENED, S.ANSWERED, MINISTRY, [ANSWER, RESOLUTION], label=gettext_lazy("Answer")),
     # Overdue: escalation to the supervising bodies (by the chasing worker, or a supervisor by hand).
     *(
-        _t(source, S.ESCALATED, SYSTEM_ONLY | SUPERVISORS, [REASON], guard=overdue, label=L("Escalate"))
+        _t(source, S.ESCALATED, SYSTEM_ONLY | SUPERVISORS, [REASON], guard=overdue, label=gettext_lazy("Escalate"))
         for source in AWAITING_MINISTRY
     ),
-    _t(S.ESCALATED, S.ACKNOWLEDGED, MINISTRY, label=L("Acknowledge")),
-    _t(S.ESCALATED, S.IN_PROGRESS, MINISTRY, [FIX_PLAN, TARGET_DATE], label=L("Start fixing (with a plan)")),
-    _t(S.ESCALATED, S.ANSWERED, MINISTRY, [ANSWER, RESOLUTION], label=L("Answer")),
-    _t(S.ESCALATED, S.CLOSED, SUPERVISORS, [REASON], label=L("Close (supervisor)")),
+    _t(S.ESCALATED, S.ACKNOWLEDGED, MINISTRY, label=gettext_lazy("Acknowledge")),
+    _t(S.ESCALATED, S.IN_PROGRESS, MINISTRY, [FIX_PLAN, TARGET_DATE], label=gettext_lazy("Start fixing (with a plan)")),
+    _t(S.ESCALATED, S.ANSWERED, MINISTRY, [ANSWER, RESOLUTION], label=gettext_lazy("Answer")),
+    _t(S.ESCALATED, S.CLOSED, SUPERVISORS, [REASON], label=gettext_lazy("Close (supervisor)")),
 ]
 
 WORKFLOW = Workflow("sync_gap_request", dict(State.choices), S.DRAFT, TRANSITIONS, terminal=TERMINAL)
