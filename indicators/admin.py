@@ -74,3 +74,8 @@ class IndicatorSnapshotAdmin(GatedAdminMixin, admin.ModelAdmin):
     inlines = [ComponentValueInline]
     actions = [recompute_periods]
     readonly_fields = [f.name for f in IndicatorSnapshot._meta.fields]
+
+    def get_queryset(self, request):
+        """Stricter than the pages (which show a commune its province's score): the admin lists the
+        snapshots of agencies inside the user's own scope only."""
+        return super().get_queryset(request).filter(gate.agency_q(request.user, "agency"))
