@@ -44,3 +44,14 @@ def test_nightly_recheck_asks_reconciliation_for_the_answered_months(world):
         assert recheck_answered.apply().get() == [["2026-07", "48"], ["2026-08", "01"]]
     assert sorted(c.kwargs["period"] + c.kwargs["province"] for c in delay.call_args_list) == [
         "2026-0748", "2026-0801"]
+
+
+def test_demo_hook_prepares_the_closed_month_once(world):
+    from complaints.services.demo import seed_demo_requests
+
+    from .helpers import make_run
+
+    make_run(world, period="2026-10")
+    now = vn(2026, 11, 2, 8, 0)
+    assert seed_demo_requests(now=now) == {"period": "2026-10", "drafts_created": 1}
+    assert seed_demo_requests(now=now) == {"period": "2026-10", "drafts_created": 0}
