@@ -34,15 +34,17 @@ AUDIT_COMMENT = "request.comment"
 AUDIT_ATTACH = "request.attachment"
 
 
-def _jsonable(data: dict) -> dict:
-    out = {}
-    for key, value in data.items():
-        if isinstance(value, datetime | date):
-            value = value.isoformat()
-        elif isinstance(value, Decimal):
-            value = str(value)
-        out[key] = value
-    return out
+def _jsonable(value):
+    """Dates as ISO strings and decimals as strings, in nested dicts and lists too (timeline fields)."""
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
 
 
 def _lock(case) -> SyncGapRequest:
@@ -152,9 +154,22 @@ def _on_submitted(case, fields, now, actor, source_state):
         stale = run is not None and (case.run_id != run.pk or (run.finished_at and case.evidence_at
                                                                 and run.finished_at > case.evidence_at))
         if stale:
-            evidence.freeze(case, run, now, actor)
+            _refresh_evidence(case, run, now, actor)
         case.submitted_at = now
     _new_deadline(case, now)
+
+
+def _refresh_evidence(case, run, now, actor) -> None:
+    """A newer run replaced the draft's: freeze it instead, and rewrite the letter unless the province
+    edited it (its wording wins; the timeline says the figures changed under it)."""
+    before = {"gap_total": case.gap_total, "points_at_stake": case.points_at_stake}
+    evidence.freeze(case, run, now, actor)
+    edited = case.events.filter(kind=EventKind.EDIT).exists()
+    if not edited:
+        case.subject, case.body = letters.render(case, conf.response_days())
+    _event(case, EventKind.EVIDENCE, actor, now, fields={
+        "run": run.pk, "before": before, "gap_total": case.gap_total, "points_at_stake": case.points_at_stake,
+        "letter_rewritten": not edited})
 
 
 def _on_acknowledged(case, fields, now, actor, source_state):

@@ -134,8 +134,21 @@ def test_submission_refreshes_stale_evidence(world):
     make_run(world, counts={"missing_on_portal": 20}, finished_at=vn(2026, 9, 2, 4, 0))
     result = svc.transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
     assert result.gap_total == 20
+    assert "- 20 hồ sơ chưa được đồng bộ" in result.body  # not edited: the letter follows the figures
+    refreshed = result.events.get(kind=EventKind.EVIDENCE)
+    assert refreshed.fields["before"]["gap_total"] == 12 and refreshed.fields["letter_rewritten"] is True
     current = result.attachments.filter(superseded=False)
     assert current.count() == 2 and result.attachments.filter(superseded=True).count() == 2
+
+
+def test_an_edited_letter_is_kept_when_the_evidence_is_refreshed(world):
+    make_run(world, counts={"missing_on_portal": 12}, finished_at=vn(2026, 9, 1, 4, 0))
+    case, _ = svc.create_request(world.a["01"], world.system, "2026-08", now=vn(2026, 9, 1, 6, 0))
+    svc.edit_draft(case, world.u["province_officer"], subject=case.subject, body="Nội dung do địa phương soạn")
+    make_run(world, counts={"missing_on_portal": 20}, finished_at=vn(2026, 9, 2, 4, 0))
+    result = svc.transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
+    assert result.body == "Nội dung do địa phương soạn" and result.gap_total == 20
+    assert result.events.get(kind=EventKind.EVIDENCE).fields["letter_rewritten"] is False
 
 
 def test_edit_draft(world):
