@@ -139,3 +139,18 @@ def test_a_reopened_case_gets_a_new_deadline_and_new_reminders(world):
     assert reopened.response_due_at == vn(2026, 9, 21, 17, 0)
     assert chase_overdue(vn(2026, 9, 17, 9, 0))["reminders"] == 1
     assert ChaseMarker.objects.filter(request=case, stage=ChaseStage.REMINDER).count() == 2
+
+
+def test_the_beat_tasks_call_the_services(world):
+    from unittest import mock
+
+    from complaints.tasks import chase_overdue as chase_task
+    from complaints.tasks import prepare_requests as prepare_task
+
+    from .helpers import make_run
+
+    make_run(world, period="2026-08")
+    assert len(prepare_task.apply(kwargs={"period": "2026-08"}).get()) == 1
+    with mock.patch("complaints.services.chasing.timezone.now", return_value=vn(2026, 9, 3, 9, 0)):
+        result = chase_task.apply().get()
+    assert set(result) == {"reminders", "deadline_notices", "escalations", "digests", "verified"}
