@@ -301,3 +301,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Demo data that builds on seed_demo's dossiers, in order (each takes seed=, each idempotent):
+# sync feeds + reconciliation of the latest months, index snapshots, this month's draft requests.
+SEED_DEMO_HOOKS = [
+    "reconciliation.services.demo_feeds.generate_feeds",
+    "indicators.services.demo.seed_demo_index",
+    "complaints.services.demo.seed_demo_requests",
+]
