@@ -305,7 +305,7 @@ LOGGING = {
 # Demo data that builds on seed_demo's dossiers, in order (each takes seed=, each idempotent):
 # sync feeds + reconciliation of the latest months, index snapshots, this month's draft requests.
 SEED_DEMO_HOOKS = [
-    "reconciliation.services.demo_feeds.generate_feeds",
+    "reconciliation.services.demo_feeds.seed_demo_hook",
     "indicators.services.demo.seed_demo_index",
     "complaints.services.demo.seed_demo_requests",
 ]

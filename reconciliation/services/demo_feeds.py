@@ -319,3 +319,9 @@ def _reconcile_latest(months: int) -> list[str]:
         done.append(str(period))
         period = period.previous()
     return done
+
+
+def seed_demo_hook(seed: int = DEFAULT_SEED) -> FeedResult:
+    """seed_demo's hook: the feeds plus a reconciliation of the two latest months, so the gap matrix,
+    the index's DOSSIER_SYNC and the monthly draft requests have data on first run."""
+    return generate_feeds(seed, reconcile_months=2)
