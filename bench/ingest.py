@@ -133,6 +133,7 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--seed", type=int, default=766)
     parser.add_argument("--chunk-size", type=int, default=None)
+    parser.add_argument("--writers", type=int, default=1, help="import_dossiers --writers (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the generated file")
     args = parser.parse_args(argv)
     if not args.database_url:
@@ -168,6 +169,7 @@ def main(argv=None) -> int:
 
     command = [sys.executable, str(ROOT / "manage.py"), "import_dossiers", str(path), "--source", SOURCE, "--json",
                "--no-progress"]
+    command += ["--writers", str(args.writers)]
     if args.chunk_size:
         command += ["--chunk-size", str(args.chunk_size)]
     connection.close()
@@ -190,7 +192,8 @@ def main(argv=None) -> int:
         "ratio_to_copy": round(seconds / copy_seconds, 1), "dossiers_in_db": dossiers_in_db,
         "database": connection.vendor, "created": summary["created"], "updated": summary["updated"],
         "unchanged": summary["unchanged"], "rejected": summary["rejected"], "history_rows_in_file": events,
-        "file_mb": round(size / 2**20, 1), "generate_seconds": round(gen_seconds, 1),
+        "file_mb": round(size / 2**20, 1), "generate_seconds": round(gen_seconds, 1), "writers": args.writers,
+        "load_average_1m": round(os.getloadavg()[0], 1), "cpus": os.cpu_count(),
     }))
     return 0
 

@@ -50,6 +50,14 @@ class BatchReport:
     errors: list[dict] = field(default_factory=list)
     received: int = 0
 
+    def merge(self, other: BatchReport) -> None:
+        self.received += other.received
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.rejected += other.rejected
+        self.errors.extend(other.errors[:max(0, MAX_ERRORS_KEPT - len(self.errors))])
+
     def as_dict(self) -> dict:
         return {"batch": self.batch, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
                 "rejected": self.rejected, "errors": self.errors}
@@ -141,7 +149,7 @@ def start_batch(source: SourceSystem, fmt: str, user=None, filename: str = "") -
 
 def ingest(source: SourceSystem, records_stream, fmt: str, user=None, filename: str = "", *,
            chunk_size: int = CHUNK_SIZE, progress: Callable[[int], None] | None = None,
-           pipeline: bool = False, batch: IngestBatch | None = None) -> BatchReport:
+           pipeline: bool = False, batch: IngestBatch | None = None, writers: int = 1) -> BatchReport:
     """Ingest a binary stream in format ``fmt`` for ``source``; see the module docstring.
 
     Raises ``UnreadableBody`` when the input as a whole cannot be read before any record was
@@ -151,12 +159,14 @@ def ingest(source: SourceSystem, records_stream, fmt: str, user=None, filename: 
     adapter = get_adapter(fmt)
     batch = batch or start_batch(source, fmt, user, filename)
     return run_batch(batch, adapter, adapter.parse(records_stream), chunk_size=chunk_size, progress=progress,
-                     pipeline=pipeline)
+                     pipeline=pipeline, writers=writers)
 
 
 def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int, object]], *,
               chunk_size: int = CHUNK_SIZE, progress=None, pipeline: bool = False,
-              on_reject=None) -> BatchReport:
+              on_reject=None, writers: int = 1) -> BatchReport:
+    """Validate and write ``records`` as ``batch``. ``writers`` > 1 writes chunks over that many
+    database connections at once (PostgreSQL, committed data only: not inside a test transaction)."""
     report = BatchReport(batch=batch.pk)
     ctx = Context.load()
     portal_codes = list(SourceSystem.objects.filter(kind=SourceKind.PORTAL).values_list("code", flat=True))
@@ -165,7 +175,10 @@ def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int,
     if pipeline:
         chunks = _threaded(chunks, depth=1)
     try:
-        for chunk in chunks:
+        if writers > 1:
+            _write_parallel(chunks, writers, lambda: writer_for(batch.source, batch, portal_codes), batch, report,
+                            on_reject, progress)
+        for chunk in chunks if writers <= 1 else ():
             _with_retry(_write_chunk, writer, batch, chunk, report, on_reject)
             if progress:
                 progress(len(chunk))
@@ -177,6 +190,51 @@ def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int,
     IngestBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE, finished_at=timezone.now())
     report.errors.sort(key=lambda e: e["index"])
     return report
+
+
+def _write_parallel(chunks, writers: int, make_writer, batch, report: BatchReport, on_reject, progress) -> None:
+    """Each writer thread has its own connection (and temporary tables); chunks lock rows in code
+    order, so parallel chunks of one file wait for each other at worst, and deadlocks are retried."""
+    from django.db import connection
+
+    work: queue.Queue = queue.Queue(maxsize=writers)
+    lock = threading.Lock()
+    failure: list[BaseException] = []
+
+    def run():
+        writer = make_writer()
+        try:
+            while (chunk := work.get()) is not None:
+                if failure:
+                    continue
+                part = BatchReport()
+                try:
+                    _with_retry(_write_chunk, writer, batch, chunk, part, on_reject)
+                except BaseException as exc:
+                    failure.append(exc)
+                    continue
+                with lock:
+                    report.merge(part)
+                    if progress:
+                        progress(len(chunk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, name=f"ingest-write-{i}") for i in range(writers)]
+    for thread in threads:
+        thread.start()
+    try:
+        for chunk in chunks:
+            if failure:
+                break
+            work.put(chunk)
+    finally:
+        for _ in threads:
+            work.put(None)
+        for thread in threads:
+            thread.join()
+    if failure:
+        raise failure[0]
 
 
 def _with_retry(fn, *args):

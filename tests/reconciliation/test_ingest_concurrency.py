@@ -73,3 +73,25 @@ def test_parallel_batches_keep_the_newest_state_of_every_dossier():
         assert seen.dossier.code == seen.code
     assert DossierEvent.objects.values("dossier_id", "at", "to_status").distinct().count() == DossierEvent.objects.count()
     assert DossierEvent.objects.count() == DOSSIERS * VERSIONS * 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_writers_of_one_file_count_and_store_everything():
+    world = build_world()
+    rnd = random.Random(7)
+    lines = [version(n, v, 0) for n in range(DOSSIERS) for v in range(VERSIONS)]
+    rnd.shuffle(lines)
+    lines.insert(17, {"MaHoSo": "00004-250105-999999", "MaTTHC": "0.0"})
+    body = "\n".join(json.dumps(line) for line in lines)
+    report = ingest(world["province_system"], stream(body), "jsonl", chunk_size=40, pipeline=True, writers=3)
+    assert report.received == len(lines)
+    assert report.created == DOSSIERS and report.rejected == 1
+    assert report.created + report.updated + report.unchanged + report.rejected == len(lines)
+    assert set(Dossier.objects.values_list("status", flat=True)) == {10}
+    assert DossierEvent.objects.count() == DOSSIERS * VERSIONS
+    from reconciliation.models import IngestBatch
+
+    batch = IngestBatch.objects.get(pk=report.batch)
+    assert (batch.received, batch.created, batch.updated, batch.rejected) == (
+        len(lines), report.created, report.updated, 1)

@@ -9,6 +9,7 @@ import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from tqdm import tqdm
 
 from reconciliation.adapters import UnreadableBody, format_for_path, formats
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the summary as the API's JSON answer")
         parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE, help=f"records per transaction ({CHUNK_SIZE})")
         parser.add_argument("--replay", type=int, metavar="BATCH_ID", help="replay the pending rejects of a batch")
+        parser.add_argument("--writers", type=int, default=1,
+                            help="parallel database connections writing chunks (PostgreSQL; default 1)")
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, **options):
@@ -42,6 +45,8 @@ class Command(BaseCommand):
         if source is None:
             raise CommandError(f"No source system {code!r} (create it with create_source_system).")
         fmt = options["format"] or ("jsonl" if path == "-" else format_for_path(path))
+        if options["writers"] > 1 and connection.vendor != "postgresql":
+            raise CommandError("--writers > 1 needs PostgreSQL (SQLite has a single writer).")
         if fmt is None:
             raise CommandError(f"Cannot tell the format of {path}: use --format {{{','.join(formats())}}}.")
         stream = sys.stdin.buffer if path == "-" else self._open(path)
@@ -58,7 +63,7 @@ class Command(BaseCommand):
 
             try:
                 report = ingest(source, stream, fmt, filename=os.path.basename(path), chunk_size=options["chunk_size"],
-                                progress=progress, pipeline=True)
+                                progress=progress, pipeline=True, writers=options["writers"])
             except UnreadableBody as exc:
                 raise CommandError(f"{path}: {exc}") from exc
             finally:
