@@ -122,7 +122,7 @@ def test_submission_sets_the_stored_deadline_in_working_days(world):
     assert (result.deadline_round, result.submitted_at, result.response_days) == (1, submitted, 10)
 
 
-def test_a_request_filed_after_hours_counts_from_the_next_working_morning():
+def test_a_request_filed_after_hours_counts_from_the_next_working_morning(db):
     friday_evening = schedule(vn(2026, 10, 2, 18, 30), 10)
     monday_morning = schedule(vn(2026, 10, 5, 8, 0), 10)
     assert friday_evening.due_at == monday_morning.due_at == vn(2026, 10, 19, 17, 0)
