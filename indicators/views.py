@@ -6,6 +6,7 @@ the same ones the API and the command use, so all three agree to the last decima
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,7 @@ from .trend import trend_chart
 
 TREND_MONTHS = 13
 AT_RISK_SHOWN = 20  # the full list is in the API (paginated)
+PAGE_CACHE_SECONDS = 300  # snapshot-derived fragments; the key changes whenever the snapshot is recomputed
 
 
 def _period(request, default: Period | None = None) -> Period:
@@ -72,26 +74,37 @@ def index(request):
 
 @login_required
 def dashboard(request, agency):
-    visible = IndicatorSnapshot.objects.visible_to(request.user).filter(agency__code=agency)
-    if not visible.exists():
-        raise Http404(agency)
+    """The agency's score, groups, components, 13-month trend, ranking and early warning.
+
+    The parts that depend only on the stored snapshot are computed lazily (callables resolved by the
+    template) inside a fragment cached per snapshot version, so a repeat view costs the snapshot
+    lookup and the live early-warning queries only.
+    """
+    visible = IndicatorSnapshot.objects.visible_to(request.user).filter(agency__code=agency).select_related("agency")
     period = _period(request)
-    snapshot = visible.filter(period=str(period)).select_related("agency").prefetch_related("components").first()
+    snapshot = visible.filter(period=str(period)).first()
     if snapshot is None and not request.GET.get("period"):
-        snapshot = visible.order_by("-period").select_related("agency").prefetch_related("components").first()
-        period = Period.parse(snapshot.period)
+        snapshot = visible.order_by("-period").first()
+        period = Period.parse(snapshot.period) if snapshot else period
     if snapshot is None:
+        if not visible.exists():
+            raise Http404(agency)
         return render(request, "indicators/dashboard.html", {"period": period, "agency_code": agency}, status=404)
-    months = [period]
-    while len(months) < TREND_MONTHS and period.kind == "month":
-        months.insert(0, months[0].previous())
-    history = dict(visible.filter(period__in=[str(p) for p in months]).values_list("period", "total"))
-    peers = list(IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
-                 .select_related("agency").order_by("rank", "agency__code"))
+
+    def trend():
+        months = [period]
+        while len(months) < TREND_MONTHS and period.kind == "month":
+            months.insert(0, months[0].previous())
+        history = dict(visible.filter(period__in=[str(p) for p in months]).values_list("period", "total"))
+        return trend_chart([(str(p), history.get(str(p))) for p in months])
+
     context = {
-        "snapshot": snapshot, "period": period, "groups": _groups(snapshot), "components": _components(snapshot),
-        "trend": trend_chart([(str(p), history.get(str(p))) for p in months]), "peers": peers,
+        "snapshot": snapshot, "period": period, "groups": lambda: _groups(snapshot),
+        "components": lambda: _components(snapshot), "trend": trend,
+        "peers": lambda: list(IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
+                              .select_related("agency").order_by("rank", "agency__code")),
         "band_label": scoring.band_label(snapshot.band), "is_live": not snapshot.final, "agency_code": agency,
+        "cache_key": f"{snapshot.pk}.{snapshot.computed_at.timestamp()}",
     }
     if not snapshot.final and str(period) == str(compute.current_month()):
         days = warning.default_days()
@@ -99,9 +112,13 @@ def dashboard(request, agency):
         at_risk = warning.at_risk(snapshot.agency, days=days, user=request.user).only(
             "code", "due_at", "handling_unit", "handling_officer", "procedure__code", "receiving_agency__name",
             "receiving_agency__short_name")
+        key = f"indicators:projection:{context['cache_key']}:{days}:{counts['this_month']}"
+        projection = cache.get(key)
+        if projection is None:
+            projection = warning.project(snapshot, days=days, at_risk_this_month=counts["this_month"])
+            cache.set(key, projection, PAGE_CACHE_SECONDS)
         context.update({"warning_days": days, "at_risk": list(at_risk[:AT_RISK_SHOWN]),
-                        "at_risk_count": counts["total"],
-                        "projection": warning.project(snapshot, days=days, at_risk_this_month=counts["this_month"])})
+                        "at_risk_count": counts["total"], "projection": projection})
     return render(request, "indicators/dashboard.html", context)
 
 
