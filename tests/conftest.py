@@ -27,6 +27,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Service-level messages are asserted in English (the msgids); pages are requested with the
+    site's default language (Vietnamese) unless a test asks otherwise."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar():
     """Calendar overrides written by a test are rolled back with it: forget the cached table."""
     calendar.invalidate()
