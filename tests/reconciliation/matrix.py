@@ -1,0 +1,120 @@
+"""Reconciliation in the permission matrix (tests/test_permission_matrix.py).
+
+Each block below belongs to one part of the app; add yours in its own block.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from django.urls import reverse
+
+from tests.test_permission_matrix import covers
+
+# --- Reconciliation runs, gaps, matrix, exports, dossier comparison ---------------------------------------
+# One run "at" each position code X: province X compared with a system owned by X, with one gap and one
+# source copy of dossier G-X received at X. A run is visible to the users of its province and of the
+# system's owner — both X here — so it is visible exactly where the matrix expects X to be.
+RUN_PERIOD = "2026-03"
+RUNS_ATTR = "_reconciliation_runs_matrix"
+
+
+def runs(world) -> dict:
+    from reconciliation.models import Gap, ReconciliationRun, SourceDossier, SourceKind, SourceSystem
+    from tests.factories import ProcedureFactory
+
+    cached = getattr(world, RUNS_ATTR, None)
+    if cached is not None:
+        return cached
+    procedure = ProcedureFactory(code="RS-PROC", ministry=world.a["BYT"], central_system="")
+    out = {}
+    for code, agency in world.a.items():
+        system = SourceSystem.objects.create(code=f"RS-{code}", name=f"System {code}", kind=SourceKind.MINISTRY,
+                                             owner=agency)
+        run = ReconciliationRun.objects.create(period=RUN_PERIOD, province=agency, source=system,
+                                               started_at=world.d[code].received_at, dossiers=1, gap_dossiers=1,
+                                               gap_counts={"missing_on_portal": 1})
+        gap = Gap.objects.create(run=run, kind="missing_on_portal", dossier_code=f"G-{code}", agency_code=code)
+        received = world.d[code].received_at
+        SourceDossier.objects.create(source=system, code=f"G-{code}", agency=agency, procedure=procedure, status=4,
+                                     received_at=received, event_at=received, synced_at=received, digest="m")
+        out[code] = (run, gap)
+    setattr(world, RUNS_ATTR, out)
+    return out
+
+
+def _want(expect, code, inside: int = 200) -> int:
+    return inside if expect.visible(code) else 404
+
+
+@covers("reconciliation:run-list", "reconciliation:run-detail")
+def check_api_runs(client, world, expect, errors):
+    objs = runs(world)
+    listed = {r["id"] for r in client.get("/api/v1/reconciliation/runs/?page_size=500").json()["results"]}
+    for code in expect.codes():
+        run, _gap = objs[code]
+        if (run.pk in listed) != expect.visible(code):
+            errors.append(f"run list: {code}")
+        got = client.get(reverse("reconciliation:run-detail", args=[run.pk])).status_code
+        if got != _want(expect, code):
+            errors.append(f"run detail {code}: {got}")
+
+
+@covers("reconciliation:gap-list", "reconciliation:gap-detail")
+def check_api_gaps(client, world, expect, errors):
+    objs = runs(world)
+    listed = {g["id"] for g in client.get("/api/v1/reconciliation/gaps/?page_size=500").json()["results"]}
+    response = client.get("/api/v1/reconciliation/gaps/?format=csv")
+    exported = {row[4] for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))}
+    for code in expect.codes():
+        _run, gap = objs[code]
+        if (gap.pk in listed) != expect.visible(code):
+            errors.append(f"gap list: {code}")
+        if (gap.dossier_code in exported) != expect.visible(code):
+            errors.append(f"gap csv export: {code}")
+        got = client.get(reverse("reconciliation:gap-detail", args=[gap.pk])).status_code
+        if got != _want(expect, code):
+            errors.append(f"gap detail {code}: {got}")
+
+
+@covers("reconciliation_pages:matrix")
+def check_gap_matrix(client, world, expect, errors):
+    runs(world)
+    response = client.get(reverse("reconciliation_pages:matrix") + f"?period={RUN_PERIOD}")
+    if response.status_code != 200:
+        errors.append(f"matrix: {response.status_code}")
+        return
+    rows = {row.province.code for row in response.context["matrix"].rows}
+    for code in expect.codes():
+        if (code in rows) != expect.visible(code):
+            errors.append(f"matrix row: {code}")
+
+
+@covers("reconciliation_pages:gaps", "reconciliation_pages:gaps-export")
+def check_gap_pages(client, world, expect, errors):
+    runs(world)
+    listed = {g.dossier_code for g in client.get(reverse("reconciliation_pages:gaps") + "?page=1")
+              .context["page"].paginator.object_list}
+    response = client.get(reverse("reconciliation_pages:gaps-export", args=["csv"]))
+    exported = {row[4] for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))}
+    for code in expect.codes():
+        if (f"G-{code}" in listed) != expect.visible(code):
+            errors.append(f"gap page: {code}")
+        if (f"G-{code}" in exported) != expect.visible(code):
+            errors.append(f"gap page export: {code}")
+        got = client.get(reverse("reconciliation_pages:gaps") + f"?province={code}&source=RS-{code}").status_code
+        if got != _want(expect, code):
+            errors.append(f"gap page for {code}: {got}")
+        got = client.get(reverse("reconciliation_pages:gaps-export", args=["xlsx"]) + f"?province={code}").status_code
+        if got != _want(expect, code):
+            errors.append(f"gap xlsx export for {code}: {got}")
+
+
+@covers("reconciliation_pages:dossier")
+def check_dossier_comparison(client, world, expect, errors):
+    runs(world)
+    for code in expect.codes():
+        got = client.get(reverse("reconciliation_pages:dossier", args=[f"G-{code}"])).status_code
+        if got != _want(expect, code):
+            errors.append(f"dossier comparison G-{code}: {got}")
+# --- end of reconciliation runs and gaps ---------------------------------------------------------------------
