@@ -92,6 +92,47 @@ def generate(path: Path, records: int, run: int, procedures, communes, seed: int
     return path.stat().st_size, time.perf_counter() - began
 
 
+class BackendCpu:
+    """Samples the CPU time of the PostgreSQL backends serving ``database`` (same machine), so the
+    figures can be read independently of other load: wall time on a shared machine says little."""
+
+    def __init__(self, dsn_kwargs: dict, database: str):
+        import threading
+
+        self.database, self.seen, self.stop = database, {}, threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.dsn_kwargs = dsn_kwargs
+
+    def run(self):
+        import psycopg
+
+        with psycopg.connect(**self.dsn_kwargs, autocommit=True) as conn:
+            while not self.stop.is_set():
+                pids = [r[0] for r in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [self.database])]
+                for pid in pids:
+                    try:
+                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    self.seen[pid] = (int(fields[11]) + int(fields[12])) / self.tick
+                self.stop.wait(0.2)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.seen.values())
+
+
 def raw_copy(path: Path) -> tuple[float, int]:
     """COPY the same dossier and history rows, flattened, into unindexed scratch tables."""
     import orjson
@@ -172,14 +213,20 @@ def main(argv=None) -> int:
     command += ["--writers", str(args.writers)]
     if args.chunk_size:
         command += ["--chunk-size", str(args.chunk_size)]
+    settings_db = connection.settings_dict
+    dsn = {"host": settings_db["HOST"] or None, "port": settings_db["PORT"] or None, "user": settings_db["USER"],
+           "password": settings_db["PASSWORD"] or None, "dbname": settings_db["NAME"]}
     connection.close()
     began = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), cwd=ROOT)
+    with BackendCpu({k: v for k, v in dsn.items() if v}, settings_db["NAME"]) as backends:
+        done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), cwd=ROOT)
     seconds = time.perf_counter() - began
     if done.returncode:
         print(done.stderr, file=sys.stderr)
         return done.returncode
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kb = usage.ru_maxrss
+    python_cpu = usage.ru_utime + usage.ru_stime
     summary = json.loads(done.stdout)
 
     copy_seconds, events = raw_copy(path)
@@ -194,6 +241,8 @@ def main(argv=None) -> int:
         "unchanged": summary["unchanged"], "rejected": summary["rejected"], "history_rows_in_file": events,
         "file_mb": round(size / 2**20, 1), "generate_seconds": round(gen_seconds, 1), "writers": args.writers,
         "load_average_1m": round(os.getloadavg()[0], 1), "cpus": os.cpu_count(),
+        "python_cpu_seconds": round(python_cpu, 1), "postgres_cpu_seconds": round(backends.seconds, 1),
+        "records_per_cpu_s": round(args.records / (python_cpu + backends.seconds)),
     }))
     return 0
 
