@@ -52,6 +52,7 @@ def test_own_top_agency_is_read_only_and_others_are_404(client, tree, hn_admin):
 
 
 def test_grant_in_the_admin_goes_through_the_service(client, tree, hn_admin):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the rule's wording is asserted in English (msgids)
     target = make_user("c1.officer", Role.VIEWER, tree.a["01-C1"])
     data = {"user": target.pk, "agency": tree.a["01-C1"].pk, "role": Role.OFFICER, "include_subunits": "on",
             "valid_until_0": "", "valid_until_1": ""}

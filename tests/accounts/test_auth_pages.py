@@ -39,6 +39,7 @@ def test_home_requires_login(client):
 
 
 def test_wrong_password_and_lockout_after_repeated_failures(client, officer, settings):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         response = login(client, password="nope")
         assert response.status_code == 200 and b"didn" in response.content  # the form again
@@ -88,7 +89,10 @@ def test_system_accounts_cannot_log_in(client, tree):
 
 
 def test_pages_are_vietnamese_first(client, officer):
-    # msgids are English; the Vietnamese catalogue (locale/vi) is produced by the lead. The page
-    # declares Vietnamese and offers the language switcher.
+    # msgids are English; the Vietnamese catalogue (locale/vi) translates them. Vietnamese is the
+    # default, English is one switch away.
     html = client.get("/accounts/login/").content.decode()
     assert '<html lang="vi">' in html and 'name="language"' in html
+    assert "Đăng nhập" in html  # "Log in", from locale/vi
+    english = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in english and "Log in" in english

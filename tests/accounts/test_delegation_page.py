@@ -74,6 +74,7 @@ def test_existing_user_outside_the_subtree_is_not_found(client, tree, hn_admin):
     ("01-C1", Role.SENIOR_ADMIN, "below your own"),
 ])
 def test_refused_grants_show_the_rule_and_are_audited(client, tree, hn_admin, agency, role, message):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the rule's wording is asserted in English (msgids)
     client.force_login(hn_admin)
     response = grant(client, username="newbie", new_account="on", password="Officer-Pass-2026", agency=agency,
                      role=role)
