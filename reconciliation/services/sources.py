@@ -55,6 +55,8 @@ def source_for_user(user) -> SourceSystem:
     if account is None:
         raise NotASourceSystem("This account is not a source system's account.")
     source = SourceSystem.objects.filter(code=account.system_code).first()
-    if source is None or not source.active or not user.is_active:
+    if source is None:
+        raise NotASourceSystem(f"No source system is registered with the code {account.system_code}.")
+    if not source.active or not user.is_active:
         raise NotASourceSystem(f"The source system {account.system_code} is not active.")
     return source
