@@ -8,7 +8,11 @@ national administrators see everything. Every page and API endpoint of the app i
 """
 from __future__ import annotations
 
+import functools
+import tempfile
+
 from django.core.files.base import ContentFile
+from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import Role
@@ -20,8 +24,19 @@ from reconciliation.models import SourceKind, SourceSystem
 from tests.test_permission_matrix import ADMIN_SPECS, World, at_least, covers
 
 ATTR = "_complaints_matrix"
+#: The matrix runs outside tests/complaints (no per-test media fixture): its files go to a temp folder.
+MEDIA = tempfile.mkdtemp(prefix="tthc-matrix-media-")
 
 
+def _temp_media(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with override_settings(MEDIA_ROOT=MEDIA):
+            return func(*args, **kwargs)
+    return wrapper
+
+
+@_temp_media
 def objects(world) -> dict[str, SyncGapRequest]:
     """The requests by position code, created once per world."""
     cached = getattr(world, ATTR, None)
@@ -165,6 +180,7 @@ def check_supervision(client, world, expect, errors):
 
 
 @covers("complaints:detail", "complaints:download")
+@_temp_media
 def check_case_page(client, world, expect, errors):
     for code, case in _positions(world, expect):
         got = client.get(reverse("complaints:detail", args=[case.pk])).status_code
@@ -177,6 +193,7 @@ def check_case_page(client, world, expect, errors):
 
 @covers("complaints:transition", "complaints:edit", "complaints:comment", "complaints:attach",
         "complaints:assign")
+@_temp_media
 def check_case_writes(client, world, expect, errors):
     for code, case in _positions(world, expect):
         for name, data in (("transition", {"to": "no_such_state"}), ("edit", {}), ("comment", {}),
