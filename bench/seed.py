@@ -3,8 +3,9 @@
     python bench/seed.py --dossiers 1000000 [--database-url URL] [--seed S] [--workers W]
 
 Sets Django up against the given database (default: the DATABASE_URL environment variable, else
-the embedded SQLite file), migrates it, runs ``seed_demo --no-progress`` through ``call_command``,
-and prints one JSON object, e.g.::
+the embedded SQLite file), migrates it, runs ``seed_demo --no-progress --skip-hooks`` through
+``call_command`` (``--hooks`` also runs the other apps' demo hooks, timed apart), and prints one
+JSON object, e.g.::
 
     {"dossiers": 1000000, "seconds": 98.4, "rows_per_s": 10163, "database": "postgresql",
      "events": 4085040, "apology_letters": 35012, ...}
@@ -36,6 +37,8 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=None, help="generator processes (default: automatic)")
     parser.add_argument("--chunk-size", type=int, default=None)
     parser.add_argument("--anchor-month", default=None, help="YYYY-MM (default: the current month)")
+    parser.add_argument("--hooks", action="store_true",
+                        help="also run the other apps' SEED_DEMO_HOOKS (timed separately; default: skipped)")
     args = parser.parse_args(argv)
 
     if args.database_url:
@@ -59,7 +62,7 @@ def main(argv=None) -> int:
         return Dossier.objects.count(), DossierEvent.objects.count(), ApologyLetter.objects.count()
 
     before = counts()
-    options = {"dossiers": args.dossiers, "seed": args.seed, "no_progress": True}
+    options = {"dossiers": args.dossiers, "seed": args.seed, "no_progress": True, "skip_hooks": not args.hooks}
     for name in ("workers", "chunk_size", "anchor_month"):
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
@@ -92,6 +95,7 @@ def main(argv=None) -> int:
         "dossiers_in_database": after[0],
         "reference_data_seconds": round(command.reference_seconds, 2),
         "dossier_phase_seconds": round(command.result.seconds, 2),
+        "hooks": {k: round(v, 2) for k, v in command.hook_seconds.items()} if args.hooks else "skipped",
         "python_cpu_seconds": round(cpu, 1),
         "load_average_1m": [round(load_before, 2), round(load_after, 2)],
         "seed": args.seed,

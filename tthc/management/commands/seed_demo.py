@@ -71,6 +71,7 @@ class Command(BaseCommand):
             bar.close()
         self.result = result  # for callers such as bench/seed.py
         self._summary(result)
+        self.hook_seconds = {}
         if not options["skip_hooks"]:
             self._hooks(options["seed"])
         if accounts:
@@ -83,9 +84,9 @@ class Command(BaseCommand):
         for path in getattr(settings, "SEED_DEMO_HOOKS", ()):
             started = time.perf_counter()
             outcome = import_string(path)(seed=seed)
+            self.hook_seconds[path] = seconds = time.perf_counter() - started
             text = repr(outcome)
-            self.stdout.write(f"{path}: {text[:300]}{'…' if len(text) > 300 else ''} "
-                              f"({time.perf_counter() - started:.1f} s)")
+            self.stdout.write(f"{path}: {text[:300]}{'…' if len(text) > 300 else ''} ({seconds:.1f} s)")
 
     def _reference(self, data_dir):
         from pathlib import Path
