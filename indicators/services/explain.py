@@ -200,8 +200,3 @@ def grouped(item_set_: ItemSet, by: tuple[str, ...] = ("handling_unit", "handlin
         raise UnknownSet("grouping is for dossier sets")
     return list(item_set_.queryset.order_by().values(*by).annotate(n=CountAgg("pk")).order_by("-n", *by))
 
-
-def lost_points(snapshot: IndicatorSnapshot, code: str):
-    cv = snapshot.components.get(code=code)
-    return cv.max_points - cv.points
-
