@@ -222,6 +222,15 @@ class AuditAction(models.TextChoices):
     USER_CREATE = "user.create", _("User created")
     SYSTEM_ACCOUNT_CREATE = "system_account.create", _("System account created")
     DENIED = "permission.denied", _("Permission denied")
+    REQUEST_CREATE = "request.create", _("Sync-gap request created")
+    REQUEST_TRANSITION = "request.transition", _("Sync-gap request state changed")
+    REQUEST_EDIT = "request.edit", _("Sync-gap request edited")
+    REQUEST_ASSIGN = "request.assign", _("Sync-gap request assigned")
+    REQUEST_COMMENT = "request.comment", _("Comment on a sync-gap request")
+    REQUEST_ATTACHMENT = "request.attachment", _("Attachment on a sync-gap request")
+    REQUEST_CHASE = "request.chase", _("Sync-gap request chased")
+    REQUEST_BULK_SUBMIT = "request.bulk_submit", _("Sync-gap requests submitted in bulk")
+    FEEDBACK_TRANSITION = "feedback.transition", _("Citizen feedback state changed")
 
 
 class AuditLog(models.Model):

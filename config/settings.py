@@ -252,6 +252,10 @@ TTHC_SUSPICIOUS_SYNC_SECONDS = env.int("TTHC_SUSPICIOUS_SYNC_SECONDS", default=0
 TTHC_GAP_SEVERITY_THRESHOLDS = env.list("TTHC_GAP_SEVERITY_THRESHOLDS", cast=float, default=[1, 5, 15])
 # Excel exports stop after this many rows (CSV streams without a limit).
 TTHC_EXPORT_XLSX_MAX_ROWS = env.int("TTHC_EXPORT_XLSX_MAX_ROWS", default=200_000)
+# Points at stake per gap: the index's own DOSSIER_SYNC definition (indicators), not a second formula.
+TTHC_RECONCILIATION_IMPACT = env(
+    "TTHC_RECONCILIATION_IMPACT", default="indicators.services.impact.dossier_sync_impact"
+)
 # PostgreSQL work_mem for a reconciliation transaction (one province's join hashes millions of rows).
 TTHC_RECONCILE_WORK_MEM = env("TTHC_RECONCILE_WORK_MEM", default="128MB")
 

@@ -1,4 +1,7 @@
-"""Demo accounts for every role at a ministry, two provinces and a commune (called by seed_demo).
+"""Demo accounts for every role at two ministries, two provinces and a commune (called by seed_demo).
+
+The Ministry of Finance (BTC) is there because the demo sync feeds make its business-registration
+system the badly syncing one: its officers answer the provinces' requests in the demo journey.
 
 Idempotent: existing accounts and active assignments are kept (and existing passwords are not
 reset). Every role is granted through the delegation service, the way a real deployment does it:
@@ -24,6 +27,7 @@ CONTEXT = AuditContext(source="seed_demo")
 #: (username prefix, agency code or None for "the first commune of Hà Nội", label)
 PLACES = [
     ("btp", "BTP", "Bộ Tư pháp"),
+    ("btc", "BTC", "Bộ Tài chính"),
     ("hn", "01", "Hà Nội"),
     ("dn", "48", "Đà Nẵng"),
     ("hn.xa", None, "xã/phường Hà Nội"),
@@ -35,6 +39,7 @@ FALLBACK_AGENCIES = {
     "CP": ("Chính phủ", AgencyKind.CENTRAL, None),
     "VPCP": ("Văn phòng Chính phủ", AgencyKind.MINISTRY_LEVEL, "CP"),
     "BTP": ("Bộ Tư pháp", AgencyKind.MINISTRY, "CP"),
+    "BTC": ("Bộ Tài chính", AgencyKind.MINISTRY, "CP"),
     "01": ("Thành phố Hà Nội", AgencyKind.PROVINCE, "CP"),
     "48": ("Thành phố Đà Nẵng", AgencyKind.PROVINCE, "CP"),
     "00004": ("Phường Ba Đình", AgencyKind.COMMUNE, "01"),

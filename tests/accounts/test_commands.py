@@ -45,7 +45,7 @@ def test_revoke_role_without_a_matching_role(tree):
 def test_demo_accounts_are_complete_and_idempotent(db):
     rows = create_demo_accounts()
     assert rows == create_demo_accounts()
-    assert len(rows) == 21 and {r["password"] for r in rows} == {DEMO_PASSWORD}
+    assert len(rows) == 26 and {r["password"] for r in rows} == {DEMO_PASSWORD}
     by_name = {r["username"]: r for r in rows}
     assert by_name["national.admin"]["role"] == "national_admin" and by_name["national.admin"]["agency_code"] == "VPCP"
     for prefix, code in (("btp", "BTP"), ("hn", "01"), ("dn", "48")):
@@ -53,7 +53,7 @@ def test_demo_accounts_are_complete_and_idempotent(db):
             assert by_name[f"{prefix}.{role}"]["agency_code"] == code
     commune = Agency.objects.get(code=by_name["hn.xa.officer"]["agency_code"])
     assert commune.kind == AgencyKind.COMMUNE and commune.parent.code == "01"
-    assert RoleAssignment.objects.active().count() == 21
+    assert RoleAssignment.objects.active().count() == 26
     officer = User.objects.get(username="hn.officer")
     assert officer.check_password(DEMO_PASSWORD) and officer.is_staff
     assert RoleAssignment.objects.get(user=officer).granted_by.username == "hn.senior_admin"
