@@ -26,6 +26,7 @@ class SourceSystemAdmin(GatedAdminMixin, admin.ModelAdmin):
     add_role = change_role = Role.UNIT_ADMIN
     delete_role = None
     list_display = ("code", "name", "kind", "owner", "active", "created_at")
+    list_max_show_all = 2000  # a few hundred systems at most: "show all" must list them all
     list_filter = ("kind", "active")
     list_select_related = ("owner",)
     search_fields = ("code", "name")

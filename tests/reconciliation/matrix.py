@@ -118,3 +118,74 @@ def check_dossier_comparison(client, world, expect, errors):
         if got != _want(expect, code):
             errors.append(f"dossier comparison G-{code}: {got}")
 # --- end of reconciliation runs and gaps ---------------------------------------------------------------------
+
+
+# --- Ingestion: sync endpoint, source systems, batches, rejects, per-source dossiers -----------------------
+# At each position code X: a provincial system owned by X (the kind only its owner sees), one batch of it
+# with one rejected record, and its copy of a dossier received at X (procedure on no centralized system).
+from accounts.models import Role as _Role  # noqa: E402
+from tests.test_permission_matrix import ADMIN_SPECS  # noqa: E402
+
+INGEST_ATTR = "_ingestion_matrix"
+
+
+def ingestion(world) -> dict:
+    from reconciliation.models import IngestBatch, RejectedRecord, SourceDossier, SourceKind, SourceSystem
+    from tests.factories import ProcedureFactory
+
+    cached = getattr(world, INGEST_ATTR, None)
+    if cached is not None:
+        return cached
+    procedure = ProcedureFactory(code="IN-PROC", ministry=world.a["BYT"], central_system="")
+    out = {}
+    for code, agency in world.a.items():
+        system = SourceSystem.objects.create(code=f"IN-{code}", name=f"Provincial system {code}",
+                                             kind=SourceKind.PROVINCIAL, owner=agency)
+        batch = IngestBatch.objects.create(source=system, format="jsonl", received=1, rejected=1)
+        reject = RejectedRecord.objects.create(batch=batch, index=0, dossier_code=f"IN-{code}-250105-000001",
+                                               errors=[], payload={"MaHoSo": f"IN-{code}-250105-000001"})
+        received = world.d[code].received_at
+        seen = SourceDossier.objects.create(source=system, code=f"IN-{code}-250105-000002", agency=agency,
+                                            procedure=procedure, status=2, received_at=received, event_at=received,
+                                            synced_at=received, digest="m")
+        out[code] = {"system": system, "batch": batch, "reject": reject, "seen": seen}
+    setattr(world, INGEST_ATTR, out)
+    return out
+
+
+def _ingested(kind):
+    return lambda w, c: ingestion(w)[c][kind]
+
+
+@covers("reconciliation:sync-dossiers")
+def check_sync_endpoint(client, world, expect, errors):
+    """People never push syncs: the endpoint takes a source system's token only (session ⇒ 401)."""
+    got = client.post(reverse("reconciliation:sync-dossiers"), b'{"data": []}', content_type="application/json")
+    if got.status_code != 401:
+        errors.append(f"sync endpoint with a session: {got.status_code}")
+
+
+def _register_ingestion_admins():
+    from reconciliation.models import IngestBatch, RejectedRecord, SourceDossier, SourceSystem
+
+    ADMIN_SPECS[SourceSystem] = (_Role.VIEWER, _ingested("system"), False)
+    ADMIN_SPECS[IngestBatch] = (_Role.VIEWER, _ingested("batch"), False)
+    ADMIN_SPECS[RejectedRecord] = (_Role.VIEWER, _ingested("reject"), False)
+    ADMIN_SPECS[SourceDossier] = (_Role.VIEWER, _ingested("seen"), False)
+
+
+_register_ingestion_admins()
+
+# The admin check lists a changelist before asking for the markers: build them with the world.
+from tests.test_permission_matrix import World  # noqa: E402
+
+_world_init_before_ingestion = World.__init__
+
+
+def _world_with_ingestion(self):
+    _world_init_before_ingestion(self)
+    ingestion(self)
+
+
+World.__init__ = _world_with_ingestion
+# --- end of ingestion ----------------------------------------------------------------------------------------
