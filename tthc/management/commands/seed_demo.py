@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="random seed (default 766)")
         parser.add_argument(
             "--anchor-month", metavar="YYYY-MM",
-            help="the window ends at the start of this month (default: the current month, Vietnam time)",
+            help="the window ends at the start of this month (default: the start of today, Vietnam time)",
         )
         parser.add_argument("--chunk-size", type=int, default=demo.DEFAULT_CHUNK, help="dossiers per transaction")
         parser.add_argument(
