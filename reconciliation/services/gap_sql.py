@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from ..models import Gap, GapKind, SourceDossier
 
@@ -104,13 +104,25 @@ class Counts:
 
 
 class _Dialect:
+    """Time arithmetic per database. Comparisons on millions of rows stay in the native types
+    (PostgreSQL: timestamp ± interval, never numeric epochs); SQLite stores text and uses julianday."""
+
     full_join = True
 
     def fmt(self, expr: str) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def seconds(self, a: str, b: str) -> str:  # pragma: no cover - abstract
+        """``a - b`` in seconds, as a number (for display)."""
         raise NotImplementedError
+
+    def later_by(self, a: str, b: str, seconds: float) -> str:
+        """``a`` is more than ``seconds`` after ``b``."""
+        return f"({self.seconds(a, b)} > {float(seconds)!r})"
+
+    def within(self, a: str, b: str, seconds: float) -> str:
+        """``a`` and ``b`` are less than ``seconds`` apart."""
+        return f"(abs({self.seconds(a, b)}) < {float(seconds)!r})"
 
     def text(self, expr: str) -> str:
         return f"CAST({expr} AS TEXT)"
@@ -130,10 +142,21 @@ class _Postgres(_Dialect):
     def seconds(self, a, b):
         return f"EXTRACT(EPOCH FROM ({a} - {b}))"
 
+    @staticmethod
+    def _interval(seconds: float) -> str:
+        return f"interval '{float(seconds)!r} seconds'"
+
+    def later_by(self, a, b, seconds):
+        return f"({a} > {b} + {self._interval(seconds)})"
+
+    def within(self, a, b, seconds):
+        return f"({a} > {b} - {self._interval(seconds)} AND {a} < {b} + {self._interval(seconds)})"
+
     def differs(self, a, b, tolerance):
-        if tolerance == 0:  # exact: no epoch arithmetic on millions of rows
+        if tolerance == 0:
             return f"({a} IS DISTINCT FROM {b})"
-        return super().differs(a, b, tolerance)
+        return (f"(CASE WHEN {a} IS NULL AND {b} IS NULL THEN FALSE WHEN {a} IS NULL OR {b} IS NULL THEN TRUE "
+                f"ELSE {a} > {b} + {self._interval(tolerance)} OR {a} < {b} - {self._interval(tolerance)} END)")
 
 
 class _SQLite(_Dialect):
@@ -158,9 +181,10 @@ def dialect(full_join: bool | None = None) -> _Dialect:
 
 
 def _mapping(universe: Universe) -> str:
-    """``m(run_id, source_id, procedure_id)``: integers we generated, inlined (no parameter explosion)."""
+    """``m(run_id, source_id, procedure_id)``: integers we generated, inlined as a derived table (no
+    parameter explosion; not a CTE, which would keep PostgreSQL from scanning the sides in parallel)."""
     rows = ", ".join(f"({int(r.run_id)}, {int(r.source_id)}, {int(p)})" for r in universe.runs for p in r.procedure_ids)
-    return f"m (run_id, source_id, procedure_id) AS (VALUES {rows})"
+    return f"(SELECT column1 AS run_id, column2 AS source_id, column3 AS procedure_id FROM (VALUES {rows}) v)"
 
 
 def _side(universe: Universe, portal: bool) -> tuple[str, list]:
@@ -176,7 +200,7 @@ def _side(universe: Universe, portal: bool) -> tuple[str, list]:
         sources = f"sd.source_id IN ({', '.join(['%s'] * len(ids))})"
         on, source_params = "m.source_id = sd.source_id AND m.procedure_id = sd.procedure_id", ids
     sql = (
-        f"SELECT {cols}, m.run_id AS run FROM {table} sd JOIN m ON {on} WHERE {sources} "
+        f"SELECT {cols}, m.run_id AS run FROM {table} sd JOIN {_mapping(universe)} m ON {on} WHERE {sources} "
         f"AND sd.agency_id IN ({agencies}) AND sd.received_at >= %s AND sd.received_at < %s"
     )
     params = [*source_params, *universe.agency_ids, ops.adapt_datetimefield_value(universe.start),
@@ -210,7 +234,7 @@ def _side_patterns(d: _Dialect, x: str, t: Thresholds) -> dict[str, str]:
         # Finish time equal to the sync time (to the second, or within the configured tolerance).
         "sync": (
             f"({x}_code IS NOT NULL AND {x}_fin IS NOT NULL AND {x}_synced IS NOT NULL "
-            f"AND abs({d.seconds(f'{x}_fin', f'{x}_synced')}) < {t.suspicious_sync + 1!r})"
+            f"AND {d.within(f'{x}_fin', f'{x}_synced', t.suspicious_sync + 1)})"
         ),
         # Finished without any processing step.
         "bare": f"({x}_code IS NOT NULL AND {finished} AND {x}_steps = 0)",
@@ -227,7 +251,7 @@ def _flags(d: _Dialect, t: Thresholds) -> str:
         "k_finish": f"({both} AND {d.differs('s_fin', 'p_fin', t.finish_tolerance)})",
         "k_due": f"({both} AND {d.differs('s_due', 'p_due', t.due_tolerance)})",
         # The portal's copy is older than the source's last change by more than the threshold.
-        "k_late": f"({both} AND {d.seconds('s_ev', 'p_ev')} > {t.late_seconds!r})",
+        "k_late": f"({both} AND {d.later_by('s_ev', 'p_ev', t.late_seconds)})",
     }
     for side in "sp":
         for name, expr in _side_patterns(d, side, t).items():
@@ -290,7 +314,7 @@ def _ctes(universe: Universe, d: _Dialect, t: Thresholds) -> tuple[str, list]:
     p_sql, p_params = _side(universe, portal=True)
     kinds = " UNION ALL ".join(f"SELECT '{k}' AS kind" for k in KINDS)
     sql = (
-        f"WITH {_mapping(universe)}, s AS ({s_sql}), p AS ({p_sql}), j AS ({_joined(d)}), "
+        f"WITH s AS ({s_sql}), p AS ({p_sql}), j AS ({_joined(d)}), "
         f"f AS ({_flags(d, t)}), kinds AS ({kinds})"
     )
     return sql, [*s_params, *p_params]
@@ -301,16 +325,16 @@ def _insert_select(d: _Dialect) -> tuple[str, str]:
 
     source_value, portal_value, detail = _values(d)
     flag = " ".join(f"WHEN '{k}' THEN f.{_FLAG[k]}" for k in KINDS)
-    columns = "run_id, kind, dossier_code, procedure_code, agency_code, source_value, portal_value, detail"
     select = (
-        f"SELECT f.run, k.kind, f.code, COALESCE(pr.code, ''), COALESCE(ag.code, ''), "
-        f"substr({source_value}, 1, 255), substr({portal_value}, 1, 255), substr({detail}, 1, 255) "
+        f"SELECT f.run AS run_id, k.kind AS kind, f.code AS dossier_code, COALESCE(pr.code, '') AS procedure_code, "
+        f"COALESCE(ag.code, '') AS agency_code, substr({source_value}, 1, 255) AS source_value, "
+        f"substr({portal_value}, 1, 255) AS portal_value, substr({detail}, 1, 255) AS detail "
         f"FROM f CROSS JOIN kinds k "
         f"LEFT JOIN {Procedure._meta.db_table} pr ON pr.id = COALESCE(f.s_proc, f.p_proc) "
         f"LEFT JOIN {Agency._meta.db_table} ag ON ag.id = COALESCE(f.s_agency, f.p_agency) "
         f"WHERE f.k_any AND (CASE k.kind {flag} ELSE FALSE END)"
     )
-    return f"INSERT INTO {Gap._meta.db_table} ({columns})", select
+    return f"INSERT INTO {Gap._meta.db_table} ({GAP_COLUMNS})", select
 
 
 def _side_counts(universe: Universe) -> tuple[str, list]:
@@ -324,9 +348,9 @@ def _side_counts(universe: Universe) -> tuple[str, list]:
                     ops.adapt_datetimefield_value(universe.end)]
     ids = sorted({r.source_id for r in universe.runs})
     sql = (
-        f"WITH {_mapping(universe)} SELECT m.run_id, "
+        f"SELECT m.run_id, "
         f"sum(CASE WHEN c.portal = 0 THEN c.n ELSE 0 END), sum(CASE WHEN c.portal = 1 THEN c.n ELSE 0 END) "
-        f"FROM m JOIN ("
+        f"FROM {_mapping(universe)} m JOIN ("
         f"SELECT sd.source_id, sd.procedure_id, 0 AS portal, count(*) AS n FROM {table} sd "
         f"WHERE sd.source_id IN ({', '.join(['%s'] * len(ids))}) AND {where} GROUP BY sd.source_id, sd.procedure_id "
         f"UNION ALL SELECT sd.source_id, sd.procedure_id, 1 AS portal, count(*) AS n FROM {table} sd "
@@ -336,11 +360,17 @@ def _side_counts(universe: Universe) -> tuple[str, list]:
     return sql, [*ids, *where_params, universe.portal_id, *where_params]
 
 
+STAGE = "reconcile_gap_stage"
+GAP_COLUMNS = "run_id, kind, dossier_code, procedure_code, agency_code, source_value, portal_value, detail"
+
+
 def compare(universe: Universe, thresholds: Thresholds | None = None, *,
             full_join: bool | None = None) -> dict[int, Counts]:
     """Insert the gaps of every run of the universe and return each run's counts.
 
-    The caller deletes the runs' old gaps in the same transaction.
+    The caller deletes the runs' old gaps in the same transaction. On PostgreSQL the gap rows are
+    first computed with ``CREATE TEMP TABLE … AS`` — unlike ``INSERT … SELECT``, it may scan the
+    sides with parallel workers — then appended to the gap table; elsewhere ``INSERT … SELECT``.
     """
     counts = {run_id: Counts() for run_id in universe.run_ids}
     if universe.empty:
@@ -349,18 +379,27 @@ def compare(universe: Universe, thresholds: Thresholds | None = None, *,
     d = dialect(full_join)
     ctes, params = _ctes(universe, d, t)
     insert, select = _insert_select(d)
-    marks = ", ".join(["%s"] * len(counts))
     gap_table = Gap._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"{insert} {ctes} {select}", params)
-        cursor.execute(f"SELECT run_id, kind, count(*) FROM {gap_table} WHERE run_id IN ({marks}) "
-                       "GROUP BY run_id, kind", list(counts))
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            cursor.execute(f"CREATE TEMP TABLE {STAGE} AS {ctes} {select}", params)
+            cursor.execute(f"INSERT INTO {gap_table} ({GAP_COLUMNS}) SELECT {GAP_COLUMNS} FROM {STAGE} "
+                           "ORDER BY run_id, kind, dossier_code")  # the unique index's order: appends
+            source, where, where_params = STAGE, "", []
+        else:
+            cursor.execute(f"{insert} {ctes} {select}", params)
+            marks = ", ".join(["%s"] * len(counts))
+            source, where, where_params = gap_table, f"WHERE run_id IN ({marks})", list(counts)
+        cursor.execute(f"SELECT run_id, kind, count(*) FROM {source} {where} GROUP BY run_id, kind", where_params)
         for run_id, kind, n in cursor.fetchall():
             counts[run_id].gaps[kind] = n
-        cursor.execute(f"SELECT run_id, count(DISTINCT dossier_code) FROM {gap_table} WHERE run_id IN ({marks}) "
-                       "GROUP BY run_id", list(counts))
+        cursor.execute(f"SELECT run_id, count(DISTINCT dossier_code) FROM {source} {where} GROUP BY run_id",
+                       where_params)
         for run_id, n in cursor.fetchall():
             counts[run_id].gap_dossiers = n
+        if source == STAGE:
+            cursor.execute(f"DROP TABLE {STAGE}")
         cursor.execute(*_side_counts(universe))
         for run_id, source_rows, portal_rows in cursor.fetchall():
             c = counts[run_id]

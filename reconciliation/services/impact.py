@@ -46,14 +46,18 @@ def dossier_sync_gain(counts: ProvinceCounts, missing_on_portal: int) -> Decimal
     return max(after - before, Decimal(0)).quantize(QUANT, rounding=ROUND_HALF_UP)
 
 
-def points_at_stake(counts: ProvinceCounts, gap_counts: dict) -> Decimal:
-    """The configured impact function applied to one run's gap counts (default: DOSSIER_SYNC)."""
+def points_at_stake(counts: ProvinceCounts, gap_counts: dict, period=None) -> Decimal:
+    """The configured impact function applied to one run's gap counts (default: DOSSIER_SYNC).
+
+    The hook's signature is ``(counts, gap_counts, period=None) -> Decimal``; ``period`` (a
+    ``tthc.periods.Period``) lets a versioned definition pick the methodology in force that month.
+    """
     path = getattr(settings, "TTHC_RECONCILIATION_IMPACT", "")
     function = import_string(path) if path else IMPACT_FUNCTION
-    return function(counts, gap_counts)
+    return Decimal(function(counts, gap_counts, period=period)).quantize(QUANT, rounding=ROUND_HALF_UP)
 
 
-def _dossier_sync_impact(counts: ProvinceCounts, gap_counts: dict) -> Decimal:
+def _dossier_sync_impact(counts: ProvinceCounts, gap_counts: dict, period=None) -> Decimal:
     return dossier_sync_gain(counts, int(gap_counts.get("missing_on_portal", 0)))
 
 

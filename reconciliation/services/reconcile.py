@@ -207,7 +207,7 @@ def _store_impact(ctx, province, agency_ids, reported, runs: Iterable[Reconcilia
     """Points at stake per run, from the province's portal total (one count query)."""
     counts = province_counts(ctx, province, agency_ids, reported)
     for run in runs:
-        run.points_at_stake = impact.points_at_stake(counts, run.gap_counts)
+        run.points_at_stake = impact.points_at_stake(counts, run.gap_counts, period=ctx.period)
 
 
 def summary(period, runs: Iterable[ReconciliationRun]) -> dict:

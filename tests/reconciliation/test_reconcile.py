@@ -59,8 +59,15 @@ def test_run_counts(ds):
     assert all(r.finished_at and r.finished_at >= r.started_at for r in runs.values())
 
 
-def test_points_at_stake_follow_the_dossier_sync_arithmetic(ds):
+@pytest.mark.parametrize("hook", ["", "indicators.services.impact.dossier_sync_impact"])
+def test_points_at_stake_follow_the_dossier_sync_arithmetic(ds, settings, hook):
+    """The built-in arithmetic and the index's declared DOSSIER_SYNC (indicators) agree, to 2 decimals."""
+    settings.TTHC_RECONCILIATION_IMPACT = hook
     runs = {r.source.code: r for r in reconcile_period(data.PERIOD, "01")}
+    if hook:
+        assert runs["HOTICH"].points_at_stake == Decimal("0.440")
+        assert runs["TINH-01"].points_at_stake == Decimal("0.220")
+        return
     # Portal holds 16 of the province's October dossiers, the reporting system counts 27:
     # closing HOTICH's 2 missing dossiers moves DOSSIER_SYNC from 6×16/27 to 6×18/27.
     assert runs["HOTICH"].points_at_stake == Decimal("0.444")

@@ -26,10 +26,10 @@ def test_gain_of_closing_missing_dossiers():
 def test_impact_hook_is_replaceable(settings):
     settings.TTHC_RECONCILIATION_IMPACT = "tests.reconciliation.test_reconcile_impact.fixed_impact"
     counts = impact.ProvinceCounts(portal=1, reported=2)
-    assert impact.points_at_stake(counts, {"missing_on_portal": 1}) == Decimal("1.5")
+    assert impact.points_at_stake(counts, {"missing_on_portal": 1}) == Decimal("1.500")
 
 
-def fixed_impact(counts, gap_counts):
+def fixed_impact(counts, gap_counts, period=None):
     return Decimal("1.5")
 
 
