@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Sync-gap requests")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -93,6 +93,9 @@ class RejectedRecord(models.Model):
         ordering = ["batch", "index"]
         constraints = [models.UniqueConstraint(fields=["batch", "index"], name="reject_unique_index")]
 
+    def __str__(self) -> str:
+        return f"batch {self.batch_id} #{self.index} {self.dossier_code}"
+
 
 class SourceDossier(models.Model):
     """A dossier as one source system last reported it (the portal's copy beside the ministry's or
@@ -162,6 +165,9 @@ class ReportedCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "agency", "period", "system_code"], name="reported_count_key")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.agency_id} {self.system_code or '*'}: {self.received}"
 
 
 class GapKind(models.TextChoices):

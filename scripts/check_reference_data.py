@@ -247,7 +247,7 @@ def check_procedures(data, index):
         if r["central_system"] and r["central_system"] not in CENTRAL_SYSTEMS:
             problem(f"{w}: unknown central_system {r['central_system']!r}")
         levels = r["levels"].split(";") if r["levels"] else []
-        if not levels or any(l not in LEVELS for l in levels) or len(set(levels)) != len(levels):
+        if not levels or any(lv not in LEVELS for lv in levels) or len(set(levels)) != len(levels):
             problem(f"{w}: bad levels {r['levels']!r}")
         eff = parse_date(r, "legal_basis_effective_on")
         pub = parse_date(r, "published_on")

@@ -720,7 +720,7 @@ def main():
                 "issues_result": str(e["result"]),
                 "citizen_facing": str(citizen),
                 "central_system": system,
-                "levels": ";".join(l for l in LEVEL_ORDER if l in e["levels"]),
+                "levels": ";".join(lv for lv in LEVEL_ORDER if lv in e["levels"]),
                 "legal_basis_effective_on": effective.isoformat(),
                 "published_on": published_s,
                 "made_public_on": public_s,

@@ -27,6 +27,7 @@ from tthc.models import Agency, Procedure
 from tthc.periods import Period
 
 from ..models import Gap, ReconciliationRun, ReportedCount, SourceDossier, SourceKind, SourceSystem
+from ..signals import run_finished
 from . import gap_sql, impact
 from .gap_sql import KINDS, RunSpec, Thresholds, Universe
 
@@ -170,6 +171,8 @@ def reconcile_province(ctx: _Context, province: Agency, agency_ids: tuple[int, .
             "started_at", "finished_at", "dossiers", "portal_dossiers", "gap_dossiers", "gap_counts", "reported_count",
             "points_at_stake",
         ])
+        for run in ordered:  # e.g. complaints verifies the cases this run can judge
+            transaction.on_commit(lambda run=run: run_finished.send(sender=ReconciliationRun, run=run))
     return ordered
 
 

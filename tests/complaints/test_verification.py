@@ -221,3 +221,15 @@ def test_unread_counts_and_mark_read(world):
     assert mark_read(user, [first.pk]) == 1 and unread_count(user) == 2
     assert mark_read(user) == 2 and unread_count(user) == 0
     assert unread_count(world.u["province_leader"]) == 1
+
+
+def test_a_committed_reconciliation_run_verifies_through_the_signal(world):
+    """reconciliation sends ``run_finished`` on commit; complaints listens (no import of complaints there)."""
+    from reconciliation.models import ReconciliationRun
+    from reconciliation.signals import run_finished
+
+    case = answered_fixed(world)
+    run = make_run(world, counts={"missing_on_portal": 0}, finished_at=vn(2026, 9, 9, 1, 30))
+    run_finished.send(sender=ReconciliationRun, run=run)
+    case.refresh_from_db()
+    assert case.state == State.VERIFIED_CLOSED
