@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = _("766 index")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -3,3 +3,6 @@ from django.dispatch import Signal
 
 #: Sent after a reconciliation run's results are committed; ``run`` is the ReconciliationRun.
 run_finished = Signal()
+
+#: Sent after an ingestion batch that changed dossiers has finished; ``batch`` is the IngestBatch.
+batch_ingested = Signal()

@@ -27,6 +27,7 @@ from django.utils import timezone
 from ..adapters import Adapter, get_adapter
 from ..adapters.fields import Context, DossierRecord, ProgressRecord
 from ..models import BatchStatus, IngestBatch, RejectedRecord, SourceKind, SourceSystem
+from ..signals import batch_ingested
 from .writer import writer_for
 
 log = logging.getLogger(__name__)
@@ -189,6 +190,8 @@ def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int,
         raise
     IngestBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE, finished_at=timezone.now())
     report.errors.sort(key=lambda e: e["index"])
+    if report.created or report.updated:  # e.g. indicators schedules a (debounced) recompute
+        transaction.on_commit(lambda: batch_ingested.send(sender=IngestBatch, batch=batch))
     return report
 
 
