@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DOSSIERS ?= 20000
 HOST ?= 127.0.0.1:8000
+PYTEST_WORKERS ?= 2
 
 .PHONY: install run serve test lint schema worker beat bench-seed clean
 
@@ -31,7 +32,7 @@ test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /tmp/tthc-schema.yml
 	diff -q docs/openapi.yml /tmp/tthc-schema.yml || (echo "docs/openapi.yml is stale: run 'make schema'" && exit 1)
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -45,6 +45,16 @@ def _fresh_calendar():
 
 
 @pytest.fixture(autouse=True)
+def _private_cache(request, settings):
+    """Each test gets an empty in-process cache (tests run in parallel workers and twice in CI; a
+    shared Redis would leak debounce keys between them). ``redis`` tests keep the configured one."""
+    if "redis" not in request.keywords:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                       "LOCATION": request.node.nodeid}}
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery(settings):
     """Tests run tasks in-process; the ``redis`` tests start a real worker against the broker."""
     from config.celery import app
