@@ -31,7 +31,9 @@ test: install
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /tmp/tthc-schema.yml
-	diff -q docs/openapi.yml /tmp/tthc-schema.yml || (echo "docs/openapi.yml is stale: run 'make schema'" && exit 1)
+	@# The committed schema is the embedded default's (integer bounds depend on the database backend).
+	@if [ -z "$$DATABASE_URL" ]; then diff -q docs/openapi.yml /tmp/tthc-schema.yml \
+		|| (echo "docs/openapi.yml is stale: run 'make schema'" && exit 1); fi
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
@@ -39,7 +41,7 @@ lint: install
 
 ## Regenerate the committed OpenAPI schema.
 schema: install
-	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yml
+	env -u DATABASE_URL $(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yml
 
 worker: install
 	$(BIN)/celery -A config worker -l info --concurrency 2
