@@ -14,15 +14,15 @@ sources' rows minus ~3 % (missing on the portal), with ~1 % stale copies and ~0.
 ~0.1 % of the sources' rows are then removed (missing at the source). A second run reuses the data
 (``--fresh`` regenerates it).
 
-Measured in the same process, warm cache, best of ``--repeat``:
+Measured in the same process, warm cache, interleaved, best of ``--repeat``:
 
 * ``reconcile_seconds``: ``reconcile_period(period, "01")`` — 13 runs (12 ministry systems + the
   province's own), each one ``INSERT … SELECT`` of its gaps plus bookkeeping, all committed;
 * ``raw_full_outer_join_seconds``: the equivalent hand-written statement — the province's source rows
   (all systems) ``FULL OUTER JOIN`` the portal's rows on the dossier code, with the same comparisons,
   counting the gaps per kind instead of storing them (a plain SELECT, so PostgreSQL may scan both
-  sides with parallel workers), best of the planner's default plan and a bitmap-scans-only plan,
-  with the same ``work_mem`` as the reconciliation transaction;
+  sides with parallel workers), best of the planner's default plan or a bitmap-scans-only plan, with
+  JIT on or off, and the same ``work_mem`` as the reconciliation transaction;
 * ``all_provinces_seconds``: ``reconcile_period(period)`` for the 34 provinces.
 
 Prints one JSON object.
@@ -197,15 +197,6 @@ def _raw_join(period) -> tuple[str, list]:
     return raw_full_outer_join_sql(universe)
 
 
-def _best(fn, repeat: int) -> tuple[float, object, float]:
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - started)
-    return min(times), result, statistics.median(times)
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_URL)
@@ -240,24 +231,42 @@ def main(argv=None) -> int:
     with connection.cursor() as cursor:  # the same memory the reconciliation transaction gets
         cursor.execute("SELECT set_config('work_mem', %s, false)", [settings.TTHC_RECONCILE_WORK_MEM])
 
-    def raw(bitmap_only: bool = False):
+    def raw(bitmap_only: bool, jit: bool):
         with connection.cursor() as cursor:
             cursor.execute("SET enable_indexscan = %s" % ("off" if bitmap_only else "on"))
+            cursor.execute("SET jit = %s" % ("on" if jit else "off"))
             cursor.execute(sql, params)
             result = cursor.fetchone()
             cursor.execute("RESET enable_indexscan")
+            cursor.execute("RESET jit")
             return result
 
     def one_province():
         return reconcile_period(period, PROVINCE)
 
+    def timed(fn):
+        started = time.perf_counter()
+        result = fn()
+        return time.perf_counter() - started, result
+
+    # Interleaved, so that load from anything else on the machine hits both alike. The planner
+    # sometimes reads the portal's side through the agency index (random heap access, 3-4× slower),
+    # and JIT compilation costs seconds: the hand-written statement is credited with its best variant.
+    variants = {f"{'bitmap' if b else 'default'}_plan_jit_{'on' if j else 'off'}": (b, j)
+                for b in (False, True) for j in (True, False)}
+    raw_times: dict[str, list[float]] = {name: [] for name in variants}
+    reconcile_times: list[float] = []
     one_province()  # warm the cache and create the runs
-    # The planner sometimes reads the portal's side through the agency index (random heap access, 3-4×
-    # slower); the hand-written statement is credited with its better plan (bitmap scans only).
-    raw_default, raw_counts, raw_default_median = _best(raw, args.repeat)
-    raw_bitmap, _, raw_bitmap_median = _best(lambda: raw(bitmap_only=True), args.repeat)
-    raw_seconds, raw_median = min(raw_default, raw_bitmap), min(raw_default_median, raw_bitmap_median)
-    reconcile_seconds, runs, reconcile_median = _best(one_province, args.repeat)
+    raw_counts = runs = None
+    for _ in range(args.repeat):
+        for name, (bitmap_only, jit) in variants.items():
+            seconds, raw_counts = timed(lambda b=bitmap_only, j=jit: raw(b, j))
+            raw_times[name].append(seconds)
+        seconds, runs = timed(one_province)
+        reconcile_times.append(seconds)
+    best_variant = min(raw_times, key=lambda name: min(raw_times[name]))
+    raw_seconds, raw_median = min(raw_times[best_variant]), statistics.median(raw_times[best_variant])
+    reconcile_seconds, reconcile_median = min(reconcile_times), statistics.median(reconcile_times)
     province_dossiers = sum(r.dossiers for r in runs)
     all_seconds = None
     if not args.skip_all:
@@ -284,8 +293,8 @@ def main(argv=None) -> int:
         "raw_join_rows": raw_counts[0],
         "reconcile_median_seconds": round(reconcile_median, 2),
         "raw_median_seconds": round(raw_median, 2),
-        "raw_default_plan_seconds": round(raw_default, 2),
-        "raw_bitmap_plan_seconds": round(raw_bitmap, 2),
+        "raw_variants_seconds": {name: round(min(times), 2) for name, times in raw_times.items()},
+        "raw_best_variant": best_variant,
         "all_provinces_runs": len(all_runs) if all_seconds is not None else None,
         "all_provinces_gaps": Gap.objects.count() if all_seconds is not None else None,
         "month_rows_source_side": source_rows,

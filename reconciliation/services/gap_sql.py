@@ -12,8 +12,8 @@ rows of every compared system, and the portal's rows of the province), a small m
 procedures whose ``central_system`` is its code; the province's own system takes the others), and
 the join key is ``(code, run)`` — exactly the union of the per-run universes, at the cost of one
 join instead of one per system (reading the portal's province slice once per system was 13× the
-I/O). Counts come from the inserted gaps and one cheap count per side (dossiers = source rows +
-``missing_at_source``), so the join is never materialised.
+I/O). Counts come from the inserted gaps and one index-only count of the portal's side (dossiers =
+portal rows + ``missing_on_portal``), so the join is never materialised.
 
 SQLite ≥ 3.39 has FULL OUTER JOIN; older versions get ``LEFT JOIN … UNION ALL`` anti-join.
 
@@ -337,35 +337,51 @@ def _insert_select(d: _Dialect) -> tuple[str, str]:
     return f"INSERT INTO {Gap._meta.db_table} ({GAP_COLUMNS})", select
 
 
-def _side_counts(universe: Universe) -> tuple[str, list]:
-    """Rows per run on each side: one scan of each side (index-only where the index covers it),
-    aggregated per (source, procedure) before the small mapping is applied — no join of the sides."""
+def _portal_counts(universe: Universe) -> tuple[str, list]:
+    """The portal's rows per procedure: one index-only scan of the portal's slice. Mapped to runs in
+    Python (``_tally``, a few hundred groups); their sum is the province's portal total (all
+    procedures) that the points at stake need. The sources' side needs no scan of its own:
+    |source| = |portal| + missing_on_portal − missing_at_source."""
     table = SourceDossier._meta.db_table
     ops = connection.ops
-    agencies = ", ".join(["%s"] * len(universe.agency_ids))
-    where = f"sd.agency_id IN ({agencies}) AND sd.received_at >= %s AND sd.received_at < %s"
-    where_params = [*universe.agency_ids, ops.adapt_datetimefield_value(universe.start),
-                    ops.adapt_datetimefield_value(universe.end)]
-    ids = sorted({r.source_id for r in universe.runs})
     sql = (
-        f"SELECT m.run_id, "
-        f"sum(CASE WHEN c.portal = 0 THEN c.n ELSE 0 END), sum(CASE WHEN c.portal = 1 THEN c.n ELSE 0 END) "
-        f"FROM {_mapping(universe)} m JOIN ("
-        f"SELECT sd.source_id, sd.procedure_id, 0 AS portal, count(*) AS n FROM {table} sd "
-        f"WHERE sd.source_id IN ({', '.join(['%s'] * len(ids))}) AND {where} GROUP BY sd.source_id, sd.procedure_id "
-        f"UNION ALL SELECT sd.source_id, sd.procedure_id, 1 AS portal, count(*) AS n FROM {table} sd "
-        f"WHERE sd.source_id = %s AND {where} GROUP BY sd.source_id, sd.procedure_id"
-        f") c ON c.procedure_id = m.procedure_id AND (c.portal = 1 OR c.source_id = m.source_id) GROUP BY m.run_id"
+        f"SELECT sd.procedure_id, count(*) FROM {table} sd WHERE sd.source_id = %s "
+        f"AND sd.agency_id IN ({', '.join(['%s'] * len(universe.agency_ids))}) "
+        f"AND sd.received_at >= %s AND sd.received_at < %s GROUP BY sd.procedure_id"
     )
-    return sql, [*ids, *where_params, universe.portal_id, *where_params]
+    return sql, [universe.portal_id, *universe.agency_ids, ops.adapt_datetimefield_value(universe.start),
+                 ops.adapt_datetimefield_value(universe.end)]
+
+
+def _tally(universe: Universe, rows, counts: dict[int, Counts]) -> int:
+    """Each run's dossier and portal counts from the portal's rows per procedure and the run's gaps;
+    returns the portal's total over all procedures."""
+    by_procedure: dict[int, list[int]] = {}
+    for r in universe.runs:
+        for p in r.procedure_ids:
+            by_procedure.setdefault(p, []).append(r.run_id)
+    portal_total = 0
+    for procedure_id, n in rows:
+        portal_total += n
+        for run_id in by_procedure.get(procedure_id, ()):
+            counts[run_id].portal_dossiers += n
+    for c in counts.values():  # |source ∪ portal| = |portal| + the dossiers missing on the portal
+        c.dossiers = c.portal_dossiers + c.gaps["missing_on_portal"]
+    return portal_total
 
 
 STAGE = "reconcile_gap_stage"
 GAP_COLUMNS = "run_id, kind, dossier_code, procedure_code, agency_code, source_value, portal_value, detail"
 
 
+@dataclass
+class Comparison:
+    runs: dict[int, Counts]  # by run id
+    portal_total: int = 0  # the portal's rows in the universe's agencies and period, all procedures
+
+
 def compare(universe: Universe, thresholds: Thresholds | None = None, *,
-            full_join: bool | None = None) -> dict[int, Counts]:
+            full_join: bool | None = None) -> Comparison:
     """Insert the gaps of every run of the universe and return each run's counts.
 
     The caller deletes the runs' old gaps in the same transaction. On PostgreSQL the gap rows are
@@ -373,8 +389,9 @@ def compare(universe: Universe, thresholds: Thresholds | None = None, *,
     sides with parallel workers — then appended to the gap table; elsewhere ``INSERT … SELECT``.
     """
     counts = {run_id: Counts() for run_id in universe.run_ids}
+    comparison = Comparison(runs=counts)
     if universe.empty:
-        return counts
+        return comparison
     t = thresholds or Thresholds.from_settings()
     d = dialect(full_join)
     ctes, params = _ctes(universe, d, t)
@@ -400,12 +417,9 @@ def compare(universe: Universe, thresholds: Thresholds | None = None, *,
             counts[run_id].gap_dossiers = n
         if source == STAGE:
             cursor.execute(f"DROP TABLE {STAGE}")
-        cursor.execute(*_side_counts(universe))
-        for run_id, source_rows, portal_rows in cursor.fetchall():
-            c = counts[run_id]
-            c.dossiers = int(source_rows) + c.gaps["missing_at_source"]
-            c.portal_dossiers = int(portal_rows)
-    return counts
+        cursor.execute(*_portal_counts(universe))
+        comparison.portal_total = _tally(universe, cursor.fetchall(), counts)
+    return comparison
 
 
 def raw_full_outer_join_sql(universe: Universe) -> tuple[str, list]:

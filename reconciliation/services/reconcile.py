@@ -26,7 +26,7 @@ from django.utils import timezone
 from tthc.models import Agency, Procedure
 from tthc.periods import Period
 
-from ..models import Gap, ReconciliationRun, ReportedCount, SourceDossier, SourceKind, SourceSystem
+from ..models import Gap, ReconciliationRun, ReportedCount, SourceKind, SourceSystem
 from ..signals import run_finished
 from . import gap_sql, impact
 from .gap_sql import KINDS, RunSpec, Thresholds, Universe
@@ -120,12 +120,8 @@ def reported_counts(ctx: _Context, province: Agency) -> dict[str, int]:
     return {r["system_code"]: r["n"] for r in rows}
 
 
-def province_counts(ctx: _Context, province: Agency, agency_ids, reported: dict[str, int]) -> impact.ProvinceCounts:
+def province_counts(portal: int, reported: dict[str, int]) -> impact.ProvinceCounts:
     """The province's portal count (all systems) and reporting count for the DOSSIER_SYNC arithmetic."""
-    portal = SourceDossier.objects.filter(
-        source=ctx.portal, agency_id__in=agency_ids,
-        received_at__gte=ctx.period.start, received_at__lt=ctx.period.end,
-    ).count()
     if "" in reported:
         total = reported[""]
     else:
@@ -155,7 +151,8 @@ def reconcile_province(ctx: _Context, province: Agency, agency_ids: tuple[int, .
             portal_id=ctx.portal.pk, agency_ids=agency_ids, start=ctx.period.start, end=ctx.period.end,
             runs=tuple(RunSpec(runs[s.pk].pk, s.pk, ctx.procedure_ids(s)) for s in sources),
         )
-        counts = gap_sql.compare(universe, ctx.thresholds)
+        comparison = gap_sql.compare(universe, ctx.thresholds)
+        counts = comparison.runs
         finished = timezone.now()
         ordered = []
         for source in sources:
@@ -166,7 +163,7 @@ def reconcile_province(ctx: _Context, province: Agency, agency_ids: tuple[int, .
             run.gap_counts = c.gaps
             run.reported_count = reported.get(source.code)
             ordered.append(run)
-        _store_impact(ctx, province, agency_ids, reported, ordered)
+        _store_impact(ctx, province_counts(comparison.portal_total, reported), ordered)
         ReconciliationRun.objects.bulk_update(ordered, [
             "started_at", "finished_at", "dossiers", "portal_dossiers", "gap_dossiers", "gap_counts", "reported_count",
             "points_at_stake",
@@ -177,12 +174,26 @@ def reconcile_province(ctx: _Context, province: Agency, agency_ids: tuple[int, .
 
 
 def _tune_session() -> None:
-    """PostgreSQL: a province's join hashes millions of rows; give this transaction the memory to do it
-    in one batch (``TTHC_RECONCILE_WORK_MEM``) instead of spilling to temporary files."""
-    work_mem = getattr(settings, "TTHC_RECONCILE_WORK_MEM", "")
-    if work_mem and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    """PostgreSQL settings for this transaction only (``SET LOCAL``): a province's join hashes millions
+    of rows, so give it the memory to do so in one batch (``TTHC_RECONCILE_WORK_MEM``) instead of
+    spilling to temporary files, and the plan shape of a batch job."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        work_mem = getattr(settings, "TTHC_RECONCILE_WORK_MEM", "")
+        if work_mem:
             cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
+        for name, value in (
+            # JIT-compiling the comparison's expressions costs more than it saves.
+            ("jit", "off"),
+            # A batch transaction: let both sides of the join be scanned by parallel workers (the
+            # defaults are priced for short queries and leave the portal's side to one process).
+            ("parallel_setup_cost", "10"), ("parallel_tuple_cost", "0.001"),
+            # The results are derived data that the next run rebuilds: do not wait for the WAL flush
+            # at commit (a crash can lose only the last runs, which re-running restores).
+            ("synchronous_commit", "off"),
+        ):
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 def reconcile_period(period, province: str | None = None, *,
@@ -206,9 +217,8 @@ def reconcile_period(period, province: str | None = None, *,
     return runs
 
 
-def _store_impact(ctx, province, agency_ids, reported, runs: Iterable[ReconciliationRun]) -> None:
-    """Points at stake per run, from the province's portal total (one count query)."""
-    counts = province_counts(ctx, province, agency_ids, reported)
+def _store_impact(ctx, counts: impact.ProvinceCounts, runs: Iterable[ReconciliationRun]) -> None:
+    """Points at stake per run, from the province's portal total and reporting count."""
     for run in runs:
         run.points_at_stake = impact.points_at_stake(counts, run.gap_counts, period=ctx.period)
 
