@@ -33,6 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "BENCH-HTTT"
+SERVER_SETTINGS = ("shared_buffers", "max_wal_size", "checkpoint_timeout", "wal_compression", "synchronous_commit")
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ")
 MIDDLE = ("Văn", "Thị", "Minh", "Ngọc", "Quốc", "Thanh", "Hữu", "Đức")
 GIVEN = ("An", "Bình", "Chi", "Dũng", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Linh", "Nam", "Phương", "Trang", "Tuấn")
@@ -176,6 +177,9 @@ def main(argv=None) -> int:
     parser.add_argument("--chunk-size", type=int, default=None)
     parser.add_argument("--writers", type=int, default=1, help="import_dossiers --writers (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the generated file")
+    parser.add_argument("--with-recompute", action="store_true",
+                        help="let the import ask for the indicators' recompute (eager without REDIS_URL: it then "
+                             "runs inside the timed command); by default it is off, as for a bulk back-fill")
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("--database-url (or DATABASE_URL) is required")
@@ -203,6 +207,10 @@ def main(argv=None) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM tthc_dossier")
         dossiers_in_db = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM tthc_dossierevent")
+        events_in_db = cursor.fetchone()[0]
+        cursor.execute("SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", [list(SERVER_SETTINGS)])
+        server = dict(cursor.fetchall())
 
     workdir = Path(tempfile.mkdtemp(prefix="tthc-bench-ingest-"))
     path = workdir / "dossiers.jsonl"
@@ -219,7 +227,10 @@ def main(argv=None) -> int:
     connection.close()
     began = time.perf_counter()
     with BackendCpu({k: v for k, v in dsn.items() if v}, settings_db["NAME"]) as backends:
-        done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), cwd=ROOT)
+        env = os.environ.copy()
+        if not args.with_recompute:
+            env["INDICATOR_RECOMPUTE_AFTER_INGEST"] = "false"
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
     seconds = time.perf_counter() - began
     if done.returncode:
         print(done.stderr, file=sys.stderr)
@@ -237,6 +248,7 @@ def main(argv=None) -> int:
         "records": args.records, "seconds": round(seconds, 2), "records_per_s": round(args.records / seconds),
         "peak_rss_mb": round(peak_kb / 1024, 1), "raw_copy_seconds": round(copy_seconds, 2),
         "ratio_to_copy": round(seconds / copy_seconds, 1), "dossiers_in_db": dossiers_in_db,
+        "events_in_db": events_in_db, "recompute_after_ingest": args.with_recompute, "server": server,
         "database": connection.vendor, "created": summary["created"], "updated": summary["updated"],
         "unchanged": summary["unchanged"], "rejected": summary["rejected"], "history_rows_in_file": events,
         "file_mb": round(size / 2**20, 1), "generate_seconds": round(gen_seconds, 1), "writers": args.writers,

@@ -239,6 +239,9 @@ INDICATOR_BANDS = [
 TTHC_EARLY_WARNING_DAYS = env.int("TTHC_EARLY_WARNING_DAYS", default=3)
 # Debounce (seconds) of the recompute that ingestion asks for after a batch.
 INDICATOR_RECOMPUTE_DELAY = env.int("INDICATOR_RECOMPUTE_DELAY", default=120)
+# False: ingestion does not ask for that recompute; the hourly beat picks the changes up (bulk
+# back-fills, and the ingestion benchmark, which measures ingestion alone).
+INDICATOR_RECOMPUTE_AFTER_INGEST = env.bool("INDICATOR_RECOMPUTE_AFTER_INGEST", default=True)
 
 # --- Reconciliation thresholds (issue 4; ../shared/domain.md §3) ------------------------------------
 # The portal's copy is "synced late" when it is older than the source's last change by more than this.

@@ -102,16 +102,19 @@ class SourceDossier(models.Model):
     the province's). ``event_at`` — the latest of the record's own event times — orders versions:
     a state arriving late with an older ``event_at`` never overwrites a newer one."""
 
-    source = models.ForeignKey(SourceSystem, verbose_name=_("source"), on_delete=models.CASCADE, related_name="dossiers")
+    # No separate indexes on source, agency, procedure: source and agency lead the indexes below,
+    # and every index costs each of the millions of monthly upserts.
+    source = models.ForeignKey(SourceSystem, verbose_name=_("source"), on_delete=models.CASCADE, related_name="dossiers",
+                               db_index=False)
     code = models.CharField(_("dossier code"), max_length=64)
     dossier = models.ForeignKey(
         "tthc.Dossier", verbose_name=_("dossier"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     agency = models.ForeignKey(
-        "tthc.Agency", verbose_name=_("receiving agency"), on_delete=models.PROTECT, related_name="+"
+        "tthc.Agency", verbose_name=_("receiving agency"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     procedure = models.ForeignKey(
-        "tthc.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+"
+        "tthc.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     status = models.PositiveSmallIntegerField(_("status"))
     previous_status = models.PositiveSmallIntegerField(

@@ -67,6 +67,10 @@ class Writer:
     inserted_flag = "(t.xmax = 0)"
     ts_min = "'-infinity'::timestamptz"
     paused = "s.paused_seconds * interval '1 second'"
+    clear_sql = "TRUNCATE {table}"  # not DELETE: a temporary table is never vacuumed, dead rows would pile up
+    # Staged history only points at dossiers that exist (ids re-read after a lost reservation); SQLite
+    # keeps a join because its single writer does not re-point (see ``repoint``).
+    events_join = ""
 
     def __init__(self, source, batch, portal_codes: list[str]):
         self.source = source
@@ -99,7 +103,7 @@ class Writer:
         ):
             cols = ", ".join(f"{c} {t.format(ts=self.ts_type)}" for c, t in zip(columns, types, strict=True))
             cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({cols}{extra})")
-            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(self.clear_sql.format(table=table))
 
     def _ids(self, cursor, codes: list[str]) -> dict[str, int]:
         """Existing dossier ids by code."""
@@ -222,8 +226,8 @@ class Writer:
         cursor.execute(
             "INSERT INTO tthc_dossierevent (dossier_id, at, from_status, to_status, unit, officer, officer_title, "
             "note, source, created_at) SELECT e.dossier_id, e.at, e.from_status, e.to_status, e.unit, e.officer, "
-            "e.officer_title, e.note, %s, %s FROM ingest_events e JOIN tthc_dossier d ON d.id = e.dossier_id "
-            "WHERE 1 = 1 ORDER BY e.dossier_id, e.at, e.to_status "
+            f"e.officer_title, e.note, %s, %s FROM ingest_events e {self.events_join} "
+            "ORDER BY e.dossier_id, e.at, e.to_status "
             "ON CONFLICT (dossier_id, at, to_status) DO NOTHING",
             [self.source.code, self.now()],
         )
@@ -430,6 +434,8 @@ class SqliteWriter(Writer):
     inserted_flag = "1"  # never read: SQLite has no concurrent writer to repoint after
     ts_min = "''"
     paused = "s.paused_seconds * 1000000"
+    clear_sql = "DELETE FROM {table}"
+    events_join = "JOIN tthc_dossier d ON d.id = e.dossier_id WHERE 1 = 1"  # WHERE: SQLite's upsert-parsing rule
 
     def ts(self, value):
         if value is None:

@@ -159,12 +159,18 @@ class ApologyLetterQuerySet(models.QuerySet):
 class Dossier(models.Model):
     """A dossier (hồ sơ) as the platform holds it: the authoritative state the index scores."""
 
-    code = models.CharField(_("dossier code"), max_length=64, unique=True)
+    # Unique through Meta.constraints (one index serving equality, ON CONFLICT and the admin's prefix
+    # search) rather than unique=True, which adds a second, pattern-ops index on PostgreSQL.
+    code = models.CharField(_("dossier code"), max_length=64)
+    # The foreign keys' own indexes would repeat the leading column of the (agency|procedure,
+    # received_at) indexes below: every index costs each of the millions of monthly inserts.
     procedure = models.ForeignKey(
-        "tthc.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
+        "tthc.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers",
+        db_index=False,
     )
     receiving_agency = models.ForeignKey(
-        "tthc.Agency", verbose_name=_("receiving agency"), on_delete=models.PROTECT, related_name="dossiers_received"
+        "tthc.Agency", verbose_name=_("receiving agency"), on_delete=models.PROTECT, related_name="dossiers_received",
+        db_index=False,
     )
     handling_agency = models.ForeignKey(
         "tthc.Agency",
@@ -173,6 +179,7 @@ class Dossier(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="dossiers_handled",
+        db_index=False,
     )
     handling_unit = models.CharField(_("handling unit"), max_length=255, blank=True)
     handling_officer = models.CharField(_("handling officer"), max_length=255, blank=True)
@@ -182,7 +189,7 @@ class Dossier(models.Model):
     )
     applicant_name = models.CharField(_("applicant"), max_length=255, blank=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
-    status = models.PositiveSmallIntegerField(_("status"), choices=DossierStatus.choices, db_index=True)
+    status = models.PositiveSmallIntegerField(_("status"), choices=DossierStatus.choices)
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
@@ -224,6 +231,7 @@ class Dossier(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="dossier_code_key", opclasses=["varchar_pattern_ops"]),
             models.CheckConstraint(condition=Q(status__gte=1, status__lte=10), name="dossier_status_range"),
             models.CheckConstraint(condition=Q(channel__gte=1, channel__lte=3), name="dossier_channel_range"),
             models.CheckConstraint(
@@ -275,7 +283,8 @@ class Dossier(models.Model):
 class DossierEvent(models.Model):
     """One step of a dossier's history: a status change or a progress item (QuaTrinhXuLy)."""
 
-    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="events")
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="events",
+                                db_index=False)  # led by the unique (dossier, at, to_status) index
     from_status = models.PositiveSmallIntegerField(_("from status"), choices=DossierStatus.choices, null=True, blank=True)
     to_status = models.PositiveSmallIntegerField(_("to status"), choices=DossierStatus.choices)
     at = models.DateTimeField(_("at"))
