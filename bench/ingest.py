@@ -48,8 +48,12 @@ def stamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%d%H%M%S")
 
 
-def generate(path: Path, records: int, run: int, procedures, communes, seed: int) -> tuple[int, float]:
-    """Write the JSON Lines file; returns (bytes, seconds)."""
+def generate(path: Path, records: int, run: int, procedures, communes, seed: int,
+             advance: bool = False) -> tuple[int, float]:
+    """Write the JSON Lines file; returns (bytes, seconds). The same (records, run, seed) give the
+    same records; ``advance`` moves every one of them a step further (a later status change, as a
+    ministry or province system re-syncs a dossier): one more progress step two hours after its
+    last, status 10 (result returned)."""
     import orjson
 
     rnd = random.Random(seed + run)
@@ -88,6 +92,12 @@ def generate(path: Path, records: int, run: int, procedures, communes, seed: int
                                           "https://dichvucong.gov.vn/kq.pdf" if rnd.random() < 0.4 else ""}],
                 "QuaTrinhXuLy": progress,
             }
+            if advance:
+                later = stamp(at + timedelta(hours=2))
+                progress.append({"NguoiXuLy": progress[-1]["NguoiXuLy"], "ChucDanh": "Công chức một cửa",
+                                 "ThoiDiemXuLy": later, "PhongBanXuLy": "Bộ phận Một cửa",
+                                 "NoiDungXuLy": "Trả kết quả (cập nhật)", "TrangThai": "10"})
+                record.update(TrangThaiHoSo="10", NgayTra=later, NgayKetThucXuLy=finished or later)
             out.write(orjson.dumps(record))
             out.write(b"\n")
     return path.stat().st_size, time.perf_counter() - began
@@ -169,6 +179,55 @@ def raw_copy(path: Path) -> tuple[float, int]:
     return seconds, events
 
 
+def indexed_copy(batch_id: int) -> dict:
+    """The floor of any write path: ``COPY`` the rows this run stored (dossiers, their history, the
+    source's copies; codes suffixed, ids shifted) into the *real*, indexed tables, foreign keys
+    checked, then roll back. No parsing, no upsert logic: index maintenance and constraint checks
+    alone."""
+    from django.db import connection, transaction
+
+    def columns(table: str, skip=("id",)) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+                           "AND NOT attisdropped ORDER BY attnum", [table])
+            return [r[0] for r in cursor.fetchall() if r[0] not in skip]
+
+    timings = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM tthc_dossier")
+        shift = cursor.fetchone()[0] + 1
+        sd_where = f"dossier_id IN (SELECT dossier_id FROM reconciliation_sourcedossier WHERE batch_id = {int(batch_id)})"
+        plans = []
+        for table, where, rewrite in (
+            ("tthc_dossier", f"id IN (SELECT dossier_id FROM reconciliation_sourcedossier WHERE batch_id = {int(batch_id)})",
+             {"id": f"id + {shift}", "code": "code || '~'"}),
+            ("tthc_dossierevent", sd_where, {"dossier_id": f"dossier_id + {shift}"}),
+            ("reconciliation_sourcedossier", f"batch_id = {int(batch_id)}",
+             {"dossier_id": f"dossier_id + {shift}", "code": "code || '~'"}),
+        ):
+            cols = columns(table, skip=() if table == "tthc_dossier" else ("id",))
+            select = ", ".join(rewrite.get(c, c) for c in cols)
+            buf = io.BytesIO()
+            with cursor.cursor.copy(f"COPY (SELECT {select} FROM {table} WHERE {where}) TO STDOUT") as copy:
+                for data in copy:
+                    buf.write(data)
+            plans.append((table, cols, buf.getvalue()))
+    with transaction.atomic(), connection.cursor() as cursor:
+        began = time.perf_counter()
+        for table, cols, data in plans:
+            start = time.perf_counter()
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+                for i in range(0, len(data), 1 << 20):
+                    copy.write(data[i:i + (1 << 20)])
+            timings[table] = round(time.perf_counter() - start, 2)
+        start = time.perf_counter()
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        timings["foreign_keys"] = round(time.perf_counter() - start, 2)
+        timings["total"] = round(time.perf_counter() - began, 2)
+        transaction.set_rollback(True)
+    return timings
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=200_000)
@@ -177,6 +236,11 @@ def main(argv=None) -> int:
     parser.add_argument("--chunk-size", type=int, default=None)
     parser.add_argument("--writers", type=int, default=1, help="import_dossiers --writers (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the generated file")
+    parser.add_argument("--mode", choices=("new", "resend", "advance"), default="new",
+                        help="new: dossiers no earlier run used (default); resend: the previous run's file again "
+                             "(every record unchanged); advance: the previous run's dossiers one status later "
+                             "(every record updated, one more history row each). resend/advance need the same "
+                             "--records and --seed as that run")
     parser.add_argument("--with-recompute", action="store_true",
                         help="let the import ask for the indicators' recompute (eager without REDIS_URL: it then "
                              "runs inside the timed command); by default it is off, as for a bulk back-fill")
@@ -213,8 +277,17 @@ def main(argv=None) -> int:
         server = dict(cursor.fetchall())
 
     workdir = Path(tempfile.mkdtemp(prefix="tthc-bench-ingest-"))
-    path = workdir / "dossiers.jsonl"
-    size, gen_seconds = generate(path, args.records, run, procedures, communes, args.seed)
+    tail = f"-n{args.records}-s{args.seed}.jsonl"
+    if args.mode != "new":  # the newest "new" run with the same size and seed (its file name says which)
+        last = (IngestBatch.objects.filter(source=source, filename__startswith="new-run", filename__endswith=tail)
+                .order_by("-pk").values_list("filename", flat=True).first())
+        if last is None:
+            parser.error(f"--mode {args.mode} re-sends an earlier run's dossiers: run --mode new with the same "
+                         "--records and --seed first")
+        run = int(last[len("new-run"):].split("-", 1)[0])
+    path = workdir / f"{args.mode}-run{run}{tail}"
+    size, gen_seconds = generate(path, args.records, run, procedures, communes, args.seed,
+                                 advance=args.mode == "advance")
 
     command = [sys.executable, str(ROOT / "manage.py"), "import_dossiers", str(path), "--source", SOURCE, "--json",
                "--no-progress"]
@@ -241,13 +314,15 @@ def main(argv=None) -> int:
     summary = json.loads(done.stdout)
 
     copy_seconds, events = raw_copy(path)
+    floor = indexed_copy(summary["batch"]) if args.mode == "new" else None
     if not args.keep:
         path.unlink()
         workdir.rmdir()
     print(json.dumps({
         "records": args.records, "seconds": round(seconds, 2), "records_per_s": round(args.records / seconds),
         "peak_rss_mb": round(peak_kb / 1024, 1), "raw_copy_seconds": round(copy_seconds, 2),
-        "ratio_to_copy": round(seconds / copy_seconds, 1), "dossiers_in_db": dossiers_in_db,
+        "ratio_to_copy": round(seconds / copy_seconds, 1),
+        "indexed_copy_seconds": floor, "ratio_to_indexed_copy": round(seconds / floor["total"], 2) if floor else None, "mode": args.mode, "dossiers_in_db": dossiers_in_db,
         "events_in_db": events_in_db, "recompute_after_ingest": args.with_recompute, "server": server,
         "database": connection.vendor, "created": summary["created"], "updated": summary["updated"],
         "unchanged": summary["unchanged"], "rejected": summary["rejected"], "history_rows_in_file": events,

@@ -182,3 +182,33 @@ def test_service_returns_a_working_token(world):
     response = post(api, io.BytesIO(fixture_bytes("portal_dongbo.json")).read())
     assert response.status_code == 200
     assert IngestBatch.objects.get(pk=response.json()["batch"]).source == source
+
+
+def test_command_writers_default_and_bounds(world, client, monkeypatch, tmp_path):
+    """Two writers by default on PostgreSQL outside a transaction; one inside a transaction (the
+    other connection would not see its uncommitted data) and on SQLite; nonsense is refused."""
+    from django.db import connection
+
+    from reconciliation.management.commands import import_dossiers
+    from reconciliation.services.ingest import BatchReport
+
+    seen = []
+    monkeypatch.setattr(import_dossiers, "ingest", lambda *a, **k: seen.append(k["writers"]) or BatchReport())
+    path = tmp_path / "a.jsonl"
+    path.write_text("", encoding="utf-8")
+    call_command("import_dossiers", str(path), "--source", "HTTT-01", "--json")
+    assert seen == [1]  # the test runs inside a transaction (and on SQLite in the first CI pass)
+    from django.db import connections
+
+    wrapper = connections["default"]
+    wrapper.in_atomic_block = False  # as when an operator runs the command
+    try:
+        call_command("import_dossiers", str(path), "--source", "HTTT-01", "--json")
+    finally:
+        wrapper.in_atomic_block = True
+    assert seen[-1] == (2 if connection.vendor == "postgresql" else 1)
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("import_dossiers", str(path), "--source", "HTTT-01", "--writers", "0")
+    if connection.vendor != "postgresql":
+        with pytest.raises(CommandError, match="needs PostgreSQL"):
+            call_command("import_dossiers", str(path), "--source", "HTTT-01", "--writers", "2")

@@ -28,8 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the summary as the API's JSON answer")
         parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE, help=f"records per transaction ({CHUNK_SIZE})")
         parser.add_argument("--replay", type=int, metavar="BATCH_ID", help="replay the pending rejects of a batch")
-        parser.add_argument("--writers", type=int, default=1,
-                            help="parallel database connections writing chunks (PostgreSQL; default 1)")
+        parser.add_argument("--writers", type=int, default=None,
+                            help="parallel database connections writing chunks (default: 2 on PostgreSQL, 1 on "
+                                 "SQLite or inside a transaction, where other connections would not see its data)")
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, **options):
@@ -45,7 +46,12 @@ class Command(BaseCommand):
         if source is None:
             raise CommandError(f"No source system {code!r} (create it with create_source_system).")
         fmt = options["format"] or ("jsonl" if path == "-" else format_for_path(path))
-        if options["writers"] > 1 and connection.vendor != "postgresql":
+        writers = options["writers"]
+        if writers is None:
+            writers = 2 if connection.vendor == "postgresql" and not connection.in_atomic_block else 1
+        if writers < 1:
+            raise CommandError("--writers must be at least 1.")
+        if writers > 1 and connection.vendor != "postgresql":
             raise CommandError("--writers > 1 needs PostgreSQL (SQLite has a single writer).")
         if fmt is None:
             raise CommandError(f"Cannot tell the format of {path}: use --format {{{','.join(formats())}}}.")
@@ -63,7 +69,7 @@ class Command(BaseCommand):
 
             try:
                 report = ingest(source, stream, fmt, filename=os.path.basename(path), chunk_size=options["chunk_size"],
-                                progress=progress, pipeline=True, writers=options["writers"])
+                                progress=progress, pipeline=True, writers=writers)
             except UnreadableBody as exc:
                 raise CommandError(f"{path}: {exc}") from exc
             finally:
