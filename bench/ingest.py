@@ -234,7 +234,7 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--seed", type=int, default=766)
     parser.add_argument("--chunk-size", type=int, default=None)
-    parser.add_argument("--writers", type=int, default=1, help="import_dossiers --writers (default 1)")
+    parser.add_argument("--writers", type=int, default=2, help="import_dossiers --writers (default 2, as the command's)")
     parser.add_argument("--keep", action="store_true", help="keep the generated file")
     parser.add_argument("--mode", choices=("new", "resend", "advance"), default="new",
                         help="new: dossiers no earlier run used (default); resend: the previous run's file again "
