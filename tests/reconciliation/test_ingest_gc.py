@@ -45,4 +45,4 @@ def test_cycles_made_during_a_long_batch_are_collected(monkeypatch, db):
     with ingest.gc_paused():
         chunks = list(ingest.validated_chunks(get_adapter("jsonl"), records, Context({}, {}), size=2))
     assert len(chunks) == 5
-    assert len(collected) >= 2
+    assert len(collected) == 2  # after chunks 2 and 4; none forced when the batch ends
