@@ -49,7 +49,9 @@ class Adapter:
         self.service: str | None = None
 
     def parse(self, stream) -> Iterator[tuple[int, object]]:
-        raise NotImplementedError
+        """Records already decoded (dicts, such as corrected payloads being replayed), indexed from 0.
+        Each wire format overrides this to read its bytes."""
+        return enumerate(stream)
 
     def validate(self, index: int, raw, ctx: Context):
         """A ``DossierRecord``/``ProgressRecord``, or a list of ``{"index", "MaHoSo", "field", "error"}``."""

@@ -18,6 +18,7 @@ rows in the same order and cannot deadlock on them):
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection
@@ -59,7 +60,7 @@ _DOSSIER_MAP = (  # tthc_dossier column ← staging expression
 )
 
 
-class Writer:
+class Writer(ABC):
     """Backend-neutral statements; subclasses supply staging, id reservation and dialect bits."""
 
     ts_type = "timestamptz"
@@ -79,20 +80,25 @@ class Writer:
         self.rank = 0 if source.code in portal_codes else 1
 
     # -- dialect hooks ----------------------------------------------------------------------------
+    @abstractmethod
     def ts(self, value: str | None):
-        raise NotImplementedError
+        """A normalised ``yyyyMMddHHmmss`` Vietnam-time string as this database's timestamp value."""
 
+    @abstractmethod
     def now(self):
-        raise NotImplementedError
+        """The current time as this database stores it."""
 
+    @abstractmethod
     def stage(self, table: str, columns, rows) -> None:
-        raise NotImplementedError
+        """Load ``rows`` into the temporary table ``table``."""
 
+    @abstractmethod
     def reserve_ids(self, cursor, count: int) -> list[int]:
-        raise NotImplementedError
+        """``count`` fresh ``tthc_dossier`` ids, reserved before the rows are written."""
 
+    @abstractmethod
     def flag_winners(self, cursor) -> tuple[int, int]:
-        raise NotImplementedError
+        """Upsert the staged source copies, flag the staged rows that won; (created, updated)."""
 
     # -- shared -----------------------------------------------------------------------------------
     def _create_temp(self, cursor) -> None:
@@ -144,7 +150,7 @@ class Writer:
                 self._insert_events(cursor)
         return created, updated
 
-    def prepare(self, record: DossierRecord) -> None:
+    def prepare(self, record: DossierRecord) -> None:  # noqa: B027 - optional hook, a no-op by default
         """Work that needs no database, done by the parsing thread (see ``PostgresWriter``)."""
 
     def stage_dossiers(self, records: list[DossierRecord], ids: dict) -> None:
