@@ -207,8 +207,10 @@ class SystemAccountAdmin(GatedAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("system_code", "agency", "user", "created_by", "created_at", "token_prefix", "token_created_at",
-                "token_last_used_at")
+        fields = ("system_code", "agency", "user", "created_by", "created_at")
+        if gate.is_national(request.user):  # which token is active, and whether it is used: national only
+            fields += ("token_prefix", "token_created_at", "token_last_used_at")
+        return fields
 
     def _token(self, obj):
         if not hasattr(obj, "_active_token"):

@@ -63,6 +63,8 @@ class SourceSystemSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "kind", "kind_label", "owner", "active", "created_at", "token_prefix",
                   "token_last_used_at"]
         read_only_fields = ["created_at"]
+        # The service checks "one active portal/reporting system" and names the system in the way.
+        validators = []
 
     def _token(self, obj) -> ApiToken | None:
         return self.context.get("tokens", {}).get(obj.code)
@@ -161,8 +163,8 @@ class SourceSystemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         source = self.get_object()
         partial = kwargs.pop("partial", False)
         if "code" in request.data and request.data["code"] != source.code:
-            raise ValidationError({"code": "A source system's code cannot change (procedures and reported counts "
-                                           "refer to it): create a new system and deactivate this one."})
+            raise ValidationError({"code": ["A source system's code cannot change (procedures and reported counts "
+                                            "refer to it): create a new system and deactivate this one."]})
         serializer = self.get_serializer(source, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         values = {k: v for k, v in serializer.validated_data.items() if k in ("name", "kind", "owner", "active")}

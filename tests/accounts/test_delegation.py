@@ -16,7 +16,6 @@ from accounts.services import (
     grantable_roles,
     revoke_role,
 )
-
 from accounts.services.tokens import token_for_key
 
 from .helpers import assign, make_user
