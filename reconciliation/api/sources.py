@@ -97,16 +97,18 @@ def _as_drf(exc: DjangoValidationError) -> ValidationError:
 
 
 FORBIDDEN = OpenApiResponse(description="Not a national administrator")
+INVALID = OpenApiResponse(description="Invalid values, a code change, or a second active portal/reporting system")
 
 
 @extend_schema_view(
     list=extend_schema(summary="Source systems you may see"),
     retrieve=extend_schema(summary="One source system"),
     create=extend_schema(summary="Create a source system (national administrators)",
-                         responses={201: SourceSystemCreatedSerializer, 403: FORBIDDEN}),
-    update=extend_schema(summary="Change a source system (national administrators)", responses={403: FORBIDDEN}),
+                         responses={201: SourceSystemCreatedSerializer, 400: INVALID, 403: FORBIDDEN}),
+    update=extend_schema(summary="Change a source system (national administrators)",
+                         responses={200: SourceSystemSerializer, 400: INVALID, 403: FORBIDDEN}),
     partial_update=extend_schema(summary="Change a source system (national administrators)",
-                                 responses={403: FORBIDDEN}),
+                                 responses={200: SourceSystemSerializer, 400: INVALID, 403: FORBIDDEN}),
 )
 class SourceSystemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                           mixins.UpdateModelMixin, viewsets.GenericViewSet):
