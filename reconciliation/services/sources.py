@@ -64,13 +64,17 @@ def _check_single(kind: str, active: bool, exclude_pk=None) -> None:
                                        "may be active: deactivate it first."})
 
 
+def _check_kind(kind: str) -> None:
+    if kind not in SourceKind.values:
+        raise ValidationError({"kind": f"Unknown kind {kind!r}; use one of {', '.join(SourceKind.values)}."})
+
+
 def _validate(code: str, kind: str) -> None:
     if not code:
         raise ValidationError({"code": "A system code is required."})
     if len(code) > SourceSystem._meta.get_field("code").max_length:
         raise ValidationError({"code": f"The code {code!r} is longer than 40 characters."})
-    if kind not in SourceKind.values:
-        raise ValidationError({"kind": f"Unknown kind {kind!r}; use one of {', '.join(SourceKind.values)}."})
+    _check_kind(kind)
 
 
 def _snapshot(source: SourceSystem) -> dict:
@@ -143,8 +147,8 @@ def update_source_system(actor, source: SourceSystem, *, context: AuditContext |
                       source=source)
     if "owner" in values:
         values["owner"] = _agency(values["owner"])
-    if "kind" in values and values["kind"] not in SourceKind.values:
-        raise ValidationError({"kind": f"Unknown kind {values['kind']!r}; use one of {', '.join(SourceKind.values)}."})
+    if "kind" in values:
+        _check_kind(values["kind"])
     if "name" in values:
         values["name"] = (values["name"] or "").strip()
         if not values["name"]:

@@ -121,6 +121,7 @@ def test_the_admin_rotates_a_token_and_the_old_one_stops_working(client, world):
 
 
 def test_a_second_active_portal_is_a_form_error_in_the_admin(client, world):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the message is asserted in English (msgid)
     client.force_login(world["national"])
     response = client.post("/admin/reconciliation/sourcesystem/add/", {
         "code": "DVCQG2", "name": "Cổng 2", "kind": "portal", "owner": world["btp"].pk, "active": "on"})
