@@ -164,7 +164,8 @@ class SourceSystemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     def update(self, request, *args, **kwargs):
         source = self.get_object()
         partial = kwargs.pop("partial", False)
-        if "code" in request.data and request.data["code"] != source.code:
+        sent = request.data.get("code", source.code) if hasattr(request.data, "get") else source.code
+        if sent != source.code:
             raise ValidationError({"code": ["A source system's code cannot change (procedures and reported counts "
                                             "refer to it): create a new system and deactivate this one."]})
         serializer = self.get_serializer(source, data=request.data, partial=partial)

@@ -331,3 +331,11 @@ def _danang(world):
     from tthc.models import AgencyKind
 
     return AgencyFactory(code="48", name="Đà Nẵng", kind=AgencyKind.PROVINCE, parent=world["btp"].parent)
+
+
+@pytest.mark.parametrize("body", [["code"], "x", 1, {"owner": "NOPE"}, {"kind": "x"}, {"active": "maybe"},
+                                  {"name": ""}])
+def test_api_bad_bodies_are_400_not_500(world, body):
+    response = api_as(world["national"]).patch(f"{API}HTTT-01/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert SourceSystem.objects.get(code="HTTT-01").kind == SourceKind.PROVINCIAL
