@@ -46,11 +46,6 @@ def issue_token(user, *, actor=None, target=None, agency=None, context: AuditCon
     return key
 
 
-def revoke_tokens(user, *, actor=None) -> int:
-    """Revoke every active token of ``user`` (the caller writes the audit row)."""
-    return ApiToken.objects.active().filter(user=user).update(revoked_at=timezone.now(), revoked_by=actor)
-
-
 def token_for_key(key: str) -> ApiToken | None:
     """The active token whose digest matches ``key`` (with its user), or ``None``."""
     if not key or len(key) > 128:
