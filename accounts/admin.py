@@ -8,18 +8,21 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.models import TokenProxy
 
 from . import audit, gate
 from .admin_scope import GatedAdminMixin, LargeTableAdminMixin
 from .models import ADMIN_ROLES, AuditAction, AuditLog, Role, RoleAssignment, SystemAccount, User
-from .services import can_manage_user, check_grant, create_system_account, grant_role, revoke_role
+from .services import (
+    can_manage_user,
+    check_grant,
+    create_system_account,
+    grant_role,
+    revoke_role,
+    rotate_system_token,
+)
+from .services.tokens import active_token
 
 UNIT_ADMIN = ADMIN_ROLES[-1]
-
-# Tokens are issued through system accounts (scoped); the unscoped token screen is removed.
-if admin.site.is_registered(TokenProxy):
-    admin.site.unregister(TokenProxy)
 
 
 class AssignmentInline(admin.TabularInline):
@@ -182,26 +185,64 @@ class RoleAssignmentAdmin(GatedAdminMixin, admin.ModelAdmin):
 
 @admin.register(SystemAccount)
 class SystemAccountAdmin(GatedAdminMixin, admin.ModelAdmin):
-    """A source system's account; its token is shown once, when it is created."""
+    """A source system's account. National administrators create it and issue its tokens (each shown
+    once, in a message; only a digest is stored); unit administrators see their agencies' accounts."""
 
-    view_role = add_role = UNIT_ADMIN
+    view_role = UNIT_ADMIN
+    add_role = Role.NATIONAL_ADMIN
     change_role = delete_role = None
     fields = ("system_code", "agency")
     list_display = ("system_code", "agency", "user", "created_by", "created_at")
     list_select_related = ("agency", "user", "created_by")
     search_fields = ("system_code",)
     autocomplete_fields = ("agency",)
+    actions = ["rotate_tokens"]
 
     def gate_agencies(self, obj):
         return [obj.agency] if obj.agency_id else []
 
+    def get_fields(self, request, obj=None):
+        return self.fields if obj is None else (*self.get_readonly_fields(request, obj),)
+
     def get_readonly_fields(self, request, obj=None):
-        return () if obj is None else ("system_code", "agency", "user", "created_by", "created_at")
+        if obj is None:
+            return ()
+        fields = ("system_code", "agency", "user", "created_by", "created_at")
+        if gate.is_national(request.user):  # which token is active, and whether it is used: national only
+            fields += ("token_prefix", "token_created_at", "token_last_used_at")
+        return fields
+
+    def _token(self, obj):
+        if not hasattr(obj, "_active_token"):
+            obj._active_token = active_token(obj.user)
+        return obj._active_token
+
+    @admin.display(description=_("token prefix"))
+    def token_prefix(self, obj):
+        token = self._token(obj)
+        return f"{token.prefix}…" if token else _("no active token")
+
+    @admin.display(description=_("token issued at"))
+    def token_created_at(self, obj):
+        token = self._token(obj)
+        return token.created_at if token else None
+
+    @admin.display(description=_("token last used at"))
+    def token_last_used_at(self, obj):
+        token = self._token(obj)
+        return token.last_used_at if token else None
+
+    def has_rotate_permission(self, request):
+        return self._allows(request, Role.NATIONAL_ADMIN)
 
     def choices_for(self, db_field, request):
         if db_field.name == "agency":
             return gate.admin_agencies(request.user)
         return super().choices_for(db_field, request)
+
+    def _show_token(self, request, code, key):
+        self.message_user(request, _("API token for %(code)s (shown once, only its digest is stored): %(key)s")
+                          % {"code": code, "key": key}, messages.WARNING)
 
     def save_model(self, request, obj, form, change):
         try:
@@ -210,8 +251,13 @@ class SystemAccountAdmin(GatedAdminMixin, admin.ModelAdmin):
         except ValidationError as exc:
             raise PermissionDenied(" ".join(exc.messages)) from exc
         obj.pk, obj.user, obj._state.adding = account.pk, account.user, False
-        self.message_user(request, _("API token for %(code)s (shown once): %(key)s")
-                          % {"code": account.system_code, "key": key}, messages.WARNING)
+        self._show_token(request, account.system_code, key)
+
+    @admin.action(description=_("Issue a new API token (the old one stops working)"), permissions=["rotate"])
+    def rotate_tokens(self, request, queryset):
+        context = audit.AuditContext.from_request(request, "admin")
+        for account in queryset.select_related("user", "agency"):
+            self._show_token(request, account.system_code, rotate_system_token(request.user, account, context=context))
 
 
 @admin.register(AuditLog)

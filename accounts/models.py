@@ -197,6 +197,51 @@ class SystemAccount(models.Model):
         return self.system_code
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """An API token, stored as a SHA-256 digest: the key itself is shown once and never stored.
+
+    Integrators send ``Authorization: Token <key>`` (``accounts.authentication``). A user has at most
+    one active token (a database constraint); issuing a new one revokes the old one, whose row is kept
+    (prefix, dates, who revoked it) as the history of that account's credentials. A digest of a
+    160-bit random key needs no salt or slow hash: the key cannot be guessed from a dictionary.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    digest = models.CharField(_("SHA-256 digest"), max_length=64, unique=True)
+    prefix = models.CharField(_("key prefix"), max_length=8, help_text=_("The key's first characters, to tell tokens apart."))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(revoked_at__isnull=True), name="apitoken_one_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+
 class AuditLogQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Rows about agencies the user sees, plus the user's own actions."""
@@ -221,6 +266,9 @@ class AuditAction(models.TextChoices):
     REVOKE = "role.revoke", _("Role revoked")
     USER_CREATE = "user.create", _("User created")
     SYSTEM_ACCOUNT_CREATE = "system_account.create", _("System account created")
+    TOKEN_ROTATE = "api_token.rotate", _("API token issued")
+    SOURCE_SYSTEM_CREATE = "source_system.create", _("Source system created")
+    SOURCE_SYSTEM_CHANGE = "source_system.change", _("Source system changed")
     DENIED = "permission.denied", _("Permission denied")
     REQUEST_CREATE = "request.create", _("Sync-gap request created")
     REQUEST_TRANSITION = "request.transition", _("Sync-gap request state changed")

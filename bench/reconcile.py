@@ -155,7 +155,7 @@ def _load(period, province_rows: int, other_rows: int, systems) -> dict:
     from reconciliation.models import SourceKind, SourceSystem
     from tthc.models import Agency, Procedure
 
-    portal = next(s for s in systems.values() if s.kind == SourceKind.PORTAL)
+    portal = SourceSystem.objects.portal()
     ministry = {s.code: s.pk for s in systems.values() if s.kind == SourceKind.MINISTRY}
     started = time.perf_counter()
     span = int((period.end - period.start).total_seconds()) - 4 * 86400
@@ -188,7 +188,7 @@ def _raw_join(period) -> tuple[str, list]:
 
     province = Agency.objects.get(code=PROVINCE)
     agencies = tuple(Agency.objects.subtree(province).values_list("pk", flat=True))
-    portal = SourceSystem.objects.get(kind=SourceKind.PORTAL)
+    portal = SourceSystem.objects.portal()
     sources = list(SourceSystem.objects.filter(kind=SourceKind.MINISTRY).values_list("pk", flat=True))
     sources += list(SourceSystem.objects.filter(kind=SourceKind.PROVINCIAL, owner__path__startswith=province.path)
                     .values_list("pk", flat=True))

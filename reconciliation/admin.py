@@ -8,22 +8,24 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts import gate
+from accounts import audit, gate
 from accounts.admin_scope import GatedAdminMixin, LargeTableAdminMixin
 from accounts.models import Role
 
 from .models import IngestBatch, RejectedRecord, SourceDossier, SourceSystem
 from .services.replay import replay_rejected
-from .services.sources import create_source_system
+from .services.sources import create_source_system, rotate_source_token, update_source_system
 
 # --- Ingestion ------------------------------------------------------------------------------------
 
 
 @admin.register(SourceSystem)
 class SourceSystemAdmin(GatedAdminMixin, admin.ModelAdmin):
-    """Creating a system also creates its system account and shows a new API token once."""
+    """National configuration: national administrators create and change systems and issue their
+    tokens (shown once, in a message); everyone else who sees a system gets a read-only page
+    without any token. Saves go through ``services.sources``, which audits every change."""
 
-    add_role = change_role = Role.UNIT_ADMIN
+    add_role = change_role = Role.NATIONAL_ADMIN
     delete_role = None
     list_display = ("code", "name", "kind", "owner", "active", "created_at")
     list_max_show_all = 2000  # a few hundred systems at most: "show all" must list them all
@@ -31,6 +33,8 @@ class SourceSystemAdmin(GatedAdminMixin, admin.ModelAdmin):
     list_select_related = ("owner",)
     search_fields = ("code", "name")
     autocomplete_fields = ("owner",)
+    fields = ("code", "name", "kind", "owner", "active")
+    actions = ["rotate_tokens"]
 
     def gate_agencies(self, obj):
         return [obj.owner] if obj.owner_id else []
@@ -40,17 +44,29 @@ class SourceSystemAdmin(GatedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         self.check_save(request, obj)
-        if change:
-            return super().save_model(request, obj, form, change)
+        context = audit.AuditContext.from_request(request, "admin")
         try:
-            source, key = create_source_system(obj.code, obj.name, obj.kind, obj.owner.code, creator=request.user)
+            if change:
+                values = {f: getattr(obj, f) for f in ("name", "kind", "owner", "active") if f in form.changed_data}
+                update_source_system(request.user, SourceSystem.objects.get(pk=obj.pk), context=context, **values)
+                return
+            source, key = create_source_system(obj.code, obj.name, obj.kind, obj.owner, creator=request.user,
+                                               active=obj.active, context=context)
         except ValidationError as exc:
             raise PermissionDenied(" ".join(exc.messages)) from exc
-        if not obj.active:
-            SourceSystem.objects.filter(pk=source.pk).update(active=False)
         obj.pk, obj._state.adding = source.pk, False
-        self.message_user(request, _("API token for %(code)s (shown once): %(key)s") % {"code": source.code, "key": key},
-                          messages.WARNING)
+        self._show_token(request, source, key)
+
+    def _show_token(self, request, source, key):
+        if key:
+            self.message_user(request, _("API token for %(code)s (shown once, only its digest is stored): %(key)s")
+                              % {"code": source.code, "key": key}, messages.WARNING)
+
+    @admin.action(description=_("Issue a new API token (the old one stops working)"), permissions=["change"])
+    def rotate_tokens(self, request, queryset):
+        context = audit.AuditContext.from_request(request, "admin")
+        for source in queryset.select_related("owner"):
+            self._show_token(request, source, rotate_source_token(request.user, source, context=context))
 
 
 class _OwnedBySource:

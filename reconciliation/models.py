@@ -16,9 +16,27 @@ class SourceKind(models.TextChoices):
     REPORTING = "reporting", _("National reporting system")
 
 
+#: Kinds of which exactly one system may be active: the platform compares and scores against it.
+SINGLE_KINDS = (SourceKind.PORTAL, SourceKind.REPORTING)
+
+
+def active_portal_q(prefix: str = "") -> Q:
+    """Rows of the active portal system (``prefix``: the path to a ``SourceSystem``, e.g. ``"source"``).
+
+    Only its copy counts: the database keeps it unique, so another portal-kind system (inactive) can
+    neither replace it in reconciliation nor add copies to the sync indicator.
+    """
+    p = f"{prefix}__" if prefix else ""
+    return Q(**{f"{p}kind": SourceKind.PORTAL, f"{p}active": True})
+
+
 class SourceSystem(models.Model):
     """A system that syncs dossiers (or counts) to the platform: a provincial TTHC system, a
-    ministry's centralized system, the national portal's copy, or the national reporting system."""
+    ministry's centralized system, the national portal's copy, or the national reporting system.
+
+    National configuration: only national administrators create or change one, or issue its token
+    (``services.sources``). At most one portal and one reporting system are active at a time.
+    """
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
@@ -35,6 +53,12 @@ class SourceSystem(models.Model):
         verbose_name = _("source system")
         verbose_name_plural = _("source systems")
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind"], condition=Q(kind__in=SINGLE_KINDS, active=True),
+                                    name="sourcesystem_one_active_national",
+                                    violation_error_message=_("Another active system of this kind exists: only one "
+                                                              "portal and one reporting system may be active.")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"

@@ -31,6 +31,10 @@ def _anonymous(user) -> bool:
     return not (user is not None and user.is_authenticated and user.is_active)
 
 
+class NoPortalSystem(LookupError):
+    """No active portal system is configured."""
+
+
 class SourceSystemQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Systems the user's agencies own, plus the national ones (ministry systems, the portal, the
@@ -44,6 +48,26 @@ class SourceSystemQuerySet(models.QuerySet):
         from .models import SourceKind
 
         return self.filter(gate.agency_q(user, "owner") | ~Q(kind=SourceKind.PROVINCIAL))
+
+    def active_portal(self):
+        """The active portal system as a queryset (one row at most: a database constraint)."""
+        from .models import active_portal_q
+
+        return self.filter(active_portal_q())
+
+    def portal(self):
+        """The active portal system — the one every province is reconciled and scored against."""
+        system = self.active_portal().first()
+        if system is None:
+            raise NoPortalSystem("No active source system of kind 'portal': create it with "
+                                 "'manage.py create_source_system DVCQG --kind portal …' or activate one.")
+        return system
+
+    def reporting(self):
+        """The active national reporting system, or ``None``."""
+        from .models import SourceKind
+
+        return self.filter(kind=SourceKind.REPORTING, active=True).first()
 
     def comparable(self):
         """Systems a province's dossiers are reconciled against (not the portal or the reporting system)."""

@@ -126,7 +126,7 @@ def dossier(request, code: str):
     gap_rows = list(Gap.objects.visible_to(user).filter(dossier_code=code).select_related("run__source", "run__province"))
     if not (versions or platform or gap_rows):
         raise Http404(_("No dossier with this code is visible to you."))
-    portal = next((v for v in versions if v.source.kind == SourceKind.PORTAL), None)
+    portal = next((v for v in versions if v.source.kind == SourceKind.PORTAL and v.source.active), None)
     rows = []
     for attr, label in FIELDS:
         platform_value = None

@@ -12,7 +12,14 @@ from .delegation import (
     revoke_matching,
     revoke_role,
 )
-from .users import cli_actor, create_system_account, create_user, grant_role_to_new_user
+from .users import (
+    cli_actor,
+    create_system_account,
+    create_user,
+    grant_role_to_new_user,
+    require_national,
+    rotate_system_token,
+)
 
 __all__ = [
     "DelegationDenied",
@@ -26,5 +33,7 @@ __all__ = [
     "grant_role_to_new_user",
     "grantable_roles",
     "revoke_matching",
+    "require_national",
     "revoke_role",
+    "rotate_system_token",
 ]

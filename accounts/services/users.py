@@ -5,12 +5,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from .. import audit, gate
 from ..audit import AuditContext
 from ..models import ADMIN_ROLES, AuditAction, Role, SystemAccount, User
 from .delegation import DelegationDenied, check_grant, grant_role
+from .tokens import issue_token
 
 CLI_USERNAME = "system.cli"
 
@@ -75,17 +75,27 @@ def grant_role_to_new_user(
     return user, assignment
 
 
+def require_national(actor, message: str) -> None:
+    """Source systems and their API identities are national configuration: only national
+    administrators (and the command line's actor) create them, change them or issue their tokens.
+    ``message`` says what was refused."""
+    if not gate.is_national(actor):
+        raise DelegationDenied(message)
+
+
 def create_system_account(
     creator, agency, system_code: str, *, role: str = Role.OFFICER, context: AuditContext | None = None,
 ) -> tuple[SystemAccount, str]:
     """A source system's account: system user + API token + a role on its owning agency.
 
-    Returns the account and the token key (shown once to the person who created it).
+    Only national administrators may create one. Returns the account and the token key (shown once
+    to the person who created it; only its digest is stored).
     """
     system_code = (system_code or "").strip()
     if not system_code:
         raise ValidationError({"system_code": _("A system code is required.")})
     try:
+        require_national(creator, _("Only national administrators may create system accounts."))
         check_grant(creator, None, agency, role, True, None)
         if role not in (Role.OFFICER, Role.VIEWER):
             raise ValidationError(_("A system account can only hold the officer or viewer role."))
@@ -100,8 +110,23 @@ def create_system_account(
         user.set_unusable_password()
         user.save()
         account = SystemAccount.objects.create(user=user, agency=agency, system_code=system_code, created_by=creator)
-        token = Token.objects.create(user=user)
         audit.record(AuditAction.SYSTEM_ACCOUNT_CREATE, actor=creator, target=account, agency=agency,
                      context=context, details={"system_code": system_code, "role": role})
         grant_role(creator, user, agency, role, include_subunits=True, context=context)
-    return account, token.key
+        key = issue_token(user, actor=creator, target=account, agency=agency, context=context,
+                          details={"system_code": system_code})
+    return account, key
+
+
+def rotate_system_token(actor, account: SystemAccount, *, context: AuditContext | None = None) -> str:
+    """A new API token for a system account (the old one stops working at once); national only."""
+    try:
+        require_national(actor, _("Only national administrators may issue a source system's API token."))
+    except PermissionDenied as exc:
+        audit.record_denial(actor, AuditAction.TOKEN_ROTATE, exc, agency=account.agency, context=context,
+                            details={"system_code": account.system_code})
+        raise
+    with transaction.atomic():
+        account = SystemAccount.objects.select_for_update().select_related("user", "agency").get(pk=account.pk)
+        return issue_token(account.user, actor=actor, target=account, agency=account.agency, context=context,
+                           details={"system_code": account.system_code})

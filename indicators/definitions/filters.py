@@ -213,14 +213,17 @@ def communes_e_copy(w: Window) -> Q:
 
 
 def portal_synced(w: Window) -> Q:
-    """The portal's copies of dossiers received in the period (reconciliation.SourceDossier)."""
-    from reconciliation.models import SourceKind
+    """The active portal system's copies of dossiers received in the period (reconciliation.SourceDossier).
 
-    return Q(source__kind=SourceKind.PORTAL, received_at__gte=w.start, received_at__lt=w.end,
-             received_at__lte=w.as_of)
+    Only that one system counts (a database constraint keeps it unique): another portal-kind system's
+    copies never inflate a score.
+    """
+    from reconciliation.models import active_portal_q
+
+    return active_portal_q("source") & Q(received_at__gte=w.start, received_at__lt=w.end, received_at__lte=w.as_of)
 
 
 def reported(w: Window) -> Q:
     from reconciliation.models import SourceKind
 
-    return Q(source__kind=SourceKind.REPORTING, period__in=w.months)
+    return Q(source__kind=SourceKind.REPORTING, source__active=True, period__in=w.months)

@@ -12,11 +12,12 @@ from itertools import islice
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from accounts.authentication import TokenAuthentication
 
 from ..adapters import UnreadableBody, format_for_media_type, formats, get_adapter
 from ..services.ingest import run_batch, start_batch

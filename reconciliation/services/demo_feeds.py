@@ -118,7 +118,7 @@ def ensure_systems() -> tuple[dict[str, SourceSystem], int]:
         name = f"Hệ thống thông tin giải quyết TTHC {province.short_name or province.name}"
         created.append(SourceSystem(code=code, name=name, kind=SourceKind.PROVINCIAL, owner=province))
 
-    kinds = {s.kind for s in existing.values()}
+    kinds = {s.kind for s in existing.values() if s.active}
     root = _root_owner()
     if SourceKind.PORTAL not in kinds and root is not None:
         created.append(SourceSystem(code=PORTAL_CODE, name="Cổng Dịch vụ công quốc gia", kind=SourceKind.PORTAL,
@@ -279,8 +279,8 @@ def generate_feeds(seed: int = DEFAULT_SEED, *, reconcile_months: int = 0) -> Fe
     result = FeedResult()
     with transaction.atomic():
         systems, result.systems_created = ensure_systems()
-        portal = next((s for s in systems.values() if s.kind == SourceKind.PORTAL), None)
-        reporting = next((s for s in systems.values() if s.kind == SourceKind.REPORTING), None)
+        portal = SourceSystem.objects.active_portal().first()
+        reporting = SourceSystem.objects.reporting()
         plans, result.bad_system, result.rewriting_system = _plans(systems, seed)
         if not plans or portal is None:
             return result

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from ..adapters import Adapter, get_adapter
 from ..adapters.fields import Context, DossierRecord, ProgressRecord
-from ..models import BatchStatus, IngestBatch, RejectedRecord, SourceKind, SourceSystem
+from ..models import BatchStatus, IngestBatch, RejectedRecord, SourceSystem
 from ..signals import batch_ingested
 from .writer import writer_for
 
@@ -206,7 +206,7 @@ def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int,
     database connections at once (PostgreSQL, committed data only: not inside a test transaction)."""
     report = BatchReport(batch=batch.pk)
     ctx = Context.load()
-    portal_codes = list(SourceSystem.objects.filter(kind=SourceKind.PORTAL).values_list("code", flat=True))
+    portal_codes = list(SourceSystem.objects.active_portal().values_list("code", flat=True))
     writer = writer_for(batch.source, batch, portal_codes)
     chunks = validated_chunks(adapter, records, ctx, chunk_size, writer.prepare)
     if pipeline:

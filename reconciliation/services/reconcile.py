@@ -27,6 +27,7 @@ from tthc.models import Agency, Procedure
 from tthc.periods import Period
 
 from ..models import Gap, ReconciliationRun, ReportedCount, SourceKind, SourceSystem
+from ..querysets import NoPortalSystem
 from ..signals import run_finished
 from . import gap_sql, impact
 from .gap_sql import KINDS, RunSpec, Thresholds, Universe
@@ -61,11 +62,12 @@ def provinces_for(period: Period, code: str | None = None):
     return list(qs.order_by("code"))
 
 
-def _single(kind: str, required: bool) -> SourceSystem | None:
-    system = SourceSystem.objects.filter(kind=kind, active=True).order_by("code").first()
-    if system is None and required:
-        raise ReconciliationError(f"no active source system of kind {kind!r}: create it with create_source_system")
-    return system
+def _portal() -> SourceSystem:
+    """The one active portal system (a database constraint keeps it unique), never "the first by code"."""
+    try:
+        return SourceSystem.objects.portal()
+    except NoPortalSystem as exc:
+        raise ReconciliationError(str(exc)) from exc
 
 
 @dataclass
@@ -91,8 +93,8 @@ class _Context:
             procedures.setdefault(central or "", []).append(pk)
         return cls(
             period=period,
-            portal=_single(SourceKind.PORTAL, required=True),
-            reporting=_single(SourceKind.REPORTING, required=False),
+            portal=_portal(),
+            reporting=SourceSystem.objects.reporting(),
             ministry_systems=ministry,
             provincial_systems=provincial,
             thresholds=Thresholds.from_settings(),

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts import gate
-from accounts.models import AuditAction, AuditLog, Role, RoleAssignment
+from accounts.models import ApiToken, AuditAction, AuditLog, Role, RoleAssignment
 from accounts.services import (
     DelegationDenied,
     can_manage_user,
@@ -16,6 +16,7 @@ from accounts.services import (
     grantable_roles,
     revoke_role,
 )
+from accounts.services.tokens import token_for_key
 
 from .helpers import assign, make_user
 
@@ -162,15 +163,16 @@ def test_cannot_revoke_equal_or_higher_roles_or_own(tree, hn_senior):
 
 
 def test_system_accounts_get_a_token_and_a_scoped_role(tree, hn_senior):
-    account, key = create_system_account(hn_senior, tree.a["01"], "HN-DVC")
+    national = make_user("nat", Role.NATIONAL_ADMIN, tree.a["VPCP"])
+    account, key = create_system_account(national, tree.a["01"], "HN-DVC")
     assert account.user.is_system and not account.user.has_usable_password()
-    assert account.user.auth_token.key == key
+    assert token_for_key(key).user == account.user and not ApiToken.objects.filter(digest=key).exists()
     assert gate.role_on(account.user, tree.a["01-C1"]) == Role.OFFICER
     assert gate.role_on(account.user, tree.a["48"]) is None
     with pytest.raises(ValidationError, match="system account"):
         grant_role(hn_senior, account.user, tree.a["01"], Role.UNIT_ADMIN)
-    with pytest.raises(DelegationDenied):
-        create_system_account(hn_senior, tree.a["48"], "DN-DVC")
+    with pytest.raises(DelegationDenied, match="national administrators"):
+        create_system_account(hn_senior, tree.a["01"], "HN-DVC2")  # even on its own province
 
 
 def test_can_manage_user_only_when_every_role_is_grantable(tree, hn_senior):

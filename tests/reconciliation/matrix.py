@@ -189,3 +189,91 @@ def _world_with_ingestion(self):
 
 World.__init__ = _world_with_ingestion
 # --- end of ingestion ----------------------------------------------------------------------------------------
+
+
+# --- Source systems: national configuration (API and admin writes), tokens shown once -------------------
+# Reads follow the gate on the provincial systems IN-X built above (visible exactly where X is); every
+# write — create, change, token rotation — is for national administrators only: 403 for everyone else,
+# whatever the system, and nothing changes.
+from accounts.models import ApiToken as _ApiToken  # noqa: E402
+
+
+def _only_national(expect, allowed: int) -> int:
+    return allowed if expect.role == _Role.NATIONAL_ADMIN else 403
+
+
+@covers("reconciliation:source-system-list", "reconciliation:source-system-detail",
+        "reconciliation:source-system-rotate-token")
+def check_api_source_systems(client, world, expect, errors):
+    from reconciliation.models import SourceSystem
+
+    objs = ingestion(world)
+    body = client.get(reverse("reconciliation:source-system-list") + "?page_size=500").json()
+    listed = {s["code"]: s for s in body["results"]}
+    tokens_before = _ApiToken.objects.count()
+    for code in expect.codes():
+        system = objs[code]["system"]
+        if (system.code in listed) != expect.visible(code):
+            errors.append(f"source system list: {code}")
+        got = client.get(reverse("reconciliation:source-system-detail", args=[system.code]))
+        if got.status_code != _want(expect, code):
+            errors.append(f"source system detail {code}: {got.status_code}")
+        elif got.status_code == 200 and "token" in got.json():
+            errors.append(f"source system detail {code} shows a token")
+        if expect.role == _Role.NATIONAL_ADMIN:
+            continue  # its writes are checked once below, not at every position
+        url = reverse("reconciliation:source-system-detail", args=[system.code])
+        got = client.patch(url, {"kind": "portal"}, content_type="application/json").status_code
+        if got != 403:
+            errors.append(f"source system change {code}: {got}")
+        got = client.post(reverse("reconciliation:source-system-rotate-token", args=[system.code])).status_code
+        if got != 403:
+            errors.append(f"source system token {code}: {got}")
+    own = objs[expect.holder_code]["system"]
+    created = client.post(reverse("reconciliation:source-system-list"),
+                          {"code": f"NEW-{expect.role}", "name": "n", "kind": "portal", "owner": expect.holder_code},
+                          content_type="application/json")
+    if created.status_code != _only_national(expect, 201):
+        errors.append(f"source system create: {created.status_code}")
+    rotated = client.post(reverse("reconciliation:source-system-rotate-token", args=[own.code]))
+    if rotated.status_code != _only_national(expect, 200):
+        errors.append(f"source system token of own system: {rotated.status_code}")
+    if expect.role != _Role.NATIONAL_ADMIN:
+        own.refresh_from_db()
+        if own.kind != "provincial" or SourceSystem.objects.filter(code=f"NEW-{expect.role}").exists():
+            errors.append("a refused source-system write changed something")
+        if _ApiToken.objects.count() != tokens_before:
+            errors.append("a refused token rotation issued a token")
+    elif "token" not in created.json() or created.json()["token"] == rotated.json()["token"]:
+        errors.append("national create/rotate: the new token is not shown once")
+
+
+@covers("admin:reconciliation_sourcesystem_add", "admin:accounts_systemaccount_add")
+def check_admin_source_system_writes(client, world, expect, errors):
+    """The admin: add screens and saves of systems and system accounts are national; the rest read-only."""
+    from reconciliation.models import SourceSystem
+
+    national = expect.role == _Role.NATIONAL_ADMIN
+    objs = ingestion(world)
+    for url, name in ((reverse("admin:reconciliation_sourcesystem_add"), "source system"),
+                      (reverse("admin:accounts_systemaccount_add"), "system account")):
+        got = client.get(url).status_code
+        if got != (200 if national else 403):
+            errors.append(f"admin {name} add: {got}")
+    tokens_before = _ApiToken.objects.count()
+    for code in expect.codes() if not national else [expect.holder_code]:
+        system = objs[code]["system"]
+        url = reverse("admin:reconciliation_sourcesystem_change", args=[system.pk])
+        data = {"name": system.name, "kind": "portal" if not national else "provincial", "owner": system.owner_id,
+                "active": "on"}
+        got = client.post(url, data).status_code
+        if got != (302 if national else 403):
+            errors.append(f"admin source system save {code}: {got}")
+        client.post(reverse("admin:reconciliation_sourcesystem_changelist"),
+                    {"action": "rotate_tokens", "_selected_action": [system.pk]})
+        if SourceSystem.objects.get(pk=system.pk).kind != "provincial":
+            errors.append(f"admin source system {code}: kind changed")
+    issued = _ApiToken.objects.count() - tokens_before
+    if issued != (1 if national else 0):
+        errors.append(f"admin token rotation issued {issued} token(s)")
+# --- end of source systems ---------------------------------------------------------------------------------

@@ -5,9 +5,10 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
+from accounts.services.tokens import digest_of, issue_token, token_for_key
 from reconciliation.api import sync
 from reconciliation.models import IngestBatch, SourceSystem
 from reconciliation.services.sources import create_source_system
@@ -110,7 +111,7 @@ def test_inactive_system_is_403(client):
 def test_a_person_is_not_a_source_system(world, django_user_model):
     person = django_user_model.objects.create_user("can.bo", password="x-Very-long-1")
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=person).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(person)}")
     response = post(api, fixture_bytes("portal_dongbo.json"))
     assert response.status_code == 403
     assert not IngestBatch.objects.exists()
@@ -161,16 +162,24 @@ def test_command_replay(world, capsys, tmp_path):
     assert (replay["created"], replay["rejected"]) == (1, 0)
 
 
-def test_create_source_system_is_idempotent_and_rotates_the_token(world, capsys):
+def test_create_source_system_is_idempotent_and_rotates_the_token_only_when_asked(world, capsys):
     call_command("create_source_system", "LLTP", "--name", "Lý lịch tư pháp", "--kind", "ministry", "--agency", "BTP")
     first = capsys.readouterr().out.strip()
+    assert len(first) == 40 and token_for_key(first) is not None
     call_command("create_source_system", "LLTP", "--name", "Hệ thống Lý lịch tư pháp", "--kind", "ministry",
                  "--agency", "BTP")
-    second = capsys.readouterr().out.strip()
-    assert first != second and len(second) == 40
+    out = capsys.readouterr()
+    assert out.out == "" and "unchanged" in out.err  # an update prints no token and keeps the old one
+    assert token_for_key(first) is not None
     source = SourceSystem.objects.get(code="LLTP")
     assert source.name == "Hệ thống Lý lịch tư pháp" and source.owner.code == "BTP"
-    assert Token.objects.filter(key=first).count() == 0 and Token.objects.filter(key=second).count() == 1
+    call_command("create_source_system", "LLTP", "--name", "Hệ thống Lý lịch tư pháp", "--kind", "ministry",
+                 "--agency", "BTP", "--rotate-token")
+    second = capsys.readouterr().out.strip()
+    assert first != second and len(second) == 40
+    assert token_for_key(first) is None and token_for_key(second).user.system_account.system_code == "LLTP"
+    assert not ApiToken.objects.filter(digest__in=[first, second]).exists()  # only digests are stored
+    assert ApiToken.objects.filter(digest=digest_of(first), revoked_at__isnull=False).exists()
     with pytest.raises(CommandError, match="No agency"):
         call_command("create_source_system", "X", "--name", "X", "--kind", "ministry", "--agency", "ZZZ")
 
