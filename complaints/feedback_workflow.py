@@ -1,5 +1,5 @@
-"""The citizen-feedback workflow (phản ánh, kiến nghị — issue 6 §6): its own transition table on the
-shared machinery (``complaints.machine``).
+"""The citizen-feedback workflow (phản ánh, kiến nghị — docs/domain.md#citizen-feedback): its own
+transition table on the shared machinery (``complaints.machine``).
 
 A feedback item's state is not a column: ``indicators.Feedback`` records the handling dates the
 index scores (refused, more information asked, answered, published), so the state is read from

@@ -1,4 +1,4 @@
-"""The sync-gap request workflow: THE transition table (issue 6 §2).
+"""The sync-gap request workflow: THE transition table (docs/domain.md#states-and-transitions).
 
 Read this file to know what can happen to a case. The services (``complaints.services.requests``),
 the API, the pages and the tests all read :data:`WORKFLOW`; none of them has its own list.

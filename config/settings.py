@@ -115,7 +115,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(minute=15, hour=3),
     },
-    # Reconciliation (issue 4): nightly for the current month, and on the 1st for the closed month.
+    # Reconciliation (docs/adr/0006): nightly for the current month, and on the 1st for the closed month.
     "reconcile-current-month": {
         "task": "reconciliation.tasks.reconcile_period",
         "schedule": crontab(minute=30, hour=1),
@@ -125,7 +125,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=4, day_of_month=1),
         "kwargs": {"closed": True},
     },
-    # The 766 index (issue 5): the live month hourly; the closed month on the 1st, after reconciliation.
+    # The 766 index (docs/adr/0005): the live month hourly; the closed month on the 1st, after reconciliation.
     "indicators-recompute-live": {
         "task": "indicators.tasks.recompute_live",
         "schedule": crontab(minute=7),
@@ -221,7 +221,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"SourceKindEnum": "reconciliation.models.SourceKind"},
 }
 
-# --- Domain settings (../shared/domain.md §4, §5) ---------------------------------------------------
+# --- Domain settings (docs/domain.md#deadlines) ----------------------------------------------------
 # Office hours: one working day = the sum of these segments (8 hours by default).
 TTHC_OFFICE_HOURS = env.list("TTHC_OFFICE_HOURS", default=["07:00-11:30", "13:30-17:00"])
 # Statuses that pause the clock (5 supplement requested; 6 financial obligation, configurable).
@@ -229,7 +229,7 @@ TTHC_PAUSING_STATUSES = env.list("TTHC_PAUSING_STATUSES", cast=int, default=[5, 
 # How long (seconds) a process trusts its cached calendar before re-reading overrides.
 TTHC_CALENDAR_CACHE_SECONDS = env.int("TTHC_CALENDAR_CACHE_SECONDS", default=300)
 
-# --- The 766 index (issue 5; ../shared/domain.md §5) ----------------------------------------------
+# --- The 766 index (docs/domain.md#the-766-index) --------------------------------------------------
 # Bands [assumed]: (code, minimum total), e.g. INDICATOR_BANDS=good:90,fair:70,average:50,weak:0
 INDICATOR_BANDS = [
     (code, float(low)) for code, low in
@@ -243,7 +243,7 @@ INDICATOR_RECOMPUTE_DELAY = env.int("INDICATOR_RECOMPUTE_DELAY", default=120)
 # back-fills, and the ingestion benchmark, which measures ingestion alone).
 INDICATOR_RECOMPUTE_AFTER_INGEST = env.bool("INDICATOR_RECOMPUTE_AFTER_INGEST", default=True)
 
-# --- Reconciliation thresholds (issue 4; ../shared/domain.md §3) ------------------------------------
+# --- Reconciliation thresholds (docs/domain.md#gap-kinds) -------------------------------------------
 # The portal's copy is "synced late" when it is older than the source's last change by more than this.
 TTHC_SYNC_LATE_HOURS = env.float("TTHC_SYNC_LATE_HOURS", default=24)
 # Finish / due times that differ by at most this many seconds are not gaps.
@@ -262,7 +262,7 @@ TTHC_RECONCILIATION_IMPACT = env(
 # PostgreSQL work_mem for a reconciliation transaction (one province's join hashes millions of rows).
 TTHC_RECONCILE_WORK_MEM = env("TTHC_RECONCILE_WORK_MEM", default="128MB")
 
-# --- Sync-gap requests (issue 6, complaints) ------------------------------------------------------
+# --- Sync-gap requests (complaints; docs/domain.md#requests-to-ministries) -------------------------
 # The ministry answers within this many working days of submission (tthc.calendar; re-set on reopening).
 TTHC_REQUEST_RESPONSE_DAYS = env.int("TTHC_REQUEST_RESPONSE_DAYS", default=10)
 # The monthly preparation drafts a request when a province × ministry system run has MORE gaps than this.

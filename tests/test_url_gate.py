@@ -19,7 +19,7 @@ from tests.test_permission_matrix import ADMIN_SPECS, COVERED_URL_NAMES
 from tests.test_permission_matrix import PUBLIC_URL_NAMES as APP_PUBLIC_URL_NAMES
 
 #: Public on purpose: logging in and recovering a password, the language switch, the API schema.
-#: Later issues add their public pages (e.g. the 766 index's public ranking) here.
+#: Later features add their public pages (e.g. the 766 index's public ranking) here.
 PUBLIC_URL_NAMES = {
     "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete", "set_language", "api-schema", "api-docs", "admin:login", "admin:logout",

@@ -1,4 +1,4 @@
-"""The working-day calendar: the only code in the platform that counts days (../shared/domain.md §4).
+"""The working-day calendar: the only code in the platform that counts days (docs/domain.md#deadlines).
 
 A day is a working day when the ``holidays`` package's Vietnam calendar says so (weekends, public
 holidays, the Government's swapped days and make-up Saturdays it knows), unless a

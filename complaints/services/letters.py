@@ -1,4 +1,6 @@
-"""The request's subject and body, written like the Government's letters in ../shared/seeds.
+"""The request's subject and body, written like the Government's official letters.
+
+The layout and the rules are in docs/domain.md#preparation.
 
 The wording is Vietnamese data (an official letter), not interface text, so it lives in editable
 templates (``templates/complaints/letter/``) rather than in translation catalogues; the province

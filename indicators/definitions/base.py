@@ -28,8 +28,8 @@ PROVINCE_ONLY = frozenset({PROVINCE})
 ZERO = "zero"
 FULL = "full"
 
-#: Working days of the publication rules (domain §5): decide ≥ N before the legal basis takes effect,
-#: make public ≤ N after the decision. Stored per procedure in ``PublicationDeadline``.
+#: Working days of the publication rules (docs/domain.md#sets): decide ≥ N before the legal basis takes
+#: effect, make public ≤ N after the decision. Stored per procedure in ``PublicationDeadline``.
 PUBLICATION_WORKING_DAYS = {
     "decide_before": {MINISTRY: 20, PROVINCE: 5},
     "public_within": {MINISTRY: 10, PROVINCE: 5},

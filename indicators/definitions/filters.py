@@ -48,7 +48,7 @@ def received(w: Window) -> Q:
 
 def judged(w: Window) -> Q:
     """Dossiers whose timeliness this period judges: finished in the period, or still open at
-    ``as_of`` whenever they were received (carry-over) — domain §5 ON_TIME."""
+    ``as_of`` whenever they were received (carry-over) — docs/domain.md#sets, ON_TIME."""
     finished_in = Q(finished_at__gte=w.start, finished_at__lt=w.end, finished_at__lte=w.as_of)
     open_at = Q(finished_at__isnull=True) | Q(finished_at__gt=w.as_of)
     return dossier_q("judged") & Q(received_at__lte=w.as_of) & (finished_in | open_at)

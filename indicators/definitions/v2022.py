@@ -1,6 +1,6 @@
-"""Methodology "2022": Decision 766/QĐ-TTg (23 June 2022, live from 1 August 2022), as in domain §5.
+"""Methodology "2022": Decision 766/QĐ-TTg (23 June 2022, live from 1 August 2022); docs/domain.md#components.
 
-Five groups, 100 points, 21 components. Each is declared once here; ``docs/adr/0003-index-formulas.md``
+Five groups, 100 points, 21 components. Each is declared once here; ``docs/adr/0005-index-formulas.md``
 records how the ambiguous ones were resolved.
 """
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Group 4 "Online services" (22) becomes "4a Online services" (12 = ONLINE_OFFERED 2 + ONLINE_USED 4 +
 ONLINE_SHARE 6) and "4b Online payment" (10 = PAYMENT_INTEGRATED 2 + PAYMENT_USED 2 +
-PAYMENT_SHARE 6): the split falls exactly on the component boundaries of domain §5, so no weight
-changes and 2025 → 2026 totals stay comparable; only the group breakdown (and group ranks) differ.
+PAYMENT_SHARE 6): the split falls exactly on the component boundaries (docs/domain.md#components), so
+no weight changes and 2025 → 2026 totals stay comparable; only the group breakdown (and group ranks)
+differ.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Working-day deadlines for citizen feedback (phản ánh, kiến nghị) — ../shared/domain.md §5.
+"""Working-day deadlines for citizen feedback (phản ánh, kiến nghị) — docs/domain.md#citizen-feedback.
 
-Kept as a tiny shared module so that the complaints workflow (issue 6) reuses the same arithmetic
+Kept as a tiny shared module so that the complaints workflow reuses the same arithmetic
 instead of copying it: every deadline is ``tthc.calendar.due_at`` (office-time arithmetic, 8 office
 hours = 1 working day, receipt after hours counts from the next working morning), the only code in
 the platform that counts days.

@@ -1,4 +1,4 @@
-"""Late units and officers of a period, and apology-letter compliance (domain §1, §4).
+"""Late units and officers of a period, and apology-letter compliance (docs/domain.md#apology-letter).
 
 The overdue dossiers are ON_TIME's "missing" set from the methodology in force — the very dossiers
 that cost ON_TIME points — grouped by ranked agency, handling agency, unit and officer in one

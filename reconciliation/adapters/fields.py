@@ -1,6 +1,6 @@
 """Validation of one portal record (hồ sơ, ``HoSo``) or progress step (``QuaTrinhXuLy``).
 
-Every adapter hands raw dicts with the portal's field names (../shared/domain.md §3) to these
+Every adapter hands raw dicts with the portal's field names (docs/domain.md#fields) to these
 functions, so a rule exists once whatever the wire format. They are the hot path of ingestion
 (tens of thousands of records a second), hence plain functions, tuples and caches rather than
 forms or serializers:

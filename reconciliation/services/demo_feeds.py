@@ -2,7 +2,7 @@
 
 ``generate_feeds(seed)`` turns the platform's demo dossiers (``tthc_dossier``, from seed_demo) into
 ``SourceDossier`` rows for every source system, plus the national reporting system's monthly
-counts, so that the gap matrix is meaningful on first run (../shared/domain.md §3, §5):
+counts, so that the gap matrix is meaningful on first run (docs/domain.md#reconciliation):
 
 * the source side mirrors the dossiers (a handful, 0.1 %, exist only on the portal);
 * the portal misses 1–5 % of most ministry systems' dossiers, about 30 % of one system's, and
@@ -11,7 +11,7 @@ counts, so that the gap matrix is meaningful on first run (../shared/domain.md �
   more than a day earlier (synced late);
 * one ministry system rewrites statuses 5/6/8 to 9 without progress history, stamping the finish
   time at the sync time, and erases the progress history of its finished dossiers that had a
-  supplement request (the gaming patterns the seeds describe);
+  supplement request (the gaming patterns of docs/domain.md#suspicious-patterns);
 * a few due dates differ by a day;
 * the reporting system counts slightly more than each system handled.
 

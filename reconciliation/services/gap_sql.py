@@ -234,7 +234,7 @@ def _joined(d: _Dialect) -> str:
 
 
 def _side_patterns(d: _Dialect, t: Thresholds) -> dict[str, str]:
-    """Suspicious patterns of one side's record (``sd``) — ../shared/domain.md §3."""
+    """Suspicious patterns of one side's record (``sd``) — docs/domain.md#suspicious-patterns."""
     finished = f"sd.status IN {FINISHED}"
     return {
         # 5/6/8 → 9/10 with no progress history: the rewrite that games the on-time ratio.

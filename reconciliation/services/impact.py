@@ -1,14 +1,15 @@
 """What a ministry's sync gaps cost a province, in 766 points.
 
-Until the indicators app declares the components (indicators issue), only the DOSSIER_SYNC
-arithmetic is known here (../shared/domain.md §5): 6 points × synced / max(dossiers per portal,
+Without the indicators app's declarations, only the DOSSIER_SYNC arithmetic is known here
+(docs/domain.md#points-at-stake): 6 points × synced / max(dossiers per portal,
 dossiers per the national reporting system). Dossiers a ministry's system fails to sync still
 appear in the reporting count, so they lower the province's ratio; closing a system's
 ``missing_on_portal`` gaps adds them to the portal count.
 
-``IMPACT_FUNCTION`` is the single hook: the indicators issue replaces it (or the setting
+``IMPACT_FUNCTION`` is the single hook: the indicators app replaces it (through the setting
 ``TTHC_RECONCILIATION_IMPACT``, a dotted path) with a function of the same signature that uses the
-declared definitions and adds ON_TIME, ONLINE_SHARE… — nothing else in reconciliation changes.
+declared definitions (by default ``indicators.services.impact.dossier_sync_impact``) — nothing else in
+reconciliation changes.
 """
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """Every allowed and every forbidden transition, by every role.
 
 Two independent sources: the transition table (``complaints.workflow.WORKFLOW``) and the
-hand-written expectations below (what the issue asks, written without reading the table). Tests
-parametrised from the table would pass with a wrong table; these compare the two, and then fire
-every transition through the service as every role.
+hand-written expectations below (what docs/domain.md#states-and-transitions says, written without
+reading the table). Tests parametrised from the table would pass with a wrong table; these compare
+the two, and then fire every transition through the service as every role.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Golden test: every component of every agency of ``golden.py``, computed by hand, asserted exactly.
 
-Rules (domain §5): linear = pts × r; full at T = min(pts, pts × r / T); points rounded half up to
-2 decimals, ratios to 6. Sets for P1 in March 2026 (as_of = 1 April 00:00):
+Rules (docs/domain.md#components): linear = pts × r; full at T = min(pts, pts × r / T); points
+rounded half up to 2 decimals, ratios to 6. Sets for P1 in March 2026 (as_of = 1 April 00:00):
 
 * received (in March, status not 1/3): d1 d2 d3 d4 d5 d10 d11 d12 → 8   (d6, d7, d8 February; d9 refused)
 * judged (finished in March, or open at as_of): d1 d2 d3 d4 d5 d6 d7 d11 d12   (d8 Feb, d9/d10 unjudged)

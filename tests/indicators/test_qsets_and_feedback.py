@@ -1,5 +1,5 @@
 """The recorded ``Q`` objects select exactly what the queryset methods select; feedback deadlines
-and timeliness, table-driven (../shared/domain.md §5: refuse ≤ 2, ask ≤ 5, answer ≤ 15, publish ≤ 2
+and timeliness, table-driven (docs/domain.md#citizen-feedback: refuse ≤ 2, ask ≤ 5, answer ≤ 15, publish ≤ 2
 working days)."""
 from __future__ import annotations
 

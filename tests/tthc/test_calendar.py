@@ -1,4 +1,4 @@
-"""Table-driven tests of the working-day calendar (../shared/domain.md §4).
+"""Table-driven tests of the working-day calendar (docs/domain.md#deadlines).
 
 Every expected value below was worked out by hand from the rules, never by calling the code:
 

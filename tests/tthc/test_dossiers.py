@@ -1,4 +1,4 @@
-"""DossierQuerySet filters and Dossier's database constraints (../shared/domain.md §4)."""
+"""DossierQuerySet filters and Dossier's database constraints (docs/domain.md#timeliness)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta

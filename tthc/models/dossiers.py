@@ -80,7 +80,7 @@ def _as_period(period) -> Period:
 
 
 class DossierQuerySet(models.QuerySet):
-    """Filters every later app reuses. Timeliness follows ../shared/domain.md §4.
+    """Filters every later app reuses. Timeliness follows docs/domain.md#timeliness.
 
     At any instant ``as_of`` a judged dossier is exactly one of: on time, overdue, or still
     within time (open, due later). More than one supplement request makes it overdue.

@@ -1,7 +1,7 @@
 """Demo data: realistic dossiers over the last 13 months, deterministic and idempotent.
 
 Used by ``manage.py seed_demo`` and ``bench/seed.py``. The figures that shape the data come from
-../shared/domain.md §6 (online share, on-time ratio, digitisation, e-results, data reuse); the
+docs/domain.md#reference-figures (online share, on-time ratio, digitisation, e-results, data reuse); the
 ones marked [assumed] are not published anywhere and only need to look plausible.
 
 How it stays fast and repeatable:
@@ -73,7 +73,7 @@ EVENT_SOURCE = "demo"
 
 MINISTRY_SHARE = 0.015  # dossiers received by ministries themselves ("a handful")
 COMMUNE_SHARE = 0.62  # of a province's dossiers: received by its communes, the rest at province level
-ONLINE_SHARE = {"commune": 0.60, "province": 0.70, "ministry": 0.80}  # domain §6: 63.5 % / 80.7 %
+ONLINE_SHARE = {"commune": 0.60, "province": 0.70, "ministry": 0.80}  # reference figures: 63.5 % / 80.7 %
 ONLINE_SPREAD = 0.10  # each province's online share varies ± this much
 POSTAL_SHARE = 0.03
 OFF_DAY_WEIGHT = 0.05  # a weekend or holiday sees 5 % of a working day's filings (online only)
@@ -83,13 +83,13 @@ REFUSED = 0.012  # status 3, refused at intake
 WITHDRAWN = 0.012  # status 7
 STOPPED = 0.005  # status 8
 STUCK = 0.012  # never finished: open, and overdue once the due date has passed
-LATE = {"commune": 0.09, "province": 0.11, "ministry": 0.35}  # domain §6: ~90 % / ~50 % on time
+LATE = {"commune": 0.09, "province": 0.11, "ministry": 0.35}  # reference figures: ~90 % / ~50 % on time
 SUPPLEMENT_ONE = 0.06  # status 5 once
 SUPPLEMENT_TWO = 0.01  # status 5 twice: overdue for the index whatever the finish time
 FINANCIAL_OBLIGATION = 0.25  # status 6, for fee-bearing land procedures
-DIGITISED = {"commune": 0.70, "province": 0.70, "ministry": 0.81}  # domain §6: 70.2 % / 81.4 %
+DIGITISED = {"commune": 0.70, "province": 0.70, "ministry": 0.81}  # reference figures: 70.2 % / 81.4 %
 E_RESULT = {"commune": 0.40, "province": 0.40, "ministry": 0.26}  # of finished result-issuing dossiers
-DATA_REUSE = 0.03  # domain §6
+DATA_REUSE = 0.03  # reference figures
 PERSONAL_STORE = (0.35, 0.05)  # online / other channels [assumed]
 POPULATION_DATA = (0.85, 0.15)  # connected procedure, citizen / otherwise [assumed]
 FEE_EXEMPT = 0.08  # fee-bearing dossiers exempted [assumed]
