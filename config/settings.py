@@ -8,6 +8,8 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -16,9 +18,21 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env(
-    "DJANGO_SECRET_KEY", default="insecure-dev-key-change-me-in-production-0123456789abcdef"
+# The development key keeps `make run` and the tests working with no environment; Django's own
+# `check --deploy` flags its "django-insecure-" prefix, and production (DEBUG off) refuses it, as it
+# refuses the key shipped before it and a missing key.
+DEVELOPMENT_SECRET_KEYS = (
+    "django-insecure-tthc-development-key-never-use-in-production-0123456789abcdef",
+    "insecure-dev-key-change-me-in-production-0123456789abcdef",
 )
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or DEVELOPMENT_SECRET_KEYS[0]
+if not DEBUG and SECRET_KEY in DEVELOPMENT_SECRET_KEYS:
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG=false needs DJANGO_SECRET_KEY: set it to a long random value of your own, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'. The built-in development key is refused."
+    )
+# Old keys still accepted for sessions and password-reset links while a new key rolls out.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -35,6 +49,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "axes",
     "accounts",
     "tthc",
@@ -46,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -167,9 +184,50 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SESSION_COOKIE_SECURE)
+# No page script reads the CSRF cookie (forms carry the token; Swagger UI gets it in its init script).
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS. Production (DEBUG off) defaults to redirecting to HTTPS and a year of HSTS for the host and its
+# subdomains, with the preload token. Behind a reverse proxy that terminates TLS, say which header
+# tells Django the original scheme, e.g. DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+# (only when the proxy always sets or strips that header), or the redirect never ends.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
+_proxy_header = env.list("DJANGO_SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_header and len(_proxy_header) != 2:
+    raise ImproperlyConfigured("DJANGO_SECURE_PROXY_SSL_HEADER is 'HEADER,value', e.g. HTTP_X_FORWARDED_PROTO,https")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) or None
+
+# Content-Security-Policy (django-csp 4): pages load CSS and script only from static files (no inline
+# code, no event-handler attributes), images also as data: URIs (Swagger UI's icons), and nothing may
+# frame them. DJANGO_CSP_REPORT_ONLY=true sends the policy as Report-Only; DJANGO_CSP_REPORT_URI adds a
+# report-uri; DJANGO_CSP_EXTRA adds sources, e.g. "img-src https://maps.example.gov.vn; connect-src …".
+_csp_directives = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+for _item in filter(None, (part.strip() for part in env("DJANGO_CSP_EXTRA", default="").split(";"))):
+    _name, *_sources = _item.split()
+    _csp_directives.setdefault(_name, []).extend(_sources)
+if env("DJANGO_CSP_REPORT_URI", default=""):
+    _csp_directives["report-uri"] = [env("DJANGO_CSP_REPORT_URI")]
+if env.bool("DJANGO_CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = None, {"DIRECTIVES": _csp_directives}
+else:
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}, None
 
 # --- I18N / time -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -182,6 +240,7 @@ USE_TZ = True
 # --- Static, media, e-mail -------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
@@ -219,6 +278,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Agencies, procedures, dossiers, sync reconciliation, sync-gap requests and the 766 index.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from drf-spectacular-sidecar's files (served by whitenoise), not a CDN: works offline and
+    # under the Content-Security-Policy.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Domain settings (../shared/domain.md §4, §5) ---------------------------------------------------
