@@ -13,7 +13,7 @@ def clear_expired_sessions() -> int:
 
 
 @shared_task(name="accounts.tasks.send_password_reset", acks_late=True, autoretry_for=(SMTPException, OSError),
-             retry_backoff=60, retry_backoff_max=3600, max_retries=5)
+             retry_backoff=60, max_retries=5)
 def send_password_reset(email: str, **options) -> int:
     """Send the password reset link(s) for ``email`` (none for an unknown address); queued by the
     reset page for every address it is given. Returns the number of mails sent."""

@@ -121,10 +121,47 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Delivery (docs/adr/0007-workers.md): a task is acknowledged when it ends, so a worker that dies
+# mid-task leaves it to be delivered again (tasks are idempotent); one task reserved at a time.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 60 * 60
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Time limits by kind of task, (soft, hard) seconds: the soft limit raises SoftTimeLimitExceeded in the
+# task (its transaction rolls back), the hard one kills the process. A task that hits either fails and
+# is acknowledged (no redelivery loop). Long work is split so that one task is one province or one
+# ranked level of one period ("long"); everything else is "short". TTHC_TASK_TIME_LIMITS overrides,
+# e.g. "long:900:1080,short:240:300".
+TTHC_TASK_TIME_LIMITS = {"short": (4 * 60, 5 * 60), "long": (10 * 60, 12 * 60)}
+for _item in env.list("TTHC_TASK_TIME_LIMITS", default=[]):
+    _kind, _soft, _hard = _item.split(":")
+    TTHC_TASK_TIME_LIMITS[_kind] = (int(_soft), int(_hard))
+TTHC_LONG_TASKS = [
+    "reconciliation.tasks.reconcile_province",
+    "indicators.tasks.recompute_level",
+    "complaints.tasks.prepare_province_requests",
+]
+CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT = TTHC_TASK_TIME_LIMITS["short"]
+CELERY_TASK_ANNOTATIONS = {
+    name: dict(zip(("soft_time_limit", "time_limit"), TTHC_TASK_TIME_LIMITS["long"], strict=True))
+    for name in TTHC_LONG_TASKS
+}
+# Retry back-off and delayed tasks wait at most this long (a task waiting for its ETA is held unacknowledged).
+TTHC_TASK_MAX_COUNTDOWN = env.int("TTHC_TASK_MAX_COUNTDOWN", default=10 * 60)
+# Redis delivers again a task not acknowledged within the visibility timeout: this is how the task of a
+# worker killed outright (kill -9, a lost machine) comes back. It must exceed the longest hard limit
+# and the longest wait (or a running or waiting task is delivered twice), and stay short so that the
+# task comes back promptly.
+TTHC_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": TTHC_VISIBILITY_TIMEOUT}
+for _kind, (_soft, _hard) in TTHC_TASK_TIME_LIMITS.items():
+    if not 0 < _soft < _hard < TTHC_VISIBILITY_TIMEOUT:
+        raise ImproperlyConfigured(
+            f"task time limits {_kind!r}: need 0 < soft ({_soft}) < hard ({_hard}) < CELERY_VISIBILITY_TIMEOUT "
+            f"({TTHC_VISIBILITY_TIMEOUT})"
+        )
+if TTHC_TASK_MAX_COUNTDOWN >= TTHC_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("TTHC_TASK_MAX_COUNTDOWN must be below CELERY_VISIBILITY_TIMEOUT")
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # The beat schedule is code: reviewable, versioned. Apps add their entries here.
@@ -303,6 +340,8 @@ INDICATOR_BANDS = [
 TTHC_EARLY_WARNING_DAYS = env.int("TTHC_EARLY_WARNING_DAYS", default=3)
 # Debounce (seconds) of the recompute that ingestion asks for after a batch.
 INDICATOR_RECOMPUTE_DELAY = env.int("INDICATOR_RECOMPUTE_DELAY", default=120)
+if INDICATOR_RECOMPUTE_DELAY > TTHC_TASK_MAX_COUNTDOWN:  # a delayed task waits unacknowledged (workers)
+    raise ImproperlyConfigured("INDICATOR_RECOMPUTE_DELAY must not exceed TTHC_TASK_MAX_COUNTDOWN")
 # False: ingestion does not ask for that recompute; the hourly beat picks the changes up (bulk
 # back-fills, and the ingestion benchmark, which measures ingestion alone).
 INDICATOR_RECOMPUTE_AFTER_INGEST = env.bool("INDICATOR_RECOMPUTE_AFTER_INGEST", default=True)
