@@ -44,7 +44,7 @@ echo "== schemathesis: serving on 127.0.0.1:$PORT"
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
-  curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/me/" && break
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
   sleep 0.5
 done
 
