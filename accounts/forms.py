@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from django import forms
-from django.utils import timezone
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.sites.shortcuts import get_current_site
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from tthc.models import Agency
@@ -88,3 +90,28 @@ class AssignmentFilterForm(forms.Form):
         label=_("Show"), required=False,
         choices=[("active", _("Active")), ("all", _("All, including revoked and expired"))],
     )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """The password reset page's form: validates the address and queues the mail task with it, for a
+    known and an unknown address alike, so that the page takes the same time for both. The worker
+    looks the accounts up and sends the links (``services.password_reset``)."""
+
+    def save(self, domain_override=None, subject_template_name=None, email_template_name=None, use_https=False,
+             token_generator=None, from_email=None, request=None, html_email_template_name=None,
+             extra_email_context=None):
+        from .tasks import send_password_reset
+
+        options = {
+            "domain": domain_override or get_current_site(request).domain,
+            "use_https": use_https,
+            "language": translation.get_language(),
+            "from_email": from_email,
+            "html_email_template_name": html_email_template_name,
+            "extra_email_context": extra_email_context,
+        }
+        if subject_template_name:
+            options["subject_template_name"] = subject_template_name
+        if email_template_name:
+            options["email_template_name"] = email_template_name
+        send_password_reset.delay(self.cleaned_data["email"], **options)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -12,12 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import audit, gate
-from .forms import AssignmentFilterForm, GrantForm
+from .forms import AssignmentFilterForm, GrantForm, QueuedPasswordResetForm
 from .models import ADMIN_ROLES, RoleAssignment
 from .services import grant_role, grant_role_to_new_user, revoke_role
 
 PAGE_SIZE = 25
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+#: Django's reset page with a form that queues the mail for every address (same time, known or not).
+password_reset = PasswordResetView.as_view(form_class=QueuedPasswordResetForm)
 
 
 def _require_admin(user) -> None:

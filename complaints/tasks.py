@@ -4,16 +4,31 @@ from __future__ import annotations
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.conf import settings
 
 from . import conf
 
 
 @shared_task(acks_late=True)
-def prepare_requests(period: str | None = None) -> list[int]:
-    """Draft the month's requests (default: the month just closed). Safe to run again."""
+def prepare_requests(period: str | None = None) -> dict:
+    """Draft the month's requests (default: the month just closed): one ``prepare_province_requests``
+    task per province with runs above the threshold (each writes its drafts' gap lists, which can be
+    large, so the month is split to keep each task within its time limit). Safe to run again."""
+    from .services.preparation import month, provinces_to_prepare
+
+    period = str(month(period))
+    codes = provinces_to_prepare(period)
+    for code in codes:
+        prepare_province_requests.delay(period, code)
+    return {"period": period, "provinces": codes}
+
+
+@shared_task(acks_late=True)
+def prepare_province_requests(period: str, province: str) -> list[int]:
+    """Draft one province's requests for the month; returns the drafts created (none on a re-run)."""
     from .services.preparation import prepare_requests as prepare
 
-    return [case.pk for case in prepare(period)]
+    return [case.pk for case in prepare(period, province=province)]
 
 
 @shared_task(acks_late=True)
@@ -49,5 +64,6 @@ def send_notification_email(self, notification_id: int) -> bool:
     try:
         return send_email(notification_id)
     except (SMTPException, OSError) as exc:
-        countdown = min(60 * 2**self.request.retries, 3600)
+        # Capped below the broker's visibility timeout: a waiting (ETA) task is held unacknowledged.
+        countdown = min(60 * 2**self.request.retries, settings.TTHC_TASK_MAX_COUNTDOWN)
         raise self.retry(exc=exc, countdown=countdown, max_retries=conf.email_max_retries()) from exc

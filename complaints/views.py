@@ -11,6 +11,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -48,6 +49,14 @@ def _with_countdowns(cases, now):
         awaiting = case.state in OVERDUE_STATES
         case.countdown = deadlines.countdown(case.response_due_at, now) if awaiting else None
     return cases
+
+
+def _redirect_within_site(request, target: str, fallback: str):
+    """Redirect to ``target`` only when it stays on this site (no open redirect through ``next``)."""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
 
 
 def _page(request, qs, size=50):
@@ -100,7 +109,7 @@ def bulk_submit(request):
         messages.success(request, _("%(n)s request(s) submitted.") % {"n": len(submitted)})
     for pk, error in errors.items():
         messages.error(request, f"#{pk}: {error}")
-    return redirect(request.POST.get("next") or "complaints:review")
+    return _redirect_within_site(request, request.POST.get("next", ""), "complaints:review")
 
 
 @login_required
@@ -306,4 +315,4 @@ def open_notification(request, pk):
     n = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
     if n.read_at is None:
         notifications.mark_read(request.user, [n.pk])
-    return redirect(n.url or "complaints:notifications")
+    return _redirect_within_site(request, n.url, "complaints:notifications")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -16,9 +18,21 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env(
-    "DJANGO_SECRET_KEY", default="insecure-dev-key-change-me-in-production-0123456789abcdef"
+# The development key keeps `make run` and the tests working with no environment; Django's own
+# `check --deploy` flags its "django-insecure-" prefix, and production (DEBUG off) refuses it, as it
+# refuses the key shipped before it and a missing key.
+DEVELOPMENT_SECRET_KEYS = (
+    "django-insecure-tthc-development-key-never-use-in-production-0123456789abcdef",
+    "insecure-dev-key-change-me-in-production-0123456789abcdef",
 )
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or DEVELOPMENT_SECRET_KEYS[0]
+if not DEBUG and SECRET_KEY in DEVELOPMENT_SECRET_KEYS:
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG=false needs DJANGO_SECRET_KEY: set it to a long random value of your own, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'. The built-in development key is refused."
+    )
+# Old keys still accepted for sessions and password-reset links while a new key rolls out.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -34,6 +48,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "axes",
     "accounts",
     "tthc",
@@ -45,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -103,10 +120,47 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Delivery (docs/adr/0008-workers.md): a task is acknowledged when it ends, so a worker that dies
+# mid-task leaves it to be delivered again (tasks are idempotent); one task reserved at a time.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 60 * 60
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Time limits by kind of task, (soft, hard) seconds: the soft limit raises SoftTimeLimitExceeded in the
+# task (its transaction rolls back), the hard one kills the process. A task that hits either fails and
+# is acknowledged (no redelivery loop). Long work is split so that one task is one province or one
+# ranked level of one period ("long"); everything else is "short". TTHC_TASK_TIME_LIMITS overrides,
+# e.g. "long:900:1080,short:240:300".
+TTHC_TASK_TIME_LIMITS = {"short": (4 * 60, 5 * 60), "long": (10 * 60, 12 * 60)}
+for _item in env.list("TTHC_TASK_TIME_LIMITS", default=[]):
+    _kind, _soft, _hard = _item.split(":")
+    TTHC_TASK_TIME_LIMITS[_kind] = (int(_soft), int(_hard))
+TTHC_LONG_TASKS = [
+    "reconciliation.tasks.reconcile_province",
+    "indicators.tasks.recompute_level",
+    "complaints.tasks.prepare_province_requests",
+]
+CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT = TTHC_TASK_TIME_LIMITS["short"]
+CELERY_TASK_ANNOTATIONS = {
+    name: dict(zip(("soft_time_limit", "time_limit"), TTHC_TASK_TIME_LIMITS["long"], strict=True))
+    for name in TTHC_LONG_TASKS
+}
+# Retry back-off and delayed tasks wait at most this long (a task waiting for its ETA is held unacknowledged).
+TTHC_TASK_MAX_COUNTDOWN = env.int("TTHC_TASK_MAX_COUNTDOWN", default=10 * 60)
+# Redis delivers again a task not acknowledged within the visibility timeout: this is how the task of a
+# worker killed outright (kill -9, a lost machine) comes back. It must exceed the longest hard limit
+# and the longest wait (or a running or waiting task is delivered twice), and stay short so that the
+# task comes back promptly.
+TTHC_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": TTHC_VISIBILITY_TIMEOUT}
+for _kind, (_soft, _hard) in TTHC_TASK_TIME_LIMITS.items():
+    if not 0 < _soft < _hard < TTHC_VISIBILITY_TIMEOUT:
+        raise ImproperlyConfigured(
+            f"task time limits {_kind!r}: need 0 < soft ({_soft}) < hard ({_hard}) < CELERY_VISIBILITY_TIMEOUT "
+            f"({TTHC_VISIBILITY_TIMEOUT})"
+        )
+if TTHC_TASK_MAX_COUNTDOWN >= TTHC_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured("TTHC_TASK_MAX_COUNTDOWN must be below CELERY_VISIBILITY_TIMEOUT")
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # The beat schedule is code: reviewable, versioned. Apps add their entries here.
@@ -166,9 +220,50 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=SESSION_COOKIE_SECURE)
+# No page script reads the CSRF cookie (forms carry the token; Swagger UI gets it in its init script).
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS. Production (DEBUG off) defaults to redirecting to HTTPS and a year of HSTS for the host and its
+# subdomains, with the preload token. Behind a reverse proxy that terminates TLS, say which header
+# tells Django the original scheme, e.g. DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+# (only when the proxy always sets or strips that header), or the redirect never ends.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
+_proxy_header = env.list("DJANGO_SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_header and len(_proxy_header) != 2:
+    raise ImproperlyConfigured("DJANGO_SECURE_PROXY_SSL_HEADER is 'HEADER,value', e.g. HTTP_X_FORWARDED_PROTO,https")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) or None
+
+# Content-Security-Policy (django-csp 4): pages load CSS and script only from static files (no inline
+# code, no event-handler attributes), images also as data: URIs (Swagger UI's icons), and nothing may
+# frame them. DJANGO_CSP_REPORT_ONLY=true sends the policy as Report-Only; DJANGO_CSP_REPORT_URI adds a
+# report-uri; DJANGO_CSP_EXTRA adds sources, e.g. "img-src https://maps.example.gov.vn; connect-src …".
+_csp_directives = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+for _item in filter(None, (part.strip() for part in env("DJANGO_CSP_EXTRA", default="").split(";"))):
+    _name, *_sources = _item.split()
+    _csp_directives.setdefault(_name, []).extend(_sources)
+if env("DJANGO_CSP_REPORT_URI", default=""):
+    _csp_directives["report-uri"] = [env("DJANGO_CSP_REPORT_URI")]
+if env.bool("DJANGO_CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = None, {"DIRECTIVES": _csp_directives}
+else:
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}, None
 
 # --- I18N / time -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -181,6 +276,7 @@ USE_TZ = True
 # --- Static, media, e-mail -------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
@@ -219,6 +315,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {"SourceKindEnum": "reconciliation.models.SourceKind"},
+    # Swagger UI from drf-spectacular-sidecar's files (served by whitenoise), not a CDN: works offline and
+    # under the Content-Security-Policy.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Domain settings (docs/domain.md#deadlines) ----------------------------------------------------
@@ -239,6 +340,8 @@ INDICATOR_BANDS = [
 TTHC_EARLY_WARNING_DAYS = env.int("TTHC_EARLY_WARNING_DAYS", default=3)
 # Debounce (seconds) of the recompute that ingestion asks for after a batch.
 INDICATOR_RECOMPUTE_DELAY = env.int("INDICATOR_RECOMPUTE_DELAY", default=120)
+if INDICATOR_RECOMPUTE_DELAY > TTHC_TASK_MAX_COUNTDOWN:  # a delayed task waits unacknowledged (workers)
+    raise ImproperlyConfigured("INDICATOR_RECOMPUTE_DELAY must not exceed TTHC_TASK_MAX_COUNTDOWN")
 # False: ingestion does not ask for that recompute; the hourly beat picks the changes up (bulk
 # back-fills, and the ingestion benchmark, which measures ingestion alone).
 INDICATOR_RECOMPUTE_AFTER_INGEST = env.bool("INDICATOR_RECOMPUTE_AFTER_INGEST", default=True)

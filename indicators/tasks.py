@@ -3,15 +3,23 @@
 * ``recompute_live`` — the beat runs it hourly: the current month as of now (the dashboards' "live"
   score).
 * ``close_previous_month`` — the beat runs it on the 1st: the month that just ended, judged at its
-  end and marked final (and the quarter / year it closes).
+  end and marked final (and the quarter / year it closes), each period its own tasks.
 * ``schedule_recompute(period)`` — what ingestion calls after a batch. Debounced: the first call
   in a window takes a cache key and schedules one recompute ``INDICATOR_RECOMPUTE_DELAY`` seconds
   later; calls inside the window are absorbed (their data is committed by the time it runs). The
   task releases the key as it starts, so a batch arriving during a recompute schedules the next one.
+
+A period's recompute is dispatched as one ``recompute_level`` task per ranked level (provinces,
+ministries), all judged at the same moment: the levels are ranked apart and share no row, so the
+result is the one computation's, and each task stays within the "long" time limit (settings,
+``CELERY_TASK_ANNOTATIONS``) instead of one task for everything.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -19,7 +27,7 @@ from django.utils import timezone
 
 from tthc.periods import Period
 
-from .services import compute
+from .services import compute, publication
 
 KEY = "indicators:recompute:{period}"
 
@@ -28,18 +36,27 @@ def delay_seconds() -> int:
     return int(getattr(settings, "INDICATOR_RECOMPUTE_DELAY", 120))
 
 
-def _summary(snapshots) -> dict:
-    return {"period": snapshots[0].period if snapshots else None, "agencies": len(snapshots)}
-
-
 @shared_task(name="indicators.tasks.recompute_period", acks_late=True, autoretry_for=(Exception,),
              retry_backoff=60, max_retries=3)
 def recompute_period(period: str | None = None, release: bool = True) -> dict:
-    """Recompute and store one period (default: the current month, live)."""
+    """Recompute one period (default: the current month, live): one ``recompute_level`` task per level,
+    judged at the same moment."""
     p = Period.parse(period) if period else compute.current_month()
     if release:
         cache.delete(KEY.format(period=p))
-    return _summary(compute.recompute(p))
+    publication.refresh_deadlines()  # once here, so the level tasks running side by side only read them
+    now = timezone.now().isoformat()
+    for level in compute.LEVELS:
+        recompute_level.delay(str(p), level, now)
+    return {"period": str(p), "levels": list(compute.LEVELS), "as_of": now}
+
+
+@shared_task(name="indicators.tasks.recompute_level", acks_late=True, autoretry_for=(Exception,),
+             dont_autoretry_for=(SoftTimeLimitExceeded,), retry_backoff=60, max_retries=3)
+def recompute_level(period: str, level: str, now: str | None = None) -> dict:
+    """Compute and store one level of one period, judged at ``now`` (ISO; default: now)."""
+    snapshots = compute.recompute(period, datetime.fromisoformat(now) if now else None, level=level)
+    return {"period": str(Period.parse(period)), "level": level, "agencies": len(snapshots)}
 
 
 @shared_task(name="indicators.tasks.recompute_live", acks_late=True)
@@ -51,7 +68,7 @@ def recompute_live() -> dict:
              retry_backoff=300, max_retries=5)
 def close_previous_month() -> dict:
     """The month before the current one, judged at its end: final snapshots; and the quarter and
-    the year when the month closed one."""
+    the year when the month closed one (each period dispatched as its own level tasks)."""
     closed = compute.current_month(timezone.now()).previous()
     result = recompute_period(str(closed), release=False)
     if closed.number % 3 == 0:

@@ -6,11 +6,42 @@ indexes (``receiving_agency_id IN (...)``) rather than through a join.
 """
 from __future__ import annotations
 
+from datetime import UTC
+
 import django_filters as filters
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField, IsoDateTimeRangeField, RangeField
 
 from .models import Agency, AgencyKind, Channel, Dossier, DossierStatus
+
+
+class _UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time compared in UTC. Python accepts offsets up to ±23:59 and PostgreSQL only
+    up to ±15:59, and a date at the edge of years 1–9999 may leave the range once shifted: both are a
+    clear 400, never a database error."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return value
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError(_("Enter a date and time between the years 1 and 9999 (UTC)."),
+                                        code="invalid") from None
+
+
+class _UtcIsoDateTimeRangeField(IsoDateTimeRangeField):
+    def __init__(self, *args, **kwargs):
+        RangeField.__init__(self, (_UtcIsoDateTimeField(), _UtcIsoDateTimeField()), *args, **kwargs)
+
+
+class UtcIsoDateTimeFromToRangeFilter(filters.IsoDateTimeFromToRangeFilter):
+    """``…_after`` / ``…_before`` in ISO 8601, any offset (compared in UTC)."""
+
+    field_class = _UtcIsoDateTimeRangeField
 
 
 class AgencyFilter(filters.FilterSet):
@@ -45,10 +76,10 @@ class DossierFilter(filters.FilterSet):
     receiving_agency_subtree = filters.CharFilter(
         method="filter_receiving_subtree", help_text=_("Code of an agency: dossiers received by it or any unit below it.")
     )
-    received_at = filters.IsoDateTimeFromToRangeFilter(
+    received_at = UtcIsoDateTimeFromToRangeFilter(
         help_text=_("received_at_after / received_at_before (ISO 8601).")
     )
-    due_at = filters.IsoDateTimeFromToRangeFilter(help_text=_("due_at_after / due_at_before (ISO 8601)."))
+    due_at = UtcIsoDateTimeFromToRangeFilter(help_text=_("due_at_after / due_at_before (ISO 8601)."))
     overdue = filters.BooleanFilter(method="filter_overdue", help_text=_("Overdue as of now (true) or not (false)."))
     open = filters.BooleanFilter(method="filter_open", help_text=_("Still open (true) or finished (false)."))
 

@@ -20,8 +20,9 @@ def default_period(now=None) -> Period:
     return Period.containing(now or timezone.now()).previous()
 
 
-def candidate_runs(period):
-    """The month's finished runs against ministries' centralized systems, above the threshold."""
+def candidate_runs(period, province: str | None = None):
+    """The month's finished runs against ministries' centralized systems, above the threshold (of one
+    province, by code, or of all)."""
     threshold = conf.draft_threshold()
     runs = (
         ReconciliationRun.objects.for_period(period)
@@ -29,17 +30,32 @@ def candidate_runs(period):
         .select_related("province", "source__owner")
         .order_by("province__code", "source__code")
     )
+    if province is not None:
+        runs = runs.filter(province__code=province)
     return [run for run in runs.iterator(chunk_size=500) if run.total_gaps > threshold]
 
 
-def prepare_requests(period=None, *, now=None) -> list:
-    """Create the month's drafts; returns the drafts created by this call (none on a re-run)."""
+def month(period=None, now=None) -> Period:
+    """The month to prepare (default: the one just closed); a quarter or a year is refused."""
     period = Period.parse(period) if period else default_period(now)
     if period.kind != "month":
         raise ValueError("requests are prepared per month (YYYY-MM)")
+    return period
+
+
+def provinces_to_prepare(period=None) -> list[str]:
+    """The codes of the provinces with drafts to prepare for the month (the beat task queues one
+    preparation per province, each within the task time limit)."""
+    return sorted({run.province.code for run in candidate_runs(month(period))})
+
+
+def prepare_requests(period=None, *, now=None, province: str | None = None) -> list:
+    """Create the month's drafts (of one province, or all); returns the drafts created by this call
+    (none on a re-run)."""
+    period = month(period, now)
     now = now or timezone.now()
     created = []
-    for run in candidate_runs(period):
+    for run in candidate_runs(period, province):
         case, new = create_request(run.province, run.source, str(period), run=run, now=now)
         if new:
             created.append(case)

@@ -6,6 +6,10 @@ every measure with one aggregate query per family (``services.measures``), score
 group and in total), compares with the previous period, and upserts the snapshots in one
 transaction keyed by (agency, period) — so recomputing twice leaves the same rows (same ids), and
 readers never see half a period.
+
+``recompute(period, level=…)`` does the same for one level only: levels are ranked apart and share
+no row, so the two levels computed one by one (the Celery tasks run one per level, to keep each
+task's time limit short) give exactly the rows of one computation of both.
 """
 from __future__ import annotations
 
@@ -44,39 +48,45 @@ class PeriodResult:
     window: Window
     methodology: Methodology
     agencies: list[AgencyResult]
+    #: The level computed, or None for all of them (what ``store`` may replace).
+    level: str | None = None
 
 
-def peers(w: Window) -> dict[str, list[Agency]]:
-    """Ranked agencies in force on the window's last day, by level."""
+def peers(w: Window, levels: list[str] | None = None) -> dict[str, list[Agency]]:
+    """Ranked agencies in force on the window's last day, by level (all levels, or ``levels``)."""
     active = Agency.objects.active(w.last_day).order_by("code")
-    return {level: list(active.filter(kind__in=kinds)) for level, kinds in LEVEL_KINDS.items()}
+    return {level: list(active.filter(kind__in=kinds)) for level, kinds in LEVEL_KINDS.items()
+            if levels is None or level in levels}
 
 
 def window_for(period: Period | str, now: datetime | None = None) -> Window:
     return Window.of(Period.parse(period), now or timezone.now())
 
 
-def compute(period: Period | str, now: datetime | None = None, only: list[Agency] | None = None) -> PeriodResult:
+def compute(period: Period | str, now: datetime | None = None, only: list[Agency] | None = None,
+            level: str | None = None) -> PeriodResult:
     """Score every ranked agency for the period, judged at min(period end, ``now``). No snapshot writes.
 
-    ``only`` restricts the computation to those agencies (their ranks are then left unset).
+    ``only`` restricts the computation to those agencies (their ranks are then left unset); ``level``
+    to the agencies of one level, ranked among themselves as always (the rows counted are then only
+    theirs: a dossier scores for one ranked agency).
     """
     w = window_for(period, now)
     methodology = methodology_for(w.period)
     publication.refresh_deadlines()
-    by_level = peers(w)
+    by_level = peers(w, None if level is None else [level])
     if only is not None:
         wanted = {a.pk for a in only}
-        by_level = {level: [a for a in agencies if a.pk in wanted] for level, agencies in by_level.items()}
+        by_level = {lv: [a for a in agencies if a.pk in wanted] for lv, agencies in by_level.items()}
     counts = measures.collect(methodology, w, {lv: [a.pk for a in ags] for lv, ags in by_level.items()},
-                              restrict=only is not None)
+                              restrict=only is not None or level is not None)
     results = []
-    for level, agencies in by_level.items():
-        level_results = [AgencyResult(a, level, scoring.score_agency(methodology, level, counts[a.pk])) for a in agencies]
+    for lv, agencies in by_level.items():
+        level_results = [AgencyResult(a, lv, scoring.score_agency(methodology, lv, counts[a.pk])) for a in agencies]
         if only is None:
             _rank(level_results)
         results.extend(level_results)
-    return PeriodResult(w.period, w, methodology, results)
+    return PeriodResult(w.period, w, methodology, results, level=level)
 
 
 def _rank(results: list[AgencyResult]) -> None:
@@ -106,8 +116,10 @@ def _groups_json(result: AgencyResult, previous: IndicatorSnapshot | None) -> di
 
 @transaction.atomic
 def store(result: PeriodResult) -> list[IndicatorSnapshot]:
-    """Upsert the period's snapshots and component values; drop rows no longer computed."""
+    """Upsert the period's snapshots and component values; drop rows no longer computed (of the
+    result's level only, when it is one level's)."""
     period = str(result.period)
+    of_level = {} if result.level is None else {"level": result.level}
     previous = {s.agency_id: s for s in IndicatorSnapshot.objects.filter(period=str(result.period.previous()))}
     snapshots = []
     for r in result.agencies:
@@ -124,8 +136,8 @@ def store(result: PeriodResult) -> list[IndicatorSnapshot]:
     IndicatorSnapshot.objects.bulk_create(snapshots, update_conflicts=True, unique_fields=["agency", "period"],
                                           update_fields=fields)
     kept = [r.agency.pk for r in result.agencies]
-    IndicatorSnapshot.objects.filter(period=period).exclude(agency_id__in=kept).delete()
-    ids = dict(IndicatorSnapshot.objects.filter(period=period).values_list("agency_id", "pk"))
+    IndicatorSnapshot.objects.filter(period=period, **of_level).exclude(agency_id__in=kept).delete()
+    ids = dict(IndicatorSnapshot.objects.filter(period=period, agency_id__in=kept).values_list("agency_id", "pk"))
     values = [
         ComponentValue(snapshot_id=ids[r.agency.pk], code=c.code, group=c.group, numerator=c.numerator,
                        denominator=c.denominator, ratio=c.ratio, points=c.points, max_points=c.max_points,
@@ -141,13 +153,16 @@ def store(result: PeriodResult) -> list[IndicatorSnapshot]:
         update_fields=["group", "numerator", "denominator", "ratio", "points", "max_points", "details"],
         batch_size=2000,
     )
-    _refresh_next_change(result.period)
-    return list(IndicatorSnapshot.objects.filter(period=period).select_related("agency").order_by("level", "rank"))
+    _refresh_next_change(result.period, result.level)
+    return list(IndicatorSnapshot.objects.filter(period=period, **of_level).select_related("agency")
+                .order_by("level", "rank"))
 
 
-def _refresh_next_change(period: Period) -> None:
-    """A recomputed period changes the next period's "change against the previous period"."""
-    following = list(IndicatorSnapshot.objects.filter(period=str(period.next())))
+def _refresh_next_change(period: Period, level: str | None = None) -> None:
+    """A recomputed period changes the next period's "change against the previous period" (of the
+    recomputed level's snapshots, so that the two levels' tasks never write the same rows)."""
+    following = list(IndicatorSnapshot.objects.filter(period=str(period.next()),
+                                                      **({} if level is None else {"level": level})))
     if not following:
         return
     current = {s.agency_id: s for s in IndicatorSnapshot.objects.filter(period=str(period))}
@@ -161,9 +176,14 @@ def _refresh_next_change(period: Period) -> None:
     IndicatorSnapshot.objects.bulk_update(following, ["previous_total", "change", "groups"])
 
 
-def recompute(period: Period | str, now: datetime | None = None) -> list[IndicatorSnapshot]:
-    """Compute and store a period (live when ``now`` is inside it, final once it has ended)."""
-    return store(compute(period, now))
+def recompute(period: Period | str, now: datetime | None = None, level: str | None = None) -> list[IndicatorSnapshot]:
+    """Compute and store a period (live when ``now`` is inside it, final once it has ended); all
+    levels, or one ``level`` (``LEVELS``)."""
+    return store(compute(period, now, level=level))
+
+
+#: The ranked levels, in the order the tasks compute them.
+LEVELS = tuple(LEVEL_KINDS)
 
 
 def current_month(now: datetime | None = None) -> Period:

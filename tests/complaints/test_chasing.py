@@ -8,7 +8,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from complaints.models import ChaseMarker, ChaseStage, DigestMarker, EventKind, Notification
+from complaints.models import ChaseMarker, ChaseStage, DigestMarker, EventKind, Notification, SyncGapRequest
 from complaints.services.chasing import chase_overdue
 from complaints.services.requests import transition
 from complaints.workflow import State
@@ -150,7 +150,8 @@ def test_the_beat_tasks_call_the_services(world):
     from .helpers import make_run
 
     make_run(world, period="2026-08")
-    assert len(prepare_task.apply(kwargs={"period": "2026-08"}).get()) == 1
+    assert prepare_task.apply(kwargs={"period": "2026-08"}).get() == {"period": "2026-08", "provinces": ["01"]}
+    assert SyncGapRequest.objects.filter(period="2026-08").count() == 1  # the province's task (eager) drafted it
     with mock.patch("complaints.services.chasing.timezone.now", return_value=vn(2026, 9, 3, 9, 0)):
         result = chase_task.apply().get()
     assert set(result) == {"reminders", "deadline_notices", "escalations", "digests", "verified"}

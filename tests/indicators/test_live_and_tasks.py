@@ -114,7 +114,9 @@ def test_beat_tasks_are_declared(settings):
     beat = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"indicators.tasks.recompute_live", "indicators.tasks.close_previous_month"} <= beat
     golden.build()
-    assert tasks.recompute_live()["agencies"] == 4
+    result = tasks.recompute_live()
+    assert result["levels"] == ["province", "ministry"]
+    assert IndicatorSnapshot.objects.filter(period=result["period"]).count() == 4  # the level tasks ran (eager)
 
 
 FEEDBACK_CSV = """code,agency,procedure,subject,received_at,answered_at,published_at,refused_at,disliked,repeated
