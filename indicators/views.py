@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core import params
 from tthc.models import Agency
 from tthc.periods import Period
 
@@ -177,8 +178,8 @@ def component(request, agency, period, code):
 def late_units(request):
     period = _period(request, _latest_period(final=True) or compute.current_month())
     agency = None
-    if request.GET.get("agency"):
-        agency = get_object_or_404(Agency.objects.visible_to(request.user), code=request.GET["agency"])
+    if code := params.text(request.GET, "agency"):
+        agency = get_object_or_404(Agency.objects.visible_to(request.user), code=code)
     return render(request, "indicators/late_units.html", {
         "period": period, "agency": agency,
         "rows": late.late_units(period, agency=agency, user=request.user)[:500],

@@ -16,6 +16,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import renderers, viewsets
 from rest_framework.routers import SimpleRouter
 
+from core.exports import XLSX_TYPE
+
 from .. import exports
 from ..models import Gap, ReconciliationRun
 from .gap_filters import GapFilter, RunFilter
@@ -38,7 +40,7 @@ class CSVRenderer(_ExportRenderer):
 
 
 class XLSXRenderer(_ExportRenderer):
-    media_type = exports.XLSX_TYPE
+    media_type = XLSX_TYPE
     format = "xlsx"
 
 
@@ -76,7 +78,7 @@ class GapViewSet(viewsets.ReadOnlyModelViewSet):
     )], responses={
         200: GapSerializer(many=True),
         (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV export"),
-        (200, exports.XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Excel export"),
+        (200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Excel export"),
     })
     def list(self, request, *args, **kwargs):
         fmt = getattr(request.accepted_renderer, "format", None)
