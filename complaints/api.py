@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -162,7 +162,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(AttachmentSerializer(attachment, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={
+    @extend_schema(request=None, parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)], responses={
         (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="the file"),
         404: OpenApiResponse(description="no such attachment on a request you may see"),
     })

@@ -12,6 +12,7 @@ import logging
 
 from django.http import JsonResponse
 from django.urls import get_resolver
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger("django.security.nul_byte")
@@ -35,7 +36,8 @@ class RejectNulMiddleware:
 
     @staticmethod
     def reject(request):
-        message = _("The address contains a NUL byte (%00), which no code, date or filter may contain.")
+        with translation.override(translation.get_language_from_request(request)):
+            message = _("The address contains a NUL byte, which no code, date or filter may contain.")
         logger.warning("Rejected a request with a NUL byte: %r", request.get_full_path()[:200])
         if request.path_info.startswith(API_PREFIX):
             # ``detail`` as every DRF error; ``error``/``retry`` as the sync API's errors.
