@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 
@@ -39,8 +40,9 @@ FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 #: CSV rows are yielded in chunks of about this many characters (fewer, larger writes).
 CSV_CHUNK_CHARS = 64 * 1024
 _SURROGATES = re.compile("[\ud800-\udfff]")
-#: C0 controls that the XLSX format cannot hold (tab, LF and CR are allowed), and lone surrogates.
-_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+#: C0 controls that the XLSX format cannot hold (tab, LF and CR are allowed).
+_XLSX_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XLSX_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _SHEET_TITLE_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -56,12 +58,13 @@ def _local_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def _plain(value):
-    """Aware times as local wall-clock times; lone surrogates (unencodable) replaced."""
+def _local(value):
+    """A value that is not plain text: aware times as local wall-clock times (Excel stores no
+    offset), lazy translations as neutralised text, anything else unchanged."""
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(_local_zone()).replace(tzinfo=None)
-    if isinstance(value, str) and _SURROGATES.search(value):
-        return _SURROGATES.sub("\ufffd", value)
+    if isinstance(value, str | Promise):
+        return neutralise(str(value))
     return value
 
 
@@ -82,20 +85,30 @@ class _Echo:
         return value
 
 
+def _encodable(chunk: str) -> str:
+    """Lone surrogates (which UTF-8 cannot encode) replaced, so a stream never breaks half-way."""
+    return _SURROGATES.sub("\ufffd", chunk) if _SURROGATES.search(chunk) else chunk
+
+
 def csv_chunks(headers: Sequence, rows: Iterable[Sequence]) -> Iterator[str]:
     """The CSV text (BOM, header, rows) in chunks of about ``CSV_CHUNK_CHARS`` characters."""
     writer = csv.writer(_Echo())
-    buffer = ["\ufeff", writer.writerow([neutralise(_plain(h)) for h in headers])]
+    triggers = FORMULA_TRIGGERS
+
+    def cells(values):
+        return [(("'" + v) if v[:1] in triggers else v) if v.__class__ is str else _local(v) for v in values]
+
+    buffer = ["\ufeff", writer.writerow(cells(headers))]
     size = 0
     for row in rows:
-        line = writer.writerow([neutralise(_plain(v)) for v in row])
+        line = writer.writerow(cells(row))
         buffer.append(line)
         size += len(line)
         if size >= CSV_CHUNK_CHARS:
-            yield "".join(buffer)
+            yield _encodable("".join(buffer))
             buffer, size = [], 0
     if buffer:
-        yield "".join(buffer)
+        yield _encodable("".join(buffer))
 
 
 def write_csv(out, headers: Sequence, rows: Iterable[Sequence]) -> int:
@@ -126,17 +139,30 @@ def sheet_title(title: str) -> str:
 
 
 def _xlsx_cells(sheet, values: Sequence) -> list:
+    """One row's values for openpyxl, every text one bound to be written as a string (``'s'``).
+
+    openpyxl types a text value itself: ``'f'`` (formula) when it starts with ``=`` — which a
+    neutralised text never does — and ``'e'`` when it equals an error code such as ``#N/A``; those
+    few are handed over as cells whose type is set to ``'s'`` explicitly. (A cell object for every
+    text would do the same at twice the cost.)
+    """
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
 
     cells = []
     for value in values:
-        value = _plain(value)
-        if isinstance(value, str):
-            cell = WriteOnlyCell(sheet, value=neutralise(_XLSX_ILLEGAL.sub("", value)))
-            cell.data_type = "s"  # never 'f' (formula) or 'e' (error value), whatever the text
-            cells.append(cell)
+        if isinstance(value, str | Promise):
+            value = str(value)
+            if _XLSX_UNWRITABLE.search(value):
+                value = _XLSX_CONTROLS.sub("", _SURROGATES.sub("\ufffd", value))
+            if value[:1] in FORMULA_TRIGGERS:
+                value = "'" + value
+            elif value in ERROR_CODES:
+                value = WriteOnlyCell(sheet, value=value)
+                value.data_type = "s"
         else:
-            cells.append(value)
+            value = _local(value)
+        cells.append(value)
     return cells
 
 

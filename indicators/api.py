@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import params
+from core.exports import FORMATS as EXPORT_FORMATS
 from tthc.models import Agency
 from tthc.pagination import DefaultPagination
 from tthc.periods import Period
@@ -149,7 +150,7 @@ class ComponentItemsView(APIView):
         except (KeyError, explain.UnknownSet) as exc:
             raise Http404(str(exc)) from exc
         fmt = request.query_params.get("export")
-        if fmt in ("csv", "xlsx"):
+        if fmt in EXPORT_FORMATS:
             return export_response(items, fmt, f"{agency}-{period}-{code}-{which.replace(':', '-')}")
         columns = items.columns
         values = items.queryset.values(*(c[1] for c in columns))

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core import params
+from core.exports import FORMATS as EXPORT_FORMATS
 from tthc.models import Agency
 from tthc.periods import Period
 
@@ -163,7 +164,7 @@ def component(request, agency, period, code):
     except (KeyError, explain.UnknownSet) as exc:
         raise Http404(str(exc)) from exc
     fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx"):
+    if fmt in EXPORT_FORMATS:
         return export_response(items, fmt, f"{agency}-{period}-{code}-{which.replace(':', '-')}")
     page = Paginator(items.queryset.values_list(*(c[1] for c in items.columns)), 50).get_page(request.GET.get("page"))
     grouped = explain.grouped(items) if items.source == "dossier" else None

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import params
+from core.exports import FORMATS as EXPORT_FORMATS
 from tthc.models import Dossier, DossierStatus
 from tthc.periods import Period
 
@@ -88,7 +89,7 @@ def gaps(request):
 
 @login_required
 def gaps_export(request, fmt: str):
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in EXPORT_FORMATS:
         raise Http404
     filterset = _scoped_gaps(request)
     return exports.export_response(filterset.qs, fmt, exports.filename_for(request.GET))

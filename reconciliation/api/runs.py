@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import renderers, viewsets
 from rest_framework.routers import SimpleRouter
 
+from core.exports import FORMATS as EXPORT_FORMATS
 from core.exports import XLSX_TYPE
 
 from .. import exports
@@ -82,7 +83,7 @@ class GapViewSet(viewsets.ReadOnlyModelViewSet):
     })
     def list(self, request, *args, **kwargs):
         fmt = getattr(request.accepted_renderer, "format", None)
-        if fmt in ("csv", "xlsx"):
+        if fmt in EXPORT_FORMATS:
             queryset = self.filter_queryset(self.get_queryset())
             return exports.export_response(queryset, fmt, exports.filename_for(request.query_params))
         return super().list(request, *args, **kwargs)

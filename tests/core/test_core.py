@@ -123,3 +123,13 @@ def test_converters_refuse_nul():
                 "/reconciliation/dossiers/x\x00/"):
         with pytest.raises(Resolver404):
             resolve(url)
+
+
+def test_lazy_text_and_lone_surrogates():
+    from django.utils.translation import gettext_lazy
+
+    text = _csv([gettext_lazy("=label")], [["\ud800x"]])
+    assert text == "\ufeff'=label\r\n\ufffdx\r\n"
+    text.encode("utf-8")  # the stream can always be encoded
+    sheet = _xlsx([gettext_lazy("=label")], [])
+    assert next(sheet.iter_rows(values_only=True)) == ("'=label",)

@@ -111,7 +111,10 @@ def test_an_odd_agency_code_works_in_every_route_that_carries_it():
     assert f'href="{component_url}"' in dashboard.content.decode()
     assert client.get(component_url).status_code == 200
     assert client.get(component_url, {"export": "csv"}).status_code == 200
-    api_component = reverse("api-indicator-component", args=[ODD_AGENCY_CODE, golden.PERIOD, "ON_TIME"])
-    assert client.get(api_component).status_code == 200
+    for name in ("api-indicator-component", "api-indicator-component-groups"):
+        assert client.get(reverse(name, args=[ODD_AGENCY_CODE, golden.PERIOD, "ON_TIME"])).status_code == 200
+    compute.recompute(compute.current_month())
+    warning = client.get(reverse("api-indicator-early-warning", args=[ODD_AGENCY_CODE]))
+    assert warning.status_code == 200, warning.status_code
     assert client.get(reverse("api-indicators"), {"period": golden.PERIOD, "agency": ODD_AGENCY_CODE}).json()[
         "agencies"][0]["code"] == ODD_AGENCY_CODE
