@@ -8,7 +8,7 @@ are narrowed to what the user may write to (agencies) or see (everything else).
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
 from django.http import Http404
@@ -109,6 +109,28 @@ class GatedAdminMixin:
     def save_model(self, request, obj, form, change):
         self.check_save(request, obj)
         super().save_model(request, obj, form, change)
+
+    def get_changeform_initial_data(self, request):
+        """Initial values from the query string (``?agency=5``), minus those their field cannot hold:
+        Django's autocomplete widget would query a foreign key with ``abc`` or a NUL byte and fail."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.many_to_many:
+                target = field.related_model._meta.pk
+            else:
+                target = field.target_field if field.is_relation else field
+            try:
+                for item in value if isinstance(value, list) else [value]:
+                    if "\x00" in str(item):
+                        raise ValidationError("NUL")
+                    target.to_python(item)
+            except ValidationError:
+                del initial[name]
+        return initial
 
     # --- choices ------------------------------------------------------------------------------
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

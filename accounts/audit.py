@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from core.text import without_nul
+
 from .models import AuditAction, AuditLog
 
 USER_AGENT_MAX = 255
@@ -56,16 +58,17 @@ def record(
         actor_username=getattr(actor, "username", "") or "",
         action=action,
         agency=agency,
-        details={"source": context.source, **(details or {})},
+        # What is recorded may quote the request (an attempted path): never let it fail the write.
+        details=without_nul({"source": context.source, **(details or {})}),
         ip=context.ip,
-        user_agent=context.user_agent[:USER_AGENT_MAX],
+        user_agent=without_nul(context.user_agent)[:USER_AGENT_MAX],
     )
     if isinstance(target, models.Model):
         entry.target_type = ContentType.objects.get_for_model(target)
         entry.target_id = str(target.pk)
-        entry.target_repr = str(target)[:255]
+        entry.target_repr = without_nul(str(target))[:255]
     elif target is not None:
-        entry.target_repr = str(target)[:255]
+        entry.target_repr = without_nul(str(target))[:255]
     entry.save()
     return entry
 

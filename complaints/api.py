@@ -9,10 +9,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from accounts.audit import AuditContext
@@ -36,7 +38,7 @@ from .serializers import (
     RequestListSerializer,
     TransitionRequestSerializer,
 )
-from .services import notifications
+from .services import attachments, notifications
 from .services import requests as svc
 
 
@@ -51,6 +53,18 @@ def _refusal(exc):
     if isinstance(exc, UnknownTransition | GuardFailed):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     return Response(_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+
+
+class AnyMediaRenderer(BaseRenderer):
+    """Lets a download be asked for with any ``Accept`` header (the file answers with its own type);
+    an error on that route is rendered as JSON text."""
+
+    media_type = "*/*"
+    format = "file"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data, accepted_media_type, renderer_context)
 
 
 REFUSALS = (TransitionDenied, DjangoPermissionDenied, UnknownTransition, GuardFailed, DjangoValidationError)
@@ -147,6 +161,16 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return _refusal(exc)
         return Response(AttachmentSerializer(attachment, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)], responses={
+        (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="the file"),
+        404: OpenApiResponse(description="no such attachment on a request you may see"),
+    })
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)",
+            url_name="attachment-download", renderer_classes=[JSONRenderer, AnyMediaRenderer])
+    def attachment_download(self, request, pk=None, attachment_id=None):
+        """Download one attachment of a request you may see (the only way files are served)."""
+        return attachments.download_response(self.get_object(), attachment_id)
 
 
 class FeedbackCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

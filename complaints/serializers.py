@@ -1,6 +1,7 @@
 """API serializers for requests. Read-only views of the case; changes go through the services."""
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -83,11 +84,17 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.FileField(source="file", use_url=True)
+    url = serializers.SerializerMethodField(
+        help_text="Download address, through the permission gate (never the storage's own /media/ address).")
 
     class Meta:
         model = RequestAttachment
         fields = ["id", "kind", "name", "size", "content_type", "uploaded_at", "superseded", "url"]
+
+    def get_url(self, obj) -> str:
+        path = reverse("complaints:request-attachment-download", args=[obj.request_id, obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class RequestDetailSerializer(RequestListSerializer):

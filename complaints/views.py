@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,8 +22,8 @@ from . import access
 from .filters import RequestFilter
 from .forms import AssignForm, AttachmentForm, CommentForm, DraftForm, TransitionForm
 from .machine import WorkflowError
-from .models import Notification, RequestAttachment, SyncGapRequest
-from .services import deadlines, notifications
+from .models import Notification, SyncGapRequest
+from .services import attachments, deadlines, notifications
 from .services import requests as svc
 from .services.preparation import default_period
 from .services.report import OVERDUE_STATES, overdue_ranking
@@ -291,10 +291,7 @@ def assign(request, pk):
 @login_required
 def download(request, pk, attachment_id):
     """Files are served through the gate (the case must be visible), never from a public media URL."""
-    case = _case(request, pk)
-    attachment = get_object_or_404(RequestAttachment, pk=attachment_id, request=case)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
-                        content_type=attachment.content_type or "application/octet-stream")
+    return attachments.download_response(_case(request, pk), attachment_id)
 
 
 @login_required

@@ -20,14 +20,17 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import params
+from core.exports import FORMATS as EXPORT_FORMATS
 from tthc.models import Agency
 from tthc.pagination import DefaultPagination
 from tthc.periods import Period
 
-from .models import IndicatorSnapshot
+from .models import IndicatorSnapshot, Level
 from .services import compute, explain, late, present, warning
 from .services.export import export_response
 
+MAX_WARNING_DAYS = 366
 PERIOD = OpenApiParameter("period", str, description="YYYY-MM, YYYY-Qn or YYYY (default: the current month)")
 LEVEL = OpenApiParameter("level", str, enum=["province", "ministry"])
 
@@ -91,10 +94,10 @@ class ScoresView(APIView):
         period = parse_period(request)
         qs = (IndicatorSnapshot.objects.visible_to(request.user).filter(period=str(period))
               .select_related("agency").prefetch_related("components"))
-        if request.query_params.get("agency"):
-            qs = qs.filter(agency__code=request.query_params["agency"])
-        if request.query_params.get("level"):
-            qs = qs.filter(level=request.query_params["level"])
+        if agency := params.text(request.query_params, "agency"):
+            qs = qs.filter(agency__code=agency)
+        if level := params.choice(request.query_params, "level", Level.values):
+            qs = qs.filter(level=level)
         snapshots = sorted(qs, key=lambda s: (s.level != "province", s.rank or 0, s.agency.code))
         return Response({
             "period": str(period),
@@ -110,7 +113,7 @@ class RankingsView(APIView):
                    responses=PeriodScoresSerializer)
     def get(self, request):
         period = parse_period(request)
-        level = request.query_params.get("level", "province")
+        level = params.choice(request.query_params, "level", Level.values, default=Level.PROVINCE)
         rows = list(IndicatorSnapshot.objects.filter(period=str(period), level=level).select_related("agency"))
         group = request.query_params.get("group")
         if group:
@@ -147,7 +150,7 @@ class ComponentItemsView(APIView):
         except (KeyError, explain.UnknownSet) as exc:
             raise Http404(str(exc)) from exc
         fmt = request.query_params.get("export")
-        if fmt in ("csv", "xlsx"):
+        if fmt in EXPORT_FORMATS:
             return export_response(items, fmt, f"{agency}-{period}-{code}-{which.replace(':', '-')}")
         columns = items.columns
         values = items.queryset.values(*(c[1] for c in columns))
@@ -188,6 +191,8 @@ class EarlyWarningView(APIView):
             days = int(request.query_params.get("days", warning.default_days()))
         except ValueError as exc:
             raise ValidationError({"days": "must be an integer"}) from exc
+        if not 0 <= days <= MAX_WARNING_DAYS:  # the calendar counts them one by one
+            raise ValidationError({"days": f"must be between 0 and {MAX_WARNING_DAYS}"})
         dossiers = warning.at_risk(snapshot.agency, days=days, user=request.user)
         paginator = DefaultPagination()
         page = paginator.paginate_queryset(dossiers, request, view=self)
@@ -213,8 +218,8 @@ class LateUnitsView(APIView):
     def get(self, request):
         period = parse_period(request)
         agency = None
-        if request.query_params.get("agency"):
-            agency = get_object_or_404(Agency.objects.visible_to(request.user), code=request.query_params["agency"])
+        if code := params.text(request.query_params, "agency"):
+            agency = get_object_or_404(Agency.objects.visible_to(request.user), code=code)
         return Response({
             "period": str(period),
             "late_units": late.late_units(period, agency=agency, user=request.user),
@@ -222,12 +227,12 @@ class LateUnitsView(APIView):
         })
 
 
-CODE = "<str:agency>/<str:period>/components/<str:code>/"
+CODE = "<code:agency>/<code:period>/components/<code:code>/"
 urlpatterns = [
     path("indicators/", ScoresView.as_view(), name="api-indicators"),
     path("indicators/rankings/", RankingsView.as_view(), name="api-indicator-rankings"),
     path("indicators/late-units/", LateUnitsView.as_view(), name="api-indicator-late-units"),
-    path("indicators/<str:agency>/early-warning/", EarlyWarningView.as_view(), name="api-indicator-early-warning"),
+    path("indicators/<code:agency>/early-warning/", EarlyWarningView.as_view(), name="api-indicator-early-warning"),
     path(f"indicators/{CODE}", ComponentItemsView.as_view(), name="api-indicator-component"),
     path(f"indicators/{CODE}by-unit/", ComponentGroupsView.as_view(), name="api-indicator-component-groups"),
 ]

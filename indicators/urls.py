@@ -8,7 +8,7 @@ urlpatterns = [
     path("indicators/", views.index, name="indicators-index"),
     path("indicators/rankings/", views.rankings, name="indicators-rankings"),
     path("indicators/late/", views.late_units, name="indicators-late"),
-    path("indicators/<str:agency>/", views.dashboard, name="indicators-dashboard"),
-    path("indicators/<str:agency>/<str:period>/<str:code>/", views.component, name="indicators-component"),
+    path("indicators/<code:agency>/", views.dashboard, name="indicators-dashboard"),
+    path("indicators/<code:agency>/<code:period>/<code:code>/", views.component, name="indicators-component"),
     path("public/results/", views.public_results, name="public-results"),
 ]

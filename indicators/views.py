@@ -12,6 +12,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core import params
+from core.exports import FORMATS as EXPORT_FORMATS
 from tthc.models import Agency
 from tthc.periods import Period
 
@@ -162,7 +164,7 @@ def component(request, agency, period, code):
     except (KeyError, explain.UnknownSet) as exc:
         raise Http404(str(exc)) from exc
     fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx"):
+    if fmt in EXPORT_FORMATS:
         return export_response(items, fmt, f"{agency}-{period}-{code}-{which.replace(':', '-')}")
     page = Paginator(items.queryset.values_list(*(c[1] for c in items.columns)), 50).get_page(request.GET.get("page"))
     grouped = explain.grouped(items) if items.source == "dossier" else None
@@ -177,8 +179,8 @@ def component(request, agency, period, code):
 def late_units(request):
     period = _period(request, _latest_period(final=True) or compute.current_month())
     agency = None
-    if request.GET.get("agency"):
-        agency = get_object_or_404(Agency.objects.visible_to(request.user), code=request.GET["agency"])
+    if code := params.text(request.GET, "agency"):
+        agency = get_object_or_404(Agency.objects.visible_to(request.user), code=code)
     return render(request, "indicators/late_units.html", {
         "period": period, "agency": agency,
         "rows": late.late_units(period, agency=agency, user=request.user)[:500],

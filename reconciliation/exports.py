@@ -1,18 +1,16 @@
 """CSV and Excel exports of gaps: the same rows, in the same order, as the page and the API list.
 
-Both read the already-scoped, already-filtered queryset with ``.values_list().iterator()``, so
-memory stays flat: CSV streams row by row without a limit; Excel (openpyxl write-only mode, spooled
-to a temporary file) stops at ``TTHC_EXPORT_XLSX_MAX_ROWS`` and says so in a last row.
+Both read the already-scoped, already-filtered queryset with ``.values_list().iterator()`` and hand
+the rows to the shared writer (``core.exports``: formulas neutralised, CSV streamed without a limit,
+Excel stopped at ``TTHC_EXPORT_XLSX_MAX_ROWS`` with a last row saying so).
 """
 from __future__ import annotations
 
-import csv
-import tempfile
 from collections.abc import Iterator
 
-from django.conf import settings
-from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext, gettext_noop
+
+from core import exports as writer
 
 #: (column key, queryset field, translatable header) — the page shows the same columns.
 COLUMNS = (
@@ -28,7 +26,6 @@ COLUMNS = (
     ("detail", "detail", gettext_noop("Detail")),
 )
 CHUNK = 2000
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def rows(queryset, limit: int | None = None) -> Iterator[tuple]:
@@ -39,51 +36,9 @@ def rows(queryset, limit: int | None = None) -> Iterator[tuple]:
     return qs.iterator(chunk_size=CHUNK)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_response(queryset, filename: str = "gaps") -> StreamingHttpResponse:
-    """UTF-8 with a byte-order mark so that Excel opens Vietnamese text correctly."""
-    writer = csv.writer(_Echo())
-
-    def stream():
-        yield "\ufeff" + writer.writerow([column[0] for column in COLUMNS])
-        for row in rows(queryset):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def xlsx_response(queryset, filename: str = "gaps") -> FileResponse:
-    from openpyxl import Workbook
-
-    limit = int(getattr(settings, "TTHC_EXPORT_XLSX_MAX_ROWS", 200_000))
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(gettext("Gaps"))
-    sheet.append([gettext(column[2]) for column in COLUMNS])
-    written = 0
-    for row in rows(queryset, limit + 1):
-        if written == limit:
-            sheet.append([gettext("Truncated at %(n)s rows: use the CSV export for everything.") % {"n": limit}])
-            break
-        sheet.append(list(row))
-        written += 1
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    workbook.save(spool)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
-
-
 def export_response(queryset, fmt: str, filename: str = "gaps"):
-    if fmt == "csv":
-        return csv_response(queryset, filename)
-    if fmt == "xlsx":
-        return xlsx_response(queryset, filename)
-    raise ValueError(f"unknown export format {fmt!r}")
+    columns = [(key, gettext(header)) for key, _, header in COLUMNS]
+    return writer.export_response(fmt, columns, lambda limit: rows(queryset, limit), filename, gettext("Gaps"))
 
 
 def filename_for(params) -> str:

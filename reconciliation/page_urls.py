@@ -9,5 +9,5 @@ urlpatterns = [
     path("reconciliation/matrix/", views.matrix, name="matrix"),
     path("reconciliation/gaps/", views.gaps, name="gaps"),
     path("reconciliation/gaps/export.<str:fmt>", views.gaps_export, name="gaps-export"),
-    path("reconciliation/dossiers/<str:code>/", views.dossier, name="dossier"),
+    path("reconciliation/dossiers/<codepath:code>/", views.dossier, name="dossier"),
 ]

@@ -14,6 +14,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import params
+from core.exports import FORMATS as EXPORT_FORMATS
 from tthc.models import Dossier, DossierStatus
 from tthc.periods import Period
 
@@ -53,17 +55,16 @@ def matrix(request):
 def _scoped_gaps(request) -> GapFilter:
     """The gap filter over the user's visible gaps; naming a province/source the user cannot see is a 404."""
     user = request.user
-    params = request.GET
     runs = ReconciliationRun.objects.visible_to(user)
-    named = {f"{key}__code": params[key] for key in ("province", "source") if params.get(key)}
+    named = {f"{key}__code": params.text(request.GET, key) for key in ("province", "source") if request.GET.get(key)}
     if named and not runs.filter(**named).exists():
         raise Http404(_("No reconciliation visible to you matches this province and source system."))
     base = Gap.objects.visible_to(user).select_related("run__province", "run__source")
-    return GapFilter(params, queryset=base)
+    return GapFilter(request.GET, queryset=base)
 
 
-def _query_without(params, *keys) -> str:
-    query = params.copy()
+def _query_without(query_dict, *keys) -> str:
+    query = query_dict.copy()
     for key in keys:
         query.pop(key, None)
     return query.urlencode()
@@ -73,22 +74,22 @@ def _query_without(params, *keys) -> str:
 def gaps(request):
     filterset = _scoped_gaps(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET
     run = None
-    if all(params.get(k) for k in ("period", "province", "source")):
+    key = {k: params.text(request.GET, k) for k in ("period", "province", "source")}
+    if all(key.values()):
         run = (ReconciliationRun.objects.visible_to(request.user).select_related("province", "source")
-               .filter(period=params["period"], province__code=params["province"], source__code=params["source"])
+               .filter(period=key["period"], province__code=key["province"], source__code=key["source"])
                .first())
     return render(request, "reconciliation/gaps.html", {
         "filter": filterset, "page": page, "run": run, "kinds": GapKind.choices,
-        "query": _query_without(params, "page"), "kind_query": _query_without(params, "page", "kind"),
-        "selected_kinds": params.getlist("kind"), "columns": exports.COLUMNS,
+        "query": _query_without(request.GET, "page"), "kind_query": _query_without(request.GET, "page", "kind"),
+        "selected_kinds": request.GET.getlist("kind"), "columns": exports.COLUMNS,
     })
 
 
 @login_required
 def gaps_export(request, fmt: str):
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in EXPORT_FORMATS:
         raise Http404
     filterset = _scoped_gaps(request)
     return exports.export_response(filterset.qs, fmt, exports.filename_for(request.GET))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -71,3 +73,13 @@ def validate_upload(upload) -> str:
         if b"\x00" in head:
             raise ValidationError({"file": _("A text file must be UTF-8 text.")})
     return CONTENT_TYPES.get(ext, "application/octet-stream")
+
+
+def download_response(case, attachment_id) -> FileResponse:
+    """One attachment of ``case`` as a download. ``case`` comes through the gate (the caller's
+    ``visible_to``): files are only ever served here, never from a public media address."""
+    from ..models import RequestAttachment
+
+    attachment = get_object_or_404(RequestAttachment, pk=attachment_id, request=case)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
+                        content_type=attachment.content_type or "application/octet-stream")

@@ -2,20 +2,21 @@
 
 The run of a month is recomputed by later reconciliations; the request must keep what it said when
 it was filed. So the figures are copied onto the request and the gap list is written out as CSV and
-Excel attachments (streamed from the database in chunks, so a large list does not fill memory; the
-Excel copy stops at ``TTHC_EXPORT_XLSX_MAX_ROWS`` rows and says so, the CSV is always complete).
+Excel attachments by the shared export writer (``core.exports``: formulas neutralised, rows
+streamed from the database in chunks so a large list does not fill memory; the Excel copy stops at
+``TTHC_EXPORT_XLSX_MAX_ROWS`` rows and says so, the CSV is always complete).
 A draft whose run changed before submission is re-frozen at submission; the old files are kept,
 marked superseded.
 """
 from __future__ import annotations
 
-import csv
 import io
 import tempfile
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.files import File
+
+from core import exports as writer
 
 from ..models import AttachmentKind, RequestAttachment
 
@@ -30,7 +31,6 @@ HEADER = [
     "Chi tiết",
 ]
 CHUNK = 2000
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _rows(run):
@@ -43,38 +43,18 @@ def _rows(run):
         yield [label[:1].upper() + label[1:], kind, *rest]
 
 
-def _xlsx_limit() -> int:
-    return int(getattr(settings, "TTHC_EXPORT_XLSX_MAX_ROWS", 200_000))
-
-
 def write_csv(run, out) -> int:
     """CSV in UTF-8 with a BOM (Excel opens Vietnamese text correctly); returns the row count."""
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    n = 0
-    for row in _rows(run):
-        writer.writerow(row)
-        n += 1
-    return n
+    return writer.write_csv(out, HEADER, _rows(run))
+
+
+def _truncated(limit: int) -> str:
+    return f"… Danh sách đầy đủ trong tệp CSV (bản Excel giới hạn {limit} dòng)."
 
 
 def write_xlsx(run, out, title: str) -> int:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Danh sách sai lệch")
-    ws.append([title])
-    ws.append(HEADER)
-    limit, n = _xlsx_limit(), 0
-    for row in _rows(run):
-        if n >= limit:
-            ws.append([f"… Danh sách đầy đủ trong tệp CSV (bản Excel giới hạn {limit} dòng)."])
-            break
-        ws.append(row)
-        n += 1
-    wb.save(out)
-    return n
+    return writer.write_xlsx(out, HEADER, _rows(run), "Danh sách sai lệch", preamble=[[title]],
+                             truncated=_truncated)
 
 
 def copy_figures(case, run) -> None:
@@ -103,7 +83,7 @@ def attach_gap_lists(case, run, now, user=None) -> list[RequestAttachment]:
         created.append(_save(case, AttachmentKind.EVIDENCE_CSV, f"{stem}.csv", "text/csv; charset=utf-8", raw, now, user))
     with tempfile.TemporaryFile() as raw:
         write_xlsx(run, raw, title)
-        created.append(_save(case, AttachmentKind.EVIDENCE_XLSX, f"{stem}.xlsx", XLSX_TYPE, raw, now, user))
+        created.append(_save(case, AttachmentKind.EVIDENCE_XLSX, f"{stem}.xlsx", writer.XLSX_TYPE, raw, now, user))
     return created
 
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Count as CountAgg
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core import params
 from tthc.models import Dossier
 from tthc.periods import Period
 
@@ -168,18 +170,41 @@ def _missing_on_portal(snapshot: IndicatorSnapshot, w: Window) -> tuple[Source, 
 
 
 def _filter(qs, source: Source, filters: dict):
+    """Narrow ``qs`` by the query-string filters its source accepts; a value its column cannot hold
+    (``status=abc``, a NUL byte) is an ``InvalidParameter`` (400), never a database error."""
     allowed = FILTERS[source]
     for name, value in filters.items():
         if value in (None, "") or name not in allowed:
             continue
+        value = params.text(filters, name)
         lookup = allowed[name]
         if lookup.endswith("path__startswith"):
             from tthc.models import Agency
 
-            agency = Agency.objects.filter(code=value).values_list("path", flat=True).first()
-            value = agency or "\0"
+            path = Agency.objects.filter(code=value).values_list("path", flat=True).first()
+            if path is None:
+                return qs.none()
+            value = path
+        else:
+            value = _typed(qs.model, lookup, name, value)
         qs = qs.filter(**{lookup: value})
     return qs
+
+
+def _typed(model, lookup: str, name: str, value: str):
+    """``value`` converted for the column ``lookup`` ends on (``status`` → an integer)."""
+    field = None
+    for part in lookup.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break  # a lookup such as ``icontains``
+        if field.is_relation:
+            model = field.related_model
+    try:
+        return field.to_python(value)
+    except ValidationError as exc:
+        raise params.InvalidParameter(name, " ".join(exc.messages)) from None
 
 
 def _ordering(source: Source) -> tuple[str, ...]:

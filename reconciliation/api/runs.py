@@ -16,6 +16,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import renderers, viewsets
 from rest_framework.routers import SimpleRouter
 
+from core.exports import FORMATS as EXPORT_FORMATS
+from core.exports import XLSX_TYPE
+
 from .. import exports
 from ..models import Gap, ReconciliationRun
 from .gap_filters import GapFilter, RunFilter
@@ -38,7 +41,7 @@ class CSVRenderer(_ExportRenderer):
 
 
 class XLSXRenderer(_ExportRenderer):
-    media_type = exports.XLSX_TYPE
+    media_type = XLSX_TYPE
     format = "xlsx"
 
 
@@ -76,11 +79,11 @@ class GapViewSet(viewsets.ReadOnlyModelViewSet):
     )], responses={
         200: GapSerializer(many=True),
         (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV export"),
-        (200, exports.XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Excel export"),
+        (200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Excel export"),
     })
     def list(self, request, *args, **kwargs):
         fmt = getattr(request.accepted_renderer, "format", None)
-        if fmt in ("csv", "xlsx"):
+        if fmt in EXPORT_FORMATS:
             queryset = self.filter_queryset(self.get_queryset())
             return exports.export_response(queryset, fmt, exports.filename_for(request.query_params))
         return super().list(request, *args, **kwargs)

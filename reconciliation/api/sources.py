@@ -24,6 +24,7 @@ from rest_framework.routers import SimpleRouter
 from accounts import gate
 from accounts.audit import AuditContext
 from accounts.models import ApiToken
+from core.converters import CODE_REGEX
 from tthc.models import Agency
 
 from ..models import SourceKind, SourceSystem
@@ -118,7 +119,7 @@ class SourceSystemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     permission_classes = [IsAuthenticated, NationalAdminWrites]
     filterset_class = SourceSystemFilter
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = CODE_REGEX
 
     def get_queryset(self):
         return SourceSystem.objects.visible_to(self.request.user).select_related("owner").order_by("code")

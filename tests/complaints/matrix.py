@@ -99,6 +99,16 @@ def check_api_requests(client, world, expect, errors):
             errors.append(f"request detail {code}: {got}")
 
 
+@covers("complaints:request-attachment-download")
+@_temp_media
+def check_api_attachment_download(client, world, expect, errors):
+    for code, case in _positions(world, expect):
+        url = reverse("complaints:request-attachment-download", args=[case.pk, case.marker_attachment.pk])
+        got = client.get(url).status_code
+        if got != _want(expect, code, 200):
+            errors.append(f"request attachment download {code}: {got}")
+
+
 @covers("complaints:request-transition", "complaints:request-comments", "complaints:request-attachments")
 def check_api_request_actions(client, world, expect, errors):
     for code, case in _positions(world, expect):

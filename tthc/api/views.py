@@ -2,6 +2,8 @@
 details answer 404 and lists never include them."""
 from rest_framework import viewsets
 
+from core.converters import CODE_REGEX, CODEPATH_REGEX
+
 from ..filters import AgencyFilter, DossierFilter
 from ..models import Agency, Dossier
 from .pagination import CappedCountPagination
@@ -14,7 +16,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AgencySerializer
     filterset_class = AgencyFilter
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = CODE_REGEX  # agency codes have no "/" (database constraint)
 
     def get_queryset(self):
         return Agency.objects.visible_to(self.request.user).select_related("parent", "successor").order_by("path")
@@ -27,7 +29,7 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = DossierFilter
     pagination_class = CappedCountPagination
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = CODEPATH_REGEX  # MaHoSo may contain "/": the code is the route's last part
 
     def get_queryset(self):
         return (

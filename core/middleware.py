@@ -1,0 +1,45 @@
+"""Request hygiene before any view runs.
+
+``RejectNulMiddleware``: a NUL byte (``%00``) in the path or in a query parameter (name or value)
+is never a valid code, date or filter, and PostgreSQL refuses it in a text literal — so it is
+answered at once with 400 (JSON under ``/api/``, the site's plain error page elsewhere) instead
+of reaching a parser or a query. The parsers are robust on their own as well (path converters
+exclude NUL, form fields refuse it); this is the one place that guarantees it for every URL.
+"""
+from __future__ import annotations
+
+import logging
+
+from django.http import JsonResponse
+from django.urls import get_resolver
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger("django.security.nul_byte")
+API_PREFIX = "/api/"
+
+
+def has_nul(request) -> bool:
+    if "\x00" in request.path_info:
+        return True
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists())
+
+
+class RejectNulMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if has_nul(request):
+            return self.reject(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def reject(request):
+        with translation.override(translation.get_language_from_request(request)):
+            message = _("The address contains a NUL byte, which no code, date or filter may contain.")
+        logger.warning("Rejected a request with a NUL byte: %r", request.get_full_path()[:200])
+        if request.path_info.startswith(API_PREFIX):
+            # ``detail`` as every DRF error; ``error``/``retry`` as the sync API's errors.
+            return JsonResponse({"detail": message, "error": message, "retry": False}, status=400)
+        return get_resolver().resolve_error_handler(400)(request, ValueError(message))

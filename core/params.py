@@ -1,0 +1,38 @@
+"""Reading query parameters that go into a lookup: a bad value is a 400 naming the parameter,
+never a database error (PostgreSQL refuses NUL in a text literal; an integer column refuses text).
+
+:class:`InvalidParameter` is both DRF's ``ValidationError`` (the API answers JSON
+``{"<name>": ["…"]}``) and Django's ``BadRequest`` (a page answers the site's 400).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import BadRequest
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+
+
+class InvalidParameter(ValidationError, BadRequest):
+    def __init__(self, name: str, message: str):
+        self.name = name
+        ValidationError.__init__(self, {name: [message]})
+
+
+def text(params, name: str, default: str | None = None) -> str | None:
+    """The parameter as text (``default`` when absent or empty); a NUL byte is refused."""
+    value = params.get(name)
+    if value is None or value == "":
+        return default
+    if "\x00" in value:
+        raise InvalidParameter(name, _("A NUL byte is not allowed."))
+    return value
+
+
+def choice(params, name: str, choices: Iterable[str], default: str | None = None) -> str | None:
+    """The parameter, which must be one of ``choices`` (``default`` when absent or empty)."""
+    value = text(params, name, default)
+    allowed = [str(c) for c in choices]
+    if value is not None and value not in allowed:
+        raise InvalidParameter(name, _("Expected one of: %(choices)s.") % {"choices": ", ".join(allowed)})
+    return value

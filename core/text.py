@@ -1,0 +1,19 @@
+"""Text hygiene shared by every app."""
+from __future__ import annotations
+
+NUL = "\x00"
+
+
+def without_nul(value):
+    """``value`` with NUL characters removed from every string in it (dicts and lists walked).
+
+    PostgreSQL refuses NUL in ``text`` and in ``jsonb`` (``\\u0000``); what is only being recorded
+    (an audit row's attempted path, a user agent) loses the NUL rather than failing the request.
+    """
+    if isinstance(value, str):
+        return value.replace(NUL, "") if NUL in value else value
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(without_nul(v) for v in value)
+    return value
