@@ -58,6 +58,8 @@ class Context:
     #: Event times after this (``yyyyMMddHHmmss``, Vietnam time) are refused; ``None``: no bound.
     latest_event: str | None = None
     future_margin: str = ""
+    #: What the batch's source may write (``reconciliation.services.remit.Remit``); ``None``: anything.
+    remit: object = None
 
     @classmethod
     def load(cls, now: datetime | None = None) -> Context:
@@ -443,6 +445,12 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
                                   "cannot be ordered")
         return errors.items
     event_at = max(stamps)
+    handling_agency_id = ctx.agencies.get(handling_unit) if handling_unit else None
+    if ctx.remit is not None:  # before anything else about the dossier: may this source write it at all?
+        refused = ctx.remit.refusal(procedure_id, agency_id, handling_agency_id, received)
+        if refused is not None:
+            errors.add(*refused, OUT_OF_SCOPE)
+            return errors.items
     if ctx.latest_event is not None and event_at > ctx.latest_event:
         _future(errors, ctx, [(k, dates[k]) for k in EVENT_FIELDS]
                 + [("QuaTrinhXuLy", e.at) for e in events] + [("DanhSachHoSoBoSung", s) for s in supplements])
@@ -457,7 +465,7 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
 
     record = DossierRecord(
         code=code, procedure_id=procedure_id, agency_id=agency_id,
-        handling_agency_id=ctx.agencies.get(handling_unit) if handling_unit else None,
+        handling_agency_id=handling_agency_id,
         handling_unit=handling_unit, handling_officer=events[-1].officer if events else "",
         channel=channel, applicant_kind=applicant_kind, applicant_name=applicant_name,
         summary=summary, status=status, previous_status=previous,
@@ -610,6 +618,9 @@ def validate_progress(index: int, raw, ctx: Context) -> ProgressRecord | list[di
         errors.add("MaHoSo", f"is longer than {MAX_CODE} characters")
     event = _step(raw, errors)
     if errors.items:
+        return errors.items
+    if ctx.remit is not None and ctx.remit.writes_nothing:  # the others: by their copy, when written
+        errors.add(*ctx.remit.refusal(None, None), OUT_OF_SCOPE)
         return errors.items
     if ctx.latest_event is not None and event.at > ctx.latest_event:
         _future(errors, ctx, [("ThoiDiemXuLy", event.at)])

@@ -246,6 +246,16 @@ def safe_payload(value, limits: Limits, depth: int = 0):
     return safe_text(str(value))
 
 
+def storable_payload(value, limits: Limits) -> dict:
+    """What a reject keeps: :func:`safe_payload` of the record, and a record that is not an object
+    (``null``, an array, text — a JSON column cannot tell SQL NULL from JSON ``null``) as its JSON
+    text ``{"_raw": …}``, which a replay decodes again."""
+    value = safe_payload(value, limits)
+    if value.__class__ is dict:
+        return value
+    return {"_raw": json.dumps(value, ensure_ascii=False)}
+
+
 def _number_text(value) -> str:
     if isinstance(value, int):
         try:

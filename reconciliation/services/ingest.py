@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from ..adapters import Adapter, get_adapter
 from ..adapters.fields import INVALID, UNKNOWN_DOSSIER, Context, DossierRecord, ProgressRecord, safe_text
-from ..adapters.limits import Limits, safe_payload
+from ..adapters.limits import Limits, storable_payload
 from ..models import BatchStatus, IngestBatch, RejectedRecord, SourceKind, SourceSystem
 from ..signals import batch_ingested
 from .remit import Remit
@@ -116,25 +116,15 @@ def gc_paused():
 
 
 def validated_chunks(adapter: Adapter, records: Iterable[tuple[int, object]], ctx: Context,
-                     size: int = CHUNK_SIZE, prepare: Callable | None = None,
-                     remit: Remit | None = None) -> Iterator[_Chunk]:
+                     size: int = CHUNK_SIZE, prepare: Callable | None = None) -> Iterator[_Chunk]:
     """Group parsed records into chunks of validated records and rejects (no database access);
-    ``prepare`` is the writer's database-free pre-rendering of each valid record; ``remit`` refuses
-    the dossiers the source may not write (``None``: no check, for tests of the parts)."""
+    ``prepare`` is the writer's database-free pre-rendering of each valid record. ``ctx.remit``
+    refuses the dossiers the source may not write."""
     chunk, produced = _Chunk(), 0
     validate, payload = adapter.validate, adapter.payload
-    refusal = remit.refusal if remit is not None else None
-    nothing = remit is not None and remit.writes_nothing
     for index, raw in records:
         try:
             result = validate(index, raw, ctx)
-            if result.__class__ is DossierRecord:
-                if refusal is not None:
-                    why = refusal(result.procedure_id, result.agency_id, result.handling_agency_id, result.received_at)
-                    if why is not None:
-                        result = [remit.error(index, result.code, why)]
-            elif result.__class__ is ProgressRecord and nothing:
-                result = [remit.error(index, result.code, remit.refusal(None, None))]
         except Exception:  # a defect must cost this record only; logged with its trace
             log.exception("ingest: record %s could not be validated", index)
             result = [_error(index, raw, "", "the record could not be validated (an internal error, logged)")]
@@ -228,10 +218,10 @@ def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int,
     database connections at once (PostgreSQL, committed data only: not inside a test transaction)."""
     report = BatchReport(batch=batch.pk)
     ctx = Context.load()
-    remit = Remit.load(batch.source, ctx)
+    ctx.remit = remit = Remit.load(batch.source, ctx)
     portal_codes = list(SourceSystem.objects.filter(kind=SourceKind.PORTAL).values_list("code", flat=True))
     writer = writer_for(batch.source, batch, portal_codes)
-    chunks = validated_chunks(adapter, records, ctx, chunk_size, writer.prepare, remit)
+    chunks = validated_chunks(adapter, records, ctx, chunk_size, writer.prepare)
     if pipeline:
         chunks = _threaded(chunks, depth=1)
     try:
@@ -388,7 +378,7 @@ def _store_rejects(batch: IngestBatch, rejects: list[tuple[int, object, list[dic
     """Keep each reject once: a record already waiting for correction (same source, same payload)
     is not stored again, so re-sending a file does not duplicate its rejects."""
     limits = Limits.from_settings()
-    rejects = [(index, safe_payload(payload, limits), errors) for index, payload, errors in rejects]
+    rejects = [(index, storable_payload(payload, limits), errors) for index, payload, errors in rejects]
     codes = {errors[0]["MaHoSo"][:64] for _, _, errors in rejects}
     pending = {
         (code, canonical(payload))
