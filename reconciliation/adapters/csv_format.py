@@ -60,7 +60,7 @@ class _Feed:
         self.size += len(text)
         if self.size <= PREVIEW_CHARS:
             self.texts.append(text)
-        if needs_screen(text, 0, len(text), self.limits):
+        if needs_screen(text, 0, len(text), self.limits, raw_nul=True):
             self.flagged = True
         return text
 

@@ -245,15 +245,15 @@ def to_datetime(s: str) -> datetime:
     return datetime(int(s[:4]), int(s[4:6]), int(s[6:8]), int(s[8:10]), int(s[10:12]), int(s[12:14]))
 
 
-def _text(raw: dict, key: str, limit: int, errors: Errors, name: str = "") -> str:
+def _text(raw: dict, key: str, limit: int, errors: Errors, prefix: str = "") -> str:
     """A text field, stripped and cut to ``limit``; numbers become their text (as sent by some
-    systems); an object, array or true/false is a ``wrong_type`` error."""
+    systems); an object, array or true/false is a ``wrong_type`` error (named ``prefix + key``)."""
     value = raw.get(key)
     if value is None:
         return ""
     if value.__class__ is not str:
         if is_container(value):
-            errors.wrong_type(name or key, value, "text")
+            errors.wrong_type(prefix + key, value, "text")
             return ""
         value = str(value)
     if value and (value[0] in " \t\r\n" or value[-1] in " \t\r\n"):
@@ -312,12 +312,46 @@ def _flag(value) -> bool | None:
     return str(value).strip() in TRUE_TEXT
 
 
-def _flag_checked(raw: dict, key: str, errors: Errors, name: str = "") -> bool:
+def _flag_checked(raw: dict, key: str, errors: Errors) -> bool:
     value = _flag(raw.get(key))
     if value is None:
-        errors.wrong_type(name or key, raw.get(key), "a yes/no value (0/1)")
+        errors.wrong_type(key, raw.get(key), YES_NO)
         return False
     return value
+
+
+YES_NO = "a yes/no value (0/1)"
+DOCUMENT_FLAGS = ("DuocSoHoa", "DuocTaiSuDung", "DuocLayTuKhoDMQG")
+
+
+def _document_flags(documents: list, errors: Errors) -> list[bool]:
+    """Whether any submitted document (``TaiLieuNop``) was digitised, reused, taken from the personal store."""
+    found = [False, False, False]
+    for i, doc in enumerate(documents):
+        if doc.__class__ is not dict:
+            continue
+        for n, key in enumerate(DOCUMENT_FLAGS):
+            value = doc.get(key)
+            if value is not None:
+                flag = _flag(value)
+                if flag is None:
+                    errors.wrong_type(f"TaiLieuNop[{i}].{key}", value, YES_NO)
+                elif flag:
+                    found[n] = True
+    return found
+
+
+def _electronic_result(results: list, errors: Errors) -> bool:
+    """Whether a result (``DanhSachGiayToKetQua``) carries an electronic copy's link."""
+    found = False
+    for i, result in enumerate(results):
+        if result.__class__ is dict:
+            value = result.get("DuongDanTepTinKetQua")
+            if value.__class__ is str:
+                found = found or bool(value.strip())
+            elif value is not None:
+                found = bool(_text(result, "DuongDanTepTinKetQua", 2000, errors, f"DanhSachGiayToKetQua[{i}].")) or found
+    return found
 
 
 def _items(raw: dict, key: str, errors: Errors) -> list:
@@ -421,19 +455,9 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
     summary = _text(raw, "TrichYeuHoSo", 500, errors)
     digitised = _flag_checked(raw, "HoSoCoThanhPhanSoHoa", errors)
     population = _flag_checked(raw, "TaiKhoanDuocXacThucVoiVNeID", errors)
-    reused = personal = e_result = False
-    for i, doc in enumerate(documents):
-        if doc.__class__ is dict:
-            if doc.get("DuocSoHoa") is not None:
-                digitised = _flag_checked(doc, "DuocSoHoa", errors, f"TaiLieuNop[{i}].DuocSoHoa") or digitised
-            if doc.get("DuocTaiSuDung") is not None:
-                reused = _flag_checked(doc, "DuocTaiSuDung", errors, f"TaiLieuNop[{i}].DuocTaiSuDung") or reused
-            if doc.get("DuocLayTuKhoDMQG") is not None:
-                personal = _flag_checked(doc, "DuocLayTuKhoDMQG", errors, f"TaiLieuNop[{i}].DuocLayTuKhoDMQG") or personal
-    for i, result in enumerate(results):
-        if result.__class__ is dict and _text(result, "DuongDanTepTinKetQua", 2000, errors,
-                                             f"DanhSachGiayToKetQua[{i}].DuongDanTepTinKetQua"):
-            e_result = True
+    digitised_doc, reused, personal = _document_flags(documents, errors) if documents else (False, False, False)
+    digitised = digitised or digitised_doc
+    e_result = _electronic_result(results, errors) if results else False
     if errors.items:
         return errors.items
 
@@ -528,10 +552,10 @@ def _step(item, errors: Errors, prefix: str = "") -> Event | None:
         errors.add(prefix + "TrangThai", "is required")
     elif to_status < 0:
         _code_error(errors, prefix + "TrangThai", value, to_status, f"unknown status {show(value)} (expected 1–10)")
-    unit = _text(item, "PhongBanXuLy", 255, errors, prefix + "PhongBanXuLy")
-    officer = _text(item, "NguoiXuLy", 255, errors, prefix + "NguoiXuLy")
-    title = _text(item, "ChucDanh", 255, errors, prefix + "ChucDanh")
-    note = _text(item, "NoiDungXuLy", 4000, errors, prefix + "NoiDungXuLy")
+    unit = _text(item, "PhongBanXuLy", 255, errors, prefix)
+    officer = _text(item, "NguoiXuLy", 255, errors, prefix)
+    title = _text(item, "ChucDanh", 255, errors, prefix)
+    note = _text(item, "NoiDungXuLy", 4000, errors, prefix)
     if at is None or to_status is None or to_status < 0:
         return None
     return Event(at, None, to_status, unit, officer, title, note)

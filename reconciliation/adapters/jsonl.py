@@ -49,7 +49,7 @@ class JsonLinesAdapter(Adapter):
             except orjson.JSONDecodeError as exc:
                 yield index, _lenient(line, exc, limits)
                 continue
-            if needs_screen(line, 0, len(line), limits):
+            if needs_screen(line, 0, len(line), limits, surrogates=False):
                 raw = screened(raw, limits)
             yield index, raw
 

@@ -33,8 +33,9 @@ PREVIEW_CHARS = 2_000
 MAX_PROBLEMS = 20
 _SAFE_INTEGER = 1 << 53
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_STR_NEEDLES = ("\\u0000", "\\ud", "\\uD", "\x00")
-_BYTES_NEEDLES = tuple(n.encode() for n in _STR_NEEDLES)
+#: JSON escapes of a NUL or of a UTF-16 surrogate (a pair is fine, the walk tells a lone one).
+_STR_ESCAPES = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+_BYTES_ESCAPES = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,22 +129,26 @@ def read_lines(stream, limit: int) -> Iterator[bytes | Oversized]:
         yield Oversized(head, size)
 
 
-def needs_screen(text, start: int, end: int, limits: Limits) -> bool:
+def needs_screen(text, start: int, end: int, limits: Limits, surrogates: bool = True, raw_nul: bool = False) -> bool:
     """Whether the raw text ``text[start:end]`` of one record (``str`` or ``bytes``) could hold a
     value :func:`screen` refuses: so long that one value may exceed the field limit, so many
-    brackets that it may be too deep, or a NUL / surrogate escape (or a raw NUL, as CSV allows)."""
+    brackets that it may be too deep, a NUL escape, a surrogate escape (``surrogates``: a decoder
+    that lets lone ones through — orjson refuses them itself) or a NUL character itself
+    (``raw_nul``: CSV allows one, JSON does not). A few C-speed scans: ordinary records skip the walk."""
     if end - start > limits.field_chars:
         return True
-    needles = _BYTES_NEEDLES if text.__class__ is bytes else _STR_NEEDLES
-    for needle in needles:
-        if text.find(needle, start, end) >= 0:
+    if text.__class__ is bytes:
+        escape, nul_escape, escapes, brackets, nul = b"\\u", b"\\u0000", _BYTES_ESCAPES, (b"{", b"["), b"\x00"
+    else:
+        escape, nul_escape, escapes, brackets, nul = "\\u", "\\u0000", _STR_ESCAPES, ("{", "["), "\x00"
+    if surrogates:
+        if text.find(escape, start, end) >= 0 and escapes.search(text, start, end):
             return True
-    brackets = _BYTES_BRACKETS if text.__class__ is bytes else _STR_BRACKETS
+    elif text.find(nul_escape, start, end) >= 0:
+        return True
+    if raw_nul and text.find(nul, start, end) >= 0:
+        return True
     return text.count(brackets[0], start, end) + text.count(brackets[1], start, end) >= limits.depth
-
-
-_STR_BRACKETS = ("{", "[")
-_BYTES_BRACKETS = (b"{", b"[")
 
 
 def text_problem(value: str) -> str | None:
