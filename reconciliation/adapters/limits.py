@@ -138,14 +138,12 @@ def needs_screen(text, start: int, end: int, limits: Limits, surrogates: bool = 
     if end - start > limits.field_chars:
         return True
     if text.__class__ is bytes:
-        escape, nul_escape, escapes, brackets, nul = b"\\u", b"\\u0000", _BYTES_ESCAPES, (b"{", b"["), b"\x00"
+        backslash, nul_escape, escapes, brackets, nul = b"\\", b"\\u0000", _BYTES_ESCAPES, (b"{", b"["), b"\x00"
     else:
-        escape, nul_escape, escapes, brackets, nul = "\\u", "\\u0000", _STR_ESCAPES, ("{", "["), "\x00"
-    if surrogates:
-        if text.find(escape, start, end) >= 0 and escapes.search(text, start, end):
+        backslash, nul_escape, escapes, brackets, nul = "\\", "\\u0000", _STR_ESCAPES, ("{", "["), "\x00"
+    if text.find(backslash, start, end) >= 0:  # one byte, memchr: most records have no escape at all
+        if escapes.search(text, start, end) if surrogates else text.find(nul_escape, start, end) >= 0:
             return True
-    elif text.find(nul_escape, start, end) >= 0:
-        return True
     if raw_nul and text.find(nul, start, end) >= 0:
         return True
     return text.count(brackets[0], start, end) + text.count(brackets[1], start, end) >= limits.depth
