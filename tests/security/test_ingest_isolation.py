@@ -151,3 +151,18 @@ def test_an_opencps_style_payload_is_accepted_as_it_is(world):
     assert dossier.finished_at is None and dossier.returned_at is None and dossier.fee_amount == 8000
     assert dossier.has_digitised_components and not dossier.data_reused
     assert list(dossier.events.values_list("from_status", "to_status")) == [(None, 2), (2, 4)]
+
+
+def test_the_command_keeps_the_good_records_of_a_file_with_bad_ones(world, tmp_path, capsys):
+    from django.core.management import call_command
+
+    lines = [json.dumps(hanoi_record(n)) for n in range(5)]
+    lines[1:1] = ["null", bad('"ChuHoSo": "Nguy\\u0000n"'), bad('"MaTTHC": "9.999999", "GhiChu": 1e23'),
+                  bad('"MaHoSo": {"x": 1}')]
+    path = tmp_path / "ho_so.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    call_command("import_dossiers", str(path), "--source", "HTTT-01", "--json")
+    answer = json.loads(capsys.readouterr().out)
+    assert (answer["created"], answer["rejected"]) == (5, 4)
+    assert [e["reason"] for e in answer["errors"]] == ["not_an_object", "bad_text", "invalid", "wrong_type"]
+    assert RejectedRecord.objects.count() == 4 and Dossier.objects.count() == 5
