@@ -301,6 +301,8 @@ def _code_error(errors: Errors, name: str, value, result: int, message: str) -> 
 
 def _flag(value) -> bool | None:
     """A yes/no field: ``1``/``"1"``/``true``/``"x"``/``"có"``…; ``None`` for an object or array."""
+    if value.__class__ is str:
+        return value in TRUE_TEXT or value.strip() in TRUE_TEXT
     if value is None or value is False or value == "" or value == 0:
         return False
     if value is True:
@@ -327,17 +329,18 @@ DOCUMENT_FLAGS = ("DuocSoHoa", "DuocTaiSuDung", "DuocLayTuKhoDMQG")
 def _document_flags(documents: list, errors: Errors) -> list[bool]:
     """Whether any submitted document (``TaiLieuNop``) was digitised, reused, taken from the personal store."""
     found = [False, False, False]
-    for i, doc in enumerate(documents):
-        if doc.__class__ is not dict:
-            continue
-        for n, key in enumerate(DOCUMENT_FLAGS):
-            value = doc.get(key)
-            if value is not None:
-                flag = _flag(value)
-                if flag is None:
-                    errors.wrong_type(f"TaiLieuNop[{i}].{key}", value, YES_NO)
-                elif flag:
-                    found[n] = True
+    for doc in documents:
+        if doc.__class__ is dict:
+            n = 0
+            for key in DOCUMENT_FLAGS:
+                value = doc.get(key)
+                if value is not None:
+                    flag = _flag(value)
+                    if flag:
+                        found[n] = True
+                    elif flag is None:
+                        errors.wrong_type(f"TaiLieuNop[{documents.index(doc)}].{key}", value, YES_NO)
+                n += 1
     return found
 
 
