@@ -265,7 +265,11 @@ def main(argv=None) -> int:
         parser.error("the database has no agencies: run seed_demo (or import_agencies) first")
     source, _ = SourceSystem.objects.get_or_create(
         code=SOURCE, defaults={"name": "Benchmark provincial system", "kind": SourceKind.PROVINCIAL, "owner": province})
-    communes = list(Agency.objects.filter(kind=AgencyKind.COMMUNE).order_by("code").values_list("code", flat=True))
+    # A provincial system may only write its own province's dossiers: the communes of its owner.
+    communes = list(Agency.objects.subtree(source.owner).filter(kind=AgencyKind.COMMUNE).order_by("code")
+                    .values_list("code", flat=True))
+    if not communes:
+        parser.error(f"the bench source's province {source.owner.code} has no communes: load the reference data")
     procedures = list(Procedure.objects.order_by("code").values_list("code", flat=True))
     run = IngestBatch.objects.filter(source=source).count()
     with connection.cursor() as cursor:

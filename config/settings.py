@@ -367,6 +367,19 @@ TTHC_RECONCILIATION_IMPACT = env(
 # PostgreSQL work_mem for a reconciliation transaction (one province's join hashes millions of rows).
 TTHC_RECONCILE_WORK_MEM = env("TTHC_RECONCILE_WORK_MEM", default="128MB")
 
+# --- Ingestion limits (reconciliation.adapters.limits; docs/adr/0004-ingestion.md) -----------------
+# A record (JSON line, CSV row, envelope element) larger than this is rejected (too_large), unread.
+INGEST_MAX_RECORD_BYTES = env.int("INGEST_MAX_RECORD_BYTES", default=1 << 20)
+# A text value longer than this many characters is rejected (too_large, naming the field).
+INGEST_MAX_FIELD_CHARS = env.int("INGEST_MAX_FIELD_CHARS", default=65_536)
+# A record nested deeper than this (objects and arrays) is rejected (too_large).
+INGEST_MAX_DEPTH = env.int("INGEST_MAX_DEPTH", default=32)
+# Event times later than now plus this margin are rejected (future_date) [assumed: clocks drift, a
+# day is generous]; a far-future time would otherwise win every later genuine update.
+INGEST_FUTURE_MARGIN_HOURS = env.float("INGEST_FUTURE_MARGIN_HOURS", default=24)
+# The sync API's Retry-After (seconds) when the database is unavailable (503).
+SYNC_RETRY_AFTER_SECONDS = env.int("SYNC_RETRY_AFTER_SECONDS", default=30)
+
 # --- Sync-gap requests (complaints; docs/domain.md#requests-to-ministries) -------------------------
 # The ministry answers within this many working days of submission (tthc.calendar; re-set on reopening).
 TTHC_REQUEST_RESPONSE_DAYS = env.int("TTHC_REQUEST_RESPONSE_DAYS", default=10)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import Adapter, Malformed, UnreadableBody
+from .base import Adapter, UnreadableBody
+from .limits import Refused, malformed
 
 _REGISTRY: dict[str, type[Adapter]] = {}
 
@@ -47,5 +48,5 @@ def format_for_media_type(content_type: str | None) -> str | None:
 
 from . import csv_format, jsonl, portal  # noqa: E402,F401  (register the built-in formats)
 
-__all__ = ["Adapter", "Malformed", "UnreadableBody", "formats", "format_for_media_type", "format_for_path",
+__all__ = ["Adapter", "Refused", "UnreadableBody", "malformed", "formats", "format_for_media_type", "format_for_path",
            "get_adapter", "register"]

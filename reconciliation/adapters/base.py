@@ -4,13 +4,20 @@
 is read in bounded memory; ``validate(raw, context)`` turns one raw record into a valid record or
 its list of errors. A new format is one module with one subclass registered in
 :mod:`reconciliation.adapters` (the registry, after Open Forms' plugin registry).
+
+Each record is read in isolation: what cannot be decoded, is too large or holds text that cannot
+be stored becomes a :class:`~.limits.Refused` record (rejected with its reason, kept for
+correction) instead of an exception, so no record can stop the others (:mod:`.limits`).
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from .fields import Context, validate_dossier, validate_progress
+from .limits import Limits, Refused, malformed, safe_payload, screened, too_large
+
+__all__ = ["Adapter", "Refused", "UnreadableBody", "malformed", "is_progress"]
 
 DOSSIER_SERVICE = "DongBoHoSoMC"
 PROGRESS_SERVICE = "CapNhatTienDoHoSoMC"
@@ -18,17 +25,6 @@ PROGRESS_SERVICE = "CapNhatTienDoHoSoMC"
 
 class UnreadableBody(ValueError):
     """The input as a whole cannot be read (not JSON, unknown service, no header…): HTTP 400."""
-
-
-@dataclass(frozen=True, slots=True)
-class Malformed:
-    """One record the parser could not even decode (a bad JSON line): rejected, kept verbatim."""
-
-    text: str
-    reason: str
-
-    def payload(self) -> dict:
-        return {"_raw": self.text}
 
 
 def is_progress(raw: dict) -> bool:
@@ -44,26 +40,43 @@ class Adapter:
     media_types: tuple[str, ...] = ()
     description = ""
 
-    def __init__(self):
+    def __init__(self, limits: Limits | None = None):
         #: Set by parsers that know the record kind for the whole input (the envelope's service).
         self.service: str | None = None
+        self.limits = limits or Limits.from_settings()
 
     def parse(self, stream) -> Iterator[tuple[int, object]]:
-        """Records already decoded (dicts, such as corrected payloads being replayed), indexed from 0.
-        Each wire format overrides this to read its bytes."""
-        return enumerate(stream)
+        """Records already decoded (dicts, such as corrected payloads being replayed), indexed from 0,
+        each checked whole (size, depth, text). Each wire format overrides this to read its bytes."""
+        for index, raw in enumerate(stream):
+            yield index, self.check_decoded(raw)
+
+    def check_decoded(self, raw):
+        """A decoded record with no raw text to scan: measure it and walk it."""
+        if raw.__class__ is Refused:
+            return raw
+        try:
+            size = len(json.dumps(raw, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        except (ValueError, TypeError, RecursionError):
+            size = 0
+        if size > self.limits.record_bytes:
+            return too_large(json.dumps(safe_payload(raw, self.limits), ensure_ascii=False), size,
+                             self.limits.record_bytes)
+        return screened(raw, self.limits)
 
     def validate(self, index: int, raw, ctx: Context):
-        """A ``DossierRecord``/``ProgressRecord``, or a list of ``{"index", "MaHoSo", "field", "error"}``."""
-        if isinstance(raw, Malformed):
-            return [{"index": index, "MaHoSo": "", "field": "", "error": raw.reason}]
+        """A ``DossierRecord``/``ProgressRecord``, or a list of
+        ``{"index", "MaHoSo", "field", "error", "reason"}``."""
+        if raw.__class__ is Refused:
+            return raw.errors(index)
         if self.service == PROGRESS_SERVICE or (
-            self.service is None and isinstance(raw, dict) and is_progress(raw)
+            self.service is None and raw.__class__ is dict and is_progress(raw)
         ):
             return validate_progress(index, raw, ctx)
         return validate_dossier(index, raw, ctx)
 
     @staticmethod
     def payload(raw) -> object:
-        """What a rejected record keeps for correction and replay."""
-        return raw.payload() if isinstance(raw, Malformed) else raw
+        """What a rejected record keeps for correction and replay (made storable when it is stored,
+        :func:`~.limits.safe_payload`)."""
+        return raw.payload if raw.__class__ is Refused else raw

@@ -2,7 +2,8 @@
 
 A line that is not valid JSON is rejected on its own (kept verbatim for correction) rather than
 failing the whole file; blank lines are skipped but still count, so ``index`` is the 0-based line
-number and points at the line in the file.
+number and points at the line in the file. Lines are read in bounded pieces: one longer than the
+record limit is rejected (``too_large``) without being held or decoded (:mod:`.limits`).
 """
 from __future__ import annotations
 
@@ -11,7 +12,19 @@ from collections.abc import Iterator
 import orjson
 
 from . import register
-from .base import Adapter, Malformed
+from .base import Adapter
+from .limits import (
+    Limits,
+    Oversized,
+    decode_leniently,
+    malformed,
+    needs_screen,
+    nested_too_deep,
+    read_lines,
+    screened,
+)
+
+BOM = b"\xef\xbb\xbf"
 
 
 @register
@@ -22,14 +35,32 @@ class JsonLinesAdapter(Adapter):
     description = "JSON Lines: one HoSo object (portal field names) per line"
 
     def parse(self, stream) -> Iterator[tuple[int, object]]:
-        loads = orjson.loads
-        for index, line in enumerate(stream):
-            if index == 0 and line.startswith(b"\xef\xbb\xbf"):
+        loads, limits = orjson.loads, self.limits
+        for index, line in enumerate(read_lines(stream, limits.record_bytes)):
+            if line.__class__ is Oversized:
+                yield index, line.refused(limits.record_bytes)
+                continue
+            if index == 0 and line.startswith(BOM):
                 line = line[3:]
             if not line.strip():
                 continue
             try:
-                yield index, loads(line)
+                raw = loads(line)
             except orjson.JSONDecodeError as exc:
-                text = line.decode("utf-8", "replace").rstrip("\r\n")
-                yield index, Malformed(text, f"not valid JSON: {exc}")
+                yield index, _lenient(line, exc, limits)
+                continue
+            if needs_screen(line, 0, len(line), limits, surrogates=False):
+                raw = screened(raw, limits)
+            yield index, raw
+
+
+def _lenient(line: bytes, exc: orjson.JSONDecodeError, limits: Limits):
+    """orjson refuses some valid JSON (a lone surrogate escape, a number beyond a double): decode
+    those with the standard library and check them whole; what neither reads is not JSON."""
+    text = line.decode("utf-8", "replace").rstrip("\r\n")
+    try:
+        return screened(decode_leniently(line.decode("utf-8")), limits)
+    except RecursionError:
+        return nested_too_deep(text, limits)
+    except ValueError:
+        return malformed(text, f"not valid JSON: {exc}")

@@ -3,21 +3,31 @@
 ``CapNhatTienDoHoSoMC`` carries progress steps (``QuaTrinhXuLy``: ``MaHoSo``, ``ThoiDiemXuLy``,
 ``TrangThai``, ``NguoiXuLy``…) in the same envelope. The ``data`` array is decoded one element at a
 time from a sliding buffer, so an envelope file of any size is read in bounded memory; the other
-keys (``service``, ``isUpdating``) may come before or after ``data``.
+keys (``service``, ``isUpdating``) may come before or after ``data``, and keys the platform does
+not use (OpenCPS sends ``session``, ``madonvi``…) are read and ignored.
+
+Reading is linear in the input: a record cut by the read boundary is retried after reading as much
+again (not a fixed step, which made a long record quadratic), and blanks are skipped by a regular
+expression. Each record is checked like a JSON line (:mod:`.limits`): beyond the record limit it is
+rejected (``too_large``) once decoded; nesting too deep for the decoder at all (e.g. 100,000 levels)
+makes the envelope unreadable (HTTP 400). Integers beyond 18 digits, numbers beyond a double and
+``NaN``/``Infinity`` are read as text.
 """
 from __future__ import annotations
 
 import codecs
-import json
+import re
 from collections.abc import Iterator
 
 from . import register
 from .base import DOSSIER_SERVICE, PROGRESS_SERVICE, Adapter, UnreadableBody
+from .limits import DECODER, needs_screen, screened, too_large
 
 SERVICES = (DOSSIER_SERVICE, PROGRESS_SERVICE)
 READ_SIZE = 1 << 20
+#: The longest single value (record) the buffer grows to before the envelope is unreadable.
 MAX_ELEMENT = 64 << 20
-_WS = " \t\r\n"
+_NOT_BLANK = re.compile(r"[^ \t\r\n]")
 
 
 class _Buffer:
@@ -29,12 +39,12 @@ class _Buffer:
         self.text = ""
         self.pos = 0
         self.eof = False
-        self._json = json.JSONDecoder()
+        self._decode = DECODER.raw_decode
 
-    def more(self) -> bool:
+    def more(self, size: int = READ_SIZE) -> bool:
         if self.eof:
             return False
-        chunk = self.stream.read(READ_SIZE)
+        chunk = self.stream.read(size)
         try:
             decoded = self.decoder.decode(chunk or b"", final=not chunk)
         except UnicodeDecodeError as exc:
@@ -48,10 +58,11 @@ class _Buffer:
     def peek(self) -> str:
         """The next non-blank character ('' at the end), skipping blanks."""
         while True:
-            while self.pos < len(self.text) and self.text[self.pos] in _WS:
-                self.pos += 1
-            if self.pos < len(self.text):
+            found = _NOT_BLANK.search(self.text, self.pos)
+            if found:
+                self.pos = found.start()
                 return self.text[self.pos]
+            self.pos = len(self.text)
             if not self.more():
                 return ""
 
@@ -62,21 +73,39 @@ class _Buffer:
         self.pos += 1
 
     def value(self):
+        return self.span()[0]
+
+    def span(self) -> tuple[object, int, int]:
+        """The next JSON value and where its text starts and ends in ``self.text``."""
         self.peek()
         while True:
+            start = self.pos
             try:
-                value, end = self._json.raw_decode(self.text, self.pos)
-            except json.JSONDecodeError as exc:
-                if self.eof or len(self.text) - self.pos > MAX_ELEMENT:
-                    raise UnreadableBody(f"malformed JSON: {exc.msg} (character {exc.pos})") from None
-                self.more()
+                value, end = self._decode(self.text, start)
+            except ValueError as exc:  # JSONDecodeError, or int() refusing a number's text
+                if self.eof or len(self.text) - start > MAX_ELEMENT:
+                    if len(self.text) - start > MAX_ELEMENT:
+                        raise UnreadableBody(f"a record is longer than {MAX_ELEMENT >> 20} MB (from character "
+                                             f"{start}): split it or send JSON Lines") from None
+                    where = f" (character {exc.pos})" if hasattr(exc, "pos") else ""
+                    raise UnreadableBody(f"malformed JSON: {getattr(exc, 'msg', exc)}{where}") from None
+                self._grow()
                 continue
+            except RecursionError:
+                raise UnreadableBody(f"malformed envelope: the value at character {start} is nested too deeply "
+                                     "to be read (records may nest a few levels only)") from None
             # A number or literal cut by the read boundary decodes "successfully": read on and retry.
             if end == len(self.text) and not self.eof:
-                self.more()
+                self._grow()
                 continue
             self.pos = end
-            return value
+            return value, start, end
+
+    def _grow(self) -> None:
+        """Read as much again as the pending value holds so far: each retry doubles, so a long value
+        costs linear time, not one retry per megabyte."""
+        start = self.pos
+        self.more(max(READ_SIZE, len(self.text) - start))
 
 
 @register
@@ -133,8 +162,17 @@ class PortalEnvelopeAdapter(Adapter):
         if buf.peek() == "]":
             buf.pos += 1
             return
+        limits = self.limits
         while True:
-            yield index, buf.value()
+            raw, start, end = buf.span()
+            text = buf.text
+            if end - start > limits.record_bytes // 4:  # a UTF-8 character is at most 4 bytes
+                size = len(text[start:end].encode("utf-8", "surrogatepass"))
+                if size > limits.record_bytes:
+                    raw = too_large(text[start:start + 4096], size, limits.record_bytes)
+            if raw.__class__ is dict and needs_screen(text, start, end, limits):
+                raw = screened(raw, limits)
+            yield index, raw
             index += 1
             char = buf.peek()
             buf.pos += 1

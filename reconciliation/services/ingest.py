@@ -4,8 +4,12 @@
 format's adapter, and writes it in chunks of ``CHUNK_SIZE`` records, each chunk in its own
 transaction (retried on deadlock or serialization failure) so memory stays bounded and a crash
 loses nothing already committed. Bad records are answered one by one
-(``{"index", "MaHoSo", "field", "error"}``) and kept as ``RejectedRecord`` rows with their raw
-payload for correction and replay; the valid records of the same batch are stored.
+(``{"index", "MaHoSo", "field", "error", "reason"}``) and kept as ``RejectedRecord`` rows with
+their raw payload (made storable, :func:`~reconciliation.adapters.limits.safe_payload`) for
+correction and replay; the valid records of the same batch are stored. Each record is read,
+validated and checked against the source's remit (:mod:`.remit`: what this source may write) in
+isolation, so no record — however malformed — can fail the others; a record refused for its remit
+is rejected ``out_of_scope`` and never touches the stored dossiers.
 
 Parsing and validation (CPU in Python) can run in a producer thread while the database writes the
 previous chunk (``pipeline=True``, used by the command for large files): the thread never touches
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import logging
 import queue
 import threading
@@ -27,9 +32,11 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from ..adapters import Adapter, get_adapter
-from ..adapters.fields import Context, DossierRecord, ProgressRecord
+from ..adapters.fields import INVALID, UNKNOWN_DOSSIER, Context, DossierRecord, ProgressRecord, safe_text
+from ..adapters.limits import Limits, storable_payload
 from ..models import BatchStatus, IngestBatch, RejectedRecord, SourceSystem
 from ..signals import batch_ingested
+from .remit import Remit
 from .writer import writer_for
 
 log = logging.getLogger(__name__)
@@ -38,7 +45,7 @@ CHUNK_SIZE = 10_000
 MAX_ERRORS_KEPT = 100_000
 RETRIES = 5
 RETRYABLE_SQLSTATES = {"40P01", "40001"}
-UNKNOWN_DOSSIER = "no dossier with this MaHoSo from this source yet: sync it with DongBoHoSoMC first"
+UNKNOWN_DOSSIER_MESSAGE = "no dossier with this MaHoSo from this source yet: sync it with DongBoHoSoMC first"
 
 
 @dataclass
@@ -111,16 +118,21 @@ def gc_paused():
 def validated_chunks(adapter: Adapter, records: Iterable[tuple[int, object]], ctx: Context,
                      size: int = CHUNK_SIZE, prepare: Callable | None = None) -> Iterator[_Chunk]:
     """Group parsed records into chunks of validated records and rejects (no database access);
-    ``prepare`` is the writer's database-free pre-rendering of each valid record."""
+    ``prepare`` is the writer's database-free pre-rendering of each valid record. ``ctx.remit``
+    refuses the dossiers the source may not write."""
     chunk, produced = _Chunk(), 0
     validate, payload = adapter.validate, adapter.payload
     for index, raw in records:
-        result = validate(index, raw, ctx)
-        if isinstance(result, DossierRecord):
+        try:
+            result = validate(index, raw, ctx)
+        except Exception:  # a defect must cost this record only; logged with its trace
+            log.exception("ingest: record %s could not be validated", index)
+            result = [_error(index, raw, "", "the record could not be validated (an internal error, logged)")]
+        if result.__class__ is DossierRecord:
             if prepare is not None:
                 prepare(result)
             chunk.dossiers.append((index, result))
-        elif isinstance(result, ProgressRecord):
+        elif result.__class__ is ProgressRecord:
             chunk.progress.append((index, result))
             chunk.raws[index] = raw
         else:
@@ -206,6 +218,7 @@ def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int,
     database connections at once (PostgreSQL, committed data only: not inside a test transaction)."""
     report = BatchReport(batch=batch.pk)
     ctx = Context.load()
+    ctx.remit = remit = Remit.load(batch.source, ctx)
     portal_codes = list(SourceSystem.objects.active_portal().values_list("code", flat=True))
     writer = writer_for(batch.source, batch, portal_codes)
     chunks = validated_chunks(adapter, records, ctx, chunk_size, writer.prepare)
@@ -215,9 +228,9 @@ def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int,
         with gc_paused():
             if writers > 1:
                 _write_parallel(chunks, writers, lambda: writer_for(batch.source, batch, portal_codes), batch, report,
-                                on_reject, progress)
+                                on_reject, progress, remit)
             for chunk in chunks if writers <= 1 else ():
-                _with_retry(_write_chunk, writer, batch, chunk, report, on_reject)
+                _with_retry(_write_chunk, writer, batch, chunk, report, on_reject, remit)
                 if progress:
                     progress(len(chunk))
     except Exception as exc:
@@ -232,7 +245,8 @@ def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int,
     return report
 
 
-def _write_parallel(chunks, writers: int, make_writer, batch, report: BatchReport, on_reject, progress) -> None:
+def _write_parallel(chunks, writers: int, make_writer, batch, report: BatchReport, on_reject, progress,
+                    remit: Remit | None = None) -> None:
     """Each writer thread has its own connection (and temporary tables); chunks lock rows in code
     order, so parallel chunks of one file wait for each other at worst, and deadlocks are retried."""
     from django.db import connection
@@ -249,7 +263,7 @@ def _write_parallel(chunks, writers: int, make_writer, batch, report: BatchRepor
                     continue
                 part = BatchReport()
                 try:
-                    _with_retry(_write_chunk, writer, batch, chunk, part, on_reject)
+                    _with_retry(_write_chunk, writer, batch, chunk, part, on_reject, remit)
                 except BaseException as exc:
                     failure.append(exc)
                     continue
@@ -289,11 +303,16 @@ def _with_retry(fn, *args):
             time.sleep(0.05 * (2 ** attempt))
 
 
-def _write_chunk(writer, batch: IngestBatch, chunk: _Chunk, report: BatchReport, on_reject) -> None:
+def _write_chunk(writer, batch: IngestBatch, chunk: _Chunk, report: BatchReport, on_reject,
+                 remit: Remit | None = None) -> None:
     """One transaction: valid records, progress steps, rejects, and the batch's running counts."""
     counts = {"received": len(chunk), "created": 0, "updated": 0, "unchanged": 0}
     rejects = list(chunk.rejects)
     with transaction.atomic():
+        progress = chunk.progress
+        if progress and remit is not None:
+            progress, refused = remit.refuse_progress(progress)
+            rejects.extend((i, chunk.raws[i], [error]) for i, error in refused)
         if chunk.dossiers:
             best: dict[str, DossierRecord] = {}
             stale = []
@@ -310,12 +329,13 @@ def _write_chunk(writer, batch: IngestBatch, chunk: _Chunk, report: BatchReport,
             counts["created"] += created
             counts["updated"] += updated
             counts["unchanged"] += len(chunk.dossiers) - created - updated
-        if chunk.progress:
-            updated, missing = writer.write_progress(chunk.progress)
-            unknown = [(i, p) for i, p in chunk.progress if p.code in missing]
+        if progress:
+            updated, missing = writer.write_progress(progress)
+            unknown = [(i, p) for i, p in progress if p.code in missing]
             counts["updated"] += updated
-            counts["unchanged"] += len(chunk.progress) - len(unknown) - updated
-            rejects.extend((i, chunk.raws[i], [{"index": i, "MaHoSo": p.code, "field": "MaHoSo", "error": UNKNOWN_DOSSIER}])
+            counts["unchanged"] += len(progress) - len(unknown) - updated
+            rejects.extend((i, chunk.raws[i], [{"index": i, "MaHoSo": p.code, "field": "MaHoSo",
+                                                "error": UNKNOWN_DOSSIER_MESSAGE, "reason": UNKNOWN_DOSSIER}])
                            for i, p in unknown)
         if rejects:
             (on_reject or _store_rejects)(batch, rejects)
@@ -339,14 +359,27 @@ def _f(name: str, counts: dict):
     return F(name) + counts[name]
 
 
+def _error(index: int, raw, field_name: str, message: str, reason: str = INVALID) -> dict:
+    code = raw.get("MaHoSo") if raw.__class__ is dict else None
+    return {"index": index, "MaHoSo": safe_text(code)[:200] if code.__class__ is str else "", "field": field_name,
+            "error": message, "reason": reason}
+
+
 def canonical(payload) -> bytes:
-    return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    """A payload's comparable form; never fails, whatever an older row holds (rows stored before
+    payloads were made storable may hold integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(payload, sort_keys=True, ensure_ascii=True, default=str).encode()
 
 
 def _store_rejects(batch: IngestBatch, rejects: list[tuple[int, object, list[dict]]]) -> None:
     """Keep each reject once: a record already waiting for correction (same source, same payload)
     is not stored again, so re-sending a file does not duplicate its rejects."""
-    codes = {errors[0]["MaHoSo"] for _, _, errors in rejects}
+    limits = Limits.from_settings()
+    rejects = [(index, storable_payload(payload, limits), errors) for index, payload, errors in rejects]
+    codes = {errors[0]["MaHoSo"][:64] for _, _, errors in rejects}
     pending = {
         (code, canonical(payload))
         for code, payload in RejectedRecord.objects.filter(

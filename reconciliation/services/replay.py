@@ -7,21 +7,26 @@ copied into the new batch (so rejects are never duplicated).
 """
 from __future__ import annotations
 
-import orjson
-
-from ..adapters.base import Adapter, Malformed
+from ..adapters.base import Adapter
+from ..adapters.limits import Refused, decode_leniently, malformed
 from ..models import IngestBatch, RejectedRecord
 from .ingest import BatchReport, run_batch, start_batch
 
 
 def _payload(reject: RejectedRecord):
-    """The payload to validate: a verbatim bad line (``{"_raw": text}``) is decoded again."""
+    """The payload to validate: a verbatim bad line (``{"_raw": text}``) is decoded again; a record
+    kept cut short because it was too large (``"_truncated"``) stays refused with its errors."""
     payload = reject.payload
-    if isinstance(payload, dict) and set(payload) == {"_raw"}:
+    if isinstance(payload, dict) and "_raw" in payload and set(payload) <= {"_raw", "_truncated"}:
+        if "_truncated" in payload:
+            errors = reject.errors or [{"field": "", "error": "the record was too large to be kept whole",
+                                        "reason": "too_large"}]
+            return Refused(payload, tuple((e.get("field", ""), e.get("reason", "too_large"), e.get("error", ""))
+                                          for e in errors), reject.dossier_code)
         try:
-            return orjson.loads(payload["_raw"])
-        except orjson.JSONDecodeError as exc:
-            return Malformed(payload["_raw"], f"not valid JSON: {exc}")
+            return decode_leniently(str(payload["_raw"]))
+        except (ValueError, RecursionError) as exc:
+            return malformed(str(payload["_raw"]), f"not valid JSON: {exc}")
     return payload
 
 

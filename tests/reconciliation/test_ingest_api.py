@@ -59,20 +59,21 @@ def test_rejects_still_answer_200(client):
     response = post(client, json.dumps(body))
     assert response.status_code == 200
     assert response.json()["errors"] == [{"index": 1, "MaHoSo": "00004-250105-000002", "field": "TrangThaiHoSo",
-                                          "error": "unknown status '12' (expected 1–10)"}]
+                                          "error": "unknown status '12' (expected 1–10)", "reason": "invalid"}]
     assert response.json()["created"] == 1 and response.json()["rejected"] == 1
 
 
-@pytest.mark.parametrize("body, content_type", [
-    (b"{not json", "application/json"),
-    (b'{"service": "DongBoHoSoMC"}', "application/json"),
-    (b"ma,trang_thai\n1,2\n", "text/csv"),
-    (b"<HoSo/>", "application/xml"),
+@pytest.mark.parametrize("body, content_type, code", [
+    (b"{not json", "application/json", 400),
+    (b'{"service": "DongBoHoSoMC"}', "application/json", 400),
+    (b"ma,trang_thai\n1,2\n", "text/csv", 400),
+    (b"<HoSo/>", "application/xml", 415),
 ])
-def test_unreadable_body_is_400(client, body, content_type):
+def test_unreadable_body_is_400_and_an_unknown_type_415(client, body, content_type, code):
     response = post(client, body, content_type)
-    assert response.status_code == 400
-    assert response.json()["detail"]
+    assert response.status_code == code
+    answer = response.json()
+    assert answer["detail"] and answer["error"] == answer["detail"] and answer["retry"] is False
     assert not Dossier.objects.exists()
 
 

@@ -20,6 +20,7 @@ def record(**changes):
     return {k: v for k, v in raw.items() if v is not None}
 
 
+# (label, record, MaHoSo in the error (None: the record's), field, message[, reason: "invalid" by default])
 CASES = [
     ("missing MaHoSo", record(MaHoSo=None), "", "MaHoSo", "is required"),
     ("code too long", record(MaHoSo="00004-250105-" + "9" * 60), None, "MaHoSo", "is longer than 64 characters"),
@@ -45,7 +46,7 @@ CASES = [
      "unknown applicant kind '5' (expected 1–4)"),
     ("unknown payment", record(DuocThanhToanTrucTuyen="3"), None, "DuocThanhToanTrucTuyen",
      "unknown value '3' (expected 0, 1 or 2)"),
-    ("list expected", record(TaiLieuNop="giấy tờ"), None, "TaiLieuNop", "must be a list"),
+    ("list expected", record(TaiLieuNop="giấy tờ"), None, "TaiLieuNop", "must be a list", "wrong_type"),
     ("bad progress status", record(QuaTrinhXuLy=[{"ThoiDiemXuLy": "20250105083000", "TrangThai": "0"}]), None,
      "QuaTrinhXuLy[0].TrangThai", "unknown status '0' (expected 1–10)"),
     ("no dates at all", record(NgayNopHoSo=None, NgayTiepNhan=None, NgayHenTra=None), None, "NgayTiepNhan",
@@ -58,14 +59,15 @@ def world():
     return build_world()
 
 
-@pytest.mark.parametrize("label, raw, code, field, message", CASES, ids=[c[0] for c in CASES])
-def test_each_error_kind(world, label, raw, code, field, message):
+@pytest.mark.parametrize("label, raw, code, field, message, reason", [(*c, "invalid")[:6] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_each_error_kind(world, label, raw, code, field, message, reason):
     body = json.dumps({"service": "DongBoHoSoMC", "data": [GOOD, raw]}).encode()
     report = ingest(world["province_system"], stream(body), "portal")
     expected_code = raw.get("MaHoSo", "") if code is None else code
     assert report.as_dict() == {
         "batch": report.batch, "created": 1, "updated": 0, "unchanged": 0, "rejected": 1,
-        "errors": [{"index": 1, "MaHoSo": expected_code, "field": field, "error": message}],
+        "errors": [{"index": 1, "MaHoSo": expected_code, "field": field, "error": message, "reason": reason}],
     }
     kept = RejectedRecord.objects.get(batch_id=report.batch)
     assert kept.index == 1 and kept.payload == raw and kept.errors == report.errors
@@ -90,4 +92,5 @@ def test_bad_json_line_is_rejected_alone(world):
 
 def test_a_non_object_record(world):
     report = ingest(world["province_system"], stream(b'{"data": [42]}'), "portal")
-    assert report.errors == [{"index": 0, "MaHoSo": "", "field": "", "error": "a record must be a JSON object"}]
+    assert report.errors == [{"index": 0, "MaHoSo": "", "field": "", "error": "a record must be a JSON object, not a number",
+                              "reason": "not_an_object"}]

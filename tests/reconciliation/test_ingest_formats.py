@@ -103,7 +103,8 @@ def test_progress_step_for_an_unknown_dossier_is_rejected_for_replay(world):
            b'"ThoiDiemXuLy": "20250109080000", "TrangThai": "4"}]}'
     report = ingest(world["province_system"], stream(body), "portal")
     assert report.errors == [{"index": 0, "MaHoSo": "00004-250109-000099", "field": "MaHoSo",
-                              "error": "no dossier with this MaHoSo from this source yet: sync it with DongBoHoSoMC first"}]
+                              "error": "no dossier with this MaHoSo from this source yet: sync it with DongBoHoSoMC first",
+                              "reason": "unknown_dossier"}]
     assert report.rejected == 1
 
 

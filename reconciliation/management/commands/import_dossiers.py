@@ -2,7 +2,8 @@
 
 Streams a file of any size through the same service as the sync API (``services.ingest``), in
 chunks, with a progress bar; ``--json`` prints the API's answer. ``--replay BATCH_ID`` re-submits
-the still-rejected records of a batch after they (or the reference data) were corrected.
+the still-rejected records of a batch after they (or the reference data) were corrected. The
+source's remit, the size limits and the future-date margin apply exactly as through the API.
 """
 import json
 import os
@@ -93,6 +94,6 @@ class Command(BaseCommand):
         )
         for error in report.errors[:20]:
             self.stderr.write(f"  record {error['index']} {error['MaHoSo'] or '-'}: {error['field'] or '(record)'}: "
-                              f"{error['error']}")
+                              f"{error['error']} [{error.get('reason', 'invalid')}]")
         if len(report.errors) > 20:
             self.stderr.write(f"  … {len(report.errors) - 20} more (see the batch's rejected records in the admin)")
