@@ -2,8 +2,8 @@
 case page and the API), so the admin can never skip the transition table or the timeline."""
 from django.contrib import admin
 
-from accounts.admin_scope import GatedAdminMixin
 from accounts.models import Role
+from core.admin import GatedAdminMixin
 
 from .models import RequestEvent, SyncGapRequest
 

@@ -301,7 +301,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "tthc.pagination.DefaultPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -309,8 +309,10 @@ REST_FRAMEWORK = {
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processors.gate_flags")
 # Refused API writes are written to the audit log (accounts).
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "accounts.api.exception_handler"
-# Admin changelists on very large tables count up to this many rows, then say "more" (accounts.admin_scope).
+# Admin changelists on very large tables count up to this many rows on PostgreSQL, then say "more";
+# API lists of dossiers stop counting at API_COUNT_CAP (0 = always exact) — core/pagination.py.
 ADMIN_COUNT_CAP = env.int("ADMIN_COUNT_CAP", default=10_000)
+API_COUNT_CAP = env.int("API_COUNT_CAP", default=10_000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "TTHC Platform API",
     "DESCRIPTION": "Agencies, procedures, dossiers, sync reconciliation, sync-gap requests and the 766 index.",

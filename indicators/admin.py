@@ -3,8 +3,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from accounts import gate
-from accounts.admin_scope import GatedAdminMixin
 from accounts.models import Role
+from core.admin import GatedAdminMixin
 
 from .models import CertifiedCopyCommune, ComponentValue, Feedback, IndicatorSnapshot
 from .services import compute

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts import audit, gate
 from accounts.models import Role
+from core.scope import is_active_user
 from indicators.models import Feedback
 
 from ..feedback_workflow import (
@@ -34,7 +35,7 @@ AUDIT_TRANSITION = "feedback.transition"
 
 
 def actors_for(user, feedback) -> frozenset[str]:
-    if user is None or not user.is_authenticated or not user.is_active or user.is_system:
+    if not is_active_user(user) or user.is_system:
         return frozenset()
     if gate.is_national(user):
         return frozenset()
