@@ -62,7 +62,7 @@ class Source(StrEnum):
 MODELS = {
     Source.DOSSIER: "tthc.Dossier",
     Source.PROCEDURE: "tthc.Procedure",
-    Source.FEEDBACK: "indicators.Feedback",
+    Source.FEEDBACK: "complaints.Feedback",
     Source.COMMUNE: "tthc.Agency",
     Source.SOURCE_DOSSIER: "reconciliation.SourceDossier",
     Source.REPORTED: "reconciliation.ReportedCount",
