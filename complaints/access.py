@@ -15,13 +15,13 @@ ministry. Source systems' accounts (``is_system``) only ingest data: they never 
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q
 
 from accounts import gate
 from accounts.models import Role
 from core.scope import is_active_user
 
-from . import conf
 from .workflow import (
     MINISTRY_LEADER,
     MINISTRY_OFFICER,
@@ -38,7 +38,7 @@ _SUPERVISOR_ATTR = "_tthc_request_supervisor"
 def supervisor_paths() -> list[str]:
     from tthc.models import Agency
 
-    return list(Agency.objects.filter(code__in=conf.supervisor_agencies()).values_list("path", flat=True))
+    return list(Agency.objects.filter(code__in=settings.TTHC_REQUEST_SUPERVISOR_AGENCIES).values_list("path", flat=True))
 
 
 def is_supervisor(user) -> bool:

@@ -6,8 +6,6 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.conf import settings
 
-from . import conf
-
 
 @shared_task(acks_late=True)
 def prepare_requests(period: str | None = None) -> dict:
@@ -66,4 +64,4 @@ def send_notification_email(self, notification_id: int) -> bool:
     except (SMTPException, OSError) as exc:
         # Capped below the broker's visibility timeout: a waiting (ETA) task is held unacknowledged.
         countdown = min(60 * 2**self.request.retries, settings.TTHC_TASK_MAX_COUNTDOWN)
-        raise self.retry(exc=exc, countdown=countdown, max_retries=conf.email_max_retries()) from exc
+        raise self.retry(exc=exc, countdown=countdown, max_retries=settings.TTHC_REQUEST_EMAIL_MAX_RETRIES) from exc

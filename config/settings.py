@@ -396,13 +396,14 @@ TTHC_REQUEST_ESCALATION_DAYS = env.int("TTHC_REQUEST_ESCALATION_DAYS", default=5
 TTHC_REQUEST_SUPERVISOR_AGENCIES = env.list("TTHC_REQUEST_SUPERVISOR_AGENCIES", default=["BTP-KSTT", "VPCP"])
 # Attachments on a case: size limit and accepted file types (extension, checked with the content).
 TTHC_REQUEST_ATTACHMENT_MAX_BYTES = env.int("TTHC_REQUEST_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
-TTHC_REQUEST_ATTACHMENT_TYPES = env.list(
-    "TTHC_REQUEST_ATTACHMENT_TYPES", default=["pdf", "docx", "xlsx", "csv", "txt", "png", "jpg", "jpeg"]
-)
+TTHC_REQUEST_ATTACHMENT_TYPES = [  # lower case, without the dot
+    t.lower().lstrip(".") for t in
+    env.list("TTHC_REQUEST_ATTACHMENT_TYPES", default=["pdf", "docx", "xlsx", "csv", "txt", "png", "jpg", "jpeg"])
+]
 # E-mail notifications: retries of the sending task (exponential back-off, capped).
 TTHC_REQUEST_EMAIL_MAX_RETRIES = env.int("TTHC_REQUEST_EMAIL_MAX_RETRIES", default=5)
 # The platform's public address, for links in e-mails (workers have no request to build them from).
-TTHC_REQUEST_SITE_URL = env("TTHC_REQUEST_SITE_URL", default="http://127.0.0.1:8000")
+TTHC_REQUEST_SITE_URL = env("TTHC_REQUEST_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Complaints' beat entries: prepare the closed month's drafts after its reconciliation (04:00 on the 1st;
 # repeated on the 2nd and 3rd, idempotent, for late runs), chase overdue ministries (and verify answered
 # cases against new runs) every hour, and re-reconcile nightly the months of cases answered "fixed".

@@ -59,10 +59,10 @@ class Thresholds:
     @classmethod
     def from_settings(cls) -> Thresholds:
         return cls(
-            late_seconds=float(getattr(settings, "TTHC_SYNC_LATE_HOURS", 24)) * 3600,
-            finish_tolerance=float(getattr(settings, "TTHC_FINISH_TOLERANCE_SECONDS", 0)),
-            due_tolerance=float(getattr(settings, "TTHC_DUE_TOLERANCE_SECONDS", 0)),
-            suspicious_sync=float(getattr(settings, "TTHC_SUSPICIOUS_SYNC_SECONDS", 0)),
+            late_seconds=float(settings.TTHC_SYNC_LATE_HOURS) * 3600,
+            finish_tolerance=float(settings.TTHC_FINISH_TOLERANCE_SECONDS),
+            due_tolerance=float(settings.TTHC_DUE_TOLERANCE_SECONDS),
+            suspicious_sync=float(settings.TTHC_SUSPICIOUS_SYNC_SECONDS),
         )
 
 

@@ -192,7 +192,7 @@ def _tune_session() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        work_mem = getattr(settings, "TTHC_RECONCILE_WORK_MEM", "")
+        work_mem = settings.TTHC_RECONCILE_WORK_MEM
         if work_mem:
             cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
         for name, value in (
