@@ -21,6 +21,7 @@ from django.db.models import Q
 from accounts import gate
 from accounts.models import Role
 from core.scope import is_active_user
+from tthc.models import Agency, AgencyKind
 
 from .workflow import (
     MINISTRY_LEADER,
@@ -36,8 +37,6 @@ _SUPERVISOR_ATTR = "_tthc_request_supervisor"
 
 
 def supervisor_paths() -> list[str]:
-    from tthc.models import Agency
-
     return list(Agency.objects.filter(code__in=settings.TTHC_REQUEST_SUPERVISOR_AGENCIES).values_list("path", flat=True))
 
 
@@ -114,8 +113,6 @@ def may_file_for(user, province) -> bool:
 
 def filing_provinces(user):
     """Provinces the user may file requests for (officer or above on the province itself)."""
-    from tthc.models import Agency, AgencyKind
-
     if not is_active_user(user) or user.is_system or gate.is_national(user):
         return Agency.objects.none()
     return gate.agencies_with_role(user, Role.OFFICER).filter(kind=AgencyKind.PROVINCE)

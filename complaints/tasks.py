@@ -6,6 +6,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.conf import settings
 
+from reconciliation.tasks import reconcile_period
+
 
 @shared_task(acks_late=True)
 def prepare_requests(period: str | None = None) -> dict:
@@ -43,8 +45,6 @@ def chase_overdue() -> dict:
 def recheck_answered() -> list[list[str]]:
     """Nightly: ask reconciliation to re-run the months of cases answered "fixed", so that the next
     run (and its ``on_run_finished`` hook, or the hourly safety net) can verify them."""
-    from reconciliation.tasks import reconcile_period
-
     from .services.verification import months_to_recheck
 
     pairs = months_to_recheck()

@@ -30,6 +30,8 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection, transaction
 
+from tthc.models import Agency, Procedure
+
 from ..models import Gap, GapKind, SourceDossier
 
 KINDS: tuple[str, ...] = tuple(k.value for k in GapKind)
@@ -326,8 +328,6 @@ def _ctes(universe: Universe, d: _Dialect, t: Thresholds) -> tuple[str, list]:
 
 
 def _insert_select(d: _Dialect) -> tuple[str, str]:
-    from tthc.models import Agency, Procedure
-
     source_value, portal_value, detail = _values(d)
     flag = " ".join(f"WHEN '{k}' THEN f.{_FLAG[k]}" for k in KINDS)
     select = (
