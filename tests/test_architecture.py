@@ -86,7 +86,7 @@ def edges() -> tuple[Edge, ...]:
             text = path.read_text(encoding="utf-8")
             tree, lines = ast.parse(text), text.splitlines()
             inside = _functions_of(tree)
-            where = lambda node: f"{path.relative_to(ROOT)}:{node.lineno}"  # noqa: E731
+            rel = path.relative_to(ROOT)
             for node in ast.walk(tree):
                 targets, dynamic = [], False
                 if isinstance(node, ast.Import):
@@ -100,7 +100,7 @@ def edges() -> tuple[Edge, ...]:
                 for target in targets:
                     top = target.split(".")[0]
                     if top in names and top != app:
-                        found.append(Edge(app, top, where(node), id(node) in inside,
+                        found.append(Edge(app, top, f"{rel}:{node.lineno}", id(node) in inside,
                                           _commented(lines, node.lineno), dynamic))
     return tuple(found)
 
