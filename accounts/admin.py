@@ -9,8 +9,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import GatedAdminMixin, LargeTableAdminMixin
+
 from . import audit, gate
-from .admin_scope import GatedAdminMixin, LargeTableAdminMixin
 from .models import ADMIN_ROLES, AuditAction, AuditLog, Role, RoleAssignment, SystemAccount, User
 from .services import (
     can_manage_user,

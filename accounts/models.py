@@ -13,30 +13,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import ADMIN_ROLES, Role
+from core.scope import Scope, scope_of
 
-class Role(models.TextChoices):
-    """Roles from most to least powerful; the API and the commands use these values."""
+__all__ = [
+    "ADMIN_ROLES", "SYSTEM_ROLES", "ApiToken", "AuditAction", "AuditLog", "Role", "RoleAssignment",
+    "SystemAccount", "User",
+]
 
-    NATIONAL_ADMIN = "national_admin", _("National administrator")
-    SENIOR_ADMIN = "senior_admin", _("Senior administrator")
-    UNIT_ADMIN = "unit_admin", _("Unit administrator")
-    LEADER = "leader", _("Leader")
-    OFFICER = "officer", _("Officer")
-    VIEWER = "viewer", _("Viewer")
-
-    @classmethod
-    def rank(cls, role: str | None) -> int:
-        """Higher is more powerful; ``None`` (no role) ranks 0."""
-        return ROLE_RANK.get(role, 0)
-
-    @classmethod
-    def strongest(cls, roles) -> str | None:
-        return max(roles, key=cls.rank, default=None)
-
-
-ROLE_RANK = {role.value: 60 - 10 * i for i, role in enumerate(Role)}
-#: Roles that may administer (grant, revoke, edit the tree) within their scope.
-ADMIN_ROLES = (Role.NATIONAL_ADMIN, Role.SENIOR_ADMIN, Role.UNIT_ADMIN)
 #: The only roles a source system's account may hold.
 SYSTEM_ROLES = (Role.OFFICER, Role.VIEWER)
 
@@ -44,13 +28,12 @@ SYSTEM_ROLES = (Role.OFFICER, Role.VIEWER)
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Users holding an assignment on an agency the user sees, plus the user themself."""
-        from . import gate
-
-        if gate.is_national(user):
+        scope = scope_of(user)
+        if scope.is_national:
             return self
         if not (user and user.is_authenticated):
             return self.none()
-        holders = RoleAssignment.objects.filter(gate.agency_q(user, "agency")).values("user_id")
+        holders = RoleAssignment.objects.filter(scope.agency_q("agency")).values("user_id")
         return self.filter(Q(pk=user.pk) | Q(pk__in=holders))
 
 
@@ -77,6 +60,16 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    @property
+    def scope(self) -> Scope:
+        """What this user may see, computed by the permission gate and cached on this object.
+
+        The models below ``accounts`` read it (``core.scope.scope_of``) instead of calling the gate.
+        """
+        from . import gate  # the gate imports this module (RoleAssignment)
+
+        return gate.scope(self)
+
 
 class RoleAssignmentQuerySet(models.QuerySet):
     def active(self, at=None):
@@ -86,13 +79,12 @@ class RoleAssignmentQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Assignments on agencies the user sees, plus the user's own."""
-        from . import gate
-
-        if gate.is_national(user):
+        scope = scope_of(user)
+        if scope.is_national:
             return self
         if not (user and user.is_authenticated):
             return self.none()
-        return self.filter(gate.agency_q(user, "agency") | Q(user=user))
+        return self.filter(scope.agency_q("agency") | Q(user=user))
 
 
 class RoleAssignment(models.Model):
@@ -162,9 +154,7 @@ class RoleAssignment(models.Model):
 
 class SystemAccountQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from . import gate
-
-        return self.filter(gate.agency_q(user, "agency")) if user and user.is_authenticated else self.none()
+        return self.filter(scope_of(user).agency_q("agency")) if user and user.is_authenticated else self.none()
 
 
 class SystemAccount(models.Model):
@@ -245,13 +235,12 @@ class ApiToken(models.Model):
 class AuditLogQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Rows about agencies the user sees, plus the user's own actions."""
-        from . import gate
-
-        if gate.is_national(user):
+        scope = scope_of(user)
+        if scope.is_national:
             return self
         if not (user and user.is_authenticated):
             return self.none()
-        return self.filter(gate.agency_q(user, "agency") | Q(actor=user))
+        return self.filter(scope.agency_q("agency") | Q(actor=user))
 
     def delete(self):
         raise TypeError("The audit log is append-only.")

@@ -15,7 +15,7 @@ they use index scans. Prints one JSON object::
      "queries_per_filter": {…}, "queries_constant": true, …}, "national_admin": {…},
      "explain": {"scoped_page_uses_index": true, "scoped_count_uses_index": true, …}}
 
-The list's count is capped at ``API_COUNT_CAP`` (tthc/api/pagination.py), so "visible_dossiers" is
+The list's count is capped at ``API_COUNT_CAP`` (core/pagination.py), so "visible_dossiers" is
 counted separately, once. The machine's load average is included: figures from a busy shared
 machine are not comparable with an idle one.
 """
@@ -184,7 +184,7 @@ def main(argv=None) -> int:
         "dossiers": dossiers,
         "database": connection.vendor,
         "load_average": round(os.getloadavg()[0], 1),
-        "count_cap": getattr(settings, "API_COUNT_CAP", 10_000),
+        "count_cap": settings.API_COUNT_CAP,
         "requests": args.requests,
         "page_size": PAGE_SIZE,
         "filters": [url.split("?", 1)[1] for url in pages],

@@ -15,12 +15,14 @@ ministry. Source systems' accounts (``is_system``) only ingest data: they never 
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q
 
 from accounts import gate
 from accounts.models import Role
+from core.scope import is_active_user
+from tthc.models import Agency, AgencyKind
 
-from . import conf
 from .workflow import (
     MINISTRY_LEADER,
     MINISTRY_OFFICER,
@@ -34,19 +36,13 @@ from .workflow import (
 _SUPERVISOR_ATTR = "_tthc_request_supervisor"
 
 
-def _active(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
 def supervisor_paths() -> list[str]:
-    from tthc.models import Agency
-
-    return list(Agency.objects.filter(code__in=conf.supervisor_agencies()).values_list("path", flat=True))
+    return list(Agency.objects.filter(code__in=settings.TTHC_REQUEST_SUPERVISOR_AGENCIES).values_list("path", flat=True))
 
 
 def is_supervisor(user) -> bool:
     """National administrators, and users holding a role at (or under) a supervising body."""
-    if not _active(user):
+    if not is_active_user(user):
         return False
     if gate.is_national(user):
         return True
@@ -61,7 +57,7 @@ def is_supervisor(user) -> bool:
 def request_q(user, prefix: str = "") -> Q:
     """Requests (or rows pointing at one through ``prefix``) the user may see."""
     p = f"{prefix}__" if prefix else ""
-    if not _active(user):
+    if not is_active_user(user):
         return Q(pk__in=[])
     if gate.is_national(user):
         return Q()
@@ -79,7 +75,7 @@ def _rank(role) -> int:
 
 def side_roles(user, case) -> tuple[str | None, str | None]:
     """The user's strongest role on the province side and on the ministry side of ``case``."""
-    if not _active(user) or user.is_system or gate.is_national(user):
+    if not is_active_user(user) or user.is_system or gate.is_national(user):
         return None, None
     province = gate.role_on(user, case.province)
     ministry = gate.role_on_any(user, [case.ministry, case.source.owner])
@@ -90,7 +86,7 @@ def actors_for(user, case) -> frozenset[str]:
     """The workflow actor codes ``user`` holds on ``case`` (``None`` is the platform itself)."""
     if user is None:
         return frozenset({SYSTEM})
-    if not _active(user) or user.is_system:
+    if not is_active_user(user) or user.is_system:
         return frozenset()
     actors = set()
     if is_supervisor(user):
@@ -110,16 +106,14 @@ def actors_for(user, case) -> frozenset[str]:
 
 def may_file_for(user, province) -> bool:
     """Whether the user may create (and edit drafts of) requests for ``province``."""
-    if not _active(user) or user.is_system or gate.is_national(user):
+    if not is_active_user(user) or user.is_system or gate.is_national(user):
         return False
     return _rank(gate.role_on(user, province)) >= _rank(Role.OFFICER)
 
 
 def filing_provinces(user):
     """Provinces the user may file requests for (officer or above on the province itself)."""
-    from tthc.models import Agency, AgencyKind
-
-    if not _active(user) or user.is_system or gate.is_national(user):
+    if not is_active_user(user) or user.is_system or gate.is_national(user):
         return Agency.objects.none()
     return gate.agencies_with_role(user, Role.OFFICER).filter(kind=AgencyKind.PROVINCE)
 

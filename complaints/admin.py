@@ -1,11 +1,14 @@
-"""The admin for requests: read-only and scoped by the gate — changes go through the services (the
-case page and the API), so the admin can never skip the transition table or the timeline."""
+"""The admin for requests and citizen feedback, scoped by the gate.
+
+Requests are read-only here — changes go through the services (the case page and the API), so the
+admin can never skip the transition table or the timeline. Feedback items are recorded here (or
+imported with ``import_feedback``); their deadlines are computed on save."""
 from django.contrib import admin
 
-from accounts.admin_scope import GatedAdminMixin
 from accounts.models import Role
+from core.admin import GatedAdminMixin
 
-from .models import RequestEvent, SyncGapRequest
+from .models import Feedback, RequestEvent, SyncGapRequest
 
 
 class RequestEventInline(admin.TabularInline):
@@ -47,3 +50,21 @@ class SyncGapRequestAdmin(GatedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(GatedAdminMixin, admin.ModelAdmin):
+    """Officers record feedback and its handling dates; deadlines are computed on save."""
+
+    list_display = ("code", "agency", "received_at", "answered_at", "refused_at", "answer_due_at", "disliked",
+                    "repeated")
+    list_filter = ("disliked", "repeated")
+    list_select_related = ("agency",)
+    search_fields = ("code", "subject")
+    autocomplete_fields = ("agency", "procedure")
+    readonly_fields = ("refuse_due_at", "ask_more_due_at", "answer_due_at", "publish_due_at", "created_at",
+                       "updated_at")
+    date_hierarchy = "received_at"
+
+    def gate_agencies(self, obj):
+        return [obj.agency] if obj.agency_id else []

@@ -23,7 +23,7 @@ from tthc.models import Agency
 
 from .filters import RequestFilter
 from .machine import GuardFailed, TransitionDenied, UnknownTransition
-from .models import Notification, SyncGapRequest
+from .models import Feedback, Notification, SyncGapRequest
 from .serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
@@ -179,8 +179,6 @@ class FeedbackCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     serializer_class = FeedbackCaseSerializer
 
     def get_queryset(self):
-        from indicators.models import Feedback
-
         return Feedback.objects.visible_to(self.request.user).select_related("agency").order_by("-received_at", "-pk")
 
     @extend_schema(request=FeedbackTransitionSerializer,

@@ -1,10 +1,10 @@
 """The citizen-feedback workflow (phản ánh, kiến nghị — docs/domain.md#citizen-feedback): its own
 transition table on the shared machinery (``complaints.machine``).
 
-A feedback item's state is not a column: ``indicators.Feedback`` records the handling dates the
+A feedback item's state is not a column: ``complaints.Feedback`` records the handling dates the
 index scores (refused, more information asked, answered, published), so the state is read from
 them and each transition stamps one of them. Its deadlines — refuse ≤ 2, ask for more ≤ 5, answer
-≤ 15, publish ≤ 2 working days — are the ones ``indicators.services.deadlines`` stores on the item;
+≤ 15, publish ≤ 2 working days — are the ones ``complaints.services.deadlines`` stores on the item;
 they are not recomputed here.
 
 Actors: an officer (or leader) of the agency the feedback is about; publishing the answer is a

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+
 from .machine import Transition
 
 
@@ -49,6 +51,4 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.models import User
-
         self.fields["assignee"].queryset = users if users is not None else User.objects.none()

@@ -6,7 +6,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.conf import settings
 
-from . import conf
+from reconciliation.tasks import reconcile_period
 
 
 @shared_task(acks_late=True)
@@ -45,8 +45,6 @@ def chase_overdue() -> dict:
 def recheck_answered() -> list[list[str]]:
     """Nightly: ask reconciliation to re-run the months of cases answered "fixed", so that the next
     run (and its ``on_run_finished`` hook, or the hourly safety net) can verify them."""
-    from reconciliation.tasks import reconcile_period
-
     from .services.verification import months_to_recheck
 
     pairs = months_to_recheck()
@@ -66,4 +64,4 @@ def send_notification_email(self, notification_id: int) -> bool:
     except (SMTPException, OSError) as exc:
         # Capped below the broker's visibility timeout: a waiting (ETA) task is held unacknowledged.
         countdown = min(60 * 2**self.request.retries, settings.TTHC_TASK_MAX_COUNTDOWN)
-        raise self.retry(exc=exc, countdown=countdown, max_retries=conf.email_max_retries()) from exc
+        raise self.retry(exc=exc, countdown=countdown, max_retries=settings.TTHC_REQUEST_EMAIL_MAX_RETRIES) from exc

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.audit import AuditContext
+from accounts.models import User
+from reconciliation.models import GapKind
 from tthc.periods import Period
 
 from . import access
@@ -179,8 +181,6 @@ def detail(request, pk):
 
 def gap_rows(case) -> list[tuple[str, int, int | None]]:
     """(kind label, count at filing, count in the latest verification run) for the evidence table."""
-    from reconciliation.models import GapKind
-
     filed, latest = case.gap_counts or {}, case.latest_gap_counts
     kinds = sorted({*filed, *(latest or {})}, key=lambda k: -int(filed.get(k, 0)))
     label = dict(GapKind.choices)
@@ -189,8 +189,6 @@ def gap_rows(case) -> list[tuple[str, int, int | None]]:
 
 
 def _side_users(case, side):
-    from accounts.models import User
-
     people = notifications.province_users(case) if side == "province" else notifications.ministry_users(case)
     return User.objects.filter(pk__in=[u.pk for u in people]).order_by("username")
 

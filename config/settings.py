@@ -301,7 +301,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "tthc.pagination.DefaultPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -309,8 +309,10 @@ REST_FRAMEWORK = {
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processors.gate_flags")
 # Refused API writes are written to the audit log (accounts).
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "accounts.api.exception_handler"
-# Admin changelists on very large tables count up to this many rows, then say "more" (accounts.admin_scope).
+# Admin changelists on very large tables count up to this many rows on PostgreSQL, then say "more";
+# API lists of dossiers stop counting at API_COUNT_CAP (0 = always exact) — core/pagination.py.
 ADMIN_COUNT_CAP = env.int("ADMIN_COUNT_CAP", default=10_000)
+API_COUNT_CAP = env.int("API_COUNT_CAP", default=10_000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "TTHC Platform API",
     "DESCRIPTION": "Agencies, procedures, dossiers, sync reconciliation, sync-gap requests and the 766 index.",
@@ -394,13 +396,14 @@ TTHC_REQUEST_ESCALATION_DAYS = env.int("TTHC_REQUEST_ESCALATION_DAYS", default=5
 TTHC_REQUEST_SUPERVISOR_AGENCIES = env.list("TTHC_REQUEST_SUPERVISOR_AGENCIES", default=["BTP-KSTT", "VPCP"])
 # Attachments on a case: size limit and accepted file types (extension, checked with the content).
 TTHC_REQUEST_ATTACHMENT_MAX_BYTES = env.int("TTHC_REQUEST_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
-TTHC_REQUEST_ATTACHMENT_TYPES = env.list(
-    "TTHC_REQUEST_ATTACHMENT_TYPES", default=["pdf", "docx", "xlsx", "csv", "txt", "png", "jpg", "jpeg"]
-)
+TTHC_REQUEST_ATTACHMENT_TYPES = [  # lower case, without the dot
+    t.lower().lstrip(".") for t in
+    env.list("TTHC_REQUEST_ATTACHMENT_TYPES", default=["pdf", "docx", "xlsx", "csv", "txt", "png", "jpg", "jpeg"])
+]
 # E-mail notifications: retries of the sending task (exponential back-off, capped).
 TTHC_REQUEST_EMAIL_MAX_RETRIES = env.int("TTHC_REQUEST_EMAIL_MAX_RETRIES", default=5)
 # The platform's public address, for links in e-mails (workers have no request to build them from).
-TTHC_REQUEST_SITE_URL = env("TTHC_REQUEST_SITE_URL", default="http://127.0.0.1:8000")
+TTHC_REQUEST_SITE_URL = env("TTHC_REQUEST_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Complaints' beat entries: prepare the closed month's drafts after its reconciliation (04:00 on the 1st;
 # repeated on the 2nd and 3rd, idempotent, for late runs), chase overdue ministries (and verify answered
 # cases against new runs) every hour, and re-reconcile nightly the months of cases answered "fixed".

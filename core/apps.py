@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
-    """Shared helpers below every domain app (exports, URL converters, request hygiene).
+    """Shared helpers below every domain app: the scope a user carries and the role ladder, the
+    scoped admin, paginators, exports, URL converters, request hygiene.
 
-    It imports no domain app (accounts, tthc, reconciliation, complaints, indicators, reports).
+    It imports no domain app (tests/test_architecture.py; docs/adr/0010-scope-object.md).
     """
 
     name = "core"

@@ -69,7 +69,7 @@ def _local(value):
 
 
 def xlsx_row_limit() -> int:
-    return int(getattr(settings, "TTHC_EXPORT_XLSX_MAX_ROWS", 200_000))
+    return settings.TTHC_EXPORT_XLSX_MAX_ROWS
 
 
 def truncated_note(limit: int) -> str:

@@ -1,31 +1,13 @@
-"""Admin for the index's inputs (feedback, e-copy communes) and read-only snapshots, through the gate."""
+"""Admin for the index's inputs (e-copy communes) and read-only snapshots, through the gate."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from accounts import gate
-from accounts.admin_scope import GatedAdminMixin
 from accounts.models import Role
+from core.admin import GatedAdminMixin
 
-from .models import CertifiedCopyCommune, ComponentValue, Feedback, IndicatorSnapshot
+from .models import CertifiedCopyCommune, ComponentValue, IndicatorSnapshot
 from .services import compute
-
-
-@admin.register(Feedback)
-class FeedbackAdmin(GatedAdminMixin, admin.ModelAdmin):
-    """Officers record feedback and its handling dates; deadlines are computed on save."""
-
-    list_display = ("code", "agency", "received_at", "answered_at", "refused_at", "answer_due_at", "disliked",
-                    "repeated")
-    list_filter = ("disliked", "repeated")
-    list_select_related = ("agency",)
-    search_fields = ("code", "subject")
-    autocomplete_fields = ("agency", "procedure")
-    readonly_fields = ("refuse_due_at", "ask_more_due_at", "answer_due_at", "publish_due_at", "created_at",
-                       "updated_at")
-    date_hierarchy = "received_at"
-
-    def gate_agencies(self, obj):
-        return [obj.agency] if obj.agency_id else []
 
 
 @admin.register(CertifiedCopyCommune)

@@ -22,8 +22,8 @@ from rest_framework.views import APIView
 
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
+from core.pagination import DefaultPagination
 from tthc.models import Agency
-from tthc.pagination import DefaultPagination
 from tthc.periods import Period
 
 from .models import IndicatorSnapshot, Level

@@ -1,9 +1,12 @@
-"""indicators listens to ingestion: a batch that changed dossiers asks for a debounced recompute of
-the live month (closed months are recomputed by the beat on the 1st)."""
+"""indicators listens to reconciliation: a batch that changed dossiers asks for a debounced recompute
+of the live month (closed months are recomputed by the beat on the 1st), and a province's counted
+runs get their points at stake from the index's declarations."""
 from django.conf import settings
 from django.dispatch import receiver
 
-from reconciliation.signals import batch_ingested
+from reconciliation.signals import batch_ingested, runs_counted
+
+from .services.impact import set_points_at_stake
 
 
 @receiver(batch_ingested, dispatch_uid="indicators.recompute_after_ingestion")
@@ -13,3 +16,8 @@ def _recompute_after_ingestion(sender, batch, **kwargs):
     from .tasks import schedule_recompute
 
     schedule_recompute()
+
+
+@receiver(runs_counted, dispatch_uid="indicators.points_at_stake")
+def _points_at_stake(sender, runs, counts, period=None, **kwargs):
+    set_points_at_stake(runs, counts, period)

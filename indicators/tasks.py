@@ -33,7 +33,7 @@ KEY = "indicators:recompute:{period}"
 
 
 def delay_seconds() -> int:
-    return int(getattr(settings, "INDICATOR_RECOMPUTE_DELAY", 120))
+    return settings.INDICATOR_RECOMPUTE_DELAY
 
 
 @shared_task(name="indicators.tasks.recompute_period", acks_late=True, autoretry_for=(Exception,),
@@ -88,7 +88,7 @@ def schedule_recompute(period: Period | str | None = None, delay: int | None = N
     delay = delay_seconds() if delay is None else delay
     if not cache.add(KEY.format(period=p), timezone.now().isoformat(), timeout=max(delay, 1)):
         return False
-    eager = bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False))
+    eager = settings.CELERY_TASK_ALWAYS_EAGER
     from config.celery import app
 
     eager = eager or bool(app.conf.task_always_eager)

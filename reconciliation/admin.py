@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, gate
-from accounts.admin_scope import GatedAdminMixin, LargeTableAdminMixin
 from accounts.models import Role
+from core.admin import GatedAdminMixin, LargeTableAdminMixin
 
 from .models import IngestBatch, RejectedRecord, SourceDossier, SourceSystem
 from .services.replay import replay_rejected

@@ -1,9 +1,9 @@
-"""Scoping of reconciliation data through the permission gate (``accounts.gate``).
+"""Scoping of reconciliation data through the scope the permission gate gives each user (``core.scope``).
 
 One rule for every page, API endpoint and export: a run (and its gaps) is visible to the users who
 see its province, and to the users of the agency that owns the compared source system (a ministry
 sees the runs of its centralized systems in every province). National administrators see all.
-The rule lives here once, as ``Q`` objects built on ``gate.agency_q``; nothing re-checks it in
+The rule lives here once, as ``Q`` objects built on ``scope.agency_q``; nothing re-checks it in
 Python.
 """
 from __future__ import annotations
@@ -11,24 +11,20 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-
-def _gate():
-    from accounts import gate
-
-    return gate
+from core.scope import is_active_user, scope_of
 
 
 def run_q(user, prefix: str = "") -> Q:
     """Runs whose province or whose source system's owner the user sees."""
-    gate = _gate()
+    scope = scope_of(user)
     p = f"{prefix}__" if prefix else ""
-    if gate.is_national(user):
+    if scope.is_national:
         return Q()
-    return gate.agency_q(user, f"{p}province") | gate.agency_q(user, f"{p}source__owner")
+    return scope.agency_q(f"{p}province") | scope.agency_q(f"{p}source__owner")
 
 
 def _anonymous(user) -> bool:
-    return not (user is not None and user.is_authenticated and user.is_active)
+    return not is_active_user(user)
 
 
 class NoPortalSystem(LookupError):
@@ -42,12 +38,12 @@ class SourceSystemQuerySet(models.QuerySet):
         hidden."""
         if _anonymous(user):
             return self.none()
-        gate = _gate()
-        if gate.is_national(user):
+        scope = scope_of(user)
+        if scope.is_national:
             return self
         from .models import SourceKind
 
-        return self.filter(gate.agency_q(user, "owner") | ~Q(kind=SourceKind.PROVINCIAL))
+        return self.filter(scope.agency_q("owner") | ~Q(kind=SourceKind.PROVINCIAL))
 
     def active_portal(self):
         """The active portal system as a queryset (one row at most: a database constraint)."""
@@ -83,13 +79,13 @@ class SourceDossierQuerySet(models.QuerySet):
         dossiers on its systems, including the portal's copy)."""
         if _anonymous(user):
             return self.none()
-        gate = _gate()
-        if gate.is_national(user):
+        scope = scope_of(user)
+        if scope.is_national:
             return self
         from .models import SourceKind, SourceSystem
 
-        owned = SourceSystem.objects.filter(gate.agency_q(user, "owner"), kind=SourceKind.MINISTRY).values("code")
-        return self.filter(gate.agency_q(user, "agency") | Q(procedure__central_system__in=owned))
+        owned = SourceSystem.objects.filter(scope.agency_q("owner"), kind=SourceKind.MINISTRY).values("code")
+        return self.filter(scope.agency_q("agency") | Q(procedure__central_system__in=owned))
 
 
 class RunQuerySet(models.QuerySet):

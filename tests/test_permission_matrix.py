@@ -231,7 +231,7 @@ def test_permission_matrix(client, world, role, subject):
 def test_every_admin_model_with_the_gate_is_in_the_matrix():
     from django.contrib import admin
 
-    from accounts.admin_scope import GatedAdminMixin
+    from core.admin import GatedAdminMixin
 
     gated = {model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, GatedAdminMixin)}
     missing = sorted(m._meta.label for m in gated - set(ADMIN_SPECS))

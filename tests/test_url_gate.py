@@ -119,7 +119,7 @@ def test_every_url_is_public_on_purpose_or_covered_by_the_matrix():
 
 def superuser_only_models():
     """Third-party admin screens left on Django's model permissions (no platform role grants them)."""
-    from accounts.admin_scope import GatedAdminMixin
+    from core.admin import GatedAdminMixin
 
     return {m for m, a in admin.site._registry.items() if not isinstance(a, GatedAdminMixin)}
 

@@ -1,4 +1,4 @@
-"""The admin for agencies, procedures, dossiers and the calendar, scoped by the permission gate.
+"""The admin for agencies, procedures, dossiers and the calendar, scoped by the user's scope (``core.admin``).
 
 Dossier-sized tables use estimated counts and code-prefix search (an indexed ``LIKE 'x%'``)
 instead of full counts and ``icontains`` scans, so the screens stay usable on 10 M dossiers.
@@ -7,9 +7,9 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import gate
-from accounts.admin_scope import GatedAdminMixin, LargeTableAdminMixin
-from accounts.models import Role
+from core.admin import GatedAdminMixin, LargeTableAdminMixin
+from core.roles import Role
+from core.scope import scope_of
 
 from .models import Agency, ApologyLetter, CalendarOverride, Dossier, DossierEvent, Procedure
 from .services.agencies import save_agency
@@ -44,14 +44,15 @@ class AgencyAdmin(GatedAdminMixin, admin.ModelAdmin):
     ordering = ("path",)
 
     def role_for(self, request, obj=None):
+        scope = scope_of(request.user)
         if obj is None:
-            return gate.highest_role(request.user)
+            return scope.highest_role()
         if obj.parent_id is None:
-            return Role.NATIONAL_ADMIN if gate.is_national(request.user) else None
-        return gate.role_on(request.user, obj.parent, whole_subtree=True)
+            return Role.NATIONAL_ADMIN if scope.is_national else None
+        return scope.role_on(obj.parent, whole_subtree=True)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "parent" and not gate.is_national(request.user):
+        if db_field.name == "parent" and not scope_of(request.user).is_national:
             kwargs["required"] = True  # only national administrators create roots
         if db_field.name == "successor":
             kwargs["queryset"] = Agency.objects.visible_to(request.user)

@@ -1,13 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from core.scope import scope_of
+
 
 @login_required
 def home(request):
-    """The user's home page: the agencies they hold roles on, from the permission gate."""
-    from accounts import gate  # tthc does not import accounts at module level
-
-    return render(request, "home.html", {
-        "assignments": gate.active_assignments(request.user),
-        "is_national": gate.is_national(request.user),
-    })
+    """The user's home page: the agencies they hold roles on, from the scope the gate gave them."""
+    scope = scope_of(request.user)
+    return render(request, "home.html", {"assignments": scope.assignments(), "is_national": scope.is_national})

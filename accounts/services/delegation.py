@@ -24,6 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.scope import is_active_user
+
 from .. import audit, gate
 from ..audit import AuditContext
 from ..models import ADMIN_ROLES, SYSTEM_ROLES, AuditAction, Role, RoleAssignment, User
@@ -52,7 +54,7 @@ def check_grant(granter, user, agency, role: str, include_subunits: bool = True,
         raise ValidationError(_("Unknown role %(role)s.") % {"role": role})
     if valid_until is not None and valid_until <= timezone.now():
         raise ValidationError(_("The end of validity must be in the future."))
-    if granter is None or not granter.is_authenticated or not granter.is_active:
+    if not is_active_user(granter):
         raise DelegationDenied(_("Only an active, logged-in administrator can grant roles."))
     if user is not None and user.pk == granter.pk:
         raise DelegationDenied(_("Nobody can grant a role to themselves."))
@@ -86,7 +88,7 @@ def check_revoke(revoker, assignment: RoleAssignment) -> None:
     """Raise if ``revoker`` may not revoke ``assignment`` (the grant rules, applied to it)."""
     if assignment.revoked_at is not None:
         raise ValidationError(_("This assignment has already been revoked."))
-    if revoker is None or not revoker.is_authenticated or not revoker.is_active:
+    if not is_active_user(revoker):
         raise DelegationDenied(_("Only an active, logged-in administrator can revoke roles."))
     if assignment.user_id == revoker.pk:
         raise DelegationDenied(_("Nobody can revoke their own role."))

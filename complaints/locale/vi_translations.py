@@ -7,6 +7,25 @@
 import re
 
 VI = {
+    # Feedback items (the model moved here from indicators)
+    "code": "mã",
+    "agency": "cơ quan",
+    "procedure": "thủ tục",
+    "received at": "thời điểm tiếp nhận",
+    "refused at": "thời điểm từ chối",
+    "more information requested at": "thời điểm đề nghị bổ sung thông tin",
+    "answer published at": "thời điểm công khai trả lời",
+    "citizen dissatisfied with the answer": "người dân không hài lòng với trả lời",
+    "raised again (repeat feedback)": "phản ánh lặp lại",
+    "refuse by": "hạn từ chối",
+    "ask for more information by": "hạn đề nghị bổ sung",
+    "answer by": "hạn trả lời",
+    "publish the answer by": "hạn công khai trả lời",
+    "feedback items": "phản ánh, kiến nghị",
+    "This date is before the feedback was received.": "Ngày này trước ngày tiếp nhận phản ánh.",
+    "An answer cannot be published before it is given.": "Không thể công khai trả lời trước khi trả lời.",
+    "The answer is published before it was given.": "Trả lời được công khai trước khi trả lời.",
+    "A feedback item is either refused or answered, not both.": "Một phản ánh hoặc bị từ chối hoặc được trả lời, không thể cả hai.",
     "%(d)s working days %(h)s h overdue": "quá hạn %(d)s ngày làm việc %(h)s giờ",
     "%(d)s working days %(h)s h left": "còn %(d)s ngày làm việc %(h)s giờ",
     "Month": "Tháng", "Ministry": "Bộ, ngành", "State": "Trạng thái", "All states": "Tất cả trạng thái",

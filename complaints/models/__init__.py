@@ -1,6 +1,7 @@
-"""complaints models: sync-gap requests, their timeline and files, chasing markers, notifications."""
+"""complaints models: sync-gap requests, their timeline and files, citizen feedback and its timeline,
+chasing markers, notifications."""
 from .chasing import ChaseMarker, ChaseStage, DigestMarker
-from .feedback import FeedbackEvent
+from .feedback import Feedback, FeedbackEvent, FeedbackQuerySet
 from .notifications import Notification, NotificationKind
 from .requests import (
     AttachmentKind,
@@ -19,7 +20,9 @@ __all__ = [
     "ChaseStage",
     "DigestMarker",
     "EventKind",
+    "Feedback",
     "FeedbackEvent",
+    "FeedbackQuerySet",
     "Notification",
     "NotificationKind",
     "RequestAttachment",

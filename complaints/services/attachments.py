@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-
-from .. import conf
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -47,7 +46,7 @@ def _head(upload, size: int = 2048) -> bytes:
 def validate_upload(upload) -> str:
     """Raise ``ValidationError`` unless the upload is an accepted type within the size limit; returns
     the content type to store."""
-    limit = conf.attachment_max_bytes()
+    limit = settings.TTHC_REQUEST_ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
             {"file": _("The file is too large (%(size)s; the limit is %(limit)s).")
@@ -56,7 +55,7 @@ def validate_upload(upload) -> str:
     if upload.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
     ext = PurePath(upload.name or "").suffix.lower().lstrip(".")
-    allowed = conf.attachment_types()
+    allowed = settings.TTHC_REQUEST_ATTACHMENT_TYPES
     if ext not in allowed:
         raise ValidationError({"file": _("Files of this type are not accepted (accepted: %(types)s).")
                                % {"types": ", ".join(allowed)}})

@@ -1,10 +1,9 @@
 """Handling citizen feedback with the case machinery: the same transition check, timeline row, audit
 row in one transaction, and notifications after commit as sync-gap requests.
 
-The item and its deadlines belong to ``indicators`` (``Feedback.save`` stores the deadlines through
-``indicators.services.deadlines.feedback_deadlines`` — the shared working-day function — including
-the publishing deadline that starts with the answer); this module only moves it through
-``complaints.feedback_workflow``.
+The item stores its own deadlines (``Feedback.save``, through
+``complaints.services.deadlines.feedback_deadlines`` — including the publishing deadline that starts
+with the answer); this module only moves it through ``complaints.feedback_workflow``.
 """
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import audit, gate
 from accounts.models import Role
-from indicators.models import Feedback
+from core.scope import is_active_user
 
 from ..feedback_workflow import (
     AGENCY_LEADER,
@@ -25,7 +24,7 @@ from ..feedback_workflow import (
     state_of,
 )
 from ..machine import Context, TransitionDenied
-from ..models import EventKind, FeedbackEvent
+from ..models import EventKind, Feedback, FeedbackEvent
 from . import notifications
 from .deadlines import local_date
 from .requests import _jsonable
@@ -34,7 +33,7 @@ AUDIT_TRANSITION = "feedback.transition"
 
 
 def actors_for(user, feedback) -> frozenset[str]:
-    if user is None or not user.is_authenticated or not user.is_active or user.is_system:
+    if not is_active_user(user) or user.is_system:
         return frozenset()
     if gate.is_national(user):
         return frozenset()
@@ -63,7 +62,7 @@ def transition(feedback, target: str, user, *, comment: str = "", now=None, cont
             cleaned = rule.clean(fields, local_date(now))
             setattr(locked, STAMPS[rule.target], now)
             locked.full_clean(exclude=["refuse_due_at", "ask_more_due_at", "answer_due_at", "publish_due_at"])
-            locked.save()  # indicators recomputes the stored deadlines (publishing starts with the answer)
+            locked.save()  # the item recomputes its stored deadlines (publishing starts with the answer)
             FeedbackEvent.objects.create(feedback=locked, kind=EventKind.TRANSITION, actor=user, at=now,
                                         from_state=source, to_state=rule.target, comment=comment or "",
                                         fields=_jsonable(cleaned))

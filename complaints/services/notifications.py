@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment, User
 
-from .. import conf
 from ..models import Notification, NotificationKind
 
 log = logging.getLogger(__name__)
@@ -108,7 +107,7 @@ def send_email(notification_id: int) -> bool:
             n = Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
             if n is None or n.emailed_at is not None or not n.recipient.email:
                 return False
-            link = f"{conf.site_url()}{n.url}" if n.url else ""
+            link = f"{settings.TTHC_REQUEST_SITE_URL}{n.url}" if n.url else ""
             text = "\n\n".join(part for part in (n.body, link) if part)
             send_mail(n.subject, text, settings.DEFAULT_FROM_EMAIL, [n.recipient.email])
             n.emailed_at = timezone.now()

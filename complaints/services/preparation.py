@@ -6,12 +6,12 @@ it made the first time, so only new ones are returned.
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 
 from reconciliation.models import ReconciliationRun, SourceKind
 from tthc.periods import Period
 
-from .. import conf
 from .requests import create_request
 
 
@@ -23,7 +23,7 @@ def default_period(now=None) -> Period:
 def candidate_runs(period, province: str | None = None):
     """The month's finished runs against ministries' centralized systems, above the threshold (of one
     province, by code, or of all)."""
-    threshold = conf.draft_threshold()
+    threshold = settings.TTHC_REQUEST_DRAFT_THRESHOLD
     runs = (
         ReconciliationRun.objects.for_period(period)
         .filter(source__kind=SourceKind.MINISTRY, finished_at__isnull=False, province__kind="province")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ from accounts import audit
 from reconciliation.models import ReconciliationRun, SourceKind, SourceSystem
 from tthc.models import Agency, AgencyKind
 
-from .. import access, conf
+from .. import access
 from ..machine import Context, TransitionDenied, WorkflowError
 from ..models import EventKind, RequestEvent, SyncGapRequest
 from ..workflow import PROVINCE_LEADER, WORKFLOW, State
@@ -110,7 +111,7 @@ def create_request(province: Agency, source: SourceSystem, period, *, user=None,
         with transaction.atomic():
             case = SyncGapRequest(
                 province=province, ministry=ministry_of(source.owner), source=source, period=period,
-                created_by=user, state=State.DRAFT, state_changed_at=now, response_days=conf.response_days(),
+                created_by=user, state=State.DRAFT, state_changed_at=now, response_days=settings.TTHC_REQUEST_RESPONSE_DAYS,
                 province_assignee=user,
             )
             if run is not None:
@@ -140,7 +141,7 @@ def available_transitions(case, user, now=None):
 
 
 def _new_deadline(case, now) -> None:
-    days = conf.response_days()
+    days = settings.TTHC_REQUEST_RESPONSE_DAYS
     plan = deadlines.schedule(now, days)
     case.response_days = days
     case.deadline_round += 1
@@ -166,7 +167,7 @@ def _refresh_evidence(case, run, now, actor) -> None:
     evidence.freeze(case, run, now, actor)
     edited = case.events.filter(kind=EventKind.EDIT).exists()
     if not edited:
-        case.subject, case.body = letters.render(case, conf.response_days())
+        case.subject, case.body = letters.render(case, settings.TTHC_REQUEST_RESPONSE_DAYS)
     _event(case, EventKind.EVIDENCE, actor, now, fields={
         "run": run.pk, "before": before, "gap_total": case.gap_total, "points_at_stake": case.points_at_stake,
         "letter_rewritten": not edited})

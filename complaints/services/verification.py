@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from reconciliation.models import ReconciliationRun
 
-from .. import conf
 from ..models import SyncGapRequest
 from ..workflow import Resolution, State
 from .requests import _lock, transition
@@ -45,7 +45,7 @@ def verify(case, run, now=None) -> str | None:
         locked.latest_checked_at = now
         locked.save(update_fields=["latest_gap_counts", "latest_gap_total", "latest_points_at_stake",
                                    "latest_checked_at", "updated_at"])
-        if figures["gap_total"] <= conf.close_threshold():
+        if figures["gap_total"] <= settings.TTHC_REQUEST_CLOSE_THRESHOLD:
             transition(locked, State.VERIFIED_CLOSED, None, now=now, extra=figures)
             return State.VERIFIED_CLOSED
         reason = (

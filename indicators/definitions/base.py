@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from django.db.models import Q
 
+from tthc.calendar import VN_TZ
 from tthc.periods import Period
 
 PROVINCE = "province"
@@ -62,7 +63,7 @@ class Source(StrEnum):
 MODELS = {
     Source.DOSSIER: "tthc.Dossier",
     Source.PROCEDURE: "tthc.Procedure",
-    Source.FEEDBACK: "indicators.Feedback",
+    Source.FEEDBACK: "complaints.Feedback",
     Source.COMMUNE: "tthc.Agency",
     Source.SOURCE_DOSSIER: "reconciliation.SourceDossier",
     Source.REPORTED: "reconciliation.ReportedCount",
@@ -113,8 +114,6 @@ class Window:
         """The last day the window covers (the as-of day for a live period)."""
         if self.final:
             return self.period.next_first_day - timedelta(days=1)
-        from tthc.calendar import VN_TZ
-
         return self.as_of.astimezone(VN_TZ).date()
 
     @property

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import F, Q
 
+from reconciliation.models import SourceKind, active_portal_q
 from tthc.models import AgencyKind, AgencyQuerySet, Channel, DossierStatus, OnlineLevel, Satisfaction
 
 from .base import MINISTRY, Window
@@ -218,12 +219,8 @@ def portal_synced(w: Window) -> Q:
     Only that one system counts (a database constraint keeps it unique): another portal-kind system's
     copies never inflate a score.
     """
-    from reconciliation.models import active_portal_q
-
     return active_portal_q("source") & Q(received_at__gte=w.start, received_at__lt=w.end, received_at__lte=w.as_of)
 
 
 def reported(w: Window) -> Q:
-    from reconciliation.models import SourceKind
-
     return Q(source__kind=SourceKind.REPORTING, source__active=True, period__in=w.months)

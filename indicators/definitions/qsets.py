@@ -13,6 +13,8 @@ import types
 
 from django.db.models import Q, QuerySet
 
+from .base import Source
+
 
 class _Recorder:
     """Stands in for a queryset: ``filter``/``exclude`` accumulate a ``Q``; other methods of the
@@ -50,13 +52,15 @@ def q_of(queryset_class, method: str, *args, **kwargs) -> Q:
     return result.q
 
 
-def dossier_q(method: str, *args, **kwargs) -> Q:
-    from tthc.models import DossierQuerySet
+def source_q(source: Source, method: str, *args, **kwargs) -> Q:
+    """The ``Q`` of a filter method of a declared source's queryset (``Source.FEEDBACK``: the
+    feedback items, owned by ``complaints``) — the index reads its inputs through the declarations."""
+    return q_of(source.model._default_manager._queryset_class, method, *args, **kwargs)
 
-    return q_of(DossierQuerySet, method, *args, **kwargs)
+
+def dossier_q(method: str, *args, **kwargs) -> Q:
+    return source_q(Source.DOSSIER, method, *args, **kwargs)
 
 
 def feedback_q(method: str, *args, **kwargs) -> Q:
-    from ..models import FeedbackQuerySet
-
-    return q_of(FeedbackQuerySet, method, *args, **kwargs)
+    return source_q(Source.FEEDBACK, method, *args, **kwargs)

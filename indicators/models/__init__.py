@@ -1,13 +1,10 @@
-"""The 766 index's own data: feedback, extra inputs, and stored snapshots."""
-from .feedback import Feedback, FeedbackQuerySet
+"""The 766 index's own data: extra inputs and stored snapshots (feedback is complaints')."""
 from .inputs import CertifiedCopyCommune, PublicationDeadline
 from .snapshots import ComponentValue, IndicatorSnapshot, Level
 
 __all__ = [
     "CertifiedCopyCommune",
     "ComponentValue",
-    "Feedback",
-    "FeedbackQuerySet",
     "IndicatorSnapshot",
     "Level",
     "PublicationDeadline",

@@ -11,12 +11,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.scope import scope_of
+
 
 class CertifiedCopyCommuneQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from accounts import gate
-
-        return self.filter(gate.agency_q(user, "commune"))
+        return self.filter(scope_of(user).agency_q("commune"))
 
 
 class CertifiedCopyCommune(models.Model):

@@ -8,6 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.scope import scope_of
+from tthc.models import Agency
+
 
 class Level(models.TextChoices):
     PROVINCE = "province", _("Province")
@@ -21,15 +24,11 @@ class SnapshotQuerySet(models.QuerySet):
         A commune officer thus sees their province's score; the drill-down then shows only the rows
         inside their own scope (``indicators.services.explain``).
         """
-        from accounts import gate
-
-        ids = gate.agency_ids(user)
+        ids = scope_of(user).agency_ids()
         if ids is None:
             return self
         if not ids:
             return self.none()
-        from tthc.models import Agency
-
         ranked = Agency.objects.filter(pk__in=ids).values("ranked_agency_id")
         return self.filter(agency_id__in=ranked)
 

@@ -13,13 +13,14 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from complaints.models import Feedback
+from complaints.services.deadlines import working_deadline
 from tthc import calendar
 from tthc.models import Agency, AgencyKind
 from tthc.periods import Period
 
-from ..models import CertifiedCopyCommune, Feedback
+from ..models import CertifiedCopyCommune
 from . import compute
-from .deadlines import working_deadline
 
 E_COPY_SHARE = 0.6  # communes providing electronic certified copies by the end of the window
 FEEDBACK_PER_MONTH = (2, 14)  # per province, uniform

@@ -19,7 +19,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core import params
-from tthc.models import Dossier
+from reconciliation.models import SourceDossier
+from tthc.models import Agency, Dossier
 from tthc.periods import Period
 
 from ..definitions import filters as f
@@ -162,8 +163,6 @@ def item_set(snapshot: IndicatorSnapshot, code: str, which: str, user=None, filt
 
 
 def _missing_on_portal(snapshot: IndicatorSnapshot, w: Window) -> tuple[Source, Q]:
-    from reconciliation.models import SourceDossier
-
     on_portal = SourceDossier.objects.filter(f.portal_synced(w), code=OuterRef("code"))
     q = f.received(w) & _scope(Source.DOSSIER, snapshot) & ~Q(Exists(on_portal))
     return Source.DOSSIER, q
@@ -179,8 +178,6 @@ def _filter(qs, source: Source, filters: dict):
         value = params.text(filters, name)
         lookup = allowed[name]
         if lookup.endswith("path__startswith"):
-            from tthc.models import Agency
-
             path = Agency.objects.filter(code=value).values_list("path", flat=True).first()
             if path is None:
                 return qs.none()

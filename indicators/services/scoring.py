@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ..definitions.base import FULL, Component, Methodology
 
-DEFAULT_BANDS = (("good", 90), ("fair", 70), ("average", 50), ("weak", 0))
 BAND_LABELS = {"good": _("Good"), "fair": _("Fair"), "average": _("Average"), "weak": _("Weak")}
 
 
@@ -91,8 +90,8 @@ def score_agency(methodology: Methodology, level: str, counts: dict[str, dict[st
 
 def bands() -> list[tuple[str, Decimal]]:
     """(code, minimum total) from ``settings.INDICATOR_BANDS``, highest first."""
-    raw = getattr(settings, "INDICATOR_BANDS", DEFAULT_BANDS)
-    return sorted(((code, Decimal(str(low))) for code, low in raw), key=lambda b: b[1], reverse=True)
+    return sorted(((code, Decimal(str(low))) for code, low in settings.INDICATOR_BANDS), key=lambda b: b[1],
+                  reverse=True)
 
 
 def band_for(total: Decimal) -> str:

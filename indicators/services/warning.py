@@ -29,7 +29,7 @@ from . import scoring
 
 
 def default_days() -> int:
-    return int(getattr(settings, "TTHC_EARLY_WARNING_DAYS", 3))
+    return settings.TTHC_EARLY_WARNING_DAYS
 
 
 def horizon(now: datetime, days: int) -> datetime:

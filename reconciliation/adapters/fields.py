@@ -26,6 +26,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import orjson
 
+from tthc.models import Agency, Procedure
+
 DATE_FIELDS = ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi")
 #: Dates whose latest value orders the versions of a record (NgayHenTra is a promise, not an event).
 EVENT_FIELDS = ("NgayNopHoSo", "NgayTiepNhan", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi")
@@ -64,8 +66,6 @@ class Context:
     @classmethod
     def load(cls, now: datetime | None = None) -> Context:
         from django.conf import settings
-
-        from tthc.models import Agency, Procedure
 
         hours = settings.INGEST_FUTURE_MARGIN_HOURS
         latest = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None) + VN + timedelta(hours=hours)

@@ -30,6 +30,8 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection, transaction
 
+from tthc.models import Agency, Procedure
+
 from ..models import Gap, GapKind, SourceDossier
 
 KINDS: tuple[str, ...] = tuple(k.value for k in GapKind)
@@ -59,10 +61,10 @@ class Thresholds:
     @classmethod
     def from_settings(cls) -> Thresholds:
         return cls(
-            late_seconds=float(getattr(settings, "TTHC_SYNC_LATE_HOURS", 24)) * 3600,
-            finish_tolerance=float(getattr(settings, "TTHC_FINISH_TOLERANCE_SECONDS", 0)),
-            due_tolerance=float(getattr(settings, "TTHC_DUE_TOLERANCE_SECONDS", 0)),
-            suspicious_sync=float(getattr(settings, "TTHC_SUSPICIOUS_SYNC_SECONDS", 0)),
+            late_seconds=float(settings.TTHC_SYNC_LATE_HOURS) * 3600,
+            finish_tolerance=float(settings.TTHC_FINISH_TOLERANCE_SECONDS),
+            due_tolerance=float(settings.TTHC_DUE_TOLERANCE_SECONDS),
+            suspicious_sync=float(settings.TTHC_SUSPICIOUS_SYNC_SECONDS),
         )
 
 
@@ -326,8 +328,6 @@ def _ctes(universe: Universe, d: _Dialect, t: Thresholds) -> tuple[str, list]:
 
 
 def _insert_select(d: _Dialect) -> tuple[str, str]:
-    from tthc.models import Agency, Procedure
-
     source_value, portal_value, detail = _values(d)
     flag = " ".join(f"WHEN '{k}' THEN f.{_FLAG[k]}" for k in KINDS)
     select = (

@@ -28,8 +28,8 @@ from tthc.periods import Period
 
 from ..models import Gap, ReconciliationRun, ReportedCount, SourceKind, SourceSystem
 from ..querysets import NoPortalSystem
-from ..signals import run_finished
-from . import gap_sql, impact
+from ..signals import run_finished, runs_counted
+from . import gap_sql
 from .gap_sql import KINDS, RunSpec, Thresholds, Universe
 
 log = logging.getLogger(__name__)
@@ -122,13 +122,21 @@ def reported_counts(ctx: _Context, province: Agency) -> dict[str, int]:
     return {r["system_code"]: r["n"] for r in rows}
 
 
-def province_counts(portal: int, reported: dict[str, int]) -> impact.ProvinceCounts:
-    """The province's portal count (all systems) and reporting count for the DOSSIER_SYNC arithmetic."""
+@dataclass(frozen=True)
+class ProvinceCounts:
+    """A province's month as the index's DOSSIER_SYNC component sees it (sent with ``runs_counted``)."""
+
+    portal: int  # dossiers received in the period that are on the portal (all systems)
+    reported: int | None  # the national reporting system's count (None: no count reported)
+
+
+def province_counts(portal: int, reported: dict[str, int]) -> ProvinceCounts:
+    """The province's portal count (all systems) and reporting count for the DOSSIER_SYNC formula."""
     if "" in reported:
         total = reported[""]
     else:
         total = sum(reported.values()) if reported else None
-    return impact.ProvinceCounts(portal=portal, reported=total)
+    return ProvinceCounts(portal=portal, reported=total)
 
 
 def reconcile_province(ctx: _Context, province: Agency, agency_ids: tuple[int, ...],
@@ -165,7 +173,9 @@ def reconcile_province(ctx: _Context, province: Agency, agency_ids: tuple[int, .
             run.gap_counts = c.gaps
             run.reported_count = reported.get(source.code)
             ordered.append(run)
-        _store_impact(ctx, province_counts(comparison.portal_total, reported), ordered)
+        # Points at stake come from the index's declarations (indicators listens), not from here.
+        runs_counted.send(sender=ReconciliationRun, runs=ordered, period=ctx.period,
+                          counts=province_counts(comparison.portal_total, reported))
         ReconciliationRun.objects.bulk_update(ordered, [
             "started_at", "finished_at", "dossiers", "portal_dossiers", "gap_dossiers", "gap_counts", "reported_count",
             "points_at_stake",
@@ -182,7 +192,7 @@ def _tune_session() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        work_mem = getattr(settings, "TTHC_RECONCILE_WORK_MEM", "")
+        work_mem = settings.TTHC_RECONCILE_WORK_MEM
         if work_mem:
             cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
         for name, value in (
@@ -217,12 +227,6 @@ def reconcile_period(period, province: str | None = None, *,
         runs.extend(province_runs)
     log.info("reconciled %s: %d runs", period, len(runs))
     return runs
-
-
-def _store_impact(ctx, counts: impact.ProvinceCounts, runs: Iterable[ReconciliationRun]) -> None:
-    """Points at stake per run, from the province's portal total and reporting count."""
-    for run in runs:
-        run.points_at_stake = impact.points_at_stake(counts, run.gap_counts, period=ctx.period)
 
 
 def summary(period, runs: Iterable[ReconciliationRun]) -> dict:

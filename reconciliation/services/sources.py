@@ -21,7 +21,10 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.audit import AuditContext
-from accounts.models import AuditAction
+from accounts.models import AuditAction, Role, RoleAssignment, SystemAccount
+from accounts.services.delegation import grant_role, revoke_role
+from accounts.services.tokens import active_token
+from accounts.services.users import cli_actor, create_system_account, require_national, rotate_system_token
 from tthc.models import Agency
 
 from ..models import SINGLE_KINDS, SourceKind, SourceSystem
@@ -35,8 +38,6 @@ class NotASourceSystem(PermissionDenied):
 
 
 def _require_national(actor, message: str, context, source=None, agency=None) -> None:
-    from accounts.services.users import require_national
-
     try:
         require_national(actor, message)
     except PermissionDenied as exc:
@@ -92,8 +93,6 @@ def create_source_system(code: str, name: str, kind: str, agency_code, creator=N
     Idempotent on ``code``: running again with the same values changes nothing.
     ``creator`` defaults to the command line's actor; anyone else must be a national administrator.
     """
-    from accounts.services.users import cli_actor
-
     actor = creator or cli_actor()
     context = context or (audit.CLI if creator is None else AuditContext())
     code = (code or "").strip()
@@ -173,9 +172,6 @@ def update_source_system(actor, source: SourceSystem, *, context: AuditContext |
 
 def _move_account(actor, source: SourceSystem, context) -> None:
     """The system account follows its system to the new owner: its old roles are revoked, the same role granted."""
-    from accounts.models import Role, RoleAssignment, SystemAccount
-    from accounts.services.delegation import grant_role, revoke_role
-
     account = SystemAccount.objects.filter(system_code=source.code).select_related("user").first()
     if account is None:
         return
@@ -189,10 +185,6 @@ def _move_account(actor, source: SourceSystem, context) -> None:
 
 def ensure_token(actor, source: SourceSystem, *, rotate: bool, context: AuditContext | None = None) -> str | None:
     """The system's account and a new token if it has none yet (or ``rotate``); ``None`` when kept."""
-    from accounts.models import SystemAccount
-    from accounts.services.tokens import active_token
-    from accounts.services.users import create_system_account, rotate_system_token
-
     account = SystemAccount.objects.filter(system_code=source.code).select_related("user", "agency").first()
     if account is None:
         return create_system_account(actor, source.owner, source.code, context=context)[1]

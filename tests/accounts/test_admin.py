@@ -3,8 +3,8 @@ import pytest
 from django.contrib import admin
 from django.db import connection
 
-from accounts.admin_scope import EstimatedCountPaginator
 from accounts.models import AuditAction, AuditLog, Role
+from core.pagination import EstimatedCountPaginator
 from tests.factories import DossierFactory
 from tthc.models import Agency, Dossier
 

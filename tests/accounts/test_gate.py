@@ -120,3 +120,32 @@ def test_visible_to_is_one_query_per_list_whatever_the_scope_size(tree):
     with CaptureQueriesContext(connection) as ctx:
         list(Dossier.objects.visible_to(user))
     assert len(ctx) == 4
+
+
+def test_the_user_carries_the_scope_the_gate_computed(tree):
+    """Models read ``user.scope`` (core.scope), built once by the gate and cached on the user object."""
+    from core.scope import EMPTY, Scope, scope_of
+
+    user = User.objects.get(pk=make_user("hn", Role.OFFICER, tree.a["01"]).pk)
+    assert isinstance(user.scope, gate.GateScope) and isinstance(user.scope, Scope)
+    assert user.scope is user.scope is scope_of(user)
+    assert user.scope.agency_ids() == gate.agency_ids(user)
+    assert user.scope.role_on(tree.a["01-C1"]) == Role.OFFICER and not user.scope.is_national
+    assert [a.agency.code for a in user.scope.assignments()] == ["01"]
+    gate.forget(user)
+    assert "_tthc_gate_cache" not in user.__dict__  # the next read rebuilds it
+    inactive = make_user("gone", Role.OFFICER, tree.a["01"], is_active=False)
+    for nobody in (AnonymousUser(), inactive, None):
+        scope = scope_of(nobody)
+        assert scope is EMPTY
+        assert (scope.agency_ids(), scope.highest_role(), list(scope.assignments())) == ([], None, [])
+    assert inactive.scope is EMPTY
+
+
+def test_admin_agency_choices_follow_the_role(tree):
+    """The agency tree's ``with_role`` (the admin's choices) keeps agencies where the role is held."""
+    user = make_user("multi", Role.VIEWER, tree.a["01"])
+    assign(user, tree.a["48"], Role.UNIT_ADMIN)
+    assert codes(Agency.objects.with_role(user, Role.UNIT_ADMIN)) == codes(Agency.objects.subtree(tree.a["48"]))
+    assert codes(Agency.objects.with_role(user, Role.VIEWER)) == codes(Agency.objects.visible_to(user))
+    assert not Agency.objects.with_role(AnonymousUser(), Role.VIEWER).exists()

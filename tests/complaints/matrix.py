@@ -16,10 +16,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import Role
-from complaints.models import AttachmentKind, Notification, RequestAttachment, SyncGapRequest
+from complaints.models import AttachmentKind, Feedback, Notification, RequestAttachment, SyncGapRequest
 from complaints.services.requests import ministry_of
 from complaints.workflow import State
-from indicators.models import Feedback
 from reconciliation.models import SourceKind, SourceSystem
 from tests.test_permission_matrix import ADMIN_SPECS, World, at_least, covers
 

@@ -10,10 +10,9 @@ from rest_framework.test import APIClient
 from accounts.models import AuditLog
 from complaints.feedback_workflow import FEEDBACK_WORKFLOW, FeedbackState
 from complaints.machine import TransitionDenied, UnknownTransition
-from complaints.models import FeedbackEvent, Notification
+from complaints.models import Feedback, FeedbackEvent, Notification
 from complaints.services import feedback as svc
-from indicators.models import Feedback
-from indicators.services.deadlines import working_deadline
+from complaints.services.deadlines import working_deadline
 
 from .helpers import vn
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from types import SimpleNamespace
 
-from indicators.models import CertifiedCopyCommune, Feedback
+from complaints.models import Feedback
+from indicators.models import CertifiedCopyCommune
 from reconciliation.models import ReportedCount, SourceDossier, SourceKind, SourceSystem
 from tests.factories import AgencyFactory, DossierFactory, ProcedureFactory, commune, ministry, province
 from tthc.calendar import VN_TZ

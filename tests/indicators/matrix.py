@@ -13,7 +13,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from accounts.models import Role
-from indicators.models import CertifiedCopyCommune, Feedback, IndicatorSnapshot
+from complaints.models import Feedback
+from indicators.models import CertifiedCopyCommune, IndicatorSnapshot
 from indicators.services import compute
 from tests.test_permission_matrix import ADMIN_SPECS, World, covers, public
 from tthc.periods import Period

@@ -2,18 +2,15 @@
 ties, the debounced recompute and the feedback import."""
 from __future__ import annotations
 
-import io
-import json
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
+from complaints.models import Feedback
 from indicators import tasks
-from indicators.models import ComponentValue, Feedback, IndicatorSnapshot
+from indicators.models import ComponentValue, IndicatorSnapshot
 from indicators.services import compute, scoring, warning
-from indicators.services.feedback_import import import_feedback
 
 from . import golden
 
@@ -117,48 +114,6 @@ def test_beat_tasks_are_declared(settings):
     result = tasks.recompute_live()
     assert result["levels"] == ["province", "ministry"]
     assert IndicatorSnapshot.objects.filter(period=result["period"]).count() == 4  # the level tasks ran (eager)
-
-
-FEEDBACK_CSV = """code,agency,procedure,subject,received_at,answered_at,published_at,refused_at,disliked,repeated
-PA-1,C1,A,Chậm cấp giấy,2026-03-02 09:00,20260310100000,11/03/2026 10:00,,0,0
-PA-2,U1,,Thái độ,2026-03-03T09:00:00+07:00,,,,có,không
-PA-3,XX,,Sai mã,2026-03-03 09:00,,,,0,0
-PA-4,C1,,Ngày sai,hôm qua,,,,0,0
-PA-5,C1,,Trả lời trước khi nhận,2026-03-05 09:00,2026-03-04 09:00,,,0,0
-PA-1,C1,A,Trùng,2026-03-02 09:00,,,,0,0
-"""
-
-
-def test_import_feedback_csv_reports_rows_and_is_idempotent(tmp_path):
-    golden.build()
-    path = tmp_path / "pakn.csv"
-    path.write_text(FEEDBACK_CSV, encoding="utf-8")
-    report = import_feedback(path)
-    assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
-    assert sorted({(e.row, e.column) for e in report.errors}) == [
-        (4, "agency"), (5, "received_at"), (6, "answered_at"), (7, "code")]
-    pa1 = Feedback.objects.get(code="PA-1")
-    assert pa1.answer_due_at == golden.vn(3, 23) and pa1.published_at == golden.vn(3, 11, 10)
-    assert Feedback.objects.get(code="PA-2").disliked is True
-    again = import_feedback(path)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
-
-
-def test_import_feedback_json_and_command(tmp_path):
-    golden.build()
-    path = tmp_path / "pakn.json"
-    path.write_text(json.dumps({"items": [
-        {"code": "J-1", "agency": "C2", "received_at": "2026-03-05T09:00:00", "refused_at": "2026-03-10T09:00:00",
-         "repeated": True},
-        "not an object",
-    ]}), encoding="utf-8")
-    out = io.StringIO()
-    with pytest.raises(SystemExit):
-        call_command("import_feedback", str(path), "--json", stdout=out)
-    report = json.loads(out.getvalue())
-    assert (report["created"], report["rejected"]) == (1, 1)
-    item = Feedback.objects.get(code="J-1")
-    assert item.repeated and item.is_overdue(golden.vn(4, 1, 0))  # refused after 2 working days
 
 
 def test_reconciliation_impact_hook_uses_the_definition():

@@ -1,17 +1,11 @@
-"""The recorded ``Q`` objects select exactly what the queryset methods select; feedback deadlines
-and timeliness, table-driven (docs/domain.md#citizen-feedback: refuse ≤ 2, ask ≤ 5, answer ≤ 15, publish ≤ 2
-working days)."""
+"""The recorded ``Q`` objects select exactly what the queryset methods select (the feedback items'
+deadlines and timeliness are tested with their model: tests/complaints/test_feedback_items.py)."""
 from __future__ import annotations
-
-from datetime import datetime
 
 import pytest
 
+from complaints.models import Feedback
 from indicators.definitions.qsets import dossier_q, feedback_q, q_of
-from indicators.models import Feedback
-from indicators.services.deadlines import FEEDBACK_DEADLINE_DAYS, feedback_deadlines, working_deadline
-from tests.factories import province
-from tthc.calendar import VN_TZ
 from tthc.models import Dossier, DossierQuerySet
 
 from . import golden
@@ -51,65 +45,6 @@ def test_recorded_feedback_q_equals_queryset(as_of):
         assert set(Feedback.objects.filter(feedback_q(method, as_of)).values_list("code", flat=True)) == expected
     assert set(Feedback.objects.overdue(as_of).values_list("code", flat=True)).isdisjoint(
         Feedback.objects.not_overdue(as_of).values_list("code", flat=True))
-
-
-# received, working days, expected deadline, comment
-DEADLINES = [
-    (vn(3, 2, 9), 2, vn(3, 4, 9), "Monday morning + 2 working days"),
-    (vn(3, 6, 16), 2, vn(3, 10, 16), "Friday afternoon: the weekend does not count"),
-    (vn(3, 6, 18), 2, vn(3, 10, 17), "after hours: counts from Monday 07:00, ends at 17:00 on day 2"),
-    (vn(3, 2, 9), 15, vn(3, 23, 9), "answer: 15 working days = three weeks"),
-    (vn(4, 24, 9), 5, vn(5, 6, 9), "28/4, 29/4, 4/5, 5/5, 6/5: Hùng Kings (27/4 observed), 30/4 and 1/5 skipped"),
-]
-
-
-@pytest.mark.parametrize("received,days,expected,comment", DEADLINES)
-def test_working_deadline(received, days, expected, comment):
-    assert working_deadline(received, days) == expected, comment
-
-
-def test_feedback_deadlines_are_stored_on_save():
-    p = province()
-    f = Feedback.objects.create(code="F", agency=p, received_at=vn(3, 2), answered_at=vn(3, 10, 10))
-    assert (f.refuse_due_at, f.ask_more_due_at, f.answer_due_at, f.publish_due_at) == (
-        vn(3, 4), vn(3, 9), vn(3, 23), vn(3, 12, 10))
-    f.answered_at = None
-    f.save(update_fields=["answered_at"])
-    f.refresh_from_db()
-    assert f.publish_due_at is None
-    assert FEEDBACK_DEADLINE_DAYS == {"refuse": 2, "ask_more": 5, "answer": 15, "publish": 2}
-    assert feedback_deadlines(vn(3, 2)).answer == vn(3, 23)
-
-
-AS_OF = vn(4, 1, 0)
-# kwargs (received 2/3 09:00 unless given), overdue at AS_OF?, comment
-FEEDBACK_CASES = [
-    ({"answered_at": vn(3, 20), "published_at": vn(3, 23)}, False, "answered and published on time"),
-    ({"answered_at": vn(3, 24)}, True, "answered after the 15-day deadline (23/3 09:00)"),
-    ({"refused_at": vn(3, 4, 9)}, False, "refused exactly at the 2-day deadline"),
-    ({"refused_at": vn(3, 4, 10)}, True, "refused one hour late"),
-    ({"asked_more_at": vn(3, 10), "answered_at": vn(3, 20), "published_at": vn(3, 20)}, True,
-     "asked for more information after 5 working days"),
-    ({"answered_at": vn(3, 20)}, True, "answer never published: 2-day publishing deadline passed"),
-    ({"answered_at": vn(3, 20), "published_at": vn(3, 25)}, True, "published after 2 working days"),
-    ({}, True, "never answered, past the answer deadline"),
-    ({"received_at": vn(3, 20)}, False, "not answered yet, but not due before 10/4"),
-    ({"received_at": vn(3, 20), "answered_at": vn(4, 2)}, False, "answered after as_of: judged unanswered, not due"),
-]
-
-
-@pytest.mark.parametrize("kwargs,late,comment", FEEDBACK_CASES)
-def test_feedback_timeliness(kwargs, late, comment):
-    p = province()
-    f = Feedback.objects.create(code="F", agency=p, **{"received_at": vn(3, 2), **kwargs})
-    assert f.is_overdue(AS_OF) is late, comment
-    assert Feedback.objects.not_overdue(AS_OF).filter(pk=f.pk).exists() is (not late), comment
-
-
-def test_aware_datetimes_only():
-    with pytest.raises(ValueError):
-        working_deadline(datetime(2026, 3, 2, 9), 2)
-    assert vn(3, 2).tzinfo is VN_TZ
 
 
 @pytest.mark.parametrize("as_of", MOMENTS)

@@ -59,22 +59,30 @@ def test_run_counts(ds):
     assert all(r.finished_at and r.finished_at >= r.started_at for r in runs.values())
 
 
-@pytest.mark.parametrize("hook", ["", "indicators.services.impact.dossier_sync_impact"])
-def test_points_at_stake_follow_the_dossier_sync_arithmetic(ds, settings, hook):
-    """The built-in arithmetic and the index's declared DOSSIER_SYNC (indicators) agree, to 2 decimals."""
-    settings.TTHC_RECONCILIATION_IMPACT = hook
+def test_points_at_stake_follow_the_declared_dossier_sync(ds):
+    """Each run's points at stake come from the index's DOSSIER_SYNC declaration (indicators listens
+    to ``runs_counted``), to 2 decimals as the index scores, and are stored with the run."""
     runs = {r.source.code: r for r in reconcile_period(data.PERIOD, "01")}
-    if hook:
-        assert runs["HOTICH"].points_at_stake == Decimal("0.440")
-        assert runs["TINH-01"].points_at_stake == Decimal("0.220")
-        return
     # Portal holds 16 of the province's October dossiers, the reporting system counts 27:
-    # closing HOTICH's 2 missing dossiers moves DOSSIER_SYNC from 6×16/27 to 6×18/27.
-    assert runs["HOTICH"].points_at_stake == Decimal("0.444")
-    assert runs["DKDN"].points_at_stake == Decimal("0.444")
-    assert runs["TINH-01"].points_at_stake == Decimal("0.222")
+    # closing HOTICH's 2 missing dossiers moves DOSSIER_SYNC from 6×16/27 = 3.56 to 6×18/27 = 4.00.
+    assert runs["HOTICH"].points_at_stake == Decimal("0.440")
+    assert runs["DKDN"].points_at_stake == Decimal("0.440")
+    assert runs["TINH-01"].points_at_stake == Decimal("0.220")
     stored = ReconciliationRun.objects.get(pk=runs["HOTICH"].pk)
-    assert stored.points_at_stake == Decimal("0.444")
+    assert stored.points_at_stake == Decimal("0.440")
+
+
+def test_points_at_stake_stay_zero_without_the_index(ds):
+    """Reconciliation holds no formula of its own: with nobody listening, nothing is at stake."""
+    from indicators.signals import _points_at_stake
+    from reconciliation.signals import runs_counted
+
+    assert runs_counted.disconnect(dispatch_uid="indicators.points_at_stake")
+    try:
+        runs = reconcile_period(data.PERIOD, "01")
+    finally:
+        runs_counted.connect(_points_at_stake, dispatch_uid="indicators.points_at_stake")
+    assert {r.points_at_stake for r in runs} == {Decimal(0)}
 
 
 def test_gap_values_are_both_sides_as_text(ds):

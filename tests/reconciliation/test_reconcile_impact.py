@@ -1,18 +1,22 @@
-"""DOSSIER_SYNC arithmetic behind points at stake, and the task's default periods."""
+"""DOSSIER_SYNC behind points at stake (computed by indicators from its declaration, for the runs
+reconciliation counts), and the task's default periods."""
 from decimal import Decimal
 
-from reconciliation.services import impact
-from reconciliation.services.reconcile import current_period
+from indicators.services import impact
+from reconciliation.services.reconcile import ProvinceCounts, current_period
 
 
 def gain(portal, reported, missing):
-    return impact.dossier_sync_gain(impact.ProvinceCounts(portal=portal, reported=reported), missing)
+    return impact.points_at_stake(ProvinceCounts(portal=portal, reported=reported), {"missing_on_portal": missing})
 
 
 def test_dossier_sync_points():
-    assert impact.dossier_sync_points(90, 90, 100) == Decimal("5.4")
-    assert impact.dossier_sync_points(100, 100, 90) == Decimal(6)  # the portal's count is the larger
-    assert impact.dossier_sync_points(0, 0, None) == Decimal(6)  # nothing received: nothing lost
+    assert impact.dossier_sync_points(90, 100) == Decimal("5.4")
+    assert impact.dossier_sync_points(100, 90) == Decimal(6)  # the portal's count is the larger
+    # Nothing received: the declaration's empty-denominator policy is "zero" (docs/domain.md); the
+    # deleted copy in reconciliation said 6 here. Nothing is at stake either way:
+    assert impact.dossier_sync_points(0, None) == Decimal(0)
+    assert gain(0, None, 0) == Decimal("0.000")
 
 
 def test_gain_of_closing_missing_dossiers():
@@ -25,7 +29,7 @@ def test_gain_of_closing_missing_dossiers():
 
 def test_impact_hook_is_replaceable(settings):
     settings.TTHC_RECONCILIATION_IMPACT = "tests.reconciliation.test_reconcile_impact.fixed_impact"
-    counts = impact.ProvinceCounts(portal=1, reported=2)
+    counts = ProvinceCounts(portal=1, reported=2)
     assert impact.points_at_stake(counts, {"missing_on_portal": 1}) == Decimal("1.500")
 
 

@@ -3,10 +3,10 @@ details answer 404 and lists never include them."""
 from rest_framework import viewsets
 
 from core.converters import CODE_REGEX, CODEPATH_REGEX
+from core.pagination import CappedCountPagination
 
 from ..filters import AgencyFilter, DossierFilter
 from ..models import Agency, Dossier
-from .pagination import CappedCountPagination
 from .serializers import AgencySerializer, DossierSerializer
 
 

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scope import scope_of
+
 PATH_SEPARATOR = "/"
 
 
@@ -34,10 +36,12 @@ RANKED_KINDS = (AgencyKind.MINISTRY, AgencyKind.MINISTRY_LEVEL, AgencyKind.PROVI
 
 class AgencyQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Agencies the user may see, from the permission gate (``accounts.gate``)."""
-        from accounts import gate
+        """Agencies the user may see (the scope the permission gate gave the user: ``core.scope``)."""
+        return self.filter(scope_of(user).agency_q())
 
-        return self.filter(gate.agency_q(user))
+    def with_role(self, user, min_role: str):
+        """Agencies on which the user holds at least ``min_role`` (the admin's choices to write to)."""
+        return self.filter(scope_of(user).agencies_q(min_role))
 
     def subtree(self, agency: Agency | str, include_self: bool = True):
         """The agency and everything below it: one prefix query on the materialised path."""

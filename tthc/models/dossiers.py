@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scope import scope_of
+
 from ..periods import Period
 
 
@@ -134,26 +136,20 @@ class DossierQuerySet(models.QuerySet):
         return self.exclude(payment_kind=PaymentKind.NONE)
 
     def visible_to(self, user):
-        """Dossiers the user may see (receiving/handling agency or owning ministry in scope): ``accounts.gate``."""
-        from accounts import gate
-
-        return self.filter(gate.dossier_q(user))
+        """Dossiers the user may see (receiving/handling agency or owning ministry in scope): ``core.scope``."""
+        return self.filter(scope_of(user).dossier_q())
 
 
 class DossierEventQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Events of the dossiers the user may see."""
-        from accounts import gate
-
-        return self.filter(gate.dossier_q(user, "dossier"))
+        return self.filter(scope_of(user).dossier_q("dossier"))
 
 
 class ApologyLetterQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Apology letters of the dossiers the user may see."""
-        from accounts import gate
-
-        return self.filter(gate.dossier_q(user, "dossier"))
+        return self.filter(scope_of(user).dossier_q("dossier"))
 
 
 class Dossier(models.Model):

@@ -1,44 +1,20 @@
-"""The Django admin, scoped by the permission gate, and a paginator that survives 10 M rows.
+"""The Django admin, scoped by the user's scope, for every app's admin screens.
 
 ``GatedAdminMixin`` replaces Django's model permissions with the platform's roles: the changelist
 is ``visible_to(request.user)``, an object outside it answers 404, and the add/change/delete
 buttons follow the user's role on the object's agencies (``gate_agencies``). Foreign-key choices
-are narrowed to what the user may write to (agencies) or see (everything else).
+are narrowed to what the user may write to (agencies) or see (everything else). It reads the scope
+the user carries (``core.scope``, computed by ``accounts.gate``), so ``tthc``'s admin uses it without
+importing ``accounts``.
 """
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import connections
 from django.http import Http404
-from django.utils.functional import cached_property
 
-from . import gate
-from .models import Role
-
-
-class EstimatedCountPaginator(Paginator):
-    """Counts without a full scan on PostgreSQL.
-
-    Unfiltered: the planner's estimate (``pg_class.reltuples``). Filtered: an exact count capped at
-    ``ADMIN_COUNT_CAP`` rows (``SELECT count(*) FROM (... LIMIT cap)``). SQLite: a normal count.
-    """
-
-    @cached_property
-    def count(self) -> int:
-        qs = self.object_list
-        connection = connections[qs.db]
-        if connection.vendor != "postgresql":
-            return super().count
-        cap = getattr(settings, "ADMIN_COUNT_CAP", 10_000)
-        if not qs.query.where:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [qs.model._meta.db_table])
-                row = cursor.fetchone()
-            if row and row[0] > cap:
-                return int(row[0])
-        return qs.order_by()[: cap + 1].count()
+from .pagination import EstimatedCountPaginator
+from .roles import Role
+from .scope import scope_of
 
 
 class LargeTableAdminMixin:
@@ -49,7 +25,7 @@ class LargeTableAdminMixin:
 
 
 class GatedAdminMixin:
-    """Scope an admin by the gate. Subclasses set the minimum roles and ``gate_agencies``.
+    """Scope an admin by the user's scope. Subclasses set the minimum roles and ``gate_agencies``.
 
     - ``view_role``: the role needed somewhere to open the screen (rows are already scoped);
     - ``change_role`` / ``delete_role``: the role needed on the object's agencies;
@@ -77,9 +53,10 @@ class GatedAdminMixin:
     # --- permissions --------------------------------------------------------------------------
     def role_for(self, request, obj=None) -> str | None:
         agencies = None if obj is None else self.gate_agencies(obj)
+        scope = scope_of(request.user)
         if agencies is None:
-            return gate.highest_role(request.user)
-        return gate.role_on_any(request.user, agencies)
+            return scope.highest_role()
+        return scope.role_on_any(agencies)
 
     def _allows(self, request, min_role, obj=None) -> bool:
         if min_role is None or not request.user.is_active or not request.user.is_staff:
@@ -141,14 +118,11 @@ class GatedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def choices_for(self, db_field, request):
-        """Agencies: those the user may write to; other models: those the user may see."""
-        from tthc.models import Agency
-
-        model = db_field.related_model
-        if model is Agency:
-            return gate.agencies_with_role(request.user, self.change_role or Role.VIEWER)
-        manager = model._default_manager
+        """The agency tree (a manager with ``with_role``): the agencies the user may write to;
+        other models: those the user may see."""
+        manager = db_field.related_model._default_manager
+        if hasattr(manager, "with_role"):
+            return manager.with_role(request.user, self.change_role or Role.VIEWER)
         if hasattr(manager, "visible_to"):
             return manager.visible_to(request.user)
         return None
-
