@@ -19,7 +19,7 @@ from accounts.audit import AuditContext
 from tthc.periods import Period
 
 from . import access
-from .filters import RequestFilter
+from .api.filters import RequestFilter
 from .forms import AssignForm, AttachmentForm, CommentForm, DraftForm, TransitionForm
 from .machine import WorkflowError
 from .models import Notification, SyncGapRequest

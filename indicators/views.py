@@ -70,8 +70,8 @@ def index(request):
     snapshot = (IndicatorSnapshot.objects.visible_to(request.user).order_by("-period", "level", "agency__code")
                 .select_related("agency").first())
     if snapshot is None:
-        return redirect("indicators-rankings")
-    return redirect("indicators-dashboard", agency=snapshot.agency.code)
+        return redirect("indicators:rankings")
+    return redirect("indicators:dashboard", agency=snapshot.agency.code)
 
 
 @login_required

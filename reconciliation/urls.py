@@ -1,9 +1,9 @@
-"""Reconciliation pages, included at the site root by config/urls.py (the API is in urls.py)."""
+"""Reconciliation pages (namespace ``reconciliation``); the API is in reconciliation/api/urls.py."""
 from django.urls import path
 
 from . import views
 
-app_name = "reconciliation_pages"
+app_name = "reconciliation"
 
 urlpatterns = [
     path("reconciliation/matrix/", views.matrix, name="matrix"),

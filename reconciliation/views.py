@@ -20,7 +20,7 @@ from tthc.models import Dossier, DossierStatus
 from tthc.periods import Period
 
 from . import exports
-from .api.gap_filters import GapFilter
+from .api.filters import GapFilter
 from .models import Gap, GapKind, ReconciliationRun, SourceDossier, SourceKind
 from .services import matrix as matrix_service
 

@@ -5,8 +5,8 @@ import django_filters as filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import SyncGapRequest
-from .workflow import OPEN, State
+from ..models import SyncGapRequest
+from ..workflow import OPEN, State
 
 
 class RequestFilter(filters.FilterSet):

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,9 +24,10 @@ from tthc.models import Agency
 from tthc.pagination import DefaultPagination
 from tthc.periods import Period
 
-from .models import IndicatorSnapshot, Level
-from .services import compute, explain, late, present, warning
-from .services.export import export_response
+from ..models import IndicatorSnapshot, Level
+from ..services import compute, explain, late, present, warning
+from ..services.export import export_response
+from .serializers import PeriodScoresSerializer
 
 MAX_WARNING_DAYS = 366
 PERIOD = OpenApiParameter("period", str, description="YYYY-MM, YYYY-Qn or YYYY (default: the current month)")
@@ -46,34 +45,6 @@ def parse_period(request, default=None) -> Period:
 def visible_snapshot(user, agency_code: str, period: str) -> IndicatorSnapshot:
     qs = IndicatorSnapshot.objects.visible_to(user).select_related("agency").prefetch_related("components")
     return get_object_or_404(qs, agency__code=agency_code, period=period)
-
-
-class ComponentSerializer(serializers.Serializer):
-    numerator = serializers.IntegerField()
-    denominator = serializers.IntegerField()
-    ratio = serializers.FloatField(allow_null=True)
-    points = serializers.FloatField()
-
-
-class AgencyScoreSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    level = serializers.CharField()
-    total = serializers.FloatField()
-    band = serializers.CharField()
-    rank = serializers.IntegerField(allow_null=True)
-    peers = serializers.IntegerField()
-    change = serializers.FloatField(allow_null=True)
-    as_of = serializers.DateTimeField()
-    final = serializers.BooleanField()
-    groups = serializers.DictField(child=serializers.FloatField())
-    components = serializers.DictField(child=ComponentSerializer(), required=False)
-
-
-class PeriodScoresSerializer(serializers.Serializer):
-    period = serializers.CharField()
-    methodology = serializers.CharField(allow_null=True)
-    agencies = AgencyScoreSerializer(many=True)
 
 
 def agency_payload(snapshot: IndicatorSnapshot, with_components: bool = True) -> dict:
@@ -225,14 +196,3 @@ class LateUnitsView(APIView):
             "late_units": late.late_units(period, agency=agency, user=request.user),
             "apology_compliance": late.apology_compliance(period, agency=agency, user=request.user),
         })
-
-
-CODE = "<code:agency>/<code:period>/components/<code:code>/"
-urlpatterns = [
-    path("indicators/", ScoresView.as_view(), name="api-indicators"),
-    path("indicators/rankings/", RankingsView.as_view(), name="api-indicator-rankings"),
-    path("indicators/late-units/", LateUnitsView.as_view(), name="api-indicator-late-units"),
-    path("indicators/<code:agency>/early-warning/", EarlyWarningView.as_view(), name="api-indicator-early-warning"),
-    path(f"indicators/{CODE}", ComponentItemsView.as_view(), name="api-indicator-component"),
-    path(f"indicators/{CODE}by-unit/", ComponentGroupsView.as_view(), name="api-indicator-component-groups"),
-]

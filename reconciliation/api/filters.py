@@ -1,4 +1,5 @@
-"""FilterSets for reconciliation runs and gaps, shared by the API, the gap list page and the exports.
+"""FilterSets of the reconciliation API; the runs and gaps ones are shared with the gap list page and
+the exports.
 
 They only narrow a queryset the permission gate has already scoped (``visible_to``), so the page,
 its CSV/Excel export and the API list the same rows for the same query string.
@@ -8,7 +9,7 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Gap, GapKind, ReconciliationRun, SourceKind
+from ..models import Gap, GapKind, ReconciliationRun, SourceKind, SourceSystem
 
 
 class RunFilter(filters.FilterSet):
@@ -35,3 +36,13 @@ class GapFilter(filters.FilterSet):
     class Meta:
         model = Gap
         fields = ["period", "province", "source", "kind", "procedure", "agency", "dossier"]
+
+
+class SourceSystemFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=SourceKind.choices, help_text=_("Kind of source system."))
+    owner = filters.CharFilter(field_name="owner__code", help_text=_("Owning agency code."))
+    active = filters.BooleanFilter(help_text=_("Active systems only (true) or inactive only (false)."))
+
+    class Meta:
+        model = SourceSystem
+        fields = ["kind", "owner", "active"]

@@ -1,21 +1,20 @@
-"""Reconciliation routes, included under ``api/v1/`` by config/urls.py.
-
-Each engineer keeps their routes in their own block below.
-"""
+"""The reconciliation API, included under ``api/v1/`` by config/urls.py (namespace ``reconciliation-api``).
+The pages (matrix, gap list, dossier comparison) are in reconciliation/urls.py."""
 from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
-from .api.runs import router as runs_router
-from .api.sources import router as sources_router
-from .api.sync import SyncDossiersView
+from . import views
 
-app_name = "reconciliation"
+app_name = "reconciliation-api"
+
+sources = SimpleRouter()
+sources.register("source-systems", views.SourceSystemViewSet, basename="source-system")
+runs = SimpleRouter()
+runs.register("runs", views.RunViewSet, basename="run")
+runs.register("gaps", views.GapViewSet, basename="gap")
 
 urlpatterns = [
-    # --- Ingestion (sync from source systems) ---------------------------------------------------
-    path("sync/dossiers/", SyncDossiersView.as_view(), name="sync-dossiers"),
-    # --- Source systems (national configuration; tokens shown once) -------------------------------
-    path("", include(sources_router.urls)),
-    # --- Reconciliation runs, gaps, exports ------------------------------------------------------
-    # (the pages — matrix, gap list, dossier comparison — are in reconciliation/page_urls.py)
-    path("reconciliation/", include(runs_router.urls)),
+    path("sync/dossiers/", views.SyncDossiersView.as_view(), name="sync-dossiers"),
+    path("", include(sources.urls)),
+    path("reconciliation/", include(runs.urls)),
 ]

@@ -1,39 +1,85 @@
-"""``POST /api/v1/sync/dossiers/``: a source system pushes dossiers in the portal's formats.
+"""The reconciliation API, thin over the services and scoped by the permission gate.
 
-Thin on purpose: authenticate the system account's token, pick the adapter by Content-Type, cap
-the batch at ``MAX_RECORDS``, and call ``services.ingest`` — the same service as
-``import_dossiers``. HTTP 200 whenever the batch was processed, even with rejected records (they
-are listed per record, each with a machine-readable ``reason``).
+* ``/reconciliation/runs/`` and ``/reconciliation/gaps/`` — read-only. Every queryset starts from
+  ``visible_to(request.user)`` (a province sees its runs, a ministry the runs of the systems it owns),
+  so out-of-scope details answer 404 and lists never include them; lists cost a constant number of
+  queries (``select_related``). ``GET /gaps/?format=csv`` (or ``xlsx``, or an ``Accept`` header)
+  exports every gap the same filters select, streamed, instead of one JSON page.
+* ``/source-systems/`` — the source systems a user may see (``SourceSystem.objects.visible_to``: a
+  user's own agencies' systems plus the national ones every province is compared against). Creating,
+  changing and issuing a token are national configuration: anyone else gets 403 with the reason. A
+  token appears in exactly two responses — the creation's and ``rotate-token``'s — and is never
+  readable afterwards (only its digest is stored); national administrators see its prefix and when
+  it was last used.
+* ``POST /sync/dossiers/`` — a source system pushes dossiers in the portal's formats (below).
 
-Every failure answers JSON ``{"error": …, "retry": true|false, "detail": …}`` (``detail`` repeats
-``error`` for older clients): 400 unreadable body, 401 no or bad token, 403 not an active source
-system, 413 too many records or bytes, 415 unsupported body type — all ``retry: false``, sending the
-same request again cannot help — and 503 with ``Retry-After`` when the database is unavailable
-(``retry: true``: chunks already committed stay, and a repeat of the same batch changes nothing
-already stored, so resending the whole batch is safe).
+The sync endpoint is thin on purpose: authenticate the system account's token, pick the adapter by
+Content-Type, cap the batch at ``MAX_RECORDS``, and call ``services.ingest`` — the same service as
+``import_dossiers``. HTTP 200 whenever the batch was processed, even with rejected records (they are
+listed per record, each with a machine-readable ``reason``). Every failure answers JSON ``{"error": …,
+"retry": true|false, "detail": …}`` (``detail`` repeats ``error`` for older clients): 400 unreadable
+body, 401 no or bad token, 403 not an active source system, 413 too many records or bytes, 415
+unsupported body type — all ``retry: false``, sending the same request again cannot help — and 503
+with ``Retry-After`` when the database is unavailable (``retry: true``: chunks already committed
+stay, and a repeat of the same batch changes nothing already stored, so resending the whole batch is
+safe).
 """
 from __future__ import annotations
 
+import json
 import logging
 from itertools import islice
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, renderers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import BaseParser
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import gate
+from accounts.audit import AuditContext
 from accounts.authentication import TokenAuthentication
+from accounts.models import ApiToken
+from core.converters import CODE_REGEX
+from core.exports import FORMATS as EXPORT_FORMATS
+from core.exports import XLSX_TYPE
 
+from .. import exports
 from ..adapters import UnreadableBody, format_for_media_type, formats, get_adapter
-from ..adapters.fields import REASONS
 from ..adapters.limits import Refused
+from ..models import Gap, ReconciliationRun, SourceSystem
 from ..services.ingest import run_batch, start_batch
-from ..services.sources import NotASourceSystem, source_for_user
+from ..services.sources import (
+    NotASourceSystem,
+    create_source_system,
+    rotate_source_token,
+    source_for_user,
+    update_source_system,
+)
+from .filters import GapFilter, RunFilter, SourceSystemFilter
+from .serializers import (
+    GapSerializer,
+    RunSerializer,
+    SourceSystemCreatedSerializer,
+    SourceSystemSerializer,
+    SyncFailureSerializer,
+    SyncResultSerializer,
+    TokenSerializer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,35 +119,180 @@ class _RawParser(BaseParser):
         return None
 
 
-class SyncErrorSerializer(serializers.Serializer):
-    index = serializers.IntegerField(help_text="0-based position of the record in the body (JSON Lines: line)")
-    MaHoSo = serializers.CharField(allow_blank=True)
-    field = serializers.CharField(allow_blank=True, help_text="portal field name, e.g. NgayTiepNhan")
-    error = serializers.CharField()
-    reason = serializers.ChoiceField(
-        choices=REASONS,
-        help_text="invalid: a value breaks a rule; wrong_type: an object/array where text, a code, a number or a "
-                  "date is expected; not_an_object: the record is not a JSON object; bad_text: a NUL character or a "
-                  "lone surrogate; too_large: the record, a value or its nesting is beyond the limits; future_date: "
-                  "an event time later than now plus the allowed margin; out_of_scope: a dossier this source system "
-                  "may not write (another province's agency, a procedure not assigned to it); unknown_dossier: a "
-                  "progress step for a dossier this source never synced",
-    )
+# --- Reconciliation runs, gaps, exports ------------------------------------------------------------
 
 
-class SyncResultSerializer(serializers.Serializer):
-    batch = serializers.IntegerField()
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    rejected = serializers.IntegerField()
-    errors = SyncErrorSerializer(many=True)
+class _ExportRenderer(renderers.BaseRenderer):
+    """Selects the export format; list responses bypass it (streamed by ``exports``). Errors and
+    detail pages requested in this format are rendered as JSON text."""
+
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return json.dumps(data, default=str).encode()
 
 
-class SyncFailureSerializer(serializers.Serializer):
-    error = serializers.CharField(help_text="what went wrong, for a person")
-    retry = serializers.BooleanField(help_text="whether sending the same request again later may succeed")
-    detail = serializers.CharField(help_text="the same message as error (kept for older clients)")
+class CSVRenderer(_ExportRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XLSXRenderer(_ExportRenderer):
+    media_type = XLSX_TYPE
+    format = "xlsx"
+
+
+class RunViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reconciliation runs (province × source system × month) the user may see, newest month first."""
+
+    serializer_class = RunSerializer
+    filterset_class = RunFilter
+
+    def get_queryset(self):
+        return ReconciliationRun.objects.visible_to(self.request.user).select_related("province", "source").order_by(
+            "-period", "province__code", "source__code"
+        )
+
+
+class GapViewSet(viewsets.ReadOnlyModelViewSet):
+    """Gaps (one dossier × one kind, both sides' values) of the runs the user may see."""
+
+    serializer_class = GapSerializer
+    filterset_class = GapFilter
+
+    def get_queryset(self):
+        return Gap.objects.visible_to(self.request.user).select_related("run__province", "run__source")
+
+    def get_renderers(self):
+        """The export formats exist on the list only (a single gap stays JSON)."""
+        renderers = super().get_renderers()
+        if self.action == "list":
+            renderers += [CSVRenderer(), XLSXRenderer()]
+        return renderers
+
+    @extend_schema(parameters=[OpenApiParameter(
+        "format", str, enum=["json", "csv", "xlsx"],
+        description="csv / xlsx: export every gap the filters select (streamed) instead of one JSON page.",
+    )], responses={
+        200: GapSerializer(many=True),
+        (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV export"),
+        (200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Excel export"),
+    })
+    def list(self, request, *args, **kwargs):
+        fmt = getattr(request.accepted_renderer, "format", None)
+        if fmt in EXPORT_FORMATS:
+            queryset = self.filter_queryset(self.get_queryset())
+            return exports.export_response(queryset, fmt, exports.filename_for(request.query_params))
+        return super().list(request, *args, **kwargs)
+
+
+# --- Source systems (national configuration; tokens shown once) ----------------------------------
+
+
+class NationalAdminWrites(BasePermission):
+    """Reads for every authenticated user (the queryset is scoped); writes for national administrators."""
+
+    message = _("Only national administrators may create or change source systems or issue their API tokens.")
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or gate.is_national(request.user)
+
+
+def _as_drf(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+FORBIDDEN = OpenApiResponse(description="Not a national administrator")
+INVALID = OpenApiResponse(description="Invalid values, a code change, or a second active portal/reporting system")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Source systems you may see"),
+    retrieve=extend_schema(summary="One source system"),
+    create=extend_schema(summary="Create a source system (national administrators)",
+                         responses={201: SourceSystemCreatedSerializer, 400: INVALID, 403: FORBIDDEN}),
+    update=extend_schema(summary="Change a source system (national administrators)",
+                         responses={200: SourceSystemSerializer, 400: INVALID, 403: FORBIDDEN}),
+    partial_update=extend_schema(summary="Change a source system (national administrators)",
+                                 responses={200: SourceSystemSerializer, 400: INVALID, 403: FORBIDDEN}),
+)
+class SourceSystemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                          mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Source systems: provincial systems, ministries' centralized systems, the portal, the reporting system."""
+
+    serializer_class = SourceSystemSerializer
+    permission_classes = [IsAuthenticated, NationalAdminWrites]
+    filterset_class = SourceSystemFilter
+    lookup_field = "code"
+    lookup_value_regex = CODE_REGEX
+
+    def get_queryset(self):
+        return SourceSystem.objects.visible_to(self.request.user).select_related("owner").order_by("code")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "tokens": {}}
+
+    def _with_tokens(self, serializer_class, instances, **kwargs):
+        """National administrators see each system's active token prefix and last use (one query a page)."""
+        tokens = {}
+        if gate.is_national(self.request.user):
+            codes = [s.code for s in instances]
+            for token in (ApiToken.objects.active().filter(user__system_account__system_code__in=codes)
+                          .select_related("user__system_account")):
+                tokens[token.user.system_account.system_code] = token
+        context = {**self.get_serializer_context(), "tokens": tokens}
+        return serializer_class(instances, context=context, **kwargs)
+
+    def _context(self) -> AuditContext:
+        return AuditContext.from_request(self.request, "api")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self._with_tokens(self.get_serializer_class(), page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self._with_tokens(self.get_serializer_class(), [self.get_object()], many=True).data[0])
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            source, key = create_source_system(data["code"], data["name"], data["kind"], data["owner"],
+                                               creator=request.user, active=data.get("active", True),
+                                               context=self._context())
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+        source.token = key
+        body = self._with_tokens(SourceSystemCreatedSerializer, [source], many=True).data[0]
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        source = self.get_object()
+        partial = kwargs.pop("partial", False)
+        sent = request.data.get("code", source.code) if hasattr(request.data, "get") else source.code
+        if sent != source.code:
+            raise ValidationError({"code": ["A source system's code cannot change (procedures and reported counts "
+                                            "refer to it): create a new system and deactivate this one."]})
+        serializer = self.get_serializer(source, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        values = {k: v for k, v in serializer.validated_data.items() if k in ("name", "kind", "owner", "active")}
+        try:
+            source = update_source_system(request.user, source, context=self._context(), **values)
+        except DjangoValidationError as exc:
+            raise _as_drf(exc) from exc
+        return Response(self._with_tokens(SourceSystemSerializer, [source], many=True).data[0])
+
+    @extend_schema(request=None, responses={200: TokenSerializer, 403: FORBIDDEN},
+                   summary="Issue a new API token (national administrators); the old one stops working")
+    @action(detail=True, methods=["post"], url_path="rotate-token", url_name="rotate-token")
+    def rotate_token(self, request, code=None):
+        source = self.get_object()
+        key = rotate_source_token(request.user, source, context=self._context())
+        return Response({"code": source.code, "token": key, "token_prefix": key[:8]})
+
+
+# --- Ingestion (sync from source systems) ---------------------------------------------------------
 
 
 def failure(message: str, code: int, retry: bool = False, headers: dict | None = None) -> Response:

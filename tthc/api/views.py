@@ -4,8 +4,8 @@ from rest_framework import viewsets
 
 from core.converters import CODE_REGEX, CODEPATH_REGEX
 
-from ..filters import AgencyFilter, DossierFilter
 from ..models import Agency, Dossier
+from .filters import AgencyFilter, DossierFilter
 from .pagination import CappedCountPagination
 from .serializers import AgencySerializer, DossierSerializer
 
