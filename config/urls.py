@@ -22,5 +22,7 @@ urlpatterns = [
     *(path("", include(f"{app}.urls")) for app in PAGE_APPS),
 ]
 
+# A parameter no page can take: the page's form with the error (JSON under /api/); config/views.py.
+handler400 = "config.views.bad_request"
 # A refused write is written to the audit log before the 403 page is shown.
 handler403 = "accounts.views.permission_denied"

@@ -11,6 +11,6 @@ urlpatterns = [
     path("indicators/rankings/", views.rankings, name="rankings"),
     path("indicators/late/", views.late_units, name="late"),
     path("indicators/<code:agency>/", views.dashboard, name="dashboard"),
-    path("indicators/<code:agency>/<code:period>/<code:code>/", views.component, name="component"),
+    path("indicators/<code:agency>/<period:period>/<code:code>/", views.component, name="component"),
     path("public/results/", views.public_results, name="public-results"),
 ]

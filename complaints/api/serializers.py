@@ -6,6 +6,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tthc.period_fields import PeriodSerializerField
+
 from ..models import Notification, RequestAttachment, RequestEvent, SyncGapRequest
 from ..services import deadlines
 from ..services.requests import available_transitions
@@ -122,7 +124,7 @@ class RequestDetailSerializer(RequestListSerializer):
 class CreateRequestSerializer(serializers.Serializer):
     province = serializers.CharField(help_text="Code of the filing province.")
     system = serializers.CharField(help_text="Code of the ministry's centralized system.")
-    period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    period = PeriodSerializerField(help_text="YYYY-MM")
 
 
 class TransitionRequestSerializer(serializers.Serializer):

@@ -5,7 +5,7 @@ from . import views
 
 app_name = "indicators-api"
 
-COMPONENT = "indicators/<code:agency>/<code:period>/components/<code:code>/"
+COMPONENT = "indicators/<code:agency>/<period:period>/components/<code:code>/"
 urlpatterns = [
     path("indicators/", views.ScoresView.as_view(), name="scores"),
     path("indicators/rankings/", views.RankingsView.as_view(), name="rankings"),

@@ -4,9 +4,10 @@
 * rankings (``/indicators/rankings/``) — every peer's total and group scores (what is published);
 * drill-down (``/indicators/<agency>/<period>/components/<code>/``) — the rows behind a component,
   restricted to the user's own scope, paginated, or exported with ``?export=csv|xlsx``;
-* early warning and late units.
+* early warning (live: the month in progress) and late units.
 
-Out-of-scope agencies answer 404, as everywhere else.
+``?period=`` takes YYYY-MM, YYYY-Qn or YYYY and defaults to the last closed month; a malformed one is
+a 400 naming it (``tthc.period_fields``). Out-of-scope agencies answer 404, as everywhere else.
 """
 from __future__ import annotations
 
@@ -20,29 +21,26 @@ from rest_framework.views import APIView
 
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
+from tthc import period_fields
 from tthc.models import Agency
 from tthc.pagination import DefaultPagination
-from tthc.periods import Period
+from tthc.periods import KINDS, Period
 
 from ..models import IndicatorSnapshot, Level
-from ..services import compute, explain, late, present, warning
+from ..services import explain, late, present, warning
 from ..services.export import export_response
 from .serializers import PeriodScoresSerializer
 
 MAX_WARNING_DAYS = 366
-PERIOD = OpenApiParameter("period", str, description="YYYY-MM, YYYY-Qn or YYYY (default: the current month)")
+PERIOD = OpenApiParameter("period", str, description="YYYY-MM, YYYY-Qn or YYYY (default: the last closed month)")
 LEVEL = OpenApiParameter("level", str, enum=["province", "ministry"])
 
 
-def parse_period(request, default=None) -> Period:
-    raw = request.query_params.get("period")
-    try:
-        return Period.parse(raw) if raw else (default or compute.current_month())
-    except ValueError as exc:
-        raise ValidationError({"period": str(exc)}) from exc
+def query_period(request) -> Period:
+    return period_fields.from_query(request.query_params, kinds=KINDS, default=Period.last_closed)
 
 
-def visible_snapshot(user, agency_code: str, period: str) -> IndicatorSnapshot:
+def visible_snapshot(user, agency_code: str, period: Period) -> IndicatorSnapshot:
     qs = IndicatorSnapshot.objects.visible_to(user).select_related("agency").prefetch_related("components")
     return get_object_or_404(qs, agency__code=agency_code, period=period)
 
@@ -62,8 +60,8 @@ class ScoresView(APIView):
     @extend_schema(parameters=[PERIOD, LEVEL, OpenApiParameter("agency", str, description="agency code")],
                    responses=PeriodScoresSerializer)
     def get(self, request):
-        period = parse_period(request)
-        qs = (IndicatorSnapshot.objects.visible_to(request.user).filter(period=str(period))
+        period = query_period(request)
+        qs = (IndicatorSnapshot.objects.visible_to(request.user).filter(period=period)
               .select_related("agency").prefetch_related("components"))
         if agency := params.text(request.query_params, "agency"):
             qs = qs.filter(agency__code=agency)
@@ -83,9 +81,9 @@ class RankingsView(APIView):
     @extend_schema(parameters=[PERIOD, LEVEL, OpenApiParameter("group", str, description="rank by this group")],
                    responses=PeriodScoresSerializer)
     def get(self, request):
-        period = parse_period(request)
+        period = query_period(request)
         level = params.choice(request.query_params, "level", Level.values, default=Level.PROVINCE)
-        rows = list(IndicatorSnapshot.objects.filter(period=str(period), level=level).select_related("agency"))
+        rows = list(IndicatorSnapshot.objects.filter(period=period, level=level).select_related("agency"))
         group = request.query_params.get("group")
         if group:
             rows.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
@@ -152,11 +150,11 @@ class ComponentGroupsView(APIView):
 
 
 class EarlyWarningView(APIView):
-    """Open dossiers due within N working days, and the projected month-end score."""
+    """Live: open dossiers due within N working days, and the projected end of the month in progress."""
 
     @extend_schema(parameters=[OpenApiParameter("days", int)], responses=OpenApiTypes.OBJECT)
     def get(self, request, agency):
-        current = str(compute.current_month())
+        current = Period.current()
         snapshot = visible_snapshot(request.user, agency, current)
         try:
             days = int(request.query_params.get("days", warning.default_days()))
@@ -173,7 +171,7 @@ class EarlyWarningView(APIView):
             "unit": d.handling_unit, "officer": d.handling_officer, "due_at": d.due_at, "status": d.status,
         } for d in page])
         response.data.update({
-            "period": current, "days": days, "current_total": present.num(snapshot.total),
+            "period": str(current), "days": days, "current_total": present.num(snapshot.total),
             "at_risk_this_month": projection.at_risk,
             "if_all_late": present.num(projection.if_late.total), "rank_if_all_late": projection.rank_if_late,
             "if_all_on_time": present.num(projection.if_on_time.total),
@@ -187,7 +185,7 @@ class LateUnitsView(APIView):
 
     @extend_schema(parameters=[PERIOD, OpenApiParameter("agency", str)], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        period = parse_period(request)
+        period = query_period(request)
         agency = None
         if code := params.text(request.query_params, "agency"):
             agency = get_object_or_404(Agency.objects.visible_to(request.user), code=code)

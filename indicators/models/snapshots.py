@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tthc.period_fields import KINDS, PeriodField
+
 
 class Level(models.TextChoices):
     PROVINCE = "province", _("Province")
@@ -39,7 +41,7 @@ class SnapshotQuerySet(models.QuerySet):
 
 class IndicatorSnapshot(models.Model):
     agency = models.ForeignKey("tthc.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="+")
-    period = models.CharField(_("period"), max_length=7, help_text="YYYY-MM, YYYY-Qn or YYYY")
+    period = PeriodField(_("period"), kinds=KINDS, help_text="YYYY-MM, YYYY-Qn or YYYY")
     period_kind = models.CharField(_("period kind"), max_length=7)
     methodology = models.CharField(_("methodology"), max_length=10)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)

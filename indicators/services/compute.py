@@ -184,7 +184,3 @@ def recompute(period: Period | str, now: datetime | None = None, level: str | No
 
 #: The ranked levels, in the order the tasks compute them.
 LEVELS = tuple(LEVEL_KINDS)
-
-
-def current_month(now: datetime | None = None) -> Period:
-    return Period.containing(now or timezone.now(), "month")

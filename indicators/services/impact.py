@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils import timezone
+from tthc.periods import Period
 
 from ..definitions import methodology_for
-from .compute import current_month
 from .scoring import score_component
 
 
 def dossier_sync_points(portal: int, reported: int | None, period=None) -> Decimal:
-    comp = methodology_for(period or current_month(timezone.now())).component("DOSSIER_SYNC")
+    comp = methodology_for(period or Period.current()).component("DOSSIER_SYNC")
     return score_component(comp, {"num": portal, "den": max(portal, reported or 0)}).points
 
 

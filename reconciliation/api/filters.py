@@ -9,11 +9,13 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from tthc.period_fields import PeriodFilter
+
 from ..models import Gap, GapKind, ReconciliationRun, SourceKind, SourceSystem
 
 
 class RunFilter(filters.FilterSet):
-    period = filters.CharFilter(field_name="period", help_text=_("Month, YYYY-MM."))
+    period = PeriodFilter(field_name="period", help_text=_("Month, YYYY-MM."))
     province = filters.CharFilter(field_name="province__code", help_text=_("Province (agency) code."))
     source = filters.CharFilter(field_name="source__code", help_text=_("Source system code."))
     source_kind = filters.ChoiceFilter(field_name="source__kind", choices=SourceKind.choices,
@@ -25,7 +27,7 @@ class RunFilter(filters.FilterSet):
 
 
 class GapFilter(filters.FilterSet):
-    period = filters.CharFilter(field_name="run__period", help_text=_("Month, YYYY-MM."))
+    period = PeriodFilter(field_name="run__period", help_text=_("Month, YYYY-MM."))
     province = filters.CharFilter(field_name="run__province__code", help_text=_("Province (agency) code."))
     source = filters.CharFilter(field_name="run__source__code", help_text=_("Source system code."))
     kind = filters.MultipleChoiceFilter(choices=GapKind.choices, help_text=_("Gap kind (repeatable)."))

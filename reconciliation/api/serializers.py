@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from accounts.models import ApiToken
 from tthc.models import Agency
+from tthc.period_fields import PeriodSerializerField
 
 from ..adapters.fields import REASONS
 from ..models import Gap, GapKind, ReconciliationRun, SourceSystem
@@ -47,7 +48,7 @@ class RunSerializer(serializers.ModelSerializer):
 
 
 class GapSerializer(serializers.ModelSerializer):
-    period = serializers.CharField(source="run.period", read_only=True)
+    period = PeriodSerializerField(source="run.period", read_only=True)
     province = serializers.CharField(source="run.province.code", read_only=True)
     source = serializers.CharField(source="run.source.code", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from tthc import period_fields
 from tthc.models import Agency, Procedure
 from tthc.periods import Period
 
@@ -40,13 +41,11 @@ class ReconciliationError(ValueError):
 
 
 def parse_period(value) -> Period:
+    """A month (``Period`` or its text); anything else is a ``ReconciliationError`` saying why."""
     try:
-        period = Period.parse(value)
-    except ValueError as exc:
-        raise ReconciliationError(str(exc)) from exc
-    if period.kind != "month":
-        raise ReconciliationError(f"reconciliation runs by month (YYYY-MM), got {value!r}")
-    return period
+        return period_fields.parse(value)
+    except period_fields.PeriodError as exc:
+        raise ReconciliationError(str(exc)) from None
 
 
 def provinces_for(period: Period, code: str | None = None):
@@ -239,9 +238,3 @@ def summary(period, runs: Iterable[ReconciliationRun]) -> dict:
             for run in runs
         ],
     }
-
-
-def current_period(closed: bool = False) -> Period:
-    """The month in progress in Vietnam time, or the month just closed."""
-    period = Period.containing(timezone.localtime(timezone.now()))
-    return period.previous() if closed else period

@@ -17,6 +17,7 @@ from reconciliation.models import SourceDossier
 from tests.accounts.helpers import make_user
 from tests.factories import DossierFactory, province
 from tests.indicators import golden
+from tthc.periods import Period
 
 from . import world
 
@@ -113,7 +114,7 @@ def test_an_odd_agency_code_works_in_every_route_that_carries_it():
     assert client.get(component_url, {"export": "csv"}).status_code == 200
     for name in ("indicators-api:component", "indicators-api:component-groups"):
         assert client.get(reverse(name, args=[ODD_AGENCY_CODE, golden.PERIOD, "ON_TIME"])).status_code == 200
-    compute.recompute(compute.current_month())
+    compute.recompute(Period.current())
     warning = client.get(reverse("indicators-api:early-warning", args=[ODD_AGENCY_CODE]))
     assert warning.status_code == 200, warning.status_code
     assert client.get(reverse("indicators-api:scores"), {"period": golden.PERIOD, "agency": ODD_AGENCY_CODE}).json()[
