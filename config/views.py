@@ -20,7 +20,7 @@ def bad_request(request, exception=None):
     if not isinstance(exception, InvalidParameter):
         return defaults.bad_request(request, exception)
     if request.path_info.startswith(API_PREFIX):
-        return JsonResponse(exception.detail, status=400)
+        return JsonResponse(exception.detail, status=400, json_dumps_params={"ensure_ascii": False})
     name = exception.name
     errors = [str(e) for e in exception.detail.get(name, [])]
     others = [(key, value) for key, values in request.GET.lists() if key != name for value in values]

@@ -49,7 +49,7 @@ def prepare_requests(period=None, *, now=None, province: str | None = None) -> l
     now = now or timezone.now()
     created = []
     for run in candidate_runs(period, province):
-        case, new = create_request(run.province, run.source, str(period), run=run, now=now)
+        case, new = create_request(run.province, run.source, period, run=run, now=now)
         if new:
             created.append(case)
     return created

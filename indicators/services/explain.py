@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core import params
 from tthc.models import Dossier
-from tthc.periods import Period
 
 from ..definitions import filters as f
 from ..definitions import get
@@ -100,7 +99,7 @@ class ItemSet:
 
 
 def window_of(snapshot: IndicatorSnapshot) -> Window:
-    return Window(Period.parse(snapshot.period), snapshot.as_of)
+    return Window(snapshot.period, snapshot.as_of)
 
 
 def component_of(snapshot: IndicatorSnapshot, code: str) -> Component:

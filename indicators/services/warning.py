@@ -102,7 +102,7 @@ def project(snapshot: IndicatorSnapshot, now: datetime | None = None, days: int 
     may see them) saves the count when the caller already has it.
     """
     now = now or snapshot.as_of
-    period = Period.parse(snapshot.period)
+    period = snapshot.period
     k = at_risk_this_month
     if k is None:
         k = at_risk(snapshot.agency, now, days).filter(due_at__lt=period.end).count()

@@ -113,7 +113,7 @@ def reported_counts(ctx: _Context, province: Agency) -> dict[str, int]:
     if ctx.reporting is None:
         return {}
     rows = (
-        ReportedCount.objects.filter(source=ctx.reporting, period=str(ctx.period), agency__path__startswith=province.path)
+        ReportedCount.objects.filter(source=ctx.reporting, period=ctx.period, agency__path__startswith=province.path)
         .order_by()
         .values("system_code")
         .annotate(n=Sum("received"))
@@ -141,12 +141,12 @@ def reconcile_province(ctx: _Context, province: Agency, agency_ids: tuple[int, .
     with transaction.atomic():
         _tune_session()
         ReconciliationRun.objects.bulk_create(
-            [ReconciliationRun(period=str(ctx.period), province=province, source=s, started_at=started)
+            [ReconciliationRun(period=ctx.period, province=province, source=s, started_at=started)
              for s in sources],
             update_conflicts=True, unique_fields=["period", "province", "source"], update_fields=["started_at"],
         )
         runs = {r.source_id: r for r in ReconciliationRun.objects.select_for_update().filter(
-            period=str(ctx.period), province=province, source__in=sources).order_by("source_id")}
+            period=ctx.period, province=province, source__in=sources).order_by("source_id")}
         Gap.objects.filter(run__in=list(runs.values())).delete()
         universe = Universe(
             portal_id=ctx.portal.pk, agency_ids=agency_ids, start=ctx.period.start, end=ctx.period.end,
