@@ -125,13 +125,14 @@ def _rankings_context(request, public: bool) -> dict:
     if level not in Level.values:
         raise Http404(level)
     period = _period(request)
-    rows = list(IndicatorSnapshot.objects.filter(period=period, level=level).select_related("agency")
+    published = {"final": True} if public else {}  # the public page never shows a live score
+    rows = list(IndicatorSnapshot.objects.filter(period=period, level=level, **published).select_related("agency")
                 .order_by("rank", "agency__code"))
     methodology = get(rows[0].methodology) if rows else None
     group = request.GET.get("group") or ""
     if group:
         rows.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
-    periods = list(IndicatorSnapshot.objects.filter(level=level, **({"final": True} if public else {}))
+    periods = list(IndicatorSnapshot.objects.filter(level=level, **published)
                    .order_by("-period").values_list("period", flat=True).distinct()[:24])
     if period not in periods:
         periods = sorted([*periods, period], key=str, reverse=True)

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from indicators.definitions import get
+from indicators.models import IndicatorSnapshot
 from indicators.services import compute
 from tests.accounts.helpers import make_user
 from tthc.models import ApologyLetter
@@ -182,6 +183,13 @@ def test_public_results_without_login(g, client):
         assert private not in html
     ministries = client.get(reverse("indicators:public-results"), {"period": golden.PERIOD, "level": "ministry"}).content.decode()
     assert "57,94" in ministries
+
+
+def test_public_results_show_final_scores_only(g, client):
+    compute.recompute("2026-04", now=golden.NOW)  # a live month: not published
+    live = client.get(reverse("indicators:public-results"), {"period": "2026-04"})
+    assert live.status_code == 200 and not live.context["rows"]
+    assert IndicatorSnapshot.objects.filter(period="2026-04", final=False).exists()  # computed, not published
 
 
 def test_late_units_and_apology_compliance(g, users):
