@@ -1,4 +1,4 @@
-"""The delegation page (Django's auth views are included next to it in config/urls.py)."""
+"""Account pages (namespace ``accounts``); Django's own auth views are included in config/urls.py."""
 from django.urls import path
 
 from . import views
@@ -6,6 +6,6 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("delegation/", views.delegation, name="delegation"),
-    path("delegation/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("accounts/delegation/", views.delegation, name="delegation"),
+    path("accounts/delegation/<int:pk>/revoke/", views.revoke, name="revoke"),
 ]

@@ -123,7 +123,7 @@ def explain(user, url) -> dict:
     from django.db import connection
     from django.http import QueryDict
 
-    from tthc.filters import DossierFilter
+    from tthc.api.filters import DossierFilter
     from tthc.models import Dossier
 
     query = QueryDict(url.split("?", 1)[1])

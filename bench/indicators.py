@@ -229,10 +229,11 @@ def main(argv=None) -> int:
 
     from indicators.services import compute
     from tthc.models import Dossier
+    from tthc.periods import Period
 
     call_command("migrate", verbosity=0)
-    current = compute.current_month()
-    month = current.previous()
+    current = Period.current()
+    month = Period.last_closed()
     _fill(month, current, args.dossiers, args.in_month, args.base_demo)
     n = Dossier.objects.count()
     m = Dossier.objects.in_period(month).count()

@@ -1,15 +1,9 @@
-"""Pages under ``/requests/`` and the API under ``/api/v1/`` (one include in config/urls.py)."""
+"""Pages under ``/requests/`` (namespace ``complaints``); the API is in complaints/api/urls.py."""
 from django.urls import include, path
-from rest_framework.routers import SimpleRouter
 
-from . import api, views
+from . import views
 
 app_name = "complaints"
-
-router = SimpleRouter()
-router.register("requests", api.RequestViewSet, basename="request")
-router.register("notifications", api.NotificationViewSet, basename="notification")
-router.register("feedback-cases", api.FeedbackCaseViewSet, basename="feedback-case")
 
 pages = [
     path("", views.request_list, name="list"),
@@ -29,6 +23,5 @@ pages = [
 ]
 
 urlpatterns = [
-    path("api/v1/", include(router.urls)),
     path("requests/", include(pages)),
 ]

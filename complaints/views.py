@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,17 +16,18 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import AuditContext
 from accounts.models import User
+from core import params
 from reconciliation.models import GapKind
+from tthc import period_fields
 from tthc.periods import Period
 
 from . import access
-from .filters import RequestFilter
+from .api.filters import RequestFilter
 from .forms import AssignForm, AttachmentForm, CommentForm, DraftForm, TransitionForm
 from .machine import WorkflowError
 from .models import Notification, SyncGapRequest
 from .services import attachments, deadlines, notifications
 from .services import requests as svc
-from .services.preparation import default_period
 from .services.report import OVERDUE_STATES, overdue_ranking
 from .workflow import OPEN, WORKFLOW, State
 
@@ -73,6 +73,7 @@ def request_list(request):
     if "open" not in data and "state" not in data:
         data["open"] = "true"
     flt = RequestFilter(data, queryset=_visible(request))
+    params.check_form(flt.form, "period")
     page = _page(request, _overdue_first(flt.qs, now))
     _with_countdowns(page.object_list, now)
     return render(request, "complaints/list.html", {"filter": flt, "page": page, "now": now})
@@ -80,14 +81,12 @@ def request_list(request):
 
 @login_required
 def review(request):
-    """The province's monthly review: this month's drafts with their evidence, submitted one by one or in bulk."""
-    try:
-        period = Period.parse(request.GET["period"]) if request.GET.get("period") else default_period()
-    except ValueError as exc:
-        raise Http404(str(exc)) from exc
+    """The province's monthly review of a month's drafts (default: the last closed month) with their
+    evidence, submitted one by one or in bulk."""
+    period = period_fields.from_query(request.GET, default=Period.last_closed)
     provinces = access.filing_provinces(request.user)
     cases = list(
-        _visible(request).filter(province__in=provinces, period=str(period))
+        _visible(request).filter(province__in=provinces, period=period)
         .prefetch_related("attachments").order_by("state", "-gap_total", "pk")
     )
     for case in cases:
@@ -135,6 +134,7 @@ def supervision(request):
     now = timezone.now()
     qs = _visible(request)
     flt = RequestFilter(request.GET, queryset=qs)
+    params.check_form(flt.form, "period")
     page = _page(request, _overdue_first(flt.qs, now))
     _with_countdowns(page.object_list, now)
     return render(request, "complaints/supervision.html", {

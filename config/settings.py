@@ -205,7 +205,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "tthc:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout after repeated failed logins (django-axes).
@@ -307,8 +307,8 @@ REST_FRAMEWORK = {
 }
 # The navigation asks the permission gate whether to show the delegation link (accounts).
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processors.gate_flags")
-# Refused API writes are written to the audit log (accounts).
-REST_FRAMEWORK["EXCEPTION_HANDLER"] = "accounts.api.exception_handler"
+# Refused API writes are written to the audit log (config/api.py).
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "config.api.exception_handler"
 # Admin changelists on very large tables count up to this many rows on PostgreSQL, then say "more";
 # API lists of dossiers stop counting at API_COUNT_CAP (0 = always exact) — core/pagination.py.
 ADMIN_COUNT_CAP = env.int("ADMIN_COUNT_CAP", default=10_000)

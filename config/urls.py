@@ -1,8 +1,14 @@
+"""The site's URLs. One rule for every app: its pages in ``<app>/urls.py`` (namespace ``<app>``), its
+API in ``<app>/api/urls.py`` (namespace ``<app>-api``), each with its full paths, included here at the
+root and under ``api/v1/``. Django's own auth views and the schema keep their usual names."""
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
+
+API_APPS = ["accounts", "tthc", "reconciliation", "complaints", "indicators"]
+PAGE_APPS = ["accounts", "reconciliation", "complaints", "indicators", "tthc"]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -10,17 +16,13 @@ urlpatterns = [
     # Before Django's auth URLs: the reset page queues the mail for every address (accounts.views).
     path("accounts/password_reset/", accounts_views.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("accounts/", include("accounts.urls")),
-    path("api/v1/", include("accounts.api")),
-    path("api/v1/", include("tthc.api.urls")),
-    path("api/v1/", include("reconciliation.urls")),
+    *(path("api/v1/", include(f"{app}.api.urls")) for app in API_APPS),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", include("reconciliation.page_urls")),
-    path("", include("complaints.urls")),  # sync-gap requests: /requests/ pages and /api/v1/requests/
-    path("", include("indicators.urls")),  # the 766 index: /api/v1/indicators/, /indicators/, /public/results/
-    path("", include("tthc.urls")),
+    *(path("", include(f"{app}.urls")) for app in PAGE_APPS),
 ]
 
+# A parameter no page can take: the page's form with the error (JSON under /api/); config/views.py.
+handler400 = "config.views.bad_request"
 # A refused write is written to the audit log before the 403 page is shown.
 handler403 = "accounts.views.permission_denied"

@@ -29,6 +29,17 @@ def text(params, name: str, default: str | None = None) -> str | None:
     return value
 
 
+def check_form(form, *names: str) -> None:
+    """A page's bound query form (a FilterSet's ``form``): the first of its fields ``names`` that is
+    invalid is a 400 naming it (the other fields keep django-filter's leniency on pages; the API's
+    filter backend refuses every invalid field)."""
+    if form.is_valid():
+        return
+    for name, errors in form.errors.items():
+        if name in names:
+            raise InvalidParameter(name, " ".join(errors))
+
+
 def choice(params, name: str, choices: Iterable[str], default: str | None = None) -> str | None:
     """The parameter, which must be one of ``choices`` (``default`` when absent or empty)."""
     value = text(params, name, default)

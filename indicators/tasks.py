@@ -41,7 +41,7 @@ def delay_seconds() -> int:
 def recompute_period(period: str | None = None, release: bool = True) -> dict:
     """Recompute one period (default: the current month, live): one ``recompute_level`` task per level,
     judged at the same moment."""
-    p = Period.parse(period) if period else compute.current_month()
+    p = Period.parse(period) if period else Period.current()
     if release:
         cache.delete(KEY.format(period=p))
     publication.refresh_deadlines()  # once here, so the level tasks running side by side only read them
@@ -61,7 +61,7 @@ def recompute_level(period: str, level: str, now: str | None = None) -> dict:
 
 @shared_task(name="indicators.tasks.recompute_live", acks_late=True)
 def recompute_live() -> dict:
-    return recompute_period(str(compute.current_month()), release=False)
+    return recompute_period(str(Period.current()), release=False)
 
 
 @shared_task(name="indicators.tasks.close_previous_month", acks_late=True, autoretry_for=(Exception,),
@@ -69,7 +69,7 @@ def recompute_live() -> dict:
 def close_previous_month() -> dict:
     """The month before the current one, judged at its end: final snapshots; and the quarter and
     the year when the month closed one (each period dispatched as its own level tasks)."""
-    closed = compute.current_month(timezone.now()).previous()
+    closed = Period.last_closed()
     result = recompute_period(str(closed), release=False)
     if closed.number % 3 == 0:
         result["quarter"] = recompute_period(f"{closed.year}-Q{closed.number // 3}", release=False)
@@ -84,7 +84,7 @@ def schedule_recompute(period: Period | str | None = None, delay: int | None = N
     With eager Celery (no broker) the recompute runs at once after the caller's transaction
     commits, and the key is left to expire, so a burst of batches recomputes at most once per delay.
     """
-    p = Period.parse(period) if period else compute.current_month()
+    p = Period.parse(period) if period else Period.current()
     delay = delay_seconds() if delay is None else delay
     if not cache.add(KEY.format(period=p), timezone.now().isoformat(), timeout=max(delay, 1)):
         return False

@@ -1,14 +1,16 @@
-"""Index URLs, included once at the site root: the API under /api/v1/, the pages, the public page."""
-from django.urls import include, path
+"""Index pages (namespace ``indicators``): the dashboard, rankings, drill-down, late units and the
+public results page; the API is in indicators/api/urls.py."""
+from django.urls import path
 
-from . import api, views
+from . import views
+
+app_name = "indicators"
 
 urlpatterns = [
-    path("api/v1/", include(api.urlpatterns)),
-    path("indicators/", views.index, name="indicators-index"),
-    path("indicators/rankings/", views.rankings, name="indicators-rankings"),
-    path("indicators/late/", views.late_units, name="indicators-late"),
-    path("indicators/<code:agency>/", views.dashboard, name="indicators-dashboard"),
-    path("indicators/<code:agency>/<code:period>/<code:code>/", views.component, name="indicators-component"),
+    path("indicators/", views.index, name="index"),
+    path("indicators/rankings/", views.rankings, name="rankings"),
+    path("indicators/late/", views.late_units, name="late"),
+    path("indicators/<code:agency>/", views.dashboard, name="dashboard"),
+    path("indicators/<code:agency>/<period:period>/<code:code>/", views.component, name="component"),
     path("public/results/", views.public_results, name="public-results"),
 ]

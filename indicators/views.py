@@ -2,6 +2,10 @@
 
 Thin: every number comes from a stored snapshot or a service (``explain``, ``warning``, ``late``),
 the same ones the API and the command use, so all three agree to the last decimal.
+
+``?period=`` (YYYY-MM, YYYY-Qn or YYYY) defaults to the last closed month — the month whose results
+are published — except on the dashboard, a live page that follows the month in progress and says
+so. A malformed period is a 400 with the period form and its error (``tthc.period_fields``).
 """
 from __future__ import annotations
 
@@ -14,12 +18,13 @@ from django.utils.translation import gettext as _
 
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
+from tthc import period_fields
 from tthc.models import Agency
-from tthc.periods import Period
+from tthc.periods import KINDS, Period
 
 from .definitions import get
 from .models import IndicatorSnapshot, Level
-from .services import compute, explain, late, scoring, warning
+from .services import explain, late, scoring, warning
 from .services.export import export_response
 from .trend import trend_chart
 
@@ -28,21 +33,8 @@ AT_RISK_SHOWN = 20  # the full list is in the API (paginated)
 PAGE_CACHE_SECONDS = 300  # snapshot-derived fragments; the key changes whenever the snapshot is recomputed
 
 
-def _period(request, default: Period | None = None) -> Period:
-    try:
-        return Period.parse(request.GET["period"]) if request.GET.get("period") else (default or compute.current_month())
-    except ValueError as exc:
-        raise Http404(str(exc)) from exc
-
-
-def _latest_period(level: str | None = None, final: bool | None = None) -> Period | None:
-    qs = IndicatorSnapshot.objects.filter(period_kind="month")
-    if level:
-        qs = qs.filter(level=level)
-    if final is not None:
-        qs = qs.filter(final=final)
-    latest = qs.order_by("-period").values_list("period", flat=True).first()
-    return Period.parse(latest) if latest else None
+def _period(request, default=Period.last_closed) -> Period | None:
+    return period_fields.from_query(request.GET, kinds=KINDS, default=default)
 
 
 def _groups(snapshot: IndicatorSnapshot) -> list[dict]:
@@ -70,35 +62,38 @@ def index(request):
     snapshot = (IndicatorSnapshot.objects.visible_to(request.user).order_by("-period", "level", "agency__code")
                 .select_related("agency").first())
     if snapshot is None:
-        return redirect("indicators-rankings")
-    return redirect("indicators-dashboard", agency=snapshot.agency.code)
+        return redirect("indicators:rankings")
+    return redirect("indicators:dashboard", agency=snapshot.agency.code)
 
 
 @login_required
 def dashboard(request, agency):
     """The agency's score, groups, components, 13-month trend, ranking and early warning.
 
-    The parts that depend only on the stored snapshot are computed lazily (callables resolved by the
+    A live page: without ``?period=`` it shows the month in progress (and says so), or the last
+    closed month until the month in progress has been computed. The parts that depend only on the stored snapshot are computed lazily (callables resolved by the
     template) inside a fragment cached per snapshot version, so a repeat view costs the snapshot
     lookup and the live early-warning queries only.
     """
     visible = IndicatorSnapshot.objects.visible_to(request.user).filter(agency__code=agency).select_related("agency")
-    period = _period(request)
-    snapshot = visible.filter(period=str(period)).first()
-    if snapshot is None and not request.GET.get("period"):
-        snapshot = visible.order_by("-period").first()
-        period = Period.parse(snapshot.period) if snapshot else period
-    if snapshot is None:
+    requested = _period(request, default=None)
+    for period in [requested] if requested else [Period.current(), Period.last_closed()]:
+        snapshot = visible.filter(period=period).first()
+        if snapshot is not None:
+            break
+    else:
         if not visible.exists():
             raise Http404(agency)
-        return render(request, "indicators/dashboard.html", {"period": period, "agency_code": agency}, status=404)
+        period = requested or Period.current()
+        return render(request, "indicators/dashboard.html", {"period": period, "agency_code": agency,
+                                                             "live_default": requested is None}, status=404)
 
     def trend():
         months = [period]
         while len(months) < TREND_MONTHS and period.kind == "month":
             months.insert(0, months[0].previous())
-        history = dict(visible.filter(period__in=[str(p) for p in months]).values_list("period", "total"))
-        return trend_chart([(str(p), history.get(str(p))) for p in months])
+        history = dict(visible.filter(period__in=months).values_list("period", "total"))
+        return trend_chart([(str(p), history.get(p)) for p in months])
 
     context = {
         "snapshot": snapshot, "period": period, "groups": lambda: _groups(snapshot),
@@ -106,9 +101,10 @@ def dashboard(request, agency):
         "peers": lambda: list(IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
                               .select_related("agency").order_by("rank", "agency__code")),
         "band_label": scoring.band_label(snapshot.band), "is_live": not snapshot.final, "agency_code": agency,
+        "live_default": requested is None,
         "cache_key": f"{snapshot.pk}.{snapshot.computed_at.timestamp()}",
     }
-    if not snapshot.final and str(period) == str(compute.current_month()):
+    if not snapshot.final and period == Period.current():
         days = warning.default_days()
         counts = warning.at_risk_counts(snapshot.agency, days=days)
         at_risk = warning.at_risk(snapshot.agency, days=days, user=request.user).only(
@@ -128,16 +124,18 @@ def _rankings_context(request, public: bool) -> dict:
     level = request.GET.get("level", Level.PROVINCE)
     if level not in Level.values:
         raise Http404(level)
-    default = _latest_period(level, final=True if public else None) or compute.current_month()
-    period = _period(request, default)
-    rows = list(IndicatorSnapshot.objects.filter(period=str(period), level=level).select_related("agency")
+    period = _period(request)
+    published = {"final": True} if public else {}  # the public page never shows a live score
+    rows = list(IndicatorSnapshot.objects.filter(period=period, level=level, **published).select_related("agency")
                 .order_by("rank", "agency__code"))
     methodology = get(rows[0].methodology) if rows else None
     group = request.GET.get("group") or ""
     if group:
         rows.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
-    periods = list(IndicatorSnapshot.objects.filter(level=level, **({"final": True} if public else {}))
+    periods = list(IndicatorSnapshot.objects.filter(level=level, **published)
                    .order_by("-period").values_list("period", flat=True).distinct()[:24])
+    if period not in periods:
+        periods = sorted([*periods, period], key=str, reverse=True)
     return {"rows": rows, "period": period, "level": level, "levels": Level.choices, "group": group,
             "groups": methodology.groups if methodology else (), "periods": periods, "public": public}
 
@@ -155,7 +153,7 @@ def public_results(request):
 @login_required
 def component(request, agency, period, code):
     snapshot = get_object_or_404(IndicatorSnapshot.objects.visible_to(request.user).select_related("agency"),
-                                 agency__code=agency, period=period)
+                                 agency__code=agency, period=period)  # a Period: the path's <period:…>
     which = request.GET.get("set", "missing")
     filters = {k: v for k, v in request.GET.items() if k not in ("set", "page", "export")}
     try:
@@ -177,7 +175,7 @@ def component(request, agency, period, code):
 
 @login_required
 def late_units(request):
-    period = _period(request, _latest_period(final=True) or compute.current_month())
+    period = _period(request)
     agency = None
     if code := params.text(request.GET, "agency"):
         agency = get_object_or_404(Agency.objects.visible_to(request.user), code=code)

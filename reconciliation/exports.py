@@ -33,7 +33,7 @@ def rows(queryset, limit: int | None = None) -> Iterator[tuple]:
     qs = queryset.values_list(*(column[1] for column in COLUMNS))
     if limit is not None:
         qs = qs[:limit]
-    return qs.iterator(chunk_size=CHUNK)
+    return ((str(period), *rest) for period, *rest in qs.iterator(chunk_size=CHUNK))  # the period as its text
 
 
 def export_response(queryset, fmt: str, filename: str = "gaps"):

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tthc.period_fields import PeriodField
+
 from .querysets import GapQuerySet, RunQuerySet, SourceDossierQuerySet, SourceSystemQuerySet
 
 
@@ -179,7 +181,7 @@ class ReportedCount(models.Model):
 
     source = models.ForeignKey(SourceSystem, verbose_name=_("source"), on_delete=models.CASCADE, related_name="counts")
     agency = models.ForeignKey("tthc.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+")
-    period = models.CharField(_("period"), max_length=7, help_text="YYYY-MM")
+    period = PeriodField(_("period"), help_text="YYYY-MM")
     system_code = models.CharField(
         _("counted system"), max_length=40, blank=True, help_text=_("The source system counted, empty for all.")
     )
@@ -210,7 +212,7 @@ class GapKind(models.TextChoices):
 class ReconciliationRun(models.Model):
     """The reconciliation of one province's dossiers in one month against one source system."""
 
-    period = models.CharField(_("period"), max_length=7, help_text="YYYY-MM")
+    period = PeriodField(_("period"), help_text="YYYY-MM")
     province = models.ForeignKey("tthc.Agency", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
     source = models.ForeignKey(SourceSystem, verbose_name=_("source system"), on_delete=models.PROTECT, related_name="runs")
     started_at = models.DateTimeField(_("started at"))

@@ -8,7 +8,9 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError
 
-from .services.reconcile import current_period, parse_period, provinces_for, summary
+from tthc.periods import Period
+
+from .services.reconcile import parse_period, provinces_for, summary
 from .services.reconcile import reconcile_period as reconcile
 
 
@@ -21,7 +23,7 @@ def reconcile_period(period: str | None = None, province: str | None = None, clo
     A bad period or an unknown province raises here, before anything is queued, and is not retried.
     Returns ``{"period", "provinces": [codes queued]}``.
     """
-    p = parse_period(period or str(current_period(closed=closed)))
+    p = parse_period(period) if period else (Period.last_closed() if closed else Period.current())
     codes = [prov.code for prov in provinces_for(p, province)]
     for code in codes:
         reconcile_province.delay(str(p), code)

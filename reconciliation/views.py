@@ -2,7 +2,8 @@
 
 Thin: scoping comes from ``visible_to`` (accounts.gate), filtering from ``GapFilter`` (shared with
 the API and the exports, so the page and its downloads list the same rows), the grid from
-``services.matrix``. A province, source or dossier outside the user's scope answers 404.
+``services.matrix``. A province, source or dossier outside the user's scope answers 404; a malformed
+period (or other parameter) answers 400 with the period form and its error (``config.views``).
 """
 from __future__ import annotations
 
@@ -16,32 +17,23 @@ from django.utils.translation import gettext_lazy
 
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
+from tthc import period_fields
 from tthc.models import Dossier, DossierStatus
 from tthc.periods import Period
 
 from . import exports
-from .api.gap_filters import GapFilter
+from .api.filters import GapFilter
 from .models import Gap, GapKind, ReconciliationRun, SourceDossier, SourceKind
 from .services import matrix as matrix_service
 
 PAGE_SIZE = 50
 
 
-def _period(request, default: str) -> str:
-    value = request.GET.get("period") or default
-    try:
-        period = Period.parse(value)
-    except ValueError:
-        raise Http404(_("Unknown period.")) from None
-    if period.kind != "month":
-        raise Http404(_("Unknown period."))
-    return str(period)
-
-
 @login_required
 def matrix(request):
+    """One month's matrix; default: the last closed month."""
     user = request.user
-    period = _period(request, matrix_service.default_period(user))
+    period = period_fields.from_query(request.GET, default=Period.last_closed)
     grid = matrix_service.build_matrix(user, period, _("Province's own system"))
     periods = matrix_service.periods_for(user)
     if period not in periods:
@@ -60,7 +52,9 @@ def _scoped_gaps(request) -> GapFilter:
     if named and not runs.filter(**named).exists():
         raise Http404(_("No reconciliation visible to you matches this province and source system."))
     base = Gap.objects.visible_to(user).select_related("run__province", "run__source")
-    return GapFilter(request.GET, queryset=base)
+    filterset = GapFilter(request.GET, queryset=base)
+    params.check_form(filterset.form, "period")
+    return filterset
 
 
 def _query_without(query_dict, *keys) -> str:
@@ -75,7 +69,8 @@ def gaps(request):
     filterset = _scoped_gaps(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     run = None
-    key = {k: params.text(request.GET, k) for k in ("period", "province", "source")}
+    key = {"period": filterset.form.cleaned_data.get("period"),
+           **{k: params.text(request.GET, k) for k in ("province", "source")}}
     if all(key.values()):
         run = (ReconciliationRun.objects.visible_to(request.user).select_related("province", "source")
                .filter(period=key["period"], province__code=key["province"], source__code=key["source"])

@@ -109,40 +109,40 @@ def _status(visible: bool) -> int:
 
 
 # --- API -----------------------------------------------------------------------------------------
-@covers("api-agency-list", "api-agency-detail")
+@covers("tthc-api:agency-list", "tthc-api:agency-detail")
 def check_api_agencies(client, world, expect, errors):
     listed = {a["code"] for a in client.get("/api/v1/agencies/?page_size=500").json()["results"]}
     for code in expect.codes():
         if (code in listed) != expect.visible(code):
             errors.append(f"agency list: {code}")
-        got = client.get(reverse("api-agency-detail", args=[code])).status_code
+        got = client.get(reverse("tthc-api:agency-detail", args=[code])).status_code
         if got != _status(expect.visible(code)):
             errors.append(f"agency detail {code}: {got}")
 
 
-@covers("api-dossier-list", "api-dossier-detail")
+@covers("tthc-api:dossier-list", "tthc-api:dossier-detail")
 def check_api_dossiers(client, world, expect, errors):
     listed = {d["code"] for d in client.get("/api/v1/dossiers/?page_size=500").json()["results"]}
     for code in expect.codes():
         dossier = world.d[code].code
         if (dossier in listed) != expect.visible(code):
             errors.append(f"dossier list: {dossier}")
-        got = client.get(reverse("api-dossier-detail", args=[dossier])).status_code
+        got = client.get(reverse("tthc-api:dossier-detail", args=[dossier])).status_code
         if got != _status(expect.visible(code)):
             errors.append(f"dossier detail {dossier}: {got}")
 
 
-@covers("api-me")
+@covers("accounts-api:me")
 def check_api_me(client, world, expect, errors):
-    body = client.get(reverse("api-me")).json()
+    body = client.get(reverse("accounts-api:me")).json()
     if [a["agency"]["code"] for a in body["assignments"]] != [expect.holder_code]:
         errors.append(f"me: {body['assignments']}")
 
 
 # --- pages ---------------------------------------------------------------------------------------
-@covers("home")
+@covers("tthc:home")
 def check_home(client, world, expect, errors):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("tthc:home")).content.decode()
     if f"{expect.holder_code} — Agency {expect.holder_code}" not in html:
         errors.append("home: own agency missing")
     for code in expect.codes():

@@ -30,6 +30,8 @@ ADMIN_SITE_NAMES = {"admin:index", "admin:password_change", "admin:password_chan
 #: Login-only pages whose content is the user's own account (no agency data).
 OWN_ACCOUNT_NAMES = {"password_change", "password_change_done"}
 SAMPLE_VALUES = ["1", "accounts", "x"]
+#: A sample a converter accepts (``<int:…>``, ``<period:…>``); "x" for the others.
+CONVERTER_SAMPLES = {"int": "1", "period": "2026-01"}
 
 
 def walk(patterns, chain=(), namespace=""):
@@ -63,7 +65,7 @@ def _group_spans(regex: str):
 def sample(pattern) -> str:
     if isinstance(pattern, RoutePattern):
         route = str(pattern._route)
-        return re.sub(r"<(?:(\w+):)?\w+>", lambda m: "1" if m.group(1) == "int" else "x", route)
+        return re.sub(r"<(?:(\w+):)?\w+>", lambda m: CONVERTER_SAMPLES.get(m.group(1), "x"), route)
     assert isinstance(pattern, RegexPattern)
     regex = pattern._regex.lstrip("^").rstrip("$")
     out, last = [], 0

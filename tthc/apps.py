@@ -7,4 +7,6 @@ class TthcConfig(AppConfig):
     verbose_name = _("Administrative procedures")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import period_fields, signals  # noqa: F401  (signals: connects the receivers)
+
+        period_fields.register()

@@ -1,4 +1,10 @@
-"""Reporting periods (month, quarter, year) as half-open intervals in Vietnam time."""
+"""Reporting periods (month, quarter, year) as half-open intervals in Vietnam time.
+
+``Period`` is the one type of a period everywhere inside the platform; at its boundaries the
+adapters of ``tthc.period_fields`` (model field, URL converter, form, serializer and filter fields,
+the query-parameter parser) turn text into a ``Period`` and back. ``Period.current()`` and
+``Period.last_closed()`` are the only answers to "which month" (docs/adr/0011-app-layout-and-periods.md).
+"""
 from __future__ import annotations
 
 import re
@@ -7,6 +13,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+#: Every kind of period, and months only (what most pages, runs and requests take).
+KINDS = ("month", "quarter", "year")
+MONTH = ("month",)
+#: Years a parsed period may fall in: its start and end (and its neighbours') are valid dates in any zone.
+MIN_YEAR, MAX_YEAR = 1900, 9998
 
 _PATTERNS = [
     (re.compile(r"^(\d{4})-(\d{1,2})$"), "month"),
@@ -43,18 +55,47 @@ class Period:
         return cls("year", year, 1)
 
     @classmethod
-    def parse(cls, text: str | Period) -> Period:
-        """Parse ``2026-10`` (month), ``2026-Q4`` (quarter) or ``2026`` (year)."""
+    def parse(cls, text: str | Period, kinds: tuple[str, ...] = KINDS) -> Period:
+        """Parse ``2026-10`` (month), ``2026-Q4`` (quarter) or ``2026`` (year), of one of ``kinds``.
+
+        Raises ``ValueError`` naming the text and what was expected. People's input goes through
+        ``tthc.period_fields.parse``, which says the same in their language."""
         if isinstance(text, Period):
-            return text
-        value = str(text).strip()
-        for pattern, kind in _PATTERNS:
-            m = pattern.match(value)
-            if m:
-                year = int(m.group(1))
-                number = int(m.group(2)) if kind != "year" else 1
-                return cls(kind, year, number)
-        raise ValueError(f"invalid period {text!r}: expected YYYY-MM, YYYY-Qn or YYYY")
+            period = text
+        else:
+            value = str(text).strip()
+            for pattern, kind in _PATTERNS:
+                m = pattern.match(value)
+                if m:
+                    year = int(m.group(1))
+                    number = int(m.group(2)) if kind != "year" else 1
+                    try:
+                        if not MIN_YEAR <= year <= MAX_YEAR:
+                            raise ValueError(f"year must be {MIN_YEAR}..{MAX_YEAR}, got {year}")
+                        period = cls(kind, year, number)
+                    except ValueError as exc:
+                        raise ValueError(f"invalid period {text!r}: {exc}") from None
+                    break
+            else:
+                raise ValueError(f"invalid period {text!r}: expected {expected(kinds)}")
+        if period.kind not in kinds:
+            raise ValueError(f"invalid period {text!r}: expected {expected(kinds)}")
+        return period
+
+    @classmethod
+    def current(cls, now: datetime | None = None) -> Period:
+        """The month in progress in Vietnam time: what live pages and the live recompute show."""
+        if now is None:
+            from django.utils import timezone
+
+            now = timezone.now()
+        return cls.containing(now, "month")
+
+    @classmethod
+    def last_closed(cls, now: datetime | None = None) -> Period:
+        """The month before the current one — the last month whose 766 results are published: what
+        pages and endpoints show when no period is given, and what monthly jobs close."""
+        return cls.current(now).previous()
 
     @classmethod
     def containing(cls, moment: datetime | date, kind: str = "month") -> Period:
@@ -113,3 +154,9 @@ class Period:
         if self.kind == "quarter":
             return f"{self.year:04d}-Q{self.number}"
         return f"{self.year:04d}"
+
+
+def expected(kinds: tuple[str, ...] = KINDS) -> str:
+    """The accepted forms, for messages: ``YYYY-MM`` or ``YYYY-MM, YYYY-Qn or YYYY``."""
+    forms = [form for kind, form in (("month", "YYYY-MM"), ("quarter", "YYYY-Qn"), ("year", "YYYY")) if kind in kinds]
+    return forms[0] if len(forms) == 1 else ", ".join(forms[:-1]) + " or " + forms[-1]

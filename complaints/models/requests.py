@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tthc.period_fields import PeriodField
+
 from ..workflow import AWAITING_MINISTRY, OPEN, Resolution, State
 
 
@@ -55,7 +57,7 @@ class SyncGapRequest(models.Model):
         "reconciliation.SourceSystem", verbose_name=_("ministry system"), on_delete=models.PROTECT,
         related_name="sync_requests",
     )
-    period = models.CharField(_("period"), max_length=7, help_text="YYYY-MM")
+    period = PeriodField(_("period"), help_text="YYYY-MM")
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     subject = models.CharField(_("subject"), max_length=500, blank=True)
     body = models.TextField(_("body"), blank=True)

@@ -6,12 +6,12 @@ officer finds this month's drafts on the review page. Idempotent (the preparatio
 """
 from __future__ import annotations
 
-from django.utils import timezone
+from tthc.periods import Period
 
-from .preparation import default_period, prepare_requests
+from .preparation import prepare_requests
 
 
 def seed_demo_requests(seed: int = 766, now=None) -> dict:
-    period = default_period(now or timezone.now())
+    period = Period.last_closed(now)
     created = prepare_requests(period, now=now)
     return {"period": str(period), "drafts_created": len(created)}

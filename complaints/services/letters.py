@@ -51,7 +51,7 @@ def _number(value) -> str:
 
 
 def context(case, days: int) -> dict:
-    year, month = case.period.split("-")
+    year, month = str(case.period.year), f"{case.period.number:02d}"
     ministry = case.ministry
     counts = {k: int(v) for k, v in (case.gap_counts or {}).items() if int(v)}
     lines = [{"count": _number(n), "phrase": gap_phrase(k)} for k, n in sorted(counts.items(), key=lambda kv: -kv[1])]

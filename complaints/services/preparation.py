@@ -10,14 +10,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from reconciliation.models import ReconciliationRun, SourceKind
-from tthc.periods import Period
+from tthc.periods import MONTH, Period
 
 from .requests import create_request
-
-
-def default_period(now=None) -> Period:
-    """The month just closed (the beat runs on the 1st of the next month)."""
-    return Period.containing(now or timezone.now()).previous()
 
 
 def candidate_runs(period, province: str | None = None):
@@ -36,11 +31,9 @@ def candidate_runs(period, province: str | None = None):
 
 
 def month(period=None, now=None) -> Period:
-    """The month to prepare (default: the one just closed); a quarter or a year is refused."""
-    period = Period.parse(period) if period else default_period(now)
-    if period.kind != "month":
-        raise ValueError("requests are prepared per month (YYYY-MM)")
-    return period
+    """The month to prepare (default: the one just closed — the beat runs on the 1st of the next
+    month); a quarter or a year is refused (``ValueError``)."""
+    return Period.parse(period, MONTH) if period else Period.last_closed(now)
 
 
 def provinces_to_prepare(period=None) -> list[str]:
@@ -56,7 +49,7 @@ def prepare_requests(period=None, *, now=None, province: str | None = None) -> l
     now = now or timezone.now()
     created = []
     for run in candidate_runs(period, province):
-        case, new = create_request(run.province, run.source, str(period), run=run, now=now)
+        case, new = create_request(run.province, run.source, period, run=run, now=now)
         if new:
             created.append(case)
     return created

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from reconciliation.models import ReconciliationRun, SourceKind, SourceSystem
 from tthc.models import Agency, AgencyKind
+from tthc.periods import MONTH, Period
 
 from .. import access
 from ..machine import Context, TransitionDenied, WorkflowError
@@ -84,7 +85,7 @@ def ministry_of(agency: Agency) -> Agency:
 
 
 def latest_run(province, source, period) -> ReconciliationRun | None:
-    return ReconciliationRun.objects.filter(province=province, source=source, period=str(period)).first()
+    return ReconciliationRun.objects.filter(province=province, source=source, period=period).first()
 
 
 def create_request(province: Agency, source: SourceSystem, period, *, user=None, run=None, now=None,
@@ -94,7 +95,7 @@ def create_request(province: Agency, source: SourceSystem, period, *, user=None,
     ``user=None`` is the monthly preparation. A second attempt (a re-run, a double click, a race
     between two workers) answers with the request that exists: the unique constraint decides.
     """
-    period = str(period)
+    period = Period.parse(period, MONTH)
     if user is not None and not access.may_file_for(user, province):
         audit.record_denial(user, AUDIT_CREATE, "not an officer of the province", agency=province, context=context)
         raise PermissionDenied(_("Only the province's officers and leaders can file its requests."))
@@ -124,7 +125,7 @@ def create_request(province: Agency, source: SourceSystem, period, *, user=None,
             _event(case, EventKind.CREATED, user, now, to_state=State.DRAFT,
                    fields={"run": run.pk if run else None, "gap_total": case.gap_total,
                            "points_at_stake": case.points_at_stake})
-            _audit(AUDIT_CREATE, user, case, {"period": period, "source": source.code}, context)
+            _audit(AUDIT_CREATE, user, case, {"period": str(period), "source": source.code}, context)
     except IntegrityError:
         existing = SyncGapRequest.objects.filter(province=province, source=source, period=period).first()
         if existing is None:

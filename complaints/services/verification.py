@@ -99,4 +99,4 @@ def months_to_recheck() -> list[tuple[str, str]]:
         SyncGapRequest.objects.filter(state=State.ANSWERED, resolution=Resolution.FIXED)
         .order_by().values_list("period", "province__code").distinct()
     )
-    return sorted(set(rows))
+    return sorted({(str(period), code) for period, code in rows})

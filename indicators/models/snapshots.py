@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scope import scope_of
 from tthc.models import Agency
+from tthc.period_fields import KINDS, PeriodField
 
 
 class Level(models.TextChoices):
@@ -38,7 +39,7 @@ class SnapshotQuerySet(models.QuerySet):
 
 class IndicatorSnapshot(models.Model):
     agency = models.ForeignKey("tthc.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="+")
-    period = models.CharField(_("period"), max_length=7, help_text="YYYY-MM, YYYY-Qn or YYYY")
+    period = PeriodField(_("period"), kinds=KINDS, help_text="YYYY-MM, YYYY-Qn or YYYY")
     period_kind = models.CharField(_("period kind"), max_length=7)
     methodology = models.CharField(_("methodology"), max_length=10)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)

@@ -118,9 +118,9 @@ def _groups_json(result: AgencyResult, previous: IndicatorSnapshot | None) -> di
 def store(result: PeriodResult) -> list[IndicatorSnapshot]:
     """Upsert the period's snapshots and component values; drop rows no longer computed (of the
     result's level only, when it is one level's)."""
-    period = str(result.period)
+    period = result.period
     of_level = {} if result.level is None else {"level": result.level}
-    previous = {s.agency_id: s for s in IndicatorSnapshot.objects.filter(period=str(result.period.previous()))}
+    previous = {s.agency_id: s for s in IndicatorSnapshot.objects.filter(period=result.period.previous())}
     snapshots = []
     for r in result.agencies:
         before = previous.get(r.agency.pk)
@@ -161,11 +161,11 @@ def store(result: PeriodResult) -> list[IndicatorSnapshot]:
 def _refresh_next_change(period: Period, level: str | None = None) -> None:
     """A recomputed period changes the next period's "change against the previous period" (of the
     recomputed level's snapshots, so that the two levels' tasks never write the same rows)."""
-    following = list(IndicatorSnapshot.objects.filter(period=str(period.next()),
+    following = list(IndicatorSnapshot.objects.filter(period=period.next(),
                                                       **({} if level is None else {"level": level})))
     if not following:
         return
-    current = {s.agency_id: s for s in IndicatorSnapshot.objects.filter(period=str(period))}
+    current = {s.agency_id: s for s in IndicatorSnapshot.objects.filter(period=period)}
     for s in following:
         before = current.get(s.agency_id)
         s.previous_total = before.total if before else None
@@ -184,7 +184,3 @@ def recompute(period: Period | str, now: datetime | None = None, level: str | No
 
 #: The ranked levels, in the order the tasks compute them.
 LEVELS = tuple(LEVEL_KINDS)
-
-
-def current_month(now: datetime | None = None) -> Period:
-    return Period.containing(now or timezone.now(), "month")

@@ -88,8 +88,7 @@ def _outcome(rnd: random.Random, item: Feedback) -> None:
 def backfill(months: int = 13, now: datetime | None = None) -> list[str]:
     """Recompute the ``months`` closed months before the current one, oldest first, then the live month."""
     now = now or timezone.now()
-    current = compute.current_month(now)
-    periods = [current]
+    periods = [Period.current(now)]
     while len(periods) <= months:
         periods.insert(0, periods[0].previous())
     for period in periods:
@@ -100,7 +99,7 @@ def backfill(months: int = 13, now: datetime | None = None) -> list[str]:
 def seed_demo_index(now: datetime | None = None, months: int = 13, seed: int = 766) -> dict:
     """Feedback and e-copy communes over the window, then the snapshots: what ``seed_demo`` calls."""
     now = now or timezone.now()
-    window = [compute.current_month(now)]
+    window = [Period.current(now)]
     while len(window) <= months:
         window.insert(0, window[0].previous())
     return {

@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from core import params
 from reconciliation.models import SourceDossier
 from tthc.models import Agency, Dossier
-from tthc.periods import Period
 
 from ..definitions import filters as f
 from ..definitions import get
@@ -101,7 +100,7 @@ class ItemSet:
 
 
 def window_of(snapshot: IndicatorSnapshot) -> Window:
-    return Window(Period.parse(snapshot.period), snapshot.as_of)
+    return Window(snapshot.period, snapshot.as_of)
 
 
 def component_of(snapshot: IndicatorSnapshot, code: str) -> Component:

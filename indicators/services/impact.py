@@ -18,11 +18,11 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from tthc.periods import Period
+
 from ..definitions import methodology_for
-from .compute import current_month
 from .scoring import score_component
 
 QUANT = Decimal("0.001")
@@ -30,7 +30,7 @@ QUANT = Decimal("0.001")
 
 def dossier_sync_points(portal: int, reported: int | None, period=None) -> Decimal:
     """DOSSIER_SYNC as declared for ``period``: portal / max(portal, reported)."""
-    comp = methodology_for(period or current_month(timezone.now())).component("DOSSIER_SYNC")
+    comp = methodology_for(period or Period.current()).component("DOSSIER_SYNC")
     return score_component(comp, {"num": portal, "den": max(portal, reported or 0)}).points
 
 

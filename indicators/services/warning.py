@@ -43,7 +43,7 @@ def at_risk(agency, now: datetime | None = None, days: int | None = None, user=N
     """Open dossiers of the ranked agency, within time now, due within ``days`` working days."""
     now = now or timezone.now()
     days = default_days() if days is None else days
-    w = Window.of(Period.containing(now), now)
+    w = Window.of(Period.current(now), now)
     q = (f.judged(w) & dossier_q("within_time", now) & dossier_q("open")
          & Q(finished_at__isnull=True, due_at__lt=horizon(now, days), receiving_agency__ranked_agency=agency))
     qs = Dossier.objects.visible_to(user) if user is not None else Dossier.objects.all()
@@ -53,7 +53,7 @@ def at_risk(agency, now: datetime | None = None, days: int | None = None, user=N
 def at_risk_counts(agency, now: datetime | None = None, days: int | None = None, user=None) -> dict:
     """{"total": all at-risk dossiers, "this_month": those due before the month ends}: one query."""
     now = now or timezone.now()
-    month_end = Period.containing(now).end
+    month_end = Period.current(now).end
     return at_risk(agency, now, days, user).order_by().aggregate(
         total=Count("pk"), this_month=Count("pk", filter=Q(due_at__lt=month_end)))
 
@@ -102,7 +102,7 @@ def project(snapshot: IndicatorSnapshot, now: datetime | None = None, days: int 
     may see them) saves the count when the caller already has it.
     """
     now = now or snapshot.as_of
-    period = Period.parse(snapshot.period)
+    period = snapshot.period
     k = at_risk_this_month
     if k is None:
         k = at_risk(snapshot.agency, now, days).filter(due_at__lt=period.end).count()

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone
 
 from tthc.periods import Period
 
@@ -54,7 +53,7 @@ class Row:
 
 @dataclass
 class Matrix:
-    period: str
+    period: Period
     columns: list[tuple[str, str]] = field(default_factory=list)  # (key, label)
     rows: list[Row] = field(default_factory=list)
 
@@ -63,19 +62,14 @@ class Matrix:
         return not self.rows
 
 
-def periods_for(user) -> list[str]:
+def periods_for(user) -> list[Period]:
     """Months with at least one visible run, newest first."""
     return list(
         ReconciliationRun.objects.visible_to(user).order_by("-period").values_list("period", flat=True).distinct()
     )
 
 
-def default_period(user) -> str:
-    periods = periods_for(user)
-    return periods[0] if periods else str(Period.containing(timezone.localtime(timezone.now())))
-
-
-def build_matrix(user, period: str, provincial_label: str) -> Matrix:
+def build_matrix(user, period: Period, provincial_label: str) -> Matrix:
     """Ministry systems as columns (by code), the provinces' own systems folded into one column."""
     runs = list(
         ReconciliationRun.objects.visible_to(user).filter(period=period)

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from tthc import period_fields
 from tthc.models import Agency, Procedure
 from tthc.periods import Period
 
@@ -40,13 +41,11 @@ class ReconciliationError(ValueError):
 
 
 def parse_period(value) -> Period:
+    """A month (``Period`` or its text); anything else is a ``ReconciliationError`` saying why."""
     try:
-        period = Period.parse(value)
-    except ValueError as exc:
-        raise ReconciliationError(str(exc)) from exc
-    if period.kind != "month":
-        raise ReconciliationError(f"reconciliation runs by month (YYYY-MM), got {value!r}")
-    return period
+        return period_fields.parse(value)
+    except period_fields.PeriodError as exc:
+        raise ReconciliationError(str(exc)) from None
 
 
 def provinces_for(period: Period, code: str | None = None):
@@ -114,7 +113,7 @@ def reported_counts(ctx: _Context, province: Agency) -> dict[str, int]:
     if ctx.reporting is None:
         return {}
     rows = (
-        ReportedCount.objects.filter(source=ctx.reporting, period=str(ctx.period), agency__path__startswith=province.path)
+        ReportedCount.objects.filter(source=ctx.reporting, period=ctx.period, agency__path__startswith=province.path)
         .order_by()
         .values("system_code")
         .annotate(n=Sum("received"))
@@ -150,12 +149,12 @@ def reconcile_province(ctx: _Context, province: Agency, agency_ids: tuple[int, .
     with transaction.atomic():
         _tune_session()
         ReconciliationRun.objects.bulk_create(
-            [ReconciliationRun(period=str(ctx.period), province=province, source=s, started_at=started)
+            [ReconciliationRun(period=ctx.period, province=province, source=s, started_at=started)
              for s in sources],
             update_conflicts=True, unique_fields=["period", "province", "source"], update_fields=["started_at"],
         )
         runs = {r.source_id: r for r in ReconciliationRun.objects.select_for_update().filter(
-            period=str(ctx.period), province=province, source__in=sources).order_by("source_id")}
+            period=ctx.period, province=province, source__in=sources).order_by("source_id")}
         Gap.objects.filter(run__in=list(runs.values())).delete()
         universe = Universe(
             portal_id=ctx.portal.pk, agency_ids=agency_ids, start=ctx.period.start, end=ctx.period.end,
@@ -243,9 +242,3 @@ def summary(period, runs: Iterable[ReconciliationRun]) -> dict:
             for run in runs
         ],
     }
-
-
-def current_period(closed: bool = False) -> Period:
-    """The month in progress in Vietnam time, or the month just closed."""
-    period = Period.containing(timezone.localtime(timezone.now()))
-    return period.previous() if closed else period

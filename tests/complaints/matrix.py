@@ -86,42 +86,42 @@ def _want(expect, code, inside: int) -> int:
 
 
 # --- API ---------------------------------------------------------------------------------------------------
-@covers("complaints:request-list", "complaints:request-detail")
+@covers("complaints-api:request-list", "complaints-api:request-detail")
 def check_api_requests(client, world, expect, errors):
     positions = _positions(world, expect)
     listed = {r["id"] for r in client.get("/api/v1/requests/?page_size=500").json()["results"]}
     for code, case in positions:
         if (case.pk in listed) != expect.visible(code):
             errors.append(f"request list: {code}")
-        got = client.get(reverse("complaints:request-detail", args=[case.pk])).status_code
+        got = client.get(reverse("complaints-api:request-detail", args=[case.pk])).status_code
         if got != _want(expect, code, 200):
             errors.append(f"request detail {code}: {got}")
 
 
-@covers("complaints:request-attachment-download")
+@covers("complaints-api:request-attachment-download")
 @_temp_media
 def check_api_attachment_download(client, world, expect, errors):
     for code, case in _positions(world, expect):
-        url = reverse("complaints:request-attachment-download", args=[case.pk, case.marker_attachment.pk])
+        url = reverse("complaints-api:request-attachment-download", args=[case.pk, case.marker_attachment.pk])
         got = client.get(url).status_code
         if got != _want(expect, code, 200):
             errors.append(f"request attachment download {code}: {got}")
 
 
-@covers("complaints:request-transition", "complaints:request-comments", "complaints:request-attachments")
+@covers("complaints-api:request-transition", "complaints-api:request-comments", "complaints-api:request-attachments")
 def check_api_request_actions(client, world, expect, errors):
     for code, case in _positions(world, expect):
         for name, body in (("transition", {"to": "no_such_state"}), ("comments", {}), ("attachments", {})):
-            got = client.post(reverse(f"complaints:request-{name}", args=[case.pk]), body,
+            got = client.post(reverse(f"complaints-api:request-{name}", args=[case.pk]), body,
                               content_type="application/json").status_code
             if got != _want(expect, code, 400):
                 errors.append(f"request {name} {code}: {got}")
 
 
-@covers("complaints:request-bulk-submit")
+@covers("complaints-api:request-bulk-submit")
 def check_api_bulk_submit(client, world, expect, errors):
     positions = _positions(world, expect)
-    body = client.post(reverse("complaints:request-bulk-submit"), {"ids": [c.pk for _code, c in positions]},
+    body = client.post(reverse("complaints-api:request-bulk-submit"), {"ids": [c.pk for _code, c in positions]},
                        content_type="application/json").json()
     reported = {int(k) for k in body["errors"]} | set(body["submitted"])
     if reported != {c.pk for code, c in positions if expect.visible(code)}:
@@ -130,7 +130,7 @@ def check_api_bulk_submit(client, world, expect, errors):
         errors.append("bulk submit moved submitted requests")
 
 
-@covers("complaints:feedback-case-list", "complaints:feedback-case-detail", "complaints:feedback-case-transition")
+@covers("complaints-api:feedback-case-list", "complaints-api:feedback-case-detail", "complaints-api:feedback-case-transition")
 def check_api_feedback_cases(client, world, expect, errors):
     objects(world)
     listed = {r["id"] for r in client.get("/api/v1/feedback-cases/?page_size=500").json()["results"]}
@@ -138,22 +138,22 @@ def check_api_feedback_cases(client, world, expect, errors):
         feedback = world.complaints_feedback[code]
         if (feedback.pk in listed) != expect.visible(code):
             errors.append(f"feedback list: {code}")
-        got = client.get(reverse("complaints:feedback-case-detail", args=[feedback.pk])).status_code
+        got = client.get(reverse("complaints-api:feedback-case-detail", args=[feedback.pk])).status_code
         if got != _want(expect, code, 200):
             errors.append(f"feedback detail {code}: {got}")
-        got = client.post(reverse("complaints:feedback-case-transition", args=[feedback.pk]), {"to": "nowhere"},
+        got = client.post(reverse("complaints-api:feedback-case-transition", args=[feedback.pk]), {"to": "nowhere"},
                           content_type="application/json").status_code
         if got != _want(expect, code, 409):
             errors.append(f"feedback transition {code}: {got}")
 
 
-@covers("complaints:notification-list", "complaints:notification-mark-read")
+@covers("complaints-api:notification-list", "complaints-api:notification-mark-read")
 def check_api_notifications(client, world, expect, errors):
     positions = _positions(world, expect)
-    listed = {n["id"] for n in client.get(reverse("complaints:notification-list")).json()["results"]}
+    listed = {n["id"] for n in client.get(reverse("complaints-api:notification-list")).json()["results"]}
     if listed & {c.marker_notification.pk for _code, c in positions}:
         errors.append("notification list shows other users' notifications")
-    marked = client.post(reverse("complaints:notification-mark-read"), {}, content_type="application/json").json()
+    marked = client.post(reverse("complaints-api:notification-mark-read"), {}, content_type="application/json").json()
     if marked != {"marked": 0}:
         errors.append(f"mark-read marked other users' notifications: {marked}")
 

@@ -31,7 +31,7 @@ def test_every_page_renders(client, world):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
     assert client.get(reverse("complaints:detail", args=[case.pk])).status_code == 200
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("tthc:home")).status_code == 200
 
 
 def test_case_page_offers_exactly_the_allowed_transitions(client, world):
@@ -158,12 +158,12 @@ def test_notifications_page_and_badge(client, world):
     n = Notification.objects.create(recipient=world.u["province_officer"], kind="transition", request=case,
                                     subject="Cập nhật KN", url=reverse("complaints:detail", args=[case.pk]))
     login(client, world, "province_officer")
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("tthc:home")).content.decode()
     assert '<span class="badge">1</span>' in home
     assert "Cập nhật KN" in client.get(reverse("complaints:notifications")).content.decode()
     response = client.get(reverse("complaints:open-notification", args=[n.pk]))
     assert response.status_code == 302 and response["Location"] == n.url
-    assert '<span class="badge">' not in client.get(reverse("home")).content.decode()
+    assert '<span class="badge">' not in client.get(reverse("tthc:home")).content.decode()
     login(client, world, "province_leader")
     assert client.get(reverse("complaints:open-notification", args=[n.pk])).status_code == 404
 

@@ -139,7 +139,7 @@ def test_system_accounts_and_inactive_users_never_act(world):
 # --- Every table edge × every role, through the service ------------------------------------------------------
 def _fire(world, source, target, role, index):
     """Fire one edge as one role on a fresh case; returns a list of what went wrong."""
-    case = make_case(world, source, period=f"2030-{index + 1:02d}")
+    case = make_case(world, source, period=f"{2030 + index // 12}-{index % 12 + 1:02d}")
     user = actor_user(world, role)
     allowed = role in EXPECTED.get((source, target), set())
     problems = []

@@ -104,14 +104,14 @@ def test_export_response_names_the_file_safely():
 @pytest.mark.parametrize("code", ["01", "Đà Nẵng 48 #?%", "a b"])
 def test_code_converter_round_trips(code):
     assert CodeConverter().to_python(CodeConverter().to_url(code)) == code
-    url = reverse("api-agency-detail", kwargs={"code": code})
+    url = reverse("tthc-api:agency-detail", kwargs={"code": code})
     assert resolve(unquote(url)).kwargs["code"] == code  # the server decodes the path
 
 
 @pytest.mark.parametrize("code", ["HN/2026/1", "a/b/c/", "x?y#z %", "ĐN-01"])
 def test_codepath_converter_round_trips(code):
     assert CodePathConverter().to_python(code) == code
-    for name in ("api-dossier-detail", "reconciliation_pages:dossier"):
+    for name in ("tthc-api:dossier-detail", "reconciliation:dossier"):
         url = reverse(name, kwargs={"code": code})
         assert resolve(unquote(url)).kwargs["code"] == code  # the server decodes the path
 

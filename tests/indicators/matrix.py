@@ -22,7 +22,7 @@ from tthc.periods import Period
 ATTR = "_indicators_matrix"
 RANKED = ("01", "48", "BTP", "BYT", "VPCP")
 
-public("public-results")
+public("indicators:public-results")
 
 
 def build(world) -> dict:
@@ -52,7 +52,7 @@ def _ranked_codes(expect):
     return [c for c in expect.codes() if c in RANKED]
 
 
-@covers("api-indicators", "api-indicator-rankings")
+@covers("indicators-api:scores", "indicators-api:rankings")
 def check_api_scores(client, world, expect, errors):
     data = build(world)
     listed = {a["code"] for a in client.get("/api/v1/indicators/", {"period": data["period"]}).json()["agencies"]}
@@ -65,7 +65,7 @@ def check_api_scores(client, world, expect, errors):
             errors.append(f"index rankings {level}")
 
 
-@covers("api-indicator-component", "api-indicator-component-groups", "api-indicator-early-warning")
+@covers("indicators-api:component", "indicators-api:component-groups", "indicators-api:early-warning")
 def check_api_drill_down(client, world, expect, errors):
     data = build(world)
     for code in _ranked_codes(expect):
@@ -91,7 +91,7 @@ def check_api_drill_down(client, world, expect, errors):
                 errors.append(f"index early warning {code}: {got}")
 
 
-@covers("api-indicator-late-units", "indicators-late")
+@covers("indicators-api:late-units", "indicators:late")
 def check_late_units(client, world, expect, errors):
     data = build(world)
     for code in expect.codes():
@@ -99,24 +99,24 @@ def check_late_units(client, world, expect, errors):
         got = client.get("/api/v1/indicators/late-units/", {"period": data["period"], "agency": code}).status_code
         if got != want:
             errors.append(f"late units api {code}: {got}")
-        got = client.get(reverse("indicators-late"), {"period": data["period"], "agency": code}).status_code
+        got = client.get(reverse("indicators:late"), {"period": data["period"], "agency": code}).status_code
         if got != want:
             errors.append(f"late units page {code}: {got}")
 
 
-@covers("indicators-index", "indicators-dashboard", "indicators-component", "indicators-rankings")
+@covers("indicators:index", "indicators:dashboard", "indicators:component", "indicators:rankings")
 def check_pages(client, world, expect, errors):
     data = build(world)
-    if client.get(reverse("indicators-index")).status_code != 302:
+    if client.get(reverse("indicators:index")).status_code != 302:
         errors.append("index page")
-    if client.get(reverse("indicators-rankings"), {"period": data["period"]}).status_code != 200:
+    if client.get(reverse("indicators:rankings"), {"period": data["period"]}).status_code != 200:
         errors.append("rankings page")
     for code in _ranked_codes(expect):
         want = 200 if _score_visible(world, expect, code) else 404
-        got = client.get(reverse("indicators-dashboard", args=[code]), {"period": data["period"]}).status_code
+        got = client.get(reverse("indicators:dashboard", args=[code]), {"period": data["period"]}).status_code
         if got != want:
             errors.append(f"index dashboard {code}: {got}")
-        got = client.get(reverse("indicators-component", args=[code, data["period"], "ON_TIME"])).status_code
+        got = client.get(reverse("indicators:component", args=[code, data["period"], "ON_TIME"])).status_code
         if got != want:
             errors.append(f"index component page {code}: {got}")
 

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from indicators.definitions import get
+from indicators.models import IndicatorSnapshot
 from indicators.services import compute
 from tests.accounts.helpers import make_user
 from tthc.models import ApologyLetter
@@ -86,7 +87,7 @@ def test_command_api_and_dashboard_agree(g, users, client):
     for agency in body["agencies"]:
         assert {k: agency[k] for k in ("code", "total", "band", "rank", "groups", "components")} == cmd[agency["code"]]
     client.force_login(users["p1"])
-    page = client.get(reverse("indicators-dashboard", args=["01"]), {"period": golden.PERIOD})
+    page = client.get(reverse("indicators:dashboard", args=["01"]), {"period": golden.PERIOD})
     html = page.content.decode()
     assert page.status_code == 200
     # the page shows Vietnamese number formatting (49,92); data-value carries the stored decimal
@@ -157,31 +158,38 @@ def test_exports(g, users):
 def test_pages_render(g, users, client):
     client.force_login(users["p1"])
     for name, args, params in [
-        ("indicators-rankings", [], {"period": golden.PERIOD}),
-        ("indicators-component", ["01", golden.PERIOD, "ON_TIME"], {}),
-        ("indicators-component", ["01", golden.PERIOD, "FEEDBACK_SATISFACTION"], {"set": "penalty:disliked"}),
-        ("indicators-late", [], {"period": golden.PERIOD}),
+        ("indicators:rankings", [], {"period": golden.PERIOD}),
+        ("indicators:component", ["01", golden.PERIOD, "ON_TIME"], {}),
+        ("indicators:component", ["01", golden.PERIOD, "FEEDBACK_SATISFACTION"], {"set": "penalty:disliked"}),
+        ("indicators:late", [], {"period": golden.PERIOD}),
     ]:
         response = client.get(reverse(name, args=args), params)
         assert response.status_code == 200, name
-    assert client.get(reverse("indicators-index")).status_code == 302
-    assert client.get(reverse("indicators-dashboard", args=["BTP"])).status_code == 404
-    page = client.get(reverse("indicators-component", args=["01", golden.PERIOD, "ON_TIME"])).content.decode()
+    assert client.get(reverse("indicators:index")).status_code == 302
+    assert client.get(reverse("indicators:dashboard", args=["BTP"])).status_code == 404
+    page = client.get(reverse("indicators:component", args=["01", golden.PERIOD, "ON_TIME"])).content.decode()
     assert "Phạm Văn C" in page and "d6" in page
-    csv_page = client.get(reverse("indicators-component", args=["01", golden.PERIOD, "ON_TIME"]), {"export": "csv"})
+    csv_page = client.get(reverse("indicators:component", args=["01", golden.PERIOD, "ON_TIME"]), {"export": "csv"})
     assert csv_page["Content-Type"].startswith("text/csv")
 
 
 def test_public_results_without_login(g, client):
-    response = client.get(reverse("public-results"), {"period": golden.PERIOD})
+    response = client.get(reverse("indicators:public-results"), {"period": golden.PERIOD})
     html = response.content.decode()
     assert response.status_code == 200
     assert "49,92" in html and "30,25" in html and "Cao Bằng" in html
     assert "Công khai kết quả Bộ chỉ số" in html and "Yếu" in html  # Vietnamese first
     for private in ("Phạm Văn C", "d2", "Lê Văn A", "/indicators/01/"):
         assert private not in html
-    ministries = client.get(reverse("public-results"), {"period": golden.PERIOD, "level": "ministry"}).content.decode()
+    ministries = client.get(reverse("indicators:public-results"), {"period": golden.PERIOD, "level": "ministry"}).content.decode()
     assert "57,94" in ministries
+
+
+def test_public_results_show_final_scores_only(g, client):
+    compute.recompute("2026-04", now=golden.NOW)  # a live month: not published
+    live = client.get(reverse("indicators:public-results"), {"period": "2026-04"})
+    assert live.status_code == 200 and not live.context["rows"]
+    assert IndicatorSnapshot.objects.filter(period="2026-04", final=False).exists()  # computed, not published
 
 
 def test_late_units_and_apology_compliance(g, users):

@@ -47,7 +47,7 @@ def _want(expect, code, inside: int = 200) -> int:
     return inside if expect.visible(code) else 404
 
 
-@covers("reconciliation:run-list", "reconciliation:run-detail")
+@covers("reconciliation-api:run-list", "reconciliation-api:run-detail")
 def check_api_runs(client, world, expect, errors):
     objs = runs(world)
     listed = {r["id"] for r in client.get("/api/v1/reconciliation/runs/?page_size=500").json()["results"]}
@@ -55,12 +55,12 @@ def check_api_runs(client, world, expect, errors):
         run, _gap = objs[code]
         if (run.pk in listed) != expect.visible(code):
             errors.append(f"run list: {code}")
-        got = client.get(reverse("reconciliation:run-detail", args=[run.pk])).status_code
+        got = client.get(reverse("reconciliation-api:run-detail", args=[run.pk])).status_code
         if got != _want(expect, code):
             errors.append(f"run detail {code}: {got}")
 
 
-@covers("reconciliation:gap-list", "reconciliation:gap-detail")
+@covers("reconciliation-api:gap-list", "reconciliation-api:gap-detail")
 def check_api_gaps(client, world, expect, errors):
     objs = runs(world)
     listed = {g["id"] for g in client.get("/api/v1/reconciliation/gaps/?page_size=500").json()["results"]}
@@ -72,15 +72,15 @@ def check_api_gaps(client, world, expect, errors):
             errors.append(f"gap list: {code}")
         if (gap.dossier_code in exported) != expect.visible(code):
             errors.append(f"gap csv export: {code}")
-        got = client.get(reverse("reconciliation:gap-detail", args=[gap.pk])).status_code
+        got = client.get(reverse("reconciliation-api:gap-detail", args=[gap.pk])).status_code
         if got != _want(expect, code):
             errors.append(f"gap detail {code}: {got}")
 
 
-@covers("reconciliation_pages:matrix")
+@covers("reconciliation:matrix")
 def check_gap_matrix(client, world, expect, errors):
     runs(world)
-    response = client.get(reverse("reconciliation_pages:matrix") + f"?period={RUN_PERIOD}")
+    response = client.get(reverse("reconciliation:matrix") + f"?period={RUN_PERIOD}")
     if response.status_code != 200:
         errors.append(f"matrix: {response.status_code}")
         return
@@ -90,31 +90,31 @@ def check_gap_matrix(client, world, expect, errors):
             errors.append(f"matrix row: {code}")
 
 
-@covers("reconciliation_pages:gaps", "reconciliation_pages:gaps-export")
+@covers("reconciliation:gaps", "reconciliation:gaps-export")
 def check_gap_pages(client, world, expect, errors):
     runs(world)
-    listed = {g.dossier_code for g in client.get(reverse("reconciliation_pages:gaps") + "?page=1")
+    listed = {g.dossier_code for g in client.get(reverse("reconciliation:gaps") + "?page=1")
               .context["page"].paginator.object_list}
-    response = client.get(reverse("reconciliation_pages:gaps-export", args=["csv"]))
+    response = client.get(reverse("reconciliation:gaps-export", args=["csv"]))
     exported = {row[4] for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))}
     for code in expect.codes():
         if (f"G-{code}" in listed) != expect.visible(code):
             errors.append(f"gap page: {code}")
         if (f"G-{code}" in exported) != expect.visible(code):
             errors.append(f"gap page export: {code}")
-        got = client.get(reverse("reconciliation_pages:gaps") + f"?province={code}&source=RS-{code}").status_code
+        got = client.get(reverse("reconciliation:gaps") + f"?province={code}&source=RS-{code}").status_code
         if got != _want(expect, code):
             errors.append(f"gap page for {code}: {got}")
-        got = client.get(reverse("reconciliation_pages:gaps-export", args=["xlsx"]) + f"?province={code}").status_code
+        got = client.get(reverse("reconciliation:gaps-export", args=["xlsx"]) + f"?province={code}").status_code
         if got != _want(expect, code):
             errors.append(f"gap xlsx export for {code}: {got}")
 
 
-@covers("reconciliation_pages:dossier")
+@covers("reconciliation:dossier")
 def check_dossier_comparison(client, world, expect, errors):
     runs(world)
     for code in expect.codes():
-        got = client.get(reverse("reconciliation_pages:dossier", args=[f"G-{code}"])).status_code
+        got = client.get(reverse("reconciliation:dossier", args=[f"G-{code}"])).status_code
         if got != _want(expect, code):
             errors.append(f"dossier comparison G-{code}: {got}")
 # --- end of reconciliation runs and gaps ---------------------------------------------------------------------
@@ -157,10 +157,10 @@ def _ingested(kind):
     return lambda w, c: ingestion(w)[c][kind]
 
 
-@covers("reconciliation:sync-dossiers")
+@covers("reconciliation-api:sync-dossiers")
 def check_sync_endpoint(client, world, expect, errors):
     """People never push syncs: the endpoint takes a source system's token only (session ⇒ 401)."""
-    got = client.post(reverse("reconciliation:sync-dossiers"), b'{"data": []}', content_type="application/json")
+    got = client.post(reverse("reconciliation-api:sync-dossiers"), b'{"data": []}', content_type="application/json")
     if got.status_code != 401:
         errors.append(f"sync endpoint with a session: {got.status_code}")
 
@@ -202,40 +202,40 @@ def _only_national(expect, allowed: int) -> int:
     return allowed if expect.role == _Role.NATIONAL_ADMIN else 403
 
 
-@covers("reconciliation:source-system-list", "reconciliation:source-system-detail",
-        "reconciliation:source-system-rotate-token")
+@covers("reconciliation-api:source-system-list", "reconciliation-api:source-system-detail",
+        "reconciliation-api:source-system-rotate-token")
 def check_api_source_systems(client, world, expect, errors):
     from reconciliation.models import SourceSystem
 
     objs = ingestion(world)
-    body = client.get(reverse("reconciliation:source-system-list") + "?page_size=500").json()
+    body = client.get(reverse("reconciliation-api:source-system-list") + "?page_size=500").json()
     listed = {s["code"]: s for s in body["results"]}
     tokens_before = _ApiToken.objects.count()
     for code in expect.codes():
         system = objs[code]["system"]
         if (system.code in listed) != expect.visible(code):
             errors.append(f"source system list: {code}")
-        got = client.get(reverse("reconciliation:source-system-detail", args=[system.code]))
+        got = client.get(reverse("reconciliation-api:source-system-detail", args=[system.code]))
         if got.status_code != _want(expect, code):
             errors.append(f"source system detail {code}: {got.status_code}")
         elif got.status_code == 200 and "token" in got.json():
             errors.append(f"source system detail {code} shows a token")
         if expect.role == _Role.NATIONAL_ADMIN:
             continue  # its writes are checked once below, not at every position
-        url = reverse("reconciliation:source-system-detail", args=[system.code])
+        url = reverse("reconciliation-api:source-system-detail", args=[system.code])
         got = client.patch(url, {"kind": "portal"}, content_type="application/json").status_code
         if got != 403:
             errors.append(f"source system change {code}: {got}")
-        got = client.post(reverse("reconciliation:source-system-rotate-token", args=[system.code])).status_code
+        got = client.post(reverse("reconciliation-api:source-system-rotate-token", args=[system.code])).status_code
         if got != 403:
             errors.append(f"source system token {code}: {got}")
     own = objs[expect.holder_code]["system"]
-    created = client.post(reverse("reconciliation:source-system-list"),
+    created = client.post(reverse("reconciliation-api:source-system-list"),
                           {"code": f"NEW-{expect.role}", "name": "n", "kind": "portal", "owner": expect.holder_code},
                           content_type="application/json")
     if created.status_code != _only_national(expect, 201):
         errors.append(f"source system create: {created.status_code}")
-    rotated = client.post(reverse("reconciliation:source-system-rotate-token", args=[own.code]))
+    rotated = client.post(reverse("reconciliation-api:source-system-rotate-token", args=[own.code]))
     if rotated.status_code != _only_national(expect, 200):
         errors.append(f"source system token of own system: {rotated.status_code}")
     if expect.role != _Role.NATIONAL_ADMIN:

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
 from accounts.services.tokens import digest_of, issue_token, token_for_key
-from reconciliation.api import sync
+from reconciliation.api import views as sync
 from reconciliation.models import IngestBatch, SourceSystem
 from reconciliation.services.sources import create_source_system
 from tthc.models import Dossier

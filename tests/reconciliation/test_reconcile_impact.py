@@ -1,9 +1,12 @@
 """DOSSIER_SYNC behind points at stake (computed by indicators from its declaration, for the runs
 reconciliation counts), and the task's default periods."""
 from decimal import Decimal
+from types import SimpleNamespace
 
 from indicators.services import impact
-from reconciliation.services.reconcile import ProvinceCounts, current_period
+from reconciliation import tasks
+from reconciliation.services.reconcile import ProvinceCounts
+from tthc.periods import Period
 
 
 def gain(portal, reported, missing):
@@ -37,7 +40,11 @@ def fixed_impact(counts, gap_counts, period=None):
     return Decimal("1.5")
 
 
-def test_current_and_closed_periods():
-    current = current_period()
-    assert current.kind == "month"
-    assert current_period(closed=True) == current.previous()
+def test_the_task_defaults_to_the_month_in_progress_or_the_last_closed_one(monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks.reconcile_province, "delay", lambda period, code: queued.append((period, code)))
+    monkeypatch.setattr(tasks, "provinces_for", lambda period, province=None: [SimpleNamespace(code="01")])
+    assert tasks.reconcile_period()["period"] == str(Period.current())
+    assert tasks.reconcile_period(closed=True)["period"] == str(Period.last_closed())
+    assert tasks.reconcile_period("2026-10")["period"] == "2026-10"
+    assert queued == [(str(Period.current()), "01"), (str(Period.last_closed()), "01"), ("2026-10", "01")]

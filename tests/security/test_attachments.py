@@ -73,7 +73,7 @@ def test_the_api_gives_the_gated_download_address(w):
 def test_the_gated_downloads_serve_in_scope_and_404_outside(w):
     upload = RequestAttachment.objects.get(request=w.case, name="ghi-chu.txt")
     page_url = reverse("complaints:download", args=[w.case.pk, upload.pk])
-    api_url = reverse("complaints:request-attachment-download", args=[w.case.pk, upload.pk])
+    api_url = reverse("complaints-api:request-attachment-download", args=[w.case.pk, upload.pk])
 
     inside = Client()
     inside.force_login(w.officer)
@@ -96,7 +96,7 @@ def test_the_gated_downloads_serve_in_scope_and_404_outside(w):
                               content_type="text/plain")
     other.file.save("khac.txt", ContentFile(b"secret"), save=False)
     other.save()
-    for name in ("complaints:download", "complaints:request-attachment-download"):
+    for name in ("complaints:download", "complaints-api:request-attachment-download"):
         for case_pk in (other_case.pk, w.case.pk):
             assert inside.get(reverse(name, args=[case_pk, other.pk])).status_code == 404, (name, case_pk)
         assert outside.get(reverse(name, args=[other_case.pk, other.pk])).status_code == 200

@@ -17,6 +17,7 @@ from reconciliation.models import SourceDossier
 from tests.accounts.helpers import make_user
 from tests.factories import DossierFactory, province
 from tests.indicators import golden
+from tthc.periods import Period
 
 from . import world
 
@@ -53,7 +54,7 @@ def test_the_gap_list_renders_and_links_every_odd_dossier_code_to_its_page(w):
     assert page.status_code == 200
     html = page.content.decode()
     for code in ODD_DOSSIER_CODES:
-        link = reverse("reconciliation_pages:dossier", args=[code])
+        link = reverse("reconciliation:dossier", args=[code])
         assert f'href="{link}"' in html.replace("&amp;", "&"), code
         assert not any(c in link for c in " ?#"), link  # spaces, ? and # are percent-encoded
         dossier_page = client.get(link)
@@ -71,7 +72,7 @@ def test_the_dossier_page_with_slashes_encoded_by_the_client(w):
 def test_the_api_dossier_detail_takes_any_code(w):
     client = officer(w)
     for code in ODD_DOSSIER_CODES:
-        for url in (reverse("api-dossier-detail", kwargs={"code": code}),
+        for url in (reverse("tthc-api:dossier-detail", kwargs={"code": code}),
                     "/api/v1/dossiers/" + quote(code, safe="") + "/"):  # what an OpenAPI client sends
             response = client.get(url)
             assert response.status_code == 200, (code, url, response.status_code)
@@ -80,10 +81,10 @@ def test_the_api_dossier_detail_takes_any_code(w):
 
 def test_plain_codes_keep_their_urls(w):
     client = officer(w)
-    assert reverse("reconciliation_pages:dossier", args=["d1"]) == "/reconciliation/dossiers/d1/"
-    assert reverse("api-dossier-detail", kwargs={"code": "d1"}) == "/api/v1/dossiers/d1/"
-    assert reverse("api-agency-detail", kwargs={"code": "01"}) == "/api/v1/agencies/01/"
-    assert reverse("indicators-dashboard", args=["01"]) == "/indicators/01/"
+    assert reverse("reconciliation:dossier", args=["d1"]) == "/reconciliation/dossiers/d1/"
+    assert reverse("tthc-api:dossier-detail", kwargs={"code": "d1"}) == "/api/v1/dossiers/d1/"
+    assert reverse("tthc-api:agency-detail", kwargs={"code": "01"}) == "/api/v1/agencies/01/"
+    assert reverse("indicators:dashboard", args=["01"]) == "/indicators/01/"
     assert client.get("/reconciliation/dossiers/d1/").status_code == 200
     assert client.get("/api/v1/dossiers/d1/").json()["code"] == "d1"
     assert client.get("/api/v1/agencies/01/").json()["code"] == "01"
@@ -98,23 +99,23 @@ def test_an_odd_agency_code_works_in_every_route_that_carries_it():
     compute.recompute(golden.PERIOD, now=golden.NOW)
     client = Client()
     client.force_login(make_user("sec-odd-officer", Role.OFFICER, odd))
-    api = client.get(reverse("api-agency-detail", kwargs={"code": ODD_AGENCY_CODE}))
+    api = client.get(reverse("tthc-api:agency-detail", kwargs={"code": ODD_AGENCY_CODE}))
     assert api.status_code == 200 and api.json()["code"] == ODD_AGENCY_CODE
     assert client.get("/api/v1/agencies/" + quote(ODD_AGENCY_CODE, safe="") + "/").status_code == 200
 
-    rankings = client.get(reverse("indicators-rankings"), {"period": golden.PERIOD}).content.decode()
-    dashboard_url = reverse("indicators-dashboard", args=[ODD_AGENCY_CODE])
+    rankings = client.get(reverse("indicators:rankings"), {"period": golden.PERIOD}).content.decode()
+    dashboard_url = reverse("indicators:dashboard", args=[ODD_AGENCY_CODE])
     assert f'href="{dashboard_url}?period={golden.PERIOD}"' in rankings
     dashboard = client.get(dashboard_url, {"period": golden.PERIOD})
     assert dashboard.status_code == 200 and dashboard.context["snapshot"].agency == odd
-    component_url = reverse("indicators-component", args=[ODD_AGENCY_CODE, golden.PERIOD, "ON_TIME"])
+    component_url = reverse("indicators:component", args=[ODD_AGENCY_CODE, golden.PERIOD, "ON_TIME"])
     assert f'href="{component_url}"' in dashboard.content.decode()
     assert client.get(component_url).status_code == 200
     assert client.get(component_url, {"export": "csv"}).status_code == 200
-    for name in ("api-indicator-component", "api-indicator-component-groups"):
+    for name in ("indicators-api:component", "indicators-api:component-groups"):
         assert client.get(reverse(name, args=[ODD_AGENCY_CODE, golden.PERIOD, "ON_TIME"])).status_code == 200
-    compute.recompute(compute.current_month())
-    warning = client.get(reverse("api-indicator-early-warning", args=[ODD_AGENCY_CODE]))
+    compute.recompute(Period.current())
+    warning = client.get(reverse("indicators-api:early-warning", args=[ODD_AGENCY_CODE]))
     assert warning.status_code == 200, warning.status_code
-    assert client.get(reverse("api-indicators"), {"period": golden.PERIOD, "agency": ODD_AGENCY_CODE}).json()[
+    assert client.get(reverse("indicators-api:scores"), {"period": golden.PERIOD, "agency": ODD_AGENCY_CODE}).json()[
         "agencies"][0]["code"] == ODD_AGENCY_CODE

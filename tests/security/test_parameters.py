@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from indicators.services import compute
+from tthc.periods import Period
 
 from . import world
 
@@ -66,7 +67,7 @@ def test_codes_and_choices(client, url, name):
 
 
 def test_early_warning_days_are_bounded(client, w):
-    compute.recompute(compute.current_month())
+    compute.recompute(Period.current())
     url = "/api/v1/indicators/01/early-warning/"
     assert client.get(url, {"days": "5"}).status_code == 200
     for days in ("100000000", "-1", "x"):

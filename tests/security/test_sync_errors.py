@@ -6,7 +6,7 @@ import json
 import pytest
 from django.db import InterfaceError, OperationalError, transaction
 
-from reconciliation.api import sync
+from reconciliation.api import views as sync
 from reconciliation.models import BatchStatus, IngestBatch, RejectedRecord, SourceDossier
 from reconciliation.services.ingest import ingest
 from reconciliation.services.writer import Writer

@@ -5,8 +5,8 @@ from rest_framework import viewsets
 from core.converters import CODE_REGEX, CODEPATH_REGEX
 from core.pagination import CappedCountPagination
 
-from ..filters import AgencyFilter, DossierFilter
 from ..models import Agency, Dossier
+from .filters import AgencyFilter, DossierFilter
 from .serializers import AgencySerializer, DossierSerializer
 
 

@@ -4,7 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from complaints.services.preparation import prepare_requests
-from tthc.periods import Period
+from tthc import period_fields
 
 
 class Command(BaseCommand):
@@ -16,14 +16,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, period=None, **options):
         try:
-            parsed = Period.parse(period) if period else None
-            if parsed is not None and parsed.kind != "month":
-                raise ValueError("expected a month, YYYY-MM")
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+            parsed = period_fields.parse(period) if period else None
+        except period_fields.PeriodError as exc:
+            raise CommandError(f"--period: {exc}") from None
         created = prepare_requests(parsed)
         rows = [
-            {"id": c.pk, "reference": c.reference, "period": c.period, "province": c.province.code,
+            {"id": c.pk, "reference": c.reference, "period": str(c.period), "province": c.province.code,
              "ministry": c.ministry.code, "system": c.source.code, "gap_total": c.gap_total,
              "points_at_stake": str(c.points_at_stake), "state": c.state}
             for c in created

@@ -4,8 +4,9 @@ from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tthc import period_fields
 from tthc.calendar import VN_TZ
-from tthc.periods import Period
+from tthc.periods import KINDS, Period
 
 from ...models import IndicatorSnapshot
 from ...services import compute, present
@@ -31,12 +32,15 @@ class Command(BaseCommand):
             if not json:
                 self.stdout.write(f"backfilled {done[0]} … {done[-1]}")
         try:
-            p = Period.parse(period) if period else compute.current_month()
+            p = period_fields.parse(period, KINDS) if period else Period.current()
+        except period_fields.PeriodError as exc:
+            raise CommandError(f"--period: {exc}") from None
+        try:
             now = _parse_time(as_of) if as_of else None
         except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(f"--as-of: {exc}") from exc
         compute.recompute(p, now=now)
-        snapshots = list(IndicatorSnapshot.objects.filter(period=str(p)).select_related("agency")
+        snapshots = list(IndicatorSnapshot.objects.filter(period=p).select_related("agency")
                          .prefetch_related("components"))
         payload = present.period_payload(str(p), snapshots)
         if json:

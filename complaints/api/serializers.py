@@ -6,10 +6,12 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import Notification, RequestAttachment, RequestEvent, SyncGapRequest
-from .services import deadlines
-from .services.requests import available_transitions
-from .workflow import AWAITING_MINISTRY, Resolution, State
+from tthc.period_fields import PeriodSerializerField
+
+from ..models import Notification, RequestAttachment, RequestEvent, SyncGapRequest
+from ..services import deadlines
+from ..services.requests import available_transitions
+from ..workflow import AWAITING_MINISTRY, Resolution, State
 
 
 class AgencyRefSerializer(serializers.Serializer):
@@ -92,7 +94,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "name", "size", "content_type", "uploaded_at", "superseded", "url"]
 
     def get_url(self, obj) -> str:
-        path = reverse("complaints:request-attachment-download", args=[obj.request_id, obj.pk])
+        path = reverse("complaints-api:request-attachment-download", args=[obj.request_id, obj.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
 
@@ -122,7 +124,7 @@ class RequestDetailSerializer(RequestListSerializer):
 class CreateRequestSerializer(serializers.Serializer):
     province = serializers.CharField(help_text="Code of the filing province.")
     system = serializers.CharField(help_text="Code of the ministry's centralized system.")
-    period = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    period = PeriodSerializerField(help_text="YYYY-MM")
 
 
 class TransitionRequestSerializer(serializers.Serializer):
@@ -180,13 +182,13 @@ class FeedbackCaseSerializer(serializers.Serializer):
     events = serializers.SerializerMethodField()
 
     def get_state(self, obj) -> str:
-        from .feedback_workflow import state_of
+        from ..feedback_workflow import state_of
 
         return state_of(obj)
 
     @extend_schema_field(TransitionSerializer(many=True))
     def get_allowed_transitions(self, obj):
-        from .services.feedback import available_transitions
+        from ..services.feedback import available_transitions
 
         return TransitionSerializer(available_transitions(obj, self.context["request"].user), many=True).data
 

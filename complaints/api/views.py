@@ -21,9 +21,11 @@ from accounts.audit import AuditContext
 from reconciliation.models import SourceSystem
 from tthc.models import Agency
 
+from ..machine import GuardFailed, TransitionDenied, UnknownTransition
+from ..models import Feedback, Notification, SyncGapRequest
+from ..services import attachments, notifications
+from ..services import requests as svc
 from .filters import RequestFilter
-from .machine import GuardFailed, TransitionDenied, UnknownTransition
-from .models import Feedback, Notification, SyncGapRequest
 from .serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
@@ -38,8 +40,6 @@ from .serializers import (
     RequestListSerializer,
     TransitionRequestSerializer,
 )
-from .services import attachments, notifications
-from .services import requests as svc
 
 
 def _errors(exc: DjangoValidationError):
@@ -187,7 +187,7 @@ class FeedbackCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
                               409: OpenApiResponse(description="not possible from the current state")})
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        from .services import feedback as feedback_svc
+        from ..services import feedback as feedback_svc
 
         item = self.get_object()
         body = FeedbackTransitionSerializer(data=request.data)

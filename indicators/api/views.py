@@ -4,18 +4,17 @@
 * rankings (``/indicators/rankings/``) — every peer's total and group scores (what is published);
 * drill-down (``/indicators/<agency>/<period>/components/<code>/``) — the rows behind a component,
   restricted to the user's own scope, paginated, or exported with ``?export=csv|xlsx``;
-* early warning and late units.
+* early warning (live: the month in progress) and late units.
 
-Out-of-scope agencies answer 404, as everywhere else.
+``?period=`` takes YYYY-MM, YYYY-Qn or YYYY and defaults to the last closed month; a malformed one is
+a 400 naming it (``tthc.period_fields``). Out-of-scope agencies answer 404, as everywhere else.
 """
 from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,57 +22,27 @@ from rest_framework.views import APIView
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
 from core.pagination import DefaultPagination
+from tthc import period_fields
 from tthc.models import Agency
-from tthc.periods import Period
+from tthc.periods import KINDS, Period
 
-from .models import IndicatorSnapshot, Level
-from .services import compute, explain, late, present, warning
-from .services.export import export_response
+from ..models import IndicatorSnapshot, Level
+from ..services import explain, late, present, warning
+from ..services.export import export_response
+from .serializers import PeriodScoresSerializer
 
 MAX_WARNING_DAYS = 366
-PERIOD = OpenApiParameter("period", str, description="YYYY-MM, YYYY-Qn or YYYY (default: the current month)")
+PERIOD = OpenApiParameter("period", str, description="YYYY-MM, YYYY-Qn or YYYY (default: the last closed month)")
 LEVEL = OpenApiParameter("level", str, enum=["province", "ministry"])
 
 
-def parse_period(request, default=None) -> Period:
-    raw = request.query_params.get("period")
-    try:
-        return Period.parse(raw) if raw else (default or compute.current_month())
-    except ValueError as exc:
-        raise ValidationError({"period": str(exc)}) from exc
+def query_period(request) -> Period:
+    return period_fields.from_query(request.query_params, kinds=KINDS, default=Period.last_closed)
 
 
-def visible_snapshot(user, agency_code: str, period: str) -> IndicatorSnapshot:
+def visible_snapshot(user, agency_code: str, period: Period) -> IndicatorSnapshot:
     qs = IndicatorSnapshot.objects.visible_to(user).select_related("agency").prefetch_related("components")
     return get_object_or_404(qs, agency__code=agency_code, period=period)
-
-
-class ComponentSerializer(serializers.Serializer):
-    numerator = serializers.IntegerField()
-    denominator = serializers.IntegerField()
-    ratio = serializers.FloatField(allow_null=True)
-    points = serializers.FloatField()
-
-
-class AgencyScoreSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    level = serializers.CharField()
-    total = serializers.FloatField()
-    band = serializers.CharField()
-    rank = serializers.IntegerField(allow_null=True)
-    peers = serializers.IntegerField()
-    change = serializers.FloatField(allow_null=True)
-    as_of = serializers.DateTimeField()
-    final = serializers.BooleanField()
-    groups = serializers.DictField(child=serializers.FloatField())
-    components = serializers.DictField(child=ComponentSerializer(), required=False)
-
-
-class PeriodScoresSerializer(serializers.Serializer):
-    period = serializers.CharField()
-    methodology = serializers.CharField(allow_null=True)
-    agencies = AgencyScoreSerializer(many=True)
 
 
 def agency_payload(snapshot: IndicatorSnapshot, with_components: bool = True) -> dict:
@@ -91,8 +60,8 @@ class ScoresView(APIView):
     @extend_schema(parameters=[PERIOD, LEVEL, OpenApiParameter("agency", str, description="agency code")],
                    responses=PeriodScoresSerializer)
     def get(self, request):
-        period = parse_period(request)
-        qs = (IndicatorSnapshot.objects.visible_to(request.user).filter(period=str(period))
+        period = query_period(request)
+        qs = (IndicatorSnapshot.objects.visible_to(request.user).filter(period=period)
               .select_related("agency").prefetch_related("components"))
         if agency := params.text(request.query_params, "agency"):
             qs = qs.filter(agency__code=agency)
@@ -112,9 +81,9 @@ class RankingsView(APIView):
     @extend_schema(parameters=[PERIOD, LEVEL, OpenApiParameter("group", str, description="rank by this group")],
                    responses=PeriodScoresSerializer)
     def get(self, request):
-        period = parse_period(request)
+        period = query_period(request)
         level = params.choice(request.query_params, "level", Level.values, default=Level.PROVINCE)
-        rows = list(IndicatorSnapshot.objects.filter(period=str(period), level=level).select_related("agency"))
+        rows = list(IndicatorSnapshot.objects.filter(period=period, level=level).select_related("agency"))
         group = request.query_params.get("group")
         if group:
             rows.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
@@ -181,11 +150,11 @@ class ComponentGroupsView(APIView):
 
 
 class EarlyWarningView(APIView):
-    """Open dossiers due within N working days, and the projected month-end score."""
+    """Live: open dossiers due within N working days, and the projected end of the month in progress."""
 
     @extend_schema(parameters=[OpenApiParameter("days", int)], responses=OpenApiTypes.OBJECT)
     def get(self, request, agency):
-        current = str(compute.current_month())
+        current = Period.current()
         snapshot = visible_snapshot(request.user, agency, current)
         try:
             days = int(request.query_params.get("days", warning.default_days()))
@@ -202,7 +171,7 @@ class EarlyWarningView(APIView):
             "unit": d.handling_unit, "officer": d.handling_officer, "due_at": d.due_at, "status": d.status,
         } for d in page])
         response.data.update({
-            "period": current, "days": days, "current_total": present.num(snapshot.total),
+            "period": str(current), "days": days, "current_total": present.num(snapshot.total),
             "at_risk_this_month": projection.at_risk,
             "if_all_late": present.num(projection.if_late.total), "rank_if_all_late": projection.rank_if_late,
             "if_all_on_time": present.num(projection.if_on_time.total),
@@ -216,7 +185,7 @@ class LateUnitsView(APIView):
 
     @extend_schema(parameters=[PERIOD, OpenApiParameter("agency", str)], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        period = parse_period(request)
+        period = query_period(request)
         agency = None
         if code := params.text(request.query_params, "agency"):
             agency = get_object_or_404(Agency.objects.visible_to(request.user), code=code)
@@ -225,14 +194,3 @@ class LateUnitsView(APIView):
             "late_units": late.late_units(period, agency=agency, user=request.user),
             "apology_compliance": late.apology_compliance(period, agency=agency, user=request.user),
         })
-
-
-CODE = "<code:agency>/<code:period>/components/<code:code>/"
-urlpatterns = [
-    path("indicators/", ScoresView.as_view(), name="api-indicators"),
-    path("indicators/rankings/", RankingsView.as_view(), name="api-indicator-rankings"),
-    path("indicators/late-units/", LateUnitsView.as_view(), name="api-indicator-late-units"),
-    path("indicators/<code:agency>/early-warning/", EarlyWarningView.as_view(), name="api-indicator-early-warning"),
-    path(f"indicators/{CODE}", ComponentItemsView.as_view(), name="api-indicator-component"),
-    path(f"indicators/{CODE}by-unit/", ComponentGroupsView.as_view(), name="api-indicator-component-groups"),
-]

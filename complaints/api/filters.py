@@ -5,13 +5,15 @@ import django_filters as filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import SyncGapRequest
-from .workflow import OPEN, State
+from tthc.period_fields import PeriodFilter
+
+from ..models import SyncGapRequest
+from ..workflow import OPEN, State
 
 
 class RequestFilter(filters.FilterSet):
     state = filters.MultipleChoiceFilter(choices=State.choices, help_text=_("State (repeatable)."))
-    period = filters.CharFilter(help_text=_("Month reviewed, YYYY-MM."))
+    period = PeriodFilter(help_text=_("Month reviewed, YYYY-MM."))
     ministry = filters.CharFilter(field_name="ministry__code", help_text=_("Code of the addressed ministry."))
     province = filters.CharFilter(field_name="province__code", help_text=_("Code of the filing province."))
     system = filters.CharFilter(field_name="source__code", help_text=_("Code of the ministry system."))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField, IsoDateTimeRangeField, RangeField
 
-from .models import Agency, AgencyKind, Channel, Dossier, DossierStatus
+from ..models import Agency, AgencyKind, Channel, Dossier, DossierStatus
 
 
 class _UtcIsoDateTimeField(IsoDateTimeField):

@@ -1,4 +1,5 @@
-"""FilterSets for reconciliation runs and gaps, shared by the API, the gap list page and the exports.
+"""FilterSets of the reconciliation API; the runs and gaps ones are shared with the gap list page and
+the exports.
 
 They only narrow a queryset the permission gate has already scoped (``visible_to``), so the page,
 its CSV/Excel export and the API list the same rows for the same query string.
@@ -8,11 +9,13 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Gap, GapKind, ReconciliationRun, SourceKind
+from tthc.period_fields import PeriodFilter
+
+from ..models import Gap, GapKind, ReconciliationRun, SourceKind, SourceSystem
 
 
 class RunFilter(filters.FilterSet):
-    period = filters.CharFilter(field_name="period", help_text=_("Month, YYYY-MM."))
+    period = PeriodFilter(field_name="period", help_text=_("Month, YYYY-MM."))
     province = filters.CharFilter(field_name="province__code", help_text=_("Province (agency) code."))
     source = filters.CharFilter(field_name="source__code", help_text=_("Source system code."))
     source_kind = filters.ChoiceFilter(field_name="source__kind", choices=SourceKind.choices,
@@ -24,7 +27,7 @@ class RunFilter(filters.FilterSet):
 
 
 class GapFilter(filters.FilterSet):
-    period = filters.CharFilter(field_name="run__period", help_text=_("Month, YYYY-MM."))
+    period = PeriodFilter(field_name="run__period", help_text=_("Month, YYYY-MM."))
     province = filters.CharFilter(field_name="run__province__code", help_text=_("Province (agency) code."))
     source = filters.CharFilter(field_name="run__source__code", help_text=_("Source system code."))
     kind = filters.MultipleChoiceFilter(choices=GapKind.choices, help_text=_("Gap kind (repeatable)."))
@@ -35,3 +38,13 @@ class GapFilter(filters.FilterSet):
     class Meta:
         model = Gap
         fields = ["period", "province", "source", "kind", "procedure", "agency", "dossier"]
+
+
+class SourceSystemFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=SourceKind.choices, help_text=_("Kind of source system."))
+    owner = filters.CharFilter(field_name="owner__code", help_text=_("Owning agency code."))
+    active = filters.BooleanFilter(help_text=_("Active systems only (true) or inactive only (false)."))
+
+    class Meta:
+        model = SourceSystem
+        fields = ["kind", "owner", "active"]

@@ -1,0 +1,32 @@
+"""Serializers of the index API's scores and rankings (the drill-down answers plain rows)."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class ComponentSerializer(serializers.Serializer):
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField()
+    ratio = serializers.FloatField(allow_null=True)
+    points = serializers.FloatField()
+
+
+class AgencyScoreSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    total = serializers.FloatField()
+    band = serializers.CharField()
+    rank = serializers.IntegerField(allow_null=True)
+    peers = serializers.IntegerField()
+    change = serializers.FloatField(allow_null=True)
+    as_of = serializers.DateTimeField()
+    final = serializers.BooleanField()
+    groups = serializers.DictField(child=serializers.FloatField())
+    components = serializers.DictField(child=ComponentSerializer(), required=False)
+
+
+class PeriodScoresSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    methodology = serializers.CharField(allow_null=True)
+    agencies = AgencyScoreSerializer(many=True)
