@@ -207,6 +207,14 @@ class GapKind(models.TextChoices):
     DUE_DIFFERS = "due_differs", _("Due date differs")
     SYNCED_LATE = "synced_late", _("Synced late")
     SUSPICIOUS = "suspicious", _("Suspicious pattern")
+    # The system sends (almost) nothing: the agency's reported count exceeds what the portal holds.
+    NOT_SYNCED = "not_synced", _("Not synced at all")
+    # The ministry system → provincial system leg of the chain (three-way comparison).
+    MISSING_IN_PROVINCE_SYSTEM = "missing_in_province_system", _("Missing in the provincial system")
+    PROVINCE_SYSTEM_DIFFERS = "province_system_differs", _("Provincial system differs")
+    # What the sync carries beyond the dossier itself: progress steps and result documents.
+    PROGRESS_MISSING = "progress_missing", _("Progress steps missing on the portal")
+    RESULT_MISSING = "result_missing", _("Result documents missing on the portal")
 
 
 class ReconciliationRun(models.Model):
@@ -249,7 +257,7 @@ class Gap(models.Model):
     # one index less makes a run's bulk insert of gaps cheaper.
     run = models.ForeignKey(ReconciliationRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="gaps",
                             db_index=False)
-    kind = models.CharField(_("kind"), max_length=20, choices=GapKind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=GapKind.choices)
     dossier_code = models.CharField(_("dossier code"), max_length=64)
     procedure_code = models.CharField(_("procedure code"), max_length=40, blank=True)
     agency_code = models.CharField(_("agency code"), max_length=40, blank=True)
@@ -271,3 +279,46 @@ class Gap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_code} {self.kind}"
+
+
+class ProcedureAssignment(models.Model):
+    """Which system handles a procedure's dossiers, in which province, over which dates.
+
+    Effective-dated: a procedure moves from the provinces' own systems to a ministry's centralized
+    system (or back) on a date, for every province or for some. ``province`` empty means every
+    province; a row for a province takes precedence over the every-province row in force on the same
+    day. ``system_code`` is a ``SourceSystem.code`` (systems are referred to by code, which never
+    changes); empty means each province's own system. ``valid_to`` is the last day in force
+    (inclusive); empty means open-ended.
+    """
+
+    procedure = models.ForeignKey(
+        "tthc.Procedure", verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    province = models.ForeignKey(
+        "tthc.Agency", verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("Empty: every province."),
+    )
+    system_code = models.CharField(
+        _("system code"), max_length=40, blank=True, help_text=_("Empty: each province's own system.")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to (inclusive)"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("procedure → system assignment")
+        verbose_name_plural = _("procedure → system assignments")
+        ordering = ["procedure", "province", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "province", "valid_from"], name="assignment_key"),
+            models.UniqueConstraint(fields=["procedure", "valid_from"], condition=Q(province__isnull=True),
+                                    name="assignment_key_all_provinces"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                                   name="assignment_dates_ordered"),
+        ]
+        indexes = [models.Index(fields=["system_code", "valid_from"], name="assignment_system")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} → {self.system_code or '*'} ({self.valid_from}…{self.valid_to or ''})"
