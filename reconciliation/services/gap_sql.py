@@ -34,7 +34,13 @@ from tthc.models import Agency, Procedure
 
 from ..models import Gap, GapKind, SourceDossier
 
+#: Every gap kind, as counted per run (zero when none).
 KINDS: tuple[str, ...] = tuple(k.value for k in GapKind)
+#: The kinds this statement finds per dossier (the others come from their own comparisons).
+ROW_KINDS: tuple[str, ...] = (
+    GapKind.MISSING_ON_PORTAL, GapKind.MISSING_AT_SOURCE, GapKind.STATUS_DIFFERS, GapKind.FINISH_DIFFERS,
+    GapKind.DUE_DIFFERS, GapKind.SYNCED_LATE, GapKind.SUSPICIOUS,
+)
 FINISHED = (9, 10)
 JUMP_FROM = (5, 6, 8)  # supplement requested, financial obligation, processing stopped
 SIDE_COLUMNS = (
@@ -319,7 +325,7 @@ def _values(d: _Dialect) -> tuple[str, str, str]:
 def _ctes(universe: Universe, d: _Dialect, t: Thresholds) -> tuple[str, list]:
     s_sql, s_params = _side(universe, False, d, t)
     p_sql, p_params = _side(universe, True, d, t)
-    kinds = " UNION ALL ".join(f"SELECT '{k}' AS kind" for k in KINDS)
+    kinds = " UNION ALL ".join(f"SELECT '{k}' AS kind" for k in ROW_KINDS)
     sql = (
         f"WITH s AS ({s_sql}), p AS ({p_sql}), j AS ({_joined(d)}), "
         f"f AS ({_flags(d, t)}), kinds AS ({kinds})"
@@ -329,7 +335,7 @@ def _ctes(universe: Universe, d: _Dialect, t: Thresholds) -> tuple[str, list]:
 
 def _insert_select(d: _Dialect) -> tuple[str, str]:
     source_value, portal_value, detail = _values(d)
-    flag = " ".join(f"WHEN '{k}' THEN f.{_FLAG[k]}" for k in KINDS)
+    flag = " ".join(f"WHEN '{k}' THEN f.{_FLAG[k]}" for k in ROW_KINDS)
     select = (
         f"SELECT f.run AS run_id, k.kind AS kind, f.code AS dossier_code, COALESCE(pr.code, '') AS procedure_code, "
         f"COALESCE(ag.code, '') AS agency_code, substr({source_value}, 1, 255) AS source_value, "

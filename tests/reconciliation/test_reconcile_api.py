@@ -64,7 +64,8 @@ def test_run_detail_outside_scope_is_404(ds):
     body = client_for(ds.users.btp).get(f"{RUNS}{run01.pk}/").json()
     assert body["gap_counts"]["missing_on_portal"] == 2 and set(body["gap_counts"]) == {
         "missing_on_portal", "missing_at_source", "status_differs", "finish_differs", "due_differs",
-        "synced_late", "suspicious"}
+        "synced_late", "suspicious", "not_synced", "missing_in_province_system", "province_system_differs",
+        "progress_missing", "result_missing"}
     assert body["points_at_stake"] == "0.440" and body["reported_count"] == 20  # the index's DOSSIER_SYNC
 
 
