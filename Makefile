@@ -6,7 +6,7 @@ DOSSIERS ?= 20000
 HOST ?= 127.0.0.1:8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run serve test lint schema worker beat bench-seed clean
+.PHONY: install run serve test lint types types-baseline schema worker beat bench-seed clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,9 @@ run: install
 serve: install
 	BIN=$(BIN) HOST=$(HOST) ./scripts/serve.sh
 
-## The whole test suite (SQLite by default; PostgreSQL + Redis when DATABASE_URL / REDIS_URL are set).
-test: install
+## The whole test suite (SQLite by default; PostgreSQL + Redis when DATABASE_URL / REDIS_URL are set):
+## lint and types first, then Django's checks, the schema and pytest.
+test: install lint types
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /tmp/tthc-schema.yml
@@ -36,8 +37,18 @@ test: install
 		|| (echo "docs/openapi.yml is stale: run 'make schema'" && exit 1); fi
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+## Lint and layout: ruff's rules, and the files as `ruff format` writes them.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## Types: mypy with django-stubs / djangorestframework-stubs (what it checks: [tool.mypy] in pyproject.toml).
+types: install
+	$(BIN)/mypy
+
+## What the mypy baseline still hides, per module; fails when an entry hides nothing (delete it).
+types-baseline: install
+	$(BIN)/python scripts/mypy_baseline.py
 
 ## Regenerate the committed OpenAPI schema.
 schema: install

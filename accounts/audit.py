@@ -73,7 +73,7 @@ def record(
     return entry
 
 
-def record_denial(actor, attempted: str, reason: str, *, agency=None, target=None, details=None, context=None):
+def record_denial(actor, attempted: str, reason: str | Exception, *, agency=None, target=None, details=None, context=None):
     """A refused write: what was attempted and which rule refused it."""
     return record(
         AuditAction.DENIED,

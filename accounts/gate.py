@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from core.roles import ADMIN_ROLES, Role
 from core.scope import EMPTY, Scope, is_active_user
@@ -66,7 +66,7 @@ class GateScope:
     Built by :func:`scope` and cached on the user object (``user.scope``); ``forget`` drops it.
     """
 
-    def __init__(self, user: Any, grants: tuple[Grant, ...]):
+    def __init__(self, user: Any, grants: tuple[Grant, ...]) -> None:
         self._user = user
         self.grants = grants
         self._agency_ids: list[int] | None = None
@@ -143,7 +143,7 @@ class GateScope:
     def role_on_any(self, agencies: Iterable[Any]) -> str | None:
         return Role.strongest(r for r in (self.role_on(a) for a in agencies if a is not None) if r)
 
-    def assignments(self):
+    def assignments(self) -> QuerySet[RoleAssignment]:
         return _assignments(self._user.pk)
 
     def __repr__(self) -> str:
@@ -203,17 +203,17 @@ def role_on_any(user: Any, agencies: Iterable[Any]) -> str | None:
     return scope(user).role_on_any(agencies)
 
 
-def agencies_with_role(user: Any, min_role: str = Role.VIEWER):
+def agencies_with_role(user: Any, min_role: str = Role.VIEWER) -> QuerySet[Agency]:
     """Agencies on which the user holds at least ``min_role``: one prefix query on the tree."""
     return Agency.objects.filter(scope(user).agencies_q(min_role))
 
 
-def visible_agencies(user: Any):
+def visible_agencies(user: Any) -> QuerySet[Agency]:
     """Every agency the user may see (national administrators and superusers: all)."""
     return agencies_with_role(user, Role.VIEWER)
 
 
-def admin_agencies(user: Any):
+def admin_agencies(user: Any) -> QuerySet[Agency]:
     """Agencies the user administers (unit administrator or above)."""
     return agencies_with_role(user, ADMIN_ROLES[-1])
 
@@ -247,14 +247,14 @@ def dossier_role(user: Any, dossier: Any) -> str | None:
     return role_on_any(user, [dossier.receiving_agency, dossier.handling_agency, dossier.procedure.ministry])
 
 
-def active_assignments(user: Any):
+def active_assignments(user: Any) -> QuerySet[RoleAssignment]:
     """The user's active assignments with their agencies, for pages and ``/api/v1/me/``."""
     if not is_active_user(user):
         return RoleAssignment.objects.none()
     return _assignments(user.pk)
 
 
-def _assignments(user_id: int):
+def _assignments(user_id: int) -> QuerySet[RoleAssignment]:
     return (
         RoleAssignment.objects.active().filter(user_id=user_id).select_related("agency").order_by("agency__path", "role")
     )

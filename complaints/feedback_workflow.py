@@ -33,7 +33,7 @@ OFFICERS = frozenset({AGENCY_OFFICER, AGENCY_LEADER})
 LEADERS = frozenset({AGENCY_LEADER})
 
 #: The date field each target state stamps on the feedback item.
-STAMPS = {
+STAMPS: dict[str, str] = {
     FeedbackState.REFUSED: "refused_at",
     FeedbackState.MORE_INFO_REQUESTED: "asked_more_at",
     FeedbackState.ANSWERED: "answered_at",

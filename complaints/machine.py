@@ -11,14 +11,18 @@ fields are checked separately by :meth:`Transition.clean`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class WorkflowError(Exception):
@@ -43,8 +47,8 @@ class FieldSpec:
 
     name: str
     kind: str = "text"  # "text" | "date" | "choice"
-    label: object = ""
-    choices: tuple[tuple[str, str], ...] = ()
+    label: StrOrPromise = ""
+    choices: tuple[tuple[str, StrOrPromise], ...] = ()
     required: bool = True
     not_before_today: bool = False  # dates: a target date in the past makes no sense
 
@@ -94,7 +98,7 @@ class Transition:
     actors: frozenset[str]
     fields: tuple[FieldSpec, ...] = ()
     guard: Guard | None = None
-    label: object = ""
+    label: StrOrPromise = ""
 
     @property
     def required_fields(self) -> list[str]:
@@ -122,7 +126,7 @@ class Transition:
 class Workflow:
     """A named set of states and the transitions between them."""
 
-    def __init__(self, name: str, states: dict[str, str], initial: str, transitions: list[Transition],
+    def __init__(self, name: str, states: Mapping[str, StrOrPromise], initial: str, transitions: list[Transition],
                  terminal: Iterable[str] = ()):
         self.name = name
         self.states = states  # value → label

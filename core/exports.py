@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import cache
+from typing import IO, TYPE_CHECKING, Any, TypeVar, overload
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,6 +32,9 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,7 +50,14 @@ _XLSX_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _SHEET_TITLE_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
 
 
-def neutralise(value):
+_T = TypeVar("_T")
+
+
+@overload
+def neutralise(value: str) -> str: ...
+@overload
+def neutralise(value: _T) -> _T: ...
+def neutralise(value: Any) -> Any:
     """``value`` with a leading ``'`` when it is text that a spreadsheet would run as a formula."""
     if isinstance(value, str) and value[:1] in FORMULA_TRIGGERS:
         return "'" + value
@@ -58,7 +69,7 @@ def _local_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def _local(value):
+def _local(value: object) -> object:
     """A value that is not plain text: aware times as local wall-clock times (Excel stores no
     offset), lazy translations as neutralised text, anything else unchanged."""
     if isinstance(value, datetime) and value.tzinfo is not None:
@@ -81,7 +92,7 @@ def truncated_note(limit: int) -> str:
 class _Echo:
     """A file-like object whose ``write`` returns the line, for ``csv.writer`` in a generator."""
 
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
@@ -95,7 +106,7 @@ def csv_chunks(headers: Sequence, rows: Iterable[Sequence]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     triggers = FORMULA_TRIGGERS
 
-    def cells(values):
+    def cells(values: Iterable[Any]) -> list[Any]:
         return [(("'" + v) if v[:1] in triggers else v) if v.__class__ is str else _local(v) for v in values]
 
     buffer = ["\ufeff", writer.writerow(cells(headers))]
@@ -111,11 +122,11 @@ def csv_chunks(headers: Sequence, rows: Iterable[Sequence]) -> Iterator[str]:
         yield _encodable("".join(buffer))
 
 
-def write_csv(out, headers: Sequence, rows: Iterable[Sequence]) -> int:
+def write_csv(out: IO[str], headers: Sequence, rows: Iterable[Sequence]) -> int:
     """Write the CSV to a text file ``out`` (opened with ``newline=""``); returns the data-row count."""
     count = 0
 
-    def counted():
+    def counted() -> Iterator[Sequence]:
         nonlocal count
         for row in rows:
             count += 1
@@ -138,7 +149,7 @@ def sheet_title(title: str) -> str:
     return _SHEET_TITLE_ILLEGAL.sub("-", str(title))[:31] or "Sheet"
 
 
-def _xlsx_cells(sheet, values: Sequence) -> list:
+def _xlsx_cells(sheet: WriteOnlyWorksheet, values: Sequence) -> list:
     """One row's values for openpyxl, every text one bound to be written as a string (``'s'``).
 
     openpyxl types a text value itself: ``'f'`` (formula) when it starts with ``=`` — which a
@@ -167,7 +178,7 @@ def _xlsx_cells(sheet, values: Sequence) -> list:
 
 
 def write_xlsx(
-    out,
+    out: IO[bytes],
     headers: Sequence,
     rows: Iterable[Sequence],
     sheet: str,
@@ -200,7 +211,7 @@ def write_xlsx(
     return written
 
 
-def xlsx_response(headers: Sequence, rows: Iterable[Sequence], filename: str, sheet: str, **options) -> FileResponse:
+def xlsx_response(headers: Sequence, rows: Iterable[Sequence], filename: str, sheet: str, **options: Any) -> FileResponse:
     """The workbook spooled to a temporary file (in memory up to 8 MB), served as a download."""
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     write_xlsx(spool, headers, rows, sheet, **options)
@@ -209,7 +220,7 @@ def xlsx_response(headers: Sequence, rows: Iterable[Sequence], filename: str, sh
 
 
 def export_response(fmt: str, columns: Sequence[tuple[str, str]], fetch: Callable[[int | None], Iterable[Sequence]],
-                    filename: str, sheet: str = ""):
+                    filename: str, sheet: str = "") -> StreamingHttpResponse | FileResponse:
     """A ``csv`` or ``xlsx`` download; ``filename`` without extension.
 
     ``columns`` are ``(key, label)`` pairs: CSV is headed by the keys (machine-readable), Excel by

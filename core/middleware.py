@@ -9,8 +9,9 @@ exclude NUL, form fields refuse it); this is the one place that guarantees it fo
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import get_resolver
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,27 +20,29 @@ logger = logging.getLogger("django.security.nul_byte")
 API_PREFIX = "/api/"
 
 
-def has_nul(request) -> bool:
+def has_nul(request: HttpRequest) -> bool:
     if "\x00" in request.path_info:
         return True
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists())
 
 
 class RejectNulMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if has_nul(request):
             return self.reject(request)
         return self.get_response(request)
 
     @staticmethod
-    def reject(request):
+    def reject(request: HttpRequest) -> HttpResponse:
         with translation.override(translation.get_language_from_request(request)):
             message = _("The address contains a NUL byte, which no code, date or filter may contain.")
         logger.warning("Rejected a request with a NUL byte: %r", request.get_full_path()[:200])
         if request.path_info.startswith(API_PREFIX):
             # ``detail`` as every DRF error; ``error``/``retry`` as the sync API's errors.
             return JsonResponse({"detail": message, "error": message, "retry": False}, status=400)
-        return get_resolver().resolve_error_handler(400)(request, ValueError(message))
+        # Django calls the 400/403/404 handlers with the exception too (the stubs declare only ``request``).
+        handler: Callable[..., HttpResponse] = get_resolver().resolve_error_handler(400)
+        return handler(request, ValueError(message))

@@ -14,22 +14,25 @@ Totals come from the indicators, not from list pagination.
 """
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 
-def capped_count(queryset, cap: int) -> int:
+def capped_count(queryset: QuerySet[Any], cap: int) -> int:
     """The exact count up to ``cap``; ``cap + 1`` when more rows match (0: always exact)."""
     if not cap:
         return queryset.count()
     return queryset.order_by()[: cap + 1].count()
 
 
-def estimated_rows(queryset) -> int | None:
+def estimated_rows(queryset: QuerySet[Any]) -> int | None:
     """PostgreSQL's estimate of the rows in the queryset's table, or ``None`` elsewhere."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
@@ -46,9 +49,14 @@ class CappedCountPaginator(Paginator):
     def cap(self) -> int:
         return settings.API_COUNT_CAP
 
+    @property
+    def queryset(self) -> QuerySet[Any]:
+        """The object list: a queryset in every use (the API's lists and the admin's changelists)."""
+        return cast("QuerySet[Any]", self.object_list)
+
     @cached_property
     def count(self) -> int:
-        return capped_count(self.object_list, self.cap())
+        return capped_count(self.queryset, self.cap())
 
 
 class EstimatedCountPaginator(CappedCountPaginator):
@@ -63,7 +71,7 @@ class EstimatedCountPaginator(CappedCountPaginator):
 
     @cached_property
     def count(self) -> int:
-        qs = self.object_list
+        qs = self.queryset
         if connections[qs.db].vendor != "postgresql":
             return qs.count()
         cap = self.cap()
@@ -87,7 +95,8 @@ class CappedCountPagination(DefaultPagination):
 
     django_paginator_class = CappedCountPaginator
 
-    def get_paginated_response(self, data):
+    def get_paginated_response(self, data: Any) -> Response:
+        assert self.page is not None  # set by paginate_queryset, which DRF calls first
         cap, count = settings.API_COUNT_CAP, self.page.paginator.count
         capped = bool(cap) and count > cap
         return Response({
@@ -98,7 +107,7 @@ class CappedCountPagination(DefaultPagination):
             "results": data,
         })
 
-    def get_paginated_response_schema(self, schema):
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         response = super().get_paginated_response_schema(schema)
         response["properties"]["count_capped"] = {
             "type": "boolean",

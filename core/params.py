@@ -6,8 +6,9 @@ never a database error (PostgreSQL refuses NUL in a text literal; an integer col
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from django import forms
 from django.core.exceptions import BadRequest
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
@@ -19,7 +20,7 @@ class InvalidParameter(ValidationError, BadRequest):
         ValidationError.__init__(self, {name: [message]})
 
 
-def text(params, name: str, default: str | None = None) -> str | None:
+def text(params: Mapping[str, str], name: str, default: str | None = None) -> str | None:
     """The parameter as text (``default`` when absent or empty); a NUL byte is refused."""
     value = params.get(name)
     if value is None or value == "":
@@ -29,7 +30,7 @@ def text(params, name: str, default: str | None = None) -> str | None:
     return value
 
 
-def check_form(form, *names: str) -> None:
+def check_form(form: forms.BaseForm, *names: str) -> None:
     """A page's bound query form (a FilterSet's ``form``): the first of its fields ``names`` that is
     invalid is a 400 naming it (the other fields keep django-filter's leniency on pages; the API's
     filter backend refuses every invalid field)."""
@@ -37,10 +38,10 @@ def check_form(form, *names: str) -> None:
         return
     for name, errors in form.errors.items():
         if name in names:
-            raise InvalidParameter(name, " ".join(errors))
+            raise InvalidParameter(name, " ".join(str(error) for error in errors))
 
 
-def choice(params, name: str, choices: Iterable[str], default: str | None = None) -> str | None:
+def choice(params: Mapping[str, str], name: str, choices: Iterable[str], default: str | None = None) -> str | None:
     """The parameter, which must be one of ``choices`` (``default`` when absent or empty)."""
     value = text(params, name, default)
     allowed = [str(c) for c in choices]

@@ -13,7 +13,7 @@ Every ``visible_to(user)`` queryset method reads ``scope_of(user)``::
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, Protocol, runtime_checkable
 
 from django.db.models import Q
@@ -51,7 +51,7 @@ class Scope(Protocol):
     def role_on_any(self, agencies: Iterable[Any]) -> str | None:
         """The strongest role over several agencies (a dossier: receiving, handling, owning ministry)."""
 
-    def assignments(self) -> Sequence[Any]:
+    def assignments(self) -> Iterable[Any]:
         """The role assignments this scope was computed from, with their agencies (for display)."""
 
 
@@ -84,7 +84,7 @@ class EmptyScope:
     def role_on_any(self, agencies: Iterable[Any]) -> None:
         return None
 
-    def assignments(self) -> Sequence[Any]:
+    def assignments(self) -> Iterable[Any]:
         return ()
 
     def __repr__(self) -> str:

@@ -1,10 +1,17 @@
 """Text hygiene shared by every app."""
 from __future__ import annotations
 
+from typing import Any, TypeVar, overload
+
 NUL = "\x00"
+_T = TypeVar("_T")
 
 
-def without_nul(value):
+@overload
+def without_nul(value: str) -> str: ...
+@overload
+def without_nul(value: _T) -> _T: ...
+def without_nul(value: Any) -> Any:
     """``value`` with NUL characters removed from every string in it (dicts and lists walked).
 
     PostgreSQL refuses NUL in ``text`` and in ``jsonb`` (``\\u0000``); what is only being recorded

@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -44,7 +45,7 @@ _lock = threading.Lock()
 _table: _Table | None = None
 
 
-def _parse_segments(spec) -> tuple[tuple[int, int], ...]:
+def _parse_segments(spec: Iterable[object]) -> tuple[tuple[int, int], ...]:
     segments = []
     for item in spec:
         start, end = (part.strip() for part in str(item).split("-"))
@@ -116,7 +117,11 @@ def _get(*days: date) -> _Table:
     if (
         table is not None
         and time.monotonic() - table.built_at < ttl
-        and (needs_first is None or (table.first.year <= needs_first and needs_last <= table.last.year))
+        and (
+            needs_first is None
+            or needs_last is None
+            or (table.first.year <= needs_first and needs_last <= table.last.year)
+        )
     ):
         return table
     with _lock:
@@ -259,7 +264,12 @@ def working_day_seconds() -> int:
     return _get().day_seconds
 
 
-def due_at(received_at: datetime, amount, unit: str = WORKING_DAYS, pauses=()) -> datetime:
+def due_at(
+    received_at: datetime,
+    amount: Decimal | float | str,
+    unit: str = WORKING_DAYS,
+    pauses: Iterable[tuple[datetime, datetime]] = (),
+) -> datetime:
     """The due date (NgayHenTra) of a dossier received at ``received_at``.
 
     ``amount`` working days are ``amount`` × one working day of office time (8 hours), counted from
@@ -284,9 +294,9 @@ def due_at(received_at: datetime, amount, unit: str = WORKING_DAYS, pauses=()) -
         result = start + timedelta(days=float(amount))
         for pause_start, pause_end in pauses:
             pause_start, pause_end = _local(pause_start), _local(pause_end)
-            paused = pause_end - max(pause_start, received_at)
-            if paused > timedelta(0):
-                result += paused
+            paused_for = pause_end - max(pause_start, received_at)
+            if paused_for > timedelta(0):
+                result += paused_for
         local = _local(result)
         if not is_working_day(local.date()):
             day = next_working_day(local.date())

@@ -16,13 +16,15 @@ The decision is docs/adr/0011-app-layout-and-periods.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import overload
 
 import django_filters
 from django import forms
 from django.core import exceptions
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -59,7 +61,13 @@ def parse(value, kinds: tuple[str, ...] = MONTH) -> Period:
         raise PeriodError(message(value, kinds)) from None
 
 
-def from_query(query, name: str = "period", *, kinds: tuple[str, ...] = MONTH,
+@overload
+def from_query(query: Mapping[str, str], name: str = ..., *, kinds: tuple[str, ...] = ...,
+               default: Period | Callable[[], Period]) -> Period: ...
+@overload
+def from_query(query: Mapping[str, str], name: str = ..., *, kinds: tuple[str, ...] = ...,
+               default: None = ...) -> Period | None: ...
+def from_query(query: Mapping[str, str], name: str = "period", *, kinds: tuple[str, ...] = MONTH,
                default: Period | Callable[[], Period] | None = None) -> Period | None:
     """The period in a query string (``request.GET`` / ``request.query_params``).
 
@@ -90,6 +98,10 @@ class PeriodField(models.CharField):
 
     descriptor_class = _PeriodAttribute
     description = "Reporting period"
+    # For django-stubs' plugin: a period is assigned as text or a ``Period``, and read as a ``Period``
+    # (narrower than CharField's declarations, which the plugin reads from the field class).
+    _pyi_private_set_type: str | Period | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: Period  # type: ignore[assignment]
 
     def __init__(self, *args, kinds: tuple[str, ...] = MONTH, **kwargs):
         self.kinds = tuple(kinds)

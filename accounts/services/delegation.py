@@ -19,12 +19,16 @@ written as a ``permission.denied`` row.
 """
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.scope import is_active_user
+from tthc.models import Agency
 
 from .. import audit, gate
 from ..audit import AuditContext
@@ -45,7 +49,10 @@ def _label(role: str) -> str:
     return str(Role(role).label) if role in Role.values else role
 
 
-def check_grant(granter, user, agency, role: str, include_subunits: bool = True, valid_until=None) -> None:
+def check_grant(
+    granter: Any, user: User | None, agency: Agency, role: str, include_subunits: bool = True,
+    valid_until: datetime | None = None,
+) -> None:
     """Raise ``DelegationDenied`` / ``ValidationError`` if ``granter`` may not grant this assignment.
 
     ``user`` may be ``None`` for an account about to be created.
@@ -84,7 +91,7 @@ def check_grant(granter, user, agency, role: str, include_subunits: bool = True,
         )
 
 
-def check_revoke(revoker, assignment: RoleAssignment) -> None:
+def check_revoke(revoker: Any, assignment: RoleAssignment) -> None:
     """Raise if ``revoker`` may not revoke ``assignment`` (the grant rules, applied to it)."""
     if assignment.revoked_at is not None:
         raise ValidationError(_("This assignment has already been revoked."))
@@ -103,7 +110,9 @@ def check_revoke(revoker, assignment: RoleAssignment) -> None:
         )
 
 
-def _details(user, agency, role, include_subunits, valid_until) -> dict:
+def _details(
+    user: User | None, agency: Agency, role: str, include_subunits: bool, valid_until: datetime | None,
+) -> dict[str, Any]:
     return {
         "user": user.username if user is not None else None,
         "agency": agency.code,
@@ -113,7 +122,10 @@ def _details(user, agency, role, include_subunits, valid_until) -> dict:
     }
 
 
-def _create_assignment(granter, user, agency, role, include_subunits, valid_until, context) -> RoleAssignment:
+def _create_assignment(
+    granter: Any, user: User, agency: Agency, role: str, include_subunits: bool, valid_until: datetime | None,
+    context: AuditContext | None,
+) -> RoleAssignment:
     """Create the row and its audit entry (caller holds the transaction and has checked the rules)."""
     now = timezone.now()
     replaced = []
@@ -136,8 +148,8 @@ def _create_assignment(granter, user, agency, role, include_subunits, valid_unti
 
 
 def grant_role(
-    granter, user: User, agency, role: str, *, include_subunits: bool = True, valid_until=None,
-    context: AuditContext | None = None,
+    granter: Any, user: User, agency: Agency, role: str, *, include_subunits: bool = True,
+    valid_until: datetime | None = None, context: AuditContext | None = None,
 ) -> RoleAssignment:
     """Grant ``role`` on ``agency`` to ``user``; an active identical grant is replaced (re-dated)."""
     try:
@@ -150,7 +162,7 @@ def grant_role(
         raise
 
 
-def revoke_role(revoker, assignment: RoleAssignment, *, context: AuditContext | None = None) -> RoleAssignment:
+def revoke_role(revoker: Any, assignment: RoleAssignment, *, context: AuditContext | None = None) -> RoleAssignment:
     """Revoke an assignment now; the gate stops counting it on the next request."""
     original = assignment
     try:
@@ -175,7 +187,9 @@ def revoke_role(revoker, assignment: RoleAssignment, *, context: AuditContext | 
     return assignment
 
 
-def revoke_matching(revoker, user: User, agency, role: str, *, context=None) -> list[RoleAssignment]:
+def revoke_matching(
+    revoker: Any, user: User, agency: Agency, role: str, *, context: AuditContext | None = None,
+) -> list[RoleAssignment]:
     """Revoke the user's active assignments of ``role`` on ``agency`` (the CLI's form)."""
     rows = list(RoleAssignment.objects.active().filter(user=user, agency=agency, role=role))
     if not rows:
@@ -185,13 +199,13 @@ def revoke_matching(revoker, user: User, agency, role: str, *, context=None) -> 
     return [revoke_role(revoker, row, context=context) for row in rows]
 
 
-def grantable_roles(granter) -> list[str]:
+def grantable_roles(granter: Any) -> list[str]:
     """Roles the granter may grant somewhere (the page narrows it per agency through the rules)."""
     top = gate.highest_role(granter)
     return [r for r in Role.values if _may_grant(top, r)]
 
 
-def can_manage_user(actor, target: User) -> bool:
+def can_manage_user(actor: Any, target: User) -> bool:
     """Whether ``actor`` may edit ``target``'s account (name, e-mail, password, active, staff).
 
     Only if the actor could have granted every active role the target holds, so that nobody can

@@ -7,6 +7,8 @@ every address; the task looks the accounts up and sends each its one-use link (D
 """
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.mail import EmailMultiAlternatives
 from django.template import loader
@@ -22,8 +24,8 @@ class _Mailer(PasswordResetForm):
 
     sent = 0
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
+    def send_mail(self, subject_template_name: str, email_template_name: str, context: dict[str, Any],
+                  from_email: str | None, to_email: str, html_email_template_name: str | None = None) -> None:
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         message = EmailMultiAlternatives(subject, loader.render_to_string(email_template_name, context),
                                          from_email, [to_email])
@@ -36,7 +38,7 @@ class _Mailer(PasswordResetForm):
 def send_reset_mail(email: str, *, domain: str, use_https: bool = False, language: str | None = None,
                     subject_template_name: str = SUBJECT_TEMPLATE, email_template_name: str = EMAIL_TEMPLATE,
                     html_email_template_name: str | None = None, from_email: str | None = None,
-                    extra_email_context: dict | None = None) -> int:
+                    extra_email_context: dict[str, Any] | None = None) -> int:
     """Send the reset link to every account of ``email``; returns how many mails were sent (0 for an
     unknown address). ``domain`` is the host the request came to (checked by ``ALLOWED_HOSTS``)."""
     form = _Mailer({"email": email})

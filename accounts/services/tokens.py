@@ -9,13 +9,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from tthc.models import Agency
+
 from .. import audit
 from ..audit import AuditContext
-from ..models import ApiToken, AuditAction
+from ..models import ApiToken, AuditAction, User
 
 KEY_BYTES = 20  # 40 hexadecimal characters, as DRF's tokens were
 PREFIX_LENGTH = 8
@@ -27,8 +30,8 @@ def digest_of(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def issue_token(user, *, actor=None, target=None, agency=None, context: AuditContext | None = None,
-                details: dict | None = None) -> str:
+def issue_token(user: User, *, actor: Any = None, target: Any = None, agency: Agency | None = None,
+                context: AuditContext | None = None, details: dict[str, Any] | None = None) -> str:
     """A new key for ``user`` (the previous one stops working); returns the key, which is not stored.
 
     Call it inside the caller's transaction: the audit row (``api_token.rotate``, with the key's prefix,
@@ -59,6 +62,6 @@ def token_for_key(key: str) -> ApiToken | None:
     return token
 
 
-def active_token(user) -> ApiToken | None:
+def active_token(user: Any) -> ApiToken | None:
     """The user's active token (for its prefix and dates; the key itself is never available)."""
     return ApiToken.objects.active().filter(user=user).first()

@@ -1,14 +1,19 @@
 """Creating accounts: people (with their first role, in one transaction) and source systems."""
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tthc.models import Agency
+
 from .. import audit, gate
 from ..audit import AuditContext
-from ..models import ADMIN_ROLES, AuditAction, Role, SystemAccount, User
+from ..models import ADMIN_ROLES, AuditAction, Role, RoleAssignment, SystemAccount, User
 from .delegation import DelegationDenied, check_grant, grant_role
 from .tokens import issue_token
 
@@ -31,7 +36,7 @@ def cli_actor() -> User:
 
 
 def create_user(
-    creator, username: str, password: str | None = None, *, email: str = "", full_name: str = "",
+    creator: Any, username: str, password: str | None = None, *, email: str = "", full_name: str = "",
     is_staff: bool = False, context: AuditContext | None = None,
 ) -> User:
     """Create a person's account; only administrators may. Call it in the grant's transaction."""
@@ -56,10 +61,10 @@ def create_user(
 
 
 def grant_role_to_new_user(
-    granter, username: str, password: str | None, agency, role: str, *, include_subunits: bool = True,
-    valid_until=None, email: str = "", full_name: str = "", is_staff: bool = False,
+    granter: Any, username: str, password: str | None, agency: Agency, role: str, *, include_subunits: bool = True,
+    valid_until: datetime | None = None, email: str = "", full_name: str = "", is_staff: bool = False,
     context: AuditContext | None = None,
-):
+) -> tuple[User, RoleAssignment]:
     """Create an account and grant its first role atomically (the rules are checked first)."""
     try:
         check_grant(granter, None, agency, role, include_subunits, valid_until)
@@ -75,7 +80,7 @@ def grant_role_to_new_user(
     return user, assignment
 
 
-def require_national(actor, message: str) -> None:
+def require_national(actor: Any, message: str) -> None:
     """Source systems and their API identities are national configuration: only national
     administrators (and the command line's actor) create them, change them or issue their tokens.
     ``message`` says what was refused."""
@@ -84,7 +89,7 @@ def require_national(actor, message: str) -> None:
 
 
 def create_system_account(
-    creator, agency, system_code: str, *, role: str = Role.OFFICER, context: AuditContext | None = None,
+    creator: Any, agency: Agency, system_code: str, *, role: str = Role.OFFICER, context: AuditContext | None = None,
 ) -> tuple[SystemAccount, str]:
     """A source system's account: system user + API token + a role on its owning agency.
 
@@ -118,7 +123,7 @@ def create_system_account(
     return account, key
 
 
-def rotate_system_token(actor, account: SystemAccount, *, context: AuditContext | None = None) -> str:
+def rotate_system_token(actor: Any, account: SystemAccount, *, context: AuditContext | None = None) -> str:
     """A new API token for a system account (the old one stops working at once); national only."""
     try:
         require_national(actor, _("Only national administrators may issue a source system's API token."))

@@ -7,13 +7,18 @@ ours, never the browser's.
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from ..models import SyncGapRequest
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -36,23 +41,24 @@ MAGIC = {
 TEXT_TYPES = {"csv", "txt"}
 
 
-def _head(upload, size: int = 2048) -> bytes:
+def _head(upload: UploadedFile, size: int = 2048) -> bytes:
     upload.seek(0)
     head = upload.read(size)
     upload.seek(0)
     return head
 
 
-def validate_upload(upload) -> str:
+def validate_upload(upload: UploadedFile) -> str:
     """Raise ``ValidationError`` unless the upload is an accepted type within the size limit; returns
     the content type to store."""
     limit = settings.TTHC_REQUEST_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
+    size = upload.size or 0  # an upload always knows its size
+    if size > limit:
         raise ValidationError(
             {"file": _("The file is too large (%(size)s; the limit is %(limit)s).")
-             % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}}
+             % {"size": filesizeformat(size), "limit": filesizeformat(limit)}}
         )
-    if upload.size == 0:
+    if size == 0:
         raise ValidationError({"file": _("The file is empty.")})
     ext = PurePath(upload.name or "").suffix.lower().lstrip(".")
     allowed = settings.TTHC_REQUEST_ATTACHMENT_TYPES
@@ -74,7 +80,7 @@ def validate_upload(upload) -> str:
     return CONTENT_TYPES.get(ext, "application/octet-stream")
 
 
-def download_response(case, attachment_id) -> FileResponse:
+def download_response(case: SyncGapRequest, attachment_id: int | str) -> FileResponse:
     """One attachment of ``case`` as a download. ``case`` comes through the gate (the caller's
     ``visible_to``): files are only ever served here, never from a public media address."""
     from ..models import RequestAttachment

@@ -12,8 +12,10 @@ of office hours on the first working day the chase runs in that week.
 """
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,22 +32,23 @@ from .requests import _event, _lock, transition
 DIGEST_STATES = (*AWAITING_MINISTRY, State.ESCALATED)
 
 
-def _window(stage: str):
+def _window(stage: str) -> tuple[str, str | None]:
     """The case fields bounding a stage's window: (from, until)."""
-    return {
+    windows: dict[str, tuple[str, str | None]] = {
         ChaseStage.REMINDER: ("reminder_at", "notice_at"),
         ChaseStage.DEADLINE: ("notice_at", "escalation_at"),
         ChaseStage.ESCALATION: ("escalation_at", None),
-    }[stage]
+    }
+    return windows[stage]
 
 
-def _in_window(case, stage, now) -> bool:
+def _in_window(case: SyncGapRequest, stage: str, now: datetime) -> bool:
     start, end = _window(stage)
     start_at, end_at = getattr(case, start), getattr(case, end) if end else None
     return start_at is not None and start_at <= now and (end_at is None or now < end_at)
 
 
-def due_cases(stage: str, now):
+def due_cases(stage: str, now: datetime) -> QuerySet[SyncGapRequest]:
     start, end = _window(stage)
     sent = ChaseMarker.objects.filter(request=OuterRef("pk"), stage=stage, round=OuterRef("deadline_round"))
     qs = SyncGapRequest.objects.awaiting_ministry().filter(**{f"{start}__lte": now}).exclude(Exists(sent))
@@ -54,7 +57,7 @@ def due_cases(stage: str, now):
     return qs.order_by("response_due_at", "pk")
 
 
-def _claim(case, stage, now) -> ChaseMarker | None:
+def _claim(case: SyncGapRequest, stage: str, now: datetime) -> ChaseMarker | None:
     try:
         with transaction.atomic():
             return ChaseMarker.objects.create(request=case, stage=stage, round=case.deadline_round, sent_at=now)
@@ -62,7 +65,7 @@ def _claim(case, stage, now) -> ChaseMarker | None:
         return None
 
 
-def send_stage(case_id: int, stage: str, now) -> bool:
+def send_stage(case_id: int, stage: str, now: datetime) -> bool:
     """Send one stage of one case if it is (still) due and not yet sent; returns whether it was sent."""
     with transaction.atomic():
         case = _lock(case_id)
@@ -73,6 +76,7 @@ def send_stage(case_id: int, stage: str, now) -> bool:
             return False
         if stage == ChaseStage.ESCALATION:
             # Stored on the timeline, so written in the case's language, not the worker's locale.
+            assert case.response_due_at is not None  # every case awaiting the ministry has a deadline
             days = calendar.working_days_between(local_date(case.response_due_at), local_date(now))
             reason = (f"Quá {days} ngày làm việc kể từ hạn trả lời {local_date(case.response_due_at):%d/%m/%Y} "
                       "mà chưa có phản hồi.")
@@ -91,12 +95,12 @@ def send_stage(case_id: int, stage: str, now) -> bool:
         return True
 
 
-def iso_week(day) -> str:
+def iso_week(day: date) -> str:
     year, week, _weekday = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 
-def send_digests(now) -> int:
+def send_digests(now: datetime) -> int:
     today = local_date(now)
     if not calendar.is_working_day(today) or now < office_start(today):
         return 0
@@ -113,7 +117,7 @@ def send_digests(now) -> int:
     return sent
 
 
-def send_digest(ministry, week: str, now) -> bool:
+def send_digest(ministry: Agency, week: str, now: datetime) -> bool:
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -136,6 +140,7 @@ def send_digest(ministry, week: str, now) -> bool:
                 "week": week, "n": len(cases), "ministry": ministry.name}
             lines = []
             for c in cases:
+                assert c.response_due_at is not None  # submitted cases have a deadline
                 overdue = _(" — OVERDUE") if c.is_overdue(now) else ""
                 lines.append(_("%(ref)s %(province)s, %(system)s: %(state)s, due %(due)s%(overdue)s") % {
                     "ref": c.reference, "province": c.province.name, "system": c.source.name,
@@ -151,7 +156,7 @@ def _inbox_url() -> str:
     return reverse("complaints:inbox")
 
 
-def chase_overdue(now=None) -> dict[str, int]:
+def chase_overdue(now: datetime | None = None) -> dict[str, int]:
     """One chasing pass; returns what this pass sent."""
     now = now or timezone.now()
     counts = {"reminders": 0, "deadline_notices": 0, "escalations": 0, "digests": 0}

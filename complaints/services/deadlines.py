@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
 
@@ -96,7 +97,7 @@ def countdown(due_at: datetime | None, now: datetime) -> Countdown | None:
 FEEDBACK_DEADLINE_DAYS = {"refuse": 2, "ask_more": 5, "answer": 15, "publish": 2}
 
 
-def working_deadline(start: datetime, working_days) -> datetime:
+def working_deadline(start: datetime, working_days: Decimal | float | str) -> datetime:
     """The moment ``working_days`` working days after ``start`` (``tthc.calendar.due_at``)."""
     return calendar.due_at(start, working_days, calendar.WORKING_DAYS)
 

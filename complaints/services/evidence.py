@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Iterator
+from datetime import datetime
 from decimal import Decimal
+from typing import IO, Any
 
 from django.core.files import File
 
 from core import exports as writer
+from reconciliation.models import ReconciliationRun
 
-from ..models import AttachmentKind, RequestAttachment
+from ..models import AttachmentKind, RequestAttachment, SyncGapRequest
 
 HEADER = [
     "Loại sai lệch",
@@ -33,7 +37,7 @@ HEADER = [
 CHUNK = 2000
 
 
-def _rows(run):
+def _rows(run: ReconciliationRun) -> Iterator[list[Any]]:
     from .letters import GAP_PHRASES
 
     fields = ("kind", "dossier_code", "procedure_code", "agency_code", "source_value", "portal_value", "detail")
@@ -43,7 +47,7 @@ def _rows(run):
         yield [label[:1].upper() + label[1:], kind, *rest]
 
 
-def write_csv(run, out) -> int:
+def write_csv(run: ReconciliationRun, out: IO[str]) -> int:
     """CSV in UTF-8 with a BOM (Excel opens Vietnamese text correctly); returns the row count."""
     return writer.write_csv(out, HEADER, _rows(run))
 
@@ -52,12 +56,12 @@ def _truncated(limit: int) -> str:
     return f"… Danh sách đầy đủ trong tệp CSV (bản Excel giới hạn {limit} dòng)."
 
 
-def write_xlsx(run, out, title: str) -> int:
+def write_xlsx(run: ReconciliationRun, out: IO[bytes], title: str) -> int:
     return writer.write_xlsx(out, HEADER, _rows(run), "Danh sách sai lệch", preamble=[[title]],
                              truncated=_truncated)
 
 
-def copy_figures(case, run) -> None:
+def copy_figures(case: SyncGapRequest, run: ReconciliationRun) -> None:
     """Counts and points from the run onto the case (the caller saves)."""
     counts = {k: int(v) for k, v in (run.gap_counts or {}).items()}
     case.run = run
@@ -67,7 +71,8 @@ def copy_figures(case, run) -> None:
     case.points_at_stake = Decimal(run.points_at_stake or 0)
 
 
-def attach_gap_lists(case, run, now, user=None) -> list[RequestAttachment]:
+def attach_gap_lists(case: SyncGapRequest, run: ReconciliationRun, now: datetime,
+                     user: Any = None) -> list[RequestAttachment]:
     """Write the CSV and Excel gap lists as attachments, superseding earlier evidence files."""
     case.attachments.filter(kind__in=(AttachmentKind.EVIDENCE_CSV, AttachmentKind.EVIDENCE_XLSX)).update(
         superseded=True
@@ -87,7 +92,8 @@ def attach_gap_lists(case, run, now, user=None) -> list[RequestAttachment]:
     return created
 
 
-def _save(case, kind, name, content_type, raw, now, user) -> RequestAttachment:
+def _save(case: SyncGapRequest, kind: str, name: str, content_type: str, raw: IO[bytes], now: datetime,
+          user: Any) -> RequestAttachment:
     raw.seek(0)
     attachment = RequestAttachment(request=case, kind=kind, name=name, content_type=content_type,
                                    uploaded_by=user, uploaded_at=now)
@@ -97,7 +103,8 @@ def _save(case, kind, name, content_type, raw, now, user) -> RequestAttachment:
     return attachment
 
 
-def freeze(case, run, now, user=None) -> list[RequestAttachment]:
+def freeze(case: SyncGapRequest, run: ReconciliationRun, now: datetime,
+           user: Any = None) -> list[RequestAttachment]:
     """Copy the run's figures onto ``case`` and attach its gap list; the caller saves ``case``."""
     copy_figures(case, run)
     case.evidence_at = now

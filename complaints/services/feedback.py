@@ -7,11 +7,15 @@ with the answer); this module only moves it through ``complaints.feedback_workfl
 """
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit, gate
+from accounts.audit import AuditContext
 from accounts.models import Role
 from core.scope import is_active_user
 
@@ -23,7 +27,7 @@ from ..feedback_workflow import (
     FeedbackState,
     state_of,
 )
-from ..machine import Context, TransitionDenied
+from ..machine import Context, Transition, TransitionDenied
 from ..models import EventKind, Feedback, FeedbackEvent
 from . import notifications
 from .deadlines import local_date
@@ -32,13 +36,13 @@ from .requests import _jsonable
 AUDIT_TRANSITION = "feedback.transition"
 
 
-def actors_for(user, feedback) -> frozenset[str]:
+def actors_for(user: Any, feedback: Feedback) -> frozenset[str]:
     if not is_active_user(user) or user.is_system:
         return frozenset()
     if gate.is_national(user):
         return frozenset()
     role = Role.rank(gate.role_on(user, feedback.agency))
-    actors = set()
+    actors: set[str] = set()
     if role >= Role.rank(Role.OFFICER):
         actors.add(AGENCY_OFFICER)
     if role >= Role.rank(Role.LEADER):
@@ -46,12 +50,13 @@ def actors_for(user, feedback) -> frozenset[str]:
     return frozenset(actors)
 
 
-def available_transitions(feedback, user, now=None):
+def available_transitions(feedback: Feedback, user: Any, now: datetime | None = None) -> list[Transition]:
     return FEEDBACK_WORKFLOW.available(feedback, state_of(feedback),
                                        Context(actors_for(user, feedback), now or timezone.now()))
 
 
-def transition(feedback, target: str, user, *, comment: str = "", now=None, context=None, **fields) -> Feedback:
+def transition(feedback: Feedback, target: str, user: Any, *, comment: str = "", now: datetime | None = None,
+               context: AuditContext | None = None, **fields: Any) -> Feedback:
     """Move a feedback item to ``target`` (stamping its handling date) as ``user``."""
     now = now or timezone.now()
     try:

@@ -8,8 +8,10 @@ the same file changes nothing (every row ``unchanged``). Times may be ISO 8601, 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -51,7 +53,7 @@ def parse_time(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=VN_TZ)
 
 
-def _rows(path: Path):
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(path.read_bytes().decode("utf-8-sig"))
@@ -70,16 +72,17 @@ def _rows(path: Path):
     yield from read_csv(path, REQUIRED)
 
 
-def _parse(number: int, data: dict, agencies: dict, procedures: dict) -> tuple[dict, list[RowError]]:
+def _parse(number: int, data: dict[str, str], agencies: dict[str, int],
+           procedures: dict[str, int]) -> tuple[dict[str, Any], list[RowError]]:
     errors: list[RowError] = []
 
-    def fail(column, message):
+    def fail(column: str, message: str) -> None:
         errors.append(RowError(number, column, data.get(column, ""), message))
 
     if "__error__" in data:
         fail("row", data["__error__"])
         return {}, errors
-    values: dict = {}
+    values: dict[str, Any] = {}
     for column in REQUIRED:
         if not data.get(column):
             fail(column, "is required")
@@ -116,7 +119,7 @@ def _parse(number: int, data: dict, agencies: dict, procedures: dict) -> tuple[d
     return values, errors
 
 
-def import_feedback(path) -> ImportReport:
+def import_feedback(path: str | Path) -> ImportReport:
     """Upsert the feedback items of a ``.csv`` or ``.json`` file; see the module docstring."""
     path = Path(path)
     if not path.exists():
@@ -127,7 +130,7 @@ def import_feedback(path) -> ImportReport:
     seen: dict[str, int] = {}
     for number, data in _rows(path):
         values, errors = _parse(number, data, agencies, procedures)
-        code = values.get("code")
+        code = values.get("code", "")  # set whenever the row has no error
         if code and code in seen:
             errors.append(RowError(number, "code", code, f"repeats row {seen[code]}"))
         if errors:
@@ -146,7 +149,7 @@ def import_feedback(path) -> ImportReport:
     return report
 
 
-def _upsert(values: dict) -> str:
+def _upsert(values: dict[str, Any]) -> str:
     item = Feedback.objects.select_for_update().filter(code=values["code"]).first()
     if item is not None and all(getattr(item, f) == values[f] for f in COMPARED):
         return "unchanged"

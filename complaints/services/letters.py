@@ -9,10 +9,14 @@ edits the draft before submitting it.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 
-from tthc.models import AgencyKind
+from tthc.models import Agency, AgencyKind
+
+if TYPE_CHECKING:
+    from ..models import SyncGapRequest
 
 #: How the letter names each gap kind (reconciliation.models.GapKind values).
 GAP_PHRASES = {
@@ -31,7 +35,7 @@ def gap_phrase(kind: str) -> str:
     return GAP_PHRASES.get(kind, f"trường hợp sai lệch loại “{kind}”")
 
 
-def people_committee(province) -> str:
+def people_committee(province: Agency) -> str:
     """``Thành phố Hà Nội`` → ``Ủy ban nhân dân thành phố Hà Nội`` (the sender of the letter)."""
     name = province.name.strip()
     first, _, rest = name.partition(" ")
@@ -40,7 +44,7 @@ def people_committee(province) -> str:
     return f"Ủy ban nhân dân {name}"
 
 
-def _number(value) -> str:
+def _number(value: Decimal | float | int) -> str:
     """Vietnamese number style: 1.234 and 0,75."""
     if isinstance(value, Decimal | float):
         text = f"{Decimal(value).normalize():f}"
@@ -50,7 +54,7 @@ def _number(value) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
-def context(case, days: int) -> dict:
+def context(case: SyncGapRequest, days: int) -> dict[str, Any]:
     year, month = str(case.period.year), f"{case.period.number:02d}"
     ministry = case.ministry
     counts = {k: int(v) for k, v in (case.gap_counts or {}).items() if int(v)}
@@ -72,7 +76,7 @@ def context(case, days: int) -> dict:
     }
 
 
-def render(case, days: int) -> tuple[str, str]:
+def render(case: SyncGapRequest, days: int) -> tuple[str, str]:
     """(subject, body) for ``case`` from its frozen evidence."""
     ctx = context(case, days)
     subject = render_to_string("complaints/letter/subject.txt", ctx).strip()

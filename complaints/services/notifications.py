@@ -13,19 +13,22 @@ the person who made the change.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment, User
+from tthc.models import Agency
 
-from ..models import Notification, NotificationKind
+from ..models import Notification, NotificationKind, RequestEvent, SyncGapRequest
 
 log = logging.getLogger(__name__)
 
@@ -33,23 +36,23 @@ log = logging.getLogger(__name__)
 WORKING_ROLES = [r for r in Role.values if Role.rank(r) >= Role.rank(Role.OFFICER) and r != Role.NATIONAL_ADMIN]
 
 
-def _users(assignments) -> list[User]:
+def _users(assignments: QuerySet[RoleAssignment]) -> list[User]:
     return list(
         User.objects.filter(is_active=True, is_system=False, pk__in=assignments.values("user_id")).order_by("pk")
     )
 
 
-def agency_users(agencies) -> list[User]:
+def agency_users(agencies: Iterable[Agency | None]) -> list[User]:
     """Users with a working role on one of ``agencies`` themselves."""
     ids = [a.pk for a in agencies if a is not None]
     return _users(RoleAssignment.objects.active().filter(agency_id__in=ids, role__in=WORKING_ROLES))
 
 
-def province_users(case) -> list[User]:
+def province_users(case: SyncGapRequest) -> list[User]:
     return _merge(agency_users([case.province]), [case.province_assignee])
 
 
-def ministry_users(case) -> list[User]:
+def ministry_users(case: SyncGapRequest) -> list[User]:
     return _merge(agency_users([case.ministry, case.source.owner]), [case.ministry_assignee])
 
 
@@ -62,8 +65,9 @@ def supervisor_users() -> list[User]:
     return _users(RoleAssignment.objects.active().filter(q, role__in=WORKING_ROLES))
 
 
-def _merge(*groups) -> list[User]:
-    seen, out = set(), []
+def _merge(*groups: Iterable[User | None]) -> list[User]:
+    seen: set[int] = set()
+    out: list[User] = []
     for group in groups:
         for user in group:
             if user is not None and user.is_active and not user.is_system and user.pk not in seen:
@@ -72,11 +76,12 @@ def _merge(*groups) -> list[User]:
     return out
 
 
-def case_url(case) -> str:
+def case_url(case: SyncGapRequest) -> str:
     return reverse("complaints:detail", args=[case.pk])
 
 
-def notify(recipients, kind: str, subject: str, body: str = "", *, case=None, url: str = "", exclude=None) -> int:
+def notify(recipients: Iterable[User | None], kind: str, subject: str, body: str = "", *,
+           case: SyncGapRequest | None = None, url: str = "", exclude: Any = None) -> int:
     """Store one notification per recipient and queue their e-mails for after the commit."""
     users = [u for u in _merge(recipients) if exclude is None or u.pk != getattr(exclude, "pk", None)]
     if not users:
@@ -126,23 +131,23 @@ def _record_failure(pk: int, error: str) -> None:
     Notification.objects.filter(pk=pk).update(email_attempts=F("email_attempts") + 1, email_error=error)
 
 
-def mark_read(user, ids=None) -> int:
+def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.for_user(user).unread()
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
 
 
-def unread_count(user) -> int:
+def unread_count(user: Any) -> int:
     return Notification.objects.for_user(user).unread().count()
 
 
 # --- Messages ---------------------------------------------------------------------------------------
-def _lang():
+def _lang() -> translation.override:
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def on_transition(case, event, actor=None) -> int:
+def on_transition(case: SyncGapRequest, event: RequestEvent, actor: Any = None) -> int:
     """Tell the other side (and, for escalations and closures, everyone concerned) about a transition."""
     from ..workflow import WORKFLOW, State
 
@@ -177,10 +182,11 @@ def on_transition(case, event, actor=None) -> int:
         return notify(recipients, NotificationKind.TRANSITION, subject, body, case=case, exclude=actor)
 
 
-def chase_message(case, stage: str) -> tuple[str, str]:
+def chase_message(case: SyncGapRequest, stage: str) -> tuple[str, str]:
     from ..models import ChaseStage
     from .deadlines import local_date
 
+    assert case.response_due_at is not None  # chased cases await the ministry: they have a deadline
     with _lang():
         due = local_date(case.response_due_at).strftime("%d/%m/%Y")
         params = {"ref": case.reference, "due": due, "ministry": case.ministry.name,

@@ -6,16 +6,19 @@ it made the first time, so only new ones are returned.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.utils import timezone
 
 from reconciliation.models import ReconciliationRun, SourceKind
 from tthc.periods import MONTH, Period
 
+from ..models import SyncGapRequest
 from .requests import create_request
 
 
-def candidate_runs(period, province: str | None = None):
+def candidate_runs(period: Period | str, province: str | None = None) -> list[ReconciliationRun]:
     """The month's finished runs against ministries' centralized systems, above the threshold (of one
     province, by code, or of all)."""
     threshold = settings.TTHC_REQUEST_DRAFT_THRESHOLD
@@ -30,19 +33,20 @@ def candidate_runs(period, province: str | None = None):
     return [run for run in runs.iterator(chunk_size=500) if run.total_gaps > threshold]
 
 
-def month(period=None, now=None) -> Period:
+def month(period: Period | str | None = None, now: datetime | None = None) -> Period:
     """The month to prepare (default: the one just closed — the beat runs on the 1st of the next
     month); a quarter or a year is refused (``ValueError``)."""
     return Period.parse(period, MONTH) if period else Period.last_closed(now)
 
 
-def provinces_to_prepare(period=None) -> list[str]:
+def provinces_to_prepare(period: Period | str | None = None) -> list[str]:
     """The codes of the provinces with drafts to prepare for the month (the beat task queues one
     preparation per province, each within the task time limit)."""
     return sorted({run.province.code for run in candidate_runs(month(period))})
 
 
-def prepare_requests(period=None, *, now=None, province: str | None = None) -> list:
+def prepare_requests(period: Period | str | None = None, *, now: datetime | None = None,
+                     province: str | None = None) -> list[SyncGapRequest]:
     """Create the month's drafts (of one province, or all); returns the drafts created by this call
     (none on a re-run)."""
     period = month(period, now)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Aggregate, Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
+from tthc.models import Agency
 from tthc.periods import Period
 
 from ..models import SyncGapRequest
@@ -23,7 +25,7 @@ from ..workflow import AWAITING_MINISTRY, PRIVATE, State
 OVERDUE_STATES = (*AWAITING_MINISTRY, State.ESCALATED)
 
 
-def _counts(now: datetime) -> dict:
+def _counts(now: datetime) -> dict[str, Aggregate]:
     return {
         "sent": Count("pk", filter=Q(submitted_at__isnull=False)),
         "answered": Count("pk", filter=Q(answered_at__isnull=False)),
@@ -39,7 +41,7 @@ def _counts(now: datetime) -> dict:
     }
 
 
-def _clean(row: dict) -> dict:
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for key, value in row.items():
         if key == "points_at_stake":
@@ -50,7 +52,8 @@ def _clean(row: dict) -> dict:
     return out
 
 
-def monthly_report_section(period, province=None, *, as_of: datetime | None = None) -> dict:
+def monthly_report_section(period: Period | str, province: Agency | None = None, *,
+                           as_of: datetime | None = None) -> dict[str, Any]:
     period = Period.parse(period)
     now = as_of or timezone.now()
     qs = SyncGapRequest.objects.for_period(period).exclude(state__in=PRIVATE)
@@ -93,7 +96,7 @@ def monthly_report_section(period, province=None, *, as_of: datetime | None = No
     }
 
 
-def overdue_ranking(qs, now: datetime | None = None) -> list[dict]:
+def overdue_ranking(qs: QuerySet[SyncGapRequest], now: datetime | None = None) -> list[dict[str, Any]]:
     """Ministries ranked by overdue cases (then the oldest missed deadline): the supervisors' list."""
     now = now or timezone.now()
     rows = (

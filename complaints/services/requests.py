@@ -8,25 +8,32 @@ nothing else. A refusal by role is written to the audit log outside the refused 
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
+from accounts.audit import AuditContext
 from reconciliation.models import ReconciliationRun, SourceKind, SourceSystem
 from tthc.models import Agency, AgencyKind
 from tthc.periods import MONTH, Period
 
 from .. import access
-from ..machine import Context, TransitionDenied, WorkflowError
+from ..machine import Context, Transition, TransitionDenied, WorkflowError
 from ..models import EventKind, RequestEvent, SyncGapRequest
 from ..workflow import PROVINCE_LEADER, WORKFLOW, State
 from . import deadlines, evidence, letters, notifications
+
+if TYPE_CHECKING:
+    from ..models import RequestAttachment
 
 AUDIT_CREATE = "request.create"
 AUDIT_TRANSITION = "request.transition"
@@ -36,7 +43,7 @@ AUDIT_COMMENT = "request.comment"
 AUDIT_ATTACH = "request.attachment"
 
 
-def _jsonable(value):
+def _jsonable(value: Any) -> Any:
     """Dates as ISO strings and decimals as strings, in nested dicts and lists too (timeline fields)."""
     if isinstance(value, dict):
         return {key: _jsonable(item) for key, item in value.items()}
@@ -49,7 +56,7 @@ def _jsonable(value):
     return value
 
 
-def _lock(case) -> SyncGapRequest:
+def _lock(case: SyncGapRequest | int) -> SyncGapRequest:
     pk = case.pk if isinstance(case, SyncGapRequest) else case
     return (
         SyncGapRequest.objects.select_for_update(of=("self",))
@@ -58,14 +65,16 @@ def _lock(case) -> SyncGapRequest:
     )
 
 
-def _event(case, kind, actor, now, *, from_state="", to_state="", comment="", fields=None) -> RequestEvent:
+def _event(case: SyncGapRequest, kind: str, actor: Any, now: datetime, *, from_state: str = "", to_state: str = "",
+           comment: str = "", fields: dict[str, Any] | None = None) -> RequestEvent:
     return RequestEvent.objects.create(
         request=case, kind=kind, actor=actor, at=now, from_state=from_state, to_state=to_state,
         comment=comment or "", fields=_jsonable(fields or {}),
     )
 
 
-def _audit(action, actor, case, details, context):
+def _audit(action: str, actor: Any, case: SyncGapRequest, details: dict[str, Any],
+           context: AuditContext | None) -> None:
     details = {"request": case.reference, **details}
     if actor is None:
         details["actor"] = "system"
@@ -78,18 +87,20 @@ def ministry_of(agency: Agency) -> Agency:
     ministries = (AgencyKind.MINISTRY, AgencyKind.MINISTRY_LEVEL)
     if agency.kind in ministries:
         return agency
-    if agency.ranked_agency_id and agency.ranked_agency.kind in ministries:
-        return agency.ranked_agency
+    ranked = agency.ranked_agency if agency.ranked_agency_id else None
+    if ranked is not None and ranked.kind in ministries:
+        return ranked
     found = agency.ancestors().filter(kind__in=ministries).order_by("-depth").first()
     return found or agency
 
 
-def latest_run(province, source, period) -> ReconciliationRun | None:
+def latest_run(province: Agency, source: SourceSystem, period: Period | str) -> ReconciliationRun | None:
     return ReconciliationRun.objects.filter(province=province, source=source, period=period).first()
 
 
-def create_request(province: Agency, source: SourceSystem, period, *, user=None, run=None, now=None,
-                   context=None) -> tuple[SyncGapRequest, bool]:
+def create_request(province: Agency, source: SourceSystem, period: Period | str, *, user: Any = None,
+                   run: ReconciliationRun | None = None, now: datetime | None = None,
+                   context: AuditContext | None = None) -> tuple[SyncGapRequest, bool]:
     """A draft request for province × system × month, pre-filled from its run; or the existing one.
 
     ``user=None`` is the monthly preparation. A second attempt (a re-run, a double click, a race
@@ -135,13 +146,13 @@ def create_request(province: Agency, source: SourceSystem, period, *, user=None,
 
 
 # --- Transitions ------------------------------------------------------------------------------------
-def available_transitions(case, user, now=None):
+def available_transitions(case: SyncGapRequest, user: Any, now: datetime | None = None) -> list[Transition]:
     """What ``user`` may do with ``case`` now: exactly what the pages and the API offer."""
     ctx = Context(access.actors_for(user, case), now or timezone.now())
     return WORKFLOW.available(case, case.state, ctx)
 
 
-def _new_deadline(case, now) -> None:
+def _new_deadline(case: SyncGapRequest, now: datetime) -> None:
     days = settings.TTHC_REQUEST_RESPONSE_DAYS
     plan = deadlines.schedule(now, days)
     case.response_days = days
@@ -150,18 +161,18 @@ def _new_deadline(case, now) -> None:
     case.reminder_at, case.notice_at, case.escalation_at = plan.reminder_at, plan.notice_at, plan.escalation_at
 
 
-def _on_submitted(case, fields, now, actor, source_state):
+def _on_submitted(case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str) -> None:
     if source_state == State.DRAFT:
         run = latest_run(case.province, case.source, case.period)
         stale = run is not None and (case.run_id != run.pk or (run.finished_at and case.evidence_at
                                                                 and run.finished_at > case.evidence_at))
-        if stale:
+        if stale and run is not None:
             _refresh_evidence(case, run, now, actor)
         case.submitted_at = now
     _new_deadline(case, now)
 
 
-def _refresh_evidence(case, run, now, actor) -> None:
+def _refresh_evidence(case: SyncGapRequest, run: ReconciliationRun, now: datetime, actor: Any) -> None:
     """A newer run replaced the draft's: freeze it instead, and rewrite the letter unless the province
     edited it (its wording wins; the timeline says the figures changed under it)."""
     before = {"gap_total": case.gap_total, "points_at_stake": case.points_at_stake}
@@ -174,34 +185,36 @@ def _refresh_evidence(case, run, now, actor) -> None:
         "letter_rewritten": not edited})
 
 
-def _on_acknowledged(case, fields, now, actor, source_state):
+def _on_acknowledged(case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str) -> None:
     case.acknowledged_at = case.acknowledged_at or now
 
 
-def _on_in_progress(case, fields, now, actor, source_state):
+def _on_in_progress(case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str) -> None:
     case.acknowledged_at = case.acknowledged_at or now
     case.fix_plan, case.fix_target_date = fields["fix_plan"], fields["target_date"]
 
 
-def _on_answered(case, fields, now, actor, source_state):
+def _on_answered(case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str) -> None:
     case.acknowledged_at = case.acknowledged_at or now
     case.answer, case.resolution, case.answered_at = fields["answer"], fields["resolution"], now
 
 
-def _on_reopened(case, fields, now, actor, source_state):
+def _on_reopened(case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str) -> None:
     case.resolution = ""
     _new_deadline(case, now)
 
 
-def _on_escalated(case, fields, now, actor, source_state):
+def _on_escalated(case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str) -> None:
     case.escalated_at = now
 
 
-def _on_closed(case, fields, now, actor, source_state):
+def _on_closed(case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str) -> None:
     case.closed_at = now
 
 
-EFFECTS = {
+#: What a transition into a state changes on the case besides its state (case, fields, now, actor, from).
+Effect = Callable[[SyncGapRequest, dict[str, Any], datetime, Any, str], None]
+EFFECTS: dict[str, Effect] = {
     State.SUBMITTED: _on_submitted,
     State.ACKNOWLEDGED: _on_acknowledged,
     State.IN_PROGRESS: _on_in_progress,
@@ -214,8 +227,9 @@ EFFECTS = {
 }
 
 
-def transition(case, target: str, user=None, *, comment: str = "", now=None, context=None, extra=None,
-               **fields) -> SyncGapRequest:
+def transition(case: SyncGapRequest, target: str, user: Any = None, *, comment: str = "",
+               now: datetime | None = None, context: AuditContext | None = None,
+               extra: dict[str, Any] | None = None, **fields: Any) -> SyncGapRequest:
     """Move ``case`` to ``target`` as ``user`` (``None``: the platform), with the fields it requires.
 
     Raises ``UnknownTransition`` / ``GuardFailed`` (no such move now), ``TransitionDenied`` (not your
@@ -246,12 +260,14 @@ def transition(case, target: str, user=None, *, comment: str = "", now=None, con
     return locked
 
 
-def bulk_submit(cases, user, *, now=None, context=None) -> tuple[list[SyncGapRequest], dict[int, str]]:
+def bulk_submit(cases: Iterable[SyncGapRequest], user: Any, *, now: datetime | None = None,
+                context: AuditContext | None = None) -> tuple[list[SyncGapRequest], dict[int, str]]:
     """A leader submits several drafts at once; each is its own transaction (one failure spoils none).
 
     Returns (submitted, {id: error}). Only leaders bulk-submit: an officer submits one by one.
     """
-    submitted, errors = [], {}
+    submitted: list[SyncGapRequest] = []
+    errors: dict[int, str] = {}
     for case in cases:
         if PROVINCE_LEADER not in access.actors_for(user, case):
             errors[case.pk] = _("Only a province leader can submit requests in bulk.")
@@ -266,7 +282,8 @@ def bulk_submit(cases, user, *, now=None, context=None) -> tuple[list[SyncGapReq
 
 
 # --- Other changes ----------------------------------------------------------------------------------
-def edit_draft(case, user, *, subject: str, body: str, now=None, context=None) -> SyncGapRequest:
+def edit_draft(case: SyncGapRequest, user: Any, *, subject: str, body: str, now: datetime | None = None,
+               context: AuditContext | None = None) -> SyncGapRequest:
     """The province edits the letter of a draft (and only of a draft)."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -286,7 +303,8 @@ def edit_draft(case, user, *, subject: str, body: str, now=None, context=None) -
     return locked
 
 
-def assign(case, user, *, side: str, assignee, now=None, context=None) -> SyncGapRequest:
+def assign(case: SyncGapRequest, user: Any, *, side: str, assignee: Any, now: datetime | None = None,
+           context: AuditContext | None = None) -> SyncGapRequest:
     """Give the case to a person on one side ("province" or "ministry"); officers of that side may."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -310,11 +328,12 @@ def assign(case, user, *, side: str, assignee, now=None, context=None) -> SyncGa
     return locked
 
 
-def _may_write(user, case) -> bool:
+def _may_write(user: Any, case: SyncGapRequest) -> bool:
     return bool(access.actors_for(user, case))
 
 
-def add_comment(case, user, text: str, *, now=None, context=None) -> RequestEvent:
+def add_comment(case: SyncGapRequest, user: Any, text: str, *, now: datetime | None = None,
+                context: AuditContext | None = None) -> RequestEvent:
     now = now or timezone.now()
     text = (text or "").strip()
     if not text:
@@ -331,20 +350,22 @@ def add_comment(case, user, text: str, *, now=None, context=None) -> RequestEven
     return event
 
 
-def add_attachment(case, user, upload, *, now=None, context=None):
+def add_attachment(case: SyncGapRequest, user: Any, upload: UploadedFile, *, now: datetime | None = None,
+                   context: AuditContext | None = None) -> RequestAttachment:
     """Attach an uploaded document after checking its size and type (extension and content)."""
     from ..models import AttachmentKind, RequestAttachment
     from .attachments import validate_upload
 
     now = now or timezone.now()
     content_type = validate_upload(upload)
+    name, size = upload.name or "", upload.size or 0  # both checked by validate_upload
     with transaction.atomic():
         locked = _lock(case)
         if not _may_write(user, locked):
             raise PermissionDenied(_("Only the officers of either side and supervisors can attach files."))
-        attachment = RequestAttachment(request=locked, kind=AttachmentKind.DOCUMENT, name=upload.name[:255],
-                                       size=upload.size, content_type=content_type, uploaded_by=user, uploaded_at=now)
-        attachment.file.save(upload.name, upload, save=False)
+        attachment = RequestAttachment(request=locked, kind=AttachmentKind.DOCUMENT, name=name[:255],
+                                       size=size, content_type=content_type, uploaded_by=user, uploaded_at=now)
+        attachment.file.save(name, upload, save=False)
         attachment.save()
         _event(locked, EventKind.ATTACHMENT, user, now, fields={"attachment": attachment.pk, "name": attachment.name,
                                                                "size": attachment.size})

@@ -9,7 +9,9 @@ figures (on the timeline and in ``latest_*``), a new response deadline, and the 
 """
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -23,13 +25,14 @@ from ..workflow import Resolution, State
 from .requests import _lock, transition
 
 
-def _figures(run) -> dict:
+def _figures(run: ReconciliationRun) -> dict[str, Any]:
+    assert run.finished_at is not None  # only finished runs judge a case (``verify``)
     counts = {k: int(v) for k, v in (run.gap_counts or {}).items()}
     return {"run": run.pk, "run_finished_at": run.finished_at.isoformat(), "gap_counts": counts,
             "gap_total": sum(counts.values()), "points_at_stake": str(run.points_at_stake)}
 
 
-def verify(case, run, now=None) -> str | None:
+def verify(case: SyncGapRequest, run: ReconciliationRun, now: datetime | None = None) -> str | None:
     """Close or reopen one answered-"fixed" case from ``run``; returns the new state, or ``None``."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -57,7 +60,7 @@ def verify(case, run, now=None) -> str | None:
         return State.REOPENED
 
 
-def on_run_finished(run, now=None) -> dict[int, str]:
+def on_run_finished(run: ReconciliationRun, now: datetime | None = None) -> dict[int, str]:
     """The reconciliation engine's hook: verify the cases this run can judge. Returns {case id: state}."""
     cases = SyncGapRequest.objects.filter(
         province_id=run.province_id, source_id=run.source_id, period=run.period,
@@ -71,7 +74,7 @@ def on_run_finished(run, now=None) -> dict[int, str]:
     return out
 
 
-def verify_pending(now=None) -> dict[int, str]:
+def verify_pending(now: datetime | None = None) -> dict[int, str]:
     """Every answered-"fixed" case whose run has finished since the answer (the hourly safety net)."""
     newer = ReconciliationRun.objects.filter(
         province_id=OuterRef("province_id"), source_id=OuterRef("source_id"), period=OuterRef("period"),

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from tthc.calendar import VN_TZ
 from tthc.periods import Period
@@ -48,10 +48,11 @@ class Source(StrEnum):
     REPORTED = "reported"
 
     @property
-    def model(self):
+    def model(self) -> type[Model]:
         from django.apps import apps
 
-        return apps.get_model(*MODELS[self].split("."))
+        app_label, model_name = MODELS[self].split(".")
+        return apps.get_model(app_label, model_name)
 
     def ranked_key(self, level: str | None = None) -> str | None:
         """The lookup from a row to the ranked agency it scores for (None: shared by every province)."""
@@ -214,7 +215,7 @@ class Component:
     levels: frozenset[str] = BOTH
     note_en: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if (self.numerator is None) == (not self.penalties):
             raise ValueError(f"{self.code}: give either a numerator or penalties")
         if self.when_empty not in (ZERO, FULL):
@@ -256,9 +257,9 @@ class Methodology:
     description: str
     groups: tuple[Group, ...]
     components: tuple[Component, ...]
-    _by_code: dict = field(default_factory=dict, compare=False, repr=False)
+    _by_code: dict[str, Component] = field(default_factory=dict, compare=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         codes = [c.code for c in self.components]
         if len(set(codes)) != len(codes):
             raise ValueError(f"methodology {self.version}: duplicate component codes")

@@ -10,6 +10,7 @@ that each recorded ``Q`` selects exactly the rows the queryset method does.
 from __future__ import annotations
 
 import types
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -20,20 +21,20 @@ class _Recorder:
     """Stands in for a queryset: ``filter``/``exclude`` accumulate a ``Q``; other methods of the
     queryset class are called with the recorder as ``self``."""
 
-    def __init__(self, queryset_class, q: Q | None = None):
+    def __init__(self, queryset_class: type[QuerySet[Any]], q: Q | None = None) -> None:
         self._qs_class = queryset_class
         self.q = q if q is not None else Q()
 
-    def filter(self, *args, **kwargs):
+    def filter(self, *args: Any, **kwargs: Any) -> _Recorder:
         return _Recorder(self._qs_class, self.q & Q(*args, **kwargs))
 
-    def exclude(self, *args, **kwargs):
+    def exclude(self, *args: Any, **kwargs: Any) -> _Recorder:
         return _Recorder(self._qs_class, self.q & ~Q(*args, **kwargs))
 
-    def all(self):
+    def all(self) -> _Recorder:
         return self
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
         owner = next((c for c in self._qs_class.__mro__ if name in c.__dict__), None)
@@ -44,7 +45,7 @@ class _Recorder:
         return types.MethodType(getattr(self._qs_class, name), self)
 
 
-def q_of(queryset_class, method: str, *args, **kwargs) -> Q:
+def q_of(queryset_class: type[QuerySet[Any]], method: str, *args: Any, **kwargs: Any) -> Q:
     """The ``Q`` that ``queryset_class.<method>(*args, **kwargs)`` filters by."""
     result = getattr(_Recorder(queryset_class), method)(*args, **kwargs)
     if not isinstance(result, _Recorder):
@@ -52,15 +53,16 @@ def q_of(queryset_class, method: str, *args, **kwargs) -> Q:
     return result.q
 
 
-def source_q(source: Source, method: str, *args, **kwargs) -> Q:
+def source_q(source: Source, method: str, *args: Any, **kwargs: Any) -> Q:
     """The ``Q`` of a filter method of a declared source's queryset (``Source.FEEDBACK``: the
     feedback items, owned by ``complaints``) — the index reads its inputs through the declarations."""
-    return q_of(source.model._default_manager._queryset_class, method, *args, **kwargs)
+    manager: Any = source.model._default_manager  # ``_queryset_class``: set by ``Manager.from_queryset``
+    return q_of(manager._queryset_class, method, *args, **kwargs)
 
 
-def dossier_q(method: str, *args, **kwargs) -> Q:
+def dossier_q(method: str, *args: Any, **kwargs: Any) -> Q:
     return source_q(Source.DOSSIER, method, *args, **kwargs)
 
 
-def feedback_q(method: str, *args, **kwargs) -> Q:
+def feedback_q(method: str, *args: Any, **kwargs: Any) -> Q:
     return source_q(Source.FEEDBACK, method, *args, **kwargs)

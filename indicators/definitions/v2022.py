@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from . import filters as f
 from .base import (
@@ -20,6 +21,7 @@ from .base import (
     MaxOf,
     Methodology,
     Penalty,
+    QBuilder,
     ReportedSum,
 )
 from .base import Source as S
@@ -35,11 +37,11 @@ GROUPS = (
 )
 
 
-def _dossiers(q, **kw) -> Count:
+def _dossiers(q: QBuilder, **kw: Any) -> Count:
     return Count(S.DOSSIER, q, **kw)
 
 
-def _procedures(q) -> Count:
+def _procedures(q: QBuilder) -> Count:
     return Count(S.PROCEDURE, q)
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import v2022
-from .base import Group, Methodology
+from .base import Component, Group, Methodology
 
 ONLINE = ("ONLINE_OFFERED", "ONLINE_USED", "ONLINE_SHARE")
 PAYMENT = ("PAYMENT_INTEGRATED", "PAYMENT_USED", "PAYMENT_SHARE")
@@ -26,7 +26,7 @@ GROUPS = (
 )
 
 
-def _regroup(component):
+def _regroup(component: Component) -> Component:
     if component.code in ONLINE:
         return replace(component, group="4a")
     if component.code in PAYMENT:

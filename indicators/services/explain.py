@@ -11,11 +11,13 @@ dossiers that cost points"), ``penalty:<name>``; for DOSSIER_SYNC, whose denomin
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Count as CountAgg
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Field, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core import params
@@ -24,7 +26,7 @@ from tthc.models import Agency, Dossier
 
 from ..definitions import filters as f
 from ..definitions import get
-from ..definitions.base import Component, Count, MaxOf, Source, Window
+from ..definitions.base import Component, Count, MaxOf, Measure, Source, Window
 from ..models import IndicatorSnapshot
 
 SET_LABELS = {
@@ -92,10 +94,10 @@ class ItemSet:
     key: str
     label: str
     source: Source
-    queryset: object
+    queryset: QuerySet[Any]
 
     @property
-    def columns(self):
+    def columns(self) -> tuple[tuple[str, str, Any], ...]:
         return COLUMNS[self.source]
 
 
@@ -108,7 +110,7 @@ def component_of(snapshot: IndicatorSnapshot, code: str) -> Component:
 
 
 def available_sets(snapshot: IndicatorSnapshot, comp: Component) -> list[tuple[str, str]]:
-    out = []
+    out: list[tuple[str, str]] = []
     if comp.numerator is not None:
         out.append(("numerator", str(SET_LABELS["numerator"])))
     if not isinstance(comp.denominator, MaxOf):
@@ -125,8 +127,17 @@ def _scope(source: Source, snapshot: IndicatorSnapshot) -> Q:
     return Q(**{key: snapshot.agency_id}) if key else Q()
 
 
-def _rows(measure: Count, snapshot: IndicatorSnapshot, w: Window) -> tuple[Source, Q]:
+def _counted(measure: Measure | None) -> Count:
+    """The measure of a listed set: only counted rows can be listed (a reported count or a maximum has
+    no rows of its own; ``available_sets`` never offers one)."""
+    if not isinstance(measure, Count):
+        raise UnknownSet("this set has no rows to list")
+    return measure
+
+
+def _rows(measure: Measure | None, snapshot: IndicatorSnapshot, w: Window) -> tuple[Source, Q]:
     """(source whose rows are listed, Q over that source) for one measure of the snapshot's agency."""
+    measure = _counted(measure)
     wl = w.at(snapshot.level) if measure.source == Source.PROCEDURE else w
     q = measure.q(wl) & _scope(measure.source, snapshot)
     if measure.distinct == "procedure":
@@ -135,7 +146,8 @@ def _rows(measure: Count, snapshot: IndicatorSnapshot, w: Window) -> tuple[Sourc
     return measure.source, q
 
 
-def item_set(snapshot: IndicatorSnapshot, code: str, which: str, user=None, filters: dict | None = None) -> ItemSet:
+def item_set(snapshot: IndicatorSnapshot, code: str, which: str, user: Any = None,
+             filters: Mapping[str, str] | None = None) -> ItemSet:
     """The rows of one set of one component of a snapshot, visible to ``user``, filtered."""
     comp = component_of(snapshot, code)
     if which not in dict(available_sets(snapshot, comp)):
@@ -154,7 +166,7 @@ def item_set(snapshot: IndicatorSnapshot, code: str, which: str, user=None, filt
         source, num = _rows(comp.numerator, snapshot, w)
         _, den = _rows(comp.denominator, snapshot, w)
         q = den & ~num
-    manager = source.model.objects
+    manager: Any = source.model._default_manager  # every listed source's manager has ``visible_to``
     qs = (manager.visible_to(user) if user is not None else manager.all()).filter(q)
     qs = _filter(qs, source, filters or {})
     label = str(SET_LABELS.get(which) or dict(available_sets(snapshot, comp))[which])
@@ -167,12 +179,12 @@ def _missing_on_portal(snapshot: IndicatorSnapshot, w: Window) -> tuple[Source, 
     return Source.DOSSIER, q
 
 
-def _filter(qs, source: Source, filters: dict):
+def _filter(qs: QuerySet[Any], source: Source, filters: Mapping[str, str]) -> QuerySet[Any]:
     """Narrow ``qs`` by the query-string filters its source accepts; a value its column cannot hold
     (``status=abc``, a NUL byte) is an ``InvalidParameter`` (400), never a database error."""
     allowed = FILTERS[source]
-    for name, value in filters.items():
-        if value in (None, "") or name not in allowed:
+    for name, raw in filters.items():
+        if raw in (None, "") or name not in allowed:
             continue
         value = params.text(filters, name)
         lookup = allowed[name]
@@ -187,7 +199,7 @@ def _filter(qs, source: Source, filters: dict):
     return qs
 
 
-def _typed(model, lookup: str, name: str, value: str):
+def _typed(model: type[Model], lookup: str, name: str, value: str | None) -> Any:
     """``value`` converted for the column ``lookup`` ends on (``status`` → an integer)."""
     field = None
     for part in lookup.split("__"):
@@ -195,8 +207,9 @@ def _typed(model, lookup: str, name: str, value: str):
             field = model._meta.get_field(part)
         except FieldDoesNotExist:
             break  # a lookup such as ``icontains``
-        if field.is_relation:
+        if field.is_relation and isinstance(field.related_model, type):
             model = field.related_model
+    assert isinstance(field, Field)  # every lookup of FILTERS starts with a concrete column
     try:
         return field.to_python(value)
     except ValidationError as exc:
@@ -207,7 +220,7 @@ def _ordering(source: Source) -> tuple[str, ...]:
     return {Source.DOSSIER: ("due_at", "code"), Source.FEEDBACK: ("received_at", "code")}.get(source, ("code",))
 
 
-def rows(item_set_: ItemSet, limit: int | None = None):
+def rows(item_set_: ItemSet, limit: int | None = None) -> Iterator[tuple[Any, ...]]:
     """Export rows (tuples in ``columns`` order), streamed."""
     qs = item_set_.queryset.values_list(*(c[1] for c in item_set_.columns))
     if limit is not None:
@@ -215,7 +228,7 @@ def rows(item_set_: ItemSet, limit: int | None = None):
     return qs.iterator(chunk_size=2000)
 
 
-def grouped(item_set_: ItemSet, by: tuple[str, ...] = ("handling_unit", "handling_officer")) -> list[dict]:
+def grouped(item_set_: ItemSet, by: tuple[str, ...] = ("handling_unit", "handling_officer")) -> list[dict[str, Any]]:
     """Counts of a dossier set per handling unit and officer, largest first (who lost the points)."""
     if item_set_.source != Source.DOSSIER:
         raise UnknownSet("grouping is for dossier sets")

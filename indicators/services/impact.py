@@ -14,8 +14,9 @@ module's ``dossier_sync_impact``) replaces the function, with the signature
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -25,16 +26,20 @@ from tthc.periods import Period
 from ..definitions import methodology_for
 from .scoring import score_component
 
+if TYPE_CHECKING:
+    from reconciliation.models import ReconciliationRun
+    from reconciliation.services.reconcile import ProvinceCounts
+
 QUANT = Decimal("0.001")
 
 
-def dossier_sync_points(portal: int, reported: int | None, period=None) -> Decimal:
+def dossier_sync_points(portal: int, reported: int | None, period: Period | None = None) -> Decimal:
     """DOSSIER_SYNC as declared for ``period``: portal / max(portal, reported)."""
     comp = methodology_for(period or Period.current()).component("DOSSIER_SYNC")
     return score_component(comp, {"num": portal, "den": max(portal, reported or 0)}).points
 
 
-def dossier_sync_impact(counts, gap_counts: dict, period=None) -> Decimal:
+def dossier_sync_impact(counts: ProvinceCounts, gap_counts: Mapping[str, int], period: Period | None = None) -> Decimal:
     """Points the province gains if the run's ``missing_on_portal`` dossiers reach the portal."""
     missing = max(int(gap_counts.get("missing_on_portal", 0)), 0)
     before = dossier_sync_points(counts.portal, counts.reported, period)
@@ -42,14 +47,15 @@ def dossier_sync_impact(counts, gap_counts: dict, period=None) -> Decimal:
     return max(after - before, Decimal(0))
 
 
-def points_at_stake(counts, gap_counts: dict, period=None) -> Decimal:
+def points_at_stake(counts: ProvinceCounts, gap_counts: Mapping[str, int], period: Period | None = None) -> Decimal:
     """The configured impact function applied to one run's gap counts, to 3 decimals."""
     path = settings.TTHC_RECONCILIATION_IMPACT
     function = import_string(path) if path else dossier_sync_impact
     return Decimal(function(counts, gap_counts, period=period)).quantize(QUANT, rounding=ROUND_HALF_UP)
 
 
-def set_points_at_stake(runs: Iterable, counts, period=None) -> None:
+def set_points_at_stake(runs: Iterable[ReconciliationRun], counts: ProvinceCounts,
+                        period: Period | None = None) -> None:
     """Fill ``points_at_stake`` on a province's runs (reconciliation saves them)."""
     for run in runs:
         run.points_at_stake = points_at_stake(counts, run.gap_counts, period=period)

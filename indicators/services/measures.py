@@ -13,14 +13,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count as CountAgg
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, QuerySet, Sum
 
 from ..definitions import filters
 from ..definitions.base import (
     MINISTRY,
     PROVINCE,
+    Component,
     Count,
     MaxOf,
     Measure,
@@ -32,13 +34,19 @@ from ..definitions.base import (
 
 #: {agency id: {component code: {"num"|"den"|"pen:<name>": int}}}
 Counts = dict[int, dict[str, dict[str, int]]]
+#: A measure that counts rows (``MaxOf`` combines them).
+Leaf = Count | ReportedSum
+#: A family's leaves with their aliases in the aggregate query.
+Leaves = list[tuple[str, Leaf]]
+#: {agency id: {alias: count}}, filled by the family queries.
+Raw = dict[int, dict[str, int]]
 
 
-def _leaves(measure: Measure) -> tuple:
+def _leaves(measure: Measure) -> tuple[Leaf, ...]:
     return measure.measures if isinstance(measure, MaxOf) else (measure,)
 
 
-def _leaf_key(leaf) -> tuple:
+def _leaf_key(leaf: Leaf) -> tuple[Any, ...]:
     """Identity of a leaf for de-duplication (the same set counted for several components once)."""
     return (type(leaf).__name__, leaf.source, leaf.q, getattr(leaf, "distinct", None))
 
@@ -46,10 +54,10 @@ def _leaf_key(leaf) -> tuple:
 class _Plan:
     """The leaves of one computation, numbered, grouped by family."""
 
-    def __init__(self, methodology: Methodology, levels: Iterable[str]):
-        self.index: dict[tuple, str] = {}
-        self.families: dict[str, list[tuple[str, object]]] = defaultdict(list)
-        self.components = {}
+    def __init__(self, methodology: Methodology, levels: Iterable[str]) -> None:
+        self.index: dict[tuple[Any, ...], str] = {}
+        self.families: dict[Source, Leaves] = defaultdict(list)
+        self.components: dict[str, Component] = {}
         for level in levels:
             for comp in methodology.components_for(level):
                 self.components[comp.code] = comp
@@ -63,26 +71,32 @@ class _Plan:
                     self.index[key] = alias
                     self.families[leaf.source].append((alias, leaf))
 
-    def alias(self, leaf) -> str:
+    def alias(self, leaf: Leaf) -> str:
         return self.index[_leaf_key(leaf)]
 
 
-def _where(leaves, w: Window) -> Q:
+def _where(leaves: Leaves, w: Window) -> Q:
     where = Q(pk__in=[])
     for _alias, leaf in leaves:
         where |= leaf.q(w)
     return where
 
 
-def _restrict(qs, key: str, agency_ids):
+def _restrict(qs: QuerySet[Any], key: str, agency_ids: list[int] | None) -> QuerySet[Any]:
     return qs if agency_ids is None else qs.filter(**{f"{key}__in": agency_ids})
 
 
-def _dossier_family(leaves, w: Window, agency_ids, out):
-    key = Source.DOSSIER.ranked_key()
-    distinct = {alias for alias, leaf in leaves if leaf.distinct}
+def _ranked_key(source: Source, level: str | None = None) -> str:
+    key = source.ranked_key(level)
+    assert key is not None  # only the provinces' shared catalogue has none (``_procedure_family``)
+    return key
+
+
+def _dossier_family(leaves: Leaves, w: Window, agency_ids: list[int] | None, out: Raw) -> None:
+    key = _ranked_key(Source.DOSSIER)
+    distinct = {alias for alias, leaf in leaves if isinstance(leaf, Count) and leaf.distinct}
     group = {"rk": F(key), **({"pr": F("procedure_id")} if distinct else {})}
-    qs = _restrict(Source.DOSSIER.model.objects.filter(filters.dossier_window(w)), key, agency_ids)
+    qs = _restrict(Source.DOSSIER.model._default_manager.filter(filters.dossier_window(w)), key, agency_ids)
     rows = qs.values(**group).annotate(**{a: CountAgg("pk", filter=leaf.q(w)) for a, leaf in leaves}).order_by()
     for row in rows:
         target = out[row["rk"]]
@@ -93,18 +107,18 @@ def _dossier_family(leaves, w: Window, agency_ids, out):
             target[alias] = target.get(alias, 0) + n
 
 
-def _grouped_family(source: Source, leaves, w: Window, agency_ids, out):
-    key = source.ranked_key()
-    qs = _restrict(source.model.objects.filter(_where(leaves, w)), key, agency_ids)
+def _grouped_family(source: Source, leaves: Leaves, w: Window, agency_ids: list[int] | None, out: Raw) -> None:
+    key = _ranked_key(source)
+    qs = _restrict(source.model._default_manager.filter(_where(leaves, w)), key, agency_ids)
     rows = qs.values(rk=F(key)).annotate(**{a: CountAgg("pk", filter=leaf.q(w)) for a, leaf in leaves}).order_by()
     for row in rows:
         out[row["rk"]].update({alias: row[alias] for alias, _ in leaves})
 
 
-def _reported_family(leaves, w: Window, agency_ids, out):
-    key = Source.REPORTED.ranked_key()
-    qs = _restrict(Source.REPORTED.model.objects.filter(_where(leaves, w)), key, agency_ids)
-    aggs = {}
+def _reported_family(leaves: Leaves, w: Window, agency_ids: list[int] | None, out: Raw) -> None:
+    key = _ranked_key(Source.REPORTED)
+    qs = _restrict(Source.REPORTED.model._default_manager.filter(_where(leaves, w)), key, agency_ids)
+    aggs: dict[str, Sum] = {}
     for alias, leaf in leaves:
         aggs[f"{alias}_all"] = Sum("received", filter=leaf.q(w) & Q(system_code=""))
         aggs[f"{alias}_per"] = Sum("received", filter=leaf.q(w) & ~Q(system_code=""))
@@ -113,19 +127,19 @@ def _reported_family(leaves, w: Window, agency_ids, out):
             out[row["rk"]][alias] = max(row[f"{alias}_all"] or 0, row[f"{alias}_per"] or 0)
 
 
-def _procedure_family(leaves, w: Window, peers: dict[str, list[int]], out):
+def _procedure_family(leaves: Leaves, w: Window, peers: dict[str, list[int]], out: Raw) -> None:
     """The catalogue: per owning ministry for ministries, once for all provinces (they share it)."""
     model = Source.PROCEDURE.model
     if peers.get(MINISTRY):
         wm = w.at(MINISTRY)
-        key = Source.PROCEDURE.ranked_key(MINISTRY)
-        qs = model.objects.filter(_where(leaves, wm), **{f"{key}__in": peers[MINISTRY]})
+        key = _ranked_key(Source.PROCEDURE, MINISTRY)
+        qs = model._default_manager.filter(_where(leaves, wm), **{f"{key}__in": peers[MINISTRY]})
         rows = qs.values(rk=F(key)).annotate(**{a: CountAgg("pk", filter=leaf.q(wm)) for a, leaf in leaves})
         for row in rows.order_by():
             out[row["rk"]].update({alias: row[alias] for alias, _ in leaves})
     if peers.get(PROVINCE):
         wp = w.at(PROVINCE)
-        totals = model.objects.filter(_where(leaves, wp)).aggregate(
+        totals = model._default_manager.filter(_where(leaves, wp)).aggregate(
             **{a: CountAgg("pk", filter=leaf.q(wp)) for a, leaf in leaves}
         )
         for agency_id in peers[PROVINCE]:

@@ -7,15 +7,16 @@ most 6 decimals and 9 significant digits, which a binary float prints back exact
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from ..models import IndicatorSnapshot
 
 
-def num(value: Decimal | str | None):
+def num(value: Decimal | str | None) -> float | None:
     return None if value is None else float(Decimal(value))
 
 
-def components_payload(snapshot: IndicatorSnapshot) -> dict:
+def components_payload(snapshot: IndicatorSnapshot) -> dict[str, Any]:
     return {
         cv.code: {"numerator": cv.numerator, "denominator": cv.denominator, "ratio": num(cv.ratio),
                   "points": num(cv.points)}
@@ -23,8 +24,8 @@ def components_payload(snapshot: IndicatorSnapshot) -> dict:
     }
 
 
-def snapshot_payload(snapshot: IndicatorSnapshot, with_components: bool = True) -> dict:
-    out = {
+def snapshot_payload(snapshot: IndicatorSnapshot, with_components: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "code": snapshot.agency.code,
         "total": num(snapshot.total),
         "band": snapshot.band,
@@ -36,7 +37,7 @@ def snapshot_payload(snapshot: IndicatorSnapshot, with_components: bool = True) 
     return out
 
 
-def period_payload(period: str, snapshots: list[IndicatorSnapshot]) -> dict:
+def period_payload(period: str, snapshots: list[IndicatorSnapshot]) -> dict[str, Any]:
     """``{"period", "methodology", "agencies": [...]}``: provinces by rank, then ministries by rank."""
     ordered = sorted(snapshots, key=lambda s: (s.level != "province", s.rank or 0, s.agency.code))
     return {

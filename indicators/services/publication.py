@@ -7,6 +7,8 @@ only changed rows are written.
 """
 from __future__ import annotations
 
+from datetime import date
+
 from tthc import calendar
 from tthc.models import Procedure
 
@@ -16,8 +18,8 @@ from ..models import PublicationDeadline
 FIELDS = [f"{level}_{kind}_due" for level in LEVELS for kind in ("decide", "public")]
 
 
-def deadlines_for(effective_on, published_on) -> dict:
-    out = {}
+def deadlines_for(effective_on: date | None, published_on: date | None) -> dict[str, date | None]:
+    out: dict[str, date | None] = {}
     for level in LEVELS:
         before = PUBLICATION_WORKING_DAYS["decide_before"][level]
         within = PUBLICATION_WORKING_DAYS["public_within"][level]

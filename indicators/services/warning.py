@@ -11,18 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from tthc import calendar
-from tthc.models import Dossier
+from tthc.models import Agency, Dossier
 from tthc.periods import Period
 
 from ..definitions import filters as f
 from ..definitions import get
-from ..definitions.base import MaxOf, Window
+from ..definitions.base import Count as Counted
+from ..definitions.base import Methodology, Window
 from ..definitions.qsets import dossier_q
 from ..models import IndicatorSnapshot
 from . import scoring
@@ -39,7 +41,8 @@ def horizon(now: datetime, days: int) -> datetime:
     return datetime.combine(last + timedelta(days=1), time.min, tzinfo=calendar.VN_TZ)
 
 
-def at_risk(agency, now: datetime | None = None, days: int | None = None, user=None):
+def at_risk(agency: Agency, now: datetime | None = None, days: int | None = None,
+            user: Any = None) -> QuerySet[Dossier]:
     """Open dossiers of the ranked agency, within time now, due within ``days`` working days."""
     now = now or timezone.now()
     days = default_days() if days is None else days
@@ -50,7 +53,8 @@ def at_risk(agency, now: datetime | None = None, days: int | None = None, user=N
     return qs.filter(q).select_related("procedure", "receiving_agency").order_by("due_at", "code")
 
 
-def at_risk_counts(agency, now: datetime | None = None, days: int | None = None, user=None) -> dict:
+def at_risk_counts(agency: Agency, now: datetime | None = None, days: int | None = None,
+                   user: Any = None) -> dict[str, int]:
     """{"total": all at-risk dossiers, "this_month": those due before the month ends}: one query."""
     now = now or timezone.now()
     month_end = Period.current(now).end
@@ -73,7 +77,7 @@ class Projection:
 
 
 def _counts(snapshot: IndicatorSnapshot) -> dict[str, dict[str, int]]:
-    out = {}
+    out: dict[str, dict[str, int]] = {}
     for cv in snapshot.components.all():
         counts = {"num": cv.numerator, "den": cv.denominator}
         counts.update({f"pen:{k}": v for k, v in (cv.details.get("penalties") or {}).items()})
@@ -81,12 +85,13 @@ def _counts(snapshot: IndicatorSnapshot) -> dict[str, dict[str, int]]:
     return out
 
 
-def _shifted(methodology, counts, k: int, late: bool) -> dict:
+def _shifted(methodology: Methodology, counts: dict[str, dict[str, int]], k: int,
+             late: bool) -> dict[str, dict[str, int]]:
     shifted = {code: dict(c) for code, c in counts.items()}
     for code, c in shifted.items():
         comp = methodology.component(code)
         for name, measure in comp.measures().items():
-            if isinstance(measure, MaxOf):
+            if not isinstance(measure, Counted):  # a maximum or a reported count has no dossier at risk
                 continue
             delta = measure.at_risk[0 if late else 1]
             if delta and name in c:
@@ -113,7 +118,7 @@ def project(snapshot: IndicatorSnapshot, now: datetime | None = None, days: int 
     others = list(IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
                   .exclude(pk=snapshot.pk).values_list("total", flat=True))
 
-    def rank(total):
+    def rank(total: Decimal) -> int:
         return 1 + sum(1 for t in others if t > total)
 
     return Projection(k, snapshot.total, if_late, if_on_time, rank(if_late.total), rank(if_on_time.total))

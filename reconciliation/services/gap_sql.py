@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import sqlite3
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -108,9 +109,9 @@ class Counts:
     dossiers: int = 0
     portal_dossiers: int = 0
     gap_dossiers: int = 0
-    gaps: dict | None = None
+    gaps: dict[str, int] = field(default_factory=dict)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.gaps = {k: int((self.gaps or {}).get(k, 0)) for k in KINDS}
 
 
@@ -151,23 +152,23 @@ class _Dialect(ABC):
 
 
 class _Postgres(_Dialect):
-    def fmt(self, expr):
+    def fmt(self, expr: str) -> str:
         return f"to_char({expr} AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYYMMDDHH24MISS')"
 
-    def seconds(self, a, b):
+    def seconds(self, a: str, b: str) -> str:
         return f"EXTRACT(EPOCH FROM ({a} - {b}))"
 
     @staticmethod
     def _interval(seconds: float) -> str:
         return f"interval '{float(seconds)!r} seconds'"
 
-    def later_by(self, a, b, seconds):
+    def later_by(self, a: str, b: str, seconds: float) -> str:
         return f"({a} > {b} + {self._interval(seconds)})"
 
-    def within(self, a, b, seconds):
+    def within(self, a: str, b: str, seconds: float) -> str:
         return f"({a} > {b} - {self._interval(seconds)} AND {a} < {b} + {self._interval(seconds)})"
 
-    def differs(self, a, b, tolerance):
+    def differs(self, a: str, b: str, tolerance: float) -> str:
         if tolerance == 0:
             return f"({a} IS DISTINCT FROM {b})"
         return (f"(CASE WHEN {a} IS NULL AND {b} IS NULL THEN FALSE WHEN {a} IS NULL OR {b} IS NULL THEN TRUE "
@@ -177,10 +178,10 @@ class _Postgres(_Dialect):
 class _SQLite(_Dialect):
     full_join = sqlite3.sqlite_version_info >= (3, 39, 0)
 
-    def fmt(self, expr):
+    def fmt(self, expr: str) -> str:
         return f"strftime('%%Y%%m%%d%%H%%M%%S', {expr}, '+7 hours')"
 
-    def seconds(self, a, b):
+    def seconds(self, a: str, b: str) -> str:
         # julianday() is a double; rounding to the millisecond keeps boundary comparisons exact.
         return f"round((julianday({a}) - julianday({b})) * 86400.0, 3)"
 
@@ -275,7 +276,7 @@ def _flags(d: _Dialect, t: Thresholds) -> str:
     return f"SELECT g.*, ({susp}) AS k_susp, ({others} OR {susp}) AS k_any FROM (SELECT j.*, {inner} FROM j) g"
 
 
-_FLAG = {
+_FLAG: dict[str, str] = {
     GapKind.MISSING_ON_PORTAL: "k_mop", GapKind.MISSING_AT_SOURCE: "k_mas", GapKind.STATUS_DIFFERS: "k_status",
     GapKind.FINISH_DIFFERS: "k_finish", GapKind.DUE_DIFFERS: "k_due", GapKind.SYNCED_LATE: "k_late",
     GapKind.SUSPICIOUS: "k_susp",
@@ -310,7 +311,7 @@ def _values(d: _Dialect) -> tuple[str, str, str]:
         }
 
     lag = d.text(f"round({d.seconds('f.s_ev', 'f.p_ev')} / 3600.0, 1)")
-    detail = {
+    detail: dict[str, str] = {
         GapKind.MISSING_ON_PORTAL: f"'NgayTiepNhan ' || {d.fmt('f.s_recv')}",
         GapKind.MISSING_AT_SOURCE: f"'NgayTiepNhan ' || {d.fmt('f.p_recv')}",
         GapKind.STATUS_DIFFERS: "'TrangThaiHoSo'",
@@ -364,7 +365,7 @@ def _portal_counts(universe: Universe) -> tuple[str, list]:
                  ops.adapt_datetimefield_value(universe.end)]
 
 
-def _tally(universe: Universe, rows, counts: dict[int, Counts]) -> int:
+def _tally(universe: Universe, rows: Iterable[tuple[int, int]], counts: dict[int, Counts]) -> int:
     """Each run's dossier and portal counts from the portal's rows per procedure and the run's gaps;
     returns the portal's total over all procedures."""
     by_procedure: dict[int, list[int]] = {}

@@ -6,8 +6,10 @@ configurable ``TTHC_GAP_SEVERITY_THRESHOLDS`` (percent: low / medium / high boun
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 
@@ -19,7 +21,7 @@ PROVINCIAL_COLUMN = "__provincial__"
 LEVELS = ("low", "medium", "high", "critical")
 
 
-def severity(gap_dossiers: int, dossiers: int, thresholds=None) -> str:
+def severity(gap_dossiers: int, dossiers: int, thresholds: Iterable[float] | None = None) -> str:
     """``empty`` (nothing compared), ``clean`` (no gap), then ``low`` … ``critical`` by percent."""
     if not dossiers and not gap_dossiers:
         return "empty"
@@ -62,14 +64,14 @@ class Matrix:
         return not self.rows
 
 
-def periods_for(user) -> list[Period]:
+def periods_for(user: Any) -> list[Period]:
     """Months with at least one visible run, newest first."""
     return list(
         ReconciliationRun.objects.visible_to(user).order_by("-period").values_list("period", flat=True).distinct()
     )
 
 
-def build_matrix(user, period: Period, provincial_label: str) -> Matrix:
+def build_matrix(user: Any, period: Period, provincial_label: str) -> Matrix:
     """Ministry systems as columns (by code), the provinces' own systems folded into one column."""
     runs = list(
         ReconciliationRun.objects.visible_to(user).filter(period=period)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -40,7 +42,7 @@ class ReconciliationError(ValueError):
     """The run cannot start (bad period, unknown province, no portal source system…)."""
 
 
-def parse_period(value) -> Period:
+def parse_period(value: Period | str) -> Period:
     """A month (``Period`` or its text); anything else is a ``ReconciliationError`` saying why."""
     try:
         return period_fields.parse(value)
@@ -48,7 +50,7 @@ def parse_period(value) -> Period:
         raise ReconciliationError(str(exc)) from None
 
 
-def provinces_for(period: Period, code: str | None = None):
+def provinces_for(period: Period, code: str | None = None) -> list[Agency]:
     """Provinces in force at some point of the period (the pre-2025 ones for older months)."""
     qs = Agency.objects.provinces().filter(
         Q(valid_from__isnull=True) | Q(valid_from__lt=period.next_first_day),
@@ -131,6 +133,7 @@ class ProvinceCounts:
 
 def province_counts(portal: int, reported: dict[str, int]) -> ProvinceCounts:
     """The province's portal count (all systems) and reporting count for the DOSSIER_SYNC formula."""
+    total: int | None
     if "" in reported:
         total = reported[""]
     else:
@@ -180,7 +183,7 @@ def reconcile_province(ctx: _Context, province: Agency, agency_ids: tuple[int, .
             "points_at_stake",
         ])
         for run in ordered:  # e.g. complaints verifies the cases this run can judge
-            transaction.on_commit(lambda run=run: run_finished.send(sender=ReconciliationRun, run=run))
+            transaction.on_commit(partial(run_finished.send, sender=ReconciliationRun, run=run))
     return ordered
 
 
@@ -207,8 +210,8 @@ def _tune_session() -> None:
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
-def reconcile_period(period, province: str | None = None, *,
-                     progress: Callable[[ReconciliationRun], None] | None = None) -> list[ReconciliationRun]:
+def reconcile_period(period: Period | str, province: str | None = None, *,
+                     progress: Callable[[ReconciliationRun], object] | None = None) -> list[ReconciliationRun]:
     """Reconcile every province (or one) against every active ministry system and its own system.
 
     Returns the runs in (province, source) order. Each province commits on its own, so a long month
@@ -228,7 +231,7 @@ def reconcile_period(period, province: str | None = None, *,
     return runs
 
 
-def summary(period, runs: Iterable[ReconciliationRun]) -> dict:
+def summary(period: Period | str, runs: Iterable[ReconciliationRun]) -> dict[str, Any]:
     """The ``--json`` shape: every kind present, 0 when none."""
     return {
         "period": str(parse_period(period)),

@@ -25,12 +25,13 @@ changes by province and month can replace ``Procedure.central_system`` there alo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tthc.models import Agency, Procedure
 
-from ..adapters.fields import OUT_OF_SCOPE, Context
-from ..models import SourceDossier, SourceKind
+from ..adapters.fields import OUT_OF_SCOPE, Context, ProgressRecord
+from ..models import SourceDossier, SourceKind, SourceSystem
 
 #: Merger chains followed when collecting the agencies merged into an owner's subtree.
 MERGER_DEPTH = 4
@@ -47,16 +48,16 @@ class Remit:
     #: Procedure ids assigned to the source (ministry systems).
     procedures: frozenset[int] = frozenset()
     ctx: Context | None = None
-    _names: dict = field(default_factory=dict)
+    _names: dict[str, dict[int, str]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, source, ctx: Context | None = None) -> Remit:
+    def load(cls, source: SourceSystem, ctx: Context | None = None) -> Remit:
         kind, owner = source.kind, source.owner
         if kind == SourceKind.PORTAL:
             return cls(source.pk, source.code, kind, owner.code, None, ctx=ctx)
         if kind not in (SourceKind.PROVINCIAL, SourceKind.MINISTRY):
             return cls(source.pk, source.code, kind, owner.code, frozenset(), ctx=ctx)
-        procedures = frozenset()
+        procedures: frozenset[int] = frozenset()
         if kind == SourceKind.MINISTRY:
             procedures = frozenset(Procedure.objects.filter(central_system=source.code).values_list("pk", flat=True))
         return cls(source.pk, source.code, kind, owner.code, _agencies_under(owner), procedures, ctx)
@@ -65,7 +66,7 @@ class Remit:
     def writes_nothing(self) -> bool:
         return self.kind not in (SourceKind.PORTAL, SourceKind.PROVINCIAL, SourceKind.MINISTRY)
 
-    def assigned(self, procedure_id: int, agency_id: int | None, received: str | None) -> bool:
+    def assigned(self, procedure_id: int | None, agency_id: int | None, received: str | None) -> bool:
         """Is the procedure handled by this (ministry) system for a dossier received by ``agency_id``
         at ``received`` (``yyyyMMddHHmmss``, Vietnam time)? Today the catalogue's timeless
         ``central_system``; the one place to make the assignment effective-dated per province."""
@@ -78,8 +79,7 @@ class Remit:
         if agencies is None:
             return None
         if self.writes_nothing:
-            return "", (f"{self.source_code} is a {self.kind} system: it reports counts, not dossiers, so it may "
-                        "not write any")
+            return self._writes_nothing()
         inside = agency_id in agencies and (handling_agency_id is None or handling_agency_id in agencies)
         if self.kind == SourceKind.PROVINCIAL:
             if agency_id not in agencies:
@@ -97,22 +97,29 @@ class Remit:
                           f"agency {self._agency(agency_id)} is not under {self.owner_code}: a ministry system "
                           "writes only the dossiers of its procedures and of its ministry's own agencies")
 
-    def error(self, index: int, code: str, refusal: tuple[str, str]) -> dict:
+    def _writes_nothing(self) -> tuple[str, str]:
+        return "", (f"{self.source_code} is a {self.kind} system: it reports counts, not dossiers, so it may "
+                    "not write any")
+
+    def error(self, index: int, code: str, refusal: tuple[str, str]) -> dict[str, Any]:
         return {"index": index, "MaHoSo": code, "field": refusal[0], "error": refusal[1], "reason": OUT_OF_SCOPE}
 
-    def refuse_progress(self, items: list) -> tuple[list, list]:
+    def refuse_progress(
+        self, items: list[tuple[int, ProgressRecord]],
+    ) -> tuple[list[tuple[int, ProgressRecord]], list[tuple[int, dict[str, Any]]]]:
         """Split progress steps ``(index, ProgressRecord)`` into those the source may apply and
         ``(index, error)`` refusals, by the dossier its own copy (``SourceDossier``) describes:
         one query per chunk, none for the portal."""
         if self.agencies is None or not items:
             return items, []
         if self.writes_nothing:
-            return [], [(i, self.error(i, p.code, self.refusal(None, None))) for i, p in items]
+            return [], [(i, self.error(i, p.code, self._writes_nothing())) for i, p in items]
         source = SourceDossier.objects.filter(source_id=self.source_id)
         copies = {code: (agency_id, procedure_id, received) for code, agency_id, procedure_id, received in
                   source.filter(code__in={p.code for _, p in items}).values_list("code", "agency_id", "procedure_id",
                                                                                   "received_at")}
-        allowed, refused = [], []
+        allowed: list[tuple[int, ProgressRecord]] = []
+        refused: list[tuple[int, dict[str, Any]]] = []
         for index, step in items:
             copy = copies.get(step.code)
             why = None
@@ -125,13 +132,13 @@ class Remit:
         return allowed, refused
 
     # -- names for messages (refusals only) ------------------------------------------------------
-    def _agency(self, agency_id) -> str:
+    def _agency(self, agency_id: int | None) -> str:
         return self._name("agencies", Agency, agency_id)
 
-    def _procedure(self, procedure_id) -> str:
+    def _procedure(self, procedure_id: int | None) -> str:
         return self._name("procedures", Procedure, procedure_id)
 
-    def _name(self, kind: str, model, pk) -> str:
+    def _name(self, kind: str, model: type[Agency] | type[Procedure], pk: int | None) -> str:
         if pk is None:
             return "(none)"
         names = self._names.get(kind)
@@ -158,5 +165,5 @@ def _agencies_under(owner: Agency) -> frozenset[int]:
     return frozenset(ids)
 
 
-def _vn(moment) -> str | None:
+def _vn(moment: datetime | None) -> str | None:
     return None if moment is None else (moment.astimezone(UTC) + timedelta(hours=7)).strftime("%Y%m%d%H%M%S")

@@ -7,13 +7,17 @@ copied into the new batch (so rejects are never duplicated).
 """
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
+
 from ..adapters.base import Adapter
 from ..adapters.limits import Refused, decode_leniently, malformed
 from ..models import IngestBatch, RejectedRecord
 from .ingest import BatchReport, run_batch, start_batch
 
 
-def _payload(reject: RejectedRecord):
+def _payload(reject: RejectedRecord) -> object:
     """The payload to validate: a verbatim bad line (``{"_raw": text}``) is decoded again; a record
     kept cut short because it was too large (``"_truncated"``) stays refused with its errors."""
     payload = reject.payload
@@ -30,7 +34,8 @@ def _payload(reject: RejectedRecord):
     return payload
 
 
-def replay_rejected(batch: IngestBatch, user=None, rejects=None) -> BatchReport:
+def replay_rejected(batch: IngestBatch, user: Any = None,
+                    rejects: QuerySet[RejectedRecord] | None = None) -> BatchReport:
     """Replay the pending rejects of ``batch`` (or the given ``RejectedRecord`` queryset)."""
     if rejects is None:
         rejects = batch.rejects.all()
@@ -38,7 +43,7 @@ def replay_rejected(batch: IngestBatch, user=None, rejects=None) -> BatchReport:
     new = start_batch(batch.source, "replay", user, f"replay of batch #{batch.pk}")
     still_failing: set[int] = set()
 
-    def on_reject(_batch, failed):
+    def on_reject(_batch: IngestBatch, failed: list[tuple[int, object, list[dict[str, Any]]]]) -> None:
         for position, _, errors in failed:
             reject = pending[position]
             still_failing.add(position)

@@ -13,7 +13,9 @@ to it.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, Literal, overload
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -37,7 +39,8 @@ class NotASourceSystem(PermissionDenied):
     """The user is not the account of an active source system."""
 
 
-def _require_national(actor, message: str, context, source=None, agency=None) -> None:
+def _require_national(actor: Any, message: str, context: AuditContext, source: SourceSystem | None = None,
+                      agency: Agency | None = None) -> None:
     try:
         require_national(actor, message)
     except PermissionDenied as exc:
@@ -46,7 +49,7 @@ def _require_national(actor, message: str, context, source=None, agency=None) ->
         raise
 
 
-def _agency(value) -> Agency:
+def _agency(value: Agency | str) -> Agency:
     if isinstance(value, Agency):
         return value
     try:
@@ -55,11 +58,14 @@ def _agency(value) -> Agency:
         raise ValidationError({"owner": f"No agency has the code {value!r}."}) from None
 
 
-def _check_single(kind: str, active: bool, exclude_pk=None) -> None:
+def _check_single(kind: str, active: bool, exclude_pk: int | None = None) -> None:
     """A clear error before the database constraint would refuse a second active portal/reporting system."""
     if not active or kind not in SINGLE_KINDS:
         return
-    other = SourceSystem.objects.filter(kind=kind, active=True).exclude(pk=exclude_pk).first()
+    others = SourceSystem.objects.filter(kind=kind, active=True)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    other = others.first()
     if other is not None:
         raise ValidationError({"kind": f"{other.code} is already the active {SourceKind(kind).label} system; only one "
                                        "may be active: deactivate it first."})
@@ -73,16 +79,17 @@ def _check_kind(kind: str) -> None:
 def _validate(code: str, kind: str) -> None:
     if not code:
         raise ValidationError({"code": "A system code is required."})
-    if len(code) > SourceSystem._meta.get_field("code").max_length:
+    max_length = SourceSystem._meta.get_field("code").max_length
+    if max_length is not None and len(code) > max_length:
         raise ValidationError({"code": f"The code {code!r} is longer than 40 characters."})
     _check_kind(kind)
 
 
-def _snapshot(source: SourceSystem) -> dict:
+def _snapshot(source: SourceSystem) -> dict[str, Any]:
     return {"name": source.name, "kind": source.kind, "owner": source.owner.code, "active": source.active}
 
 
-def create_source_system(code: str, name: str, kind: str, agency_code, creator=None, *, active: bool | None = None,
+def create_source_system(code: str, name: str, kind: str, agency_code: Agency | str, creator: Any = None, *, active: bool | None = None,
                          rotate_token: bool = False, context: AuditContext | None = None
                          ) -> tuple[SourceSystem, str | None]:
     """Create a source system with its system account, or update the one with this ``code``.
@@ -118,7 +125,7 @@ def create_source_system(code: str, name: str, kind: str, agency_code, creator=N
 
 
 @contextmanager
-def _conflicts_as_errors():
+def _conflicts_as_errors() -> Iterator[None]:
     """A concurrent write that the checks could not see (same code, a second active portal) reaches
     the database constraints: answer it as a validation error, not a server error."""
     try:
@@ -128,8 +135,8 @@ def _conflicts_as_errors():
                               "code, or a second active portal or reporting system); reload and retry.") from exc
 
 
-def update_source_system(actor, source: SourceSystem, *, context: AuditContext | None = None,
-                         **values) -> SourceSystem:
+def update_source_system(actor: Any, source: SourceSystem, *, context: AuditContext | None = None,
+                         **values: Any) -> SourceSystem:
     """Change a system's name, kind, owner or active flag (national administrators only); audited.
 
     Unchanged values write nothing. Moving a system to another owner also moves its system account's
@@ -170,7 +177,7 @@ def update_source_system(actor, source: SourceSystem, *, context: AuditContext |
     return source
 
 
-def _move_account(actor, source: SourceSystem, context) -> None:
+def _move_account(actor: Any, source: SourceSystem, context: AuditContext) -> None:
     """The system account follows its system to the new owner: its old roles are revoked, the same role granted."""
     account = SystemAccount.objects.filter(system_code=source.code).select_related("user").first()
     if account is None:
@@ -183,7 +190,13 @@ def _move_account(actor, source: SourceSystem, context) -> None:
     SystemAccount.objects.filter(pk=account.pk).update(agency=source.owner)
 
 
-def ensure_token(actor, source: SourceSystem, *, rotate: bool, context: AuditContext | None = None) -> str | None:
+@overload
+def ensure_token(actor: Any, source: SourceSystem, *, rotate: Literal[True],
+                 context: AuditContext | None = None) -> str: ...
+@overload
+def ensure_token(actor: Any, source: SourceSystem, *, rotate: bool,
+                 context: AuditContext | None = None) -> str | None: ...
+def ensure_token(actor: Any, source: SourceSystem, *, rotate: bool, context: AuditContext | None = None) -> str | None:
     """The system's account and a new token if it has none yet (or ``rotate``); ``None`` when kept."""
     account = SystemAccount.objects.filter(system_code=source.code).select_related("user", "agency").first()
     if account is None:
@@ -193,7 +206,7 @@ def ensure_token(actor, source: SourceSystem, *, rotate: bool, context: AuditCon
     return None
 
 
-def rotate_source_token(actor, source: SourceSystem, *, context: AuditContext | None = None) -> str:
+def rotate_source_token(actor: Any, source: SourceSystem, *, context: AuditContext | None = None) -> str:
     """A new API token for the system (its account is created if missing); national administrators only."""
     context = context or AuditContext()
     _require_national(actor, _("Only national administrators may issue a source system's API token."), context,
@@ -202,7 +215,7 @@ def rotate_source_token(actor, source: SourceSystem, *, context: AuditContext | 
         return ensure_token(actor, source, rotate=True, context=context)
 
 
-def source_for_user(user) -> SourceSystem:
+def source_for_user(user: Any) -> SourceSystem:
     """The active source system a token's user speaks for, or ``NotASourceSystem``."""
     account = getattr(user, "system_account", None) if user is not None and user.is_authenticated else None
     if account is None:

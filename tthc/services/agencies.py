@@ -1,6 +1,8 @@
 """Maintaining the agency tree: the only writer of ``Agency.path``, ``depth`` and ``ranked_agency``."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -45,11 +47,13 @@ def rebuild_tree() -> int:
     can write rows in any order and fix the tree once. Raises ``ValidationError`` on a cycle.
     """
     rows = list(Agency.objects.values_list("pk", "code", "parent_id", "kind", "path", "depth", "ranked_agency_id"))
-    children: dict[int | None, list[tuple]] = {}
+    children: dict[int | None, list[tuple[Any, ...]]] = {}
     for row in rows:
         children.setdefault(row[2], []).append(row)
     computed: dict[int, tuple[str, int, int | None]] = {}
-    stack = [(row, None) for row in children.get(None, [])]
+    stack: list[tuple[tuple[Any, ...], tuple[str, int, int | None] | None]] = [
+        (row, None) for row in children.get(None, [])
+    ]
     while stack:
         (pk, code, _parent, kind, *_), parent_info = stack.pop()
         parent_path, parent_depth, parent_ranked = parent_info or (None, -1, None)

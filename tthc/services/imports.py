@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import IO, Any
 
 from django.db import transaction
 
@@ -86,12 +87,13 @@ class ImportReport:
 # --- Reading ---------------------------------------------------------------------------------------
 
 
-def read_csv(source, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def read_csv(source: str | Path | IO[str], required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (row number, row) from a CSV path or text stream; row 2 is the first data row.
 
     Accepts UTF-8 with or without BOM, comma or semicolon separators; header names are matched
     case-insensitively; values are NFC-normalised and stripped, inner runs of spaces folded.
     """
+    stream: IO[str]
     if isinstance(source, (str, Path)):
         try:
             text = Path(source).read_bytes().decode("utf-8-sig")
@@ -146,7 +148,7 @@ class _Row:
             self._fail(column, "may not contain '/'")
         return value
 
-    def choice(self, column: str, choices, default=None) -> str | None:
+    def choice(self, column: str, choices: Iterable[Any], default: str | None = None) -> str | None:
         value = self.data.get(column, "").lower()
         if not value and default is not None:
             return default
@@ -203,7 +205,7 @@ class _Row:
 _AGENCY_FIELDS = ("name", "short_name", "kind", "valid_from", "valid_to", "parent_id", "successor_id")
 
 
-def import_agencies(source) -> ImportReport:
+def import_agencies(source: str | Path | IO[str]) -> ImportReport:
     """Upsert agencies by code from a CSV (columns: AGENCY_COLUMNS, optionally AGENCY_OPTIONAL).
 
     Parents and successors may be defined anywhere in the same file or already exist. The tree is
@@ -215,7 +217,7 @@ def import_agencies(source) -> ImportReport:
     for number, data in read_csv(source, AGENCY_COLUMNS):
         row = _Row(number, data)
         code = row.code("code")
-        values = {
+        values: dict[str, Any] = {
             "name": row.text("name", required=True, max_length=255),
             "short_name": row.text("short_name", max_length=120),
             "kind": row.choice("kind", AgencyKind),
@@ -338,7 +340,7 @@ _PROCEDURE_FIELDS = (
 _CHUNK = 2000
 
 
-def import_procedures(source) -> ImportReport:
+def import_procedures(source: str | Path | IO[str]) -> ImportReport:
     """Upsert procedures by code (columns: PROCEDURE_COLUMNS, optionally PROCEDURE_OPTIONAL)."""
     report = ImportReport()
     owners = dict(
@@ -346,7 +348,7 @@ def import_procedures(source) -> ImportReport:
         .values_list("code", "pk")
     )
     seen: dict[str, int] = {}
-    chunk: list[tuple[int, dict]] = []
+    chunk: list[tuple[str, dict[str, Any]]] = []
     for number, data in read_csv(source, PROCEDURE_COLUMNS):
         row = _Row(number, data)
         code = row.code("code")
