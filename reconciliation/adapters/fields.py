@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import orjson
+
+from tthc.store.staging import Step, Version
 
 DATE_FIELDS = ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi")
 #: Dates whose latest value orders the versions of a record (NgayHenTra is a promise, not an event).
@@ -77,54 +79,10 @@ class Context:
         )
 
 
-@dataclass(slots=True)
-class Event:
-    at: str
-    from_status: int | None
-    to_status: int
-    unit: str
-    officer: str
-    officer_title: str
-    note: str
-
-
-@dataclass(slots=True)
-class DossierRecord:
-    """A valid ``HoSo``: the values stored in ``SourceDossier`` and ``tthc.Dossier``."""
-
-    code: str
-    procedure_id: int
-    agency_id: int
-    handling_agency_id: int | None
-    handling_unit: str
-    handling_officer: str
-    channel: int
-    applicant_kind: int
-    applicant_name: str
-    summary: str
-    status: int
-    previous_status: int | None
-    submitted_at: str | None
-    received_at: str | None
-    due_at: str | None
-    finished_at: str | None
-    returned_at: str | None
-    refused_at: str | None
-    digitised: bool
-    e_result: bool
-    data_reused: bool
-    personal_store: bool
-    population: bool
-    payment_kind: int
-    fee_amount: int
-    supplement_count: int
-    paused_seconds: int
-    progress_steps: int
-    event_at: str
-    digest: str = ""
-    events: list[Event] = field(default_factory=list)
-    #: Writer-specific pre-rendered rows (PostgreSQL: COPY text), prepared off the database thread.
-    rendered: object = None
+#: A step of a dossier's history, and a valid ``HoSo`` (the values stored in ``SourceDossier`` and
+#: ``tthc.Dossier``): the types the dossier store writes.
+Event = Step
+DossierRecord = Version
 
 
 @dataclass(slots=True)
