@@ -55,10 +55,11 @@ class Writer:
         with connection.cursor() as cursor:
             store.create_stage(cursor)
             records.sort(key=lambda r: r.code)
-            ids: dict[str, int | None] = store.existing_ids(cursor, [r.code for r in records])
+            found = store.existing(cursor, [r.code for r in records])
+            ids: dict[str, int | None] = {code: pk for code, (pk, _) in found.items()}
             missing = [r.code for r in records if r.code not in ids]
             ids.update(zip(missing, store.reserve_ids(cursor, len(missing)), strict=True))
-            store.stage_versions(records, ids)
+            store.stage_versions(records, ids, store.held_by_sources(found, self.source.code, self.portal_codes))
             created, updated = store.flag_upsert(
                 cursor, self._copies_upsert_sql(), [self.source.pk, store.now(), self.batch.pk],
                 exists=f"SELECT 1 FROM {SOURCE_COPIES} t WHERE t.source_id = %s AND t.code = {VERSIONS}.code",

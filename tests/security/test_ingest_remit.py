@@ -18,7 +18,15 @@ from tests.factories import AgencyFactory
 from tests.reconciliation.fixtures.world import stream
 from tthc.models import AgencyKind, Dossier, DossierEvent
 
-from .ingest_world import DANANG_DOSSIER, PROBE, build_security_world, client_for, envelope, hanoi_record, post
+from .ingest_world import (
+    DANANG_DOSSIER,
+    PROBE,
+    build_security_world,
+    client_for,
+    envelope,
+    hanoi_record,
+    post,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db import connection
 
 from ..models import ApologyLetter, Dossier, DossierEvent
-from .staging import DOSSIER_MAP, EVENTS, PROGRESS, TABLES, VERSION_COLUMNS, VERSIONS, Version, history
+from .staging import DOSSIER_MAP, EVENTS, PROGRESS, STAGED_COLUMNS, TABLES, VERSIONS, Version, history
 
 DOSSIERS = Dossier._meta.db_table
 HISTORY = DossierEvent._meta.db_table
@@ -89,8 +89,10 @@ class DossierStore(ABC):
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({cols}{extra})")
         cursor.execute(self.clear_sql.format(table=table))
 
-    def stage_versions(self, records: list[Version], ids: dict[str, int]) -> None:
-        self.stage(VERSIONS, VERSION_COLUMNS, [(ids[r.code], *self.version_values(r)) for r in records])
+    def stage_versions(self, records: list[Version], ids: dict[str, int], held: set[str] = frozenset()) -> None:
+        """Stage ``records`` with their dossier ids; ``held``: codes whose dossier holds a state these
+        versions can never outrank (:meth:`held_by_sources`), left out of :meth:`upsert_dossiers`."""
+        self.stage(VERSIONS, STAGED_COLUMNS, [(ids[r.code], *self.version_values(r), r.code in held) for r in records])
 
     def stage_history(self, records: list[Version], ids: dict[str, int | None]) -> bool:
         """Stage the history of ``records`` whose dossier exists (id not ``None``); False if none."""
@@ -115,14 +117,27 @@ class DossierStore(ABC):
         )
 
     # -- ids ----------------------------------------------------------------------------------------
-    def existing_ids(self, cursor, codes: list[str]) -> dict[str, int]:
-        """The ids of the dossiers with these codes that exist."""
-        ids: dict[str, int] = {}
+    def existing(self, cursor, codes: list[str]) -> dict[str, tuple[int, str]]:
+        """``(id, state source)`` of the dossiers with these codes that exist."""
+        found: dict[str, tuple[int, str]] = {}
         for i in range(0, len(codes), IN_BATCH):
             part = codes[i:i + IN_BATCH]
-            cursor.execute(f"SELECT code, id FROM {DOSSIERS} WHERE code IN ({', '.join(['%s'] * len(part))})", part)
-            ids.update(cursor.fetchall())
-        return ids
+            cursor.execute(f"SELECT code, id, state_source FROM {DOSSIERS} WHERE code IN "
+                           f"({', '.join(['%s'] * len(part))})", part)
+            found.update((code, (pk, source)) for code, pk, source in cursor.fetchall())
+        return found
+
+    def existing_ids(self, cursor, codes: list[str]) -> dict[str, int]:
+        """The ids of the dossiers with these codes that exist."""
+        return {code: pk for code, (pk, _) in self.existing(cursor, codes).items()}
+
+    @staticmethod
+    def held_by_sources(found: dict[str, tuple[int, str]], source: str, portal_codes: Sequence[str]) -> set[str]:
+        """Of the dossiers ``found``, those a portal's version can never outrank: their state comes from
+        another kind of source. (Skipping them spares the row locks of a no-op upsert.)"""
+        if source not in portal_codes:
+            return set()
+        return {code for code, (_, state_source) in found.items() if state_source not in portal_codes}
 
     def current_ids(self, cursor, codes: set[str]) -> dict[str, int | None]:
         """Codes → their dossier's id now, ``None`` for no dossier (after a reserved id went unused:
@@ -154,7 +169,7 @@ class DossierStore(ABC):
             f"INSERT INTO {DOSSIERS} AS t (id, code, {', '.join(targets)}, state_source, satisfaction, "
             f"has_complaint, created_at, updated_at) "
             f"SELECT s.dossier_id, s.code, {', '.join(exprs)}, %s, NULL, %s, %s, %s FROM {VERSIONS} s "
-            f"WHERE s.won ORDER BY s.code "
+            f"WHERE s.won AND NOT s.held ORDER BY s.code "
             f"ON CONFLICT (code) DO UPDATE SET {sets} WHERE {outranks} "
             f"RETURNING {self.returning('code')}, {self.inserted_flag}",
             [source, False, now, now, *params],

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from django.db import connection
 
 from .base import DOSSIERS, DossierStore
-from .staging import EVENT_COLUMNS, EVENTS, VERSION_COLUMNS, VERSIONS, history
+from .staging import EVENT_COLUMNS, EVENTS, STAGED_COLUMNS, VERSIONS, history
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -64,11 +64,12 @@ class PostgresStore(DossierStore):
         record.rendered = (stage, events)
         record.events = ()
 
-    def stage_versions(self, records, ids):
+    def stage_versions(self, records, ids, held=frozenset()):
         for r in records:
             if r.rendered is None:
                 self.prepare(r)
-        self.copy_text(VERSIONS, VERSION_COLUMNS, "".join(f"{ids[r.code]}\t{r.rendered[0]}\n" for r in records))
+        self.copy_text(VERSIONS, STAGED_COLUMNS, "".join(
+            f"{ids[r.code]}\t{r.rendered[0]}\t{'t' if r.code in held else 'f'}\n" for r in records))
 
     def stage_history(self, records, ids):
         lines = []
@@ -83,9 +84,9 @@ class PostgresStore(DossierStore):
             self.copy_text(EVENTS, EVENT_COLUMNS, "".join(lines))
         return bool(lines)
 
-    def existing_ids(self, cursor, codes):
-        cursor.execute(f"SELECT code, id FROM {DOSSIERS} WHERE code = ANY(%s)", [list(codes)])
-        return dict(cursor.fetchall())
+    def existing(self, cursor, codes):
+        cursor.execute(f"SELECT code, id, state_source FROM {DOSSIERS} WHERE code = ANY(%s)", [list(codes)])
+        return {code: (pk, source) for code, pk, source in cursor.fetchall()}
 
     def reserve_ids(self, cursor, count):
         if not count:

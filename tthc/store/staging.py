@@ -32,9 +32,11 @@ VERSION_TYPES = (
     "smallint", "{ts}", "{ts}", "{ts}", "{ts}", "{ts}", "{ts}", "boolean", "boolean", "boolean", "boolean", "boolean",
     "smallint", "bigint", "integer", "bigint", "integer", "{ts}", "text",
 )
+#: ``held``: the dossier holds a state this version can never outrank (staged with the version);
 #: ``won``: the version replaced what its source had stored (set by the caller's upsert);
 #: ``created``: that source had no copy yet.
-VERSION_FLAGS = ", won boolean DEFAULT false, created boolean DEFAULT false"
+VERSION_FLAGS = ", held boolean DEFAULT false, won boolean DEFAULT false, created boolean DEFAULT false"
+STAGED_COLUMNS = (*VERSION_COLUMNS, "held")
 EVENT_COLUMNS = ("dossier_id", "at", "from_status", "to_status", "unit", "officer", "officer_title", "note")
 EVENT_TYPES = ("bigint", "{ts}", "smallint", "smallint", "text", "text", "text", "text")
 PROGRESS_COLUMNS = ("code", "dossier_id", "at", "to_status", "digest", "steps", "fin_at", "ret_at")
