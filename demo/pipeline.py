@@ -131,10 +131,9 @@ class Feeder:
 
     def write_extras(self, letters: list[tuple], ratings: list[tuple]) -> tuple[int, int]:
         """What the sync format does not carry, through the store: apology letters, ratings."""
-        moment = _moment
         with transaction.atomic():
             added = self.store.add_apology_letters(
-                (code, moment(issued), reason, moment(due), moment(new_due), by)
+                (code, _moment(issued), reason, _moment(due), _moment(new_due), by)
                 for code, issued, reason, due, new_due, by in letters)
             rated = self.store.set_ratings(ratings)
         return added, rated
