@@ -7,7 +7,7 @@ and all provinces for the month.
 Sets Django up against ``--database-url`` (default: ``DATABASE_URL``, else
 ``postgres://postgres@127.0.0.1:5432/tthc_bench_reconcile``; the database is created if missing),
 migrates, loads the reference data (agencies, procedures) and the source systems (the same
-``demo_feeds.ensure_systems`` as the demo), then generates ``SourceDossier`` rows set-based with
+``demo.systems.ensure_systems`` as the demo), then generates ``SourceDossier`` rows set-based with
 ``generate_series`` — ``--province-dossiers`` per side for province 01 and ``--other-dossiers`` per
 side for each of the 33 other provinces, all received in ``--period``. The portal's side copies the
 sources' rows minus ~3 % (missing on the portal), with ~1 % stale copies and ~0.3 % shifted due dates;
@@ -129,7 +129,7 @@ def _province_sql() -> str:
 def _generate(period, province_rows: int, other_rows: int) -> dict:
     from django.db import connection
 
-    from reconciliation.services.demo_feeds import ensure_systems
+    from demo.systems import ensure_systems
 
     systems, _ = ensure_systems()
     with connection.cursor() as cursor:  # load without the secondary indexes, rebuild them after

@@ -1,11 +1,12 @@
-"""Benchmark ``manage.py seed_demo``: how fast N demo dossiers (with history and letters) are written.
+"""Benchmark ``manage.py seed_demo``: how fast N demo dossiers (with history and letters) are ingested.
 
     python bench/seed.py --dossiers 1000000 [--database-url URL] [--seed S] [--workers W]
 
 Sets Django up against the given database (default: the DATABASE_URL environment variable, else
 the embedded SQLite file), migrates it, runs ``seed_demo --no-progress --skip-hooks`` through
-``call_command`` (``--hooks`` also runs the other apps' demo hooks, timed apart), and prints one
-JSON object, e.g.::
+``call_command`` — the dossiers sent through ingestion as each source system and the portal sync
+them, with their letters and ratings — (``--hooks`` also runs the follow-ups: reconciliation of the
+latest months, index snapshots, draft requests, timed apart), and prints one JSON object, e.g.::
 
     {"dossiers": 1000000, "seconds": 98.4, "rows_per_s": 10163, "database": "postgresql",
      "events": 4085040, "apology_letters": 35012, ...}
@@ -38,7 +39,7 @@ def main(argv=None) -> int:
     parser.add_argument("--chunk-size", type=int, default=None)
     parser.add_argument("--anchor-month", default=None, help="YYYY-MM (default: the current month)")
     parser.add_argument("--hooks", action="store_true",
-                        help="also run the other apps' SEED_DEMO_HOOKS (timed separately; default: skipped)")
+                        help="also run the follow-ups (timed separately; default: skipped)")
     args = parser.parse_args(argv)
 
     if args.database_url:
@@ -53,13 +54,15 @@ def main(argv=None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from tthc.management.commands.seed_demo import Command as SeedDemo
+    from demo.management.commands.seed_demo import Command as SeedDemo
+    from reconciliation.models import SourceDossier
     from tthc.models import ApologyLetter, Dossier, DossierEvent
 
     call_command("migrate", interactive=False, verbosity=0)
 
     def counts():
-        return Dossier.objects.count(), DossierEvent.objects.count(), ApologyLetter.objects.count()
+        return (Dossier.objects.count(), DossierEvent.objects.count(), ApologyLetter.objects.count(),
+                SourceDossier.objects.count())
 
     before = counts()
     options = {"dossiers": args.dossiers, "seed": args.seed, "no_progress": True, "skip_hooks": not args.hooks}
@@ -79,7 +82,7 @@ def main(argv=None) -> int:
     )
     after = counts()
     created = [a - b for a, b in zip(after, before, strict=True)]
-    total_created = sum(created)
+    total_created = sum(created[:3])
     result = {
         "dossiers": args.dossiers,
         "seconds": round(seconds, 2),
@@ -90,11 +93,13 @@ def main(argv=None) -> int:
         "dossiers_created": created[0],
         "events_created": created[1],
         "letters_created": created[2],
+        "source_copies_created": created[3],
         "all_rows_per_s": round(total_created / seconds) if seconds else None,
         "already_present": created[0] < args.dossiers,
         "dossiers_in_database": after[0],
         "reference_data_seconds": round(command.reference_seconds, 2),
         "dossier_phase_seconds": round(command.result.seconds, 2),
+        "ingestion": _ingestion(command.result),
         "hooks": {k: round(v, 2) for k, v in command.hook_seconds.items()} if args.hooks else "skipped",
         "python_cpu_seconds": round(cpu, 1),
         "load_average_1m": [round(load_before, 2), round(load_after, 2)],
@@ -109,6 +114,14 @@ def main(argv=None) -> int:
         )
     print(json.dumps(result, ensure_ascii=False))
     return 0
+
+
+def _ingestion(result) -> dict | None:
+    feeds = result.feeds
+    if feeds is None:
+        return None
+    return {"batches": feeds.batches, "records": feeds.first.received, "later_records": feeds.later.received,
+            "rejected": feeds.first.rejected + feeds.later.rejected}
 
 
 if __name__ == "__main__":

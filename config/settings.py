@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "complaints",
     "indicators",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -429,11 +430,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
-
-# Demo data that builds on seed_demo's dossiers, in order (each takes seed=, each idempotent):
-# sync feeds + reconciliation of the latest months, index snapshots, this month's draft requests.
-SEED_DEMO_HOOKS = [
-    "reconciliation.services.demo_feeds.seed_demo_hook",
-    "indicators.services.demo.seed_demo_index",
-    "complaints.services.demo.seed_demo_requests",
-]

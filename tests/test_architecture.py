@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pytest
 from django.apps import apps as django_apps
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,18 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The layering, bottom first: an app may import only the apps before it.
 LAYERS = ("core", "tthc", "accounts", "reconciliation", "complaints", "indicators", "reports", "demo")
 
-#: Known offenders naming tthc tables in SQL. The dossier-store refactor moves the bulk writer into
-#: tthc and the demo feeds into demo/, which removes them: this list must end up empty.
-SQL_KNOWN_OFFENDERS = {
-    "reconciliation/services/writer.py",
-    "reconciliation/services/demo_feeds.py",
-}
-#: Known offenders among the imports (same refactor): the demo generator loads the demo accounts by a
-#: dotted path, the demo feeds import ``tthc`` inside a function. This list must end up empty too.
-IMPORT_KNOWN_OFFENDERS = {
-    "tthc/services/demo.py",
-    "reconciliation/services/demo_feeds.py",
-}
 
 _DYNAMIC = {"import_module", "import_string"}
 
@@ -105,10 +92,6 @@ def edges() -> tuple[Edge, ...]:
     return tuple(found)
 
 
-def _known(edge: Edge) -> bool:
-    return edge.where.rsplit(":", 1)[0] in IMPORT_KNOWN_OFFENDERS
-
-
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     state: dict[str, int] = {}
     found: list[list[str]] = []
@@ -136,25 +119,24 @@ def test_every_app_has_a_place_in_the_layering():
 def test_no_import_cycle_between_apps():
     graph: dict[str, set[str]] = {}
     for e in edges():
-        if not _known(e):
-            graph.setdefault(e.source, set()).add(e.target)
+        graph.setdefault(e.source, set()).add(e.target)
     assert cycles(graph) == []
 
 
 def test_every_import_goes_down_the_layering():
     rank = {app: i for i, app in enumerate(LAYERS)}
     upward = [f"{e.source} -> {e.target} ({e.where})" for e in edges()
-              if rank[e.target] >= rank[e.source] and not _known(e)]
+              if rank[e.target] >= rank[e.source]]
     assert upward == [], "imports against the layering " + " < ".join(LAYERS)
 
 
 def test_cross_app_imports_inside_functions_say_why():
-    silent = [e.where for e in edges() if e.in_function and not e.commented and not _known(e)]
+    silent = [e.where for e in edges() if e.in_function and not e.commented]
     assert silent == [], "move these imports to the top of the module, or say on their line why they cannot be"
 
 
 def test_no_dynamic_imports_between_apps():
-    assert [e.where for e in edges() if e.dynamic and not _known(e)] == []
+    assert [e.where for e in edges() if e.dynamic] == []
 
 
 def tthc_tables() -> set[str]:
@@ -198,22 +180,8 @@ def test_the_table_pattern_sees_what_it_should():
 
 
 def test_only_tthc_names_its_tables_in_sql():
-    offenders = {path: names for path, names in sql_naming_tthc_tables().items() if path not in SQL_KNOWN_OFFENDERS}
+    offenders = {path: names for path, names in sql_naming_tthc_tables().items() }
     assert offenders == {}, "write through tthc's services (its dossier store) instead"
-
-
-@pytest.mark.parametrize("path", sorted(SQL_KNOWN_OFFENDERS))
-def test_sql_known_offenders_still_offend(path):
-    """Once the store refactor removes an offender, remove it from the list (it must end up empty)."""
-    assert path in sql_naming_tthc_tables(), f"{path} no longer names tthc tables: remove it from SQL_KNOWN_OFFENDERS"
-
-
-@pytest.mark.parametrize("path", sorted(IMPORT_KNOWN_OFFENDERS))
-def test_import_known_offenders_still_offend(path):
-    offending = {e.where.rsplit(":", 1)[0] for e in edges()
-                 if (e.in_function and not e.commented) or e.dynamic
-                 or LAYERS.index(e.target) >= LAYERS.index(e.source)}
-    assert path in offending, f"{path} no longer offends: remove it from IMPORT_KNOWN_OFFENDERS"
 
 
 def test_the_checks_catch_what_they_look_for(tmp_path):

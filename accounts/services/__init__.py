@@ -1,4 +1,4 @@
-"""Account services: delegation (grant/revoke), user and system-account creation, demo accounts.
+"""Account services: delegation (grant/revoke), user and system-account creation.
 
 Every page, admin screen, API endpoint and command that changes roles or accounts calls these.
 """

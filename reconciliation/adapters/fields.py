@@ -20,34 +20,48 @@ forms or serializers:
 from __future__ import annotations
 
 import hashlib
-import re
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import orjson
 
 from tthc.models import Agency, Procedure
+from tthc.store.staging import Step, Version
+
+from .values import (  # noqa: F401 - reasons and helpers re-exported for the other modules
+    BAD_TEXT,
+    FUTURE_DATE,
+    INVALID,
+    MAX_CODE,
+    NOT_AN_OBJECT,
+    OUT_OF_SCOPE,
+    REASONS,
+    TOO_LARGE,
+    UNKNOWN_DOSSIER,
+    WRONG_TYPE,
+    Errors,
+    WrongType,
+    code_error,
+    date_error,
+    document_flags,
+    electronic_result,
+    flag_checked,
+    is_container,
+    json_kind,
+    list_field,
+    norm_date,
+    safe_text,
+    show,
+    small_int,
+    text_field,
+    to_datetime,
+)
 
 DATE_FIELDS = ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi")
 #: Dates whose latest value orders the versions of a record (NgayHenTra is a promise, not an event).
 EVENT_FIELDS = ("NgayNopHoSo", "NgayTiepNhan", "NgayKetThucXuLy", "NgayTra", "NgayTuChoi")
 SUPPLEMENT_DATES = ("NgayBoSung", "NgayTiepNhanBoSung")
 TERMINAL = frozenset((3, 7, 8, 9, 10))
-TRUE_TEXT = frozenset(("1", "true", "True", "TRUE", "x", "X", "yes", "có", "Có"))
-MAX_CODE = 64
-#: Characters of an offending value quoted in an error message.
-SHOWN = 60
-
-# Reasons of per-record errors (the ``reason`` key): what an integrator's program can act on.
-INVALID = "invalid"  # a value breaks a rule (unknown code, bad date, required field missing…)
-WRONG_TYPE = "wrong_type"  # an object/array (or true/false) where text, a code, a number or a date is expected
-NOT_AN_OBJECT = "not_an_object"  # the record (or a progress step) is not a JSON object
-BAD_TEXT = "bad_text"  # text with a NUL character or a lone surrogate (cannot be stored)
-TOO_LARGE = "too_large"  # the record, a value or the nesting is beyond the configured limits
-FUTURE_DATE = "future_date"  # an event time later than now plus the configured margin
-OUT_OF_SCOPE = "out_of_scope"  # outside what the source system may write (its remit)
-UNKNOWN_DOSSIER = "unknown_dossier"  # a progress step for a dossier this source never synced
-REASONS = (INVALID, WRONG_TYPE, NOT_AN_OBJECT, BAD_TEXT, TOO_LARGE, FUTURE_DATE, OUT_OF_SCOPE, UNKNOWN_DOSSIER)
 VN = timedelta(hours=7)
 
 
@@ -77,54 +91,10 @@ class Context:
         )
 
 
-@dataclass(slots=True)
-class Event:
-    at: str
-    from_status: int | None
-    to_status: int
-    unit: str
-    officer: str
-    officer_title: str
-    note: str
-
-
-@dataclass(slots=True)
-class DossierRecord:
-    """A valid ``HoSo``: the values stored in ``SourceDossier`` and ``tthc.Dossier``."""
-
-    code: str
-    procedure_id: int
-    agency_id: int
-    handling_agency_id: int | None
-    handling_unit: str
-    handling_officer: str
-    channel: int
-    applicant_kind: int
-    applicant_name: str
-    summary: str
-    status: int
-    previous_status: int | None
-    submitted_at: str | None
-    received_at: str | None
-    due_at: str | None
-    finished_at: str | None
-    returned_at: str | None
-    refused_at: str | None
-    digitised: bool
-    e_result: bool
-    data_reused: bool
-    personal_store: bool
-    population: bool
-    payment_kind: int
-    fee_amount: int
-    supplement_count: int
-    paused_seconds: int
-    progress_steps: int
-    event_at: str
-    digest: str = ""
-    events: list[Event] = field(default_factory=list)
-    #: Writer-specific pre-rendered rows (PostgreSQL: COPY text), prepared off the database thread.
-    rendered: object = None
+#: A step of a dossier's history, and a valid ``HoSo`` (the values stored in ``SourceDossier`` and
+#: ``tthc.Dossier``): the types the dossier store writes.
+Event = Step
+DossierRecord = Version
 
 
 @dataclass(slots=True)
@@ -134,237 +104,6 @@ class ProgressRecord:
     code: str
     event: Event
     digest: str = ""
-
-
-class Errors:
-    """Collects ``{"index", "MaHoSo", "field", "error", "reason"}`` dicts for one record."""
-
-    __slots__ = ("index", "code", "items")
-
-    def __init__(self, index: int, code: str):
-        self.index, self.code, self.items = index, code, []
-
-    def add(self, field_name: str, message: str, reason: str = INVALID) -> None:
-        # The code goes into JSON answers and database columns: make it storable (error path only).
-        self.items.append({"index": self.index, "MaHoSo": safe_text(self.code), "field": field_name,
-                           "error": message, "reason": reason})
-
-    def wrong_type(self, field_name: str, value, expected: str) -> None:
-        self.add(field_name, f"expected {expected}, got {json_kind(value)}", WRONG_TYPE)
-
-
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def safe_text(value: str) -> str:
-    """``value`` with what no text column or UTF-8 answer can hold (NUL, lone surrogates) replaced by U+FFFD."""
-    if "\x00" in value or not value.isascii():
-        return _UNSTORABLE.sub("\ufffd", value)
-    return value
-
-
-def show(value) -> str:
-    """An offending value for an error message: its repr (which escapes NUL and surrogates), cut short."""
-    text = repr(value) if value.__class__ is not int or abs(value) < 10 ** 40 else "a very large number"
-    return text if len(text) <= SHOWN else text[:SHOWN] + "…"
-
-
-def json_kind(value) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, bool):
-        return "true/false"
-    if value is None:
-        return "null"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return "text"
-
-
-def is_container(value) -> bool:
-    """An object, an array or a boolean: never a code, a number, a date or text."""
-    cls = value.__class__
-    return cls is dict or cls is list or cls is bool
-
-
-# --- Scalars -------------------------------------------------------------------------------------
-
-def norm_date(value) -> str | None:
-    """``yyyyMMddHHmmss`` (or ``yyyyMMdd``) → 14-digit string; ``None`` if absent; ``ValueError`` if bad.
-
-    No cache: progress timestamps are nearly all distinct, so a cache would only grow. Fields are
-    range-checked as strings; only days past the 28th need the calendar.
-    """
-    if value is None:
-        return None
-    if value.__class__ is str:
-        s = value
-    elif is_container(value):
-        raise WrongType(value)
-    else:
-        s = str(value)
-    n = len(s)
-    if n == 14 and s.isdigit() and s.isascii():
-        pass
-    elif n == 8 and s.isdigit() and s.isascii():
-        s += "000000"
-    else:
-        s = s.strip()
-        if not s:
-            return None
-        if len(s) == 8:
-            s += "000000"
-        if len(s) != 14 or not s.isdigit() or not s.isascii():
-            raise ValueError(value)
-    if not ("1990" <= s[:4] <= "2100" and "01" <= s[4:6] <= "12" and "01" <= s[6:8] <= "31"
-            and s[8:10] <= "23" and s[10:12] <= "59" and s[12:14] <= "59"):
-        raise ValueError(value)
-    if s[6:8] > "28":
-        try:
-            date(int(s[:4]), int(s[4:6]), int(s[6:8]))
-        except ValueError:
-            raise ValueError(value) from None
-    return s
-
-
-class WrongType(ValueError):
-    """A value of the wrong JSON type (object, array, true/false) where a date or code is expected."""
-
-
-def _date_error(errors: Errors, name: str, value, expected: str = "yyyyMMddHHmmss, Vietnam time") -> None:
-    if is_container(value):
-        errors.wrong_type(name, value, f"a date ({expected})")
-    else:
-        errors.add(name, f"bad date {show(value)} (expected {expected})")
-
-
-def to_datetime(s: str) -> datetime:
-    """A normalised date string as a naive Vietnam-time datetime."""
-    return datetime(int(s[:4]), int(s[4:6]), int(s[6:8]), int(s[8:10]), int(s[10:12]), int(s[12:14]))
-
-
-def _text(raw: dict, key: str, limit: int, errors: Errors, prefix: str = "") -> str:
-    """A text field, stripped and cut to ``limit``; numbers become their text (as sent by some
-    systems); an object, array or true/false is a ``wrong_type`` error (named ``prefix + key``)."""
-    value = raw.get(key)
-    if value is None:
-        return ""
-    if value.__class__ is not str:
-        if is_container(value):
-            errors.wrong_type(prefix + key, value, "text")
-            return ""
-        value = str(value)
-    if value and (value[0] in " \t\r\n" or value[-1] in " \t\r\n"):
-        value = value.strip()
-    return value if len(value) <= limit else value[:limit]
-
-
-_CODES = {**{str(i): i for i in range(11)}, **{i: i for i in range(11)}}
-
-
-#: ``_small_int`` results besides a number: invalid, wrong JSON type.
-BAD, WRONG = -1, -2
-
-
-def _small_int(value, low: int, high: int, default: int | None = None) -> int | None:
-    """Parse a code such as ``"2"`` or ``2``; ``default`` when empty; ``BAD`` when invalid, ``WRONG``
-    for an object, array or true/false."""
-    if value.__class__ is str or value.__class__ is int:  # not bool: True == 1 as a dict key
-        number = _CODES.get(value)
-        if number is not None:
-            return number if low <= number <= high else -1
-    if value is None or value == "":
-        return default
-    if is_container(value):
-        return WRONG
-    if isinstance(value, int):
-        number = value
-    else:
-        text = str(value).strip()
-        if not text:
-            return default
-        if not (text.isdigit() and text.isascii()) or len(text) > 9:  # "²" is a digit to isdigit()
-            return -1
-        number = int(text)
-    return number if low <= number <= high else -1
-
-
-def _code_error(errors: Errors, name: str, value, result: int, message: str) -> None:
-    """Report a ``_small_int`` failure: ``message`` for a bad value, ``wrong_type`` for a container."""
-    if result == WRONG:
-        errors.wrong_type(name, value, "a number or numeric text")
-    else:
-        errors.add(name, message)
-
-
-def _flag(value) -> bool | None:
-    """A yes/no field: ``1``/``"1"``/``true``/``"x"``/``"có"``…; ``None`` for an object or array."""
-    if value.__class__ is str:
-        return value in TRUE_TEXT or value.strip() in TRUE_TEXT
-    if value is None or value is False or value == "" or value == 0:
-        return False
-    if value is True:
-        return True
-    if isinstance(value, (int, float)):
-        return value > 0
-    if value.__class__ is dict or value.__class__ is list:
-        return None
-    return str(value).strip() in TRUE_TEXT
-
-
-def _flag_checked(raw: dict, key: str, errors: Errors) -> bool:
-    value = _flag(raw.get(key))
-    if value is None:
-        errors.wrong_type(key, raw.get(key), YES_NO)
-        return False
-    return value
-
-
-YES_NO = "a yes/no value (0/1)"
-DOCUMENT_FLAGS = ("DuocSoHoa", "DuocTaiSuDung", "DuocLayTuKhoDMQG")
-
-
-def _document_flags(documents: list, errors: Errors) -> list[bool]:
-    """Whether any submitted document (``TaiLieuNop``) was digitised, reused, taken from the personal store."""
-    found = [False, False, False]
-    for doc in documents:
-        if doc.__class__ is dict:
-            n = 0
-            for key in DOCUMENT_FLAGS:
-                value = doc.get(key)
-                if value is not None:
-                    flag = _flag(value)
-                    if flag:
-                        found[n] = True
-                    elif flag is None:
-                        errors.wrong_type(f"TaiLieuNop[{documents.index(doc)}].{key}", value, YES_NO)
-                n += 1
-    return found
-
-
-def _electronic_result(results: list, errors: Errors) -> bool:
-    """Whether a result (``DanhSachGiayToKetQua``) carries an electronic copy's link."""
-    found = False
-    for i, result in enumerate(results):
-        if result.__class__ is dict:
-            value = result.get("DuongDanTepTinKetQua")
-            if value.__class__ is str:
-                found = found or bool(value.strip())
-            elif value is not None:
-                found = bool(_text(result, "DuongDanTepTinKetQua", 2000, errors, f"DanhSachGiayToKetQua[{i}].")) or found
-    return found
-
-
-def _items(raw: dict, key: str, errors: Errors) -> list:
-    value = raw.get(key)
-    if value is None or value == "":
-        return []
-    if isinstance(value, list):
-        return value
-    errors.add(key, "must be a list", WRONG_TYPE)
-    return []
 
 
 # --- Records -------------------------------------------------------------------------------------
@@ -385,7 +124,7 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
         errors.add("", f"a record must be a JSON object, not {json_kind(raw)}", NOT_AN_OBJECT)
         return errors.items
     errors = Errors(index, "")
-    code = _text(raw, "MaHoSo", 1000, errors)
+    code = text_field(raw, "MaHoSo", 1000, errors)
     errors.code = code
     if not code:
         if not errors.items:
@@ -393,7 +132,7 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
     elif len(code) > MAX_CODE:
         errors.add("MaHoSo", f"is longer than {MAX_CODE} characters")
 
-    procedure_code = _text(raw, "MaTTHC", 100, errors)
+    procedure_code = text_field(raw, "MaTTHC", 100, errors)
     procedure_id = ctx.procedures.get(procedure_code)
     if not procedure_code:
         if "MaTTHC" not in {e["field"] for e in errors.items}:
@@ -401,7 +140,7 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
     elif procedure_id is None:
         errors.add("MaTTHC", f"unknown procedure code {show(procedure_code)}")
 
-    agency_code = _text(raw, "MaDonVi", 100, errors)
+    agency_code = text_field(raw, "MaDonVi", 100, errors)
     agency_field = "MaDonVi"
     if not agency_code and code:
         agency_code, agency_field = agency_code_from(code) or "", "MaHoSo"
@@ -412,24 +151,24 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
         errors.add(agency_field, f"unknown agency code {show(agency_code)}")
 
     value = raw.get("TrangThaiHoSo")
-    status = _small_int(value, 1, 10)
+    status = small_int(value, 1, 10)
     if status is None:
         errors.add("TrangThaiHoSo", "is required")
     elif status < 0:
-        _code_error(errors, "TrangThaiHoSo", value, status, f"unknown status {show(value)} (expected 1–10)")
+        code_error(errors, "TrangThaiHoSo", value, status, f"unknown status {show(value)} (expected 1–10)")
     value = raw.get("KenhThucHien")
-    channel = _small_int(value, 1, 3, default=1)
+    channel = small_int(value, 1, 3, default=1)
     if channel < 0:
-        _code_error(errors, "KenhThucHien", value, channel, f"unknown channel {show(value)} (expected 1, 2 or 3)")
+        code_error(errors, "KenhThucHien", value, channel, f"unknown channel {show(value)} (expected 1, 2 or 3)")
     value = raw.get("LoaiDoiTuong")
-    applicant_kind = _small_int(value, 1, 4, default=1)
+    applicant_kind = small_int(value, 1, 4, default=1)
     if applicant_kind < 0:
-        _code_error(errors, "LoaiDoiTuong", value, applicant_kind,
+        code_error(errors, "LoaiDoiTuong", value, applicant_kind,
                     f"unknown applicant kind {show(value)} (expected 1–4)")
     value = raw.get("DuocThanhToanTrucTuyen")
-    payment_kind = _small_int(value, 0, 2, default=0)
+    payment_kind = small_int(value, 0, 2, default=0)
     if payment_kind < 0:
-        _code_error(errors, "DuocThanhToanTrucTuyen", value, payment_kind,
+        code_error(errors, "DuocThanhToanTrucTuyen", value, payment_kind,
                     f"unknown value {show(value)} (expected 0, 1 or 2)")
 
     dates = {}
@@ -438,7 +177,7 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
         try:
             dates[key] = norm_date(value)
         except ValueError:
-            _date_error(errors, key, value)
+            date_error(errors, key, value)
             dates[key] = None
     received = dates["NgayTiepNhan"]
     if received:
@@ -450,17 +189,17 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
     events = _events(raw, errors)
     supplements, paused, supplement_count = _supplements(raw, errors)
     fee = _fee(raw, errors)
-    documents = _items(raw, "TaiLieuNop", errors)
-    results = _items(raw, "DanhSachGiayToKetQua", errors)
-    databases = _items(raw, "DSKetNoiCSDL", errors)
-    handling_unit = _text(raw, "DonViXuLy", 255, errors)
-    applicant_name = _text(raw, "ChuHoSo", 255, errors)
-    summary = _text(raw, "TrichYeuHoSo", 500, errors)
-    digitised = _flag_checked(raw, "HoSoCoThanhPhanSoHoa", errors)
-    population = _flag_checked(raw, "TaiKhoanDuocXacThucVoiVNeID", errors)
-    digitised_doc, reused, personal = _document_flags(documents, errors) if documents else (False, False, False)
+    documents = list_field(raw, "TaiLieuNop", errors)
+    results = list_field(raw, "DanhSachGiayToKetQua", errors)
+    databases = list_field(raw, "DSKetNoiCSDL", errors)
+    handling_unit = text_field(raw, "DonViXuLy", 255, errors)
+    applicant_name = text_field(raw, "ChuHoSo", 255, errors)
+    summary = text_field(raw, "TrichYeuHoSo", 500, errors)
+    digitised = flag_checked(raw, "HoSoCoThanhPhanSoHoa", errors)
+    population = flag_checked(raw, "TaiKhoanDuocXacThucVoiVNeID", errors)
+    digitised_doc, reused, personal = document_flags(documents, errors) if documents else (False, False, False)
     digitised = digitised or digitised_doc
-    e_result = _electronic_result(results, errors) if results else False
+    e_result = electronic_result(results, errors) if results else False
     if errors.items:
         return errors.items
 
@@ -520,7 +259,7 @@ def _future(errors: Errors, ctx: Context, stamps) -> None:
 def _events(raw: dict, errors: Errors) -> list[Event]:
     """``QuaTrinhXuLy`` embedded in a HoSo: sorted, de-duplicated steps with their from-status."""
     steps = []
-    for i, item in enumerate(_items(raw, "QuaTrinhXuLy", errors)):
+    for i, item in enumerate(list_field(raw, "QuaTrinhXuLy", errors)):
         event = _step(item, errors, f"QuaTrinhXuLy[{i}].")
         if event is not None:
             steps.append(event)
@@ -545,20 +284,20 @@ def _step(item, errors: Errors, prefix: str = "") -> Event | None:
     try:
         at = norm_date(value)
     except ValueError:
-        _date_error(errors, prefix + "ThoiDiemXuLy", value, "yyyyMMddHHmmss")
+        date_error(errors, prefix + "ThoiDiemXuLy", value, "yyyyMMddHHmmss")
         return None
     value = item.get("TrangThai")
-    to_status = _small_int(value, 1, 10)
+    to_status = small_int(value, 1, 10)
     if at is None:
         errors.add(prefix + "ThoiDiemXuLy", "is required")
     if to_status is None:
         errors.add(prefix + "TrangThai", "is required")
     elif to_status < 0:
-        _code_error(errors, prefix + "TrangThai", value, to_status, f"unknown status {show(value)} (expected 1–10)")
-    unit = _text(item, "PhongBanXuLy", 255, errors, prefix)
-    officer = _text(item, "NguoiXuLy", 255, errors, prefix)
-    title = _text(item, "ChucDanh", 255, errors, prefix)
-    note = _text(item, "NoiDungXuLy", 4000, errors, prefix)
+        code_error(errors, prefix + "TrangThai", value, to_status, f"unknown status {show(value)} (expected 1–10)")
+    unit = text_field(item, "PhongBanXuLy", 255, errors, prefix)
+    officer = text_field(item, "NguoiXuLy", 255, errors, prefix)
+    title = text_field(item, "ChucDanh", 255, errors, prefix)
+    note = text_field(item, "NoiDungXuLy", 4000, errors, prefix)
     if at is None or to_status is None or to_status < 0:
         return None
     return Event(at, None, to_status, unit, officer, title, note)
@@ -567,7 +306,7 @@ def _step(item, errors: Errors, prefix: str = "") -> Event | None:
 def _supplements(raw: dict, errors: Errors) -> tuple[list[str], int, int]:
     """``DanhSachHoSoBoSung``: its dates (events), the paused seconds (request → supplement received), the count."""
     stamps, paused = [], 0
-    items = _items(raw, "DanhSachHoSoBoSung", errors)
+    items = list_field(raw, "DanhSachHoSoBoSung", errors)
     for i, item in enumerate(items):
         if item.__class__ is not dict:
             errors.add(f"DanhSachHoSoBoSung[{i}]", f"must be a JSON object, not {json_kind(item)}", NOT_AN_OBJECT)
@@ -578,7 +317,7 @@ def _supplements(raw: dict, errors: Errors) -> tuple[list[str], int, int]:
             try:
                 pair.append(norm_date(value))
             except ValueError:
-                _date_error(errors, f"DanhSachHoSoBoSung[{i}].{key}", value, "yyyyMMddHHmmss")
+                date_error(errors, f"DanhSachHoSoBoSung[{i}].{key}", value, "yyyyMMddHHmmss")
                 pair.append(None)
         asked, answered = pair
         stamps.extend(s for s in pair if s)
@@ -596,7 +335,7 @@ MAX_FEE = 10 ** 12
 
 def _fee(raw: dict, errors: Errors) -> int:
     total = 0
-    for i, item in enumerate(_items(raw, "DanhSachLePhi", errors)):
+    for i, item in enumerate(list_field(raw, "DanhSachLePhi", errors)):
         value = item.get("Gia", item.get("SoTien")) if item.__class__ is dict else None
         if value in (None, ""):
             continue
@@ -636,7 +375,7 @@ def validate_progress(index: int, raw, ctx: Context) -> ProgressRecord | list[di
         errors.add("", f"a progress step must be a JSON object, not {json_kind(raw)}", NOT_AN_OBJECT)
         return errors.items
     errors = Errors(index, "")
-    code = _text(raw, "MaHoSo", 1000, errors)
+    code = text_field(raw, "MaHoSo", 1000, errors)
     errors.code = code
     if not code:
         if not errors.items:

@@ -74,7 +74,9 @@ class BatchReport:
 
 
 @dataclass
-class _Chunk:
+class Chunk:
+    """A validated piece of a batch, written in one transaction."""
+
     dossiers: list = field(default_factory=list)      # (index, DossierRecord)
     progress: list = field(default_factory=list)      # (index, ProgressRecord)
     rejects: list = field(default_factory=list)       # (index, payload, errors)
@@ -82,6 +84,37 @@ class _Chunk:
 
     def __len__(self):
         return len(self.dossiers) + len(self.progress) + len(self.rejects)
+
+    def add(self, index: int, result, raw, adapter: Adapter) -> None:
+        """File one validation ``result`` of the raw record ``raw``."""
+        if result.__class__ is DossierRecord:
+            self.dossiers.append((index, result))
+        elif result.__class__ is ProgressRecord:
+            self.progress.append((index, result))
+            self.raws[index] = raw
+        else:
+            self.rejects.append((index, adapter.payload(raw), result))
+
+
+def rechunk(chunks: Iterable[Chunk], size: int = CHUNK_SIZE) -> Iterator[Chunk]:
+    """Validated chunks (e.g. validated apart, in other processes) as chunks of at most ``size``
+    records, numbered again in order from 0 — as one batch's."""
+    out, index = Chunk(), 0
+    for chunk in chunks:
+        for part, items in (("dossiers", chunk.dossiers), ("progress", chunk.progress), ("rejects", chunk.rejects)):
+            for old, *rest in items:
+                if part == "progress":
+                    out.raws[index] = chunk.raws[old]
+                elif part == "rejects":
+                    for error in rest[1]:
+                        error["index"] = index
+                getattr(out, part).append((index, *rest))
+                index += 1
+                if len(out) >= size:
+                    yield out
+                    out = Chunk()
+    if len(out):
+        yield out
 
 
 _gc_lock = threading.Lock()
@@ -116,30 +149,24 @@ def gc_paused():
 
 
 def validated_chunks(adapter: Adapter, records: Iterable[tuple[int, object]], ctx: Context,
-                     size: int = CHUNK_SIZE, prepare: Callable | None = None) -> Iterator[_Chunk]:
+                     size: int = CHUNK_SIZE, prepare: Callable | None = None) -> Iterator[Chunk]:
     """Group parsed records into chunks of validated records and rejects (no database access);
     ``prepare`` is the writer's database-free pre-rendering of each valid record. ``ctx.remit``
     refuses the dossiers the source may not write."""
-    chunk, produced = _Chunk(), 0
-    validate, payload = adapter.validate, adapter.payload
+    chunk, produced = Chunk(), 0
+    validate = adapter.validate
     for index, raw in records:
         try:
             result = validate(index, raw, ctx)
         except Exception:  # a defect must cost this record only; logged with its trace
             log.exception("ingest: record %s could not be validated", index)
             result = [_error(index, raw, "", "the record could not be validated (an internal error, logged)")]
-        if result.__class__ is DossierRecord:
-            if prepare is not None:
-                prepare(result)
-            chunk.dossiers.append((index, result))
-        elif result.__class__ is ProgressRecord:
-            chunk.progress.append((index, result))
-            chunk.raws[index] = raw
-        else:
-            chunk.rejects.append((index, payload(raw), result))
+        if prepare is not None and result.__class__ is DossierRecord:
+            prepare(result)
+        chunk.add(index, result, raw, adapter)
         if len(chunk) >= size:
             yield chunk
-            chunk = _Chunk()
+            chunk = Chunk()
             produced += 1
             if produced % GC_EVERY_CHUNKS == 0 and not gc.isenabled():
                 gc.collect()
@@ -147,7 +174,7 @@ def validated_chunks(adapter: Adapter, records: Iterable[tuple[int, object]], ct
         yield chunk
 
 
-def _threaded(chunks: Iterator[_Chunk], depth: int = 2) -> Iterator[_Chunk]:
+def _threaded(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
     """Run the chunk producer in a thread, ``depth`` chunks ahead (bounded memory)."""
     q: queue.Queue = queue.Queue(maxsize=depth)
     done = object()
@@ -216,14 +243,29 @@ def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int,
               on_reject=None, writers: int = 1) -> BatchReport:
     """Validate and write ``records`` as ``batch``. ``writers`` > 1 writes chunks over that many
     database connections at once (PostgreSQL, committed data only: not inside a test transaction)."""
-    report = BatchReport(batch=batch.pk)
     ctx = Context.load()
     ctx.remit = remit = Remit.load(batch.source, ctx)
-    portal_codes = list(SourceSystem.objects.active_portal().values_list("code", flat=True))
+    portal_codes = active_portal_codes()
     writer = writer_for(batch.source, batch, portal_codes)
     chunks = validated_chunks(adapter, records, ctx, chunk_size, writer.prepare)
     if pipeline:
         chunks = _threaded(chunks, depth=1)
+    return write_chunks(batch, chunks, remit=remit, portal_codes=portal_codes, writer=writer, progress=progress,
+                        on_reject=on_reject, writers=writers)
+
+
+def active_portal_codes() -> list[str]:
+    """The code of the active portal system (its copies rank below every other source's)."""
+    return list(SourceSystem.objects.active_portal().values_list("code", flat=True))
+
+
+def write_chunks(batch: IngestBatch, chunks: Iterable[Chunk], *, remit: Remit | None, portal_codes: list[str],
+                 writer=None, progress=None, on_reject=None, writers: int = 1, announce: bool = True) -> BatchReport:
+    """Write validated ``chunks`` (``validated_chunks`` with the source's ``remit`` in its context) as
+    ``batch``, then mark it done. ``announce=False`` keeps ``batch_ingested`` quiet (a bulk load that
+    recomputes the index itself)."""
+    report = BatchReport(batch=batch.pk)
+    writer = writer or writer_for(batch.source, batch, portal_codes)
     try:
         with gc_paused():
             if writers > 1:
@@ -240,7 +282,7 @@ def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int,
         raise
     IngestBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE, finished_at=timezone.now())
     report.errors.sort(key=lambda e: e["index"])
-    if report.created or report.updated:  # e.g. indicators schedules a (debounced) recompute
+    if announce and (report.created or report.updated):  # e.g. indicators schedules a (debounced) recompute
         transaction.on_commit(lambda: batch_ingested.send(sender=IngestBatch, batch=batch))
     return report
 
@@ -303,7 +345,7 @@ def _with_retry(fn, *args):
             time.sleep(0.05 * (2 ** attempt))
 
 
-def _write_chunk(writer, batch: IngestBatch, chunk: _Chunk, report: BatchReport, on_reject,
+def _write_chunk(writer, batch: IngestBatch, chunk: Chunk, report: BatchReport, on_reject,
                  remit: Remit | None = None) -> None:
     """One transaction: valid records, progress steps, rejects, and the batch's running counts."""
     counts = {"received": len(chunk), "created": 0, "updated": 0, "unchanged": 0}

@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 
 from accounts import gate
 from accounts.models import AuditAction, AuditLog, Role, RoleAssignment, User
-from accounts.services.demo import DEMO_PASSWORD, create_demo_accounts
+from demo.accounts import DEMO_PASSWORD, create_demo_accounts
 from tthc.models import Agency, AgencyKind
 
 pytestmark = pytest.mark.django_db

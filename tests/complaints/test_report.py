@@ -47,7 +47,7 @@ def test_nightly_recheck_asks_reconciliation_for_the_answered_months(world):
 
 
 def test_demo_hook_prepares_the_closed_month_once(world):
-    from complaints.services.demo import seed_demo_requests
+    from demo.requests import seed_demo_requests
 
     from .helpers import make_run
 

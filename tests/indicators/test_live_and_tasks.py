@@ -129,8 +129,8 @@ def test_reconciliation_impact_hook_uses_the_definition():
 
 
 def test_demo_inputs_and_backfill_are_idempotent():
+    from demo.index import seed_demo_index
     from indicators.models import CertifiedCopyCommune
-    from indicators.services.demo import seed_demo_index
 
     golden.build()
     first = seed_demo_index(now=golden.NOW, months=2)

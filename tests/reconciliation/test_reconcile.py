@@ -51,7 +51,8 @@ def test_run_counts(ds):
     assert hotich.gap_dossiers == 11
     assert hotich.gap_counts == {
         "missing_on_portal": 2, "missing_at_source": 1, "status_differs": 2, "finish_differs": 2,
-        "due_differs": 1, "synced_late": 2, "suspicious": 3,
+        "due_differs": 1, "synced_late": 2, "suspicious": 3, "not_synced": 0, "missing_in_province_system": 0,
+        "province_system_differs": 0, "progress_missing": 0, "result_missing": 0,
     }
     assert hotich.reported_count == 20
     assert runs["DKDN"].dossiers == 3 and runs["DKDN"].portal_dossiers == 1

@@ -10,6 +10,7 @@ from tthc.periods import KINDS, Period
 
 from ...models import IndicatorSnapshot
 from ...services import compute, present
+from ...services.backfill import backfill as run_backfill
 
 
 class Command(BaseCommand):
@@ -26,8 +27,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, period=None, as_of=None, json: bool = False, backfill=None, **options):
         if backfill:
-            from ...services.demo import backfill as run_backfill
-
             done = run_backfill(backfill)
             if not json:
                 self.stdout.write(f"backfilled {done[0]} … {done[-1]}")

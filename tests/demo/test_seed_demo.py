@@ -1,93 +1,22 @@
-"""``manage.py seed_demo``: counts, idempotency, determinism and the shape of the demo data.
-
-Runs against a small reference data set of its own (written to a temp dir) so that it is fast and
-does not depend on the shipped files; the same tests run on SQLite and PostgreSQL.
-"""
+"""``manage.py seed_demo``: counts, idempotency, determinism and the shape of the demo data, all of
+it sent through ingestion (fixtures in conftest.py: a small reference data set of its own)."""
 import re
 from datetime import datetime, timedelta
-from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
+from demo import seed as demo
+from demo.distributions import KNOWN_OVERRIDES
+from reconciliation.models import IngestBatch, RejectedRecord, SourceDossier, SourceKind, SourceSystem
 from tthc import calendar
 from tthc.models import ApologyLetter, CalendarOverride, Dossier, DossierEvent, DossierStatus
-from tthc.services import demo
+
+from .conftest import N
 
 VN = calendar.VN_TZ
-ANCHOR = "2026-06"
 AS_OF = datetime(2026, 6, 1, tzinfo=VN)
-N = 600
-
-HEADER = "code,name,short_name,kind,parent_code,valid_from,valid_to,successor_code\n"
-FILES = {
-    "agencies_central.csv": HEADER + """\
-CP,Chính phủ,Chính phủ,central,,,,
-BTP,Bộ Tư pháp,Tư pháp,ministry,CP,2025-03-01,,
-BTC,Bộ Tài chính,Tài chính,ministry,CP,2025-03-01,,
-BXD,Bộ Xây dựng,Xây dựng,ministry,CP,2025-03-01,,
-BNNMT,Bộ Nông nghiệp và Môi trường,Nông nghiệp và Môi trường,ministry,CP,2025-03-01,,
-BKHDT,Bộ Kế hoạch và Đầu tư,Kế hoạch và Đầu tư,ministry,CP,,2025-02-28,BTC
-BTP-LLTP,Trung tâm Lý lịch tư pháp quốc gia,Trung tâm LLTP quốc gia,unit,BTP,,,
-""",
-    "provinces.csv": HEADER + """\
-01,Thành phố Hà Nội,Hà Nội,province,CP,,,
-48,Thành phố Đà Nẵng,Đà Nẵng,province,CP,,,
-04,Tỉnh Cao Bằng,Cao Bằng,province,CP,,,
-""",
-    "communes.csv": HEADER + """\
-00004,Phường Ba Đình,Ba Đình,commune,01,2025-07-01,,
-00008,Phường Ngọc Hà,Ngọc Hà,commune,01,2025-07-01,,
-00025,Xã Sóc Sơn,Sóc Sơn,commune,01,2025-07-01,,
-20194,Phường Hải Châu,Hải Châu,commune,48,2025-07-01,,
-20195,Xã Hòa Vang,Hòa Vang,commune,48,2025-07-01,,
-01273,Xã Hòa An,Hòa An,commune,04,2025-07-01,,
-""",
-    "units_demo.csv": HEADER + """\
-01-TTPVHCC,Trung tâm Phục vụ hành chính công thành phố Hà Nội,Trung tâm PVHCC,one_stop,01,,,
-01-STP,Sở Tư pháp thành phố Hà Nội,Sở Tư pháp,unit,01,,,
-48-STC,Sở Tài chính thành phố Đà Nẵng,Sở Tài chính,unit,48,,,
-""",
-    "procedures.csv": """\
-code,name,field_code,field_name,ministry_code,processing_amount,processing_unit,online_level,fee_bearing,issues_result,citizen_facing,central_system,levels,payment_integrated,population_data_connected
-1.001193,Thủ tục đăng ký khai sinh,HOTICH,Hộ tịch,BTP,1,working_days,full,0,1,1,HOTICH,commune,0,1
-1.000894,Thủ tục đăng ký kết hôn,HOTICH,Hộ tịch,BTP,1,working_days,partial,0,1,1,HOTICH,commune,0,1
-1.000656,Thủ tục đăng ký khai tử,HOTICH,Hộ tịch,BTP,1,working_days,full,0,1,1,HOTICH,commune,0,1
-2.000815,Chứng thực bản sao từ bản chính giấy tờ,CHUNGTHUC,Chứng thực,BTP,0.5,working_days,partial,1,1,1,,province;commune,1,0
-2.000908,Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam,LLTP,Lý lịch tư pháp,BTP,10,working_days,full,1,1,1,LLTP,province;central,1,1
-1.010001,Đăng ký thành lập công ty trách nhiệm hữu hạn một thành viên,DKDN,Đăng ký doanh nghiệp,BTC,3,working_days,full,1,1,0,DKDN,province,1,0
-1.010002,Đăng ký biến động quyền sử dụng đất,DATDAI,Đất đai,BNNMT,10,working_days,partial,1,1,1,DATDAI,province;commune,0,1
-1.010003,Cấp giấy phép xây dựng có thời hạn đối với nhà ở riêng lẻ,CPXD,Cấp phép xây dựng,BXD,15,calendar_days,partial,1,1,1,CPXD,commune,0,0
-1.010004,Cấp chứng chỉ hành nghề hoạt động xây dựng hạng I,CCHNXD,Chứng chỉ hành nghề,BXD,20,working_days,full,1,1,0,CCHN,central,1,0
-1.010005,Giải quyết hưởng trợ cấp thất nghiệp,LAODONG,Việc làm,BTC,20,calendar_days,partial,0,0,1,,province,0,1
-""",
-}
-
-
-@pytest.fixture(scope="session")
-def reference_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("seed_demo_reference")
-    for name, text in FILES.items():
-        (path / name).write_text(text, encoding="utf-8")
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _no_hooks(settings):
-    settings.SEED_DEMO_HOOKS = []  # other apps' demo hooks have their own tests
-
-
-@pytest.fixture
-def seed(reference_dir):
-    def run(**options) -> str:
-        out = StringIO()
-        defaults = {"dossiers": N, "anchor_month": ANCHOR, "data_dir": str(reference_dir), "no_progress": True}
-        call_command("seed_demo", stdout=out, **{**defaults, **options})
-        return out.getvalue()
-
-    return run
-
 
 def counts():
     return Dossier.objects.count(), DossierEvent.objects.count(), ApologyLetter.objects.count()
@@ -102,11 +31,24 @@ def snapshot():
     )
 
 
+def history(dossier) -> list:
+    """The steps the sources reported; ingestion adds a bare status change (no unit, no note) for a
+    record that reports none — the portal's rewrite of a copy, which is not the dossier's state."""
+    return sorted((e for e in dossier.events.all() if e.note), key=lambda e: (e.at, e.pk))
+
+
+def forget_all():
+    """Delete the dossiers and the sources' copies they came from: a copy already stored is
+    ``unchanged`` when sent again, so it would not create its deleted dossier anew."""
+    SourceDossier.objects.all().delete()
+    Dossier.objects.all().delete()
+
+
 def pauses_of(dossier) -> list[tuple[datetime, datetime]]:
     """Completed pausing intervals (supplement / financial obligation) rebuilt from the history."""
     pausing = set(settings.TTHC_PAUSING_STATUSES)
     out, started = [], {}
-    for event in sorted(dossier.events.all(), key=lambda e: (e.at, e.pk)):
+    for event in history(dossier):
         if event.to_status in pausing:
             started[event.to_status] = event.at
         elif event.from_status in pausing and event.from_status in started:
@@ -125,7 +67,7 @@ def test_counts_and_report(seed):
     assert "Reference data agencies_central.csv: created 7" in output
     assert "Reference data procedures.csv: created 10" in output
     assert f"{N} created, 0 already present" in output
-    assert CalendarOverride.objects.count() == len(demo.KNOWN_OVERRIDES)
+    assert CalendarOverride.objects.count() == len(KNOWN_OVERRIDES)
     statuses = set(Dossier.objects.values_list("status", flat=True))
     assert {DossierStatus.NOT_RECEIVED, DossierStatus.WITHDRAWN, DossierStatus.RETURNED} <= statuses
     window_start = datetime(2025, 5, 1, tzinfo=VN)
@@ -147,10 +89,10 @@ def test_second_run_adds_nothing(seed):
 def test_same_seed_same_data_other_seed_other_data(seed):
     seed(seed=42)
     first = snapshot()
-    Dossier.objects.all().delete()
+    forget_all()
     seed(seed=42)
     assert snapshot() == first
-    Dossier.objects.all().delete()
+    forget_all()
     seed(seed=43)
     assert snapshot() != first
 
@@ -161,7 +103,7 @@ def test_forked_workers_generate_the_same_rows(seed):
     seed(dossiers=300, workers=0, skip_reference=False)
     first = snapshot()
     first_events = DossierEvent.objects.count()
-    Dossier.objects.all().delete()
+    forget_all()
     seed(dossiers=300, workers=2, writers=2, chunk_size=40, skip_reference=True)
     assert snapshot() == first
     assert DossierEvent.objects.count() == first_events
@@ -215,10 +157,12 @@ def test_rows_are_consistent(seed):
         assert (d.finished_at is None) == (d.status in (2, 4, 5, 6))
         if d.returned_at:
             assert d.status == DossierStatus.RETURNED and d.returned_at >= d.finished_at
-        events = sorted(d.events.all(), key=lambda e: (e.at, e.pk))
+        events = history(d)
         assert events[0].to_status == DossierStatus.RECEIVED and events[0].at == d.received_at
         assert events[-1].to_status == d.status and events[-1].at == d.state_at
-        assert all(a.to_status == b.from_status for a, b in zip(events, events[1:], strict=False))
+        # A step sent alone (CapNhatTienDoHoSoMC) names no from-status.
+        assert all(b.from_status in (a.to_status, None) for a, b in zip(events, events[1:], strict=False))
+        assert all(b.from_status is not None for b in events[1:-1])
         assert sum(e.to_status == DossierStatus.SUPPLEMENT_REQUESTED for e in events) == d.supplement_count
     assert checked_pauses > 0, "some due dates were moved by pauses"
 
@@ -253,7 +197,7 @@ def test_demo_logins_are_printed(seed, monkeypatch):
         {"username": "admin.hn", "password": "Demo@2026", "role": "province_admin", "agency_code": "01"},
         {"username": "officer.hn", "password": "Demo@2026", "role": "officer", "agency_code": "00004"},
     ]
-    monkeypatch.setattr(demo, "create_demo_accounts", lambda: accounts)
+    monkeypatch.setattr("demo.management.commands.seed_demo.create_demo_accounts", lambda: accounts)
     output = seed(dossiers=10)
     table = output[output.index("Demo logins:"):]
     assert "username" in table and "agency_code" in table
@@ -263,32 +207,58 @@ def test_demo_logins_are_printed(seed, monkeypatch):
 calls = []
 
 
-def record_hook(seed):
-    calls.append(seed)
-    return {"seed": seed}
-
-
 @pytest.mark.django_db
-def test_hooks_are_called_after_the_dossiers(seed, settings):
-    settings.SEED_DEMO_HOOKS = [f"{__name__}.record_hook"]
+def test_follow_ups_run_after_the_dossiers(seed, monkeypatch):
+    def record(seed):
+        calls.append((seed, Dossier.objects.count()))
+        return {"seed": seed}
+
+    monkeypatch.setattr(demo, "FOLLOW_UPS", (("recorded", record),))
     calls.clear()
-    output = seed(dossiers=10, seed=7)
-    assert calls == [7]
-    assert f"{__name__}.record_hook: {{'seed': 7}}" in output
+    output = seed(dossiers=10, seed=7, skip_hooks=False)
+    assert calls == [(7, 10)]
+    assert "recorded: {'seed': 7}" in output
     calls.clear()
     seed(dossiers=10, skip_hooks=True)
     assert calls == []
 
 
 @pytest.mark.django_db
-def test_missing_accounts_module_is_skipped(seed, monkeypatch):
-    monkeypatch.setattr(demo, "create_demo_accounts", lambda: None)
-    assert "Demo accounts: skipped" in seed(dossiers=10)
-
-
-@pytest.mark.django_db
 def test_bad_options(seed):
     with pytest.raises(CommandError):
         seed(anchor_month="June")
+    with pytest.raises(CommandError, match="has not begun"):
+        seed(anchor_month="2099-01")
     with pytest.raises(CommandError):
         seed(dossiers=-1)
+
+
+@pytest.mark.django_db
+def test_every_dossier_comes_through_ingestion(seed):
+    """Each dossier reaches the platform as a record of a system allowed to sync it (its ministry's
+    system, else its province's own, else only the portal), the portal keeps its own copies, the
+    returns of the last days arrive as progress steps, and nothing is rejected."""
+    output = seed()
+    assert "rejected 0" in output and not RejectedRecord.objects.exists()
+    systems = {s.code: s for s in SourceSystem.objects.all()}
+    portal = next(code for code, s in systems.items() if s.kind == SourceKind.PORTAL)
+    batches = IngestBatch.objects.all()
+    assert batches.exists() and set(batches.values_list("format", flat=True)) == {"portal"}
+    assert not batches.exclude(status="done").exists()
+    copies = SourceDossier.objects.all()
+    by_source = dict(copies.exclude(source__code=portal).values_list("code", "source__code"))
+    for d in Dossier.objects.select_related("procedure"):
+        kind = systems[d.state_source].kind
+        if d.procedure.central_system and kind == SourceKind.MINISTRY:
+            assert d.state_source == d.procedure.central_system
+        elif kind == SourceKind.PROVINCIAL:
+            assert not d.procedure.central_system
+        else:
+            assert d.state_source == portal and d.code not in by_source, "only the portal has it"
+    assert copies.filter(source__code=portal).count() > 0.9 * N
+    assert copies.exclude(source__code=portal).count() > 0.95 * N
+    returns = DossierEvent.objects.filter(to_status=DossierStatus.RETURNED, from_status__isnull=True)
+    assert returns.exists(), "some returns came as progress steps alone"
+    step = returns.first()
+    copy = SourceDossier.objects.get(code=step.dossier.code, source__code=step.source)
+    assert copy.status == DossierStatus.RETURNED and copy.previous_status == DossierStatus.FINISHED

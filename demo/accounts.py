@@ -1,4 +1,4 @@
-"""Demo accounts for every role at two ministries, two provinces and a commune (called by seed_demo).
+"""Demo accounts for every role at two ministries, two provinces and a commune.
 
 The Ministry of Finance (BTC) is there because the demo sync feeds make its business-registration
 system the badly syncing one: its officers answer the provinces' requests in the demo journey.
@@ -13,13 +13,12 @@ from __future__ import annotations
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from accounts.audit import AuditContext
+from accounts.models import Role, RoleAssignment, User
+from accounts.services.delegation import grant_role
+from accounts.services.users import cli_actor
 from tthc.models import Agency, AgencyKind
 from tthc.services.agencies import save_agency
-
-from ..audit import AuditContext
-from ..models import Role, RoleAssignment, User
-from .delegation import grant_role
-from .users import cli_actor
 
 DEMO_PASSWORD = "TthcDemo@2026"
 CONTEXT = AuditContext(source="seed_demo")

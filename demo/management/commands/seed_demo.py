@@ -1,31 +1,35 @@
-"""``manage.py seed_demo``: reference data, demo accounts and N realistic dossiers, idempotently."""
+"""``manage.py seed_demo``: reference data, demo accounts and N realistic dossiers sent through
+ingestion, then what builds on them; idempotently (docs/demo.md)."""
 import sys
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
 from tqdm import tqdm
 
-from tthc.services import demo
 from tthc.services.imports import load_reference_data
+
+from ... import seed as demo
+from ...accounts import create_demo_accounts
+from ...distributions import DEFAULT_CHUNK, DEFAULT_DOSSIERS, DEFAULT_SEED
 
 
 class Command(BaseCommand):
     help = (
         "Load the reference data (tthc/data/*.csv), the demo accounts and N demo dossiers received over the "
-        "13 months before the current month. Deterministic for a seed and safe to run again: existing "
-        "dossier codes are left alone."
+        "13 months before the current month, sent through ingestion as the source systems and the portal "
+        "would sync them. Deterministic for a seed and safe to run again: a second run the same day changes "
+        "nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dossiers", type=int, default=demo.DEFAULT_DOSSIERS, help="how many (default 20000)")
-        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="random seed (default 766)")
+        parser.add_argument("--dossiers", type=int, default=DEFAULT_DOSSIERS, help="how many (default 20000)")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default 766)")
         parser.add_argument(
             "--anchor-month", metavar="YYYY-MM",
             help="the window ends at the start of this month (default: the start of today, Vietnam time)",
         )
-        parser.add_argument("--chunk-size", type=int, default=demo.DEFAULT_CHUNK, help="dossiers per transaction")
+        parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK,
+                            help="dossiers per round: one ingestion batch per system and round")
         parser.add_argument(
             "--workers", type=int, default=None,
             help="generator processes (default: up to 2 for 200k+ dossiers, else in-process)",
@@ -36,7 +40,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--data-dir", help="reference data folder (default: tthc/data)")
         parser.add_argument("--skip-reference", action="store_true", help="do not (re)load the reference data")
-        parser.add_argument("--skip-hooks", action="store_true", help="do not call the SEED_DEMO_HOOKS")
+        parser.add_argument("--skip-hooks", action="store_true",
+                            help="do not run what builds on the dossiers (reconciliation of the latest months, "
+                                 "index snapshots, draft requests)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, **options):
@@ -53,9 +59,7 @@ class Command(BaseCommand):
         self.reference_seconds = time.perf_counter() - started
         added = demo.add_known_overrides()
         self.stdout.write(f"Calendar overrides added: {added} (the holidays package covers the known decisions)")
-        accounts = demo.create_demo_accounts()
-        if accounts is None:
-            self.stdout.write("Demo accounts: skipped (accounts.services.demo is not available yet)")
+        accounts = create_demo_accounts()
 
         show = not options["no_progress"] and sys.stderr.isatty()
         bar = tqdm(total=options["dossiers"], unit="dossier", unit_scale=True, disable=not show, file=sys.stderr)
@@ -78,15 +82,13 @@ class Command(BaseCommand):
             self._accounts(accounts)
 
     def _hooks(self, seed: int):
-        """Other apps' demo data that builds on the dossiers (feeds, index snapshots…), listed by dotted
-        path in ``settings.SEED_DEMO_HOOKS`` so that tthc imports no app above it. Each is called
-        with ``seed=`` and must be idempotent, like this command."""
-        for path in getattr(settings, "SEED_DEMO_HOOKS", ()):
+        """What builds on the dossiers (``demo.seed.FOLLOW_UPS``), each idempotent like this command."""
+        for name, step in demo.FOLLOW_UPS:
             started = time.perf_counter()
-            outcome = import_string(path)(seed=seed)
-            self.hook_seconds[path] = seconds = time.perf_counter() - started
+            outcome = step(seed)
+            self.hook_seconds[name] = seconds = time.perf_counter() - started
             text = repr(outcome)
-            self.stdout.write(f"{path}: {text[:300]}{'…' if len(text) > 300 else ''} ({seconds:.1f} s)")
+            self.stdout.write(f"{name}: {text[:300]}{'…' if len(text) > 300 else ''} ({seconds:.1f} s)")
 
     def _reference(self, data_dir):
         from pathlib import Path
@@ -113,6 +115,23 @@ class Command(BaseCommand):
         if result.statuses:
             statuses = ", ".join(f"{s}: {n}" for s, n in sorted(result.statuses.items()))
             self.stdout.write(f"Statuses (TrangThaiHoSo: count): {statuses}")
+        self.stdout.write(
+            f"Source systems: {result.systems_created} created; badly syncing {result.bad_system or '-'}, "
+            f"rewriting statuses {result.rewriting_system or '-'}; reporting system's counts written "
+            f"{result.reported_counts}"
+        )
+        feeds = result.feeds
+        if feeds is not None:
+            first, later = feeds.first, feeds.later
+            self.stdout.write(
+                f"Ingestion: {feeds.batches} batches; records {first.received} (created {first.created}, updated "
+                f"{first.updated}, unchanged {first.unchanged}, rejected {first.rejected}); progress steps and "
+                f"rewrites {later.received} (updated {later.created + later.updated}, unchanged {later.unchanged}, "
+                f"rejected {later.rejected}); apology letters {feeds.letters}, ratings {feeds.ratings}"
+            )
+            if first.rejected or later.rejected:
+                self.stderr.write(self.style.WARNING(
+                    f"Rejected demo records (a defect): {(first.errors + later.errors)[:5]}"))
 
     def _accounts(self, accounts):
         columns = ("username", "password", "role", "agency_code")

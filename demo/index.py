@@ -1,6 +1,6 @@
 """Demo inputs of the index (citizen feedback, e-copy communes) and a backfill of the snapshots.
 
-``seed_demo`` (tthc) generates dossiers; the index also needs feedback and the communes providing
+The dossiers come through ingestion; the index also needs feedback and the communes providing
 electronic certified copies, and the dashboards need 13 months of snapshots. ``seed_demo_index()``
 does all three, deterministically and idempotently (natural keys, ``ignore_conflicts``), so a demo
 shows every component and a trend from the first page view. The shares are [assumed]: nothing
@@ -15,12 +15,11 @@ from django.utils import timezone
 
 from complaints.models import Feedback
 from complaints.services.deadlines import working_deadline
+from indicators.models import CertifiedCopyCommune
+from indicators.services.backfill import backfill
 from tthc import calendar
 from tthc.models import Agency, AgencyKind
 from tthc.periods import Period
-
-from ..models import CertifiedCopyCommune
-from . import compute
 
 E_COPY_SHARE = 0.6  # communes providing electronic certified copies by the end of the window
 FEEDBACK_PER_MONTH = (2, 14)  # per province, uniform
@@ -83,17 +82,6 @@ def _outcome(rnd: random.Random, item: Feedback) -> None:
     elif r < ANSWERED_ON_TIME + ANSWERED_LATE + REFUSED_ON_TIME + REFUSED_LATE:
         late = r >= ANSWERED_ON_TIME + ANSWERED_LATE + REFUSED_ON_TIME
         item.refused_at = working_deadline(item.received_at, rnd.randint(3, 5) if late else 1)
-
-
-def backfill(months: int = 13, now: datetime | None = None) -> list[str]:
-    """Recompute the ``months`` closed months before the current one, oldest first, then the live month."""
-    now = now or timezone.now()
-    periods = [Period.current(now)]
-    while len(periods) <= months:
-        periods.insert(0, periods[0].previous())
-    for period in periods:
-        compute.recompute(period, now=now)
-    return [str(p) for p in periods]
 
 
 def seed_demo_index(now: datetime | None = None, months: int = 13, seed: int = 766) -> dict:

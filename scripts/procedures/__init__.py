@@ -1,0 +1,1 @@
+"""The hand-compiled procedure catalogue read by ``scripts/gen_procedures.py`` (stdlib only)."""
