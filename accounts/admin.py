@@ -3,6 +3,7 @@
 Role grants and revocations here call the delegation service, like the delegation page and the
 commands; assignments are never edited in place (revoke, then grant), and the audit log is read-only.
 """
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -62,7 +63,10 @@ class UserAdmin(GatedAdminMixin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("full_name", "first_name", "last_name", "email", "phone")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Important dates"), {"fields": ("last_login", "date_joined", "is_system")}),
     )
     readonly_fields = ("last_login", "date_joined", "is_system")
@@ -72,8 +76,10 @@ class UserAdmin(GatedAdminMixin, DjangoUserAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser or obj is None:
             return fieldsets
-        return [(name, {**opts, "fields": tuple(f for f in opts["fields"] if f not in self.SUPERUSER_ONLY)})
-                for name, opts in fieldsets]
+        return [
+            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f not in self.SUPERUSER_ONLY)})
+            for name, opts in fieldsets
+        ]
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
@@ -81,7 +87,9 @@ class UserAdmin(GatedAdminMixin, DjangoUserAdmin):
         return request.user.is_staff and can_manage_user(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._allows(request, Role.NATIONAL_ADMIN) and (obj is None or can_manage_user(request.user, obj))
+        return self._allows(request, Role.NATIONAL_ADMIN) and (
+            obj is None or can_manage_user(request.user, obj)
+        )
 
     def save_model(self, request, obj, form, change):
         if change and not can_manage_user(request.user, obj):
@@ -101,11 +109,22 @@ class GrantAdminForm(forms.ModelForm):
         if self.errors:
             return data
         try:
-            check_grant(self.request.user, data["user"], data["agency"], data["role"], data["include_subunits"],
-                        data.get("valid_until"))
+            check_grant(
+                self.request.user,
+                data["user"],
+                data["agency"],
+                data["role"],
+                data["include_subunits"],
+                data.get("valid_until"),
+            )
         except PermissionDenied as exc:
-            audit.record_denial(self.request.user, AuditAction.GRANT, exc, agency=data["agency"],
-                                context=audit.AuditContext.from_request(self.request, "admin"))
+            audit.record_denial(
+                self.request.user,
+                AuditAction.GRANT,
+                exc,
+                agency=data["agency"],
+                context=audit.AuditContext.from_request(self.request, "admin"),
+            )
             raise ValidationError(str(exc)) from exc
         return data
 
@@ -132,8 +151,16 @@ class RoleAssignmentAdmin(GatedAdminMixin, admin.ModelAdmin):
     add_role = UNIT_ADMIN
     change_role = delete_role = None  # never edited: revoke, then grant
     form = GrantAdminForm
-    list_display = ("user", "agency", "role", "include_subunits", "granted_by", "granted_at", "valid_until",
-                    "revoked_at")
+    list_display = (
+        "user",
+        "agency",
+        "role",
+        "include_subunits",
+        "granted_by",
+        "granted_at",
+        "valid_until",
+        "revoked_at",
+    )
     list_filter = ("role", "include_subunits", ActiveAssignmentFilter)
     list_select_related = ("user", "agency", "granted_by")
     search_fields = ("user__username", "=agency__code")
@@ -143,8 +170,17 @@ class RoleAssignmentAdmin(GatedAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("user", "agency", "role", "include_subunits", "granted_by", "granted_at", "valid_until",
-                "revoked_at", "revoked_by")
+        return (
+            "user",
+            "agency",
+            "role",
+            "include_subunits",
+            "granted_by",
+            "granted_at",
+            "valid_until",
+            "revoked_at",
+            "revoked_by",
+        )
 
     def get_fields(self, request, obj=None):
         return self.get_readonly_fields(request, obj) or GrantAdminForm.Meta.fields
@@ -161,8 +197,13 @@ class RoleAssignmentAdmin(GatedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         assignment = grant_role(
-            request.user, obj.user, obj.agency, obj.role, include_subunits=obj.include_subunits,
-            valid_until=obj.valid_until, context=audit.AuditContext.from_request(request, "admin"),
+            request.user,
+            obj.user,
+            obj.agency,
+            obj.role,
+            include_subunits=obj.include_subunits,
+            valid_until=obj.valid_until,
+            context=audit.AuditContext.from_request(request, "admin"),
         )
         obj.pk, obj.granted_by, obj.granted_at = assignment.pk, assignment.granted_by, assignment.granted_at
         obj._state.adding = False
@@ -242,13 +283,21 @@ class SystemAccountAdmin(GatedAdminMixin, admin.ModelAdmin):
         return super().choices_for(db_field, request)
 
     def _show_token(self, request, code, key):
-        self.message_user(request, _("API token for %(code)s (shown once, only its digest is stored): %(key)s")
-                          % {"code": code, "key": key}, messages.WARNING)
+        self.message_user(
+            request,
+            _("API token for %(code)s (shown once, only its digest is stored): %(key)s")
+            % {"code": code, "key": key},
+            messages.WARNING,
+        )
 
     def save_model(self, request, obj, form, change):
         try:
-            account, key = create_system_account(request.user, obj.agency, obj.system_code,
-                                                 context=audit.AuditContext.from_request(request, "admin"))
+            account, key = create_system_account(
+                request.user,
+                obj.agency,
+                obj.system_code,
+                context=audit.AuditContext.from_request(request, "admin"),
+            )
         except ValidationError as exc:
             raise PermissionDenied(" ".join(exc.messages)) from exc
         obj.pk, obj.user, obj._state.adding = account.pk, account.user, False
@@ -258,7 +307,9 @@ class SystemAccountAdmin(GatedAdminMixin, admin.ModelAdmin):
     def rotate_tokens(self, request, queryset):
         context = audit.AuditContext.from_request(request, "admin")
         for account in queryset.select_related("user", "agency"):
-            self._show_token(request, account.system_code, rotate_system_token(request.user, account, context=context))
+            self._show_token(
+                request, account.system_code, rotate_system_token(request.user, account, context=context)
+            )
 
 
 @admin.register(AuditLog)
@@ -271,6 +322,17 @@ class AuditLogAdmin(LargeTableAdminMixin, GatedAdminMixin, admin.ModelAdmin):
     list_filter = ("action",)
     list_select_related = ("agency",)
     search_fields = ("=actor_username", "=target_id")
-    readonly_fields = ("at", "actor", "actor_username", "action", "target_type", "target_id", "target_repr",
-                       "agency", "details", "ip", "user_agent")
+    readonly_fields = (
+        "at",
+        "actor",
+        "actor_username",
+        "action",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "agency",
+        "details",
+        "ip",
+        "user_agent",
+    )
     ordering = ("-at",)

@@ -4,6 +4,7 @@ Services call :func:`record` inside their own ``transaction.atomic()`` block so 
 the change commit or roll back together. Denials are recorded by :func:`record_denial` outside the
 refused change's block (there is no change to roll back, but the attempt must be kept).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,7 +32,9 @@ class AuditContext:
         if request is None:
             return cls(source=source)
         meta = getattr(request, "META", {})
-        return cls(source=source, ip=client_ip(request), user_agent=meta.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX])
+        return cls(
+            source=source, ip=client_ip(request), user_agent=meta.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX]
+        )
 
 
 CLI = AuditContext(source="cli")
@@ -73,7 +76,9 @@ def record(
     return entry
 
 
-def record_denial(actor, attempted: str, reason: str | Exception, *, agency=None, target=None, details=None, context=None):
+def record_denial(
+    actor, attempted: str, reason: str | Exception, *, agency=None, target=None, details=None, context=None
+):
     """A refused write: what was attempted and which rule refused it."""
     return record(
         AuditAction.DENIED,

@@ -3,6 +3,7 @@
 The header format is DRF's (integrators change nothing); only the lookup differs: the key is hashed
 and its digest looked up, so a copy of the database holds no usable credential.
 """
+
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _

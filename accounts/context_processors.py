@@ -1,4 +1,5 @@
 """Template flags from the gate, evaluated lazily (a page that never asks costs no query)."""
+
 from . import gate
 from .models import ADMIN_ROLES
 

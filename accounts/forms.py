@@ -1,4 +1,5 @@
 """The delegation page's grant form: input checks only — the rules live in the delegation service."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -23,18 +24,22 @@ class GrantForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     new_account = forms.BooleanField(label=_("Create a new account"), required=False)
     password = forms.CharField(
-        label=_("Password (new account)"), required=False, widget=forms.PasswordInput(render_value=False),
+        label=_("Password (new account)"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
         strip=False,
     )
     full_name = forms.CharField(label=_("Full name (new account)"), max_length=255, required=False)
     email = forms.EmailField(label=_("E-mail (new account)"), required=False)
-    is_staff = forms.BooleanField(label=_("May use the administration site (new account)"), required=False,
-                                  initial=True)
+    is_staff = forms.BooleanField(
+        label=_("May use the administration site (new account)"), required=False, initial=True
+    )
     agency = forms.CharField(label=_("Agency code"), max_length=40)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     include_subunits = forms.BooleanField(label=_("Including sub-units"), required=False, initial=True)
-    valid_until = forms.DateField(label=_("Valid until (inclusive)"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(
+        label=_("Valid until (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, granter, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,7 +51,9 @@ class GrantForm(forms.Form):
         agencies = gate.admin_agencies(granter).only("code", "name", "short_name").order_by("path")
         options = list(agencies[: SELECT_LIMIT + 1])
         if len(options) <= SELECT_LIMIT:
-            self.fields["agency"].widget = forms.Select(choices=[(a.code, f"{a.code} — {a.name}") for a in options])
+            self.fields["agency"].widget = forms.Select(
+                choices=[(a.code, f"{a.code} — {a.name}") for a in options]
+            )
         else:
             self.fields["agency"].help_text = _("The code of an agency you administer, e.g. 01 or 00004.")
 
@@ -87,7 +94,8 @@ class GrantForm(forms.Form):
 class AssignmentFilterForm(forms.Form):
     q = forms.CharField(label=_("Username or agency code"), required=False)
     show = forms.ChoiceField(
-        label=_("Show"), required=False,
+        label=_("Show"),
+        required=False,
         choices=[("active", _("Active")), ("all", _("All, including revoked and expired"))],
     )
 
@@ -97,9 +105,18 @@ class QueuedPasswordResetForm(PasswordResetForm):
     known and an unknown address alike, so that the page takes the same time for both. The worker
     looks the accounts up and sends the links (``services.password_reset``)."""
 
-    def save(self, domain_override=None, subject_template_name=None, email_template_name=None, use_https=False,
-             token_generator=None, from_email=None, request=None, html_email_template_name=None,
-             extra_email_context=None):
+    def save(
+        self,
+        domain_override=None,
+        subject_template_name=None,
+        email_template_name=None,
+        use_https=False,
+        token_generator=None,
+        from_email=None,
+        request=None,
+        html_email_template_name=None,
+        extra_email_context=None,
+    ):
         from .tasks import send_password_reset
 
         options = {

@@ -16,6 +16,7 @@ object (one prefix query over the agency table, a few thousand rows at most) and
 page costs a constant number of queries whatever it lists, and the big tables are filtered with
 ``agency_id IN (...)`` on their own indexes rather than joins.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -113,7 +114,9 @@ class GateScope:
         ids = self.agency_ids()
         if ids is None:
             return Q()
-        q = Q(**{_join(prefix, "receiving_agency_id__in"): ids}) | Q(**{_join(prefix, "handling_agency_id__in"): ids})
+        q = Q(**{_join(prefix, "receiving_agency_id__in"): ids}) | Q(
+            **{_join(prefix, "handling_agency_id__in"): ids}
+        )
         pids = self.procedure_ids()
         if pids:
             q |= Q(**{_join(prefix, "procedure_id__in"): pids})
@@ -256,5 +259,8 @@ def active_assignments(user: Any) -> QuerySet[RoleAssignment]:
 
 def _assignments(user_id: int) -> QuerySet[RoleAssignment]:
     return (
-        RoleAssignment.objects.active().filter(user_id=user_id).select_related("agency").order_by("agency__path", "role")
+        RoleAssignment.objects.active()
+        .filter(user_id=user_id)
+        .select_related("agency")
+        .order_by("agency__path", "role")
     )

@@ -3,6 +3,7 @@
 Who may see what is decided in one place, ``accounts.gate``, from the active ``RoleAssignment``
 rows; who may grant or revoke those rows is decided in one place, ``accounts.services.delegation``.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -17,8 +18,15 @@ from core.roles import ADMIN_ROLES, Role
 from core.scope import Scope, scope_of
 
 __all__ = [
-    "ADMIN_ROLES", "SYSTEM_ROLES", "ApiToken", "AuditAction", "AuditLog", "Role", "RoleAssignment",
-    "SystemAccount", "User",
+    "ADMIN_ROLES",
+    "SYSTEM_ROLES",
+    "ApiToken",
+    "AuditAction",
+    "AuditLog",
+    "Role",
+    "RoleAssignment",
+    "SystemAccount",
+    "User",
 ]
 
 #: The only roles a source system's account may hold.
@@ -75,7 +83,9 @@ class RoleAssignmentQuerySet(models.QuerySet):
     def active(self, at=None):
         """Not revoked and not expired: the gate's filter, evaluated in SQL on every request."""
         at = at or timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=at))
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=at)
+        )
 
     def visible_to(self, user):
         """Assignments on agencies the user sees, plus the user's own."""
@@ -95,7 +105,10 @@ class RoleAssignment(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
     )
     agency = models.ForeignKey(
         "tthc.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="role_assignments"
@@ -154,7 +167,9 @@ class RoleAssignment(models.Model):
 
 class SystemAccountQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(scope_of(user).agency_q("agency")) if user and user.is_authenticated else self.none()
+        return (
+            self.filter(scope_of(user).agency_q("agency")) if user and user.is_authenticated else self.none()
+        )
 
 
 class SystemAccount(models.Model):
@@ -165,14 +180,24 @@ class SystemAccount(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="system_account"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="system_account",
     )
     agency = models.ForeignKey(
-        "tthc.Agency", verbose_name=_("owning agency"), on_delete=models.PROTECT, related_name="system_accounts"
+        "tthc.Agency",
+        verbose_name=_("owning agency"),
+        on_delete=models.PROTECT,
+        related_name="system_accounts",
     )
     system_code = models.CharField(_("system code"), max_length=40, unique=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -205,16 +230,26 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
     )
     digest = models.CharField(_("SHA-256 digest"), max_length=64, unique=True)
-    prefix = models.CharField(_("key prefix"), max_length=8, help_text=_("The key's first characters, to tell tokens apart."))
+    prefix = models.CharField(
+        _("key prefix"), max_length=8, help_text=_("The key's first characters, to tell tokens apart.")
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -225,7 +260,9 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API tokens")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["user"], condition=Q(revoked_at__isnull=True), name="apitoken_one_active"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="apitoken_one_active"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -275,18 +312,32 @@ class AuditLog(models.Model):
 
     # PROTECT: a user with history is deactivated, never deleted, so the trail keeps its actors.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_username = models.CharField(_("actor username"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices, db_index=True)
     target_type = models.ForeignKey(
-        ContentType, verbose_name=_("target type"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ContentType,
+        verbose_name=_("target type"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     target_repr = models.CharField(_("target"), max_length=255, blank=True)
     agency = models.ForeignKey(
-        "tthc.Agency", verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "tthc.Agency",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     details = models.JSONField(_("details"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

@@ -1,4 +1,5 @@
 """Audit rows for logins, failed logins, lockouts and logouts (Django's and django-axes' signals)."""
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -30,10 +31,16 @@ def _logout(sender, request, user, **kwargs):
 def _login_failed(sender, credentials, request=None, **kwargs):
     # Only the username: the credentials dict also holds the password (Django masks it, we drop it).
     username = str(credentials.get("username", ""))[:150]
-    audit.record(AuditAction.LOGIN_FAILED, target=username, context=_context(request), details={"username": username})
+    audit.record(
+        AuditAction.LOGIN_FAILED, target=username, context=_context(request), details={"username": username}
+    )
 
 
 @receiver(user_locked_out, dispatch_uid="accounts_audit_locked_out")
 def _locked_out(sender, request, username, ip_address, **kwargs):
-    audit.record(AuditAction.LOCKED_OUT, target=username, context=_context(request),
-                 details={"username": str(username or "")[:150]})
+    audit.record(
+        AuditAction.LOCKED_OUT,
+        target=username,
+        context=_context(request),
+        details={"username": str(username or "")[:150]},
+    )

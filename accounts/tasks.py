@@ -12,8 +12,13 @@ def clear_expired_sessions() -> int:
     return deleted
 
 
-@shared_task(name="accounts.tasks.send_password_reset", acks_late=True, autoretry_for=(SMTPException, OSError),
-             retry_backoff=60, max_retries=5)
+@shared_task(
+    name="accounts.tasks.send_password_reset",
+    acks_late=True,
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=60,
+    max_retries=5,
+)
 def send_password_reset(email: str, **options) -> int:
     """Send the password reset link(s) for ``email`` (none for an unknown address); queued by the
     reset page for every address it is given. Returns the number of mails sent."""

@@ -1,4 +1,5 @@
 """Account pages (namespace ``accounts``); Django's own auth views are included in config/urls.py."""
+
 from django.urls import path
 
 from . import views

@@ -1,4 +1,5 @@
 """Account pages: the delegation page and the 403 handler. Thin: the rules are in the services."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -48,12 +49,23 @@ def delegation(request):
     form = GrantForm(request.POST or None, granter=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        terms = {"include_subunits": data["include_subunits"], "valid_until": data["valid_until"], "context": context}
+        terms = {
+            "include_subunits": data["include_subunits"],
+            "valid_until": data["valid_until"],
+            "context": context,
+        }
         try:
             if data["user"] is None:
                 user, _assignment = grant_role_to_new_user(
-                    request.user, data["username"], data["password"], data["agency"], data["role"],
-                    email=data["email"], full_name=data["full_name"], is_staff=data["is_staff"], **terms,
+                    request.user,
+                    data["username"],
+                    data["password"],
+                    data["agency"],
+                    data["role"],
+                    email=data["email"],
+                    full_name=data["full_name"],
+                    is_staff=data["is_staff"],
+                    **terms,
                 )
             else:
                 user = data["user"]
@@ -61,8 +73,11 @@ def delegation(request):
         except (PermissionDenied, ValidationError) as exc:
             form.add_error(None, _error_text(exc))
         else:
-            messages.success(request, _("Granted %(role)s on %(agency)s to %(user)s.")
-                             % {"role": data["role"], "agency": data["agency"], "user": user.username})
+            messages.success(
+                request,
+                _("Granted %(role)s on %(agency)s to %(user)s.")
+                % {"role": data["role"], "agency": data["agency"], "user": user.username},
+            )
             return redirect("accounts:delegation")
 
     filters = AssignmentFilterForm(request.GET or None)
@@ -73,13 +88,22 @@ def delegation(request):
     if q:
         rows = rows.filter(Q(user__username__icontains=q) | Q(agency__code=q))
     if show != "all":
-        rows = rows.filter(revoked_at__isnull=True).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now()))
+        rows = rows.filter(revoked_at__isnull=True).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now())
+        )
     page = Paginator(rows.order_by("agency__path", "user__username", "role", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "accounts/delegation.html", {
-        "form": form, "filters": filters, "page": page, "now": timezone.now(),
-    })
+    return render(
+        request,
+        "accounts/delegation.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "now": timezone.now(),
+        },
+    )
 
 
 @login_required
@@ -93,9 +117,11 @@ def revoke(request, pk: int):
     except (PermissionDenied, ValidationError) as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, _("Revoked %(role)s on %(agency)s from %(user)s.")
-                         % {"role": assignment.role, "agency": assignment.agency.code,
-                            "user": assignment.user.username})
+        messages.success(
+            request,
+            _("Revoked %(role)s on %(agency)s from %(user)s.")
+            % {"role": assignment.role, "agency": assignment.agency.code, "user": assignment.user.username},
+        )
     return redirect("accounts:delegation")
 
 
@@ -103,6 +129,10 @@ def permission_denied(request, exception=None):
     """The 403 page; a refused write (POST, PUT, PATCH, DELETE) is written to the audit log."""
     user = getattr(request, "user", None)
     if request.method in UNSAFE_METHODS and user is not None and user.is_authenticated:
-        audit.record_denial(user, f"{request.method} {request.path}"[:200], exception or "",
-                            context=audit.AuditContext.from_request(request))
+        audit.record_denial(
+            user,
+            f"{request.method} {request.path}"[:200],
+            exception or "",
+            context=audit.AuditContext.from_request(request),
+        )
     return render(request, "accounts/403.html", {"exception": exception}, status=403)

@@ -19,6 +19,7 @@ The list's count is capped at ``API_COUNT_CAP`` (core/pagination.py), so "visibl
 counted separately, once. The machine's load average is included: figures from a busy shared
 machine are not comparable with an idle one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,7 +55,10 @@ def bench_users():
     from tthc.models import Agency
 
     actor, context = cli_actor(), AuditContext(source="bench")
-    wanted = [("bench.province.officer", Role.OFFICER, PROVINCE), ("bench.national.admin", Role.NATIONAL_ADMIN, "VPCP")]
+    wanted = [
+        ("bench.province.officer", Role.OFFICER, PROVINCE),
+        ("bench.national.admin", Role.NATIONAL_ADMIN, "VPCP"),
+    ]
     users = []
     for username, role, code in wanted:
         user, _ = User.objects.get_or_create(username=username, defaults={"full_name": username})
@@ -130,7 +134,7 @@ def explain(user, url) -> dict:
     qs = Dossier.objects.visible_to(user).select_related("procedure", "receiving_agency", "handling_agency")
     qs = DossierFilter(query, queryset=qs.order_by("-received_at", "-pk")).qs
     page = int(query.get("page", 1))
-    page_plan = qs[(page - 1) * PAGE_SIZE: page * PAGE_SIZE].explain()
+    page_plan = qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].explain()
     sql, params = qs.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN SELECT COUNT(*) FROM ({sql}) AS page_count", params)
@@ -151,7 +155,9 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--requests", type=int, default=60, help="requests per user (default 60)")
     parser.add_argument("--min-dossiers", type=int, default=1_000_000)
-    parser.add_argument("--seed-missing", action="store_true", help="run seed_demo up to --min-dossiers first")
+    parser.add_argument(
+        "--seed-missing", action="store_true", help="run seed_demo up to --min-dossiers first"
+    )
     args = parser.parse_args(argv)
     setup(args.database_url)
 
@@ -163,14 +169,19 @@ def main(argv=None) -> int:
     from tthc.models import Dossier
 
     if connection.vendor != "postgresql":
-        print("warning: this benchmark is meant for PostgreSQL (--database-url postgres://…)", file=sys.stderr)
+        print(
+            "warning: this benchmark is meant for PostgreSQL (--database-url postgres://…)", file=sys.stderr
+        )
     call_command("migrate", interactive=False, verbosity=0)
     dossiers = Dossier.objects.count()
     if dossiers < args.min_dossiers:
         if not args.seed_missing:
-            print(f"The database holds {dossiers} dossiers, fewer than {args.min_dossiers}. Seed it first:\n"
-                  f"  DATABASE_URL=… python manage.py seed_demo --dossiers {args.min_dossiers}\n"
-                  "or run this script with --seed-missing.", file=sys.stderr)
+            print(
+                f"The database holds {dossiers} dossiers, fewer than {args.min_dossiers}. Seed it first:\n"
+                f"  DATABASE_URL=… python manage.py seed_demo --dossiers {args.min_dossiers}\n"
+                "or run this script with --seed-missing.",
+                file=sys.stderr,
+            )
             return 2
         call_command("seed_demo", dossiers=args.min_dossiers, no_progress=True)
         dossiers = Dossier.objects.count()

@@ -9,6 +9,7 @@ cache pressure), so after a realistic ``seed_demo`` base this adds plain dossier
 as a bulk load would). Codes are ``<commune code>-<yymmdd>-9<6 digits>``, which neither
 ``seed_demo`` nor ``bench/ingest.py`` generate. Prints JSON.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -83,8 +84,15 @@ def main(argv=None) -> int:
             cursor.execute("ANALYZE tthc_dossier")
         cursor.execute("SELECT count(*) FROM tthc_dossier")
         after = cursor.fetchone()[0]
-    print(json.dumps({"dossiers_before": before, "dossiers_after": after,
-                      "seconds": round(time.perf_counter() - started, 1)}))
+    print(
+        json.dumps(
+            {
+                "dossiers_before": before,
+                "dossiers_after": after,
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+        )
+    )
     return 0
 
 

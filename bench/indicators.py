@@ -18,6 +18,7 @@ live dashboard's p95 for one province. Prints JSON.
    times through Django's test client (whole view: snapshot, trend, ranking, early warning,
    projection); p95 in milliseconds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -163,8 +164,17 @@ def _fill(month, current, total: int, in_month: int, base_demo: int) -> None:
                 while done < count:
                     step = min(1_000_000, count - done)
                     t0 = time.perf_counter()
-                    cursor.execute(FILL_SQL, {"prefix": prefix, "start": done, "stop": done + step - 1,
-                                              "month_start": start, "span_seconds": span, "open": is_open})
+                    cursor.execute(
+                        FILL_SQL,
+                        {
+                            "prefix": prefix,
+                            "start": done,
+                            "stop": done + step - 1,
+                            "month_start": start,
+                            "span_seconds": span,
+                            "open": is_open,
+                        },
+                    )
                     done += step
                     _log(f"  fill {prefix}: {done}/{count} ({time.perf_counter() - t0:.1f} s)")
         finally:
@@ -194,8 +204,9 @@ def _dashboard_p95(province_code: str, requests: int) -> float:
     from tthc.models import Agency
 
     user, _ = User.objects.get_or_create(username="bench-province-officer")
-    RoleAssignment.objects.get_or_create(user=user, agency=Agency.objects.get(code=province_code),
-                                         role=Role.OFFICER, revoked_at=None)
+    RoleAssignment.objects.get_or_create(
+        user=user, agency=Agency.objects.get(code=province_code), role=Role.OFFICER, revoked_at=None
+    )
     client = Client()
     client.force_login(user)
     url = f"/indicators/{province_code}/"
@@ -214,7 +225,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--dossiers", type=int, default=3_000_000, help="total dossiers in the database")
-    parser.add_argument("--in-month", type=int, default=2_000_000, help="dossiers received in the benchmark month")
+    parser.add_argument(
+        "--in-month", type=int, default=2_000_000, help="dossiers received in the benchmark month"
+    )
     parser.add_argument("--base-demo", type=int, default=30_000, help="realistic seed_demo dossiers first")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--requests", type=int, default=40)
@@ -250,9 +263,13 @@ def main(argv=None) -> int:
     compute.recompute(current)  # the live month the dashboard shows
     p95 = _dashboard_p95(args.province, args.requests)
     result = {
-        "dossiers_in_db": n, "dossiers_in_month": m, "compute_seconds": round(min(compute_times), 3),
-        "raw_sql_seconds": round(min(raw_times), 3), "ratio": round(min(compute_times) / min(raw_times), 3),
-        "dashboard_p95_ms": round(p95, 1), "database": connection.vendor,
+        "dossiers_in_db": n,
+        "dossiers_in_month": m,
+        "compute_seconds": round(min(compute_times), 3),
+        "raw_sql_seconds": round(min(raw_times), 3),
+        "ratio": round(min(compute_times) / min(raw_times), 3),
+        "dashboard_p95_ms": round(p95, 1),
+        "database": connection.vendor,
     }
     print(json.dumps(result))
     return 0

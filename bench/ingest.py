@@ -16,6 +16,7 @@ ratio_to_copy, dossiers_in_db (before the run), database, plus the import's coun
 A database with many dossiers: ``seed_demo --dossiers N`` for realistic ones, topped up quickly
 with ``bench/fill_dossiers.py``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,23 +34,47 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "BENCH-HTTT"
-SERVER_SETTINGS = ("shared_buffers", "max_wal_size", "checkpoint_timeout", "wal_compression", "synchronous_commit")
+SERVER_SETTINGS = (
+    "shared_buffers",
+    "max_wal_size",
+    "checkpoint_timeout",
+    "wal_compression",
+    "synchronous_commit",
+)
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ")
 MIDDLE = ("Văn", "Thị", "Minh", "Ngọc", "Quốc", "Thanh", "Hữu", "Đức")
-GIVEN = ("An", "Bình", "Chi", "Dũng", "Hà", "Hải", "Hạnh", "Hùng", "Lan", "Linh", "Nam", "Phương", "Trang", "Tuấn")
-STEPS = (("Tiếp nhận hồ sơ", 2, "Bộ phận Một cửa", "Công chức một cửa"),
-         ("Thẩm định hồ sơ", 4, "Phòng chuyên môn", "Chuyên viên"),
-         ("Trình ký kết quả", 4, "Lãnh đạo", "Phó Chủ tịch UBND"),
-         ("Hoàn thành xử lý", 9, "Phòng chuyên môn", "Chuyên viên"),
-         ("Trả kết quả", 10, "Bộ phận Một cửa", "Công chức một cửa"))
+GIVEN = (
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hùng",
+    "Lan",
+    "Linh",
+    "Nam",
+    "Phương",
+    "Trang",
+    "Tuấn",
+)
+STEPS = (
+    ("Tiếp nhận hồ sơ", 2, "Bộ phận Một cửa", "Công chức một cửa"),
+    ("Thẩm định hồ sơ", 4, "Phòng chuyên môn", "Chuyên viên"),
+    ("Trình ký kết quả", 4, "Lãnh đạo", "Phó Chủ tịch UBND"),
+    ("Hoàn thành xử lý", 9, "Phòng chuyên môn", "Chuyên viên"),
+    ("Trả kết quả", 10, "Bộ phận Một cửa", "Công chức một cửa"),
+)
 
 
 def stamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%d%H%M%S")
 
 
-def generate(path: Path, records: int, run: int, procedures, communes, seed: int,
-             advance: bool = False) -> tuple[int, float]:
+def generate(
+    path: Path, records: int, run: int, procedures, communes, seed: int, advance: bool = False
+) -> tuple[int, float]:
     """Write the JSON Lines file; returns (bytes, seconds). The same (records, run, seed) give the
     same records; ``advance`` moves every one of them a step further (a later status change, as a
     ministry or province system re-syncs a dossier): one more progress step two hours after its
@@ -68,35 +93,68 @@ def generate(path: Path, records: int, run: int, procedures, communes, seed: int
             status = STEPS[steps - 1][1]
             progress, at = [], received
             for note, to_status, unit, title in STEPS[:steps]:
-                progress.append({"NguoiXuLy": f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}",
-                                 "ChucDanh": title, "ThoiDiemXuLy": stamp(at), "PhongBanXuLy": unit,
-                                 "NoiDungXuLy": note, "TrangThai": str(to_status)})
+                progress.append(
+                    {
+                        "NguoiXuLy": f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}",
+                        "ChucDanh": title,
+                        "ThoiDiemXuLy": stamp(at),
+                        "PhongBanXuLy": unit,
+                        "NoiDungXuLy": note,
+                        "TrangThai": str(to_status),
+                    }
+                )
                 at += timedelta(hours=rnd.randrange(1, 30))
             finished = progress[3]["ThoiDiemXuLy"] if steps >= 4 else ""
             code = f"{agency}-{received:%y%m%d}-{5_000_000 + run * records + i}"
             record = {
-                "MaHoSo": code, "MaTTHC": procedure, "KenhThucHien": rnd.choice(("1", "2", "2", "")),
+                "MaHoSo": code,
+                "MaTTHC": procedure,
+                "KenhThucHien": rnd.choice(("1", "2", "2", "")),
                 "ChuHoSo": f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}",
-                "LoaiDoiTuong": rnd.choice(("1", "1", "1", "2")), "TrichYeuHoSo": "Hồ sơ đề nghị giải quyết thủ tục",
+                "LoaiDoiTuong": rnd.choice(("1", "1", "1", "2")),
+                "TrichYeuHoSo": "Hồ sơ đề nghị giải quyết thủ tục",
                 "NgayNopHoSo": stamp(received - timedelta(minutes=rnd.randrange(60))),
-                "NgayTiepNhan": stamp(received), "NgayHenTra": stamp(received + timedelta(days=5)),
-                "TrangThaiHoSo": str(status), "NgayKetThucXuLy": finished,
+                "NgayTiepNhan": stamp(received),
+                "NgayHenTra": stamp(received + timedelta(days=5)),
+                "TrangThaiHoSo": str(status),
+                "NgayKetThucXuLy": finished,
                 "NgayTra": progress[4]["ThoiDiemXuLy"] if steps == 5 else "",
-                "DonViXuLy": "UBND xã", "HoSoCoThanhPhanSoHoa": rnd.choice(("0", "1")),
-                "TaiKhoanDuocXacThucVoiVNeID": rnd.choice(("0", "1")), "DuocThanhToanTrucTuyen": rnd.choice(("0", "1")),
-                "TaiLieuNop": [{"TenTepDinhKem": "Tờ khai.pdf", "DuocSoHoa": "1", "DuocTaiSuDung": rnd.choice(("0", "1")),
-                                "DuocLayTuKhoDMQG": "0"},
-                               {"TenTepDinhKem": "Giấy tờ tùy thân.pdf", "DuocSoHoa": "1"}],
+                "DonViXuLy": "UBND xã",
+                "HoSoCoThanhPhanSoHoa": rnd.choice(("0", "1")),
+                "TaiKhoanDuocXacThucVoiVNeID": rnd.choice(("0", "1")),
+                "DuocThanhToanTrucTuyen": rnd.choice(("0", "1")),
+                "TaiLieuNop": [
+                    {
+                        "TenTepDinhKem": "Tờ khai.pdf",
+                        "DuocSoHoa": "1",
+                        "DuocTaiSuDung": rnd.choice(("0", "1")),
+                        "DuocLayTuKhoDMQG": "0",
+                    },
+                    {"TenTepDinhKem": "Giấy tờ tùy thân.pdf", "DuocSoHoa": "1"},
+                ],
                 "DanhSachLePhi": [{"TenPhiLePhi": "Lệ phí", "Gia": rnd.choice(("0", "20000", "50000"))}],
-                "DanhSachGiayToKetQua": [{"MaGiayToKetQua": f"KQ{i}", "DuongDanTepTinKetQua":
-                                          "https://dichvucong.gov.vn/kq.pdf" if rnd.random() < 0.4 else ""}],
+                "DanhSachGiayToKetQua": [
+                    {
+                        "MaGiayToKetQua": f"KQ{i}",
+                        "DuongDanTepTinKetQua": "https://dichvucong.gov.vn/kq.pdf"
+                        if rnd.random() < 0.4
+                        else "",
+                    }
+                ],
                 "QuaTrinhXuLy": progress,
             }
             if advance:
                 later = stamp(at + timedelta(hours=2))
-                progress.append({"NguoiXuLy": progress[-1]["NguoiXuLy"], "ChucDanh": "Công chức một cửa",
-                                 "ThoiDiemXuLy": later, "PhongBanXuLy": "Bộ phận Một cửa",
-                                 "NoiDungXuLy": "Trả kết quả (cập nhật)", "TrangThai": "10"})
+                progress.append(
+                    {
+                        "NguoiXuLy": progress[-1]["NguoiXuLy"],
+                        "ChucDanh": "Công chức một cửa",
+                        "ThoiDiemXuLy": later,
+                        "PhongBanXuLy": "Bộ phận Một cửa",
+                        "NoiDungXuLy": "Trả kết quả (cập nhật)",
+                        "TrangThai": "10",
+                    }
+                )
                 record.update(TrangThaiHoSo="10", NgayTra=later, NgayKetThucXuLy=finished or later)
             out.write(orjson.dumps(record))
             out.write(b"\n")
@@ -120,9 +178,13 @@ class BackendCpu:
 
         with psycopg.connect(**self.dsn_kwargs, autocommit=True) as conn:
             while not self.stop.is_set():
-                pids = [r[0] for r in conn.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                    [self.database])]
+                pids = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                        [self.database],
+                    )
+                ]
                 for pid in pids:
                     try:
                         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -153,25 +215,53 @@ def raw_copy(path: Path) -> tuple[float, int]:
     with open(path, "rb") as f:
         for line in f:
             r = orjson.loads(line)
-            dossier_rows.write("\t".join((r["MaHoSo"], r["MaTTHC"], r["TrangThaiHoSo"], r["NgayTiepNhan"],
-                                          r["NgayHenTra"], r["NgayKetThucXuLy"] or "\\N", r["ChuHoSo"],
-                                          r["TrichYeuHoSo"])) + "\n")
+            dossier_rows.write(
+                "\t".join(
+                    (
+                        r["MaHoSo"],
+                        r["MaTTHC"],
+                        r["TrangThaiHoSo"],
+                        r["NgayTiepNhan"],
+                        r["NgayHenTra"],
+                        r["NgayKetThucXuLy"] or "\\N",
+                        r["ChuHoSo"],
+                        r["TrichYeuHoSo"],
+                    )
+                )
+                + "\n"
+            )
             for p in r["QuaTrinhXuLy"]:
-                event_rows.write("\t".join((r["MaHoSo"], p["ThoiDiemXuLy"], p["TrangThai"], p["PhongBanXuLy"],
-                                            p["NguoiXuLy"], p["ChucDanh"], p["NoiDungXuLy"])) + "\n")
+                event_rows.write(
+                    "\t".join(
+                        (
+                            r["MaHoSo"],
+                            p["ThoiDiemXuLy"],
+                            p["TrangThai"],
+                            p["PhongBanXuLy"],
+                            p["NguoiXuLy"],
+                            p["ChucDanh"],
+                            p["NoiDungXuLy"],
+                        )
+                    )
+                    + "\n"
+                )
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_copy_dossier, bench_copy_event")
-        cursor.execute("CREATE TABLE bench_copy_dossier (code text, procedure text, status smallint, received text, "
-                       "due text, finished text, applicant text, summary text)")
-        cursor.execute("CREATE TABLE bench_copy_event (code text, at text, status smallint, unit text, officer text, "
-                       "title text, note text)")
+        cursor.execute(
+            "CREATE TABLE bench_copy_dossier (code text, procedure text, status smallint, received text, "
+            "due text, finished text, applicant text, summary text)"
+        )
+        cursor.execute(
+            "CREATE TABLE bench_copy_event (code text, at text, status smallint, unit text, officer text, "
+            "title text, note text)"
+        )
         connection.commit() if not connection.get_autocommit() else None
         began = time.perf_counter()
         for table, buf in (("bench_copy_dossier", dossier_rows), ("bench_copy_event", event_rows)):
             data = buf.getvalue().encode()
             with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
                 for i in range(0, len(data), 1 << 20):
-                    copy.write(data[i:i + (1 << 20)])
+                    copy.write(data[i : i + (1 << 20)])
         seconds = time.perf_counter() - began
         cursor.execute("SELECT count(*) FROM bench_copy_event")
         events = cursor.fetchone()[0]
@@ -188,8 +278,11 @@ def indexed_copy(batch_id: int) -> dict:
 
     def columns(table: str, skip=("id",)) -> list[str]:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
-                           "AND NOT attisdropped ORDER BY attnum", [table])
+            cursor.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+                "AND NOT attisdropped ORDER BY attnum",
+                [table],
+            )
             return [r[0] for r in cursor.fetchall() if r[0] not in skip]
 
     timings = {}
@@ -199,11 +292,17 @@ def indexed_copy(batch_id: int) -> dict:
         sd_where = f"dossier_id IN (SELECT dossier_id FROM reconciliation_sourcedossier WHERE batch_id = {int(batch_id)})"
         plans = []
         for table, where, rewrite in (
-            ("tthc_dossier", f"id IN (SELECT dossier_id FROM reconciliation_sourcedossier WHERE batch_id = {int(batch_id)})",
-             {"id": f"id + {shift}", "code": "code || '~'"}),
+            (
+                "tthc_dossier",
+                f"id IN (SELECT dossier_id FROM reconciliation_sourcedossier WHERE batch_id = {int(batch_id)})",
+                {"id": f"id + {shift}", "code": "code || '~'"},
+            ),
             ("tthc_dossierevent", sd_where, {"dossier_id": f"dossier_id + {shift}"}),
-            ("reconciliation_sourcedossier", f"batch_id = {int(batch_id)}",
-             {"dossier_id": f"dossier_id + {shift}", "code": "code || '~'"}),
+            (
+                "reconciliation_sourcedossier",
+                f"batch_id = {int(batch_id)}",
+                {"dossier_id": f"dossier_id + {shift}", "code": "code || '~'"},
+            ),
         ):
             cols = columns(table, skip=() if table == "tthc_dossier" else ("id",))
             select = ", ".join(rewrite.get(c, c) for c in cols)
@@ -218,7 +317,7 @@ def indexed_copy(batch_id: int) -> dict:
             start = time.perf_counter()
             with cursor.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
                 for i in range(0, len(data), 1 << 20):
-                    copy.write(data[i:i + (1 << 20)])
+                    copy.write(data[i : i + (1 << 20)])
             timings[table] = round(time.perf_counter() - start, 2)
         start = time.perf_counter()
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -234,16 +333,25 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--seed", type=int, default=766)
     parser.add_argument("--chunk-size", type=int, default=None)
-    parser.add_argument("--writers", type=int, default=2, help="import_dossiers --writers (default 2, as the command's)")
+    parser.add_argument(
+        "--writers", type=int, default=2, help="import_dossiers --writers (default 2, as the command's)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated file")
-    parser.add_argument("--mode", choices=("new", "resend", "advance"), default="new",
-                        help="new: dossiers no earlier run used (default); resend: the previous run's file again "
-                             "(every record unchanged); advance: the previous run's dossiers one status later "
-                             "(every record updated, one more history row each). resend/advance need the same "
-                             "--records and --seed as that run")
-    parser.add_argument("--with-recompute", action="store_true",
-                        help="let the import ask for the indicators' recompute (eager without REDIS_URL: it then "
-                             "runs inside the timed command); by default it is off, as for a bulk back-fill")
+    parser.add_argument(
+        "--mode",
+        choices=("new", "resend", "advance"),
+        default="new",
+        help="new: dossiers no earlier run used (default); resend: the previous run's file again "
+        "(every record unchanged); advance: the previous run's dossiers one status later "
+        "(every record updated, one more history row each). resend/advance need the same "
+        "--records and --seed as that run",
+    )
+    parser.add_argument(
+        "--with-recompute",
+        action="store_true",
+        help="let the import ask for the indicators' recompute (eager without REDIS_URL: it then "
+        "runs inside the timed command); by default it is off, as for a bulk back-fill",
+    )
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("--database-url (or DATABASE_URL) is required")
@@ -264,12 +372,20 @@ def main(argv=None) -> int:
     if province is None:
         parser.error("the database has no agencies: run seed_demo (or import_agencies) first")
     source, _ = SourceSystem.objects.get_or_create(
-        code=SOURCE, defaults={"name": "Benchmark provincial system", "kind": SourceKind.PROVINCIAL, "owner": province})
+        code=SOURCE,
+        defaults={"name": "Benchmark provincial system", "kind": SourceKind.PROVINCIAL, "owner": province},
+    )
     # A provincial system may only write its own province's dossiers: the communes of its owner.
-    communes = list(Agency.objects.subtree(source.owner).filter(kind=AgencyKind.COMMUNE).order_by("code")
-                    .values_list("code", flat=True))
+    communes = list(
+        Agency.objects.subtree(source.owner)
+        .filter(kind=AgencyKind.COMMUNE)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     if not communes:
-        parser.error(f"the bench source's province {source.owner.code} has no communes: load the reference data")
+        parser.error(
+            f"the bench source's province {source.owner.code} has no communes: load the reference data"
+        )
     procedures = list(Procedure.objects.order_by("code").values_list("code", flat=True))
     run = IngestBatch.objects.filter(source=source).count()
     with connection.cursor() as cursor:
@@ -277,30 +393,52 @@ def main(argv=None) -> int:
         dossiers_in_db = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM tthc_dossierevent")
         events_in_db = cursor.fetchone()[0]
-        cursor.execute("SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", [list(SERVER_SETTINGS)])
+        cursor.execute(
+            "SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", [list(SERVER_SETTINGS)]
+        )
         server = dict(cursor.fetchall())
 
     workdir = Path(tempfile.mkdtemp(prefix="tthc-bench-ingest-"))
     tail = f"-n{args.records}-s{args.seed}.jsonl"
     if args.mode != "new":  # the newest "new" run with the same size and seed (its file name says which)
-        last = (IngestBatch.objects.filter(source=source, filename__startswith="new-run", filename__endswith=tail)
-                .order_by("-pk").values_list("filename", flat=True).first())
+        last = (
+            IngestBatch.objects.filter(source=source, filename__startswith="new-run", filename__endswith=tail)
+            .order_by("-pk")
+            .values_list("filename", flat=True)
+            .first()
+        )
         if last is None:
-            parser.error(f"--mode {args.mode} re-sends an earlier run's dossiers: run --mode new with the same "
-                         "--records and --seed first")
-        run = int(last[len("new-run"):].split("-", 1)[0])
+            parser.error(
+                f"--mode {args.mode} re-sends an earlier run's dossiers: run --mode new with the same "
+                "--records and --seed first"
+            )
+        run = int(last[len("new-run") :].split("-", 1)[0])
     path = workdir / f"{args.mode}-run{run}{tail}"
-    size, gen_seconds = generate(path, args.records, run, procedures, communes, args.seed,
-                                 advance=args.mode == "advance")
+    size, gen_seconds = generate(
+        path, args.records, run, procedures, communes, args.seed, advance=args.mode == "advance"
+    )
 
-    command = [sys.executable, str(ROOT / "manage.py"), "import_dossiers", str(path), "--source", SOURCE, "--json",
-               "--no-progress"]
+    command = [
+        sys.executable,
+        str(ROOT / "manage.py"),
+        "import_dossiers",
+        str(path),
+        "--source",
+        SOURCE,
+        "--json",
+        "--no-progress",
+    ]
     command += ["--writers", str(args.writers)]
     if args.chunk_size:
         command += ["--chunk-size", str(args.chunk_size)]
     settings_db = connection.settings_dict
-    dsn = {"host": settings_db["HOST"] or None, "port": settings_db["PORT"] or None, "user": settings_db["USER"],
-           "password": settings_db["PASSWORD"] or None, "dbname": settings_db["NAME"]}
+    dsn = {
+        "host": settings_db["HOST"] or None,
+        "port": settings_db["PORT"] or None,
+        "user": settings_db["USER"],
+        "password": settings_db["PASSWORD"] or None,
+        "dbname": settings_db["NAME"],
+    }
     connection.close()
     began = time.perf_counter()
     with BackendCpu({k: v for k, v in dsn.items() if v}, settings_db["NAME"]) as backends:
@@ -322,19 +460,39 @@ def main(argv=None) -> int:
     if not args.keep:
         path.unlink()
         workdir.rmdir()
-    print(json.dumps({
-        "records": args.records, "seconds": round(seconds, 2), "records_per_s": round(args.records / seconds),
-        "peak_rss_mb": round(peak_kb / 1024, 1), "raw_copy_seconds": round(copy_seconds, 2),
-        "ratio_to_copy": round(seconds / copy_seconds, 1),
-        "indexed_copy_seconds": floor, "ratio_to_indexed_copy": round(seconds / floor["total"], 2) if floor else None, "mode": args.mode, "dossiers_in_db": dossiers_in_db,
-        "events_in_db": events_in_db, "recompute_after_ingest": args.with_recompute, "server": server,
-        "database": connection.vendor, "created": summary["created"], "updated": summary["updated"],
-        "unchanged": summary["unchanged"], "rejected": summary["rejected"], "history_rows_in_file": events,
-        "file_mb": round(size / 2**20, 1), "generate_seconds": round(gen_seconds, 1), "writers": args.writers,
-        "load_average_1m": round(os.getloadavg()[0], 1), "cpus": os.cpu_count(),
-        "python_cpu_seconds": round(python_cpu, 1), "postgres_cpu_seconds": round(backends.seconds, 1),
-        "records_per_cpu_s": round(args.records / (python_cpu + backends.seconds)),
-    }))
+    print(
+        json.dumps(
+            {
+                "records": args.records,
+                "seconds": round(seconds, 2),
+                "records_per_s": round(args.records / seconds),
+                "peak_rss_mb": round(peak_kb / 1024, 1),
+                "raw_copy_seconds": round(copy_seconds, 2),
+                "ratio_to_copy": round(seconds / copy_seconds, 1),
+                "indexed_copy_seconds": floor,
+                "ratio_to_indexed_copy": round(seconds / floor["total"], 2) if floor else None,
+                "mode": args.mode,
+                "dossiers_in_db": dossiers_in_db,
+                "events_in_db": events_in_db,
+                "recompute_after_ingest": args.with_recompute,
+                "server": server,
+                "database": connection.vendor,
+                "created": summary["created"],
+                "updated": summary["updated"],
+                "unchanged": summary["unchanged"],
+                "rejected": summary["rejected"],
+                "history_rows_in_file": events,
+                "file_mb": round(size / 2**20, 1),
+                "generate_seconds": round(gen_seconds, 1),
+                "writers": args.writers,
+                "load_average_1m": round(os.getloadavg()[0], 1),
+                "cpus": os.cpu_count(),
+                "python_cpu_seconds": round(python_cpu, 1),
+                "postgres_cpu_seconds": round(backends.seconds, 1),
+                "records_per_cpu_s": round(args.records / (python_cpu + backends.seconds)),
+            }
+        )
+    )
     return 0
 
 

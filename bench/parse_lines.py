@@ -15,6 +15,7 @@ largest to the smallest seconds-per-MB (about 1 when parsing is linear). ``--roo
 checkout of the project (e.g. an older commit) with the same script; a case that does not finish in
 ``--timeout`` seconds is reported as ``null``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,14 +33,21 @@ MB = 1 << 20
 
 def body(fmt: str, size_mb: int) -> bytes:
     summary = "x" * (size_mb * MB)
-    record = {"MaHoSo": "00004-250105-000001", "MaTTHC": "1.001193", "TrangThaiHoSo": "2",
-              "NgayTiepNhan": "20250105083000", "TrichYeuHoSo": summary}
+    record = {
+        "MaHoSo": "00004-250105-000001",
+        "MaTTHC": "1.001193",
+        "TrangThaiHoSo": "2",
+        "NgayTiepNhan": "20250105083000",
+        "TrichYeuHoSo": summary,
+    }
     if fmt == "jsonl":
         return json.dumps(record).encode() + b"\n"
     if fmt == "portal":
         return json.dumps({"service": "DongBoHoSoMC", "data": [record]}).encode()
-    return ("MaHoSo,MaTTHC,TrangThaiHoSo,NgayTiepNhan,TrichYeuHoSo\n"
-            f"00004-250105-000001,1.001193,2,20250105083000,{summary}\n").encode()
+    return (
+        "MaHoSo,MaTTHC,TrangThaiHoSo,NgayTiepNhan,TrichYeuHoSo\n"
+        f"00004-250105-000001,1.001193,2,20250105083000,{summary}\n"
+    ).encode()
 
 
 def one(fmt: str, size_mb: int, raised: bool) -> dict:
@@ -62,8 +70,11 @@ def one(fmt: str, size_mb: int, raised: bool) -> dict:
     try:
         adapter = get_adapter(fmt)
         results = [adapter.validate(i, raw, ctx) for i, raw in adapter.parse(io.BytesIO(data))]
-        outcome = "stored" if results and not isinstance(results[0], list) else (
-            (results[0][0].get("reason") or results[0][0]["error"][:60]) if results else "nothing")
+        outcome = (
+            "stored"
+            if results and not isinstance(results[0], list)
+            else ((results[0][0].get("reason") or results[0][0]["error"][:60]) if results else "nothing")
+        )
     except Exception as exc:  # what the old code raised (the API answered 500)
         outcome = f"{type(exc).__name__}: {str(exc)[:80]}"
     return {"seconds": round(time.perf_counter() - began, 4), "outcome": outcome}
@@ -89,11 +100,25 @@ def main(argv=None) -> int:
         for raised in (False, True):
             series = []
             for size in sizes:
-                command = [sys.executable, __file__, "--root", str(root), "--one", fmt, str(size), "1" if raised else "0"]
+                command = [
+                    sys.executable,
+                    __file__,
+                    "--root",
+                    str(root),
+                    "--one",
+                    fmt,
+                    str(size),
+                    "1" if raised else "0",
+                ]
                 try:
-                    done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout, cwd=root)
-                    row = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else {
-                        "seconds": None, "outcome": done.stderr.strip().splitlines()[-1][:100]}
+                    done = subprocess.run(
+                        command, capture_output=True, text=True, timeout=args.timeout, cwd=root
+                    )
+                    row = (
+                        json.loads(done.stdout.strip().splitlines()[-1])
+                        if done.returncode == 0
+                        else {"seconds": None, "outcome": done.stderr.strip().splitlines()[-1][:100]}
+                    )
                 except subprocess.TimeoutExpired:
                     row = {"seconds": None, "outcome": f"not finished in {args.timeout:g} s"}
                 row["mb"] = size
@@ -103,10 +128,21 @@ def main(argv=None) -> int:
             key = f"{fmt}, limits {'raised' if raised else 'default'}"
             results[key] = series
             per_mb = [r["seconds"] / r["mb"] for r in series if r["seconds"]]
-            ratios[key] = round(max(per_mb) / max(min(per_mb), 1e-4), 1) if len(per_mb) == len(series) else None
-    print(json.dumps({"root": str(root), "sizes_mb": sizes, "results": results,
-                      "largest_to_smallest_seconds_per_mb": ratios, "cpus": os.cpu_count(),
-                      "load_average_1m": round(os.getloadavg()[0], 1)}))
+            ratios[key] = (
+                round(max(per_mb) / max(min(per_mb), 1e-4), 1) if len(per_mb) == len(series) else None
+            )
+    print(
+        json.dumps(
+            {
+                "root": str(root),
+                "sizes_mb": sizes,
+                "results": results,
+                "largest_to_smallest_seconds_per_mb": ratios,
+                "cpus": os.cpu_count(),
+                "load_average_1m": round(os.getloadavg()[0], 1),
+            }
+        )
+    )
     return 0
 
 

@@ -27,6 +27,7 @@ Measured in the same process, warm cache, interleaved, best of ``--repeat``:
 
 Prints one JSON object.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -135,7 +136,8 @@ def _generate(period, province_rows: int, other_rows: int) -> dict:
     with connection.cursor() as cursor:  # load without the secondary indexes, rebuild them after
         cursor.execute(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = 'reconciliation_sourcedossier' "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.indexname))::regclass)")
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.indexname))::regclass)"
+        )
         indexes = cursor.fetchall()
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
@@ -163,16 +165,30 @@ def _load(period, province_rows: int, other_rows: int, systems) -> dict:
     provinces = list(Agency.objects.provinces().active().order_by("code"))
     for province in provinces:
         n = province_rows if province.code == PROVINCE else other_rows
-        own = SourceSystem.objects.filter(kind=SourceKind.PROVINCIAL, owner__path__startswith=province.path).first()
-        pairs = [(pk, ministry.get(central) if central else (own.pk if own else None))
-                 for pk, central in Procedure.objects.order_by("pk").values_list("pk", "central_system")]
+        own = SourceSystem.objects.filter(
+            kind=SourceKind.PROVINCIAL, owner__path__startswith=province.path
+        ).first()
+        pairs = [
+            (pk, ministry.get(central) if central else (own.pk if own else None))
+            for pk, central in Procedure.objects.order_by("pk").values_list("pk", "central_system")
+        ]
         pairs = [(p, s) for p, s in pairs if s]
-        agencies = list(Agency.objects.subtree(province).exclude(pk=province.pk).order_by("pk")
-                        .values_list("pk", flat=True)) or [province.pk]
+        agencies = list(
+            Agency.objects.subtree(province)
+            .exclude(pk=province.pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ) or [province.pk]
         prefix = f"{province.code}-BENCH-"
         params = {
-            "digest": DIGEST, "prefix": prefix, "agencies": agencies, "procs": [p for p, _ in pairs],
-            "systems": [s for _, s in pairs], "start": period.start, "span": span, "n": n,
+            "digest": DIGEST,
+            "prefix": prefix,
+            "agencies": agencies,
+            "procs": [p for p, _ in pairs],
+            "systems": [s for _, s in pairs],
+            "start": period.start,
+            "span": span,
+            "n": n,
         }
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_province_sql(), {**params, "portal": portal.pk})
@@ -190,10 +206,18 @@ def _raw_join(period) -> tuple[str, list]:
     agencies = tuple(Agency.objects.subtree(province).values_list("pk", flat=True))
     portal = SourceSystem.objects.portal()
     sources = list(SourceSystem.objects.filter(kind=SourceKind.MINISTRY).values_list("pk", flat=True))
-    sources += list(SourceSystem.objects.filter(kind=SourceKind.PROVINCIAL, owner__path__startswith=province.path)
-                    .values_list("pk", flat=True))
-    universe = Universe(portal_id=portal.pk, agency_ids=agencies, start=period.start, end=period.end,
-                        runs=tuple(RunSpec(0, pk, ()) for pk in sources))
+    sources += list(
+        SourceSystem.objects.filter(
+            kind=SourceKind.PROVINCIAL, owner__path__startswith=province.path
+        ).values_list("pk", flat=True)
+    )
+    universe = Universe(
+        portal_id=portal.pk,
+        agency_ids=agencies,
+        start=period.start,
+        end=period.end,
+        runs=tuple(RunSpec(0, pk, ()) for pk in sources),
+    )
     return raw_full_outer_join_sql(universe)
 
 
@@ -223,7 +247,9 @@ def main(argv=None) -> int:
     generated = None
     if args.fresh:
         with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE reconciliation_gap, reconciliation_reconciliationrun, reconciliation_sourcedossier CASCADE")
+            cursor.execute(
+                "TRUNCATE reconciliation_gap, reconciliation_reconciliationrun, reconciliation_sourcedossier CASCADE"
+            )
     if not SourceDossier.objects.filter(digest=DIGEST).exists():
         generated = _generate(period, args.province_dossiers, args.other_dossiers)
 
@@ -252,8 +278,11 @@ def main(argv=None) -> int:
     # Interleaved, so that load from anything else on the machine hits both alike. The planner
     # sometimes reads the portal's side through the agency index (random heap access, 3-4× slower),
     # and JIT compilation costs seconds: the hand-written statement is credited with its best variant.
-    variants = {f"{'bitmap' if b else 'default'}_plan_jit_{'on' if j else 'off'}": (b, j)
-                for b in (False, True) for j in (True, False)}
+    variants = {
+        f"{'bitmap' if b else 'default'}_plan_jit_{'on' if j else 'off'}": (b, j)
+        for b in (False, True)
+        for j in (True, False)
+    }
     raw_times: dict[str, list[float]] = {name: [] for name in variants}
     reconcile_times: list[float] = []
     one_province()  # warm the cache and create the runs
@@ -275,9 +304,12 @@ def main(argv=None) -> int:
         all_seconds = time.perf_counter() - started
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FILTER (WHERE s.kind = 'portal'), count(*) FILTER (WHERE s.kind <> 'portal') "
-                       "FROM reconciliation_sourcedossier d JOIN reconciliation_sourcesystem s ON s.id = d.source_id "
-                       "WHERE d.received_at >= %s AND d.received_at < %s", [period.start, period.end])
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE s.kind = 'portal'), count(*) FILTER (WHERE s.kind <> 'portal') "
+            "FROM reconciliation_sourcedossier d JOIN reconciliation_sourcesystem s ON s.id = d.source_id "
+            "WHERE d.received_at >= %s AND d.received_at < %s",
+            [period.start, period.end],
+        )
         portal_rows, source_rows = cursor.fetchone()
         cursor.execute("SHOW work_mem")
         work_mem = cursor.fetchone()[0]

@@ -17,6 +17,7 @@ after) tell whether the machine was shared: on a busy box the wall time says lit
 When the database already held the dossiers (a second run), ``already_present`` says so and the
 time is that of an idempotent re-run, not of a load.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,9 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=None, help="generator processes (default: automatic)")
     parser.add_argument("--chunk-size", type=int, default=None)
     parser.add_argument("--anchor-month", default=None, help="YYYY-MM (default: the current month)")
-    parser.add_argument("--hooks", action="store_true",
-                        help="also run the follow-ups (timed separately; default: skipped)")
+    parser.add_argument(
+        "--hooks", action="store_true", help="also run the follow-ups (timed separately; default: skipped)"
+    )
     args = parser.parse_args(argv)
 
     if args.database_url:
@@ -61,11 +63,20 @@ def main(argv=None) -> int:
     call_command("migrate", interactive=False, verbosity=0)
 
     def counts():
-        return (Dossier.objects.count(), DossierEvent.objects.count(), ApologyLetter.objects.count(),
-                SourceDossier.objects.count())
+        return (
+            Dossier.objects.count(),
+            DossierEvent.objects.count(),
+            ApologyLetter.objects.count(),
+            SourceDossier.objects.count(),
+        )
 
     before = counts()
-    options = {"dossiers": args.dossiers, "seed": args.seed, "no_progress": True, "skip_hooks": not args.hooks}
+    options = {
+        "dossiers": args.dossiers,
+        "seed": args.seed,
+        "no_progress": True,
+        "skip_hooks": not args.hooks,
+    }
     for name in ("workers", "chunk_size", "anchor_month"):
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
@@ -78,7 +89,8 @@ def main(argv=None) -> int:
     load_after = os.getloadavg()[0]
     cpu = sum(
         getattr(resource.getrusage(who), field)
-        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) for field in ("ru_utime", "ru_stime")
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        for field in ("ru_utime", "ru_stime")
     )
     after = counts()
     created = [a - b for a, b in zip(after, before, strict=True)]
@@ -120,8 +132,12 @@ def _ingestion(result) -> dict | None:
     feeds = result.feeds
     if feeds is None:
         return None
-    return {"batches": feeds.batches, "records": feeds.first.received, "later_records": feeds.later.received,
-            "rejected": feeds.first.rejected + feeds.later.rejected}
+    return {
+        "batches": feeds.batches,
+        "records": feeds.first.received,
+        "later_records": feeds.later.received,
+        "rejected": feeds.first.rejected + feeds.later.rejected,
+    }
 
 
 if __name__ == "__main__":

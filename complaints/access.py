@@ -13,6 +13,7 @@ Acting (``actors_for``) reads ``gate.role_on`` for each side. National administr
 supervisors — the gate gives them every role everywhere, which would otherwise let them answer for a
 ministry. Source systems' accounts (``is_system``) only ingest data: they never act on a case.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -37,7 +38,11 @@ _SUPERVISOR_ATTR = "_tthc_request_supervisor"
 
 
 def supervisor_paths() -> list[str]:
-    return list(Agency.objects.filter(code__in=settings.TTHC_REQUEST_SUPERVISOR_AGENCIES).values_list("path", flat=True))
+    return list(
+        Agency.objects.filter(code__in=settings.TTHC_REQUEST_SUPERVISOR_AGENCIES).values_list(
+            "path", flat=True
+        )
+    )
 
 
 def is_supervisor(user) -> bool:

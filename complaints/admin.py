@@ -3,6 +3,7 @@
 Requests are read-only here — changes go through the services (the case page and the API), so the
 admin can never skip the transition table or the timeline. Feedback items are recorded here (or
 imported with ``import_feedback``); their deadlines are computed on save."""
+
 from django.contrib import admin
 
 from accounts.models import Role
@@ -56,14 +57,28 @@ class SyncGapRequestAdmin(GatedAdminMixin, admin.ModelAdmin):
 class FeedbackAdmin(GatedAdminMixin, admin.ModelAdmin):
     """Officers record feedback and its handling dates; deadlines are computed on save."""
 
-    list_display = ("code", "agency", "received_at", "answered_at", "refused_at", "answer_due_at", "disliked",
-                    "repeated")
+    list_display = (
+        "code",
+        "agency",
+        "received_at",
+        "answered_at",
+        "refused_at",
+        "answer_due_at",
+        "disliked",
+        "repeated",
+    )
     list_filter = ("disliked", "repeated")
     list_select_related = ("agency",)
     search_fields = ("code", "subject")
     autocomplete_fields = ("agency", "procedure")
-    readonly_fields = ("refuse_due_at", "ask_more_due_at", "answer_due_at", "publish_due_at", "created_at",
-                       "updated_at")
+    readonly_fields = (
+        "refuse_due_at",
+        "ask_more_due_at",
+        "answer_due_at",
+        "publish_due_at",
+        "created_at",
+        "updated_at",
+    )
     date_hierarchy = "received_at"
 
     def gate_agencies(self, obj):

@@ -10,6 +10,7 @@ they are not recomputed here.
 Actors: an officer (or leader) of the agency the feedback is about; publishing the answer is a
 leader's act. Supervisors and national administrators read, they do not answer for an agency.
 """
+
 from __future__ import annotations
 
 from django.db import models
@@ -66,13 +67,24 @@ def not_before_receipt(feedback, ctx: Context) -> str | None:
 F = FeedbackState
 FEEDBACK_TRANSITIONS = [
     Transition(F.RECEIVED, F.REFUSED, OFFICERS, (REASON,), not_before_receipt, gettext_lazy("Refuse")),
-    Transition(F.RECEIVED, F.MORE_INFO_REQUESTED, OFFICERS, (QUESTION,), not_before_receipt,
-               gettext_lazy("Ask for more information")),
+    Transition(
+        F.RECEIVED,
+        F.MORE_INFO_REQUESTED,
+        OFFICERS,
+        (QUESTION,),
+        not_before_receipt,
+        gettext_lazy("Ask for more information"),
+    ),
     Transition(F.RECEIVED, F.ANSWERED, OFFICERS, (ANSWER,), not_before_receipt, gettext_lazy("Answer")),
     Transition(F.MORE_INFO_REQUESTED, F.REFUSED, OFFICERS, (REASON,), label=gettext_lazy("Refuse")),
     Transition(F.MORE_INFO_REQUESTED, F.ANSWERED, OFFICERS, (ANSWER,), label=gettext_lazy("Answer")),
     Transition(F.ANSWERED, F.PUBLISHED, LEADERS, label=gettext_lazy("Publish the answer")),
 ]
 
-FEEDBACK_WORKFLOW = Workflow("citizen_feedback", dict(FeedbackState.choices), F.RECEIVED, FEEDBACK_TRANSITIONS,
-                             terminal=(F.REFUSED, F.PUBLISHED))
+FEEDBACK_WORKFLOW = Workflow(
+    "citizen_feedback",
+    dict(FeedbackState.choices),
+    F.RECEIVED,
+    FEEDBACK_TRANSITIONS,
+    terminal=(F.REFUSED, F.PUBLISHED),
+)

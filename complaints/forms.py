@@ -1,5 +1,6 @@
 """Page forms. A transition's form is built from the transition table's field specs, so the page asks
 for exactly what the service requires."""
+
 from __future__ import annotations
 
 from django import forms
@@ -20,13 +21,15 @@ class TransitionForm(forms.Form):
         for spec in transition.fields:
             label = spec.label or spec.name
             if spec.kind == "date":
-                field = forms.DateField(label=label, required=spec.required,
-                                        widget=forms.DateInput(attrs={"type": "date"}))
+                field = forms.DateField(
+                    label=label, required=spec.required, widget=forms.DateInput(attrs={"type": "date"})
+                )
             elif spec.kind == "choice":
                 field = forms.ChoiceField(label=label, required=spec.required, choices=spec.choices)
             else:
-                field = forms.CharField(label=label, required=spec.required,
-                                        widget=forms.Textarea(attrs={"rows": 3}))
+                field = forms.CharField(
+                    label=label, required=spec.required, widget=forms.Textarea(attrs={"rows": 3})
+                )
             self.fields[spec.name] = field
         self.order_fields([*(f.name for f in transition.fields), "comment"])
 
@@ -45,8 +48,9 @@ class AttachmentForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    side = forms.ChoiceField(choices=[("province", _("Province")), ("ministry", _("Ministry"))],
-                             widget=forms.HiddenInput)
+    side = forms.ChoiceField(
+        choices=[("province", _("Province")), ("ministry", _("Ministry"))], widget=forms.HiddenInput
+    )
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False)
 
     def __init__(self, *args, users=None, **kwargs):

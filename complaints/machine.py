@@ -9,6 +9,7 @@ Guards look only at the case and the moment (never at the submitted fields), so 
 *available* transitions a page offers is exactly the list the service will accept; the submitted
 fields are checked separately by :meth:`Transition.clean`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
@@ -63,7 +64,11 @@ class FieldSpec:
                 raise ValidationError(_("This field is required."), code="required")
             return text
         if self.kind == "date":
-            parsed = value if isinstance(value, date) and not isinstance(value, datetime) else parse_date(str(value))
+            parsed = (
+                value
+                if isinstance(value, date) and not isinstance(value, datetime)
+                else parse_date(str(value))
+            )
             if parsed is None:
                 raise ValidationError(_("Enter a valid date (YYYY-MM-DD)."), code="invalid")
             if self.not_before_today and parsed < today:
@@ -126,8 +131,14 @@ class Transition:
 class Workflow:
     """A named set of states and the transitions between them."""
 
-    def __init__(self, name: str, states: Mapping[str, StrOrPromise], initial: str, transitions: list[Transition],
-                 terminal: Iterable[str] = ()):
+    def __init__(
+        self,
+        name: str,
+        states: Mapping[str, StrOrPromise],
+        initial: str,
+        transitions: list[Transition],
+        terminal: Iterable[str] = (),
+    ):
         self.name = name
         self.states = states  # value → label
         self.initial = initial
@@ -175,4 +186,3 @@ class Workflow:
         if reason:
             raise GuardFailed(reason)
         return t
-

@@ -1,4 +1,5 @@
 """complaints listens to reconciliation: a finished run verifies the answered cases it can judge."""
+
 from django.dispatch import receiver
 
 from reconciliation.signals import run_finished

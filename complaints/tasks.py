@@ -1,4 +1,5 @@
 """Celery tasks: a few lines each around the services; idempotent, ``acks_late``, capped retries."""
+
 from __future__ import annotations
 
 from smtplib import SMTPException
@@ -64,4 +65,6 @@ def send_notification_email(self, notification_id: int) -> bool:
     except (SMTPException, OSError) as exc:
         # Capped below the broker's visibility timeout: a waiting (ETA) task is held unacknowledged.
         countdown = min(60 * 2**self.request.retries, settings.TTHC_TASK_MAX_COUNTDOWN)
-        raise self.retry(exc=exc, countdown=countdown, max_retries=settings.TTHC_REQUEST_EMAIL_MAX_RETRIES) from exc
+        raise self.retry(
+            exc=exc, countdown=countdown, max_retries=settings.TTHC_REQUEST_EMAIL_MAX_RETRIES
+        ) from exc

@@ -1,4 +1,5 @@
 """Pages under ``/requests/`` (namespace ``complaints``); the API is in complaints/api/urls.py."""
+
 from django.urls import include, path
 
 from . import views

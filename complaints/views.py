@@ -1,6 +1,7 @@
 """Pages: the province's monthly review and requests, the ministry inbox, the supervisors' overview,
 the case page and the notification list. Thin: reads go through ``visible_to`` (404 outside scope),
 writes through ``complaints.services``; the buttons are ``available_transitions`` — the table."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -41,8 +42,11 @@ def _visible(request):
 
 
 def _overdue_first(qs, now):
-    late = Case(When(state__in=OVERDUE_STATES, response_due_at__lt=now, then=Value(0)), default=Value(1),
-                output_field=IntegerField())
+    late = Case(
+        When(state__in=OVERDUE_STATES, response_due_at__lt=now, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
     return qs.annotate(_late=late).order_by("_late", "response_due_at", "pk")
 
 
@@ -55,8 +59,9 @@ def _with_countdowns(cases, now):
 
 def _redirect_within_site(request, target: str, fallback: str):
     """Redirect to ``target`` only when it stays on this site (no open redirect through ``next``)."""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect(fallback)
 
@@ -86,18 +91,28 @@ def review(request):
     period = period_fields.from_query(request.GET, default=Period.last_closed)
     provinces = access.filing_provinces(request.user)
     cases = list(
-        _visible(request).filter(province__in=provinces, period=period)
-        .prefetch_related("attachments").order_by("state", "-gap_total", "pk")
+        _visible(request)
+        .filter(province__in=provinces, period=period)
+        .prefetch_related("attachments")
+        .order_by("state", "-gap_total", "pk")
     )
     for case in cases:
         case.evidence_files = [a for a in case.attachments.all() if a.kind != "document" and not a.superseded]
         case.gap_rows = [(label, n) for label, n, _latest in gap_rows(case) if n]
     drafts = [c for c in cases if c.state == State.DRAFT]
     can_bulk = any("province_leader" in access.actors_for(request.user, c) for c in drafts)
-    return render(request, "complaints/review.html", {
-        "period": period, "previous": period.previous(), "next": period.next(), "cases": cases,
-        "drafts": drafts, "can_bulk": can_bulk,
-    })
+    return render(
+        request,
+        "complaints/review.html",
+        {
+            "period": period,
+            "previous": period.previous(),
+            "next": period.next(),
+            "cases": cases,
+            "drafts": drafts,
+            "can_bulk": can_bulk,
+        },
+    )
 
 
 @login_required
@@ -137,14 +152,22 @@ def supervision(request):
     params.check_form(flt.form, "period")
     page = _page(request, _overdue_first(flt.qs, now))
     _with_countdowns(page.object_list, now)
-    return render(request, "complaints/supervision.html", {
-        "filter": flt, "page": page, "ranking": overdue_ranking(qs, now), "now": now,
-    })
+    return render(
+        request,
+        "complaints/supervision.html",
+        {
+            "filter": flt,
+            "page": page,
+            "ranking": overdue_ranking(qs, now),
+            "now": now,
+        },
+    )
 
 
 def _case(request, pk) -> SyncGapRequest:
-    return get_object_or_404(_visible(request).select_related("source__owner", "province_assignee",
-                                                               "ministry_assignee"), pk=pk)
+    return get_object_or_404(
+        _visible(request).select_related("source__owner", "province_assignee", "ministry_assignee"), pk=pk
+    )
 
 
 @login_required
@@ -158,25 +181,38 @@ def detail(request, pk):
     for side in ("province", "ministry"):
         if f"{side}_officer" in actors:
             users = _side_users(case, side)
-            assign_forms.append((side, AssignForm(initial={"side": side,
-                                                           "assignee": getattr(case, f"{side}_assignee")},
-                                                  users=users, prefix=f"assign-{side}")))
-    return render(request, "complaints/detail.html", {
-        "case": case,
-        "events": case.events.select_related("actor").order_by("at", "pk"),
-        "attachments": case.attachments.order_by("superseded", "uploaded_at", "pk"),
-        "transition_forms": forms,
-        "can_write": bool(actors),
-        "can_edit": case.state == State.DRAFT and access.is_province_side(request.user, case),
-        "draft_form": DraftForm(initial={"subject": case.subject, "body": case.body}),
-        "comment_form": CommentForm(),
-        "attachment_form": AttachmentForm(),
-        "assign_forms": assign_forms,
-        "countdown": deadlines.countdown(case.response_due_at, now) if case.state in OVERDUE_STATES else None,
-        "overdue": case.is_overdue(now),
-        "state_label": WORKFLOW.label(case.state),
-        "gap_rows": gap_rows(case),
-    })
+            assign_forms.append(
+                (
+                    side,
+                    AssignForm(
+                        initial={"side": side, "assignee": getattr(case, f"{side}_assignee")},
+                        users=users,
+                        prefix=f"assign-{side}",
+                    ),
+                )
+            )
+    return render(
+        request,
+        "complaints/detail.html",
+        {
+            "case": case,
+            "events": case.events.select_related("actor").order_by("at", "pk"),
+            "attachments": case.attachments.order_by("superseded", "uploaded_at", "pk"),
+            "transition_forms": forms,
+            "can_write": bool(actors),
+            "can_edit": case.state == State.DRAFT and access.is_province_side(request.user, case),
+            "draft_form": DraftForm(initial={"subject": case.subject, "body": case.body}),
+            "comment_form": CommentForm(),
+            "attachment_form": AttachmentForm(),
+            "assign_forms": assign_forms,
+            "countdown": deadlines.countdown(case.response_due_at, now)
+            if case.state in OVERDUE_STATES
+            else None,
+            "overdue": case.is_overdue(now),
+            "state_label": WORKFLOW.label(case.state),
+            "gap_rows": gap_rows(case),
+        },
+    )
 
 
 def gap_rows(case) -> list[tuple[str, int, int | None]]:
@@ -184,8 +220,10 @@ def gap_rows(case) -> list[tuple[str, int, int | None]]:
     filed, latest = case.gap_counts or {}, case.latest_gap_counts
     kinds = sorted({*filed, *(latest or {})}, key=lambda k: -int(filed.get(k, 0)))
     label = dict(GapKind.choices)
-    return [(label.get(k, k), int(filed.get(k, 0)), None if latest is None else int(latest.get(k, 0)))
-            for k in kinds]
+    return [
+        (label.get(k, k), int(filed.get(k, 0)), None if latest is None else int(latest.get(k, 0)))
+        for k in kinds
+    ]
 
 
 def _side_users(case, side):
@@ -195,8 +233,11 @@ def _side_users(case, side):
 
 def _fail(request, exc):
     if isinstance(exc, ValidationError):
-        text = "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.message_dict.items()) if hasattr(
-            exc, "error_dict") else "; ".join(exc.messages)
+        text = (
+            "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.message_dict.items())
+            if hasattr(exc, "error_dict")
+            else "; ".join(exc.messages)
+        )
     else:
         text = str(exc)
     messages.error(request, text)
@@ -213,12 +254,20 @@ def transition(request, pk):
         return redirect("complaints:detail", pk=pk)
     form = TransitionForm(rule, request.POST)
     if not form.is_valid():
-        messages.error(request, "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(
+            request, "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items())
+        )
         return redirect("complaints:detail", pk=pk)
     fields = {k: v for k, v in form.cleaned_data.items() if k != "comment"}
     try:
-        svc.transition(case, target, request.user, comment=form.cleaned_data.get("comment", ""),
-                       context=_ctx(request), **fields)
+        svc.transition(
+            case,
+            target,
+            request.user,
+            comment=form.cleaned_data.get("comment", ""),
+            context=_ctx(request),
+            **fields,
+        )
     except (WorkflowError, ValidationError, PermissionDenied) as exc:
         _fail(request, exc)
     else:
@@ -274,11 +323,16 @@ def attach(request, pk):
 def assign(request, pk):
     case = _case(request, pk)
     side = request.POST.get("side", "")
-    form = AssignForm(request.POST, users=_side_users(case, side) if side in ("province", "ministry") else None,
-                      prefix=f"assign-{side}")
+    form = AssignForm(
+        request.POST,
+        users=_side_users(case, side) if side in ("province", "ministry") else None,
+        prefix=f"assign-{side}",
+    )
     if form.is_valid():
         try:
-            svc.assign(case, request.user, side=side, assignee=form.cleaned_data["assignee"], context=_ctx(request))
+            svc.assign(
+                case, request.user, side=side, assignee=form.cleaned_data["assignee"], context=_ctx(request)
+            )
         except (ValidationError, PermissionDenied) as exc:
             _fail(request, exc)
     else:
@@ -299,9 +353,14 @@ def notification_list(request):
         notifications.mark_read(request.user, ids)
         return redirect("complaints:notifications")
     qs = Notification.objects.for_user(request.user).select_related("request").order_by("-created_at", "-pk")
-    return render(request, "complaints/notifications.html", {
-        "page": _page(request, qs), "unread": notifications.unread_count(request.user),
-    })
+    return render(
+        request,
+        "complaints/notifications.html",
+        {
+            "page": _page(request, qs),
+            "unread": notifications.unread_count(request.user),
+        },
+    )
 
 
 @login_required

@@ -10,6 +10,7 @@ works at a supervising body (``TTHC_REQUEST_SUPERVISOR_AGENCIES``: BTP's Cục K
 Government Office) or is a national administrator; ``system`` is the platform itself (chasing,
 verification). Leaders also count as officers, so "officer" rows admit both.
 """
+
 from __future__ import annotations
 
 from django.db import models
@@ -67,7 +68,9 @@ REASON = FieldSpec("reason", label=gettext_lazy("Reason"))
 FIX_PLAN = FieldSpec("fix_plan", label=gettext_lazy("Fix plan"))
 TARGET_DATE = FieldSpec("target_date", kind="date", label=gettext_lazy("Target date"), not_before_today=True)
 ANSWER = FieldSpec("answer", label=gettext_lazy("Answer"))
-RESOLUTION = FieldSpec("resolution", kind="choice", label=gettext_lazy("Outcome"), choices=tuple(Resolution.choices))
+RESOLUTION = FieldSpec(
+    "resolution", kind="choice", label=gettext_lazy("Outcome"), choices=tuple(Resolution.choices)
+)
 
 
 # --- Guards (they see the case and the moment, never the submitted fields) ----------------------------
@@ -103,13 +106,25 @@ TRANSITIONS = [
     # The ministry takes it up, plans the fix, answers — or a ministry leader rejects it.
     _t(S.SUBMITTED, S.ACKNOWLEDGED, MINISTRY, label=gettext_lazy("Acknowledge")),
     _t(S.SUBMITTED, S.REJECTED, MINISTRY_LEADERS, [REASON], label=gettext_lazy("Reject")),
-    _t(S.ACKNOWLEDGED, S.IN_PROGRESS, MINISTRY, [FIX_PLAN, TARGET_DATE], label=gettext_lazy("Start fixing (with a plan)")),
+    _t(
+        S.ACKNOWLEDGED,
+        S.IN_PROGRESS,
+        MINISTRY,
+        [FIX_PLAN, TARGET_DATE],
+        label=gettext_lazy("Start fixing (with a plan)"),
+    ),
     _t(S.ACKNOWLEDGED, S.ANSWERED, MINISTRY, [ANSWER, RESOLUTION], label=gettext_lazy("Answer")),
     _t(S.ACKNOWLEDGED, S.REJECTED, MINISTRY_LEADERS, [REASON], label=gettext_lazy("Reject")),
     _t(S.IN_PROGRESS, S.ANSWERED, MINISTRY, [ANSWER, RESOLUTION], label=gettext_lazy("Answer")),
     # An answer "fixed" waits for the data: the next run closes or reopens it. The province may also
     # accept an answer (closed) or dispute it (reopened).
-    _t(S.ANSWERED, S.VERIFIED_CLOSED, SYSTEM_ONLY, guard=answered_fixed, label=gettext_lazy("Verified by reconciliation")),
+    _t(
+        S.ANSWERED,
+        S.VERIFIED_CLOSED,
+        SYSTEM_ONLY,
+        guard=answered_fixed,
+        label=gettext_lazy("Verified by reconciliation"),
+    ),
     _t(S.ANSWERED, S.REOPENED, PROVINCE | SYSTEM_ONLY, [REASON], label=gettext_lazy("Reopen")),
     _t(S.ANSWERED, S.CLOSED, PROVINCE_LEADERS, label=gettext_lazy("Accept the answer and close")),
     # A rejection: the province leader disputes it (back to the ministry) or accepts it.
@@ -117,15 +132,34 @@ TRANSITIONS = [
     _t(S.REJECTED, S.CLOSED, PROVINCE_LEADERS, label=gettext_lazy("Accept the rejection and close")),
     # Reopened: the ministry has the ball again.
     _t(S.REOPENED, S.ACKNOWLEDGED, MINISTRY, label=gettext_lazy("Acknowledge")),
-    _t(S.REOPENED, S.IN_PROGRESS, MINISTRY, [FIX_PLAN, TARGET_DATE], label=gettext_lazy("Start fixing (with a plan)")),
+    _t(
+        S.REOPENED,
+        S.IN_PROGRESS,
+        MINISTRY,
+        [FIX_PLAN, TARGET_DATE],
+        label=gettext_lazy("Start fixing (with a plan)"),
+    ),
     _t(S.REOPENED, S.ANSWERED, MINISTRY, [ANSWER, RESOLUTION], label=gettext_lazy("Answer")),
     # Overdue: escalation to the supervising bodies (by the chasing worker, or a supervisor by hand).
     *(
-        _t(source, S.ESCALATED, SYSTEM_ONLY | SUPERVISORS, [REASON], guard=overdue, label=gettext_lazy("Escalate"))
+        _t(
+            source,
+            S.ESCALATED,
+            SYSTEM_ONLY | SUPERVISORS,
+            [REASON],
+            guard=overdue,
+            label=gettext_lazy("Escalate"),
+        )
         for source in AWAITING_MINISTRY
     ),
     _t(S.ESCALATED, S.ACKNOWLEDGED, MINISTRY, label=gettext_lazy("Acknowledge")),
-    _t(S.ESCALATED, S.IN_PROGRESS, MINISTRY, [FIX_PLAN, TARGET_DATE], label=gettext_lazy("Start fixing (with a plan)")),
+    _t(
+        S.ESCALATED,
+        S.IN_PROGRESS,
+        MINISTRY,
+        [FIX_PLAN, TARGET_DATE],
+        label=gettext_lazy("Start fixing (with a plan)"),
+    ),
     _t(S.ESCALATED, S.ANSWERED, MINISTRY, [ANSWER, RESOLUTION], label=gettext_lazy("Answer")),
     _t(S.ESCALATED, S.CLOSED, SUPERVISORS, [REASON], label=gettext_lazy("Close (supervisor)")),
 ]

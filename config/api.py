@@ -1,5 +1,6 @@
 """The API's exception handler (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``): DRF's, plus an audit row
 when an authenticated user's write is refused (403)."""
+
 from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS
@@ -21,7 +22,9 @@ def exception_handler(exc, context):
         and request.user.is_authenticated
     ):
         audit.record_denial(
-            request.user, f"{request.method} {request.path}"[:200], getattr(exc, "detail", exc),
+            request.user,
+            f"{request.method} {request.path}"[:200],
+            getattr(exc, "detail", exc),
             context=audit.AuditContext.from_request(request, source="api"),
         )
     return response

@@ -4,6 +4,7 @@ With no environment at all the platform runs embedded: SQLite file, Celery tasks
 in-process, e-mail printed to the console. ``DATABASE_URL`` switches to PostgreSQL (psycopg 3) and
 ``REDIS_URL`` to a Redis broker/result backend/cache with real workers and beat.
 """
+
 from pathlib import Path
 
 import environ
@@ -239,7 +240,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
 _proxy_header = env.list("DJANGO_SECURE_PROXY_SSL_HEADER", default=[])
 if _proxy_header and len(_proxy_header) != 2:
-    raise ImproperlyConfigured("DJANGO_SECURE_PROXY_SSL_HEADER is 'HEADER,value', e.g. HTTP_X_FORWARDED_PROTO,https")
+    raise ImproperlyConfigured(
+        "DJANGO_SECURE_PROXY_SSL_HEADER is 'HEADER,value', e.g. HTTP_X_FORWARDED_PROTO,https"
+    )
 SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) or None
 
 # Content-Security-Policy (django-csp 4): pages load CSS and script only from static files (no inline
@@ -338,8 +341,11 @@ TTHC_CALENDAR_CACHE_SECONDS = env.int("TTHC_CALENDAR_CACHE_SECONDS", default=300
 # --- The 766 index (docs/domain.md#the-766-index) --------------------------------------------------
 # Bands [assumed]: (code, minimum total), e.g. INDICATOR_BANDS=good:90,fair:70,average:50,weak:0
 INDICATOR_BANDS = [
-    (code, float(low)) for code, low in
-    (item.split(":") for item in env.list("INDICATOR_BANDS", default=["good:90", "fair:70", "average:50", "weak:0"]))
+    (code, float(low))
+    for code, low in (
+        item.split(":")
+        for item in env.list("INDICATOR_BANDS", default=["good:90", "fair:70", "average:50", "weak:0"])
+    )
 ]
 # Early warning: open dossiers due within this many working days.
 TTHC_EARLY_WARNING_DAYS = env.int("TTHC_EARLY_WARNING_DAYS", default=3)
@@ -398,8 +404,10 @@ TTHC_REQUEST_SUPERVISOR_AGENCIES = env.list("TTHC_REQUEST_SUPERVISOR_AGENCIES", 
 # Attachments on a case: size limit and accepted file types (extension, checked with the content).
 TTHC_REQUEST_ATTACHMENT_MAX_BYTES = env.int("TTHC_REQUEST_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 TTHC_REQUEST_ATTACHMENT_TYPES = [  # lower case, without the dot
-    t.lower().lstrip(".") for t in
-    env.list("TTHC_REQUEST_ATTACHMENT_TYPES", default=["pdf", "docx", "xlsx", "csv", "txt", "png", "jpg", "jpeg"])
+    t.lower().lstrip(".")
+    for t in env.list(
+        "TTHC_REQUEST_ATTACHMENT_TYPES", default=["pdf", "docx", "xlsx", "csv", "txt", "png", "jpg", "jpeg"]
+    )
 ]
 # E-mail notifications: retries of the sending task (exponential back-off, capped).
 TTHC_REQUEST_EMAIL_MAX_RETRIES = env.int("TTHC_REQUEST_EMAIL_MAX_RETRIES", default=5)
@@ -408,20 +416,22 @@ TTHC_REQUEST_SITE_URL = env("TTHC_REQUEST_SITE_URL", default="http://127.0.0.1:8
 # Complaints' beat entries: prepare the closed month's drafts after its reconciliation (04:00 on the 1st;
 # repeated on the 2nd and 3rd, idempotent, for late runs), chase overdue ministries (and verify answered
 # cases against new runs) every hour, and re-reconcile nightly the months of cases answered "fixed".
-CELERY_BEAT_SCHEDULE.update({
-    "prepare-sync-requests": {
-        "task": "complaints.tasks.prepare_requests",
-        "schedule": crontab(minute=0, hour=6, day_of_month="1-3"),
-    },
-    "chase-sync-requests": {
-        "task": "complaints.tasks.chase_overdue",
-        "schedule": crontab(minute=5),
-    },
-    "recheck-answered-sync-requests": {
-        "task": "complaints.tasks.recheck_answered",
-        "schedule": crontab(minute=30, hour=2),
-    },
-})
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "prepare-sync-requests": {
+            "task": "complaints.tasks.prepare_requests",
+            "schedule": crontab(minute=0, hour=6, day_of_month="1-3"),
+        },
+        "chase-sync-requests": {
+            "task": "complaints.tasks.chase_overdue",
+            "schedule": crontab(minute=5),
+        },
+        "recheck-answered-sync-requests": {
+            "task": "complaints.tasks.recheck_answered",
+            "schedule": crontab(minute=30, hour=2),
+        },
+    }
+)
 
 LOGGING = {
     "version": 1,

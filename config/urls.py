@@ -1,6 +1,7 @@
 """The site's URLs. One rule for every app: its pages in ``<app>/urls.py`` (namespace ``<app>``), its
 API in ``<app>/api/urls.py`` (namespace ``<app>-api``), each with its full paths, included here at the
 root and under ``api/v1/``. Django's own auth views and the schema keep their usual names."""
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView

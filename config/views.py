@@ -6,6 +6,7 @@ answers it; anywhere else (a page, or a path resolved before any view runs) it a
 ``{"<name>": ["…"]}`` under ``/api/``, else the page's form with the parameter, its value and the
 error, status 400. Every other bad request keeps Django's own answer, which says nothing about it.
 """
+
 from __future__ import annotations
 
 from django.http import JsonResponse
@@ -24,7 +25,15 @@ def bad_request(request, exception=None):
     name = exception.name
     errors = [str(e) for e in exception.detail.get(name, [])]
     others = [(key, value) for key, values in request.GET.lists() if key != name for value in values]
-    return render(request, "bad_parameter.html", {
-        "name": name, "value": request.GET.get(name, ""), "errors": errors, "others": others,
-        "in_query": name in request.GET,
-    }, status=400)
+    return render(
+        request,
+        "bad_parameter.html",
+        {
+            "name": name,
+            "value": request.GET.get(name, ""),
+            "errors": errors,
+            "others": others,
+            "in_query": name in request.GET,
+        },
+        status=400,
+    )

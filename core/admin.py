@@ -7,6 +7,7 @@ are narrowed to what the user may write to (agencies) or see (everything else). 
 the user carries (``core.scope``, computed by ``accounts.gate``), so ``tthc``'s admin uses it without
 importing ``accounts``.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -133,7 +134,9 @@ class GatedAdminMixin(_AdminBase):
                 kwargs["queryset"] = queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def choices_for(self, db_field: models.ForeignKey[Any, Any], request: HttpRequest) -> QuerySet[Any] | None:
+    def choices_for(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest
+    ) -> QuerySet[Any] | None:
         """The agency tree (a manager with ``with_role``): the agencies the user may write to;
         other models: those the user may see."""
         manager = db_field.related_model._default_manager

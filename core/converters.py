@@ -9,6 +9,7 @@
 
 The same expressions serve DRF routers' ``lookup_value_regex``.
 """
+
 from __future__ import annotations
 
 #: One segment without ``/`` or NUL.

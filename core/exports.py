@@ -16,6 +16,7 @@ evidence) goes through it, so a spreadsheet can never receive a live formula.
 The callers own their columns and rows (an iterable of sequences, typically
 ``queryset.values_list(...).iterator()``); this module owns how they are written.
 """
+
 from __future__ import annotations
 
 import csv
@@ -211,7 +212,9 @@ def write_xlsx(
     return written
 
 
-def xlsx_response(headers: Sequence, rows: Iterable[Sequence], filename: str, sheet: str, **options: Any) -> FileResponse:
+def xlsx_response(
+    headers: Sequence, rows: Iterable[Sequence], filename: str, sheet: str, **options: Any
+) -> FileResponse:
     """The workbook spooled to a temporary file (in memory up to 8 MB), served as a download."""
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     write_xlsx(spool, headers, rows, sheet, **options)
@@ -219,8 +222,13 @@ def xlsx_response(headers: Sequence, rows: Iterable[Sequence], filename: str, sh
     return FileResponse(spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
 
 
-def export_response(fmt: str, columns: Sequence[tuple[str, str]], fetch: Callable[[int | None], Iterable[Sequence]],
-                    filename: str, sheet: str = "") -> StreamingHttpResponse | FileResponse:
+def export_response(
+    fmt: str,
+    columns: Sequence[tuple[str, str]],
+    fetch: Callable[[int | None], Iterable[Sequence]],
+    filename: str,
+    sheet: str = "",
+) -> StreamingHttpResponse | FileResponse:
     """A ``csv`` or ``xlsx`` download; ``filename`` without extension.
 
     ``columns`` are ``(key, label)`` pairs: CSV is headed by the keys (machine-readable), Excel by
@@ -230,6 +238,7 @@ def export_response(fmt: str, columns: Sequence[tuple[str, str]], fetch: Callabl
     if fmt == "csv":
         return csv_response([key for key, _ in columns], fetch(None), filename)
     if fmt == "xlsx":
-        return xlsx_response([str(label) for _, label in columns], fetch(xlsx_row_limit() + 1), filename,
-                             sheet or filename)
+        return xlsx_response(
+            [str(label) for _, label in columns], fetch(xlsx_row_limit() + 1), filename, sheet or filename
+        )
     raise ValueError(f"unknown export format {fmt!r}")

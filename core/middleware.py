@@ -6,6 +6,7 @@ answered at once with 400 (JSON under ``/api/``, the site's plain error page els
 of reaching a parser or a query. The parsers are robust on their own as well (path converters
 exclude NUL, form fields refuse it); this is the one place that guarantees it for every URL.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,7 +24,9 @@ API_PREFIX = "/api/"
 def has_nul(request: HttpRequest) -> bool:
     if "\x00" in request.path_info:
         return True
-    return any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists())
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+    )
 
 
 class RejectNulMiddleware:

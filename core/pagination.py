@@ -12,6 +12,7 @@ count is exact; ``cap + 1`` means "more than the cap". One paginator serves both
 
 Totals come from the indicators, not from list pagination.
 """
+
 from __future__ import annotations
 
 from typing import Any, cast
@@ -38,7 +39,9 @@ def estimated_rows(queryset: QuerySet[Any]) -> int | None:
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table])
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table]
+        )
         row = cursor.fetchone()
     return int(row[0]) if row else None
 
@@ -99,13 +102,15 @@ class CappedCountPagination(DefaultPagination):
         assert self.page is not None  # set by paginate_queryset, which DRF calls first
         cap, count = settings.API_COUNT_CAP, self.page.paginator.count
         capped = bool(cap) and count > cap
-        return Response({
-            "count": cap if capped else count,
-            "count_capped": capped,
-            "next": self.get_next_link(),
-            "previous": self.get_previous_link(),
-            "results": data,
-        })
+        return Response(
+            {
+                "count": cap if capped else count,
+                "count_capped": capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         response = super().get_paginated_response_schema(schema)

@@ -4,6 +4,7 @@ never a database error (PostgreSQL refuses NUL in a text literal; an integer col
 :class:`InvalidParameter` is both DRF's ``ValidationError`` (the API answers JSON
 ``{"<name>": ["…"]}``) and Django's ``BadRequest`` (a page answers the site's 400).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -41,7 +42,9 @@ def check_form(form: forms.BaseForm, *names: str) -> None:
             raise InvalidParameter(name, " ".join(str(error) for error in errors))
 
 
-def choice(params: Mapping[str, str], name: str, choices: Iterable[str], default: str | None = None) -> str | None:
+def choice(
+    params: Mapping[str, str], name: str, choices: Iterable[str], default: str | None = None
+) -> str | None:
     """The parameter, which must be one of ``choices`` (``default`` when absent or empty)."""
     value = text(params, name, default)
     allowed = [str(c) for c in choices]

@@ -3,6 +3,7 @@
 It lives below every domain app because the models and admin screens that read a scope
 (``core.scope``) compare roles too; who holds which role is ``accounts``' business.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -11,6 +11,7 @@ Every ``visible_to(user)`` queryset method reads ``scope_of(user)``::
     def visible_to(self, user):
         return self.filter(scope_of(user).agency_q("agency"))
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """Text hygiene shared by every app."""
+
 from __future__ import annotations
 
 from typing import Any, TypeVar, overload

@@ -8,6 +8,7 @@ reset). Every role is granted through the delegation service, the way a real dep
 the command line's national administrator creates ``national.admin``, who grants each place's
 senior administrator, who in turn delegates the lower roles.
 """
+
 from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
@@ -62,7 +63,9 @@ def _first_commune(province: Agency) -> Agency:
 def _user(username: str, full_name: str, password_hash: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User.objects.create(username=username, full_name=full_name, is_staff=True, password=password_hash)
+        user = User.objects.create(
+            username=username, full_name=full_name, is_staff=True, password=password_hash
+        )
     return user
 
 
@@ -89,7 +92,12 @@ def create_demo_accounts() -> list[dict]:
             senior = senior or user
             rows.append((user, role, agency))
     return [
-        {"username": u.username, "password": DEMO_PASSWORD, "role": str(role), "agency_code": a.code,
-         "agency_name": a.name}
+        {
+            "username": u.username,
+            "password": DEMO_PASSWORD,
+            "role": str(role),
+            "agency_code": a.code,
+            "agency_name": a.name,
+        }
         for u, role, a in rows
     ]

@@ -1,4 +1,5 @@
 """Office-time arithmetic for the generator: ``tthc.calendar`` on integer epoch seconds, memoised."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -76,4 +77,3 @@ class Clock:
         if found is None:
             found = self._back[key] = calendar.add_working_days(day, -days)
         return found
-

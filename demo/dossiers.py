@@ -16,6 +16,7 @@ satisfaction ratings and complaints) and what the feeds need to know (status, wh
 * Every due date comes from ``tthc.calendar.due_at`` and every office-time step (processing
   start, finish, return, apology dates) from ``tthc.calendar``, memoised (:class:`~.clock.Clock`).
 """
+
 from __future__ import annotations
 
 import bisect
@@ -70,10 +71,16 @@ NEW, RECEIVED, NOT_RECEIVED, PROCESSING, SUPPLEMENT, FINANCIAL, WITHDRAWN_, STOP
     int(s) for s in DossierStatus
 )
 _NOTES = {
-    NEW: "Nộp hồ sơ", RECEIVED: "Tiếp nhận hồ sơ", NOT_RECEIVED: "Từ chối tiếp nhận: hồ sơ chưa hợp lệ",
-    PROCESSING: "Chuyển xử lý", SUPPLEMENT: "Yêu cầu bổ sung hồ sơ",
-    FINANCIAL: "Thông báo thực hiện nghĩa vụ tài chính", WITHDRAWN_: "Công dân rút hồ sơ",
-    STOPPED_: "Dừng xử lý hồ sơ", FINISHED: "Hoàn thành xử lý, phê duyệt kết quả", RETURNED: "Trả kết quả",
+    NEW: "Nộp hồ sơ",
+    RECEIVED: "Tiếp nhận hồ sơ",
+    NOT_RECEIVED: "Từ chối tiếp nhận: hồ sơ chưa hợp lệ",
+    PROCESSING: "Chuyển xử lý",
+    SUPPLEMENT: "Yêu cầu bổ sung hồ sơ",
+    FINANCIAL: "Thông báo thực hiện nghĩa vụ tài chính",
+    WITHDRAWN_: "Công dân rút hồ sơ",
+    STOPPED_: "Dừng xử lý hồ sơ",
+    FINISHED: "Hoàn thành xử lý, phê duyệt kết quả",
+    RETURNED: "Trả kết quả",
 }
 _RESUME_NOTE = {SUPPLEMENT: "Nhận hồ sơ bổ sung", FINANCIAL: "Hoàn thành nghĩa vụ tài chính"}
 _NOTE_NEW = _NOTES[NEW]
@@ -164,7 +171,9 @@ def generate_day(world: World, index: int, count: int) -> Day:
 
         # Channel, filing and receipt.
         u = rand()
-        channel = 2 if not working or u < rec.online_share else 3 if u < rec.online_share + POSTAL_SHARE else 1
+        channel = (
+            2 if not working or u < rec.online_share else 3 if u < rec.online_share + POSTAL_SHARE else 1
+        )
         if channel == 2 and (not working or rand() < AFTER_HOURS_ONLINE):
             submitted = midnight + 21_600 + int(rand() * 1020) * 60  # 06:00–23:00
             if rand() < AUTO_RECEIPT:
@@ -179,8 +188,10 @@ def generate_day(world: World, index: int, count: int) -> Day:
         v = rand()
         kind = 1 if v < weights[0] else 2 if v < weights[0] + weights[1] else 3 if v < 1 - weights[3] else 4
         if kind == 1:
-            applicant = (f"{FAMILY[int(rand() * n_family)]} {MIDDLE[int(rand() * n_middle)]} "
-                         f"{GIVEN[int(rand() * n_given)]}")
+            applicant = (
+                f"{FAMILY[int(rand() * n_family)]} {MIDDLE[int(rand() * n_middle)]} "
+                f"{GIVEN[int(rand() * n_given)]}"
+            )
         elif kind == 2:
             applicant = f"Công ty {rnd.choice(COMPANY_FORMS)} {rnd.choice(COMPANY_WORDS)}"
         elif kind == 3:
@@ -193,7 +204,13 @@ def generate_day(world: World, index: int, count: int) -> Day:
         # Outcome and timeline.
         u = rand()
         refused = u < REFUSED
-        final = WITHDRAWN_ if u < REFUSED + WITHDRAWN else STOPPED_ if u < REFUSED + WITHDRAWN + STOPPED else FINISHED
+        final = (
+            WITHDRAWN_
+            if u < REFUSED + WITHDRAWN
+            else STOPPED_
+            if u < REFUSED + WITHDRAWN + STOPPED
+            else FINISHED
+        )
         u = rand()
         stuck = u < rec.stuck
         late = not stuck and u < rec.stuck + rec.late
@@ -211,7 +228,17 @@ def generate_day(world: World, index: int, count: int) -> Day:
                 if t < as_of:
                     refused_at = finished = t
                     status = NOT_RECEIVED
-                    ev.append((t, NEW, NOT_RECEIVED, rec.receiving_unit, front, _RECEIVER_TITLE, _NOTES[NOT_RECEIVED]))
+                    ev.append(
+                        (
+                            t,
+                            NEW,
+                            NOT_RECEIVED,
+                            rec.receiving_unit,
+                            front,
+                            _RECEIVER_TITLE,
+                            _NOTES[NOT_RECEIVED],
+                        )
+                    )
         else:
             received_at = received
             o_received = ordinal(received)
@@ -219,11 +246,17 @@ def generate_day(world: World, index: int, count: int) -> Day:
             span = ordinal(base_due) - o_received
             o_start = o_received + max(60, min(300 + int(rand() * 233) * 60, span // 5 // 60 * 60))
             start = moment(o_start)
-            ev.append((received, None, RECEIVED, rec.receiving_unit, front, _RECEIVER_TITLE, _NOTES[RECEIVED]))
+            ev.append(
+                (received, None, RECEIVED, rec.receiving_unit, front, _RECEIVER_TITLE, _NOTES[RECEIVED])
+            )
             if start < as_of:  # the snapshot holds no later event
-                ev.append((start, RECEIVED, PROCESSING, handling.unit, officer, _HANDLER_TITLE, _NOTES[PROCESSING]))
+                ev.append(
+                    (start, RECEIVED, PROCESSING, handling.unit, officer, _HANDLER_TITLE, _NOTES[PROCESSING])
+                )
             u = rand()
-            kinds = [SUPPLEMENT] * (2 if u < SUPPLEMENT_TWO else 1 if u < SUPPLEMENT_TWO + SUPPLEMENT_ONE else 0)
+            kinds = [SUPPLEMENT] * (
+                2 if u < SUPPLEMENT_TWO else 1 if u < SUPPLEMENT_TWO + SUPPLEMENT_ONE else 0
+            )
             if proc.financial_obligation and rand() < FINANCIAL_OBLIGATION:
                 kinds.append(FINANCIAL)
             pauses = []  # (start, end, status)
@@ -242,8 +275,13 @@ def generate_day(world: World, index: int, count: int) -> Day:
                 end = None
             elif late:
                 r = rand()
-                delay = 1800 + int(rand() * L) if r < 0.45 else int(L * (1 + 4 * rand())) if r < 0.8 \
+                delay = (
+                    1800 + int(rand() * L)
+                    if r < 0.45
+                    else int(L * (1 + 4 * rand()))
+                    if r < 0.8
                     else int(L * (5 + 15 * rand()))
+                )
                 end = moment(max(o_due + delay // 60 * 60, o_t + 600))
             else:
                 room = o_due - o_t
@@ -257,28 +295,66 @@ def generate_day(world: World, index: int, count: int) -> Day:
                 if pause_kind == SUPPLEMENT:
                     supplements += 1
                     asked.append({"NgayBoSung": stamp(p_start)})
-                ev.append((p_start, PROCESSING, pause_kind, handling.unit, officer, _HANDLER_TITLE, _NOTES[pause_kind]))
+                ev.append(
+                    (
+                        p_start,
+                        PROCESSING,
+                        pause_kind,
+                        handling.unit,
+                        officer,
+                        _HANDLER_TITLE,
+                        _NOTES[pause_kind],
+                    )
+                )
                 status = pause_kind
                 if p_end >= as_of:
                     end = None
                     break
-                ev.append((p_end, pause_kind, PROCESSING, rec.receiving_unit, front, _RECEIVER_TITLE,
-                           _RESUME_NOTE[pause_kind]))
+                ev.append(
+                    (
+                        p_end,
+                        pause_kind,
+                        PROCESSING,
+                        rec.receiving_unit,
+                        front,
+                        _RECEIVER_TITLE,
+                        _RESUME_NOTE[pause_kind],
+                    )
+                )
                 if pause_kind == SUPPLEMENT:
                     asked[-1]["NgayTiepNhanBoSung"] = stamp(p_end)
                 status = PROCESSING
             if end is not None and end < as_of:
                 finished, status = end, final
                 if final == FINISHED:
-                    ev.append((end, PROCESSING, FINISHED, handling.unit, handling.leader, _LEADER_TITLE, _NOTES[FINISHED]))
+                    ev.append(
+                        (
+                            end,
+                            PROCESSING,
+                            FINISHED,
+                            handling.unit,
+                            handling.leader,
+                            _LEADER_TITLE,
+                            _NOTES[FINISHED],
+                        )
+                    )
                     if channel == 2 and rand() < 0.5:
                         ret = end + (1 + int(rand() * 120)) * 60
                     else:
                         ret = moment(ordinal(end) + (30 + int(rand() * (3 * L // 60 - 30))) * 60)
                     if ret < as_of:
                         returned, status = ret, RETURNED
-                        ev.append((ret, FINISHED, RETURNED, rec.receiving_unit, front, _RECEIVER_TITLE,
-                                   _NOTES[RETURNED]))
+                        ev.append(
+                            (
+                                ret,
+                                FINISHED,
+                                RETURNED,
+                                rec.receiving_unit,
+                                front,
+                                _RECEIVER_TITLE,
+                                _NOTES[RETURNED],
+                            )
+                        )
                 else:
                     ev.append((end, PROCESSING, final, handling.unit, officer, _HANDLER_TITLE, _NOTES[final]))
             overdue = finished > due if finished is not None else stuck
@@ -298,34 +374,69 @@ def generate_day(world: World, index: int, count: int) -> Day:
         if done_ok and rand() < RATED:
             satisfaction = 2 if rand() < DISLIKE[was_late] else 1
         digitised = received_at is not None and rand() < DIGITISED[level]
-        e_result = done_ok and proc.issues_result and rand() < E_RESULT[level] * (1.15 if channel == 2 else 0.8)
+        e_result = (
+            done_ok and proc.issues_result and rand() < E_RESULT[level] * (1.15 if channel == 2 else 0.8)
+        )
         reused, personal = rand() < DATA_REUSE, rand() < PERSONAL_STORE[channel != 2]
         population = rand() < POPULATION_DATA[0 if proc.population_connected and kind == 1 else 1]
         complaint = rand() < COMPLAINT[was_late]
         record = {
-            "MaHoSo": code, "MaTTHC": proc.code, "MaDonVi": rec.code,
+            "MaHoSo": code,
+            "MaTTHC": proc.code,
+            "MaDonVi": rec.code,
             "DonViXuLy": handling.code,
-            "KenhThucHien": TEXT[channel], "LoaiDoiTuong": TEXT[kind], "ChuHoSo": applicant,
-            "TrichYeuHoSo": proc.name, "TrangThaiHoSo": TEXT[status], "NgayNopHoSo": stamp(submitted),
-            "NgayTiepNhan": stamp(received_at), "NgayHenTra": stamp(due), "NgayKetThucXuLy": stamp(finished),
-            "NgayTra": stamp(returned), "NgayTuChoi": stamp(refused_at),
-            "HoSoCoThanhPhanSoHoa": YES_NO[digitised], "TaiKhoanDuocXacThucVoiVNeID": YES_NO[population],
+            "KenhThucHien": TEXT[channel],
+            "LoaiDoiTuong": TEXT[kind],
+            "ChuHoSo": applicant,
+            "TrichYeuHoSo": proc.name,
+            "TrangThaiHoSo": TEXT[status],
+            "NgayNopHoSo": stamp(submitted),
+            "NgayTiepNhan": stamp(received_at),
+            "NgayHenTra": stamp(due),
+            "NgayKetThucXuLy": stamp(finished),
+            "NgayTra": stamp(returned),
+            "NgayTuChoi": stamp(refused_at),
+            "HoSoCoThanhPhanSoHoa": YES_NO[digitised],
+            "TaiKhoanDuocXacThucVoiVNeID": YES_NO[population],
             "DuocThanhToanTrucTuyen": TEXT[payment],
-            "QuaTrinhXuLy": [{"ThoiDiemXuLy": stamp(at), "TrangThai": TEXT[to], "PhongBanXuLy": unit,
-                              "NguoiXuLy": who, "ChucDanh": title, "NoiDungXuLy": note}
-                             for at, _, to, unit, who, title, note in ev],
+            "QuaTrinhXuLy": [
+                {
+                    "ThoiDiemXuLy": stamp(at),
+                    "TrangThai": TEXT[to],
+                    "PhongBanXuLy": unit,
+                    "NguoiXuLy": who,
+                    "ChucDanh": title,
+                    "NoiDungXuLy": note,
+                }
+                for at, _, to, unit, who, title, note in ev
+            ],
         }
         if reused or personal:
-            record["TaiLieuNop"] = [{"TenTepDinhKem": "Tờ khai.pdf", "DuocTaiSuDung": YES_NO[reused],
-                                     "DuocLayTuKhoDMQG": YES_NO[personal]}]
+            record["TaiLieuNop"] = [
+                {
+                    "TenTepDinhKem": "Tờ khai.pdf",
+                    "DuocTaiSuDung": YES_NO[reused],
+                    "DuocLayTuKhoDMQG": YES_NO[personal],
+                }
+            ]
         if fee:
             record["DanhSachLePhi"] = [{"TenPhiLePhi": "Lệ phí", "Gia": str(fee)}]
         if e_result:
             record["DanhSachGiayToKetQua"] = [{"MaGiayToKetQua": code, "DuongDanTepTinKetQua": RESULT_LINK}]
         if asked:
             record["DanhSachHoSoBoSung"] = asked
-        made.append(Made(record, status, rec.province, proc.central_system, supplements, returned, due,
-                         max(e[0] for e in ev)))
+        made.append(
+            Made(
+                record,
+                status,
+                rec.province,
+                proc.central_system,
+                supplements,
+                returned,
+                due,
+                max(e[0] for e in ev),
+            )
+        )
         if letter is not None:
             letters.append((code, *letter))
         if satisfaction is not None or complaint:
@@ -344,14 +455,18 @@ def _apology(rnd, clock: Clock, received, start, due, finished, handling, L, as_
     issued_day = clock.working_days_before(due_day, rnd.choice((1, 1, 2, 3)))
     if issued_day > due_day - timedelta(days=1):
         return None
-    issued = int(datetime(issued_day.year, issued_day.month, issued_day.day, 15, rnd.randint(0, 59),
-                          tzinfo=VN_TZ).timestamp())
+    issued = int(
+        datetime(
+            issued_day.year, issued_day.month, issued_day.day, 15, rnd.randint(0, 59), tzinfo=VN_TZ
+        ).timestamp()
+    )
     if issued <= start or issued <= received or issued >= as_of or issued >= due:
         return None
     if finished is not None:
         needed = max(1, math.ceil((clock.ordinal(finished) - clock.ordinal(due)) / L))
-        days = needed + rnd.choice((0, 0, 1, 2)) if rnd.random() < APOLOGY_PROMISE_KEPT else max(1, needed - 1)
+        days = (
+            needed + rnd.choice((0, 0, 1, 2)) if rnd.random() < APOLOGY_PROMISE_KEPT else max(1, needed - 1)
+        )
     else:
         days = rnd.randint(3, 15)
     return (issued, rnd.choice(APOLOGY_REASONS), due, clock.add(due, days * L), handling.leader)
-

@@ -24,6 +24,7 @@ dossier whatever is decided), so a dossier's gaps do not depend on the chunking 
 A portal copy equal to the system's record *is* that record (the same object), so it is validated
 once.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -66,7 +67,9 @@ def split_day(plans: Plans, world: World, index: int, day: Day) -> DayFeeds:
             continue
         if made.returned is not None and made.returned >= recent:
             steps = record["QuaTrinhXuLy"]
-            feeds.sources[plan.code].append(dict(record, TrangThaiHoSo="9", NgayTra="", QuaTrinhXuLy=steps[:-1]))
+            feeds.sources[plan.code].append(
+                dict(record, TrangThaiHoSo="9", NgayTra="", QuaTrinhXuLy=steps[:-1])
+            )
             feeds.later[plan.code].append({"MaHoSo": record["MaHoSo"], **steps[-1]})
         else:
             feeds.sources[plan.code].append(record)
@@ -83,24 +86,35 @@ def split_day(plans: Plans, world: World, index: int, day: Day) -> DayFeeds:
     return feeds
 
 
-def _portal_copies(made: Made, rewrite: bool, stale: bool, later: float, as_of: int) -> tuple[dict, dict | None]:
+def _portal_copies(
+    made: Made, rewrite: bool, stale: bool, later: float, as_of: int
+) -> tuple[dict, dict | None]:
     """The portal's copy of a dossier, and the later version that replaces it (or None)."""
     record, status = made.record, made.status
     if rewrite and status in _REWRITTEN:  # shown finished at the time of a later sync, history dropped
         at = made.state_at + 3_600 * (1 + int(later * REWRITE_HOURS))
         if at < as_of:
-            return record, dict(record, TrangThaiHoSo="9", NgayKetThucXuLy=stamp(at), NgayTra="", QuaTrinhXuLy=[])
+            return record, dict(
+                record, TrangThaiHoSo="9", NgayKetThucXuLy=stamp(at), NgayTra="", QuaTrinhXuLy=[]
+            )
         return record, None
     if rewrite and status in _JUMPED_FROM and made.supplements:  # the supplement request erased
         steps = record["QuaTrinhXuLy"]
         asked = next(i for i, step in enumerate(steps) if step["TrangThai"] == "5")
         before = _without(record, "DanhSachGiayToKetQua")
-        before.update(TrangThaiHoSo="5", NgayKetThucXuLy="", NgayTra="", QuaTrinhXuLy=steps[:asked + 1],
-                      DanhSachHoSoBoSung=[{"NgayBoSung": steps[asked]["ThoiDiemXuLy"]}])
+        before.update(
+            TrangThaiHoSo="5",
+            NgayKetThucXuLy="",
+            NgayTra="",
+            QuaTrinhXuLy=steps[: asked + 1],
+            DanhSachHoSoBoSung=[{"NgayBoSung": steps[asked]["ThoiDiemXuLy"]}],
+        )
         return before, dict(record, QuaTrinhXuLy=[])
     if not rewrite and stale and status in _JUMPED_FROM:  # still shown in processing
         copy = _without(record, "DanhSachGiayToKetQua", "DanhSachHoSoBoSung")
-        copy.update(TrangThaiHoSo="4", NgayKetThucXuLy="", NgayTra="", QuaTrinhXuLy=record["QuaTrinhXuLy"][:2])
+        copy.update(
+            TrangThaiHoSo="4", NgayKetThucXuLy="", NgayTra="", QuaTrinhXuLy=record["QuaTrinhXuLy"][:2]
+        )
         return copy, None
     return record, None
 

@@ -6,6 +6,7 @@ does all three, deterministically and idempotently (natural keys, ``ignore_confl
 shows every component and a trend from the first page view. The shares are [assumed]: nothing
 publishes them, they only need to look plausible.
 """
+
 from __future__ import annotations
 
 import random
@@ -33,24 +34,32 @@ def _rng(*parts) -> random.Random:
 
 def _office_moment(rnd: random.Random, day: date) -> datetime:
     day = calendar.next_working_day(day)
-    return datetime(day.year, day.month, day.day, rnd.randint(7, 15), rnd.choice((0, 15, 30, 45)),
-                    tzinfo=calendar.VN_TZ)
+    return datetime(
+        day.year, day.month, day.day, rnd.randint(7, 15), rnd.choice((0, 15, 30, 45)), tzinfo=calendar.VN_TZ
+    )
 
 
 def seed_e_copies(months: list[Period], seed: int = 766) -> int:
-    communes = Agency.objects.active(months[-1].first_day).filter(kind=AgencyKind.COMMUNE).values_list("pk", "code")
+    communes = (
+        Agency.objects.active(months[-1].first_day).filter(kind=AgencyKind.COMMUNE).values_list("pk", "code")
+    )
     first, span = months[0].first_day, (months[-1].next_first_day - months[0].first_day).days
     rows = []
     for pk, code in communes:
         rnd = _rng(seed, "e-copy", code)
         if rnd.random() < E_COPY_SHARE:
-            rows.append(CertifiedCopyCommune(commune_id=pk, since=first + timedelta(days=rnd.randrange(-365, span))))
+            rows.append(
+                CertifiedCopyCommune(commune_id=pk, since=first + timedelta(days=rnd.randrange(-365, span)))
+            )
     return len(CertifiedCopyCommune.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000))
 
 
 def seed_feedback(months: list[Period], now: datetime, seed: int = 766) -> int:
-    provinces = list(Agency.objects.active(months[-1].first_day).filter(kind=AgencyKind.PROVINCE)
-                     .values_list("pk", "code", "path"))
+    provinces = list(
+        Agency.objects.active(months[-1].first_day)
+        .filter(kind=AgencyKind.PROVINCE)
+        .values_list("pk", "code", "path")
+    )
     communes: dict[str, list[int]] = {}
     for pk, path in Agency.objects.filter(kind=AgencyKind.COMMUNE).values_list("pk", "path"):
         communes.setdefault(path.split("/")[2], []).append(pk)
@@ -63,10 +72,17 @@ def seed_feedback(months: list[Period], now: datetime, seed: int = 766) -> int:
                 received = _office_moment(rnd, month.first_day + timedelta(days=rnd.randrange(days)))
                 if received >= now:
                     continue
-                agency = rnd.choice(communes.get(code) or [province_id]) if rnd.random() < 0.7 else province_id
-                item = Feedback(code=f"PAKN-{code}-{month}-{n:03d}", agency_id=agency, received_at=received,
-                                subject="Phản ánh về giải quyết thủ tục hành chính",
-                                disliked=rnd.random() < DISLIKED, repeated=rnd.random() < REPEATED)
+                agency = (
+                    rnd.choice(communes.get(code) or [province_id]) if rnd.random() < 0.7 else province_id
+                )
+                item = Feedback(
+                    code=f"PAKN-{code}-{month}-{n:03d}",
+                    agency_id=agency,
+                    received_at=received,
+                    subject="Phản ánh về giải quyết thủ tục hành chính",
+                    disliked=rnd.random() < DISLIKED,
+                    repeated=rnd.random() < REPEATED,
+                )
                 _outcome(rnd, item)
                 item.fill_deadlines()
                 rows.append(item)

@@ -15,6 +15,7 @@ dossiers: per round one batch per system, then the portal's batch once the syste
 apology letters and ratings through the store. Progress steps and the portal's rewrites of
 earlier copies come last, after every round. Large runs write over two connections in parallel.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -89,7 +90,11 @@ class Feeder:
         self.world, self.plans, self.systems = world, plans, systems
         self.store = store_for()
         ctx = Context.load()
-        codes = {*(p.code for p in plans.central.values()), *(p.code for p in plans.provincial.values()), plans.portal}
+        codes = {
+            *(p.code for p in plans.central.values()),
+            *(p.code for p in plans.provincial.values()),
+            plans.portal,
+        }
         self.contexts = {code: replace(ctx, remit=Remit.load(systems[code], ctx)) for code in codes}
         self.records, self.steps = get_adapter("portal"), get_adapter("portal")
         self.records.service, self.steps.service = DOSSIER_SERVICE, PROGRESS_SERVICE
@@ -101,7 +106,11 @@ class Feeder:
         feeds = split_day(self.plans, self.world, index, day)
         sources = {code: self._validate(code, raws) for code, raws in feeds.sources.items()}
         # A portal copy that is the system's record itself is that record's validation.
-        known = {id(raws[i]): record for code, raws in feeds.sources.items() for i, record in sources[code].dossiers}
+        known = {
+            id(raws[i]): record
+            for code, raws in feeds.sources.items()
+            for i, record in sources[code].dossiers
+        }
         portal = Chunk()
         rest = []
         for i, raw in enumerate(feeds.portal):
@@ -110,31 +119,41 @@ class Feeder:
                 rest.append((i, raw))
             else:
                 portal.dossiers.append((i, record))
-        for chunk in validated_chunks(self.records, rest, self.contexts[self.plans.portal], len(rest) + 1,
-                                      self.store.prepare):
+        for chunk in validated_chunks(
+            self.records, rest, self.contexts[self.plans.portal], len(rest) + 1, self.store.prepare
+        ):
             portal.dossiers += chunk.dossiers
             portal.rejects += chunk.rejects
-        later = {code: self._validate(code, raws, self.records if code == self.plans.portal else self.steps)
-                 for code, raws in feeds.later.items()}
+        later = {
+            code: self._validate(code, raws, self.records if code == self.plans.portal else self.steps)
+            for code, raws in feeds.later.items()
+        }
         return DayChunks(count, day.statuses, sources, portal, later, day.letters, day.ratings)
 
     def _validate(self, code: str, raws: list, adapter=None) -> Chunk:
-        chunks = validated_chunks(adapter or self.records, enumerate(raws), self.contexts[code], len(raws) + 1,
-                                  self.store.prepare)
+        chunks = validated_chunks(
+            adapter or self.records, enumerate(raws), self.contexts[code], len(raws) + 1, self.store.prepare
+        )
         return next(chunks, Chunk())
 
     def write(self, code: str, chunks: list[Chunk], label: str) -> BatchReport:
         """One system's batch: ingestion's writer, quiet (the demo computes the index itself)."""
         batch = start_batch(self.systems[code], self.records.name, filename=label)
-        return write_chunks(batch, rechunk(chunks, CHUNK_SIZE), remit=self.contexts[code].remit,
-                            portal_codes=self.portal_codes, announce=False)
+        return write_chunks(
+            batch,
+            rechunk(chunks, CHUNK_SIZE),
+            remit=self.contexts[code].remit,
+            portal_codes=self.portal_codes,
+            announce=False,
+        )
 
     def write_extras(self, letters: list[tuple], ratings: list[tuple]) -> tuple[int, int]:
         """What the sync format does not carry, through the store: apology letters, ratings."""
         with transaction.atomic():
             added = self.store.add_apology_letters(
                 (code, _moment(issued), reason, _moment(due), _moment(new_due), by)
-                for code, issued, reason, due, new_due, by in letters)
+                for code, issued, reason, due, new_due, by in letters
+            )
             rated = self.store.set_ratings(ratings)
         return added, rated
 
@@ -143,8 +162,15 @@ def _moment(t: int) -> datetime:
     return datetime.fromtimestamp(t, UTC)
 
 
-def feed(feeder: Feeder, counts: list[int], *, chunk_size: int, workers: int, writers: int,
-         progress: Callable[[int], None] | None = None) -> FeedReport:
+def feed(
+    feeder: Feeder,
+    counts: list[int],
+    *,
+    chunk_size: int,
+    workers: int,
+    writers: int,
+    progress: Callable[[int], None] | None = None,
+) -> FeedReport:
     """Generate the days with ``counts`` dossiers and send them through ingestion (module docstring)."""
     report = FeedReport()
     stream = DayStream(feeder, counts, workers)  # forks before any writer connects
@@ -162,15 +188,19 @@ def feed(feeder: Feeder, counts: list[int], *, chunk_size: int, workers: int, wr
                 for status, n in day.statuses.items():
                     report.statuses[status] = report.statuses.get(status, 0) + n
             label = f"seed_demo round {number}"
-            written = [jobs.submit(_batch, feeder, report, "first", code, sources[code], label)
-                       for code in sorted(sources)]
+            written = [
+                jobs.submit(_batch, feeder, report, "first", code, sources[code], label)
+                for code in sorted(sources)
+            ]
             pending.append(jobs.submit(_portal_round, feeder, report, days, label, progress, after=written))
             while len(pending) > 1:  # at most two rounds in memory
                 pending.popleft().result()
         while pending:
             pending.popleft().result()
-        done = [jobs.submit(_batch, feeder, report, "later", code, later[code], "seed_demo later steps")
-                for code in sorted(later)]
+        done = [
+            jobs.submit(_batch, feeder, report, "later", code, later[code], "seed_demo later steps")
+            for code in sorted(later)
+        ]
         for future in done:
             future.result()
     finally:
@@ -179,13 +209,17 @@ def feed(feeder: Feeder, counts: list[int], *, chunk_size: int, workers: int, wr
     return report
 
 
-def _batch(feeder: Feeder, report: FeedReport, phase: str, code: str, chunks: list[Chunk], label: str) -> None:
+def _batch(
+    feeder: Feeder, report: FeedReport, phase: str, code: str, chunks: list[Chunk], label: str
+) -> None:
     report.add(phase, feeder.write(code, chunks, label))
 
 
 def _portal_round(feeder: Feeder, report: FeedReport, days: list[DayChunks], label: str, progress) -> None:
     report.add("first", feeder.write(feeder.plans.portal, [d.portal for d in days], label))
-    letters, ratings = feeder.write_extras([x for d in days for x in d.letters], [x for d in days for x in d.ratings])
+    letters, ratings = feeder.write_extras(
+        [x for d in days for x in d.letters], [x for d in days for x in d.ratings]
+    )
     with report.lock:
         report.letters += letters
         report.ratings += ratings
@@ -217,8 +251,10 @@ class Jobs:
         self.queue: Queue = Queue()
         self.failed: list[BaseException] = []
         self.setup = setup
-        self.threads = [threading.Thread(target=self._run, name=f"seed-demo-writer-{i}", daemon=True)
-                        for i in range(writers if writers > 1 else 0)]
+        self.threads = [
+            threading.Thread(target=self._run, name=f"seed-demo-writer-{i}", daemon=True)
+            for i in range(writers if writers > 1 else 0)
+        ]
         for thread in self.threads:
             thread.start()
         self.teardown = setup() if setup is not None and not self.threads else None

@@ -1,6 +1,7 @@
 """The national reporting system's feed: monthly counts per province and system — every dossier the
 system handled, a little more (it counts dossiers nobody synced) — and the reconciliation of the
 latest months, so the gap matrix has something to show on first run."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -27,22 +28,39 @@ def report_counts(plans: Plans, seed: int) -> int:
     reporting = SourceSystem.objects.reporting()
     if reporting is None:
         return 0
-    rows = (Dossier.objects.filter(received_at__isnull=False, receiving_agency__ranked_agency__kind=AgencyKind.PROVINCE)
-            .annotate(month=TruncMonth("received_at", tzinfo=VN_TZ))
-            .values_list("receiving_agency__ranked_agency_id", "receiving_agency__ranked_agency__code", "month",
-                         "procedure__central_system")
-            .annotate(n=Count("id")).order_by())
+    rows = (
+        Dossier.objects.filter(
+            received_at__isnull=False, receiving_agency__ranked_agency__kind=AgencyKind.PROVINCE
+        )
+        .annotate(month=TruncMonth("received_at", tzinfo=VN_TZ))
+        .values_list(
+            "receiving_agency__ranked_agency_id",
+            "receiving_agency__ranked_agency__code",
+            "month",
+            "procedure__central_system",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     handled: dict[tuple, int] = {}
     for province_id, province, month, central_system, n in rows:
         plan = plans.central.get(central_system) if central_system else plans.provincial.get(province)
         if plan is not None:
             key = (province_id, province, f"{month:%Y-%m}", plan.code)
             handled[key] = handled.get(key, 0) + n
-    wanted = {(province_id, period, system): n + n * mix(f"{system}:{province}", seed, REPORTING_EXTRA_PERMILLE) // 1000
-              for (province_id, province, period, system), n in handled.items()}
-    stored = {(c.agency_id, str(c.period), c.system_code): c for c in ReportedCount.objects.filter(source=reporting)}
-    new = [ReportedCount(source=reporting, agency_id=a, period=p, system_code=s, received=n)
-           for (a, p, s), n in wanted.items() if (a, p, s) not in stored]
+    wanted = {
+        (province_id, period, system): n
+        + n * mix(f"{system}:{province}", seed, REPORTING_EXTRA_PERMILLE) // 1000
+        for (province_id, province, period, system), n in handled.items()
+    }
+    stored = {
+        (c.agency_id, str(c.period), c.system_code): c for c in ReportedCount.objects.filter(source=reporting)
+    }
+    new = [
+        ReportedCount(source=reporting, agency_id=a, period=p, system_code=s, received=n)
+        for (a, p, s), n in wanted.items()
+        if (a, p, s) not in stored
+    ]
     changed, now = [], timezone.now()
     for key, n in wanted.items():
         count = stored.get(key)
@@ -57,8 +75,12 @@ def report_counts(plans: Plans, seed: int) -> int:
 
 def reconcile_latest(months: int = 2) -> list[str]:
     """Reconcile the ``months`` latest months holding synced dossiers (all provinces)."""
-    latest = SourceDossier.objects.filter(received_at__isnull=False).order_by("-received_at").values_list(
-        "received_at", flat=True).first()
+    latest = (
+        SourceDossier.objects.filter(received_at__isnull=False)
+        .order_by("-received_at")
+        .values_list("received_at", flat=True)
+        .first()
+    )
     if latest is None:
         return []
     period = Period.containing(timezone.localtime(latest))

@@ -4,6 +4,7 @@ Runs after the demo's reconciliation of the latest months: drafts one request pe
 for the month just closed exceeds the threshold — what the beat does on the 1st — so a province
 officer finds this month's drafts on the review page. Idempotent (the preparation is).
 """
+
 from __future__ import annotations
 
 from complaints.services.preparation import prepare_requests

@@ -3,6 +3,7 @@
 Deterministic for a seed and an anchor, and idempotent: a second run the same day sends the same
 records, which ingestion finds unchanged, so nothing is written twice (docs/demo.md).
 """
+
 from __future__ import annotations
 
 import os
@@ -102,7 +103,9 @@ def seed_dossiers(
     systems, result.systems_created = ensure_systems()
     plans = plan_feeds(systems, seed)
     if plans is None:
-        raise ValueError("no active portal system, and no root agency to own one: load the reference data first")
+        raise ValueError(
+            "no active portal system, and no root agency to own one: load the reference data first"
+        )
     result.bad_system, result.rewriting_system = plans.bad_system, plans.rewriting_system
     if dossiers > 0:
         postgres = connection.vendor == "postgresql"
@@ -115,11 +118,18 @@ def seed_dossiers(
         if connection.in_atomic_block or not postgres:
             writers = 1  # the caller's transaction (tests), or SQLite's single writer
         before = _counts()
-        result.feeds = feed(Feeder(world, plans, systems), world.day_counts(dossiers), chunk_size=chunk_size,
-                            workers=workers, writers=writers, progress=progress)
+        result.feeds = feed(
+            Feeder(world, plans, systems),
+            world.day_counts(dossiers),
+            chunk_size=chunk_size,
+            workers=workers,
+            writers=writers,
+            progress=progress,
+        )
         after = _counts()
         result.dossiers_created, result.events_created, result.letters_created = (
-            a - b for a, b in zip(after, before, strict=True))
+            a - b for a, b in zip(after, before, strict=True)
+        )
         result.statuses = result.feeds.statuses
     result.reported_counts = report_counts(plans, seed)
     result.seconds = time.perf_counter() - started

@@ -1,6 +1,7 @@
 """The demo's source systems: one per ministry system named in the catalogue, one per province
 without its own, the portal and the reporting system — and how each one feeds the portal.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,16 +22,19 @@ DUE_SHIFT_BP = 30
 PREFERRED_REWRITER = "DATDAI"  # land: financial obligations (status 6) are common there
 
 SYSTEM_NAMES = {
-    "HOTICH": "Hệ thống thông tin đăng ký và quản lý hộ tịch", "LLTP": "Hệ thống quản lý lý lịch tư pháp",
+    "HOTICH": "Hệ thống thông tin đăng ký và quản lý hộ tịch",
+    "LLTP": "Hệ thống quản lý lý lịch tư pháp",
     "DKDN": "Hệ thống thông tin quốc gia về đăng ký doanh nghiệp",
-    "DTNN": "Hệ thống thông tin quốc gia về đầu tư", "GPLX": "Hệ thống quản lý giấy phép lái xe",
-    "VANTAI": "Hệ thống dịch vụ công quản lý vận tải", "KCB": "Hệ thống quản lý hoạt động khám bệnh, chữa bệnh",
-    "DATDAI": "Cơ sở dữ liệu đất đai quốc gia", "BTXH": "Hệ thống thông tin trợ giúp xã hội",
-    "CPXD": "Hệ thống cấp phép xây dựng", "CCHN": "Hệ thống quản lý chứng chỉ hành nghề",
+    "DTNN": "Hệ thống thông tin quốc gia về đầu tư",
+    "GPLX": "Hệ thống quản lý giấy phép lái xe",
+    "VANTAI": "Hệ thống dịch vụ công quản lý vận tải",
+    "KCB": "Hệ thống quản lý hoạt động khám bệnh, chữa bệnh",
+    "DATDAI": "Cơ sở dữ liệu đất đai quốc gia",
+    "BTXH": "Hệ thống thông tin trợ giúp xã hội",
+    "CPXD": "Hệ thống cấp phép xây dựng",
+    "CCHN": "Hệ thống quản lý chứng chỉ hành nghề",
     "MADVNS": "Hệ thống cấp mã đơn vị có quan hệ với ngân sách",
 }
-
-
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,10 @@ def mix(value: str, seed: int, modulo: int) -> int:
 
 
 def _root_owner() -> Agency:
-    return Agency.objects.filter(code="VPCP").first() or Agency.objects.filter(parent__isnull=True).order_by("pk").first()
+    return (
+        Agency.objects.filter(code="VPCP").first()
+        or Agency.objects.filter(parent__isnull=True).order_by("pk").first()
+    )
 
 
 def ensure_systems() -> tuple[dict[str, SourceSystem], int]:
@@ -73,16 +80,26 @@ def ensure_systems() -> tuple[dict[str, SourceSystem], int]:
     created: list[SourceSystem] = []
 
     owners: dict[str, tuple[int, int]] = {}
-    rows = (Procedure.objects.exclude(central_system="").order_by().values("central_system", "ministry_id")
-            .annotate(n=Count("id")))
+    rows = (
+        Procedure.objects.exclude(central_system="")
+        .order_by()
+        .values("central_system", "ministry_id")
+        .annotate(n=Count("id"))
+    )
     for row in rows:
         best = owners.get(row["central_system"])
         if best is None or row["n"] > best[1]:
             owners[row["central_system"]] = (row["ministry_id"], row["n"])
     for code, (ministry_id, _) in sorted(owners.items()):
         if code not in existing:
-            created.append(SourceSystem(code=code, name=SYSTEM_NAMES.get(code, f"Hệ thống {code}"),
-                                        kind=SourceKind.MINISTRY, owner_id=ministry_id))
+            created.append(
+                SourceSystem(
+                    code=code,
+                    name=SYSTEM_NAMES.get(code, f"Hệ thống {code}"),
+                    kind=SourceKind.MINISTRY,
+                    owner_id=ministry_id,
+                )
+            )
 
     provincial_owners = [s.owner.path for s in existing.values() if s.kind == SourceKind.PROVINCIAL]
     for province in Agency.objects.filter(kind=AgencyKind.PROVINCE).active().order_by("code"):
@@ -95,11 +112,20 @@ def ensure_systems() -> tuple[dict[str, SourceSystem], int]:
     kinds = {s.kind for s in existing.values() if s.active}
     root = _root_owner()
     if SourceKind.PORTAL not in kinds and root is not None:
-        created.append(SourceSystem(code=PORTAL_CODE, name="Cổng Dịch vụ công quốc gia", kind=SourceKind.PORTAL,
-                                    owner=root))
+        created.append(
+            SourceSystem(
+                code=PORTAL_CODE, name="Cổng Dịch vụ công quốc gia", kind=SourceKind.PORTAL, owner=root
+            )
+        )
     if SourceKind.REPORTING not in kinds and root is not None:
-        created.append(SourceSystem(code=REPORTING_CODE, name="Hệ thống thông tin báo cáo quốc gia",
-                                    kind=SourceKind.REPORTING, owner=root))
+        created.append(
+            SourceSystem(
+                code=REPORTING_CODE,
+                name="Hệ thống thông tin báo cáo quốc gia",
+                kind=SourceKind.REPORTING,
+                owner=root,
+            )
+        )
     SourceSystem.objects.bulk_create(created, ignore_conflicts=True)
     systems = {s.code: s for s in SourceSystem.objects.select_related("owner")}
     return systems, len(created)
@@ -108,11 +134,20 @@ def ensure_systems() -> tuple[dict[str, SourceSystem], int]:
 def plan_feeds(systems: dict[str, SourceSystem], seed: int) -> Plans | None:
     """The feed of every active ministry and provincial system; None without an active portal."""
     ministry = sorted(code for code, s in systems.items() if s.kind == SourceKind.MINISTRY and s.active)
-    rewriter = PREFERRED_REWRITER if PREFERRED_REWRITER in ministry else (ministry[seed % len(ministry)] if ministry else "")
+    rewriter = (
+        PREFERRED_REWRITER
+        if PREFERRED_REWRITER in ministry
+        else (ministry[seed % len(ministry)] if ministry else "")
+    )
     others = [c for c in ministry if c != rewriter]
     # The badly syncing system is a busy one, so that the matrix shows it: the most procedures.
-    catalogue = dict(Procedure.objects.filter(central_system__in=others).order_by().values("central_system")
-                     .annotate(n=Count("id")).values_list("central_system", "n"))
+    catalogue = dict(
+        Procedure.objects.filter(central_system__in=others)
+        .order_by()
+        .values("central_system")
+        .annotate(n=Count("id"))
+        .values_list("central_system", "n")
+    )
     bad = max(others, key=lambda c: (catalogue.get(c, 0), mix(c, seed, 1000))) if others else ""
     portal = next((s.code for s in systems.values() if s.kind == SourceKind.PORTAL and s.active), None)
     if portal is None:

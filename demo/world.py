@@ -4,6 +4,7 @@ Receivers (the agencies that receive dossiers, with their volume weights and hab
 procedures they receive (with volume weights), and who handles each procedure for each receiver.
 A few thousand rows: built in the parent process, then shared with forked workers.
 """
+
 from __future__ import annotations
 
 import random
@@ -139,7 +140,9 @@ class World:
     def _load(self) -> None:
         on = (self.as_of - timedelta(days=1)).date()
         agencies = list(
-            Agency.objects.active(on).order_by("code").values("id", "code", "name", "short_name", "kind", "parent_id")
+            Agency.objects.active(on)
+            .order_by("code")
+            .values("id", "code", "name", "short_name", "kind", "parent_id")
         )
         children: dict[int, list[dict]] = {}
         for a in agencies:
@@ -148,8 +151,10 @@ class World:
         if not procs:
             raise ValueError("no procedures: load the reference data first (tthc/data/procedures.csv)")
         has_levels = any(p[1] for p in procs)
-        pool = {level: [p for p, levels in procs if not has_levels or level in levels]
-                for level in ("commune", "province", "central")}
+        pool = {
+            level: [p for p, levels in procs if not has_levels or level in levels]
+            for level in ("commune", "province", "central")
+        }
         for level in ("commune", "province"):
             pool[level] = pool[level] or [p for p, _ in procs]
 
@@ -161,12 +166,22 @@ class World:
             prnd = rng(self.seed, "province", province["code"])
             online = ONLINE_SPREAD * (2 * prnd.random() - 1)
             late_factor = prnd.lognormvariate(0, 0.5) / 1.13
-            shop = next((c for c in children.get(province["id"], []) if c["kind"] == AgencyKind.ONE_STOP), None)
+            shop = next(
+                (c for c in children.get(province["id"], []) if c["kind"] == AgencyKind.ONE_STOP), None
+            )
             units = {c["code"]: c for c in children.get(province["id"], []) if c["kind"] == AgencyKind.UNIT}
             front = shop or province
-            receiver = self._receiver(front, "province", pool["province"], online, late_factor,
-                                      "Trung tâm Phục vụ hành chính công", province["code"], home=province,
-                                      units=units)
+            receiver = self._receiver(
+                front,
+                "province",
+                pool["province"],
+                online,
+                late_factor,
+                "Trung tâm Phục vụ hành chính công",
+                province["code"],
+                home=province,
+                units=units,
+            )
             receivers.append((receiver, pop * (1 - COMMUNE_SHARE if communes else 1)))
             weights = []
             for commune in communes:
@@ -176,9 +191,15 @@ class World:
             total = sum(weights)
             for commune, w in zip(communes, weights, strict=True):
                 crnd = rng(self.seed, "commune-late", commune["code"])
-                receiver = self._receiver(commune, "commune", pool["commune"], online,
-                                          late_factor * crnd.lognormvariate(0, 0.4) / 1.08, "Bộ phận Một cửa",
-                                          province["code"])
+                receiver = self._receiver(
+                    commune,
+                    "commune",
+                    pool["commune"],
+                    online,
+                    late_factor * crnd.lognormvariate(0, 0.4) / 1.08,
+                    "Bộ phận Một cửa",
+                    province["code"],
+                )
                 receivers.append((receiver, pop * COMMUNE_SHARE * w / total))
         province_total = sum(w for _, w in receivers) or 1.0
         central = [a for a in agencies if a["kind"] in (AgencyKind.MINISTRY, AgencyKind.MINISTRY_LEVEL)]
@@ -189,7 +210,9 @@ class World:
             if not mprocs:
                 continue
             units = {c["code"]: c for c in children.get(ministry["id"], []) if c["kind"] == AgencyKind.UNIT}
-            receiver = self._receiver(ministry, "ministry", mprocs, 0.0, 1.0, "Bộ phận Một cửa", None, units=units)
+            receiver = self._receiver(
+                ministry, "ministry", mprocs, 0.0, 1.0, "Bộ phận Một cửa", None, units=units
+            )
             share = MINISTRY_SHARE / (1 - MINISTRY_SHARE)
             receivers.append((receiver, province_total * share * len(mprocs) / n_central))
         if not receivers:
@@ -211,13 +234,22 @@ class World:
             field_code = p.field_code.upper()
             business = field_code in BUSINESS_FIELDS or any(w in name for w in BUSINESS_WORDS)
             proc = _Proc(
-                id=p.pk, code=p.code, name=p.name[:500], field_code=field_code,
-                ministry=ministries.get(p.ministry_id, ""), central_system=p.central_system.upper(),
-                amount=p.processing_amount, unit=p.processing_unit,
-                working_days=p.processing_unit == calendar.WORKING_DAYS, issues_result=p.issues_result,
-                fee=prnd.choice(FEES) if p.fee_bearing else 0, payment_integrated=p.payment_integrated,
-                population_connected=p.population_data_connected, business=business,
-                financial_obligation=p.fee_bearing and field_code == "DATDAI", weight=weight,
+                id=p.pk,
+                code=p.code,
+                name=p.name[:500],
+                field_code=field_code,
+                ministry=ministries.get(p.ministry_id, ""),
+                central_system=p.central_system.upper(),
+                amount=p.processing_amount,
+                unit=p.processing_unit,
+                working_days=p.processing_unit == calendar.WORKING_DAYS,
+                issues_result=p.issues_result,
+                fee=prnd.choice(FEES) if p.fee_bearing else 0,
+                payment_integrated=p.payment_integrated,
+                population_connected=p.population_data_connected,
+                business=business,
+                financial_obligation=p.fee_bearing and field_code == "DATDAI",
+                weight=weight,
             )
             levels = {name for name in ("commune", "province", "central") if getattr(p, f"level_{name}")}
             out.append((proc, levels))
@@ -226,17 +258,25 @@ class World:
             proc.term = terms.setdefault((proc.amount, proc.unit), len(terms))
         return out
 
-    def _receiver(self, agency, level, procs, online_offset, late_factor, unit, province, home=None,
-                  units=None) -> _Receiver:
+    def _receiver(
+        self, agency, level, procs, online_offset, late_factor, unit, province, home=None, units=None
+    ) -> _Receiver:
         rnd = rng(self.seed, "officers", agency["code"])
         base_late = LATE[level] * late_factor
         return _Receiver(
-            id=agency["id"], code=agency["code"], level=level,
-            receiving_unit=f"{unit} - {agency['short_name'] or agency['name']}"[:255], province=province,
+            id=agency["id"],
+            code=agency["code"],
+            level=level,
+            receiving_unit=f"{unit} - {agency['short_name'] or agency['name']}"[:255],
+            province=province,
             receiving_officers=tuple(_person(rnd) for _ in range(3)),
             online_share=min(0.95, max(0.2, ONLINE_SHARE[level] + online_offset)),
-            late=min(0.6, base_late), stuck=min(0.08, STUCK * late_factor),
-            procs=procs, proc_cum=_cumulative(p.weight for p in procs), home=home or agency, units=units or {},
+            late=min(0.6, base_late),
+            stuck=min(0.08, STUCK * late_factor),
+            procs=procs,
+            proc_cum=_cumulative(p.weight for p in procs),
+            home=home or agency,
+            units=units or {},
             handlings=[None] * len(procs),
         )
 
@@ -262,8 +302,11 @@ class World:
         if found is None:
             rnd = rng(self.seed, "handling", *key)
             found = self._handlings[key] = _Handling(
-                agency_id=agency["id"], code=agency["code"], unit=unit_name[:255],
-                officers=tuple(_person(rnd) for _ in range(4)), leader=_person(rnd),
+                agency_id=agency["id"],
+                code=agency["code"],
+                unit=unit_name[:255],
+                officers=tuple(_person(rnd) for _ in range(4)),
+                leader=_person(rnd),
             )
         return found
 
@@ -292,4 +335,3 @@ def _office_segments() -> tuple[tuple[int, int], ...]:
         start, end = (part.strip() for part in str(item).split("-"))
         out.append(tuple(int(h) * 3600 + int(m) * 60 for h, m in (start.split(":"), end.split(":"))))
     return tuple(sorted(out))
-

@@ -1,4 +1,5 @@
 """Admin for the index's inputs (e-copy communes) and read-only snapshots, through the gate."""
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +37,9 @@ class ComponentValueInline(admin.TabularInline):
 @admin.action(description=_("Recompute the selected periods"))
 def recompute_periods(modeladmin, request, queryset):
     if not gate.is_national(request.user):
-        modeladmin.message_user(request, _("Only national administrators recompute the index."), messages.ERROR)
+        modeladmin.message_user(
+            request, _("Only national administrators recompute the index."), messages.ERROR
+        )
         return
     for period in sorted(set(queryset.values_list("period", flat=True))):
         compute.recompute(period)
@@ -48,7 +51,18 @@ class IndicatorSnapshotAdmin(GatedAdminMixin, admin.ModelAdmin):
     """Snapshots are computed, never edited."""
 
     change_role = add_role = delete_role = None
-    list_display = ("period", "agency", "level", "total", "band", "rank", "change", "final", "as_of", "methodology")
+    list_display = (
+        "period",
+        "agency",
+        "level",
+        "total",
+        "band",
+        "rank",
+        "change",
+        "final",
+        "as_of",
+        "methodology",
+    )
     list_filter = ("level", "band", "final", "methodology", "period_kind")
     list_select_related = ("agency",)
     search_fields = ("agency__code", "agency__name", "period")

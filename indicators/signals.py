@@ -1,6 +1,7 @@
 """indicators listens to reconciliation: a batch that changed dossiers asks for a debounced recompute
 of the live month (closed months are recomputed by the beat on the 1st), and a province's counted
 runs get their points at stake from the index's declarations."""
+
 from django.conf import settings
 from django.dispatch import receiver
 

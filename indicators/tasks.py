@@ -14,6 +14,7 @@ ministries), all judged at the same moment: the levels are ranked apart and shar
 result is the one computation's, and each task stays within the "long" time limit (settings,
 ``CELERY_TASK_ANNOTATIONS``) instead of one task for everything.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -36,8 +37,13 @@ def delay_seconds() -> int:
     return settings.INDICATOR_RECOMPUTE_DELAY
 
 
-@shared_task(name="indicators.tasks.recompute_period", acks_late=True, autoretry_for=(Exception,),
-             retry_backoff=60, max_retries=3)
+@shared_task(
+    name="indicators.tasks.recompute_period",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=60,
+    max_retries=3,
+)
 def recompute_period(period: str | None = None, release: bool = True) -> dict:
     """Recompute one period (default: the current month, live): one ``recompute_level`` task per level,
     judged at the same moment."""
@@ -51,8 +57,14 @@ def recompute_period(period: str | None = None, release: bool = True) -> dict:
     return {"period": str(p), "levels": list(compute.LEVELS), "as_of": now}
 
 
-@shared_task(name="indicators.tasks.recompute_level", acks_late=True, autoretry_for=(Exception,),
-             dont_autoretry_for=(SoftTimeLimitExceeded,), retry_backoff=60, max_retries=3)
+@shared_task(
+    name="indicators.tasks.recompute_level",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    dont_autoretry_for=(SoftTimeLimitExceeded,),
+    retry_backoff=60,
+    max_retries=3,
+)
 def recompute_level(period: str, level: str, now: str | None = None) -> dict:
     """Compute and store one level of one period, judged at ``now`` (ISO; default: now)."""
     snapshots = compute.recompute(period, datetime.fromisoformat(now) if now else None, level=level)
@@ -64,8 +76,13 @@ def recompute_live() -> dict:
     return recompute_period(str(Period.current()), release=False)
 
 
-@shared_task(name="indicators.tasks.close_previous_month", acks_late=True, autoretry_for=(Exception,),
-             retry_backoff=300, max_retries=5)
+@shared_task(
+    name="indicators.tasks.close_previous_month",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=300,
+    max_retries=5,
+)
 def close_previous_month() -> dict:
     """The month before the current one, judged at its end: final snapshots; and the quarter and
     the year when the month closed one (each period dispatched as its own level tasks)."""
@@ -92,6 +109,9 @@ def schedule_recompute(period: Period | str | None = None, delay: int | None = N
     from config.celery import app
 
     eager = eager or bool(app.conf.task_always_eager)
-    transaction.on_commit(lambda: recompute_period.apply_async(args=[str(p)], kwargs={"release": not eager},
-                                                               countdown=0 if eager else delay))
+    transaction.on_commit(
+        lambda: recompute_period.apply_async(
+            args=[str(p)], kwargs={"release": not eager}, countdown=0 if eager else delay
+        )
+    )
     return True

@@ -1,4 +1,5 @@
 """The dashboard's 13-month trend as inline SVG geometry (no chart library, no CDN)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -28,5 +29,12 @@ def trend_chart(points: list[tuple[str, Decimal | None]]) -> dict:
     if current:
         segments.append(current)
     ticks = [{"value": v, "y": y(v)} for v in (0, 50, 70, 90, 100)]
-    return {"width": WIDTH, "height": HEIGHT, "pad_x": PAD_X, "lines": [" ".join(s) for s in segments],
-            "dots": dots, "ticks": ticks, "x_end": WIDTH - PAD_X}
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "pad_x": PAD_X,
+        "lines": [" ".join(s) for s in segments],
+        "dots": dots,
+        "ticks": ticks,
+        "x_end": WIDTH - PAD_X,
+    }

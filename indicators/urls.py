@@ -1,5 +1,6 @@
 """Index pages (namespace ``indicators``): the dashboard, rankings, drill-down, late units and the
 public results page; the API is in indicators/api/urls.py."""
+
 from django.urls import path
 
 from . import views

@@ -7,6 +7,7 @@ the same ones the API and the command use, so all three agree to the last decima
 are published — except on the dashboard, a live page that follows the month in progress and says
 so. A malformed period is a 400 with the period form and its error (``tthc.period_fields``).
 """
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -43,24 +44,40 @@ def _groups(snapshot: IndicatorSnapshot) -> list[dict]:
     for g in methodology.groups:
         data = snapshot.groups.get(g.code) or {}
         score = data.get("score")
-        out.append({"code": g.code, "name_vi": g.name_vi, "name_en": g.name_en, "score": score, "max": g.points,
-                    "rank": data.get("rank"), "change": data.get("change"),
-                    "percent": round(100 * float(score) / float(g.points)) if score is not None else 0})
+        out.append(
+            {
+                "code": g.code,
+                "name_vi": g.name_vi,
+                "name_en": g.name_en,
+                "score": score,
+                "max": g.points,
+                "rank": data.get("rank"),
+                "change": data.get("change"),
+                "percent": round(100 * float(score) / float(g.points)) if score is not None else 0,
+            }
+        )
     return out
 
 
 def _components(snapshot: IndicatorSnapshot) -> list[dict]:
     methodology = get(snapshot.methodology)
     values = {cv.code: cv for cv in snapshot.components.all()}
-    return [{"def": c, "value": values[c.code], "lost": values[c.code].max_points - values[c.code].points}
-            for c in methodology.components if c.code in values]
+    return [
+        {"def": c, "value": values[c.code], "lost": values[c.code].max_points - values[c.code].points}
+        for c in methodology.components
+        if c.code in values
+    ]
 
 
 @login_required
 def index(request):
     """The user's own agency's dashboard, or the rankings for national users."""
-    snapshot = (IndicatorSnapshot.objects.visible_to(request.user).order_by("-period", "level", "agency__code")
-                .select_related("agency").first())
+    snapshot = (
+        IndicatorSnapshot.objects.visible_to(request.user)
+        .order_by("-period", "level", "agency__code")
+        .select_related("agency")
+        .first()
+    )
     if snapshot is None:
         return redirect("indicators:rankings")
     return redirect("indicators:dashboard", agency=snapshot.agency.code)
@@ -75,7 +92,11 @@ def dashboard(request, agency):
     template) inside a fragment cached per snapshot version, so a repeat view costs the snapshot
     lookup and the live early-warning queries only.
     """
-    visible = IndicatorSnapshot.objects.visible_to(request.user).filter(agency__code=agency).select_related("agency")
+    visible = (
+        IndicatorSnapshot.objects.visible_to(request.user)
+        .filter(agency__code=agency)
+        .select_related("agency")
+    )
     requested = _period(request, default=None)
     for period in [requested] if requested else [Period.current(), Period.last_closed()]:
         snapshot = visible.filter(period=period).first()
@@ -85,8 +106,12 @@ def dashboard(request, agency):
         if not visible.exists():
             raise Http404(agency)
         period = requested or Period.current()
-        return render(request, "indicators/dashboard.html", {"period": period, "agency_code": agency,
-                                                             "live_default": requested is None}, status=404)
+        return render(
+            request,
+            "indicators/dashboard.html",
+            {"period": period, "agency_code": agency, "live_default": requested is None},
+            status=404,
+        )
 
     def trend():
         months = [period]
@@ -96,11 +121,19 @@ def dashboard(request, agency):
         return trend_chart([(str(p), history.get(p)) for p in months])
 
     context = {
-        "snapshot": snapshot, "period": period, "groups": lambda: _groups(snapshot),
-        "components": lambda: _components(snapshot), "trend": trend,
-        "peers": lambda: list(IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
-                              .select_related("agency").order_by("rank", "agency__code")),
-        "band_label": scoring.band_label(snapshot.band), "is_live": not snapshot.final, "agency_code": agency,
+        "snapshot": snapshot,
+        "period": period,
+        "groups": lambda: _groups(snapshot),
+        "components": lambda: _components(snapshot),
+        "trend": trend,
+        "peers": lambda: list(
+            IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
+            .select_related("agency")
+            .order_by("rank", "agency__code")
+        ),
+        "band_label": scoring.band_label(snapshot.band),
+        "is_live": not snapshot.final,
+        "agency_code": agency,
         "live_default": requested is None,
         "cache_key": f"{snapshot.pk}.{snapshot.computed_at.timestamp()}",
     }
@@ -108,15 +141,27 @@ def dashboard(request, agency):
         days = warning.default_days()
         counts = warning.at_risk_counts(snapshot.agency, days=days)
         at_risk = warning.at_risk(snapshot.agency, days=days, user=request.user).only(
-            "code", "due_at", "handling_unit", "handling_officer", "procedure__code", "receiving_agency__name",
-            "receiving_agency__short_name")
+            "code",
+            "due_at",
+            "handling_unit",
+            "handling_officer",
+            "procedure__code",
+            "receiving_agency__name",
+            "receiving_agency__short_name",
+        )
         key = f"indicators:projection:{context['cache_key']}:{days}:{counts['this_month']}"
         projection = cache.get(key)
         if projection is None:
             projection = warning.project(snapshot, days=days, at_risk_this_month=counts["this_month"])
             cache.set(key, projection, PAGE_CACHE_SECONDS)
-        context.update({"warning_days": days, "at_risk": list(at_risk[:AT_RISK_SHOWN]),
-                        "at_risk_count": counts["total"], "projection": projection})
+        context.update(
+            {
+                "warning_days": days,
+                "at_risk": list(at_risk[:AT_RISK_SHOWN]),
+                "at_risk_count": counts["total"],
+                "projection": projection,
+            }
+        )
     return render(request, "indicators/dashboard.html", context)
 
 
@@ -126,18 +171,33 @@ def _rankings_context(request, public: bool) -> dict:
         raise Http404(level)
     period = _period(request)
     published = {"final": True} if public else {}  # the public page never shows a live score
-    rows = list(IndicatorSnapshot.objects.filter(period=period, level=level, **published).select_related("agency")
-                .order_by("rank", "agency__code"))
+    rows = list(
+        IndicatorSnapshot.objects.filter(period=period, level=level, **published)
+        .select_related("agency")
+        .order_by("rank", "agency__code")
+    )
     methodology = get(rows[0].methodology) if rows else None
     group = request.GET.get("group") or ""
     if group:
         rows.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
-    periods = list(IndicatorSnapshot.objects.filter(level=level, **published)
-                   .order_by("-period").values_list("period", flat=True).distinct()[:24])
+    periods = list(
+        IndicatorSnapshot.objects.filter(level=level, **published)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .distinct()[:24]
+    )
     if period not in periods:
         periods = sorted([*periods, period], key=str, reverse=True)
-    return {"rows": rows, "period": period, "level": level, "levels": Level.choices, "group": group,
-            "groups": methodology.groups if methodology else (), "periods": periods, "public": public}
+    return {
+        "rows": rows,
+        "period": period,
+        "level": level,
+        "levels": Level.choices,
+        "group": group,
+        "groups": methodology.groups if methodology else (),
+        "periods": periods,
+        "public": public,
+    }
 
 
 @login_required
@@ -152,8 +212,11 @@ def public_results(request):
 
 @login_required
 def component(request, agency, period, code):
-    snapshot = get_object_or_404(IndicatorSnapshot.objects.visible_to(request.user).select_related("agency"),
-                                 agency__code=agency, period=period)  # a Period: the path's <period:…>
+    snapshot = get_object_or_404(
+        IndicatorSnapshot.objects.visible_to(request.user).select_related("agency"),
+        agency__code=agency,
+        period=period,
+    )  # a Period: the path's <period:…>
     which = request.GET.get("set", "missing")
     filters = {k: v for k, v in request.GET.items() if k not in ("set", "page", "export")}
     try:
@@ -164,13 +227,26 @@ def component(request, agency, period, code):
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS:
         return export_response(items, fmt, f"{agency}-{period}-{code}-{which.replace(':', '-')}")
-    page = Paginator(items.queryset.values_list(*(c[1] for c in items.columns)), 50).get_page(request.GET.get("page"))
+    page = Paginator(items.queryset.values_list(*(c[1] for c in items.columns)), 50).get_page(
+        request.GET.get("page")
+    )
     grouped = explain.grouped(items) if items.source == "dossier" else None
-    return render(request, "indicators/component.html", {
-        "snapshot": snapshot, "component": comp, "value": snapshot.components.get(code=code), "items": items,
-        "page": page, "sets": explain.available_sets(snapshot, comp), "which": which, "filters": filters,
-        "grouped": grouped[:30] if grouped else None, "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "indicators/component.html",
+        {
+            "snapshot": snapshot,
+            "component": comp,
+            "value": snapshot.components.get(code=code),
+            "items": items,
+            "page": page,
+            "sets": explain.available_sets(snapshot, comp),
+            "which": which,
+            "filters": filters,
+            "grouped": grouped[:30] if grouped else None,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -179,9 +255,14 @@ def late_units(request):
     agency = None
     if code := params.text(request.GET, "agency"):
         agency = get_object_or_404(Agency.objects.visible_to(request.user), code=code)
-    return render(request, "indicators/late_units.html", {
-        "period": period, "agency": agency,
-        "rows": late.late_units(period, agency=agency, user=request.user)[:500],
-        "compliance": late.apology_compliance(period, agency=agency, user=request.user),
-        "title": _("Late units and officers"),
-    })
+    return render(
+        request,
+        "indicators/late_units.html",
+        {
+            "period": period,
+            "agency": agency,
+            "rows": late.late_units(period, agency=agency, user=request.user)[:500],
+            "compliance": late.apology_compliance(period, agency=agency, user=request.user),
+            "title": _("Late units and officers"),
+        },
+    )

@@ -4,6 +4,7 @@ Ingestion block: source systems, batches, rejected records (correct the payload,
 and what each source saw. Batches and rejects carry applicants' data, so they are visible only to
 the users of the agency that owns the source system, not to every user who may see the system.
 """
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -47,11 +48,22 @@ class SourceSystemAdmin(GatedAdminMixin, admin.ModelAdmin):
         context = audit.AuditContext.from_request(request, "admin")
         try:
             if change:
-                values = {f: getattr(obj, f) for f in ("name", "kind", "owner", "active") if f in form.changed_data}
-                update_source_system(request.user, SourceSystem.objects.get(pk=obj.pk), context=context, **values)
+                values = {
+                    f: getattr(obj, f) for f in ("name", "kind", "owner", "active") if f in form.changed_data
+                }
+                update_source_system(
+                    request.user, SourceSystem.objects.get(pk=obj.pk), context=context, **values
+                )
                 return
-            source, key = create_source_system(obj.code, obj.name, obj.kind, obj.owner, creator=request.user,
-                                               active=obj.active, context=context)
+            source, key = create_source_system(
+                obj.code,
+                obj.name,
+                obj.kind,
+                obj.owner,
+                creator=request.user,
+                active=obj.active,
+                context=context,
+            )
         except ValidationError as exc:
             raise PermissionDenied(" ".join(exc.messages)) from exc
         obj.pk, obj._state.adding = source.pk, False
@@ -59,8 +71,12 @@ class SourceSystemAdmin(GatedAdminMixin, admin.ModelAdmin):
 
     def _show_token(self, request, source, key):
         if key:
-            self.message_user(request, _("API token for %(code)s (shown once, only its digest is stored): %(key)s")
-                              % {"code": source.code, "key": key}, messages.WARNING)
+            self.message_user(
+                request,
+                _("API token for %(code)s (shown once, only its digest is stored): %(key)s")
+                % {"code": source.code, "key": key},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Issue a new API token (the old one stops working)"), permissions=["change"])
     def rotate_tokens(self, request, queryset):
@@ -94,8 +110,20 @@ class RejectInline(admin.TabularInline):
 class IngestBatchAdmin(_OwnedBySource, LargeTableAdminMixin, GatedAdminMixin, admin.ModelAdmin):
     add_role = delete_role = None
     change_role = Role.OFFICER
-    list_display = ("id", "source", "format", "filename", "status", "started_at", "received", "created", "updated",
-                    "unchanged", "rejected", "submitted_by")
+    list_display = (
+        "id",
+        "source",
+        "format",
+        "filename",
+        "status",
+        "started_at",
+        "received",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "submitted_by",
+    )
     list_filter = ("status", "format", "source")
     list_select_related = ("source", "submitted_by")
     search_fields = ("=id", "filename")
@@ -110,10 +138,20 @@ class IngestBatchAdmin(_OwnedBySource, LargeTableAdminMixin, GatedAdminMixin, ad
     def replay_rejects(self, request, queryset):
         for batch in queryset.select_related("source"):
             report = replay_rejected(batch, request.user)
-            self.message_user(request, _("Batch #%(batch)s replayed in #%(new)s: %(created)s created, %(updated)s "
-                                         "updated, %(rejected)s still rejected")
-                              % {"batch": batch.pk, "new": report.batch, "created": report.created,
-                                 "updated": report.updated, "rejected": report.rejected})
+            self.message_user(
+                request,
+                _(
+                    "Batch #%(batch)s replayed in #%(new)s: %(created)s created, %(updated)s "
+                    "updated, %(rejected)s still rejected"
+                )
+                % {
+                    "batch": batch.pk,
+                    "new": report.batch,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "rejected": report.rejected,
+                },
+            )
 
 
 @admin.register(RejectedRecord)
@@ -145,17 +183,34 @@ class RejectedRecordAdmin(_OwnedBySource, LargeTableAdminMixin, GatedAdminMixin,
             by_batch.setdefault(reject.batch_id, reject.batch)
         for batch in by_batch.values():
             report = replay_rejected(batch, request.user, rejects=queryset.filter(batch=batch))
-            self.message_user(request, _("Replayed in batch #%(new)s: %(created)s created, %(updated)s updated, "
-                                         "%(rejected)s still rejected")
-                              % {"new": report.batch, "created": report.created, "updated": report.updated,
-                                 "rejected": report.rejected})
+            self.message_user(
+                request,
+                _(
+                    "Replayed in batch #%(new)s: %(created)s created, %(updated)s updated, "
+                    "%(rejected)s still rejected"
+                )
+                % {
+                    "new": report.batch,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "rejected": report.rejected,
+                },
+            )
 
 
 @admin.register(SourceDossier)
 class SourceDossierAdmin(LargeTableAdminMixin, GatedAdminMixin, admin.ModelAdmin):
     add_role = change_role = delete_role = None
-    list_display = ("code", "source", "status", "previous_status", "received_at", "event_at", "synced_at",
-                    "progress_steps")
+    list_display = (
+        "code",
+        "source",
+        "status",
+        "previous_status",
+        "received_at",
+        "event_at",
+        "synced_at",
+        "progress_steps",
+    )
     list_filter = ("source", "status")
     list_select_related = ("source",)
     search_fields = ("=code",)

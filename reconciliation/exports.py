@@ -4,6 +4,7 @@ Both read the already-scoped, already-filtered queryset with ``.values_list().it
 the rows to the shared writer (``core.exports``: formulas neutralised, CSV streamed without a limit,
 Excel stopped at ``TTHC_EXPORT_XLSX_MAX_ROWS`` with a last row saying so).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -38,7 +39,9 @@ def rows(queryset, limit: int | None = None) -> Iterator[tuple]:
 
 def export_response(queryset, fmt: str, filename: str = "gaps"):
     columns = [(key, gettext(header)) for key, _, header in COLUMNS]
-    return writer.export_response(fmt, columns, lambda limit: rows(queryset, limit), filename, gettext("Gaps"))
+    return writer.export_response(
+        fmt, columns, lambda limit: rows(queryset, limit), filename, gettext("Gaps")
+    )
 
 
 def filename_for(params) -> str:

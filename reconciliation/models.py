@@ -1,4 +1,5 @@
 """Source systems, ingestion batches, what each source saw, and reconciliation runs and gaps."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -56,10 +57,15 @@ class SourceSystem(models.Model):
         verbose_name_plural = _("source systems")
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["kind"], condition=Q(kind__in=SINGLE_KINDS, active=True),
-                                    name="sourcesystem_one_active_national",
-                                    violation_error_message=_("Another active system of this kind exists: only one "
-                                                              "portal and one reporting system may be active.")),
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind__in=SINGLE_KINDS, active=True),
+                name="sourcesystem_one_active_national",
+                violation_error_message=_(
+                    "Another active system of this kind exists: only one "
+                    "portal and one reporting system may be active."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -75,13 +81,21 @@ class BatchStatus(models.TextChoices):
 class IngestBatch(models.Model):
     """One ingestion call (API request or file import): who, when, from which source, counts."""
 
-    source = models.ForeignKey(SourceSystem, verbose_name=_("source"), on_delete=models.PROTECT, related_name="batches")
+    source = models.ForeignKey(
+        SourceSystem, verbose_name=_("source"), on_delete=models.PROTECT, related_name="batches"
+    )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     format = models.CharField(_("format"), max_length=40)
     filename = models.CharField(_("file name"), max_length=500, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.RUNNING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.RUNNING
+    )
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     received = models.PositiveIntegerField(_("records received"), default=0)
@@ -104,13 +118,20 @@ class IngestBatch(models.Model):
 class RejectedRecord(models.Model):
     """A record that failed validation, kept with its raw payload so it can be fixed and replayed."""
 
-    batch = models.ForeignKey(IngestBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="rejects")
+    batch = models.ForeignKey(
+        IngestBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="rejects"
+    )
     index = models.PositiveIntegerField(_("index in batch"))
     dossier_code = models.CharField(_("dossier code"), max_length=64, blank=True, db_index=True)
     errors = models.JSONField(_("errors"), default=list)
     payload = models.JSONField(_("raw payload"))
     replayed_in = models.ForeignKey(
-        IngestBatch, verbose_name=_("replayed in"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        IngestBatch,
+        verbose_name=_("replayed in"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -130,21 +151,42 @@ class SourceDossier(models.Model):
 
     # No separate indexes on source, agency, procedure: source and agency lead the indexes below,
     # and every index costs each of the millions of monthly upserts.
-    source = models.ForeignKey(SourceSystem, verbose_name=_("source"), on_delete=models.CASCADE, related_name="dossiers",
-                               db_index=False)
+    source = models.ForeignKey(
+        SourceSystem,
+        verbose_name=_("source"),
+        on_delete=models.CASCADE,
+        related_name="dossiers",
+        db_index=False,
+    )
     code = models.CharField(_("dossier code"), max_length=64)
     dossier = models.ForeignKey(
-        "tthc.Dossier", verbose_name=_("dossier"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tthc.Dossier",
+        verbose_name=_("dossier"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     agency = models.ForeignKey(
-        "tthc.Agency", verbose_name=_("receiving agency"), on_delete=models.PROTECT, related_name="+", db_index=False
+        "tthc.Agency",
+        verbose_name=_("receiving agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     procedure = models.ForeignKey(
-        "tthc.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+", db_index=False
+        "tthc.Procedure",
+        verbose_name=_("procedure"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     status = models.PositiveSmallIntegerField(_("status"))
     previous_status = models.PositiveSmallIntegerField(
-        _("previous status"), null=True, blank=True, help_text=_("The status this source reported before the latest one.")
+        _("previous status"),
+        null=True,
+        blank=True,
+        help_text=_("The status this source reported before the latest one."),
     )
     channel = models.PositiveSmallIntegerField(_("channel"), default=1)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
@@ -155,7 +197,9 @@ class SourceDossier(models.Model):
     event_at = models.DateTimeField(_("latest event time"))
     synced_at = models.DateTimeField(_("last synced at"))
     digest = models.CharField(_("payload digest"), max_length=32)
-    batch = models.ForeignKey(IngestBatch, verbose_name=_("last batch"), null=True, on_delete=models.SET_NULL, related_name="+")
+    batch = models.ForeignKey(
+        IngestBatch, verbose_name=_("last batch"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = SourceDossierQuerySet.as_manager()
 
@@ -169,7 +213,9 @@ class SourceDossier(models.Model):
             # Reconciliation reads one source's dossiers of one province's agencies in one month; the
             # trailing procedure makes its per-run counts index-only scans (an INCLUDE column would
             # warn on SQLite).
-            models.Index(fields=["source", "agency", "received_at", "procedure"], name="srcdossier_src_agency_time_pr"),
+            models.Index(
+                fields=["source", "agency", "received_at", "procedure"], name="srcdossier_src_agency_time_pr"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,11 +225,18 @@ class SourceDossier(models.Model):
 class ReportedCount(models.Model):
     """Monthly dossier counts from the national reporting system (only counts exist there)."""
 
-    source = models.ForeignKey(SourceSystem, verbose_name=_("source"), on_delete=models.CASCADE, related_name="counts")
-    agency = models.ForeignKey("tthc.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(
+        SourceSystem, verbose_name=_("source"), on_delete=models.CASCADE, related_name="counts"
+    )
+    agency = models.ForeignKey(
+        "tthc.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
     period = PeriodField(_("period"), help_text="YYYY-MM")
     system_code = models.CharField(
-        _("counted system"), max_length=40, blank=True, help_text=_("The source system counted, empty for all.")
+        _("counted system"),
+        max_length=40,
+        blank=True,
+        help_text=_("The source system counted, empty for all."),
     )
     received = models.PositiveIntegerField(_("dossiers received"))
     updated_at = models.DateTimeField(auto_now=True)
@@ -192,7 +245,9 @@ class ReportedCount(models.Model):
         verbose_name = _("reported count")
         verbose_name_plural = _("reported counts")
         constraints = [
-            models.UniqueConstraint(fields=["source", "agency", "period", "system_code"], name="reported_count_key")
+            models.UniqueConstraint(
+                fields=["source", "agency", "period", "system_code"], name="reported_count_key"
+            )
         ]
 
     def __str__(self) -> str:
@@ -221,8 +276,12 @@ class ReconciliationRun(models.Model):
     """The reconciliation of one province's dossiers in one month against one source system."""
 
     period = PeriodField(_("period"), help_text="YYYY-MM")
-    province = models.ForeignKey("tthc.Agency", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
-    source = models.ForeignKey(SourceSystem, verbose_name=_("source system"), on_delete=models.PROTECT, related_name="runs")
+    province = models.ForeignKey(
+        "tthc.Agency", verbose_name=_("province"), on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.ForeignKey(
+        SourceSystem, verbose_name=_("source system"), on_delete=models.PROTECT, related_name="runs"
+    )
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     dossiers = models.PositiveIntegerField(_("dossiers compared"), default=0)
@@ -255,8 +314,13 @@ class Gap(models.Model):
 
     # No index of its own: the unique (run, kind, dossier_code) index serves every lookup by run, and
     # one index less makes a run's bulk insert of gaps cheaper.
-    run = models.ForeignKey(ReconciliationRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="gaps",
-                            db_index=False)
+    run = models.ForeignKey(
+        ReconciliationRun,
+        verbose_name=_("run"),
+        on_delete=models.CASCADE,
+        related_name="gaps",
+        db_index=False,
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=GapKind.choices)
     dossier_code = models.CharField(_("dossier code"), max_length=64)
     procedure_code = models.CharField(_("procedure code"), max_length=40, blank=True)
@@ -296,7 +360,12 @@ class ProcedureAssignment(models.Model):
         "tthc.Procedure", verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="assignments"
     )
     province = models.ForeignKey(
-        "tthc.Agency", verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "tthc.Agency",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Empty: every province."),
     )
     system_code = models.CharField(
@@ -313,10 +382,15 @@ class ProcedureAssignment(models.Model):
         ordering = ["procedure", "province", "valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["procedure", "province", "valid_from"], name="assignment_key"),
-            models.UniqueConstraint(fields=["procedure", "valid_from"], condition=Q(province__isnull=True),
-                                    name="assignment_key_all_provinces"),
-            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                                   name="assignment_dates_ordered"),
+            models.UniqueConstraint(
+                fields=["procedure", "valid_from"],
+                condition=Q(province__isnull=True),
+                name="assignment_key_all_provinces",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="assignment_dates_ordered",
+            ),
         ]
         indexes = [models.Index(fields=["system_code", "valid_from"], name="assignment_system")]
 

@@ -6,6 +6,7 @@ sees the runs of its centralized systems in every province). National administra
 The rule lives here once, as ``Q`` objects built on ``scope.agency_q``; nothing re-checks it in
 Python.
 """
+
 from __future__ import annotations
 
 from django.db import models
@@ -55,8 +56,10 @@ class SourceSystemQuerySet(models.QuerySet):
         """The active portal system — the one every province is reconciled and scored against."""
         system = self.active_portal().first()
         if system is None:
-            raise NoPortalSystem("No active source system of kind 'portal': create it with "
-                                 "'manage.py create_source_system DVCQG --kind portal …' or activate one.")
+            raise NoPortalSystem(
+                "No active source system of kind 'portal': create it with "
+                "'manage.py create_source_system DVCQG --kind portal …' or activate one."
+            )
         return system
 
     def reporting(self):

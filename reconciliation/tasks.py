@@ -4,6 +4,7 @@ A month is reconciled as one ``reconcile_province`` task per province — the un
 commits on its own — so each task stays within the "long" time limit (settings,
 ``CELERY_TASK_ANNOTATIONS``) and a killed worker costs one province, redelivered, not the month.
 """
+
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import DatabaseError
@@ -14,8 +15,13 @@ from .services.reconcile import parse_period, provinces_for, summary
 from .services.reconcile import reconcile_period as reconcile
 
 
-@shared_task(name="reconciliation.tasks.reconcile_period", acks_late=True, autoretry_for=(DatabaseError,),
-             retry_backoff=60, max_retries=3)
+@shared_task(
+    name="reconciliation.tasks.reconcile_period",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=60,
+    max_retries=3,
+)
 def reconcile_period(period: str | None = None, province: str | None = None, closed: bool = False) -> dict:
     """Reconcile a month (default: the current month, or the just-closed one with ``closed``): queue one
     ``reconcile_province`` task per province in force during the month (or for ``province``).
@@ -30,8 +36,14 @@ def reconcile_period(period: str | None = None, province: str | None = None, clo
     return {"period": str(p), "provinces": codes}
 
 
-@shared_task(name="reconciliation.tasks.reconcile_province", acks_late=True, autoretry_for=(DatabaseError,),
-             dont_autoretry_for=(SoftTimeLimitExceeded,), retry_backoff=60, max_retries=3)
+@shared_task(
+    name="reconciliation.tasks.reconcile_province",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    dont_autoretry_for=(SoftTimeLimitExceeded,),
+    retry_backoff=60,
+    max_retries=3,
+)
 def reconcile_province(period: str, province: str) -> dict:
     """Reconcile one province's month against every system. Re-running replaces its runs' results, so
     a retry after a crash, a deadlock or a redelivery is harmless. Returns the ``reconcile --json``

@@ -1,4 +1,5 @@
 """Reconciliation pages (namespace ``reconciliation``); the API is in reconciliation/api/urls.py."""
+
 from django.urls import path
 
 from . import views

@@ -18,6 +18,7 @@ Checks:
     published_on <= legal_basis_effective_on, made_public_on >= published_on,
     payment_integrated only for fee-bearing procedures
 """
+
 import csv
 import datetime as dt
 import re
@@ -26,21 +27,64 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-AGENCY_COLUMNS = ["code", "name", "short_name", "kind", "parent_code", "valid_from", "valid_to", "successor_code"]
+AGENCY_COLUMNS = [
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "parent_code",
+    "valid_from",
+    "valid_to",
+    "successor_code",
+]
 PROCEDURE_COLUMNS = [
-    "code", "name", "field_code", "field_name", "ministry_code", "processing_amount", "processing_unit",
-    "online_level", "fee_bearing", "issues_result", "citizen_facing", "central_system", "levels",
-    "legal_basis_effective_on", "published_on", "made_public_on", "payment_integrated",
-    "population_data_connected", "content_complete",
+    "code",
+    "name",
+    "field_code",
+    "field_name",
+    "ministry_code",
+    "processing_amount",
+    "processing_unit",
+    "online_level",
+    "fee_bearing",
+    "issues_result",
+    "citizen_facing",
+    "central_system",
+    "levels",
+    "legal_basis_effective_on",
+    "published_on",
+    "made_public_on",
+    "payment_integrated",
+    "population_data_connected",
+    "content_complete",
 ]
 AGENCY_FILES = ["agencies_central.csv", "provinces.csv", "communes.csv", "units_demo.csv"]
 KINDS = {"central", "ministry", "ministry_level", "province", "commune", "unit", "one_stop"}
-CENTRAL_SYSTEMS = {"HOTICH", "LLTP", "DKDN", "DTNN", "GPLX", "VANTAI", "KCB", "DATDAI", "BTXH", "CPXD", "CCHN", "MADVNS"}
+CENTRAL_SYSTEMS = {
+    "HOTICH",
+    "LLTP",
+    "DKDN",
+    "DTNN",
+    "GPLX",
+    "VANTAI",
+    "KCB",
+    "DATDAI",
+    "BTXH",
+    "CPXD",
+    "CCHN",
+    "MADVNS",
+}
 LEVELS = ["central", "province", "commune"]
 ONLINE = {"none", "partial", "full"}
 UNITS = {"working_days", "calendar_days"}
-FLAGS = ["fee_bearing", "issues_result", "citizen_facing", "payment_integrated", "population_data_connected",
-         "content_complete"]
+FLAGS = [
+    "fee_bearing",
+    "issues_result",
+    "citizen_facing",
+    "payment_integrated",
+    "population_data_connected",
+    "content_complete",
+]
 EXPECTED_PROVINCES = 34
 EXPECTED_COMMUNES = 3321
 CODE_RE = re.compile(r"^[A-Z0-9]+(-[A-Z0-9]+)*$")
@@ -158,9 +202,12 @@ def check_agencies(data):
                     problem(f"{w}: successor {succ} ends before this row does")
             if not r["valid_to"]:
                 problem(f"{w}: successor_code set on a row with no valid_to")
-        expected_kinds = {"provinces.csv": {"province"}, "communes.csv": {"commune"},
-                          "units_demo.csv": {"unit", "one_stop"},
-                          "agencies_central.csv": {"central", "ministry", "ministry_level", "unit"}}
+        expected_kinds = {
+            "provinces.csv": {"province"},
+            "communes.csv": {"commune"},
+            "units_demo.csv": {"unit", "one_stop"},
+            "agencies_central.csv": {"central", "ministry", "ministry_level", "unit"},
+        }
         fname = w.split(":")[0]
         if r["kind"] not in expected_kinds[fname]:
             problem(f"{w}: kind {r['kind']!r} does not belong in {fname}")
@@ -200,8 +247,10 @@ def check_agencies(data):
         if not re.match(r"^\d{2}$", r["code"]):
             problem(f"{r['_where']}: province code is not 2 digits")
     summary = {name: len(rows) for name, rows in by_file.items()}
-    print(f"agency files: {summary}; provinces in force {len(provinces_now)} "
-          f"(on 2025-06-30: {before}); communes {len(communes)} in {len(per_province)} provinces")
+    print(
+        f"agency files: {summary}; provinces in force {len(provinces_now)} "
+        f"(on 2025-06-30: {before}); communes {len(communes)} in {len(per_province)} provinces"
+    )
     return index
 
 
@@ -258,15 +307,19 @@ def check_procedures(data, index):
             problem(f"{w}: made_public_on {mp} before published_on {pub}")
     n = len(rows)
     share = lambda f: sum(r[f] == "1" for r in rows) / n  # noqa: E731
-    print(f"procedures: {n} rows, {len(fields)} fields, "
-          f"{sum(1 for r in rows if r['central_system'])} on centralized systems; "
-          f"fee-bearing {share('fee_bearing'):.0%}, payment integrated {share('payment_integrated'):.0%}, "
-          f"citizen-facing {share('citizen_facing'):.0%}, population data {share('population_data_connected'):.0%}, "
-          f"content complete {share('content_complete'):.0%}")
+    print(
+        f"procedures: {n} rows, {len(fields)} fields, "
+        f"{sum(1 for r in rows if r['central_system'])} on centralized systems; "
+        f"fee-bearing {share('fee_bearing'):.0%}, payment integrated {share('payment_integrated'):.0%}, "
+        f"citizen-facing {share('citizen_facing'):.0%}, population data {share('population_data_connected'):.0%}, "
+        f"content complete {share('content_complete'):.0%}"
+    )
 
 
 def main():
-    data = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "tthc" / "data"
+    data = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "tthc" / "data"
+    )
     index = check_agencies(data)
     check_procedures(data, index)
     for p in problems:

@@ -8,6 +8,7 @@ tthc/data/units_demo.csv. The data below is compiled by hand (see
 tthc/data/README.md for sources and caveats); edit it here and re-run rather
 than editing the CSV files.
 """
+
 import csv
 import re
 import sys
@@ -18,15 +19,23 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tthc" / "data"
 COLUMNS = ["code", "name", "short_name", "kind", "parent_code", "valid_from", "valid_to", "successor_code"]
 
-GOV_START = "2025-03-01"   # Government structure under Resolution 176/2025/QH15
+GOV_START = "2025-03-01"  # Government structure under Resolution 176/2025/QH15
 OLD_END = "2025-02-28"
 PROV_START = "2025-07-01"  # Resolution 202/2025/QH15
 PROV_END = "2025-06-30"
 
 
 def row(code, name, short, kind, parent="", valid_from="", valid_to="", successor=""):
-    return dict(code=code, name=name, short_name=short, kind=kind, parent_code=parent,
-                valid_from=valid_from, valid_to=valid_to, successor_code=successor)
+    return dict(
+        code=code,
+        name=name,
+        short_name=short,
+        kind=kind,
+        parent_code=parent,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        successor_code=successor,
+    )
 
 
 # --------------------------------------------------------------------------- central
@@ -59,19 +68,40 @@ ABOLISHED = [
     ("BKHDT", "Bộ Kế hoạch và Đầu tư", "Kế hoạch và Đầu tư", "ministry", "BTC"),
     ("BGTVT", "Bộ Giao thông vận tải", "Giao thông vận tải", "ministry", "BXD"),
     ("BTNMT", "Bộ Tài nguyên và Môi trường", "Tài nguyên và Môi trường", "ministry", "BNNMT"),
-    ("BNNPTNT", "Bộ Nông nghiệp và Phát triển nông thôn", "Nông nghiệp và Phát triển nông thôn", "ministry", "BNNMT"),
+    (
+        "BNNPTNT",
+        "Bộ Nông nghiệp và Phát triển nông thôn",
+        "Nông nghiệp và Phát triển nông thôn",
+        "ministry",
+        "BNNMT",
+    ),
     ("BTTTT", "Bộ Thông tin và Truyền thông", "Thông tin và Truyền thông", "ministry", "BKHCN"),
     ("BLDTBXH", "Bộ Lao động - Thương binh và Xã hội", "Lao động - Thương binh và Xã hội", "ministry", "BNV"),
     ("UBDT", "Ủy ban Dân tộc", "Ủy ban Dân tộc", "ministry_level", "BDTTG"),
 ]
 UNITS = [  # code, name, short, parent, valid_from, valid_to, successor
     ("BTP-KSTT", "Cục Kiểm soát thủ tục hành chính", "Cục Kiểm soát TTHC", "BTP", "", "", ""),
-    ("BTP-HTQTCT", "Cục Hộ tịch, quốc tịch, chứng thực", "Cục Hộ tịch, quốc tịch, chứng thực", "BTP", "", "", ""),
+    (
+        "BTP-HTQTCT",
+        "Cục Hộ tịch, quốc tịch, chứng thực",
+        "Cục Hộ tịch, quốc tịch, chứng thực",
+        "BTP",
+        "",
+        "",
+        "",
+    ),
     ("BTP-LLTP", "Trung tâm Lý lịch tư pháp quốc gia", "Trung tâm LLTP quốc gia", "BTP", "", "", ""),
     ("BCA-CSGT", "Cục Cảnh sát giao thông", "Cục CSGT", "BCA", "", "", ""),
     ("BKHDT-DKKD", "Cục Quản lý đăng ký kinh doanh", "Cục Quản lý ĐKKD", "BKHDT", "", OLD_END, "BTC-DKKD"),
-    ("BTC-DKKD", "Cục Phát triển doanh nghiệp tư nhân và kinh tế tập thể",
-     "Cục Phát triển DNTN và KTTT", "BTC", GOV_START, "", ""),
+    (
+        "BTC-DKKD",
+        "Cục Phát triển doanh nghiệp tư nhân và kinh tế tập thể",
+        "Cục Phát triển DNTN và KTTT",
+        "BTC",
+        GOV_START,
+        "",
+        "",
+    ),
     ("BTC-THUE", "Cục Thuế", "Cục Thuế", "BTC", "", "", ""),
     ("BTC-HQ", "Cục Hải quan", "Cục Hải quan", "BTC", "", "", ""),
     ("BYT-QLKCB", "Cục Quản lý Khám, chữa bệnh", "Cục QLKCB", "BYT", "", "", ""),
@@ -79,8 +109,15 @@ UNITS = [  # code, name, short, parent, valid_from, valid_to, successor
     ("BNNMT-QLDD", "Cục Quản lý đất đai", "Cục Quản lý đất đai", "BNNMT", GOV_START, "", ""),
     ("BXD-HDXD", "Cục Quản lý hoạt động xây dựng", "Cục Quản lý HĐXD", "BXD", "", "", ""),
     ("BXD-DBVN", "Cục Đường bộ Việt Nam", "Cục Đường bộ VN", "BXD", GOV_START, "", ""),
-    ("BGTVT-DBVN", "Cục Đường bộ Việt Nam (thuộc Bộ Giao thông vận tải)", "Cục Đường bộ VN (cũ)",
-     "BGTVT", "", OLD_END, "BXD-DBVN"),
+    (
+        "BGTVT-DBVN",
+        "Cục Đường bộ Việt Nam (thuộc Bộ Giao thông vận tải)",
+        "Cục Đường bộ VN (cũ)",
+        "BGTVT",
+        "",
+        OLD_END,
+        "BXD-DBVN",
+    ),
 ]
 
 
@@ -99,15 +136,40 @@ def central_rows():
 # code (valid_from empty), now carrying the post-merger name.
 CITIES = {"01", "22", "24", "31", "46", "48", "75", "79", "92"}  # 9 centrally-run cities (2026)
 PROVINCES = [
-    ("01", "Hà Nội"), ("04", "Cao Bằng"), ("08", "Tuyên Quang"), ("11", "Điện Biên"),
-    ("12", "Lai Châu"), ("14", "Sơn La"), ("15", "Lào Cai"), ("19", "Thái Nguyên"),
-    ("20", "Lạng Sơn"), ("22", "Quảng Ninh"), ("24", "Bắc Ninh"), ("25", "Phú Thọ"),
-    ("31", "Hải Phòng"), ("33", "Hưng Yên"), ("37", "Ninh Bình"), ("38", "Thanh Hóa"),
-    ("40", "Nghệ An"), ("42", "Hà Tĩnh"), ("44", "Quảng Trị"), ("46", "Huế"),
-    ("48", "Đà Nẵng"), ("51", "Quảng Ngãi"), ("52", "Gia Lai"), ("56", "Khánh Hòa"),
-    ("66", "Đắk Lắk"), ("68", "Lâm Đồng"), ("75", "Đồng Nai"), ("79", "Hồ Chí Minh"),
-    ("80", "Tây Ninh"), ("82", "Đồng Tháp"), ("86", "Vĩnh Long"), ("91", "An Giang"),
-    ("92", "Cần Thơ"), ("96", "Cà Mau"),
+    ("01", "Hà Nội"),
+    ("04", "Cao Bằng"),
+    ("08", "Tuyên Quang"),
+    ("11", "Điện Biên"),
+    ("12", "Lai Châu"),
+    ("14", "Sơn La"),
+    ("15", "Lào Cai"),
+    ("19", "Thái Nguyên"),
+    ("20", "Lạng Sơn"),
+    ("22", "Quảng Ninh"),
+    ("24", "Bắc Ninh"),
+    ("25", "Phú Thọ"),
+    ("31", "Hải Phòng"),
+    ("33", "Hưng Yên"),
+    ("37", "Ninh Bình"),
+    ("38", "Thanh Hóa"),
+    ("40", "Nghệ An"),
+    ("42", "Hà Tĩnh"),
+    ("44", "Quảng Trị"),
+    ("46", "Huế"),
+    ("48", "Đà Nẵng"),
+    ("51", "Quảng Ngãi"),
+    ("52", "Gia Lai"),
+    ("56", "Khánh Hòa"),
+    ("66", "Đắk Lắk"),
+    ("68", "Lâm Đồng"),
+    ("75", "Đồng Nai"),
+    ("79", "Hồ Chí Minh"),
+    ("80", "Tây Ninh"),
+    ("82", "Đồng Tháp"),
+    ("86", "Vĩnh Long"),
+    ("91", "An Giang"),
+    ("92", "Cần Thơ"),
+    ("96", "Cà Mau"),
 ]
 # Pre-merger provinces absorbed on 1 July 2025 (Resolution 202/2025/QH15):
 # old code, old name, kind of unit ("Tỉnh"/"Thành phố"), successor code.
@@ -163,8 +225,15 @@ def demo_rows():
     rows = []
     for pcode, city in (("01", "Hà Nội"), ("48", "Đà Nẵng")):
         sfx = f"thành phố {city}"
-        rows.append(row(f"{pcode}-TTPVHCC", f"Trung tâm Phục vụ hành chính công {sfx}",
-                        "Trung tâm Phục vụ hành chính công", "one_stop", pcode))
+        rows.append(
+            row(
+                f"{pcode}-TTPVHCC",
+                f"Trung tâm Phục vụ hành chính công {sfx}",
+                "Trung tâm Phục vụ hành chính công",
+                "one_stop",
+                pcode,
+            )
+        )
         for code, name, vf in (
             ("STP", "Sở Tư pháp", ""),
             ("STC", "Sở Tài chính", ""),
@@ -182,7 +251,9 @@ def demo_rows():
             ("SNNPTNT", "Sở Nông nghiệp và Phát triển nông thôn", "SNNMT"),
             ("SLDTBXH", "Sở Lao động - Thương binh và Xã hội", "SNV"),
         ):
-            rows.append(row(f"{pcode}-{code}", f"{name} {sfx}", name, "unit", pcode, "", OLD_END, f"{pcode}-{succ}"))
+            rows.append(
+                row(f"{pcode}-{code}", f"{name} {sfx}", name, "unit", pcode, "", OLD_END, f"{pcode}-{succ}")
+            )
     return rows
 
 

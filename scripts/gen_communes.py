@@ -25,6 +25,7 @@ The script also cross-checks tthc/data/provinces.csv (codes and names of the
 non-zero when the package does not hold 34 provinces / 3,321 communes or when
 the cross-check finds a code mismatch.
 """
+
 import csv
 import re
 import sys
@@ -61,14 +62,14 @@ def clean(name: str) -> str:
 def short_name(name: str, division_type) -> str:
     prefix = PREFIXES.get(division_type)
     if prefix and name.startswith(prefix):
-        return name[len(prefix):]
+        return name[len(prefix) :]
     return name
 
 
 def strip_province_prefix(name: str) -> str:
     for p in ("Thành phố ", "Tỉnh "):
         if name.startswith(p):
-            return name[len(p):]
+            return name[len(p) :]
     return name
 
 
@@ -84,10 +85,14 @@ def cross_check_provinces(provinces) -> int:
     problems = 0
     for code in sorted(set(ours) | set(pkg)):
         if code not in ours:
-            print(f"MISMATCH province {code} {pkg[code]!r} is in the package but not in force in provinces.csv")
+            print(
+                f"MISMATCH province {code} {pkg[code]!r} is in the package but not in force in provinces.csv"
+            )
             problems += 1
         elif code not in pkg:
-            print(f"MISMATCH province {code} {ours[code]['name']!r} is in force in provinces.csv but not in the package")
+            print(
+                f"MISMATCH province {code} {ours[code]['name']!r} is in force in provinces.csv but not in the package"
+            )
             problems += 1
         elif strip_province_prefix(ours[code]["name"]) != strip_province_prefix(pkg[code]):
             print(f"MISMATCH province {code} name: ours {ours[code]['name']!r}, package {pkg[code]!r}")
@@ -97,14 +102,18 @@ def cross_check_provinces(provinces) -> int:
             # predates the 2026 city status of Bắc Ninh, Quảng Ninh, Đồng Nai);
             # the package writes provinces without "Tỉnh", which is not reported.
             print(f"note: province {code} styled {ours[code]['name']!r}; package has {pkg[code]!r}")
-    print(f"province cross-check: {len(ours)} in force in provinces.csv, {len(pkg)} in the package, {problems} mismatch(es)")
+    print(
+        f"province cross-check: {len(ours)} in force in provinces.csv, {len(pkg)} in the package, {problems} mismatch(es)"
+    )
     return problems
 
 
 def main() -> int:
     version = getattr(vietnam_provinces, "__version__", "?")
     if version != EXPECTED_VERSION:
-        print(f"warning: vietnam-provinces {version} installed, this script was written for {EXPECTED_VERSION}")
+        print(
+            f"warning: vietnam-provinces {version} installed, this script was written for {EXPECTED_VERSION}"
+        )
     provinces = list(Province.iter_all())
     wards = list(Ward.iter_all())
     if len(provinces) != 34 or len(wards) != 3321:
@@ -113,16 +122,18 @@ def main() -> int:
     rows = []
     for w in wards:
         name = clean(w.name)
-        rows.append({
-            "code": f"{int(w.code):05d}",
-            "name": name,
-            "short_name": short_name(name, w.division_type),
-            "kind": "commune",
-            "parent_code": f"{int(w.province_code):02d}",
-            "valid_from": VALID_FROM,
-            "valid_to": "",
-            "successor_code": "",
-        })
+        rows.append(
+            {
+                "code": f"{int(w.code):05d}",
+                "name": name,
+                "short_name": short_name(name, w.division_type),
+                "kind": "commune",
+                "parent_code": f"{int(w.province_code):02d}",
+                "valid_from": VALID_FROM,
+                "valid_to": "",
+                "successor_code": "",
+            }
+        )
     rows.sort(key=lambda r: (r["parent_code"], r["code"]))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as f:
@@ -132,8 +143,10 @@ def main() -> int:
     kinds = {}
     for w in wards:
         kinds[w.division_type.value] = kinds.get(w.division_type.value, 0) + 1
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(rows)} communes {kinds} "
-          f"(vietnam-provinces {version}, data {getattr(vietnam_provinces, '__data_version__', '?')})")
+    print(
+        f"wrote {OUT.relative_to(ROOT)}: {len(rows)} communes {kinds} "
+        f"(vietnam-provinces {version}, data {getattr(vietnam_provinces, '__data_version__', '?')})"
+    )
     return 1 if cross_check_provinces(provinces) else 0
 
 

@@ -14,6 +14,7 @@ treated as the real code of that procedure. The indicator flags and the three
 publication dates are demo values drawn from a seeded random generator, so the
 file is identical on every run.
 """
+
 import csv
 import datetime as dt
 import hashlib
@@ -30,10 +31,25 @@ from procedures.reference import EFFECTIVE, FIELDS, KNOWN_CODES, PAY_RATE, POP_R
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tthc" / "data" / "procedures.csv"
 COLUMNS = [
-    "code", "name", "field_code", "field_name", "ministry_code", "processing_amount", "processing_unit",
-    "online_level", "fee_bearing", "issues_result", "citizen_facing", "central_system", "levels",
-    "legal_basis_effective_on", "published_on", "made_public_on", "payment_integrated",
-    "population_data_connected", "content_complete",
+    "code",
+    "name",
+    "field_code",
+    "field_name",
+    "ministry_code",
+    "processing_amount",
+    "processing_unit",
+    "online_level",
+    "fee_bearing",
+    "issues_result",
+    "citizen_facing",
+    "central_system",
+    "levels",
+    "legal_basis_effective_on",
+    "published_on",
+    "made_public_on",
+    "payment_integrated",
+    "population_data_connected",
+    "content_complete",
 ]
 
 CATALOGUE = {**LEGAL_ECONOMIC, **SOCIAL}
@@ -102,35 +118,39 @@ def main():
             pop = 0
             if citizen:
                 pop = int(r.random() < POP_RATE.get(system, 0.55))
-            rows.append({
-                "code": code,
-                "name": name,
-                "field_code": field_code,
-                "field_name": clean(field_name),
-                "ministry_code": ministry,
-                "processing_amount": fmt_amount(e["amount"]),
-                "processing_unit": e["unit"],
-                "online_level": e["online"],
-                "fee_bearing": str(e["fee"]),
-                "issues_result": str(e["result"]),
-                "citizen_facing": str(citizen),
-                "central_system": system,
-                "levels": ";".join(lv for lv in LEVEL_ORDER if lv in e["levels"]),
-                "legal_basis_effective_on": effective.isoformat(),
-                "published_on": published_s,
-                "made_public_on": public_s,
-                "payment_integrated": str(pay),
-                "population_data_connected": str(pop),
-                "content_complete": str(int(r.random() < 0.95)),
-            })
+            rows.append(
+                {
+                    "code": code,
+                    "name": name,
+                    "field_code": field_code,
+                    "field_name": clean(field_name),
+                    "ministry_code": ministry,
+                    "processing_amount": fmt_amount(e["amount"]),
+                    "processing_unit": e["unit"],
+                    "online_level": e["online"],
+                    "fee_bearing": str(e["fee"]),
+                    "issues_result": str(e["result"]),
+                    "citizen_facing": str(citizen),
+                    "central_system": system,
+                    "levels": ";".join(lv for lv in LEVEL_ORDER if lv in e["levels"]),
+                    "legal_basis_effective_on": effective.isoformat(),
+                    "published_on": published_s,
+                    "made_public_on": public_s,
+                    "payment_integrated": str(pay),
+                    "population_data_connected": str(pop),
+                    "content_complete": str(int(r.random() < 0.95)),
+                }
+            )
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
     known = sum(1 for x in rows if x["code"] in KNOWN_CODES)
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(rows)} procedures ({known} with believed-real codes, "
-          f"{len(rows) - known} synthetic codes) in {len(CATALOGUE)} fields")
+    print(
+        f"wrote {OUT.relative_to(ROOT)}: {len(rows)} procedures ({known} with believed-real codes, "
+        f"{len(rows) - known} synthetic codes) in {len(CATALOGUE)} fields"
+    )
     return 0
 
 

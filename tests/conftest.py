@@ -21,7 +21,9 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError("TTHC_REQUIRE_SERVICES=1 but DATABASE_URL/REDIS_URL are not PostgreSQL/Redis")
     for item in items:
         if "postgres" in item.keywords and not has_pg:
-            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL); runs in CI's PostgreSQL pass"))
+            item.add_marker(
+                pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL); runs in CI's PostgreSQL pass")
+            )
         if "redis" in item.keywords and not has_redis:
             item.add_marker(pytest.mark.skip(reason="needs Redis (REDIS_URL); runs in CI's Redis pass"))
 
@@ -49,8 +51,12 @@ def _private_cache(request, settings):
     """Each test gets an empty in-process cache (tests run in parallel workers and twice in CI; a
     shared Redis would leak debounce keys between them). ``redis`` tests keep the configured one."""
     if "redis" not in request.keywords:
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                       "LOCATION": request.node.nodeid}}
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": request.node.nodeid,
+            }
+        }
     yield
 
 

@@ -8,6 +8,7 @@ says why on its line (a comment), or it belongs at the top of the module.
 The graph is built from the source (``ast``): module-level and function-level imports and
 ``import_module("…")`` / ``import_string("…")`` with a literal path; tests and migrations are left out.
 """
+
 from __future__ import annotations
 
 import ast
@@ -80,15 +81,27 @@ def edges() -> tuple[Edge, ...]:
                     targets = [alias.name for alias in node.names]
                 elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                     targets = [node.module]
-                elif (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
-                      and isinstance(node.args[0].value, str)
-                      and getattr(node.func, "attr", getattr(node.func, "id", None)) in _DYNAMIC):
+                elif (
+                    isinstance(node, ast.Call)
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                    and getattr(node.func, "attr", getattr(node.func, "id", None)) in _DYNAMIC
+                ):
                     targets, dynamic = [node.args[0].value], True
                 for target in targets:
                     top = target.split(".")[0]
                     if top in names and top != app:
-                        found.append(Edge(app, top, f"{rel}:{node.lineno}", id(node) in inside,
-                                          _commented(lines, node.lineno), dynamic))
+                        found.append(
+                            Edge(
+                                app,
+                                top,
+                                f"{rel}:{node.lineno}",
+                                id(node) in inside,
+                                _commented(lines, node.lineno),
+                                dynamic,
+                            )
+                        )
     return tuple(found)
 
 
@@ -100,7 +113,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         state[node] = 1
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                found.append([*path[path.index(nxt):], nxt])
+                found.append([*path[path.index(nxt) :], nxt])
             elif not state.get(nxt):
                 visit(nxt, [*path, nxt])
         state[node] = 2
@@ -125,14 +138,15 @@ def test_no_import_cycle_between_apps():
 
 def test_every_import_goes_down_the_layering():
     rank = {app: i for i, app in enumerate(LAYERS)}
-    upward = [f"{e.source} -> {e.target} ({e.where})" for e in edges()
-              if rank[e.target] >= rank[e.source]]
+    upward = [f"{e.source} -> {e.target} ({e.where})" for e in edges() if rank[e.target] >= rank[e.source]]
     assert upward == [], "imports against the layering " + " < ".join(LAYERS)
 
 
 def test_cross_app_imports_inside_functions_say_why():
     silent = [e.where for e in edges() if e.in_function and not e.commented]
-    assert silent == [], "move these imports to the top of the module, or say on their line why they cannot be"
+    assert silent == [], (
+        "move these imports to the top of the module, or say on their line why they cannot be"
+    )
 
 
 def test_no_dynamic_imports_between_apps():
@@ -159,7 +173,9 @@ def _docstrings(tree: ast.AST) -> set[int]:
 @cache
 def sql_naming_tthc_tables() -> dict[str, set[str]]:
     """Modules outside tthc whose string literals (docstrings aside) name a tthc table."""
-    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, tthc_tables()), key=len, reverse=True)) + r")\b")
+    pattern = re.compile(
+        r"\b(" + "|".join(sorted(map(re.escape, tthc_tables()), key=len, reverse=True)) + r")\b"
+    )
     found: dict[str, set[str]] = {}
     for app in app_names():
         if app == "tthc":
@@ -180,7 +196,7 @@ def test_the_table_pattern_sees_what_it_should():
 
 
 def test_only_tthc_names_its_tables_in_sql():
-    offenders = {path: names for path, names in sql_naming_tthc_tables().items() }
+    offenders = {path: names for path, names in sql_naming_tthc_tables().items()}
     assert offenders == {}, "write through tthc's services (its dossier store) instead"
 
 
@@ -188,7 +204,11 @@ def test_the_checks_catch_what_they_look_for(tmp_path):
     """The cycle finder and the table pattern work on a made-up case (so a green run means something)."""
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}})
     assert cycles({"a": {"b"}, "b": set()}) == []
-    tree = ast.parse('"""Writes tthc_dossier."""\nSQL = "UPDATE tthc_dossier SET x = 1"\nNAME = "_tthc_gate_cache"\n')
+    tree = ast.parse(
+        '"""Writes tthc_dossier."""\nSQL = "UPDATE tthc_dossier SET x = 1"\nNAME = "_tthc_gate_cache"\n'
+    )
     pattern = re.compile(r"\b(tthc_dossier)\b")
-    literals = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and id(n) not in _docstrings(tree)]
+    literals = [
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and id(n) not in _docstrings(tree)
+    ]
     assert [v for v in literals if pattern.search(v)] == ["UPDATE tthc_dossier SET x = 1"]

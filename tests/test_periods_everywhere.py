@@ -8,6 +8,7 @@
 A new URL with a ``<period:…>`` converter, or a new API list with a ``period`` filter, must be added
 to ``CASES`` (the last test fails otherwise).
 """
+
 from __future__ import annotations
 
 from io import StringIO
@@ -46,7 +47,12 @@ CASES = [
     ("indicators-api:rankings", "/api/v1/indicators/rankings/", MONTH, "officer"),
     ("indicators-api:late-units", "/api/v1/indicators/late-units/", MONTH, "officer"),
     ("indicators-api:component", "/api/v1/indicators/01/{p}/components/ON_TIME/", PATH, "officer"),
-    ("indicators-api:component-groups", "/api/v1/indicators/01/{p}/components/ON_TIME/by-unit/", PATH, "officer"),
+    (
+        "indicators-api:component-groups",
+        "/api/v1/indicators/01/{p}/components/ON_TIME/by-unit/",
+        PATH,
+        "officer",
+    ),
     ("reconciliation-api:run-list", "/api/v1/reconciliation/runs/", FILTER, "officer"),
     ("reconciliation-api:gap-list", "/api/v1/reconciliation/gaps/", FILTER, "officer"),
     ("complaints-api:request-list", "/api/v1/requests/", FILTER, "officer"),
@@ -88,8 +94,9 @@ def assert_refused(response, url: str, value: str) -> None:
 def test_a_malformed_period_is_a_400_that_says_why(w, name, url, kind, who, value):
     client = client_for(w, who)
     if kind == BODY:
-        response = client.post(url, {"province": "01", "system": "HOTICH", "period": value},
-                               content_type="application/json")
+        response = client.post(
+            url, {"province": "01", "system": "HOTICH", "period": value}, content_type="application/json"
+        )
         assert_refused(response, url, value)
         return
     if kind == PATH:
@@ -104,8 +111,11 @@ def test_a_malformed_period_is_a_400_that_says_why(w, name, url, kind, who, valu
         assert 'name="level" value="province"' in response.content.decode()
 
 
-@pytest.mark.parametrize(("name", "url", "kind", "who"), [c for c in CASES if c[2] in (MONTH, LIVE, FILTER, BODY)],
-                         ids=[i for c, i in zip(CASES, IDS, strict=True) if c[2] in (MONTH, LIVE, FILTER, BODY)])
+@pytest.mark.parametrize(
+    ("name", "url", "kind", "who"),
+    [c for c in CASES if c[2] in (MONTH, LIVE, FILTER, BODY)],
+    ids=[i for c, i in zip(CASES, IDS, strict=True) if c[2] in (MONTH, LIVE, FILTER, BODY)],
+)
 def test_without_a_period(w, name, url, kind, who):
     client = client_for(w, who)
     last_closed, current = Period.last_closed(), Period.current()
@@ -145,8 +155,9 @@ def test_the_early_warning_is_live(w):
     assert body["period"] == str(Period.current())
 
 
-@pytest.mark.parametrize(("command", "extra"), [("reconcile", []), ("compute_indicators", []),
-                                                 ("prepare_requests", [])])
+@pytest.mark.parametrize(
+    ("command", "extra"), [("reconcile", []), ("compute_indicators", []), ("prepare_requests", [])]
+)
 def test_commands_refuse_a_malformed_period(command, extra):
     with pytest.raises(CommandError, match="2026-13"):
         call_command(command, "--period", "2026-13", *extra, stdout=StringIO())

@@ -15,6 +15,7 @@ Other apps extend it from ``tests/<app>/matrix.py`` (imported at the end of this
 Expected visibility: national administrators see every position; everyone else sees exactly
 their own subtree (procedures and the calendar are public catalogues for any role).
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -30,10 +31,18 @@ pytestmark = pytest.mark.django_db
 
 #: subject → (the agency the role is held on, {position: [agency codes]})
 SUBJECTS = {
-    "province": ("01", {"own": ["01", "01-C1"], "parent": ["CP"], "sibling": ["48"], "other_ministry": ["BYT"]}),
-    "commune": ("01-C1", {"own": ["01-C1"], "parent": ["01"], "sibling": ["01-C2", "48"],
-                          "other_ministry": ["BYT"]}),
-    "ministry": ("BTP", {"own": ["BTP", "BTP-U"], "parent": ["CP"], "sibling": ["01"], "other_ministry": ["BYT"]}),
+    "province": (
+        "01",
+        {"own": ["01", "01-C1"], "parent": ["CP"], "sibling": ["48"], "other_ministry": ["BYT"]},
+    ),
+    "commune": (
+        "01-C1",
+        {"own": ["01-C1"], "parent": ["01"], "sibling": ["01-C2", "48"], "other_ministry": ["BYT"]},
+    ),
+    "ministry": (
+        "BTP",
+        {"own": ["BTP", "BTP-U"], "parent": ["CP"], "sibling": ["01"], "other_ministry": ["BYT"]},
+    ),
 }
 CASES = [(role, subject) for role in Role.values if role != Role.NATIONAL_ADMIN for subject in SUBJECTS]
 CASES.append((Role.NATIONAL_ADMIN, "province"))  # held at VPCP: sees every position of any subject
@@ -54,6 +63,7 @@ def covers(*names):
         COVERED_URL_NAMES.update(names)
         CHECKS.append(func)
         return func
+
     return register
 
 
@@ -67,19 +77,34 @@ class World:
     def __init__(self):
         self.tree = build_tree()
         self.a, self.d = self.tree.a, self.tree.d
-        self.users, self.assignments, self.audit, self.systems, self.events, self.letters = {}, {}, {}, {}, {}, {}
+        self.users, self.assignments, self.audit, self.systems, self.events, self.letters = (
+            {},
+            {},
+            {},
+            {},
+            {},
+            {},
+        )
         for code, agency in self.a.items():
             user = make_user(f"mark-{code}", staff=False)
             self.users[code] = user
             self.assignments[code] = assign(user, agency, Role.VIEWER, include_subunits=False)
             self.audit[code] = AuditLog.objects.create(action="role.grant", agency=agency, target_repr=code)
             system_user = make_user(f"sysacct-{code}", staff=False, is_system=True)
-            self.systems[code] = SystemAccount.objects.create(user=system_user, agency=agency, system_code=f"S-{code}")
+            self.systems[code] = SystemAccount.objects.create(
+                user=system_user, agency=agency, system_code=f"S-{code}"
+            )
             dossier = self.d[code]
-            self.events[code] = DossierEvent.objects.create(dossier=dossier, to_status=4, at=dossier.received_at)
+            self.events[code] = DossierEvent.objects.create(
+                dossier=dossier, to_status=4, at=dossier.received_at
+            )
             self.letters[code] = ApologyLetter.objects.create(
-                dossier=dossier, issued_at=dossier.received_at, reason="r", original_due_at=dossier.due_at,
-                new_due_at=dossier.due_at + timedelta(days=2))
+                dossier=dossier,
+                issued_at=dossier.received_at,
+                reason="r",
+                original_due_at=dossier.due_at,
+                new_due_at=dossier.due_at + timedelta(days=2),
+            )
         self.calendar = CalendarOverride.objects.create(date="2026-01-03", kind="working_day")
         self._made = {}
 
@@ -233,7 +258,11 @@ def test_every_admin_model_with_the_gate_is_in_the_matrix():
 
     from core.admin import GatedAdminMixin
 
-    gated = {model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, GatedAdminMixin)}
+    gated = {
+        model
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, GatedAdminMixin)
+    }
     missing = sorted(m._meta.label for m in gated - set(ADMIN_SPECS))
     assert not missing, f"gated admins without an ADMIN_SPECS entry (tests/<app>/matrix.py): {missing}"
     assert set(ADMIN_SPECS) <= gated

@@ -4,6 +4,7 @@ A new URL must either be public (its name in PUBLIC_URL_NAMES here, or ``public(
 tests/<app>/matrix.py, reviewed) or be exercised by the permission matrix (``@covers(...)`` or
 ``ADMIN_SPECS``). Otherwise this test fails.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,12 +22,28 @@ from tests.test_permission_matrix import PUBLIC_URL_NAMES as APP_PUBLIC_URL_NAME
 #: Public on purpose: logging in and recovering a password, the language switch, the API schema.
 #: Later features add their public pages (e.g. the 766 index's public ranking) here.
 PUBLIC_URL_NAMES = {
-    "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
-    "password_reset_complete", "set_language", "api-schema", "api-docs", "admin:login", "admin:logout",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "set_language",
+    "api-schema",
+    "api-docs",
+    "admin:login",
+    "admin:logout",
 } | APP_PUBLIC_URL_NAMES
 #: Admin screens that are not about one model; the admin site itself requires a staff login.
-ADMIN_SITE_NAMES = {"admin:index", "admin:password_change", "admin:password_change_done",
-                    "admin:autocomplete", "admin:jsi18n", "admin:view_on_site", "admin:app_list"}
+ADMIN_SITE_NAMES = {
+    "admin:index",
+    "admin:password_change",
+    "admin:password_change_done",
+    "admin:autocomplete",
+    "admin:jsi18n",
+    "admin:view_on_site",
+    "admin:app_list",
+}
 #: Login-only pages whose content is the user's own account (no agency data).
 OWN_ACCOUNT_NAMES = {"password_change", "password_change_done"}
 SAMPLE_VALUES = ["1", "accounts", "x"]
@@ -57,7 +74,7 @@ def _group_spans(regex: str):
             if depth == 0:
                 break
             j += 1
-        inner = regex[regex.index(">", start) + 1:j]
+        inner = regex[regex.index(">", start) + 1 : j]
         yield start, j + 1, inner
         i = j + 1
 
@@ -105,14 +122,17 @@ def test_every_url_is_public_on_purpose_or_covered_by_the_matrix():
         if name in PUBLIC_URL_NAMES | ADMIN_SITE_NAMES | OWN_ACCOUNT_NAMES | COVERED_URL_NAMES:
             continue
         if name == "admin:auth_user_password_change":
-            model = next(m for m in admin.site._registry if m._meta.model_name == "user")  # UserAdmin's own name
+            model = next(
+                m for m in admin.site._registry if m._meta.model_name == "user"
+            )  # UserAdmin's own name
         else:
             model = next((m for prefix, m in admin_models.items() if name.startswith(prefix)), None)
         if model is not None and (model in ADMIN_SPECS or model in superuser_only_models()):
             continue
         uncovered.append(f"{name} ({path})")
     assert not uncovered, (
-        "URLs not covered by the permission matrix: " + ", ".join(uncovered)
+        "URLs not covered by the permission matrix: "
+        + ", ".join(uncovered)
         + ". In tests/<app>/matrix.py add a check with @covers('<url name>'), an ADMIN_SPECS entry for a"
         " gated admin, or public('<url name>') for a deliberately public page (see"
         " tests/test_permission_matrix.py)."
@@ -133,11 +153,14 @@ def test_no_url_is_open_to_anonymous_users(client):
         if name in PUBLIC_URL_NAMES or (name is None and not path.startswith("/admin/")):
             continue
         match = resolve(path)
-        assert match.func == entry.callback or match.url_name == entry.name, f"sample {path} resolves elsewhere"
+        assert match.func == entry.callback or match.url_name == entry.name, (
+            f"sample {path} resolves elsewhere"
+        )
         response = client.get(path)
         location = response.get("Location", "")
         refused = response.status_code in (401, 403) or (
-            response.status_code == 302 and ("/login/" in location))
+            response.status_code == 302 and ("/login/" in location)
+        )
         if not refused:
             open_urls.append(f"{name} {path} → {response.status_code} {location}")
     assert not open_urls, "Reachable without logging in: " + "; ".join(open_urls)

@@ -3,6 +3,7 @@
 Dossier-sized tables use estimated counts and code-prefix search (an indexed ``LIKE 'x%'``)
 instead of full counts and ``icontains`` scans, so the screens stay usable on 10 M dossiers.
 """
+
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,7 +69,15 @@ class ProcedureAdmin(GatedAdminMixin, admin.ModelAdmin):
     """The catalogue is readable by everyone with a role; a ministry's administrators edit its procedures."""
 
     change_role = add_role = delete_role = Role.UNIT_ADMIN
-    list_display = ("code", "name", "field_name", "ministry", "online_level", "processing_amount", "processing_unit")
+    list_display = (
+        "code",
+        "name",
+        "field_name",
+        "ministry",
+        "online_level",
+        "processing_amount",
+        "processing_unit",
+    )
     list_filter = ("online_level", "processing_unit", "fee_bearing", "level_province", "level_commune")
     list_select_related = ("ministry",)
     search_fields = ("code", "name", "field_name")
@@ -115,8 +124,16 @@ def _dossier_agencies(dossier):
 class DossierAdmin(CodePrefixSearchMixin, LargeTableAdminMixin, GatedAdminMixin, admin.ModelAdmin):
     """Officers work the dossiers in scope; administrators may delete them."""
 
-    list_display = ("code", "procedure", "receiving_agency", "status", "channel", "received_at", "due_at",
-                    "finished_at")
+    list_display = (
+        "code",
+        "procedure",
+        "receiving_agency",
+        "status",
+        "channel",
+        "received_at",
+        "due_at",
+        "finished_at",
+    )
     list_filter = ("status", "channel", "applicant_kind", "payment_kind", "has_complaint", OverdueFilter)
     list_select_related = ("procedure", "receiving_agency")
     autocomplete_fields = ("procedure", "receiving_agency", "handling_agency")
@@ -126,8 +143,11 @@ class DossierAdmin(CodePrefixSearchMixin, LargeTableAdminMixin, GatedAdminMixin,
     def get_queryset(self, request):
         # The changelist ignores list_select_related once the queryset selects related rows, so
         # everything the list shows or the permission check reads is joined here.
-        return super().get_queryset(request).select_related("procedure__ministry", "receiving_agency",
-                                                            "handling_agency")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("procedure__ministry", "receiving_agency", "handling_agency")
+        )
 
     def gate_agencies(self, obj):
         if not obj.procedure_id or not obj.receiving_agency_id:
@@ -145,8 +165,12 @@ class DossierChildAdmin(CodePrefixSearchMixin, LargeTableAdminMixin, GatedAdminM
     ordering = ("-pk",)  # newest first on the primary key index (no sort over millions of rows)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(
-            "dossier__procedure__ministry", "dossier__receiving_agency", "dossier__handling_agency"
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "dossier__procedure__ministry", "dossier__receiving_agency", "dossier__handling_agency"
+            )
         )
 
     def gate_agencies(self, obj):

@@ -10,6 +10,7 @@ an override changes, and at the latest every ``TTHC_CALENDAR_CACHE_SECONDS``). A
 to its *working-second ordinal* — the working time elapsed since the table's first day — so adding
 working time or measuring it between two moments is a couple of binary searches, whatever the span.
 """
+
 from __future__ import annotations
 
 import threading
@@ -76,7 +77,8 @@ def _load_overrides() -> dict[date, bool]:
 
     try:
         return {
-            d: kind == OverrideKind.WORKING_DAY for d, kind in CalendarOverride.objects.values_list("date", "kind")
+            d: kind == OverrideKind.WORKING_DAY
+            for d, kind in CalendarOverride.objects.values_list("date", "kind")
         }
     except DatabaseError:
         return {}
@@ -173,7 +175,11 @@ def add_working_days(start: date, days: int) -> date:
         # The table grows by whole years: reach a year further so that a walk back from early January of
         # its first year is covered too (a negative index would silently wrap to the table's end).
         table = _get(start, start + timedelta(days=2 * days + (366 if days > 0 else -366)))
-        i = bisect_right(table.working, start) + days - 1 if days > 0 else bisect_left(table.working, start) + days
+        i = (
+            bisect_right(table.working, start) + days - 1
+            if days > 0
+            else bisect_left(table.working, start) + days
+        )
         if not 0 <= i < len(table.working):
             raise ValueError("date beyond the working-day calendar's range")
     return table.working[i]
@@ -285,7 +291,10 @@ def due_at(
     if unit == WORKING_DAYS:
         result = add_working_seconds(start, int(amount * working_day_seconds()))
         for pause_start, pause_end in pauses:
-            pause_start, pause_end = _local(pause_start), _local(pause_end)  # naive → ValueError, not TypeError
+            pause_start, pause_end = (
+                _local(pause_start),
+                _local(pause_end),
+            )  # naive → ValueError, not TypeError
             paused = working_seconds_between(max(pause_start, received_at), pause_end)
             if paused > 0:
                 result = add_working_seconds(result, paused)

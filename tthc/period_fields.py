@@ -13,6 +13,7 @@ a form field, a filter, a serializer field and the query-parameter parser of pag
 
 The decision is docs/adr/0011-app-layout-and-periods.md.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,18 @@ from core.converters import CODE_REGEX
 
 from .periods import KINDS, MONTH, Period
 
-__all__ = ["KINDS", "MONTH", "PeriodError", "parse", "from_query", "PeriodField", "PeriodFormField",
-           "PeriodFilter", "PeriodSerializerField", "PeriodConverter"]
+__all__ = [
+    "KINDS",
+    "MONTH",
+    "PeriodError",
+    "parse",
+    "from_query",
+    "PeriodField",
+    "PeriodFormField",
+    "PeriodFilter",
+    "PeriodSerializerField",
+    "PeriodConverter",
+]
 
 #: What the API documents as the accepted text (OpenAPI ``pattern`` of writable fields).
 PATTERNS = {MONTH: r"^\d{4}-(0[1-9]|1[0-2])$", KINDS: r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"}
@@ -49,8 +60,10 @@ def message(value, kinds: tuple[str, ...] = MONTH) -> str:
     shown = str(value).replace("\x00", "\\x00")[:20]
     if tuple(kinds) == MONTH:
         return _("“%(value)s” is not a month: enter YYYY-MM, e.g. 2026-10.") % {"value": shown}
-    return _("“%(value)s” is not a period: enter a month (YYYY-MM), a quarter (YYYY-Qn) or a year (YYYY), "
-             "e.g. 2026-10, 2026-Q4 or 2026.") % {"value": shown}
+    return _(
+        "“%(value)s” is not a period: enter a month (YYYY-MM), a quarter (YYYY-Qn) or a year (YYYY), "
+        "e.g. 2026-10, 2026-Q4 or 2026."
+    ) % {"value": shown}
 
 
 def parse(value, kinds: tuple[str, ...] = MONTH) -> Period:
@@ -62,13 +75,24 @@ def parse(value, kinds: tuple[str, ...] = MONTH) -> Period:
 
 
 @overload
-def from_query(query: Mapping[str, str], name: str = ..., *, kinds: tuple[str, ...] = ...,
-               default: Period | Callable[[], Period]) -> Period: ...
+def from_query(
+    query: Mapping[str, str],
+    name: str = ...,
+    *,
+    kinds: tuple[str, ...] = ...,
+    default: Period | Callable[[], Period],
+) -> Period: ...
 @overload
-def from_query(query: Mapping[str, str], name: str = ..., *, kinds: tuple[str, ...] = ...,
-               default: None = ...) -> Period | None: ...
-def from_query(query: Mapping[str, str], name: str = "period", *, kinds: tuple[str, ...] = MONTH,
-               default: Period | Callable[[], Period] | None = None) -> Period | None:
+def from_query(
+    query: Mapping[str, str], name: str = ..., *, kinds: tuple[str, ...] = ..., default: None = ...
+) -> Period | None: ...
+def from_query(
+    query: Mapping[str, str],
+    name: str = "period",
+    *,
+    kinds: tuple[str, ...] = MONTH,
+    default: Period | Callable[[], Period] | None = None,
+) -> Period | None:
     """The period in a query string (``request.GET`` / ``request.query_params``).
 
     Absent or empty → ``default`` (called when callable); malformed → ``InvalidParameter`` (400)."""
@@ -154,7 +178,9 @@ class PeriodFormField(forms.CharField):
         kwargs.pop("max_length", None)
         kwargs.pop("empty_value", None)
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("placeholder", "YYYY-MM" if self.kinds == MONTH else "YYYY-MM, YYYY-Qn, YYYY")
+        self.widget.attrs.setdefault(
+            "placeholder", "YYYY-MM" if self.kinds == MONTH else "YYYY-MM, YYYY-Qn, YYYY"
+        )
         self.widget.attrs.setdefault("size", 8)
 
     def to_python(self, value):

@@ -5,6 +5,7 @@ adapters of ``tthc.period_fields`` (model field, URL converter, form, serializer
 the query-parameter parser) turn text into a ``Period`` and back. ``Period.current()`` and
 ``Period.last_closed()`` are the only answers to "which month" (docs/adr/0011-app-layout-and-periods.md).
 """
+
 from __future__ import annotations
 
 import re
@@ -158,5 +159,9 @@ class Period:
 
 def expected(kinds: tuple[str, ...] = KINDS) -> str:
     """The accepted forms, for messages: ``YYYY-MM`` or ``YYYY-MM, YYYY-Qn or YYYY``."""
-    forms = [form for kind, form in (("month", "YYYY-MM"), ("quarter", "YYYY-Qn"), ("year", "YYYY")) if kind in kinds]
+    forms = [
+        form
+        for kind, form in (("month", "YYYY-MM"), ("quarter", "YYYY-Qn"), ("year", "YYYY"))
+        if kind in kinds
+    ]
     return forms[0] if len(forms) == 1 else ", ".join(forms[:-1]) + " or " + forms[-1]

@@ -1,4 +1,5 @@
 """The home page (namespace ``tthc``)."""
+
 from django.urls import path
 
 from . import views

@@ -1,4 +1,5 @@
 """Serializers of ``GET /api/v1/me/``."""
+
 from __future__ import annotations
 
 from rest_framework import serializers
@@ -23,7 +24,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    is_national = serializers.BooleanField(help_text="Sees every agency (national administrator or superuser).")
+    is_national = serializers.BooleanField(
+        help_text="Sees every agency (national administrator or superuser)."
+    )
     assignments = AssignmentSerializer(many=True)
 
     class Meta:

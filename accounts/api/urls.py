@@ -1,4 +1,5 @@
 """The accounts API, included under ``api/v1/`` by config/urls.py (namespace ``accounts-api``)."""
+
 from django.urls import path
 
 from .views import MeView

@@ -1,4 +1,5 @@
 """``GET /api/v1/me/``: the authenticated user and their active role assignments."""
+
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema

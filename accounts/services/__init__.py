@@ -2,6 +2,7 @@
 
 Every page, admin screen, API endpoint and command that changes roles or accounts calls these.
 """
+
 from .delegation import (
     DelegationDenied,
     can_manage_user,

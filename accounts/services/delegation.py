@@ -17,6 +17,7 @@ The rules (each refusal names the rule it broke):
 Each grant or revocation writes its audit row in the same transaction as the change; a refusal is
 written as a ``permission.denied`` row.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -50,7 +51,11 @@ def _label(role: str) -> str:
 
 
 def check_grant(
-    granter: Any, user: User | None, agency: Agency, role: str, include_subunits: bool = True,
+    granter: Any,
+    user: User | None,
+    agency: Agency,
+    role: str,
+    include_subunits: bool = True,
     valid_until: datetime | None = None,
 ) -> None:
     """Raise ``DelegationDenied`` / ``ValidationError`` if ``granter`` may not grant this assignment.
@@ -84,7 +89,9 @@ def check_grant(
             )
     if not _may_grant(own, role):
         if role == Role.NATIONAL_ADMIN:
-            raise DelegationDenied(_("Only a national administrator can grant the national administrator role."))
+            raise DelegationDenied(
+                _("Only a national administrator can grant the national administrator role.")
+            )
         raise DelegationDenied(
             _("You can only grant roles below your own (%(own)s) on %(agency)s; %(role)s is not below it.")
             % {"own": _label(own), "agency": agency, "role": _label(role)}
@@ -105,13 +112,19 @@ def check_revoke(revoker: Any, assignment: RoleAssignment) -> None:
         raise DelegationDenied(_("%(agency)s is outside your subtree.") % {"agency": agency})
     if not _may_grant(own, assignment.role):
         raise DelegationDenied(
-            _("You can only revoke roles below your own on %(agency)s (with its sub-units if the role covers them).")
+            _(
+                "You can only revoke roles below your own on %(agency)s (with its sub-units if the role covers them)."
+            )
             % {"agency": agency}
         )
 
 
 def _details(
-    user: User | None, agency: Agency, role: str, include_subunits: bool, valid_until: datetime | None,
+    user: User | None,
+    agency: Agency,
+    role: str,
+    include_subunits: bool,
+    valid_until: datetime | None,
 ) -> dict[str, Any]:
     return {
         "user": user.username if user is not None else None,
@@ -123,7 +136,12 @@ def _details(
 
 
 def _create_assignment(
-    granter: Any, user: User, agency: Agency, role: str, include_subunits: bool, valid_until: datetime | None,
+    granter: Any,
+    user: User,
+    agency: Agency,
+    role: str,
+    include_subunits: bool,
+    valid_until: datetime | None,
     context: AuditContext | None,
 ) -> RoleAssignment:
     """Create the row and its audit entry (caller holds the transaction and has checked the rules)."""
@@ -136,20 +154,33 @@ def _create_assignment(
         old.save(update_fields=["revoked_at", "revoked_by"])
         replaced.append(old.pk)
     assignment = RoleAssignment.objects.create(
-        user=user, agency=agency, role=role, include_subunits=include_subunits,
-        granted_by=granter, granted_at=now, valid_until=valid_until,
+        user=user,
+        agency=agency,
+        role=role,
+        include_subunits=include_subunits,
+        granted_by=granter,
+        granted_at=now,
+        valid_until=valid_until,
     )
     details = _details(user, agency, role, include_subunits, valid_until)
     if replaced:
         details["replaces"] = replaced
-    audit.record(AuditAction.GRANT, actor=granter, target=assignment, agency=agency, details=details, context=context)
+    audit.record(
+        AuditAction.GRANT, actor=granter, target=assignment, agency=agency, details=details, context=context
+    )
     gate.forget(user)
     return assignment
 
 
 def grant_role(
-    granter: Any, user: User, agency: Agency, role: str, *, include_subunits: bool = True,
-    valid_until: datetime | None = None, context: AuditContext | None = None,
+    granter: Any,
+    user: User,
+    agency: Agency,
+    role: str,
+    *,
+    include_subunits: bool = True,
+    valid_until: datetime | None = None,
+    context: AuditContext | None = None,
 ) -> RoleAssignment:
     """Grant ``role`` on ``agency`` to ``user``; an active identical grant is replaced (re-dated)."""
     try:
@@ -157,28 +188,50 @@ def grant_role(
             check_grant(granter, user, agency, role, include_subunits, valid_until)
             return _create_assignment(granter, user, agency, role, include_subunits, valid_until, context)
     except PermissionDenied as exc:
-        audit.record_denial(granter, AuditAction.GRANT, exc, agency=agency, context=context,
-                            details=_details(user, agency, role, include_subunits, valid_until))
+        audit.record_denial(
+            granter,
+            AuditAction.GRANT,
+            exc,
+            agency=agency,
+            context=context,
+            details=_details(user, agency, role, include_subunits, valid_until),
+        )
         raise
 
 
-def revoke_role(revoker: Any, assignment: RoleAssignment, *, context: AuditContext | None = None) -> RoleAssignment:
+def revoke_role(
+    revoker: Any, assignment: RoleAssignment, *, context: AuditContext | None = None
+) -> RoleAssignment:
     """Revoke an assignment now; the gate stops counting it on the next request."""
     original = assignment
     try:
         with transaction.atomic():
-            assignment = RoleAssignment.objects.select_for_update().select_related("agency", "user").get(pk=assignment.pk)
+            assignment = (
+                RoleAssignment.objects.select_for_update()
+                .select_related("agency", "user")
+                .get(pk=assignment.pk)
+            )
             check_revoke(revoker, assignment)
             assignment.revoked_at, assignment.revoked_by = timezone.now(), revoker
             assignment.save(update_fields=["revoked_at", "revoked_by"])
             audit.record(
-                AuditAction.REVOKE, actor=revoker, target=assignment, agency=assignment.agency, context=context,
-                details=_details(assignment.user, assignment.agency, assignment.role, assignment.include_subunits,
-                                 assignment.valid_until),
+                AuditAction.REVOKE,
+                actor=revoker,
+                target=assignment,
+                agency=assignment.agency,
+                context=context,
+                details=_details(
+                    assignment.user,
+                    assignment.agency,
+                    assignment.role,
+                    assignment.include_subunits,
+                    assignment.valid_until,
+                ),
             )
     except PermissionDenied as exc:
-        audit.record_denial(revoker, AuditAction.REVOKE, exc, agency=assignment.agency, target=assignment,
-                            context=context)
+        audit.record_denial(
+            revoker, AuditAction.REVOKE, exc, agency=assignment.agency, target=assignment, context=context
+        )
         raise
     user_field = RoleAssignment._meta.get_field("user")
     for row in (original, assignment):
@@ -188,13 +241,19 @@ def revoke_role(revoker: Any, assignment: RoleAssignment, *, context: AuditConte
 
 
 def revoke_matching(
-    revoker: Any, user: User, agency: Agency, role: str, *, context: AuditContext | None = None,
+    revoker: Any,
+    user: User,
+    agency: Agency,
+    role: str,
+    *,
+    context: AuditContext | None = None,
 ) -> list[RoleAssignment]:
     """Revoke the user's active assignments of ``role`` on ``agency`` (the CLI's form)."""
     rows = list(RoleAssignment.objects.active().filter(user=user, agency=agency, role=role))
     if not rows:
         raise ValidationError(
-            _("%(user)s holds no active %(role)s role on %(agency)s.") % {"user": user, "role": role, "agency": agency}
+            _("%(user)s holds no active %(role)s role on %(agency)s.")
+            % {"user": user, "role": role, "agency": agency}
         )
     return [revoke_role(revoker, row, context=context) for row in rows]
 

@@ -4,6 +4,7 @@ The key format is the one integrators already use (40 hexadecimal characters, se
 ``Authorization: Token <key>``); only its digest and its first characters are stored. Issuing a
 token revokes the account's previous one in the same transaction, and writes the audit row there.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,15 @@ def digest_of(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def issue_token(user: User, *, actor: Any = None, target: Any = None, agency: Agency | None = None,
-                context: AuditContext | None = None, details: dict[str, Any] | None = None) -> str:
+def issue_token(
+    user: User,
+    *,
+    actor: Any = None,
+    target: Any = None,
+    agency: Agency | None = None,
+    context: AuditContext | None = None,
+    details: dict[str, Any] | None = None,
+) -> str:
     """A new key for ``user`` (the previous one stops working); returns the key, which is not stored.
 
     Call it inside the caller's transaction: the audit row (``api_token.rotate``, with the key's prefix,
@@ -41,11 +49,17 @@ def issue_token(user: User, *, actor: Any = None, target: Any = None, agency: Ag
     now = timezone.now()
     with transaction.atomic():
         revoked = ApiToken.objects.active().filter(user=user).update(revoked_at=now, revoked_by=actor)
-        token = ApiToken.objects.create(user=user, digest=digest_of(key), prefix=key[:PREFIX_LENGTH], created_at=now,
-                                        created_by=actor)
-        audit.record(AuditAction.TOKEN_ROTATE, actor=actor, target=target if target is not None else user,
-                     agency=agency, context=context,
-                     details={"user": user.username, "prefix": token.prefix, "revoked": revoked, **(details or {})})
+        token = ApiToken.objects.create(
+            user=user, digest=digest_of(key), prefix=key[:PREFIX_LENGTH], created_at=now, created_by=actor
+        )
+        audit.record(
+            AuditAction.TOKEN_ROTATE,
+            actor=actor,
+            target=target if target is not None else user,
+            agency=agency,
+            context=context,
+            details={"user": user.username, "prefix": token.prefix, "revoked": revoked, **(details or {})},
+        )
     return key
 
 

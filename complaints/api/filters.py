@@ -1,4 +1,5 @@
 """FilterSets for requests: they narrow what the gate already scoped (``visible_to``), never widen it."""
+
 from __future__ import annotations
 
 import django_filters as filters

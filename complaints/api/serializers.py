@@ -1,4 +1,5 @@
 """API serializers for requests. Read-only views of the case; changes go through the services."""
+
 from __future__ import annotations
 
 from django.urls import reverse
@@ -38,8 +39,10 @@ class TransitionSerializer(serializers.Serializer):
 
     @extend_schema_field(FieldSpecSerializer(many=True))
     def field_specs(self, t):
-        return [{"name": f.name, "kind": f.kind, "required": f.required, "choices": [c for c, _l in f.choices]}
-                for f in t.fields]
+        return [
+            {"name": f.name, "kind": f.kind, "required": f.required, "choices": [c for c, _l in f.choices]}
+            for f in t.fields
+        ]
 
 
 class CountdownSerializer(serializers.Serializer):
@@ -59,9 +62,25 @@ class RequestListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SyncGapRequest
-        fields = ["id", "reference", "period", "province", "ministry", "system", "state", "state_label", "subject",
-                  "gap_total", "points_at_stake", "submitted_at", "response_due_at", "overdue", "countdown",
-                  "answered_at", "closed_at"]
+        fields = [
+            "id",
+            "reference",
+            "period",
+            "province",
+            "ministry",
+            "system",
+            "state",
+            "state_label",
+            "subject",
+            "gap_total",
+            "points_at_stake",
+            "submitted_at",
+            "response_due_at",
+            "overdue",
+            "countdown",
+            "answered_at",
+            "closed_at",
+        ]
 
     def get_overdue(self, obj) -> bool:
         return obj.is_overdue()
@@ -87,7 +106,8 @@ class EventSerializer(serializers.ModelSerializer):
 
 class AttachmentSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(
-        help_text="Download address, through the permission gate (never the storage's own /media/ address).")
+        help_text="Download address, through the permission gate (never the storage's own /media/ address)."
+    )
 
     class Meta:
         model = RequestAttachment
@@ -109,10 +129,29 @@ class RequestDetailSerializer(RequestListSerializer):
 
     class Meta(RequestListSerializer.Meta):
         fields = RequestListSerializer.Meta.fields + [
-            "body", "gap_counts", "dossiers_compared", "evidence_at", "latest_gap_counts", "latest_gap_total",
-            "latest_points_at_stake", "latest_checked_at", "response_days", "reminder_at", "notice_at",
-            "escalation_at", "acknowledged_at", "fix_plan", "fix_target_date", "answer", "resolution",
-            "escalated_at", "province_assignee", "ministry_assignee", "allowed_transitions", "events", "attachments",
+            "body",
+            "gap_counts",
+            "dossiers_compared",
+            "evidence_at",
+            "latest_gap_counts",
+            "latest_gap_total",
+            "latest_points_at_stake",
+            "latest_checked_at",
+            "response_days",
+            "reminder_at",
+            "notice_at",
+            "escalation_at",
+            "acknowledged_at",
+            "fix_plan",
+            "fix_target_date",
+            "answer",
+            "resolution",
+            "escalated_at",
+            "province_assignee",
+            "ministry_assignee",
+            "allowed_transitions",
+            "events",
+            "attachments",
         ]
 
     @extend_schema_field(TransitionSerializer(many=True))
@@ -136,10 +175,11 @@ class TransitionRequestSerializer(serializers.Serializer):
     answer = serializers.CharField(required=False, allow_blank=True)
     resolution = serializers.CharField(required=False, allow_blank=True, help_text="fixed | explained")
 
-
     def validate_to(self, value):
         if value not in State.values:
-            raise serializers.ValidationError(f"Unknown state {value!r}; expected one of {', '.join(State.values)}.")
+            raise serializers.ValidationError(
+                f"Unknown state {value!r}; expected one of {', '.join(State.values)}."
+            )
         return value
 
 

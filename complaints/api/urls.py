@@ -1,5 +1,6 @@
 """The requests, notifications and feedback-cases API, included under ``api/v1/`` by config/urls.py
 (namespace ``complaints-api``)."""
+
 from rest_framework.routers import SimpleRouter
 
 from . import views

@@ -4,6 +4,7 @@ workflow as actions — ``POST /api/v1/requests/{id}/transition/`` with ``{"to":
 Thin: every write calls a service in ``complaints.services``; the allowed transitions shown on a
 detail are the ones the service will accept (same table, same actor resolution).
 """
+
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -79,7 +80,8 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         qs = SyncGapRequest.objects.visible_to(self.request.user).select_related(
-            "province", "ministry", "source__owner", "province_assignee", "ministry_assignee")
+            "province", "ministry", "source__owner", "province_assignee", "ministry_assignee"
+        )
         if self.action == "retrieve":
             qs = qs.prefetch_related("events__actor", "attachments")
         return qs.order_by("-period", "response_due_at", "pk")
@@ -94,25 +96,37 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         case = self.get_queryset().prefetch_related("events__actor", "attachments").get(pk=case.pk)
         return Response(RequestDetailSerializer(case, context={"request": self.request}).data, status=code)
 
-    @extend_schema(request=CreateRequestSerializer, responses={201: RequestDetailSerializer,
-                                                               200: RequestDetailSerializer})
+    @extend_schema(
+        request=CreateRequestSerializer,
+        responses={201: RequestDetailSerializer, 200: RequestDetailSerializer},
+    )
     def create(self, request):
         """File a draft for province × ministry system × month; an existing one is returned (200)."""
         data = CreateRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        province = get_object_or_404(Agency.objects.visible_to(request.user), code=data.validated_data["province"])
-        source = get_object_or_404(SourceSystem.objects.visible_to(request.user), code=data.validated_data["system"])
+        province = get_object_or_404(
+            Agency.objects.visible_to(request.user), code=data.validated_data["province"]
+        )
+        source = get_object_or_404(
+            SourceSystem.objects.visible_to(request.user), code=data.validated_data["system"]
+        )
         try:
-            case, created = svc.create_request(province, source, data.validated_data["period"], user=request.user,
-                                               context=self._context())
+            case, created = svc.create_request(
+                province, source, data.validated_data["period"], user=request.user, context=self._context()
+            )
         except REFUSALS as exc:
             return _refusal(exc)
         return self._detail(case, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
-    @extend_schema(request=TransitionRequestSerializer,
-                   responses={200: RequestDetailSerializer, 400: OpenApiResponse(description="missing fields"),
-                              403: OpenApiResponse(description="not your role"),
-                              409: OpenApiResponse(description="not possible from the current state")})
+    @extend_schema(
+        request=TransitionRequestSerializer,
+        responses={
+            200: RequestDetailSerializer,
+            400: OpenApiResponse(description="missing fields"),
+            403: OpenApiResponse(description="not your role"),
+            409: OpenApiResponse(description="not possible from the current state"),
+        },
+    )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Fire a transition: ``{"to": "acknowledged"}``, ``{"to": "answered", "answer": …, "resolution": "fixed"}``…"""
@@ -121,13 +135,21 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body.is_valid(raise_exception=True)
         fields = {k: v for k, v in body.validated_data.items() if k not in ("to", "comment")}
         try:
-            case = svc.transition(case, body.validated_data["to"], request.user,
-                                  comment=body.validated_data.get("comment", ""), context=self._context(), **fields)
+            case = svc.transition(
+                case,
+                body.validated_data["to"],
+                request.user,
+                comment=body.validated_data.get("comment", ""),
+                context=self._context(),
+                **fields,
+            )
         except REFUSALS as exc:
             return _refusal(exc)
         return self._detail(case)
 
-    @extend_schema(request=BulkSubmitSerializer, responses={200: OpenApiResponse(description="{submitted, errors}")})
+    @extend_schema(
+        request=BulkSubmitSerializer, responses={200: OpenApiResponse(description="{submitted, errors}")}
+    )
     @action(detail=False, methods=["post"], url_path="bulk-submit")
     def bulk_submit(self, request):
         """A province leader submits several drafts at once."""
@@ -135,7 +157,9 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body.is_valid(raise_exception=True)
         cases = list(self.get_queryset().filter(pk__in=body.validated_data["ids"]))
         submitted, errors = svc.bulk_submit(cases, request.user, context=self._context())
-        return Response({"submitted": [c.pk for c in submitted], "errors": {str(k): v for k, v in errors.items()}})
+        return Response(
+            {"submitted": [c.pk for c in submitted], "errors": {str(k): v for k, v in errors.items()}}
+        )
 
     @extend_schema(request=CommentSerializer, responses={201: EventSerializer})
     @action(detail=True, methods=["post"])
@@ -144,30 +168,47 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            event = svc.add_comment(case, request.user, body.validated_data["comment"], context=self._context())
+            event = svc.add_comment(
+                case, request.user, body.validated_data["comment"], context=self._context()
+            )
         except REFUSALS as exc:
             return _refusal(exc)
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer}, responses={201: AttachmentSerializer})
+    @extend_schema(
+        request={"multipart/form-data": AttachmentUploadSerializer}, responses={201: AttachmentSerializer}
+    )
     @action(detail=True, methods=["post"])
     def attachments(self, request, pk=None):
         case = self.get_object()
         body = AttachmentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            attachment = svc.add_attachment(case, request.user, body.validated_data["file"], context=self._context())
+            attachment = svc.add_attachment(
+                case, request.user, body.validated_data["file"], context=self._context()
+            )
         except REFUSALS as exc:
             return _refusal(exc)
-        return Response(AttachmentSerializer(attachment, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            AttachmentSerializer(attachment, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
-    @extend_schema(request=None, parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)], responses={
-        (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="the file"),
-        404: OpenApiResponse(description="no such attachment on a request you may see"),
-    })
-    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)",
-            url_name="attachment-download", renderer_classes=[JSONRenderer, AnyMediaRenderer])
+    @extend_schema(
+        request=None,
+        parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH)],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="the file"),
+            404: OpenApiResponse(description="no such attachment on a request you may see"),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
+        url_name="attachment-download",
+        renderer_classes=[JSONRenderer, AnyMediaRenderer],
+    )
     def attachment_download(self, request, pk=None, attachment_id=None):
         """Download one attachment of a request you may see (the only way files are served)."""
         return attachments.download_response(self.get_object(), attachment_id)
@@ -179,12 +220,21 @@ class FeedbackCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     serializer_class = FeedbackCaseSerializer
 
     def get_queryset(self):
-        return Feedback.objects.visible_to(self.request.user).select_related("agency").order_by("-received_at", "-pk")
+        return (
+            Feedback.objects.visible_to(self.request.user)
+            .select_related("agency")
+            .order_by("-received_at", "-pk")
+        )
 
-    @extend_schema(request=FeedbackTransitionSerializer,
-                   responses={200: FeedbackCaseSerializer, 400: OpenApiResponse(description="missing fields"),
-                              403: OpenApiResponse(description="not your role"),
-                              409: OpenApiResponse(description="not possible from the current state")})
+    @extend_schema(
+        request=FeedbackTransitionSerializer,
+        responses={
+            200: FeedbackCaseSerializer,
+            400: OpenApiResponse(description="missing fields"),
+            403: OpenApiResponse(description="not your role"),
+            409: OpenApiResponse(description="not possible from the current state"),
+        },
+    )
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         from ..services import feedback as feedback_svc
@@ -194,9 +244,14 @@ class FeedbackCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         body.is_valid(raise_exception=True)
         fields = {k: v for k, v in body.validated_data.items() if k not in ("to", "comment")}
         try:
-            item = feedback_svc.transition(item, body.validated_data["to"], request.user,
-                                           comment=body.validated_data.get("comment", ""),
-                                           context=AuditContext.from_request(request, source="api"), **fields)
+            item = feedback_svc.transition(
+                item,
+                body.validated_data["to"],
+                request.user,
+                comment=body.validated_data.get("comment", ""),
+                context=AuditContext.from_request(request, source="api"),
+                **fields,
+            )
         except REFUSALS as exc:
             return _refusal(exc)
         return Response(FeedbackCaseSerializer(item, context={"request": request}).data)

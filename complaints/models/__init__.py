@@ -1,5 +1,6 @@
 """complaints models: sync-gap requests, their timeline and files, citizen feedback and its timeline,
 chasing markers, notifications."""
+
 from .chasing import ChaseMarker, ChaseStage, DigestMarker
 from .feedback import Feedback, FeedbackEvent, FeedbackQuerySet
 from .notifications import Notification, NotificationKind

@@ -5,6 +5,7 @@ constraint turns a second attempt (a retry, an overlapping worker, five runs at 
 into a no-op. A case's markers are per deadline round, so a reopened case with a new deadline is
 reminded again; digests are per ministry and ISO week.
 """
+
 from __future__ import annotations
 
 from django.db import models
@@ -20,7 +21,10 @@ class ChaseStage(models.TextChoices):
 
 class ChaseMarker(models.Model):
     request = models.ForeignKey(
-        "complaints.SyncGapRequest", verbose_name=_("request"), on_delete=models.CASCADE, related_name="chase_markers"
+        "complaints.SyncGapRequest",
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="chase_markers",
     )
     stage = models.CharField(_("stage"), max_length=20, choices=ChaseStage.choices)
     round = models.PositiveSmallIntegerField(_("deadline round"), default=1)
@@ -51,7 +55,9 @@ class DigestMarker(models.Model):
         verbose_name = _("weekly digest marker")
         verbose_name_plural = _("weekly digest markers")
         ordering = ["-week", "ministry"]
-        constraints = [models.UniqueConstraint(fields=["ministry", "week"], name="digest_marker_once_per_week")]
+        constraints = [
+            models.UniqueConstraint(fields=["ministry", "week"], name="digest_marker_once_per_week")
+        ]
 
     def __str__(self) -> str:
         return f"{self.ministry_id} {self.week}"

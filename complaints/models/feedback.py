@@ -10,6 +10,7 @@ Deadlines are stored on the row when it is saved (``refuse_due_at`` …) so that
 "overdue" are indexed comparisons in SQL, never per-row Python: the same reason Signalen stores a
 case's deadline when it is assigned. Only ``complaints.services.deadlines`` computes them.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -37,7 +38,14 @@ def _overdue_q(as_of: datetime) -> Q:
     unanswered_past_due = undone("answered_at") & undone("refused_at") & Q(answer_due_at__lt=as_of)
     published_late = done("answered_at") & done("published_at") & Q(published_at__gt=F("publish_due_at"))
     unpublished_past_due = done("answered_at") & undone("published_at") & Q(publish_due_at__lt=as_of)
-    return refused_late | asked_late | answered_late | unanswered_past_due | published_late | unpublished_past_due
+    return (
+        refused_late
+        | asked_late
+        | answered_late
+        | unanswered_past_due
+        | published_late
+        | unpublished_past_due
+    )
 
 
 class FeedbackQuerySet(models.QuerySet):
@@ -66,7 +74,11 @@ class Feedback(models.Model):
         "tthc.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="feedback_items"
     )
     procedure = models.ForeignKey(
-        "tthc.Procedure", verbose_name=_("procedure"), null=True, blank=True, on_delete=models.PROTECT,
+        "tthc.Procedure",
+        verbose_name=_("procedure"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="feedback_items",
     )
     subject = models.CharField(_("subject"), max_length=500, blank=True)
@@ -101,7 +113,8 @@ class Feedback(models.Model):
                 name="feedback_refused_after_received",
             ),
             models.CheckConstraint(
-                condition=Q(published_at__isnull=True) | (Q(answered_at__isnull=False) & Q(published_at__gte=F("answered_at"))),
+                condition=Q(published_at__isnull=True)
+                | (Q(answered_at__isnull=False) & Q(published_at__gte=F("answered_at"))),
                 name="feedback_published_after_answer",
             ),
         ]
@@ -114,8 +127,13 @@ class Feedback(models.Model):
         self.fill_deadlines()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "refuse_due_at", "ask_more_due_at", "answer_due_at",
-                                       "publish_due_at"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                "refuse_due_at",
+                "ask_more_due_at",
+                "answer_due_at",
+                "publish_due_at",
+            }
         super().save(*args, **kwargs)
 
     def clean(self):

@@ -1,4 +1,5 @@
 """In-app notifications (with unread counts) that are also e-mailed after commit."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -30,11 +31,18 @@ class NotificationQuerySet(models.QuerySet):
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
     request = models.ForeignKey(
-        "complaints.SyncGapRequest", verbose_name=_("request"), null=True, blank=True, on_delete=models.SET_NULL,
+        "complaints.SyncGapRequest",
+        verbose_name=_("request"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="notifications",
     )
     subject = models.CharField(_("subject"), max_length=255)

@@ -1,4 +1,5 @@
 """The sync-gap request (kiến nghị) a province files with a ministry, its timeline and its files."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -48,13 +49,21 @@ class SyncGapRequest(models.Model):
     """
 
     province = models.ForeignKey(
-        "tthc.Agency", verbose_name=_("province"), on_delete=models.PROTECT, related_name="sync_requests_filed"
+        "tthc.Agency",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="sync_requests_filed",
     )
     ministry = models.ForeignKey(
-        "tthc.Agency", verbose_name=_("ministry"), on_delete=models.PROTECT, related_name="sync_requests_received"
+        "tthc.Agency",
+        verbose_name=_("ministry"),
+        on_delete=models.PROTECT,
+        related_name="sync_requests_received",
     )
     source = models.ForeignKey(
-        "reconciliation.SourceSystem", verbose_name=_("ministry system"), on_delete=models.PROTECT,
+        "reconciliation.SourceSystem",
+        verbose_name=_("ministry system"),
+        on_delete=models.PROTECT,
         related_name="sync_requests",
     )
     period = PeriodField(_("period"), help_text="YYYY-MM")
@@ -64,8 +73,12 @@ class SyncGapRequest(models.Model):
 
     # Evidence frozen at filing.
     run = models.ForeignKey(
-        "reconciliation.ReconciliationRun", verbose_name=_("reconciliation run"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "reconciliation.ReconciliationRun",
+        verbose_name=_("reconciliation run"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     gap_counts = models.JSONField(_("gaps per kind"), default=dict, blank=True)
     gap_total = models.PositiveIntegerField(_("gaps"), default=0)
@@ -100,16 +113,28 @@ class SyncGapRequest(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     province_assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("province assignee"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("province assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     ministry_assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("ministry assignee"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ministry assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -122,10 +147,13 @@ class SyncGapRequest(models.Model):
         verbose_name_plural = _("sync-gap requests")
         ordering = ["-period", "province", "ministry", "source"]
         constraints = [
-            models.UniqueConstraint(fields=["province", "source", "period"], name="sync_request_one_per_month"),
+            models.UniqueConstraint(
+                fields=["province", "source", "period"], name="sync_request_one_per_month"
+            ),
             models.CheckConstraint(condition=Q(state__in=State.values), name="sync_request_known_state"),
             models.CheckConstraint(
-                condition=Q(resolution="") | Q(resolution__in=Resolution.values), name="sync_request_known_outcome"
+                condition=Q(resolution="") | Q(resolution__in=Resolution.values),
+                name="sync_request_known_outcome",
             ),
         ]
         indexes = [
@@ -175,7 +203,11 @@ class CaseEvent(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
@@ -209,8 +241,9 @@ class CaseEvent(models.Model):
 class RequestEvent(CaseEvent):
     """The sync-gap request's timeline."""
 
-    request = models.ForeignKey(SyncGapRequest, verbose_name=_("request"), on_delete=models.PROTECT,
-                                related_name="events")
+    request = models.ForeignKey(
+        SyncGapRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="events"
+    )
     from_state = models.CharField(_("from"), max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=20, choices=State.choices, blank=True)
 
@@ -233,15 +266,22 @@ def _upload_to(instance, filename):
 class RequestAttachment(models.Model):
     """A file on a case: the generated gap lists, or a document a user uploaded (size/type limited)."""
 
-    request = models.ForeignKey(SyncGapRequest, verbose_name=_("request"), on_delete=models.PROTECT,
-                                related_name="attachments")
-    kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.DOCUMENT)
+    request = models.ForeignKey(
+        SyncGapRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.DOCUMENT
+    )
     file = models.FileField(_("file"), upload_to=_upload_to, max_length=300)
     name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)

@@ -4,6 +4,7 @@ The extension must be on the list (``TTHC_REQUEST_ATTACHMENT_TYPES``) *and* the 
 look like that type, so a renamed executable or HTML page is refused; the stored content type is
 ours, never the browser's.
 """
+
 from __future__ import annotations
 
 from pathlib import PurePath
@@ -55,16 +56,22 @@ def validate_upload(upload: UploadedFile) -> str:
     size = upload.size or 0  # an upload always knows its size
     if size > limit:
         raise ValidationError(
-            {"file": _("The file is too large (%(size)s; the limit is %(limit)s).")
-             % {"size": filesizeformat(size), "limit": filesizeformat(limit)}}
+            {
+                "file": _("The file is too large (%(size)s; the limit is %(limit)s).")
+                % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+            }
         )
     if size == 0:
         raise ValidationError({"file": _("The file is empty.")})
     ext = PurePath(upload.name or "").suffix.lower().lstrip(".")
     allowed = settings.TTHC_REQUEST_ATTACHMENT_TYPES
     if ext not in allowed:
-        raise ValidationError({"file": _("Files of this type are not accepted (accepted: %(types)s).")
-                               % {"types": ", ".join(allowed)}})
+        raise ValidationError(
+            {
+                "file": _("Files of this type are not accepted (accepted: %(types)s).")
+                % {"types": ", ".join(allowed)}
+            }
+        )
     head = _head(upload)
     if ext in MAGIC and not head.startswith(MAGIC[ext]):
         raise ValidationError({"file": _("The file's content does not match its extension.")})
@@ -86,5 +93,9 @@ def download_response(case: SyncGapRequest, attachment_id: int | str) -> FileRes
     from ..models import RequestAttachment
 
     attachment = get_object_or_404(RequestAttachment, pk=attachment_id, request=case)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name,
-                        content_type=attachment.content_type or "application/octet-stream")
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )

@@ -10,6 +10,7 @@ stage and deadline round): five runs at the same instant, or two overlapping wor
 The weekly digest goes to each ministry with cases waiting for it, once per ISO week, from the start
 of office hours on the first working day the chase runs in that week.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -60,7 +61,9 @@ def due_cases(stage: str, now: datetime) -> QuerySet[SyncGapRequest]:
 def _claim(case: SyncGapRequest, stage: str, now: datetime) -> ChaseMarker | None:
     try:
         with transaction.atomic():
-            return ChaseMarker.objects.create(request=case, stage=stage, round=case.deadline_round, sent_at=now)
+            return ChaseMarker.objects.create(
+                request=case, stage=stage, round=case.deadline_round, sent_at=now
+            )
     except IntegrityError:
         return None
 
@@ -78,19 +81,31 @@ def send_stage(case_id: int, stage: str, now: datetime) -> bool:
             # Stored on the timeline, so written in the case's language, not the worker's locale.
             assert case.response_due_at is not None  # every case awaiting the ministry has a deadline
             days = calendar.working_days_between(local_date(case.response_due_at), local_date(now))
-            reason = (f"Quá {days} ngày làm việc kể từ hạn trả lời {local_date(case.response_due_at):%d/%m/%Y} "
-                      "mà chưa có phản hồi.")
+            reason = (
+                f"Quá {days} ngày làm việc kể từ hạn trả lời {local_date(case.response_due_at):%d/%m/%Y} "
+                "mà chưa có phản hồi."
+            )
             before = case.notifications.count()
             transition(case, State.ESCALATED, None, now=now, reason=reason)
             marker.recipients = case.notifications.count() - before
         else:
             subject, body = notifications.chase_message(case, stage)
-            marker.recipients = notifications.notify(notifications.ministry_users(case), stage, subject, body,
-                                                     case=case)
-            _event(case, EventKind.CHASE, None, now, fields={"stage": stage, "round": case.deadline_round,
-                                                             "recipients": marker.recipients})
-            audit.record("request.chase", target=case, agency=case.province,
-                         details={"actor": "system", "stage": stage, "round": case.deadline_round})
+            marker.recipients = notifications.notify(
+                notifications.ministry_users(case), stage, subject, body, case=case
+            )
+            _event(
+                case,
+                EventKind.CHASE,
+                None,
+                now,
+                fields={"stage": stage, "round": case.deadline_round, "recipients": marker.recipients},
+            )
+            audit.record(
+                "request.chase",
+                target=case,
+                agency=case.province,
+                details={"actor": "system", "stage": stage, "round": case.deadline_round},
+            )
         marker.save(update_fields=["recipients"])
         return True
 
@@ -107,8 +122,11 @@ def send_digests(now: datetime) -> int:
     week = iso_week(today)
     done = DigestMarker.objects.filter(week=week).values("ministry_id")
     ministry_ids = (
-        SyncGapRequest.objects.filter(state__in=DIGEST_STATES).exclude(ministry_id__in=done)
-        .order_by().values_list("ministry_id", flat=True).distinct()
+        SyncGapRequest.objects.filter(state__in=DIGEST_STATES)
+        .exclude(ministry_id__in=done)
+        .order_by()
+        .values_list("ministry_id", flat=True)
+        .distinct()
     )
     sent = 0
     for ministry in Agency.objects.filter(pk__in=list(ministry_ids)).order_by("code"):
@@ -137,15 +155,25 @@ def send_digest(ministry: Agency, week: str, now: datetime) -> bool:
         recipients = notifications._merge(recipients, [c.ministry_assignee for c in cases])
         with notifications._lang():
             subject = _("Weekly digest %(week)s: %(n)s open sync-gap requests for %(ministry)s") % {
-                "week": week, "n": len(cases), "ministry": ministry.name}
+                "week": week,
+                "n": len(cases),
+                "ministry": ministry.name,
+            }
             lines = []
             for c in cases:
                 assert c.response_due_at is not None  # submitted cases have a deadline
                 overdue = _(" — OVERDUE") if c.is_overdue(now) else ""
-                lines.append(_("%(ref)s %(province)s, %(system)s: %(state)s, due %(due)s%(overdue)s") % {
-                    "ref": c.reference, "province": c.province.name, "system": c.source.name,
-                    "state": c.get_state_display(), "due": f"{local_date(c.response_due_at):%d/%m/%Y}",
-                    "overdue": overdue})
+                lines.append(
+                    _("%(ref)s %(province)s, %(system)s: %(state)s, due %(due)s%(overdue)s")
+                    % {
+                        "ref": c.reference,
+                        "province": c.province.name,
+                        "system": c.source.name,
+                        "state": c.get_state_display(),
+                        "due": f"{local_date(c.response_due_at):%d/%m/%Y}",
+                        "overdue": overdue,
+                    }
+                )
         notifications.notify(recipients, "digest", subject, "\n".join(lines), url=_inbox_url())
         return True
 
@@ -160,8 +188,11 @@ def chase_overdue(now: datetime | None = None) -> dict[str, int]:
     """One chasing pass; returns what this pass sent."""
     now = now or timezone.now()
     counts = {"reminders": 0, "deadline_notices": 0, "escalations": 0, "digests": 0}
-    for stage, key in ((ChaseStage.REMINDER, "reminders"), (ChaseStage.DEADLINE, "deadline_notices"),
-                       (ChaseStage.ESCALATION, "escalations")):
+    for stage, key in (
+        (ChaseStage.REMINDER, "reminders"),
+        (ChaseStage.DEADLINE, "deadline_notices"),
+        (ChaseStage.ESCALATION, "escalations"),
+    ):
         for case_id in list(due_cases(stage, now).values_list("pk", flat=True)):
             if send_stage(case_id, stage, now):
                 counts[key] += 1

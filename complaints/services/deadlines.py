@@ -14,6 +14,7 @@ answer within 15 working days of receipt, publish the answer within 2 working da
 Every deadline is ``tthc.calendar.due_at`` (office-time arithmetic, 8 office hours = 1 working day,
 receipt after hours counts from the next working morning); ``Feedback.save`` stores them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -110,8 +111,9 @@ class FeedbackDeadlines:
     publish: datetime | None  # counted from the answer, so unknown until answered
 
 
-def feedback_deadlines(received_at: datetime, answered_at: datetime | None = None,
-                       days: dict[str, int] | None = None) -> FeedbackDeadlines:
+def feedback_deadlines(
+    received_at: datetime, answered_at: datetime | None = None, days: dict[str, int] | None = None
+) -> FeedbackDeadlines:
     """Deadlines of a feedback item received at ``received_at`` (and answered at ``answered_at``)."""
     days = {**FEEDBACK_DEADLINE_DAYS, **(days or {})}
     return FeedbackDeadlines(

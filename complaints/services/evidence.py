@@ -8,6 +8,7 @@ streamed from the database in chunks so a large list does not fill memory; the E
 A draft whose run changed before submission is re-frozen at submission; the old files are kept,
 marked superseded.
 """
+
 from __future__ import annotations
 
 import io
@@ -40,7 +41,15 @@ CHUNK = 2000
 def _rows(run: ReconciliationRun) -> Iterator[list[Any]]:
     from .letters import GAP_PHRASES
 
-    fields = ("kind", "dossier_code", "procedure_code", "agency_code", "source_value", "portal_value", "detail")
+    fields = (
+        "kind",
+        "dossier_code",
+        "procedure_code",
+        "agency_code",
+        "source_value",
+        "portal_value",
+        "detail",
+    )
     qs = run.gaps.order_by("kind", "dossier_code").values_list(*fields)
     for kind, *rest in qs.iterator(chunk_size=CHUNK):
         label = GAP_PHRASES.get(kind, kind)
@@ -57,8 +66,9 @@ def _truncated(limit: int) -> str:
 
 
 def write_xlsx(run: ReconciliationRun, out: IO[bytes], title: str) -> int:
-    return writer.write_xlsx(out, HEADER, _rows(run), "Danh sách sai lệch", preamble=[[title]],
-                             truncated=_truncated)
+    return writer.write_xlsx(
+        out, HEADER, _rows(run), "Danh sách sai lệch", preamble=[[title]], truncated=_truncated
+    )
 
 
 def copy_figures(case: SyncGapRequest, run: ReconciliationRun) -> None:
@@ -71,8 +81,9 @@ def copy_figures(case: SyncGapRequest, run: ReconciliationRun) -> None:
     case.points_at_stake = Decimal(run.points_at_stake or 0)
 
 
-def attach_gap_lists(case: SyncGapRequest, run: ReconciliationRun, now: datetime,
-                     user: Any = None) -> list[RequestAttachment]:
+def attach_gap_lists(
+    case: SyncGapRequest, run: ReconciliationRun, now: datetime, user: Any = None
+) -> list[RequestAttachment]:
     """Write the CSV and Excel gap lists as attachments, superseding earlier evidence files."""
     case.attachments.filter(kind__in=(AttachmentKind.EVIDENCE_CSV, AttachmentKind.EVIDENCE_XLSX)).update(
         superseded=True
@@ -85,26 +96,33 @@ def attach_gap_lists(case: SyncGapRequest, run: ReconciliationRun, now: datetime
         write_csv(run, text)
         text.flush()
         text.detach()  # keep ``raw`` open for the storage backend
-        created.append(_save(case, AttachmentKind.EVIDENCE_CSV, f"{stem}.csv", "text/csv; charset=utf-8", raw, now, user))
+        created.append(
+            _save(case, AttachmentKind.EVIDENCE_CSV, f"{stem}.csv", "text/csv; charset=utf-8", raw, now, user)
+        )
     with tempfile.TemporaryFile() as raw:
         write_xlsx(run, raw, title)
-        created.append(_save(case, AttachmentKind.EVIDENCE_XLSX, f"{stem}.xlsx", writer.XLSX_TYPE, raw, now, user))
+        created.append(
+            _save(case, AttachmentKind.EVIDENCE_XLSX, f"{stem}.xlsx", writer.XLSX_TYPE, raw, now, user)
+        )
     return created
 
 
-def _save(case: SyncGapRequest, kind: str, name: str, content_type: str, raw: IO[bytes], now: datetime,
-          user: Any) -> RequestAttachment:
+def _save(
+    case: SyncGapRequest, kind: str, name: str, content_type: str, raw: IO[bytes], now: datetime, user: Any
+) -> RequestAttachment:
     raw.seek(0)
-    attachment = RequestAttachment(request=case, kind=kind, name=name, content_type=content_type,
-                                   uploaded_by=user, uploaded_at=now)
+    attachment = RequestAttachment(
+        request=case, kind=kind, name=name, content_type=content_type, uploaded_by=user, uploaded_at=now
+    )
     attachment.file.save(name, File(raw, name=name), save=False)
     attachment.size = attachment.file.size
     attachment.save()
     return attachment
 
 
-def freeze(case: SyncGapRequest, run: ReconciliationRun, now: datetime,
-           user: Any = None) -> list[RequestAttachment]:
+def freeze(
+    case: SyncGapRequest, run: ReconciliationRun, now: datetime, user: Any = None
+) -> list[RequestAttachment]:
     """Copy the run's figures onto ``case`` and attach its gap list; the caller saves ``case``."""
     copy_figures(case, run)
     case.evidence_at = now

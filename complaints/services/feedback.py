@@ -5,6 +5,7 @@ The item stores its own deadlines (``Feedback.save``, through
 ``complaints.services.deadlines.feedback_deadlines`` — including the publishing deadline that starts
 with the answer); this module only moves it through ``complaints.feedback_workflow``.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -51,37 +52,75 @@ def actors_for(user: Any, feedback: Feedback) -> frozenset[str]:
 
 
 def available_transitions(feedback: Feedback, user: Any, now: datetime | None = None) -> list[Transition]:
-    return FEEDBACK_WORKFLOW.available(feedback, state_of(feedback),
-                                       Context(actors_for(user, feedback), now or timezone.now()))
+    return FEEDBACK_WORKFLOW.available(
+        feedback, state_of(feedback), Context(actors_for(user, feedback), now or timezone.now())
+    )
 
 
-def transition(feedback: Feedback, target: str, user: Any, *, comment: str = "", now: datetime | None = None,
-               context: AuditContext | None = None, **fields: Any) -> Feedback:
+def transition(
+    feedback: Feedback,
+    target: str,
+    user: Any,
+    *,
+    comment: str = "",
+    now: datetime | None = None,
+    context: AuditContext | None = None,
+    **fields: Any,
+) -> Feedback:
     """Move a feedback item to ``target`` (stamping its handling date) as ``user``."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            locked = Feedback.objects.select_for_update(of=("self",)).select_related("agency").get(pk=feedback.pk)
+            locked = (
+                Feedback.objects.select_for_update(of=("self",)).select_related("agency").get(pk=feedback.pk)
+            )
             source = state_of(locked)
-            rule = FEEDBACK_WORKFLOW.check(locked, source, str(target), Context(actors_for(user, locked), now))
+            rule = FEEDBACK_WORKFLOW.check(
+                locked, source, str(target), Context(actors_for(user, locked), now)
+            )
             cleaned = rule.clean(fields, local_date(now))
             setattr(locked, STAMPS[rule.target], now)
             locked.full_clean(exclude=["refuse_due_at", "ask_more_due_at", "answer_due_at", "publish_due_at"])
             locked.save()  # the item recomputes its stored deadlines (publishing starts with the answer)
-            FeedbackEvent.objects.create(feedback=locked, kind=EventKind.TRANSITION, actor=user, at=now,
-                                        from_state=source, to_state=rule.target, comment=comment or "",
-                                        fields=_jsonable(cleaned))
-            audit.record(AUDIT_TRANSITION, actor=user, target=locked, agency=locked.agency, context=context,
-                         details=_jsonable({"from": source, "to": rule.target, **cleaned}))
+            FeedbackEvent.objects.create(
+                feedback=locked,
+                kind=EventKind.TRANSITION,
+                actor=user,
+                at=now,
+                from_state=source,
+                to_state=rule.target,
+                comment=comment or "",
+                fields=_jsonable(cleaned),
+            )
+            audit.record(
+                AUDIT_TRANSITION,
+                actor=user,
+                target=locked,
+                agency=locked.agency,
+                context=context,
+                details=_jsonable({"from": source, "to": rule.target, **cleaned}),
+            )
             if rule.target == FeedbackState.ANSWERED:
-                leaders = [u for u in notifications.agency_users([locked.agency])
-                           if AGENCY_LEADER in actors_for(u, locked)]
+                leaders = [
+                    u
+                    for u in notifications.agency_users([locked.agency])
+                    if AGENCY_LEADER in actors_for(u, locked)
+                ]
                 with notifications._lang():
                     subject = _("Feedback %(code)s answered: publish the answer by %(due)s") % {
-                        "code": locked.code, "due": f"{timezone.localtime(locked.publish_due_at):%d/%m/%Y %H:%M}"}
+                        "code": locked.code,
+                        "due": f"{timezone.localtime(locked.publish_due_at):%d/%m/%Y %H:%M}",
+                    }
                 notifications.notify(leaders, "transition", subject, cleaned.get("answer", ""), exclude=user)
     except TransitionDenied as exc:
-        audit.record_denial(user, AUDIT_TRANSITION, exc, target=feedback, agency=feedback.agency, context=context,
-                            details={"to": str(target)})
+        audit.record_denial(
+            user,
+            AUDIT_TRANSITION,
+            exc,
+            target=feedback,
+            agency=feedback.agency,
+            context=context,
+            details={"to": str(target)},
+        )
         raise
     return locked

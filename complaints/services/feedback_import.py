@@ -5,6 +5,7 @@ its own and reported with its row number, column and reason; valid rows are stor
 the same file changes nothing (every row ``unchanged``). Times may be ISO 8601, the portal's
 ``yyyyMMddHHmmss`` or ``dd/mm/yyyy HH:MM``; times without a zone are Vietnam time.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,14 +67,24 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             if not isinstance(item, dict):
                 yield number, {"__error__": "is not an object"}
                 continue
-            yield number, {str(k).lower(): "" if v is None else clean_text(str(v)).lower() if isinstance(v, bool)
-                           else clean_text(str(v)) for k, v in item.items()}
+            yield (
+                number,
+                {
+                    str(k).lower(): ""
+                    if v is None
+                    else clean_text(str(v)).lower()
+                    if isinstance(v, bool)
+                    else clean_text(str(v))
+                    for k, v in item.items()
+                },
+            )
         return
     yield from read_csv(path, REQUIRED)
 
 
-def _parse(number: int, data: dict[str, str], agencies: dict[str, int],
-           procedures: dict[str, int]) -> tuple[dict[str, Any], list[RowError]]:
+def _parse(
+    number: int, data: dict[str, str], agencies: dict[str, int], procedures: dict[str, int]
+) -> tuple[dict[str, Any], list[RowError]]:
     errors: list[RowError] = []
 
     def fail(column: str, message: str) -> None:
@@ -157,7 +168,8 @@ def _upsert(values: dict[str, Any]) -> str:
     item = item or Feedback(code=values["code"])
     for f in COMPARED:
         setattr(item, f, values[f])
-    item.full_clean(exclude=["refuse_due_at", "ask_more_due_at", "answer_due_at", "publish_due_at"],
-                    validate_unique=False)
+    item.full_clean(
+        exclude=["refuse_due_at", "ask_more_due_at", "answer_due_at", "publish_due_at"], validate_unique=False
+    )
     item.save()
     return outcome

@@ -6,6 +6,7 @@ The wording is Vietnamese data (an official letter), not interface text, so it l
 templates (``templates/complaints/letter/``) rather than in translation catalogues; the province
 edits the draft before submitting it.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -27,7 +28,7 @@ GAP_PHRASES = {
     "due_differs": "hồ sơ có ngày hẹn trả kết quả không thống nhất",
     "synced_late": "hồ sơ đồng bộ chậm so với thời điểm phát sinh",
     "suspicious": "hồ sơ có dấu hiệu bất thường (chuyển trạng thái không có quá trình xử lý, "
-                  "thời điểm kết thúc trùng thời điểm đồng bộ)",
+    "thời điểm kết thúc trùng thời điểm đồng bộ)",
 }
 
 
@@ -58,7 +59,10 @@ def context(case: SyncGapRequest, days: int) -> dict[str, Any]:
     year, month = str(case.period.year), f"{case.period.number:02d}"
     ministry = case.ministry
     counts = {k: int(v) for k, v in (case.gap_counts or {}).items() if int(v)}
-    lines = [{"count": _number(n), "phrase": gap_phrase(k)} for k, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+    lines = [
+        {"count": _number(n), "phrase": gap_phrase(k)}
+        for k, n in sorted(counts.items(), key=lambda kv: -kv[1])
+    ]
     points = Decimal(case.points_at_stake or 0)
     return {
         "ministry": ministry,

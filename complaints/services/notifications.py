@@ -10,6 +10,7 @@ ministry and the agency owning the system; the supervising bodies and what lies 
 the case's assignees — never national administrators by role alone, never system accounts, never
 the person who made the change.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,12 +34,16 @@ from ..models import Notification, NotificationKind, RequestEvent, SyncGapReques
 log = logging.getLogger(__name__)
 
 #: Roles that receive case mail (administrators of a unit are leaders too).
-WORKING_ROLES = [r for r in Role.values if Role.rank(r) >= Role.rank(Role.OFFICER) and r != Role.NATIONAL_ADMIN]
+WORKING_ROLES = [
+    r for r in Role.values if Role.rank(r) >= Role.rank(Role.OFFICER) and r != Role.NATIONAL_ADMIN
+]
 
 
 def _users(assignments: QuerySet[RoleAssignment]) -> list[User]:
     return list(
-        User.objects.filter(is_active=True, is_system=False, pk__in=assignments.values("user_id")).order_by("pk")
+        User.objects.filter(is_active=True, is_system=False, pk__in=assignments.values("user_id")).order_by(
+            "pk"
+        )
     )
 
 
@@ -80,8 +85,16 @@ def case_url(case: SyncGapRequest) -> str:
     return reverse("complaints:detail", args=[case.pk])
 
 
-def notify(recipients: Iterable[User | None], kind: str, subject: str, body: str = "", *,
-           case: SyncGapRequest | None = None, url: str = "", exclude: Any = None) -> int:
+def notify(
+    recipients: Iterable[User | None],
+    kind: str,
+    subject: str,
+    body: str = "",
+    *,
+    case: SyncGapRequest | None = None,
+    url: str = "",
+    exclude: Any = None,
+) -> int:
     """Store one notification per recipient and queue their e-mails for after the commit."""
     users = [u for u in _merge(recipients) if exclude is None or u.pk != getattr(exclude, "pk", None)]
     if not users:
@@ -89,8 +102,18 @@ def notify(recipients: Iterable[User | None], kind: str, subject: str, body: str
     now = timezone.now()
     url = url or (case_url(case) if case is not None else "")
     rows = Notification.objects.bulk_create(
-        [Notification(recipient=u, kind=kind, request=case, subject=subject[:255], body=body, url=url, created_at=now)
-         for u in users]
+        [
+            Notification(
+                recipient=u,
+                kind=kind,
+                request=case,
+                subject=subject[:255],
+                body=body,
+                url=url,
+                created_at=now,
+            )
+            for u in users
+        ]
     )
     ids = [n.pk for n, u in zip(rows, users, strict=True) if u.email]
     if ids:
@@ -109,7 +132,12 @@ def send_email(notification_id: int) -> bool:
     """Send one notification's e-mail unless it was already sent; raises on a mail failure."""
     try:
         with transaction.atomic():
-            n = Notification.objects.select_for_update().select_related("recipient").filter(pk=notification_id).first()
+            n = (
+                Notification.objects.select_for_update()
+                .select_related("recipient")
+                .filter(pk=notification_id)
+                .first()
+            )
             if n is None or n.emailed_at is not None or not n.recipient.email:
                 return False
             link = f"{settings.TTHC_REQUEST_SITE_URL}{n.url}" if n.url else ""
@@ -154,10 +182,19 @@ def on_transition(case: SyncGapRequest, event: RequestEvent, actor: Any = None) 
     with _lang():
         to_label, from_label = WORKFLOW.label(event.to_state), WORKFLOW.label(event.from_state)
         subject = _("[%(ref)s] %(state)s: %(system)s — %(province)s") % {
-            "ref": case.reference, "state": to_label, "system": case.source.name, "province": case.province.name}
+            "ref": case.reference,
+            "state": to_label,
+            "system": case.source.name,
+            "province": case.province.name,
+        }
         who = str(actor) if actor is not None else _("The platform")
         body = _("%(who)s moved request %(ref)s (%(subject)s) from “%(from)s” to “%(to)s”.") % {
-            "who": who, "ref": case.reference, "subject": case.subject, "from": from_label, "to": to_label}
+            "who": who,
+            "ref": case.reference,
+            "subject": case.subject,
+            "from": from_label,
+            "to": to_label,
+        }
         if event.comment:
             body += "\n\n" + event.comment
         reason = (event.fields or {}).get("reason")
@@ -170,8 +207,14 @@ def on_transition(case: SyncGapRequest, event: RequestEvent, actor: Any = None) 
             recipients = ministry_users(case)
         elif target in (State.REOPENED,):
             kind = NotificationKind.REOPENED if actor is None else NotificationKind.TRANSITION
-            return notify(_merge(ministry_users(case), province_users(case)), kind, subject, body, case=case,
-                          exclude=actor)
+            return notify(
+                _merge(ministry_users(case), province_users(case)),
+                kind,
+                subject,
+                body,
+                case=case,
+                exclude=actor,
+            )
         elif target == State.ESCALATED:
             recipients = _merge(supervisor_users(), ministry_users(case), province_users(case))
             return notify(recipients, NotificationKind.ESCALATION, subject, body, case=case, exclude=actor)
@@ -189,8 +232,13 @@ def chase_message(case: SyncGapRequest, stage: str) -> tuple[str, str]:
     assert case.response_due_at is not None  # chased cases await the ministry: they have a deadline
     with _lang():
         due = local_date(case.response_due_at).strftime("%d/%m/%Y")
-        params = {"ref": case.reference, "due": due, "ministry": case.ministry.name,
-                  "province": case.province.name, "system": case.source.name}
+        params = {
+            "ref": case.reference,
+            "due": due,
+            "ministry": case.ministry.name,
+            "province": case.province.name,
+            "system": case.source.name,
+        }
         if stage == ChaseStage.REMINDER:
             subject = _("[%(ref)s] Reminder: the answer to %(province)s is due on %(due)s") % params
         else:

@@ -4,6 +4,7 @@ Runs after the month's reconciliation (beat, and ``manage.py prepare_requests``)
 unique constraint makes a second run find the drafts (or the submitted, or the discarded requests)
 it made the first time, so only new ones are returned.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -45,8 +46,9 @@ def provinces_to_prepare(period: Period | str | None = None) -> list[str]:
     return sorted({run.province.code for run in candidate_runs(month(period))})
 
 
-def prepare_requests(period: Period | str | None = None, *, now: datetime | None = None,
-                     province: str | None = None) -> list[SyncGapRequest]:
+def prepare_requests(
+    period: Period | str | None = None, *, now: datetime | None = None, province: str | None = None
+) -> list[SyncGapRequest]:
     """Create the month's drafts (of one province, or all); returns the drafts created by this call
     (none on a re-run)."""
     period = month(period, now)

@@ -7,6 +7,7 @@ aggregate query per call (``Count(filter=...)``) plus one for the list of reques
 returned is JSON-serialisable (numbers as int/str, dates ISO) so the reports app can render it or
 ship it through the API unchanged.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -52,8 +53,9 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def monthly_report_section(period: Period | str, province: Agency | None = None, *,
-                           as_of: datetime | None = None) -> dict[str, Any]:
+def monthly_report_section(
+    period: Period | str, province: Agency | None = None, *, as_of: datetime | None = None
+) -> dict[str, Any]:
     period = Period.parse(period)
     now = as_of or timezone.now()
     qs = SyncGapRequest.objects.for_period(period).exclude(state__in=PRIVATE)
@@ -62,11 +64,14 @@ def monthly_report_section(period: Period | str, province: Agency | None = None,
     counts = _counts(now)
     totals = _clean(qs.aggregate(**counts))
     per_ministry = (
-        qs.order_by().values("ministry__code", "ministry__name").annotate(**counts)
+        qs.order_by()
+        .values("ministry__code", "ministry__name")
+        .annotate(**counts)
         .order_by("-overdue", "-sent", "ministry__code")
     )
     ministries = [
-        {"code": row.pop("ministry__code"), "name": row.pop("ministry__name"), **_clean(row)} for row in per_ministry
+        {"code": row.pop("ministry__code"), "name": row.pop("ministry__name"), **_clean(row)}
+        for row in per_ministry
     ]
     requests = [
         {
@@ -84,7 +89,9 @@ def monthly_report_section(period: Period | str, province: Agency | None = None,
             "latest_gap_total": c.latest_gap_total,
             "points_at_stake": str(c.points_at_stake),
         }
-        for c in qs.select_related("province", "ministry", "source").order_by("ministry__code", "province__code", "pk")
+        for c in qs.select_related("province", "ministry", "source").order_by(
+            "ministry__code", "province__code", "pk"
+        )
     ]
     return {
         "period": str(period),
@@ -100,14 +107,24 @@ def overdue_ranking(qs: QuerySet[SyncGapRequest], now: datetime | None = None) -
     """Ministries ranked by overdue cases (then the oldest missed deadline): the supervisors' list."""
     now = now or timezone.now()
     rows = (
-        qs.filter(state__in=OVERDUE_STATES, response_due_at__lt=now).order_by()
+        qs.filter(state__in=OVERDUE_STATES, response_due_at__lt=now)
+        .order_by()
         .values("ministry_id", "ministry__code", "ministry__name")
-        .annotate(overdue=Count("pk"), escalated=Count("pk", filter=Q(state=State.ESCALATED)),
-                  oldest_due=Min("response_due_at"))
+        .annotate(
+            overdue=Count("pk"),
+            escalated=Count("pk", filter=Q(state=State.ESCALATED)),
+            oldest_due=Min("response_due_at"),
+        )
         .order_by("-overdue", "oldest_due", "ministry__code")
     )
     return [
-        {"ministry_id": r["ministry_id"], "code": r["ministry__code"], "name": r["ministry__name"],
-         "overdue": r["overdue"], "escalated": r["escalated"], "oldest_due": r["oldest_due"]}
+        {
+            "ministry_id": r["ministry_id"],
+            "code": r["ministry__code"],
+            "name": r["ministry__name"],
+            "overdue": r["overdue"],
+            "escalated": r["escalated"],
+            "oldest_due": r["oldest_due"],
+        }
         for r in rows
     ]

@@ -6,6 +6,7 @@ row, writes the audit row in the same transaction, and leaves e-mails to ``trans
 (through ``complaints.services.notifications``). Pages, the API, commands and tasks call these and
 nothing else. A refusal by role is written to the audit log outside the refused transaction.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -65,20 +66,38 @@ def _lock(case: SyncGapRequest | int) -> SyncGapRequest:
     )
 
 
-def _event(case: SyncGapRequest, kind: str, actor: Any, now: datetime, *, from_state: str = "", to_state: str = "",
-           comment: str = "", fields: dict[str, Any] | None = None) -> RequestEvent:
+def _event(
+    case: SyncGapRequest,
+    kind: str,
+    actor: Any,
+    now: datetime,
+    *,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    fields: dict[str, Any] | None = None,
+) -> RequestEvent:
     return RequestEvent.objects.create(
-        request=case, kind=kind, actor=actor, at=now, from_state=from_state, to_state=to_state,
-        comment=comment or "", fields=_jsonable(fields or {}),
+        request=case,
+        kind=kind,
+        actor=actor,
+        at=now,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment or "",
+        fields=_jsonable(fields or {}),
     )
 
 
-def _audit(action: str, actor: Any, case: SyncGapRequest, details: dict[str, Any],
-           context: AuditContext | None) -> None:
+def _audit(
+    action: str, actor: Any, case: SyncGapRequest, details: dict[str, Any], context: AuditContext | None
+) -> None:
     details = {"request": case.reference, **details}
     if actor is None:
         details["actor"] = "system"
-    audit.record(action, actor=actor, target=case, agency=case.province, details=_jsonable(details), context=context)
+    audit.record(
+        action, actor=actor, target=case, agency=case.province, details=_jsonable(details), context=context
+    )
 
 
 # --- Creating ---------------------------------------------------------------------------------------
@@ -98,9 +117,16 @@ def latest_run(province: Agency, source: SourceSystem, period: Period | str) -> 
     return ReconciliationRun.objects.filter(province=province, source=source, period=period).first()
 
 
-def create_request(province: Agency, source: SourceSystem, period: Period | str, *, user: Any = None,
-                   run: ReconciliationRun | None = None, now: datetime | None = None,
-                   context: AuditContext | None = None) -> tuple[SyncGapRequest, bool]:
+def create_request(
+    province: Agency,
+    source: SourceSystem,
+    period: Period | str,
+    *,
+    user: Any = None,
+    run: ReconciliationRun | None = None,
+    now: datetime | None = None,
+    context: AuditContext | None = None,
+) -> tuple[SyncGapRequest, bool]:
     """A draft request for province × system × month, pre-filled from its run; or the existing one.
 
     ``user=None`` is the monthly preparation. A second attempt (a re-run, a double click, a race
@@ -108,7 +134,9 @@ def create_request(province: Agency, source: SourceSystem, period: Period | str,
     """
     period = Period.parse(period, MONTH)
     if user is not None and not access.may_file_for(user, province):
-        audit.record_denial(user, AUDIT_CREATE, "not an officer of the province", agency=province, context=context)
+        audit.record_denial(
+            user, AUDIT_CREATE, "not an officer of the province", agency=province, context=context
+        )
         raise PermissionDenied(_("Only the province's officers and leaders can file its requests."))
     if province.kind != AgencyKind.PROVINCE:
         raise ValidationError({"province": _("Requests are filed by provinces.")})
@@ -122,8 +150,14 @@ def create_request(province: Agency, source: SourceSystem, period: Period | str,
     try:
         with transaction.atomic():
             case = SyncGapRequest(
-                province=province, ministry=ministry_of(source.owner), source=source, period=period,
-                created_by=user, state=State.DRAFT, state_changed_at=now, response_days=settings.TTHC_REQUEST_RESPONSE_DAYS,
+                province=province,
+                ministry=ministry_of(source.owner),
+                source=source,
+                period=period,
+                created_by=user,
+                state=State.DRAFT,
+                state_changed_at=now,
+                response_days=settings.TTHC_REQUEST_RESPONSE_DAYS,
                 province_assignee=user,
             )
             if run is not None:
@@ -133,9 +167,18 @@ def create_request(province: Agency, source: SourceSystem, period: Period | str,
             case.save()
             if run is not None:
                 evidence.attach_gap_lists(case, run, now, user)
-            _event(case, EventKind.CREATED, user, now, to_state=State.DRAFT,
-                   fields={"run": run.pk if run else None, "gap_total": case.gap_total,
-                           "points_at_stake": case.points_at_stake})
+            _event(
+                case,
+                EventKind.CREATED,
+                user,
+                now,
+                to_state=State.DRAFT,
+                fields={
+                    "run": run.pk if run else None,
+                    "gap_total": case.gap_total,
+                    "points_at_stake": case.points_at_stake,
+                },
+            )
             _audit(AUDIT_CREATE, user, case, {"period": str(period), "source": source.code}, context)
     except IntegrityError:
         existing = SyncGapRequest.objects.filter(province=province, source=source, period=period).first()
@@ -158,14 +201,22 @@ def _new_deadline(case: SyncGapRequest, now: datetime) -> None:
     case.response_days = days
     case.deadline_round += 1
     case.response_due_at = plan.due_at
-    case.reminder_at, case.notice_at, case.escalation_at = plan.reminder_at, plan.notice_at, plan.escalation_at
+    case.reminder_at, case.notice_at, case.escalation_at = (
+        plan.reminder_at,
+        plan.notice_at,
+        plan.escalation_at,
+    )
 
 
-def _on_submitted(case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str) -> None:
+def _on_submitted(
+    case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str
+) -> None:
     if source_state == State.DRAFT:
         run = latest_run(case.province, case.source, case.period)
-        stale = run is not None and (case.run_id != run.pk or (run.finished_at and case.evidence_at
-                                                                and run.finished_at > case.evidence_at))
+        stale = run is not None and (
+            case.run_id != run.pk
+            or (run.finished_at and case.evidence_at and run.finished_at > case.evidence_at)
+        )
         if stale and run is not None:
             _refresh_evidence(case, run, now, actor)
         case.submitted_at = now
@@ -180,35 +231,57 @@ def _refresh_evidence(case: SyncGapRequest, run: ReconciliationRun, now: datetim
     edited = case.events.filter(kind=EventKind.EDIT).exists()
     if not edited:
         case.subject, case.body = letters.render(case, settings.TTHC_REQUEST_RESPONSE_DAYS)
-    _event(case, EventKind.EVIDENCE, actor, now, fields={
-        "run": run.pk, "before": before, "gap_total": case.gap_total, "points_at_stake": case.points_at_stake,
-        "letter_rewritten": not edited})
+    _event(
+        case,
+        EventKind.EVIDENCE,
+        actor,
+        now,
+        fields={
+            "run": run.pk,
+            "before": before,
+            "gap_total": case.gap_total,
+            "points_at_stake": case.points_at_stake,
+            "letter_rewritten": not edited,
+        },
+    )
 
 
-def _on_acknowledged(case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str) -> None:
+def _on_acknowledged(
+    case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str
+) -> None:
     case.acknowledged_at = case.acknowledged_at or now
 
 
-def _on_in_progress(case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str) -> None:
+def _on_in_progress(
+    case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str
+) -> None:
     case.acknowledged_at = case.acknowledged_at or now
     case.fix_plan, case.fix_target_date = fields["fix_plan"], fields["target_date"]
 
 
-def _on_answered(case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str) -> None:
+def _on_answered(
+    case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str
+) -> None:
     case.acknowledged_at = case.acknowledged_at or now
     case.answer, case.resolution, case.answered_at = fields["answer"], fields["resolution"], now
 
 
-def _on_reopened(case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str) -> None:
+def _on_reopened(
+    case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str
+) -> None:
     case.resolution = ""
     _new_deadline(case, now)
 
 
-def _on_escalated(case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str) -> None:
+def _on_escalated(
+    case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str
+) -> None:
     case.escalated_at = now
 
 
-def _on_closed(case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str) -> None:
+def _on_closed(
+    case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str
+) -> None:
     case.closed_at = now
 
 
@@ -227,9 +300,17 @@ EFFECTS: dict[str, Effect] = {
 }
 
 
-def transition(case: SyncGapRequest, target: str, user: Any = None, *, comment: str = "",
-               now: datetime | None = None, context: AuditContext | None = None,
-               extra: dict[str, Any] | None = None, **fields: Any) -> SyncGapRequest:
+def transition(
+    case: SyncGapRequest,
+    target: str,
+    user: Any = None,
+    *,
+    comment: str = "",
+    now: datetime | None = None,
+    context: AuditContext | None = None,
+    extra: dict[str, Any] | None = None,
+    **fields: Any,
+) -> SyncGapRequest:
     """Move ``case`` to ``target`` as ``user`` (``None``: the platform), with the fields it requires.
 
     Raises ``UnknownTransition`` / ``GuardFailed`` (no such move now), ``TransitionDenied`` (not your
@@ -249,19 +330,41 @@ def transition(case: SyncGapRequest, target: str, user: Any = None, *, comment: 
                 effect(locked, cleaned, now, user, source_state)
             locked.state, locked.state_changed_at = rule.target, now
             locked.save()
-            event = _event(locked, EventKind.TRANSITION, user, now, from_state=source_state, to_state=rule.target,
-                           comment=comment, fields={**cleaned, **(extra or {})})
-            _audit(AUDIT_TRANSITION, user, locked, {"from": source_state, "to": rule.target, **cleaned}, context)
+            event = _event(
+                locked,
+                EventKind.TRANSITION,
+                user,
+                now,
+                from_state=source_state,
+                to_state=rule.target,
+                comment=comment,
+                fields={**cleaned, **(extra or {})},
+            )
+            _audit(
+                AUDIT_TRANSITION, user, locked, {"from": source_state, "to": rule.target, **cleaned}, context
+            )
             notifications.on_transition(locked, event, actor=user)
     except TransitionDenied as exc:
-        audit.record_denial(user, AUDIT_TRANSITION, exc, target=case, agency=case.province, context=context,
-                            details={"to": str(target), "from": case.state})
+        audit.record_denial(
+            user,
+            AUDIT_TRANSITION,
+            exc,
+            target=case,
+            agency=case.province,
+            context=context,
+            details={"to": str(target), "from": case.state},
+        )
         raise
     return locked
 
 
-def bulk_submit(cases: Iterable[SyncGapRequest], user: Any, *, now: datetime | None = None,
-                context: AuditContext | None = None) -> tuple[list[SyncGapRequest], dict[int, str]]:
+def bulk_submit(
+    cases: Iterable[SyncGapRequest],
+    user: Any,
+    *,
+    now: datetime | None = None,
+    context: AuditContext | None = None,
+) -> tuple[list[SyncGapRequest], dict[int, str]]:
     """A leader submits several drafts at once; each is its own transaction (one failure spoils none).
 
     Returns (submitted, {id: error}). Only leaders bulk-submit: an officer submits one by one.
@@ -271,8 +374,14 @@ def bulk_submit(cases: Iterable[SyncGapRequest], user: Any, *, now: datetime | N
     for case in cases:
         if PROVINCE_LEADER not in access.actors_for(user, case):
             errors[case.pk] = _("Only a province leader can submit requests in bulk.")
-            audit.record_denial(user, "request.bulk_submit", errors[case.pk], target=case, agency=case.province,
-                                context=context)
+            audit.record_denial(
+                user,
+                "request.bulk_submit",
+                errors[case.pk],
+                target=case,
+                agency=case.province,
+                context=context,
+            )
             continue
         try:
             submitted.append(transition(case, State.SUBMITTED, user, now=now, context=context))
@@ -282,8 +391,15 @@ def bulk_submit(cases: Iterable[SyncGapRequest], user: Any, *, now: datetime | N
 
 
 # --- Other changes ----------------------------------------------------------------------------------
-def edit_draft(case: SyncGapRequest, user: Any, *, subject: str, body: str, now: datetime | None = None,
-               context: AuditContext | None = None) -> SyncGapRequest:
+def edit_draft(
+    case: SyncGapRequest,
+    user: Any,
+    *,
+    subject: str,
+    body: str,
+    now: datetime | None = None,
+    context: AuditContext | None = None,
+) -> SyncGapRequest:
     """The province edits the letter of a draft (and only of a draft)."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -293,7 +409,9 @@ def edit_draft(case: SyncGapRequest, user: Any, *, subject: str, body: str, now:
         subject, body = (subject or "").strip(), (body or "").strip()
         if not subject or not body:
             raise ValidationError(_("The subject and the body cannot be empty."))
-        changed = [name for name, value in (("subject", subject), ("body", body)) if getattr(locked, name) != value]
+        changed = [
+            name for name, value in (("subject", subject), ("body", body)) if getattr(locked, name) != value
+        ]
         if not changed:
             return locked
         locked.subject, locked.body = subject[:500], body
@@ -303,8 +421,15 @@ def edit_draft(case: SyncGapRequest, user: Any, *, subject: str, body: str, now:
     return locked
 
 
-def assign(case: SyncGapRequest, user: Any, *, side: str, assignee: Any, now: datetime | None = None,
-           context: AuditContext | None = None) -> SyncGapRequest:
+def assign(
+    case: SyncGapRequest,
+    user: Any,
+    *,
+    side: str,
+    assignee: Any,
+    now: datetime | None = None,
+    context: AuditContext | None = None,
+) -> SyncGapRequest:
     """Give the case to a person on one side ("province" or "ministry"); officers of that side may."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -319,12 +444,24 @@ def assign(case: SyncGapRequest, user: Any, *, side: str, assignee: Any, now: da
             raise ValidationError({"assignee": _("The assignee must be an officer of that side.")})
         setattr(locked, f"{side}_assignee", assignee)
         locked.save(update_fields=[f"{side}_assignee", "updated_at"])
-        _event(locked, EventKind.ASSIGNMENT, user, now,
-               fields={"side": side, "assignee": assignee.username if assignee else None})
-        _audit(AUDIT_ASSIGN, user, locked, {"side": side, "assignee": assignee.pk if assignee else None}, context)
+        _event(
+            locked,
+            EventKind.ASSIGNMENT,
+            user,
+            now,
+            fields={"side": side, "assignee": assignee.username if assignee else None},
+        )
+        _audit(
+            AUDIT_ASSIGN, user, locked, {"side": side, "assignee": assignee.pk if assignee else None}, context
+        )
         if assignee is not None and assignee != user:
-            notifications.notify([assignee], "transition", _("[%(ref)s] Assigned to you") % {"ref": locked.reference},
-                                 locked.subject, case=locked)
+            notifications.notify(
+                [assignee],
+                "transition",
+                _("[%(ref)s] Assigned to you") % {"ref": locked.reference},
+                locked.subject,
+                case=locked,
+            )
     return locked
 
 
@@ -332,8 +469,14 @@ def _may_write(user: Any, case: SyncGapRequest) -> bool:
     return bool(access.actors_for(user, case))
 
 
-def add_comment(case: SyncGapRequest, user: Any, text: str, *, now: datetime | None = None,
-                context: AuditContext | None = None) -> RequestEvent:
+def add_comment(
+    case: SyncGapRequest,
+    user: Any,
+    text: str,
+    *,
+    now: datetime | None = None,
+    context: AuditContext | None = None,
+) -> RequestEvent:
     now = now or timezone.now()
     text = (text or "").strip()
     if not text:
@@ -345,13 +488,25 @@ def add_comment(case: SyncGapRequest, user: Any, text: str, *, now: datetime | N
         event = _event(locked, EventKind.COMMENT, user, now, comment=text)
         _audit(AUDIT_COMMENT, user, locked, {"event": event.pk}, context)
         others = [u for u in (locked.province_assignee, locked.ministry_assignee) if u is not None]
-        notifications.notify(others, "comment", _("[%(ref)s] New comment") % {"ref": locked.reference}, text,
-                             case=locked, exclude=user)
+        notifications.notify(
+            others,
+            "comment",
+            _("[%(ref)s] New comment") % {"ref": locked.reference},
+            text,
+            case=locked,
+            exclude=user,
+        )
     return event
 
 
-def add_attachment(case: SyncGapRequest, user: Any, upload: UploadedFile, *, now: datetime | None = None,
-                   context: AuditContext | None = None) -> RequestAttachment:
+def add_attachment(
+    case: SyncGapRequest,
+    user: Any,
+    upload: UploadedFile,
+    *,
+    now: datetime | None = None,
+    context: AuditContext | None = None,
+) -> RequestAttachment:
     """Attach an uploaded document after checking its size and type (extension and content)."""
     from ..models import AttachmentKind, RequestAttachment
     from .attachments import validate_upload
@@ -363,11 +518,23 @@ def add_attachment(case: SyncGapRequest, user: Any, upload: UploadedFile, *, now
         locked = _lock(case)
         if not _may_write(user, locked):
             raise PermissionDenied(_("Only the officers of either side and supervisors can attach files."))
-        attachment = RequestAttachment(request=locked, kind=AttachmentKind.DOCUMENT, name=name[:255],
-                                       size=size, content_type=content_type, uploaded_by=user, uploaded_at=now)
+        attachment = RequestAttachment(
+            request=locked,
+            kind=AttachmentKind.DOCUMENT,
+            name=name[:255],
+            size=size,
+            content_type=content_type,
+            uploaded_by=user,
+            uploaded_at=now,
+        )
         attachment.file.save(name, upload, save=False)
         attachment.save()
-        _event(locked, EventKind.ATTACHMENT, user, now, fields={"attachment": attachment.pk, "name": attachment.name,
-                                                               "size": attachment.size})
+        _event(
+            locked,
+            EventKind.ATTACHMENT,
+            user,
+            now,
+            fields={"attachment": attachment.pk, "name": attachment.name, "size": attachment.size},
+        )
         _audit(AUDIT_ATTACH, user, locked, {"attachment": attachment.pk, "name": attachment.name}, context)
     return attachment

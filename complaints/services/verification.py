@@ -7,6 +7,7 @@ proves nothing. If its gaps for that province × system × month are at most
 ``TTHC_REQUEST_CLOSE_THRESHOLD`` the case is verified closed; otherwise it is reopened with the new
 figures (on the timeline and in ``latest_*``), a new response deadline, and the ministry is told.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -28,8 +29,13 @@ from .requests import _lock, transition
 def _figures(run: ReconciliationRun) -> dict[str, Any]:
     assert run.finished_at is not None  # only finished runs judge a case (``verify``)
     counts = {k: int(v) for k, v in (run.gap_counts or {}).items()}
-    return {"run": run.pk, "run_finished_at": run.finished_at.isoformat(), "gap_counts": counts,
-            "gap_total": sum(counts.values()), "points_at_stake": str(run.points_at_stake)}
+    return {
+        "run": run.pk,
+        "run_finished_at": run.finished_at.isoformat(),
+        "gap_counts": counts,
+        "gap_total": sum(counts.values()),
+        "points_at_stake": str(run.points_at_stake),
+    }
 
 
 def verify(case: SyncGapRequest, run: ReconciliationRun, now: datetime | None = None) -> str | None:
@@ -46,8 +52,15 @@ def verify(case: SyncGapRequest, run: ReconciliationRun, now: datetime | None = 
         locked.latest_gap_total = figures["gap_total"]
         locked.latest_points_at_stake = Decimal(run.points_at_stake or 0)
         locked.latest_checked_at = now
-        locked.save(update_fields=["latest_gap_counts", "latest_gap_total", "latest_points_at_stake",
-                                   "latest_checked_at", "updated_at"])
+        locked.save(
+            update_fields=[
+                "latest_gap_counts",
+                "latest_gap_total",
+                "latest_points_at_stake",
+                "latest_checked_at",
+                "updated_at",
+            ]
+        )
         if figures["gap_total"] <= settings.TTHC_REQUEST_CLOSE_THRESHOLD:
             transition(locked, State.VERIFIED_CLOSED, None, now=now, extra=figures)
             return State.VERIFIED_CLOSED
@@ -63,8 +76,11 @@ def verify(case: SyncGapRequest, run: ReconciliationRun, now: datetime | None = 
 def on_run_finished(run: ReconciliationRun, now: datetime | None = None) -> dict[int, str]:
     """The reconciliation engine's hook: verify the cases this run can judge. Returns {case id: state}."""
     cases = SyncGapRequest.objects.filter(
-        province_id=run.province_id, source_id=run.source_id, period=run.period,
-        state=State.ANSWERED, resolution=Resolution.FIXED,
+        province_id=run.province_id,
+        source_id=run.source_id,
+        period=run.period,
+        state=State.ANSWERED,
+        resolution=Resolution.FIXED,
     )
     out = {}
     for case in cases:
@@ -77,14 +93,19 @@ def on_run_finished(run: ReconciliationRun, now: datetime | None = None) -> dict
 def verify_pending(now: datetime | None = None) -> dict[int, str]:
     """Every answered-"fixed" case whose run has finished since the answer (the hourly safety net)."""
     newer = ReconciliationRun.objects.filter(
-        province_id=OuterRef("province_id"), source_id=OuterRef("source_id"), period=OuterRef("period"),
+        province_id=OuterRef("province_id"),
+        source_id=OuterRef("source_id"),
+        period=OuterRef("period"),
         finished_at__gt=OuterRef("answered_at"),
     )
-    cases = SyncGapRequest.objects.filter(state=State.ANSWERED, resolution=Resolution.FIXED).filter(Exists(newer))
+    cases = SyncGapRequest.objects.filter(state=State.ANSWERED, resolution=Resolution.FIXED).filter(
+        Exists(newer)
+    )
     out = {}
     for case in cases:
-        run = ReconciliationRun.objects.filter(province_id=case.province_id, source_id=case.source_id,
-                                               period=case.period).first()
+        run = ReconciliationRun.objects.filter(
+            province_id=case.province_id, source_id=case.source_id, period=case.period
+        ).first()
         if run is not None:
             result = verify(case, run, now)
             if result:
@@ -100,6 +121,8 @@ def months_to_recheck() -> list[tuple[str, str]]:
     """
     rows = (
         SyncGapRequest.objects.filter(state=State.ANSWERED, resolution=Resolution.FIXED)
-        .order_by().values_list("period", "province__code").distinct()
+        .order_by()
+        .values_list("period", "province__code")
+        .distinct()
     )
     return sorted({(str(period), code) for period, code in rows})

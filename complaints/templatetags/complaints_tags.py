@@ -1,4 +1,5 @@
 """``{% unread_notifications %}``: the unread count for the navigation badge (one indexed count)."""
+
 from django import template
 
 register = template.Library()

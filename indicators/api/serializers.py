@@ -1,4 +1,5 @@
 """Serializers of the index API's scores and rankings (the drill-down answers plain rows)."""
+
 from __future__ import annotations
 
 from rest_framework import serializers

@@ -1,4 +1,5 @@
 """The index API, included under ``api/v1/`` by config/urls.py (namespace ``indicators-api``)."""
+
 from django.urls import path
 
 from . import views

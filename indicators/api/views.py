@@ -9,6 +9,7 @@
 ``?period=`` takes YYYY-MM, YYYY-Qn or YYYY and defaults to the last closed month; a malformed one is
 a 400 naming it (``tthc.period_fields``). Out-of-scope agencies answer 404, as everywhere else.
 """
+
 from __future__ import annotations
 
 from django.http import Http404
@@ -32,7 +33,9 @@ from ..services.export import export_response
 from .serializers import PeriodScoresSerializer
 
 MAX_WARNING_DAYS = 366
-PERIOD = OpenApiParameter("period", str, description="YYYY-MM, YYYY-Qn or YYYY (default: the last closed month)")
+PERIOD = OpenApiParameter(
+    "period", str, description="YYYY-MM, YYYY-Qn or YYYY (default: the last closed month)"
+)
 LEVEL = OpenApiParameter("level", str, enum=["province", "ministry"])
 
 
@@ -49,37 +52,51 @@ def agency_payload(snapshot: IndicatorSnapshot, with_components: bool = True) ->
     """The command's per-agency shape plus name, level, peers, change and as_of."""
     return {
         **present.snapshot_payload(snapshot, with_components),
-        "name": snapshot.agency.name, "level": snapshot.level, "peers": snapshot.peers,
-        "change": present.num(snapshot.change), "as_of": snapshot.as_of, "final": snapshot.final,
+        "name": snapshot.agency.name,
+        "level": snapshot.level,
+        "peers": snapshot.peers,
+        "change": present.num(snapshot.change),
+        "as_of": snapshot.as_of,
+        "final": snapshot.final,
     }
 
 
 class ScoresView(APIView):
     """Scores of the agencies the user may see (a province sees its own), with every component."""
 
-    @extend_schema(parameters=[PERIOD, LEVEL, OpenApiParameter("agency", str, description="agency code")],
-                   responses=PeriodScoresSerializer)
+    @extend_schema(
+        parameters=[PERIOD, LEVEL, OpenApiParameter("agency", str, description="agency code")],
+        responses=PeriodScoresSerializer,
+    )
     def get(self, request):
         period = query_period(request)
-        qs = (IndicatorSnapshot.objects.visible_to(request.user).filter(period=period)
-              .select_related("agency").prefetch_related("components"))
+        qs = (
+            IndicatorSnapshot.objects.visible_to(request.user)
+            .filter(period=period)
+            .select_related("agency")
+            .prefetch_related("components")
+        )
         if agency := params.text(request.query_params, "agency"):
             qs = qs.filter(agency__code=agency)
         if level := params.choice(request.query_params, "level", Level.values):
             qs = qs.filter(level=level)
         snapshots = sorted(qs, key=lambda s: (s.level != "province", s.rank or 0, s.agency.code))
-        return Response({
-            "period": str(period),
-            "methodology": snapshots[0].methodology if snapshots else None,
-            "agencies": [agency_payload(s) for s in snapshots],
-        })
+        return Response(
+            {
+                "period": str(period),
+                "methodology": snapshots[0].methodology if snapshots else None,
+                "agencies": [agency_payload(s) for s in snapshots],
+            }
+        )
 
 
 class RankingsView(APIView):
     """Every peer's total and group scores for a period and level (no components, no dossiers)."""
 
-    @extend_schema(parameters=[PERIOD, LEVEL, OpenApiParameter("group", str, description="rank by this group")],
-                   responses=PeriodScoresSerializer)
+    @extend_schema(
+        parameters=[PERIOD, LEVEL, OpenApiParameter("group", str, description="rank by this group")],
+        responses=PeriodScoresSerializer,
+    )
     def get(self, request):
         period = query_period(request)
         level = params.choice(request.query_params, "level", Level.values, default=Level.PROVINCE)
@@ -89,11 +106,13 @@ class RankingsView(APIView):
             rows.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
         else:
             rows.sort(key=lambda s: (s.rank or 10**6, s.agency.code))
-        return Response({
-            "period": str(period),
-            "methodology": rows[0].methodology if rows else None,
-            "agencies": [agency_payload(s, with_components=False) for s in rows],
-        })
+        return Response(
+            {
+                "period": str(period),
+                "methodology": rows[0].methodology if rows else None,
+                "agencies": [agency_payload(s, with_components=False) for s in rows],
+            }
+        )
 
 
 def _drill_filters(request) -> dict:
@@ -105,9 +124,14 @@ class ComponentItemsView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("set", str, description="numerator, denominator, missing (default) or penalty:<name>"),
+            OpenApiParameter(
+                "set", str, description="numerator, denominator, missing (default) or penalty:<name>"
+            ),
             OpenApiParameter("export", str, enum=["csv", "xlsx"]),
-            *(OpenApiParameter(name, str) for name in ("agency", "procedure", "unit", "officer", "status", "code")),
+            *(
+                OpenApiParameter(name, str)
+                for name in ("agency", "procedure", "unit", "officer", "status", "code")
+            ),
         ],
         responses=OpenApiTypes.OBJECT,
     )
@@ -129,7 +153,9 @@ class ComponentItemsView(APIView):
         response = paginator.get_paginated_response(rows)
         response.data["set"] = which
         response.data["source"] = str(items.source)
-        response.data["sets"] = [key for key, _ in explain.available_sets(snapshot, explain.component_of(snapshot, code))]
+        response.data["sets"] = [
+            key for key, _ in explain.available_sets(snapshot, explain.component_of(snapshot, code))
+        ]
         return response
 
 
@@ -140,13 +166,25 @@ class ComponentGroupsView(APIView):
     def get(self, request, agency, period, code):
         snapshot = visible_snapshot(request.user, agency, period)
         try:
-            items = explain.item_set(snapshot, code, request.query_params.get("set", "missing"), request.user,
-                                     _drill_filters(request))
+            items = explain.item_set(
+                snapshot,
+                code,
+                request.query_params.get("set", "missing"),
+                request.user,
+                _drill_filters(request),
+            )
             groups = explain.grouped(items)
         except (KeyError, explain.UnknownSet) as exc:
             raise Http404(str(exc)) from exc
-        return Response({"set": items.key, "groups": [
-            {"unit": g["handling_unit"], "officer": g["handling_officer"], "dossiers": g["n"]} for g in groups]})
+        return Response(
+            {
+                "set": items.key,
+                "groups": [
+                    {"unit": g["handling_unit"], "officer": g["handling_officer"], "dossiers": g["n"]}
+                    for g in groups
+                ],
+            }
+        )
 
 
 class EarlyWarningView(APIView):
@@ -166,17 +204,32 @@ class EarlyWarningView(APIView):
         paginator = DefaultPagination()
         page = paginator.paginate_queryset(dossiers, request, view=self)
         projection = warning.project(snapshot, days=days)
-        response = paginator.get_paginated_response([{
-            "code": d.code, "procedure": d.procedure.code, "agency": d.receiving_agency.code,
-            "unit": d.handling_unit, "officer": d.handling_officer, "due_at": d.due_at, "status": d.status,
-        } for d in page])
-        response.data.update({
-            "period": str(current), "days": days, "current_total": present.num(snapshot.total),
-            "at_risk_this_month": projection.at_risk,
-            "if_all_late": present.num(projection.if_late.total), "rank_if_all_late": projection.rank_if_late,
-            "if_all_on_time": present.num(projection.if_on_time.total),
-            "rank_if_all_on_time": projection.rank_if_on_time,
-        })
+        response = paginator.get_paginated_response(
+            [
+                {
+                    "code": d.code,
+                    "procedure": d.procedure.code,
+                    "agency": d.receiving_agency.code,
+                    "unit": d.handling_unit,
+                    "officer": d.handling_officer,
+                    "due_at": d.due_at,
+                    "status": d.status,
+                }
+                for d in page
+            ]
+        )
+        response.data.update(
+            {
+                "period": str(current),
+                "days": days,
+                "current_total": present.num(snapshot.total),
+                "at_risk_this_month": projection.at_risk,
+                "if_all_late": present.num(projection.if_late.total),
+                "rank_if_all_late": projection.rank_if_late,
+                "if_all_on_time": present.num(projection.if_on_time.total),
+                "rank_if_all_on_time": projection.rank_if_on_time,
+            }
+        )
         return response
 
 
@@ -189,8 +242,10 @@ class LateUnitsView(APIView):
         agency = None
         if code := params.text(request.query_params, "agency"):
             agency = get_object_or_404(Agency.objects.visible_to(request.user), code=code)
-        return Response({
-            "period": str(period),
-            "late_units": late.late_units(period, agency=agency, user=request.user),
-            "apology_compliance": late.apology_compliance(period, agency=agency, user=request.user),
-        })
+        return Response(
+            {
+                "period": str(period),
+                "late_units": late.late_units(period, agency=agency, user=request.user),
+                "apology_compliance": late.apology_compliance(period, agency=agency, user=request.user),
+            }
+        )

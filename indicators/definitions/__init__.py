@@ -3,6 +3,7 @@
 ``methodology_for(period)`` is the version in force on the period's first day; every computation
 stores the version it used, so a snapshot is always re-explained with its own formulas.
 """
+
 from __future__ import annotations
 
 from tthc.periods import Period
@@ -33,5 +34,15 @@ def get(version: str) -> Methodology:
         raise KeyError(f"unknown methodology {version!r}; known: {', '.join(_BY_VERSION)}") from None
 
 
-__all__ = ["LEVELS", "MINISTRY", "PROVINCE", "Component", "Group", "METHODOLOGIES", "Methodology", "Window",
-           "get", "methodology_for"]
+__all__ = [
+    "LEVELS",
+    "MINISTRY",
+    "PROVINCE",
+    "Component",
+    "Group",
+    "METHODOLOGIES",
+    "Methodology",
+    "Window",
+    "get",
+    "methodology_for",
+]

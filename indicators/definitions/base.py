@@ -5,6 +5,7 @@ that match this ``Q``" — and its rule turns the two counts into points. The co
 (``services.measures``), the scoring (``services.scoring``), the drill-down (``services.explain``)
 and the early-warning projection all read the same declaration, so a formula exists exactly once.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -267,7 +268,9 @@ class Methodology:
         for g in self.groups:
             total = sum((c.points for c in self.components if c.group == g.code), Decimal(0))
             if total != g.points:
-                raise ValueError(f"methodology {self.version}: group {g.code} components sum to {total}, not {g.points}")
+                raise ValueError(
+                    f"methodology {self.version}: group {g.code} components sum to {total}, not {g.points}"
+                )
         unknown = {c.group for c in self.components} - group_codes
         if unknown:
             raise ValueError(f"methodology {self.version}: unknown groups {unknown}")

@@ -4,6 +4,7 @@ Timeliness is never restated here: dossier and feedback sets call the querysets'
 through ``qsets`` (``DossierQuerySet.on_time/overdue/judged/in_period/paid_online``,
 ``FeedbackQuerySet.overdue/not_overdue``, ``AgencyQuerySet.active``).
 """
+
 from __future__ import annotations
 
 from django.db.models import F, Q
@@ -74,8 +75,13 @@ def complained(w: Window) -> Q:
 
 def finished_with_result(w: Window) -> Q:
     """Dossiers of result-issuing procedures that finished in the period."""
-    return Q(status__in=FINISHED, procedure__issues_result=True,
-             finished_at__gte=w.start, finished_at__lt=w.end, finished_at__lte=w.as_of)
+    return Q(
+        status__in=FINISHED,
+        procedure__issues_result=True,
+        finished_at__gte=w.start,
+        finished_at__lt=w.end,
+        finished_at__lte=w.as_of,
+    )
 
 
 def electronic_result(w: Window) -> Q:
@@ -137,7 +143,9 @@ def in_authority(w: Window) -> Q:
 
 def due_for_publication(w: Window) -> Q:
     """The legal basis takes effect in the period: the publishing decision was due."""
-    return in_authority(w) & Q(legal_basis_effective_on__gte=w.first_day, legal_basis_effective_on__lte=w.last_day)
+    return in_authority(w) & Q(
+        legal_basis_effective_on__gte=w.first_day, legal_basis_effective_on__lte=w.last_day
+    )
 
 
 def published_on_time(w: Window) -> Q:
@@ -208,8 +216,10 @@ def communes(w: Window) -> Q:
 
 
 def communes_e_copy(w: Window) -> Q:
-    return communes(w) & Q(e_certified_copy__since__lte=w.last_day) & (
-        Q(e_certified_copy__until__isnull=True) | Q(e_certified_copy__until__gte=w.last_day)
+    return (
+        communes(w)
+        & Q(e_certified_copy__since__lte=w.last_day)
+        & (Q(e_certified_copy__until__isnull=True) | Q(e_certified_copy__until__gte=w.last_day))
     )
 
 
@@ -219,7 +229,9 @@ def portal_synced(w: Window) -> Q:
     Only that one system counts (a database constraint keeps it unique): another portal-kind system's
     copies never inflate a score.
     """
-    return active_portal_q("source") & Q(received_at__gte=w.start, received_at__lt=w.end, received_at__lte=w.as_of)
+    return active_portal_q("source") & Q(
+        received_at__gte=w.start, received_at__lt=w.end, received_at__lte=w.as_of
+    )
 
 
 def reported(w: Window) -> Q:

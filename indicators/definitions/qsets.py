@@ -7,6 +7,7 @@ the queryset's ``filter``/``exclude`` and collects their conditions into one ``Q
 written once, in ``tthc``, and the index follows it when it changes. ``tests/indicators`` checks
 that each recorded ``Q`` selects exactly the rows the queryset method does.
 """
+
 from __future__ import annotations
 
 import types

@@ -6,6 +6,7 @@ PAYMENT_SHARE 6): the split falls exactly on the component boundaries (docs/doma
 no weight changes and 2025 → 2026 totals stay comparable; only the group breakdown (and group ranks)
 differ.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -1,4 +1,5 @@
 """The 766 index's own data: extra inputs and stored snapshots (feedback is complaints')."""
+
 from .inputs import CertifiedCopyCommune, PublicationDeadline
 from .snapshots import ComponentValue, IndicatorSnapshot, Level
 

@@ -7,6 +7,7 @@
   public, per level. They are working-day arithmetic (``tthc.calendar``) that SQL cannot do, so
   they are stored, refreshed before every computation, and compared in the aggregate queries.
 """
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,10 @@ class CertifiedCopyCommuneQuerySet(models.QuerySet):
 
 class CertifiedCopyCommune(models.Model):
     commune = models.OneToOneField(
-        "tthc.Agency", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="e_certified_copy",
+        "tthc.Agency",
+        verbose_name=_("commune"),
+        on_delete=models.CASCADE,
+        related_name="e_certified_copy",
         limit_choices_to={"kind": "commune"},
     )
     since = models.DateField(_("provides electronic certified copies since"))
@@ -35,8 +39,9 @@ class CertifiedCopyCommune(models.Model):
         verbose_name = _("commune providing electronic certified copies")
         verbose_name_plural = _("communes providing electronic certified copies")
         constraints = [
-            models.CheckConstraint(condition=Q(until__isnull=True) | Q(until__gte=F("since")),
-                                   name="ecopy_until_after_since"),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=F("since")), name="ecopy_until_after_since"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -52,7 +57,10 @@ class PublicationDeadline(models.Model):
     """
 
     procedure = models.OneToOneField(
-        "tthc.Procedure", verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="publication_deadline"
+        "tthc.Procedure",
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        related_name="publication_deadline",
     )
     ministry_decide_due = models.DateField(null=True, blank=True)
     province_decide_due = models.DateField(null=True, blank=True)

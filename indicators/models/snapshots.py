@@ -4,6 +4,7 @@ Snapshots keep the numerator and denominator of every component (not just its po
 instant they were judged at (``as_of``), so that any score can be re-explained later down to the
 dossiers, procedures or feedback items behind it, with the very filters that produced it.
 """
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,20 +39,29 @@ class SnapshotQuerySet(models.QuerySet):
 
 
 class IndicatorSnapshot(models.Model):
-    agency = models.ForeignKey("tthc.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(
+        "tthc.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="+"
+    )
     period = PeriodField(_("period"), kinds=KINDS, help_text="YYYY-MM, YYYY-Qn or YYYY")
     period_kind = models.CharField(_("period kind"), max_length=7)
     methodology = models.CharField(_("methodology"), max_length=10)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     as_of = models.DateTimeField(_("judged as of"))
-    final = models.BooleanField(_("final"), default=False, help_text=_("The period had ended when it was computed."))
+    final = models.BooleanField(
+        _("final"), default=False, help_text=_("The period had ended when it was computed.")
+    )
     total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
     band = models.CharField(_("band"), max_length=20)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     peers = models.PositiveSmallIntegerField(_("ranked peers"), default=0)
-    groups = models.JSONField(_("groups"), default=dict,
-                              help_text=_("{group: {score, max, rank, change}} with decimals as strings."))
-    previous_total = models.DecimalField(_("previous period's total"), max_digits=6, decimal_places=2, null=True, blank=True)
+    groups = models.JSONField(
+        _("groups"),
+        default=dict,
+        help_text=_("{group: {score, max, rank, change}} with decimals as strings."),
+    )
+    previous_total = models.DecimalField(
+        _("previous period's total"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     change = models.DecimalField(_("change"), max_digits=6, decimal_places=2, null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
@@ -72,8 +82,9 @@ class IndicatorSnapshot(models.Model):
 
 
 class ComponentValue(models.Model):
-    snapshot = models.ForeignKey(IndicatorSnapshot, verbose_name=_("snapshot"), on_delete=models.CASCADE,
-                                 related_name="components")
+    snapshot = models.ForeignKey(
+        IndicatorSnapshot, verbose_name=_("snapshot"), on_delete=models.CASCADE, related_name="components"
+    )
     code = models.CharField(_("component"), max_length=40)
     group = models.CharField(_("group"), max_length=4)
     numerator = models.BigIntegerField(_("numerator"))
@@ -81,8 +92,12 @@ class ComponentValue(models.Model):
     ratio = models.DecimalField(_("ratio"), max_digits=9, decimal_places=6, null=True, blank=True)
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
     max_points = models.DecimalField(_("maximum points"), max_digits=5, decimal_places=2)
-    details = models.JSONField(_("details"), default=dict, blank=True,
-                               help_text=_("Counts behind special rules: penalties, portal and reporting counts."))
+    details = models.JSONField(
+        _("details"),
+        default=dict,
+        blank=True,
+        help_text=_("Counts behind special rules: penalties, portal and reporting counts."),
+    )
 
     class Meta:
         verbose_name = _("component value")

@@ -1,4 +1,5 @@
 """Recompute a run of months at once: the trend charts after a bulk load."""
+
 from __future__ import annotations
 
 from datetime import datetime

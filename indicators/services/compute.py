@@ -11,6 +11,7 @@ readers never see half a period.
 no row, so the two levels computed one by one (the Celery tasks run one per level, to keep each
 task's time limit short) give exactly the rows of one computation of both.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,16 +56,23 @@ class PeriodResult:
 def peers(w: Window, levels: list[str] | None = None) -> dict[str, list[Agency]]:
     """Ranked agencies in force on the window's last day, by level (all levels, or ``levels``)."""
     active = Agency.objects.active(w.last_day).order_by("code")
-    return {level: list(active.filter(kind__in=kinds)) for level, kinds in LEVEL_KINDS.items()
-            if levels is None or level in levels}
+    return {
+        level: list(active.filter(kind__in=kinds))
+        for level, kinds in LEVEL_KINDS.items()
+        if levels is None or level in levels
+    }
 
 
 def window_for(period: Period | str, now: datetime | None = None) -> Window:
     return Window.of(Period.parse(period), now or timezone.now())
 
 
-def compute(period: Period | str, now: datetime | None = None, only: list[Agency] | None = None,
-            level: str | None = None) -> PeriodResult:
+def compute(
+    period: Period | str,
+    now: datetime | None = None,
+    only: list[Agency] | None = None,
+    level: str | None = None,
+) -> PeriodResult:
     """Score every ranked agency for the period, judged at min(period end, ``now``). No snapshot writes.
 
     ``only`` restricts the computation to those agencies (their ranks are then left unset); ``level``
@@ -78,11 +86,17 @@ def compute(period: Period | str, now: datetime | None = None, only: list[Agency
     if only is not None:
         wanted = {a.pk for a in only}
         by_level = {lv: [a for a in agencies if a.pk in wanted] for lv, agencies in by_level.items()}
-    counts = measures.collect(methodology, w, {lv: [a.pk for a in ags] for lv, ags in by_level.items()},
-                              restrict=only is not None or level is not None)
+    counts = measures.collect(
+        methodology,
+        w,
+        {lv: [a.pk for a in ags] for lv, ags in by_level.items()},
+        restrict=only is not None or level is not None,
+    )
     results = []
     for lv, agencies in by_level.items():
-        level_results = [AgencyResult(a, lv, scoring.score_agency(methodology, lv, counts[a.pk])) for a in agencies]
+        level_results = [
+            AgencyResult(a, lv, scoring.score_agency(methodology, lv, counts[a.pk])) for a in agencies
+        ]
         if only is None:
             _rank(level_results)
         results.extend(level_results)
@@ -124,45 +138,89 @@ def store(result: PeriodResult) -> list[IndicatorSnapshot]:
     snapshots = []
     for r in result.agencies:
         before = previous.get(r.agency.pk)
-        snapshots.append(IndicatorSnapshot(
-            agency=r.agency, period=period, period_kind=result.period.kind, methodology=result.methodology.version,
-            level=r.level, as_of=result.window.as_of, final=result.window.final, total=r.score.total,
-            band=r.score.band, rank=r.rank, peers=sum(1 for x in result.agencies if x.level == r.level),
-            groups=_groups_json(r, before), previous_total=before.total if before else None,
-            change=r.score.total - before.total if before else None,
-        ))
-    fields = ["period_kind", "methodology", "level", "as_of", "final", "total", "band", "rank", "peers", "groups",
-              "previous_total", "change", "computed_at"]
-    IndicatorSnapshot.objects.bulk_create(snapshots, update_conflicts=True, unique_fields=["agency", "period"],
-                                          update_fields=fields)
+        snapshots.append(
+            IndicatorSnapshot(
+                agency=r.agency,
+                period=period,
+                period_kind=result.period.kind,
+                methodology=result.methodology.version,
+                level=r.level,
+                as_of=result.window.as_of,
+                final=result.window.final,
+                total=r.score.total,
+                band=r.score.band,
+                rank=r.rank,
+                peers=sum(1 for x in result.agencies if x.level == r.level),
+                groups=_groups_json(r, before),
+                previous_total=before.total if before else None,
+                change=r.score.total - before.total if before else None,
+            )
+        )
+    fields = [
+        "period_kind",
+        "methodology",
+        "level",
+        "as_of",
+        "final",
+        "total",
+        "band",
+        "rank",
+        "peers",
+        "groups",
+        "previous_total",
+        "change",
+        "computed_at",
+    ]
+    IndicatorSnapshot.objects.bulk_create(
+        snapshots, update_conflicts=True, unique_fields=["agency", "period"], update_fields=fields
+    )
     kept = [r.agency.pk for r in result.agencies]
     IndicatorSnapshot.objects.filter(period=period, **of_level).exclude(agency_id__in=kept).delete()
-    ids = dict(IndicatorSnapshot.objects.filter(period=period, agency_id__in=kept).values_list("agency_id", "pk"))
+    ids = dict(
+        IndicatorSnapshot.objects.filter(period=period, agency_id__in=kept).values_list("agency_id", "pk")
+    )
     values = [
-        ComponentValue(snapshot_id=ids[r.agency.pk], code=c.code, group=c.group, numerator=c.numerator,
-                       denominator=c.denominator, ratio=c.ratio, points=c.points, max_points=c.max_points,
-                       details=c.details)
-        for r in result.agencies for c in r.score.components
+        ComponentValue(
+            snapshot_id=ids[r.agency.pk],
+            code=c.code,
+            group=c.group,
+            numerator=c.numerator,
+            denominator=c.denominator,
+            ratio=c.ratio,
+            points=c.points,
+            max_points=c.max_points,
+            details=c.details,
+        )
+        for r in result.agencies
+        for c in r.score.components
     ]
     for level in {r.level for r in result.agencies}:  # components no longer computed (methodology change)
         mine = [r for r in result.agencies if r.level == level]
         codes = {c.code for c in mine[0].score.components}
-        ComponentValue.objects.filter(snapshot_id__in=[ids[r.agency.pk] for r in mine]).exclude(code__in=codes).delete()
+        ComponentValue.objects.filter(snapshot_id__in=[ids[r.agency.pk] for r in mine]).exclude(
+            code__in=codes
+        ).delete()
     ComponentValue.objects.bulk_create(
-        values, update_conflicts=True, unique_fields=["snapshot", "code"],
+        values,
+        update_conflicts=True,
+        unique_fields=["snapshot", "code"],
         update_fields=["group", "numerator", "denominator", "ratio", "points", "max_points", "details"],
         batch_size=2000,
     )
     _refresh_next_change(result.period, result.level)
-    return list(IndicatorSnapshot.objects.filter(period=period, **of_level).select_related("agency")
-                .order_by("level", "rank"))
+    return list(
+        IndicatorSnapshot.objects.filter(period=period, **of_level)
+        .select_related("agency")
+        .order_by("level", "rank")
+    )
 
 
 def _refresh_next_change(period: Period, level: str | None = None) -> None:
     """A recomputed period changes the next period's "change against the previous period" (of the
     recomputed level's snapshots, so that the two levels' tasks never write the same rows)."""
-    following = list(IndicatorSnapshot.objects.filter(period=period.next(),
-                                                      **({} if level is None else {"level": level})))
+    following = list(
+        IndicatorSnapshot.objects.filter(period=period.next(), **({} if level is None else {"level": level}))
+    )
     if not following:
         return
     current = {s.agency_id: s for s in IndicatorSnapshot.objects.filter(period=period)}
@@ -176,7 +234,9 @@ def _refresh_next_change(period: Period, level: str | None = None) -> None:
     IndicatorSnapshot.objects.bulk_update(following, ["previous_total", "change", "groups"])
 
 
-def recompute(period: Period | str, now: datetime | None = None, level: str | None = None) -> list[IndicatorSnapshot]:
+def recompute(
+    period: Period | str, now: datetime | None = None, level: str | None = None
+) -> list[IndicatorSnapshot]:
     """Compute and store a period (live when ``now`` is inside it, final once it has ended); all
     levels, or one ``level`` (``LEVELS``)."""
     return store(compute(period, now, level=level))

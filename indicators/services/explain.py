@@ -9,6 +9,7 @@ Sets: ``numerator``, ``denominator``, ``missing`` (in the denominator, not in th
 dossiers that cost points"), ``penalty:<name>``; for DOSSIER_SYNC, whose denominator is a number
 (max of two counts), ``missing`` lists the platform's dossiers of the period that the portal lacks.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
@@ -38,50 +39,80 @@ SET_LABELS = {
 #: (column key, lookup, header) per source: what lists and exports show. No personal data.
 COLUMNS = {
     Source.DOSSIER: (
-        ("code", "code", _("Dossier code")), ("procedure", "procedure__code", _("Procedure")),
+        ("code", "code", _("Dossier code")),
+        ("procedure", "procedure__code", _("Procedure")),
         ("procedure_name", "procedure__name", _("Procedure name")),
         ("agency", "receiving_agency__code", _("Receiving agency")),
         ("agency_name", "receiving_agency__name", _("Receiving agency name")),
-        ("unit", "handling_unit", _("Handling unit")), ("officer", "handling_officer", _("Handling officer")),
-        ("status", "status", _("Status")), ("channel", "channel", _("Channel")),
-        ("received_at", "received_at", _("Received at")), ("due_at", "due_at", _("Due at")),
-        ("finished_at", "finished_at", _("Finished at")), ("supplements", "supplement_count", _("Supplement requests")),
+        ("unit", "handling_unit", _("Handling unit")),
+        ("officer", "handling_officer", _("Handling officer")),
+        ("status", "status", _("Status")),
+        ("channel", "channel", _("Channel")),
+        ("received_at", "received_at", _("Received at")),
+        ("due_at", "due_at", _("Due at")),
+        ("finished_at", "finished_at", _("Finished at")),
+        ("supplements", "supplement_count", _("Supplement requests")),
     ),
     Source.PROCEDURE: (
-        ("code", "code", _("Procedure code")), ("name", "name", _("Procedure name")),
-        ("field", "field_name", _("Field")), ("online_level", "online_level", _("Online level")),
+        ("code", "code", _("Procedure code")),
+        ("name", "name", _("Procedure name")),
+        ("field", "field_name", _("Field")),
+        ("online_level", "online_level", _("Online level")),
         ("fee_bearing", "fee_bearing", _("Fee-bearing")),
         ("effective_on", "legal_basis_effective_on", _("Legal basis effective on")),
-        ("published_on", "published_on", _("Published on")), ("made_public_on", "made_public_on", _("Made public on")),
+        ("published_on", "published_on", _("Published on")),
+        ("made_public_on", "made_public_on", _("Made public on")),
     ),
     Source.FEEDBACK: (
-        ("code", "code", _("Feedback code")), ("agency", "agency__code", _("Agency")),
-        ("procedure", "procedure__code", _("Procedure")), ("received_at", "received_at", _("Received at")),
-        ("answer_due_at", "answer_due_at", _("Answer due")), ("answered_at", "answered_at", _("Answered at")),
-        ("refused_at", "refused_at", _("Refused at")), ("published_at", "published_at", _("Published at")),
-        ("disliked", "disliked", _("Disliked")), ("repeated", "repeated", _("Repeated")),
+        ("code", "code", _("Feedback code")),
+        ("agency", "agency__code", _("Agency")),
+        ("procedure", "procedure__code", _("Procedure")),
+        ("received_at", "received_at", _("Received at")),
+        ("answer_due_at", "answer_due_at", _("Answer due")),
+        ("answered_at", "answered_at", _("Answered at")),
+        ("refused_at", "refused_at", _("Refused at")),
+        ("published_at", "published_at", _("Published at")),
+        ("disliked", "disliked", _("Disliked")),
+        ("repeated", "repeated", _("Repeated")),
     ),
     Source.COMMUNE: (
-        ("code", "code", _("Commune code")), ("name", "name", _("Commune")),
+        ("code", "code", _("Commune code")),
+        ("name", "name", _("Commune")),
         ("since", "e_certified_copy__since", _("E-copies since")),
     ),
     Source.SOURCE_DOSSIER: (
-        ("code", "code", _("Dossier code")), ("agency", "agency__code", _("Receiving agency")),
-        ("procedure", "procedure__code", _("Procedure")), ("status", "status", _("Status")),
-        ("received_at", "received_at", _("Received at")), ("synced_at", "synced_at", _("Synced at")),
+        ("code", "code", _("Dossier code")),
+        ("agency", "agency__code", _("Receiving agency")),
+        ("procedure", "procedure__code", _("Procedure")),
+        ("status", "status", _("Status")),
+        ("received_at", "received_at", _("Received at")),
+        ("synced_at", "synced_at", _("Synced at")),
     ),
 }
 
 #: Query-string filters per source: name → lookup (``agency`` matches the subtree by path).
 FILTERS = {
-    Source.DOSSIER: {"agency": "receiving_agency__path__startswith", "procedure": "procedure__code",
-                     "unit": "handling_unit", "officer": "handling_officer", "status": "status", "channel": "channel",
-                     "code": "code__icontains"},
+    Source.DOSSIER: {
+        "agency": "receiving_agency__path__startswith",
+        "procedure": "procedure__code",
+        "unit": "handling_unit",
+        "officer": "handling_officer",
+        "status": "status",
+        "channel": "channel",
+        "code": "code__icontains",
+    },
     Source.PROCEDURE: {"code": "code__icontains", "field": "field_code"},
-    Source.FEEDBACK: {"agency": "agency__path__startswith", "procedure": "procedure__code", "code": "code__icontains"},
+    Source.FEEDBACK: {
+        "agency": "agency__path__startswith",
+        "procedure": "procedure__code",
+        "code": "code__icontains",
+    },
     Source.COMMUNE: {"code": "code__icontains"},
-    Source.SOURCE_DOSSIER: {"agency": "agency__path__startswith", "procedure": "procedure__code",
-                            "code": "code__icontains"},
+    Source.SOURCE_DOSSIER: {
+        "agency": "agency__path__startswith",
+        "procedure": "procedure__code",
+        "code": "code__icontains",
+    },
 }
 
 
@@ -146,8 +177,13 @@ def _rows(measure: Measure | None, snapshot: IndicatorSnapshot, w: Window) -> tu
     return measure.source, q
 
 
-def item_set(snapshot: IndicatorSnapshot, code: str, which: str, user: Any = None,
-             filters: Mapping[str, str] | None = None) -> ItemSet:
+def item_set(
+    snapshot: IndicatorSnapshot,
+    code: str,
+    which: str,
+    user: Any = None,
+    filters: Mapping[str, str] | None = None,
+) -> ItemSet:
     """The rows of one set of one component of a snapshot, visible to ``user``, filtered."""
     comp = component_of(snapshot, code)
     if which not in dict(available_sets(snapshot, comp)):
@@ -217,7 +253,9 @@ def _typed(model: type[Model], lookup: str, name: str, value: str | None) -> Any
 
 
 def _ordering(source: Source) -> tuple[str, ...]:
-    return {Source.DOSSIER: ("due_at", "code"), Source.FEEDBACK: ("received_at", "code")}.get(source, ("code",))
+    return {Source.DOSSIER: ("due_at", "code"), Source.FEEDBACK: ("received_at", "code")}.get(
+        source, ("code",)
+    )
 
 
 def rows(item_set_: ItemSet, limit: int | None = None) -> Iterator[tuple[Any, ...]]:
@@ -228,9 +266,10 @@ def rows(item_set_: ItemSet, limit: int | None = None) -> Iterator[tuple[Any, ..
     return qs.iterator(chunk_size=2000)
 
 
-def grouped(item_set_: ItemSet, by: tuple[str, ...] = ("handling_unit", "handling_officer")) -> list[dict[str, Any]]:
+def grouped(
+    item_set_: ItemSet, by: tuple[str, ...] = ("handling_unit", "handling_officer")
+) -> list[dict[str, Any]]:
     """Counts of a dossier set per handling unit and officer, largest first (who lost the points)."""
     if item_set_.source != Source.DOSSIER:
         raise UnknownSet("grouping is for dossier sets")
     return list(item_set_.queryset.order_by().values(*by).annotate(n=CountAgg("pk")).order_by("-n", *by))
-

@@ -12,6 +12,7 @@ Closing a system's ``missing_on_portal`` gaps adds those dossiers to the provinc
 module's ``dossier_sync_impact``) replaces the function, with the signature
 ``(counts, gap_counts, period=None) -> Decimal``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -39,7 +40,9 @@ def dossier_sync_points(portal: int, reported: int | None, period: Period | None
     return score_component(comp, {"num": portal, "den": max(portal, reported or 0)}).points
 
 
-def dossier_sync_impact(counts: ProvinceCounts, gap_counts: Mapping[str, int], period: Period | None = None) -> Decimal:
+def dossier_sync_impact(
+    counts: ProvinceCounts, gap_counts: Mapping[str, int], period: Period | None = None
+) -> Decimal:
     """Points the province gains if the run's ``missing_on_portal`` dossiers reach the portal."""
     missing = max(int(gap_counts.get("missing_on_portal", 0)), 0)
     before = dossier_sync_points(counts.portal, counts.reported, period)
@@ -47,15 +50,18 @@ def dossier_sync_impact(counts: ProvinceCounts, gap_counts: Mapping[str, int], p
     return max(after - before, Decimal(0))
 
 
-def points_at_stake(counts: ProvinceCounts, gap_counts: Mapping[str, int], period: Period | None = None) -> Decimal:
+def points_at_stake(
+    counts: ProvinceCounts, gap_counts: Mapping[str, int], period: Period | None = None
+) -> Decimal:
     """The configured impact function applied to one run's gap counts, to 3 decimals."""
     path = settings.TTHC_RECONCILIATION_IMPACT
     function = import_string(path) if path else dossier_sync_impact
     return Decimal(function(counts, gap_counts, period=period)).quantize(QUANT, rounding=ROUND_HALF_UP)
 
 
-def set_points_at_stake(runs: Iterable[ReconciliationRun], counts: ProvinceCounts,
-                        period: Period | None = None) -> None:
+def set_points_at_stake(
+    runs: Iterable[ReconciliationRun], counts: ProvinceCounts, period: Period | None = None
+) -> None:
     """Fill ``points_at_stake`` on a province's runs (reconciliation saves them)."""
     for run in runs:
         run.points_at_stake = points_at_stake(counts, run.gap_counts, period=period)

@@ -5,6 +5,7 @@ that cost ON_TIME points — grouped by ranked agency, handling agency, unit and
 query. An overdue dossier is *apologised* when it has an apology letter issued at least one
 calendar day before its (original) due date, in Vietnam time.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -31,8 +32,9 @@ def overdue_q(w: Window) -> Q:
     return comp.denominator.q(w) & ~comp.numerator.q(w)
 
 
-def overdue_dossiers(period: Period | str, now: datetime | None = None, agency: Agency | None = None,
-                     user: Any = None) -> QuerySet[Dossier]:
+def overdue_dossiers(
+    period: Period | str, now: datetime | None = None, agency: Agency | None = None, user: Any = None
+) -> QuerySet[Dossier]:
     w = window_for(period, now or timezone.now())
     qs = Dossier.objects.visible_to(user) if user is not None else Dossier.objects.all()
     qs = qs.filter(overdue_q(w))
@@ -41,13 +43,17 @@ def overdue_dossiers(period: Period | str, now: datetime | None = None, agency: 
     return qs
 
 
-def late_units(period: Period | str, now: datetime | None = None, agency: Agency | None = None,
-               user: Any = None) -> list[dict[str, Any]]:
+def late_units(
+    period: Period | str, now: datetime | None = None, agency: Agency | None = None, user: Any = None
+) -> list[dict[str, Any]]:
     """[{ranked, ranked_name, handling_agency_name, unit, officer, overdue, apologised, without_apology}], worst first."""
     qs = overdue_dossiers(period, now, agency, user).order_by()
     rows = qs.values(
-        ranked=F("receiving_agency__ranked_agency__code"), ranked_name=F("receiving_agency__ranked_agency__name"),
-        handling_agency_name=F("handling_agency__name"), unit=F("handling_unit"), officer=F("handling_officer"),
+        ranked=F("receiving_agency__ranked_agency__code"),
+        ranked_name=F("receiving_agency__ranked_agency__name"),
+        handling_agency_name=F("handling_agency__name"),
+        unit=F("handling_unit"),
+        officer=F("handling_officer"),
     ).annotate(overdue=Count("pk"), apologised=Count("pk", filter=APOLOGISED))
     out: list[dict[str, Any]] = []
     for values in rows:
@@ -58,13 +64,15 @@ def late_units(period: Period | str, now: datetime | None = None, agency: Agency
     return out
 
 
-def apology_compliance(period: Period | str, now: datetime | None = None, agency: Agency | None = None,
-                       user: Any = None) -> list[dict[str, Any]]:
+def apology_compliance(
+    period: Period | str, now: datetime | None = None, agency: Agency | None = None, user: Any = None
+) -> list[dict[str, Any]]:
     """Per ranked agency: overdue dossiers, with an apology in time, and the compliance ratio."""
     qs = overdue_dossiers(period, now, agency, user).order_by()
-    rows = qs.values(ranked=F("receiving_agency__ranked_agency__code"),
-                     ranked_name=F("receiving_agency__ranked_agency__name")).annotate(
-        overdue=Count("pk"), apologised=Count("pk", filter=APOLOGISED))
+    rows = qs.values(
+        ranked=F("receiving_agency__ranked_agency__code"),
+        ranked_name=F("receiving_agency__ranked_agency__name"),
+    ).annotate(overdue=Count("pk"), apologised=Count("pk", filter=APOLOGISED))
     out: list[dict[str, Any]] = []
     for values in sorted(rows, key=lambda r: r["ranked"] or ""):
         row: dict[str, Any] = dict(values)

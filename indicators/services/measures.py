@@ -9,6 +9,7 @@ Dossiers are grouped by (ranked agency, procedure) when a component counts *dist
 (ONLINE_USED, PAYMENT_USED): a few thousand groups, summed here, instead of a costly
 ``COUNT(DISTINCT)`` per group in SQL.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -97,7 +98,9 @@ def _dossier_family(leaves: Leaves, w: Window, agency_ids: list[int] | None, out
     distinct = {alias for alias, leaf in leaves if isinstance(leaf, Count) and leaf.distinct}
     group = {"rk": F(key), **({"pr": F("procedure_id")} if distinct else {})}
     qs = _restrict(Source.DOSSIER.model._default_manager.filter(filters.dossier_window(w)), key, agency_ids)
-    rows = qs.values(**group).annotate(**{a: CountAgg("pk", filter=leaf.q(w)) for a, leaf in leaves}).order_by()
+    rows = (
+        qs.values(**group).annotate(**{a: CountAgg("pk", filter=leaf.q(w)) for a, leaf in leaves}).order_by()
+    )
     for row in rows:
         target = out[row["rk"]]
         for alias, _leaf in leaves:
@@ -107,10 +110,16 @@ def _dossier_family(leaves: Leaves, w: Window, agency_ids: list[int] | None, out
             target[alias] = target.get(alias, 0) + n
 
 
-def _grouped_family(source: Source, leaves: Leaves, w: Window, agency_ids: list[int] | None, out: Raw) -> None:
+def _grouped_family(
+    source: Source, leaves: Leaves, w: Window, agency_ids: list[int] | None, out: Raw
+) -> None:
     key = _ranked_key(source)
     qs = _restrict(source.model._default_manager.filter(_where(leaves, w)), key, agency_ids)
-    rows = qs.values(rk=F(key)).annotate(**{a: CountAgg("pk", filter=leaf.q(w)) for a, leaf in leaves}).order_by()
+    rows = (
+        qs.values(rk=F(key))
+        .annotate(**{a: CountAgg("pk", filter=leaf.q(w)) for a, leaf in leaves})
+        .order_by()
+    )
     for row in rows:
         out[row["rk"]].update({alias: row[alias] for alias, _ in leaves})
 
@@ -146,7 +155,9 @@ def _procedure_family(leaves: Leaves, w: Window, peers: dict[str, list[int]], ou
             out[agency_id].update({alias: totals[alias] or 0 for alias, _ in leaves})
 
 
-def collect(methodology: Methodology, w: Window, peers: dict[str, list[int]], restrict: bool = False) -> Counts:
+def collect(
+    methodology: Methodology, w: Window, peers: dict[str, list[int]], restrict: bool = False
+) -> Counts:
     """Count every measure for the ``peers`` ({level: [agency ids]}).
 
     With ``restrict`` the row queries are limited to those agencies (a one-province projection);

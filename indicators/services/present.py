@@ -4,6 +4,7 @@ Everything is read from the stored snapshot, never recomputed, so that the comma
 the dashboard agree to the last decimal. Decimals become JSON numbers: every stored value has at
 most 6 decimals and 9 significant digits, which a binary float prints back exactly.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -18,8 +19,12 @@ def num(value: Decimal | str | None) -> float | None:
 
 def components_payload(snapshot: IndicatorSnapshot) -> dict[str, Any]:
     return {
-        cv.code: {"numerator": cv.numerator, "denominator": cv.denominator, "ratio": num(cv.ratio),
-                  "points": num(cv.points)}
+        cv.code: {
+            "numerator": cv.numerator,
+            "denominator": cv.denominator,
+            "ratio": num(cv.ratio),
+            "points": num(cv.points),
+        }
         for cv in sorted(snapshot.components.all(), key=lambda c: (c.group, c.code))
     }
 

@@ -7,6 +7,7 @@ communes, so no E_CERTIFIED_COPY, POPULATION_DATA_*), the sum is rescaled to the
 weight (``× group max / applicable max``, rounded to 2 decimals) so that every level is scored out
 of 100 with the same group weights. The total is the sum of the group scores.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -90,8 +91,11 @@ def score_agency(methodology: Methodology, level: str, counts: dict[str, dict[st
 
 def bands() -> list[tuple[str, Decimal]]:
     """(code, minimum total) from ``settings.INDICATOR_BANDS``, highest first."""
-    return sorted(((code, Decimal(str(low))) for code, low in settings.INDICATOR_BANDS), key=lambda b: b[1],
-                  reverse=True)
+    return sorted(
+        ((code, Decimal(str(low))) for code, low in settings.INDICATOR_BANDS),
+        key=lambda b: b[1],
+        reverse=True,
+    )
 
 
 def band_for(total: Decimal) -> str:

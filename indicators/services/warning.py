@@ -6,6 +6,7 @@ snapshot twice — as if every one of them due before the month ends turns late,
 one finishes on time — using the ``at_risk`` deltas the definitions declare on each measure (ON_TIME
 and DOSSIER_SATISFACTION), through the same scoring code as the computation.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,25 +42,34 @@ def horizon(now: datetime, days: int) -> datetime:
     return datetime.combine(last + timedelta(days=1), time.min, tzinfo=calendar.VN_TZ)
 
 
-def at_risk(agency: Agency, now: datetime | None = None, days: int | None = None,
-            user: Any = None) -> QuerySet[Dossier]:
+def at_risk(
+    agency: Agency, now: datetime | None = None, days: int | None = None, user: Any = None
+) -> QuerySet[Dossier]:
     """Open dossiers of the ranked agency, within time now, due within ``days`` working days."""
     now = now or timezone.now()
     days = default_days() if days is None else days
     w = Window.of(Period.current(now), now)
-    q = (f.judged(w) & dossier_q("within_time", now) & dossier_q("open")
-         & Q(finished_at__isnull=True, due_at__lt=horizon(now, days), receiving_agency__ranked_agency=agency))
+    q = (
+        f.judged(w)
+        & dossier_q("within_time", now)
+        & dossier_q("open")
+        & Q(finished_at__isnull=True, due_at__lt=horizon(now, days), receiving_agency__ranked_agency=agency)
+    )
     qs = Dossier.objects.visible_to(user) if user is not None else Dossier.objects.all()
     return qs.filter(q).select_related("procedure", "receiving_agency").order_by("due_at", "code")
 
 
-def at_risk_counts(agency: Agency, now: datetime | None = None, days: int | None = None,
-                   user: Any = None) -> dict[str, int]:
+def at_risk_counts(
+    agency: Agency, now: datetime | None = None, days: int | None = None, user: Any = None
+) -> dict[str, int]:
     """{"total": all at-risk dossiers, "this_month": those due before the month ends}: one query."""
     now = now or timezone.now()
     month_end = Period.current(now).end
-    return at_risk(agency, now, days, user).order_by().aggregate(
-        total=Count("pk"), this_month=Count("pk", filter=Q(due_at__lt=month_end)))
+    return (
+        at_risk(agency, now, days, user)
+        .order_by()
+        .aggregate(total=Count("pk"), this_month=Count("pk", filter=Q(due_at__lt=month_end)))
+    )
 
 
 @dataclass
@@ -85,8 +95,9 @@ def _counts(snapshot: IndicatorSnapshot) -> dict[str, dict[str, int]]:
     return out
 
 
-def _shifted(methodology: Methodology, counts: dict[str, dict[str, int]], k: int,
-             late: bool) -> dict[str, dict[str, int]]:
+def _shifted(
+    methodology: Methodology, counts: dict[str, dict[str, int]], k: int, late: bool
+) -> dict[str, dict[str, int]]:
     shifted = {code: dict(c) for code, c in counts.items()}
     for code, c in shifted.items():
         comp = methodology.component(code)
@@ -99,8 +110,12 @@ def _shifted(methodology: Methodology, counts: dict[str, dict[str, int]], k: int
     return shifted
 
 
-def project(snapshot: IndicatorSnapshot, now: datetime | None = None, days: int | None = None,
-            at_risk_this_month: int | None = None) -> Projection:
+def project(
+    snapshot: IndicatorSnapshot,
+    now: datetime | None = None,
+    days: int | None = None,
+    at_risk_this_month: int | None = None,
+) -> Projection:
     """Project the live snapshot's month-end total under both hypotheses.
 
     ``at_risk_this_month`` (all at-risk dossiers of the agency due before the month ends, whoever
@@ -114,9 +129,14 @@ def project(snapshot: IndicatorSnapshot, now: datetime | None = None, days: int 
     methodology = get(snapshot.methodology)
     counts = _counts(snapshot)
     if_late = scoring.score_agency(methodology, snapshot.level, _shifted(methodology, counts, k, late=True))
-    if_on_time = scoring.score_agency(methodology, snapshot.level, _shifted(methodology, counts, k, late=False))
-    others = list(IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
-                  .exclude(pk=snapshot.pk).values_list("total", flat=True))
+    if_on_time = scoring.score_agency(
+        methodology, snapshot.level, _shifted(methodology, counts, k, late=False)
+    )
+    others = list(
+        IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
+        .exclude(pk=snapshot.pk)
+        .values_list("total", flat=True)
+    )
 
     def rank(total: Decimal) -> int:
         return 1 + sum(1 for t in others if t > total)

@@ -1,4 +1,5 @@
 """Template helpers for the index pages: names in the current language, signed changes, bands."""
+
 from decimal import Decimal
 
 from django import template

@@ -3,6 +3,7 @@
 Entry points (the sync API, ``import_dossiers``) pick an adapter by name, file extension or
 Content-Type and never import a format module directly, so adding a format is one module here.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -48,5 +49,14 @@ def format_for_media_type(content_type: str | None) -> str | None:
 
 from . import csv_format, jsonl, portal  # noqa: E402,F401  (register the built-in formats)
 
-__all__ = ["Adapter", "Refused", "UnreadableBody", "malformed", "formats", "format_for_media_type", "format_for_path",
-           "get_adapter", "register"]
+__all__ = [
+    "Adapter",
+    "Refused",
+    "UnreadableBody",
+    "malformed",
+    "formats",
+    "format_for_media_type",
+    "format_for_path",
+    "get_adapter",
+    "register",
+]

@@ -9,6 +9,7 @@ Each record is read in isolation: what cannot be decoded, is too large or holds 
 be stored becomes a :class:`~.limits.Refused` record (rejected with its reason, kept for
 correction) instead of an exception, so no record can stop the others (:mod:`.limits`).
 """
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,9 @@ class Adapter:
         except (ValueError, TypeError, RecursionError):
             size = 0
         if size > self.limits.record_bytes:
-            return too_large(json.dumps(safe_payload(raw, self.limits), ensure_ascii=False), size,
-                             self.limits.record_bytes)
+            return too_large(
+                json.dumps(safe_payload(raw, self.limits), ensure_ascii=False), size, self.limits.record_bytes
+            )
         return screened(raw, self.limits)
 
     def validate(self, index: int, raw, ctx: Context):

@@ -9,6 +9,7 @@ standard library's ``codecs`` line reader re-splits a growing buffer, quadratic 
 line longer than the record limit is rejected (``too_large``) unread, and a row the ``csv`` module
 refuses (a cell beyond its size limit, a stray quote) is rejected on its own (``invalid``).
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,10 +22,18 @@ from .base import Adapter, UnreadableBody
 from .fields import INVALID, TOO_LARGE
 from .limits import PREVIEW_CHARS, Oversized, Refused, decode_leniently, needs_screen, read_lines, screened
 
-LIST_FIELDS = frozenset((
-    "TaiLieuNop", "DanhSachLePhi", "DanhSachHoSoBoSung", "DanhSachGiayToKetQua", "DinhDanhCHS", "DSKetNoiCSDL",
-    "QuaTrinhXuLy", "DanhSachTepDinhKemKhac",
-))
+LIST_FIELDS = frozenset(
+    (
+        "TaiLieuNop",
+        "DanhSachLePhi",
+        "DanhSachHoSoBoSung",
+        "DanhSachGiayToKetQua",
+        "DinhDanhCHS",
+        "DSKetNoiCSDL",
+        "QuaTrinhXuLy",
+        "DanhSachTepDinhKemKhac",
+    )
+)
 BOM = b"\xef\xbb\xbf"
 
 
@@ -56,7 +65,9 @@ class _Feed:
             text = line.decode("utf-8")
         except UnicodeDecodeError as exc:
             shown = line[:200].decode("utf-8", "replace")
-            raise _LineRefused(Refused({"_raw": shown}, (("", INVALID, f"the line is not UTF-8 text ({exc})"),))) from None
+            raise _LineRefused(
+                Refused({"_raw": shown}, (("", INVALID, f"the line is not UTF-8 text ({exc})"),))
+            ) from None
         self.size += len(text)
         if self.size <= PREVIEW_CHARS:
             self.texts.append(text)
@@ -77,8 +88,10 @@ class CsvAdapter(Adapter):
         lines = read_lines(stream, limits.record_bytes)
         first = next(lines, b"")
         if first.__class__ is Oversized:
-            raise UnreadableBody(f"the CSV header line is {first.size:,} bytes long; at most "
-                                 f"{limits.record_bytes:,} are accepted")
+            raise UnreadableBody(
+                f"the CSV header line is {first.size:,} bytes long; at most "
+                f"{limits.record_bytes:,} are accepted"
+            )
         if first.startswith(BOM):
             first = first[3:]
         try:
@@ -89,8 +102,9 @@ class CsvAdapter(Adapter):
         header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
         if "MaHoSo" not in header:
             shown = ", ".join(header) or "nothing"
-            raise UnreadableBody("the CSV header must name the portal fields, at least MaHoSo "
-                                 f"(found: {shown[:500]})")
+            raise UnreadableBody(
+                f"the CSV header must name the portal fields, at least MaHoSo (found: {shown[:500]})"
+            )
         # The module-wide cell limit (128 KiB by default) must not refuse what the record limit allows.
         if csv.field_size_limit() < limits.record_bytes:
             csv.field_size_limit(limits.record_bytes)
@@ -109,8 +123,13 @@ class CsvAdapter(Adapter):
                 continue
             except csv.Error as exc:
                 reason = TOO_LARGE if "field larger" in str(exc) else INVALID
-                yield index, Refused({"_raw": "".join(feed.texts)[:PREVIEW_CHARS]},
-                                     (("", reason, f"not a valid CSV row: {exc}"),))
+                yield (
+                    index,
+                    Refused(
+                        {"_raw": "".join(feed.texts)[:PREVIEW_CHARS]},
+                        (("", reason, f"not a valid CSV row: {exc}"),),
+                    ),
+                )
                 continue
             if not any(v.strip() for v in values):
                 continue
@@ -123,9 +142,21 @@ class CsvAdapter(Adapter):
                     value = _list_cell(value)
                 raw[name] = value
             if feed.size > limits.record_bytes:
-                yield index, Refused(raw, (("", TOO_LARGE, f"the record is {feed.size:,} characters long; at most "
-                                                         f"{limits.record_bytes:,} are accepted"),),
-                                     raw.get("MaHoSo", ""))
+                yield (
+                    index,
+                    Refused(
+                        raw,
+                        (
+                            (
+                                "",
+                                TOO_LARGE,
+                                f"the record is {feed.size:,} characters long; at most "
+                                f"{limits.record_bytes:,} are accepted",
+                            ),
+                        ),
+                        raw.get("MaHoSo", ""),
+                    ),
+                )
                 continue
             yield index, screened(raw, limits) if feed.flagged else raw
 

@@ -17,6 +17,7 @@ forms or serializers:
   ``wrong_type``, never turned into text; an event time later than now plus
   ``INGEST_FUTURE_MARGIN_HOURS`` is ``future_date`` (it would otherwise win every later update).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -159,17 +160,29 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
     value = raw.get("KenhThucHien")
     channel = small_int(value, 1, 3, default=1)
     if channel < 0:
-        code_error(errors, "KenhThucHien", value, channel, f"unknown channel {show(value)} (expected 1, 2 or 3)")
+        code_error(
+            errors, "KenhThucHien", value, channel, f"unknown channel {show(value)} (expected 1, 2 or 3)"
+        )
     value = raw.get("LoaiDoiTuong")
     applicant_kind = small_int(value, 1, 4, default=1)
     if applicant_kind < 0:
-        code_error(errors, "LoaiDoiTuong", value, applicant_kind,
-                    f"unknown applicant kind {show(value)} (expected 1–4)")
+        code_error(
+            errors,
+            "LoaiDoiTuong",
+            value,
+            applicant_kind,
+            f"unknown applicant kind {show(value)} (expected 1–4)",
+        )
     value = raw.get("DuocThanhToanTrucTuyen")
     payment_kind = small_int(value, 0, 2, default=0)
     if payment_kind < 0:
-        code_error(errors, "DuocThanhToanTrucTuyen", value, payment_kind,
-                    f"unknown value {show(value)} (expected 0, 1 or 2)")
+        code_error(
+            errors,
+            "DuocThanhToanTrucTuyen",
+            value,
+            payment_kind,
+            f"unknown value {show(value)} (expected 0, 1 or 2)",
+        )
 
     dates = {}
     for key in DATE_FIELDS:
@@ -182,7 +195,9 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
     received = dates["NgayTiepNhan"]
     if received:
         if dates["NgayKetThucXuLy"] and dates["NgayKetThucXuLy"] < received:
-            errors.add("NgayKetThucXuLy", "processing finished before the dossier was received (NgayTiepNhan)")
+            errors.add(
+                "NgayKetThucXuLy", "processing finished before the dossier was received (NgayTiepNhan)"
+            )
         if dates["NgayHenTra"] and dates["NgayHenTra"] < received:
             errors.add("NgayHenTra", "due before the dossier was received (NgayTiepNhan)")
 
@@ -197,7 +212,9 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
     summary = text_field(raw, "TrichYeuHoSo", 500, errors)
     digitised = flag_checked(raw, "HoSoCoThanhPhanSoHoa", errors)
     population = flag_checked(raw, "TaiKhoanDuocXacThucVoiVNeID", errors)
-    digitised_doc, reused, personal = document_flags(documents, errors) if documents else (False, False, False)
+    digitised_doc, reused, personal = (
+        document_flags(documents, errors) if documents else (False, False, False)
+    )
     digitised = digitised or digitised_doc
     e_result = electronic_result(results, errors) if results else False
     if errors.items:
@@ -207,8 +224,11 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
     stamps.extend(e.at for e in events)
     stamps.extend(supplements)
     if not stamps:
-        errors.add("NgayTiepNhan", "the record carries no event date (NgayNopHoSo, NgayTiepNhan, …), so its version "
-                                  "cannot be ordered")
+        errors.add(
+            "NgayTiepNhan",
+            "the record carries no event date (NgayNopHoSo, NgayTiepNhan, …), so its version "
+            "cannot be ordered",
+        )
         return errors.items
     event_at = max(stamps)
     handling_agency_id = ctx.agencies.get(handling_unit) if handling_unit else None
@@ -218,8 +238,13 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
             errors.add(*refused, OUT_OF_SCOPE)
             return errors.items
     if ctx.latest_event is not None and event_at > ctx.latest_event:
-        _future(errors, ctx, [(k, dates[k]) for k in EVENT_FIELDS]
-                + [("QuaTrinhXuLy", e.at) for e in events] + [("DanhSachHoSoBoSung", s) for s in supplements])
+        _future(
+            errors,
+            ctx,
+            [(k, dates[k]) for k in EVENT_FIELDS]
+            + [("QuaTrinhXuLy", e.at) for e in events]
+            + [("DanhSachHoSoBoSung", s) for s in supplements],
+        )
         return errors.items
 
     population = population or bool(databases)
@@ -230,17 +255,36 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
             break
 
     record = DossierRecord(
-        code=code, procedure_id=procedure_id, agency_id=agency_id,
+        code=code,
+        procedure_id=procedure_id,
+        agency_id=agency_id,
         handling_agency_id=handling_agency_id,
-        handling_unit=handling_unit, handling_officer=events[-1].officer if events else "",
-        channel=channel, applicant_kind=applicant_kind, applicant_name=applicant_name,
-        summary=summary, status=status, previous_status=previous,
-        submitted_at=dates["NgayNopHoSo"], received_at=received, due_at=dates["NgayHenTra"],
-        finished_at=dates["NgayKetThucXuLy"], returned_at=dates["NgayTra"], refused_at=dates["NgayTuChoi"],
-        digitised=digitised, e_result=e_result, data_reused=reused or personal, personal_store=personal,
-        population=population, payment_kind=payment_kind, fee_amount=fee,
-        supplement_count=supplement_count, paused_seconds=paused, progress_steps=len(events),
-        event_at=event_at, events=events,
+        handling_unit=handling_unit,
+        handling_officer=events[-1].officer if events else "",
+        channel=channel,
+        applicant_kind=applicant_kind,
+        applicant_name=applicant_name,
+        summary=summary,
+        status=status,
+        previous_status=previous,
+        submitted_at=dates["NgayNopHoSo"],
+        received_at=received,
+        due_at=dates["NgayHenTra"],
+        finished_at=dates["NgayKetThucXuLy"],
+        returned_at=dates["NgayTra"],
+        refused_at=dates["NgayTuChoi"],
+        digitised=digitised,
+        e_result=e_result,
+        data_reused=reused or personal,
+        personal_store=personal,
+        population=population,
+        payment_kind=payment_kind,
+        fee_amount=fee,
+        supplement_count=supplement_count,
+        paused_seconds=paused,
+        progress_steps=len(events),
+        event_at=event_at,
+        events=events,
     )
     record.digest = _digest(record)
     return record
@@ -252,8 +296,12 @@ def _future(errors: Errors, ctx: Context, stamps) -> None:
     for name, stamp in stamps:
         if stamp and stamp > ctx.latest_event and name not in seen:
             seen.add(name)
-            errors.add(name, f"event time {stamp} is in the future (later than {ctx.latest_event}, now plus "
-                             f"{ctx.future_margin}, Vietnam time)", FUTURE_DATE)
+            errors.add(
+                name,
+                f"event time {stamp} is in the future (later than {ctx.latest_event}, now plus "
+                f"{ctx.future_margin}, Vietnam time)",
+                FUTURE_DATE,
+            )
 
 
 def _events(raw: dict, errors: Errors) -> list[Event]:
@@ -277,8 +325,9 @@ def _events(raw: dict, errors: Errors) -> list[Event]:
 
 def _step(item, errors: Errors, prefix: str = "") -> Event | None:
     if item.__class__ is not dict:
-        errors.add(prefix.rstrip("."), f"a progress step must be a JSON object, not {json_kind(item)}",
-                   NOT_AN_OBJECT)
+        errors.add(
+            prefix.rstrip("."), f"a progress step must be a JSON object, not {json_kind(item)}", NOT_AN_OBJECT
+        )
         return None
     value = item.get("ThoiDiemXuLy")
     try:
@@ -293,7 +342,9 @@ def _step(item, errors: Errors, prefix: str = "") -> Event | None:
     if to_status is None:
         errors.add(prefix + "TrangThai", "is required")
     elif to_status < 0:
-        code_error(errors, prefix + "TrangThai", value, to_status, f"unknown status {show(value)} (expected 1–10)")
+        code_error(
+            errors, prefix + "TrangThai", value, to_status, f"unknown status {show(value)} (expected 1–10)"
+        )
     unit = text_field(item, "PhongBanXuLy", 255, errors, prefix)
     officer = text_field(item, "NguoiXuLy", 255, errors, prefix)
     title = text_field(item, "ChucDanh", 255, errors, prefix)
@@ -309,7 +360,9 @@ def _supplements(raw: dict, errors: Errors) -> tuple[list[str], int, int]:
     items = list_field(raw, "DanhSachHoSoBoSung", errors)
     for i, item in enumerate(items):
         if item.__class__ is not dict:
-            errors.add(f"DanhSachHoSoBoSung[{i}]", f"must be a JSON object, not {json_kind(item)}", NOT_AN_OBJECT)
+            errors.add(
+                f"DanhSachHoSoBoSung[{i}]", f"must be a JSON object, not {json_kind(item)}", NOT_AN_OBJECT
+            )
             continue
         pair = []
         for key in SUPPLEMENT_DATES:
@@ -323,14 +376,17 @@ def _supplements(raw: dict, errors: Errors) -> tuple[list[str], int, int]:
         stamps.extend(s for s in pair if s)
         if asked and answered:
             if answered < asked:
-                errors.add(f"DanhSachHoSoBoSung[{i}].NgayTiepNhanBoSung", "supplement received before it was requested")
+                errors.add(
+                    f"DanhSachHoSoBoSung[{i}].NgayTiepNhanBoSung",
+                    "supplement received before it was requested",
+                )
             else:
                 paused += int((to_datetime(answered) - to_datetime(asked)) / timedelta(seconds=1))
     return stamps, paused, len(items)
 
 
 #: A fee above this (đồng) is not a fee but a typing error; it also keeps sums within 64 bits.
-MAX_FEE = 10 ** 12
+MAX_FEE = 10**12
 
 
 def _fee(raw: dict, errors: Errors) -> int:
@@ -364,7 +420,12 @@ _DIGESTED = tuple(n for n in DossierRecord.__slots__ if n not in ("digest", "eve
 def _digest(record: DossierRecord) -> str:
     """md5 of the stored values and history: equal digests ⇔ nothing to write."""
     values = [getattr(record, name) for name in _DIGESTED]
-    values.append([(e.at, e.from_status, e.to_status, e.unit, e.officer, e.officer_title, e.note) for e in record.events])
+    values.append(
+        [
+            (e.at, e.from_status, e.to_status, e.unit, e.officer, e.officer_title, e.note)
+            for e in record.events
+        ]
+    )
     return hashlib.md5(orjson.dumps(values)).hexdigest()
 
 
@@ -391,6 +452,9 @@ def validate_progress(index: int, raw, ctx: Context) -> ProgressRecord | list[di
     if ctx.latest_event is not None and event.at > ctx.latest_event:
         _future(errors, ctx, [("ThoiDiemXuLy", event.at)])
         return errors.items
-    digest = hashlib.md5(orjson.dumps([code, event.at, event.to_status, event.unit, event.officer,
-                                       event.officer_title, event.note])).hexdigest()
+    digest = hashlib.md5(
+        orjson.dumps(
+            [code, event.at, event.to_status, event.unit, event.officer, event.officer_title, event.note]
+        )
+    ).hexdigest()
     return ProgressRecord(code, event, digest)

@@ -5,6 +5,7 @@ failing the whole file; blank lines are skipped but still count, so ``index`` is
 number and points at the line in the file. Lines are read in bounded pieces: one longer than the
 record limit is rejected (``too_large``) without being held or decoded (:mod:`.limits`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -31,7 +32,12 @@ BOM = b"\xef\xbb\xbf"
 class JsonLinesAdapter(Adapter):
     name = "jsonl"
     extensions = (".jsonl", ".ndjson")
-    media_types = ("application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines")
+    media_types = (
+        "application/x-ndjson",
+        "application/jsonl",
+        "application/x-jsonlines",
+        "application/jsonlines",
+    )
     description = "JSON Lines: one HoSo object (portal field names) per line"
 
     def parse(self, stream) -> Iterator[tuple[int, object]]:

@@ -17,6 +17,7 @@ or strange — can stop a batch or take more than linear time:
   integers beyond ±2^53 and every other number are kept as their text, unstorable characters are
   replaced, long text is cut, deep nesting is elided.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,7 +49,9 @@ class Limits:
     def from_settings(cls) -> Limits:
         from django.conf import settings
 
-        return cls(settings.INGEST_MAX_RECORD_BYTES, settings.INGEST_MAX_FIELD_CHARS, settings.INGEST_MAX_DEPTH)
+        return cls(
+            settings.INGEST_MAX_RECORD_BYTES, settings.INGEST_MAX_FIELD_CHARS, settings.INGEST_MAX_DEPTH
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +71,10 @@ class Refused:
 
     def errors(self, index: int) -> list[dict]:
         code = safe_text(self.code)[:200]
-        return [{"index": index, "MaHoSo": code, "field": field, "error": message, "reason": reason}
-                for field, reason, message in self.problems]
+        return [
+            {"index": index, "MaHoSo": code, "field": field, "error": message, "reason": reason}
+            for field, reason, message in self.problems
+        ]
 
 
 def malformed(text: str, message: str) -> Refused:
@@ -90,14 +95,20 @@ class Oversized:
 
 
 def too_large(text: str, size: int, limit: int) -> Refused:
-    return Refused({"_raw": text[:PREVIEW_CHARS], "_truncated": size},
-                   (("", TOO_LARGE, f"the record is {size:,} bytes long; at most {limit:,} are accepted"),),
-                   _code_in(text), size)
+    return Refused(
+        {"_raw": text[:PREVIEW_CHARS], "_truncated": size},
+        (("", TOO_LARGE, f"the record is {size:,} bytes long; at most {limit:,} are accepted"),),
+        _code_in(text),
+        size,
+    )
 
 
 def nested_too_deep(text: str, limits: Limits) -> Refused:
-    return Refused({"_raw": text[:PREVIEW_CHARS], "_truncated": len(text)},
-                   (("", TOO_LARGE, f"the record is nested more than {limits.depth} levels deep"),), _code_in(text))
+    return Refused(
+        {"_raw": text[:PREVIEW_CHARS], "_truncated": len(text)},
+        (("", TOO_LARGE, f"the record is nested more than {limits.depth} levels deep"),),
+        _code_in(text),
+    )
 
 
 _CODE = re.compile(r'"MaHoSo"\s*:\s*"([^"\\]{1,64})"')
@@ -132,7 +143,9 @@ def read_lines(stream, limit: int) -> Iterator[bytes | Oversized]:
         yield Oversized(head, size)
 
 
-def needs_screen(text, start: int, end: int, limits: Limits, surrogates: bool = True, raw_nul: bool = False) -> bool:
+def needs_screen(
+    text, start: int, end: int, limits: Limits, surrogates: bool = True, raw_nul: bool = False
+) -> bool:
     """Whether the raw text ``text[start:end]`` of one record (``str`` or ``bytes``) could hold a
     value :func:`screen` refuses: so long that one value may exceed the field limit, so many
     brackets that it may be too deep, a NUL escape, a surrogate escape (``surrogates``: a decoder
@@ -141,7 +154,13 @@ def needs_screen(text, start: int, end: int, limits: Limits, surrogates: bool = 
     if end - start > limits.field_chars:
         return True
     if text.__class__ is bytes:
-        backslash, nul_escape, escapes, brackets, nul = b"\\", b"\\u0000", _BYTES_ESCAPES, (b"{", b"["), b"\x00"
+        backslash, nul_escape, escapes, brackets, nul = (
+            b"\\",
+            b"\\u0000",
+            _BYTES_ESCAPES,
+            (b"{", b"["),
+            b"\x00",
+        )
     else:
         backslash, nul_escape, escapes, brackets, nul = "\\", "\\u0000", _STR_ESCAPES, ("{", "["), "\x00"
     if text.find(backslash, start, end) >= 0:  # one byte, memchr: most records have no escape at all
@@ -174,8 +193,13 @@ def screen(raw, limits: Limits) -> list[tuple[str, str, str]]:
         cls = value.__class__
         if cls is str:
             if len(value) > limits.field_chars:
-                problems.append((path, TOO_LARGE, f"is {len(value):,} characters long; at most "
-                                                  f"{limits.field_chars:,} are accepted"))
+                problems.append(
+                    (
+                        path,
+                        TOO_LARGE,
+                        f"is {len(value):,} characters long; at most {limits.field_chars:,} are accepted",
+                    )
+                )
             else:
                 why = text_problem(value)
                 if why:
@@ -235,7 +259,7 @@ def safe_payload(value, limits: Limits, depth: int = 0):
     cls = value.__class__
     if cls is str:
         if len(value) > limits.field_chars:
-            value = value[:limits.field_chars] + f"…[cut: {len(value):,} characters]"
+            value = value[: limits.field_chars] + f"…[cut: {len(value):,} characters]"
         return safe_text(value)
     if cls is dict or cls is list:
         if depth >= limits.depth:

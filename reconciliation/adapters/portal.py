@@ -13,6 +13,7 @@ rejected (``too_large``) once decoded; nesting too deep for the decoder at all (
 makes the envelope unreadable (HTTP 400). Integers beyond 18 digits, numbers beyond a double and
 ``NaN``/``Infinity`` are read as text.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -51,7 +52,7 @@ class _Buffer:
             raise UnreadableBody(f"the body is not UTF-8 text ({exc})") from None
         if not chunk:
             self.eof = True
-        self.text = self.text[self.pos:] + decoded
+        self.text = self.text[self.pos :] + decoded
         self.pos = 0
         return True
 
@@ -69,7 +70,9 @@ class _Buffer:
     def expect(self, char: str) -> None:
         found = self.peek()
         if found != char:
-            raise UnreadableBody(f"malformed envelope: expected {char!r} at character {self.pos}, found {found!r}")
+            raise UnreadableBody(
+                f"malformed envelope: expected {char!r} at character {self.pos}, found {found!r}"
+            )
         self.pos += 1
 
     def value(self):
@@ -85,15 +88,19 @@ class _Buffer:
             except ValueError as exc:  # JSONDecodeError, or int() refusing a number's text
                 if self.eof or len(self.text) - start > MAX_ELEMENT:
                     if len(self.text) - start > MAX_ELEMENT:
-                        raise UnreadableBody(f"a record is longer than {MAX_ELEMENT >> 20} MB (from character "
-                                             f"{start}): split it or send JSON Lines") from None
+                        raise UnreadableBody(
+                            f"a record is longer than {MAX_ELEMENT >> 20} MB (from character "
+                            f"{start}): split it or send JSON Lines"
+                        ) from None
                     where = f" (character {exc.pos})" if hasattr(exc, "pos") else ""
                     raise UnreadableBody(f"malformed JSON: {getattr(exc, 'msg', exc)}{where}") from None
                 self._grow()
                 continue
             except RecursionError:
-                raise UnreadableBody(f"malformed envelope: the value at character {start} is nested too deeply "
-                                     "to be read (records may nest a few levels only)") from None
+                raise UnreadableBody(
+                    f"malformed envelope: the value at character {start} is nested too deeply "
+                    "to be read (records may nest a few levels only)"
+                ) from None
             # A number or literal cut by the read boundary decodes "successfully": read on and retry.
             if end == len(self.text) and not self.eof:
                 self._grow()
@@ -169,7 +176,7 @@ class PortalEnvelopeAdapter(Adapter):
             if end - start > limits.record_bytes // 4:  # a UTF-8 character is at most 4 bytes
                 size = len(text[start:end].encode("utf-8", "surrogatepass"))
                 if size > limits.record_bytes:
-                    raw = too_large(text[start:start + 4096], size, limits.record_bytes)
+                    raw = too_large(text[start : start + 4096], size, limits.record_bytes)
             if raw.__class__ is dict and needs_screen(text, start, end, limits):
                 raw = screened(raw, limits)
             yield index, raw
@@ -179,4 +186,4 @@ class PortalEnvelopeAdapter(Adapter):
             if char == "]":
                 return
             if char != ",":
-                raise UnreadableBody(f"malformed \"data\" array after record {index - 1}")
+                raise UnreadableBody(f'malformed "data" array after record {index - 1}')

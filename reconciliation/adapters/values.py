@@ -6,6 +6,7 @@ checked once per value; numbers sent as text (``"TrangThaiHoSo": "4"``) and empt
 values are accepted, as real provincial systems send them; an object or array where text, a code,
 a number or a date is expected is ``wrong_type``, never turned into text.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,14 +19,26 @@ SHOWN = 60
 
 # Reasons of per-record errors (the ``reason`` key): what an integrator's program can act on.
 INVALID = "invalid"  # a value breaks a rule (unknown code, bad date, required field missing…)
-WRONG_TYPE = "wrong_type"  # an object/array (or true/false) where text, a code, a number or a date is expected
+WRONG_TYPE = (
+    "wrong_type"  # an object/array (or true/false) where text, a code, a number or a date is expected
+)
 NOT_AN_OBJECT = "not_an_object"  # the record (or a progress step) is not a JSON object
 BAD_TEXT = "bad_text"  # text with a NUL character or a lone surrogate (cannot be stored)
 TOO_LARGE = "too_large"  # the record, a value or the nesting is beyond the configured limits
 FUTURE_DATE = "future_date"  # an event time later than now plus the configured margin
 OUT_OF_SCOPE = "out_of_scope"  # outside what the source system may write (its remit)
 UNKNOWN_DOSSIER = "unknown_dossier"  # a progress step for a dossier this source never synced
-REASONS = (INVALID, WRONG_TYPE, NOT_AN_OBJECT, BAD_TEXT, TOO_LARGE, FUTURE_DATE, OUT_OF_SCOPE, UNKNOWN_DOSSIER)
+REASONS = (
+    INVALID,
+    WRONG_TYPE,
+    NOT_AN_OBJECT,
+    BAD_TEXT,
+    TOO_LARGE,
+    FUTURE_DATE,
+    OUT_OF_SCOPE,
+    UNKNOWN_DOSSIER,
+)
+
 
 class Errors:
     """Collects ``{"index", "MaHoSo", "field", "error", "reason"}`` dicts for one record."""
@@ -37,8 +50,15 @@ class Errors:
 
     def add(self, field_name: str, message: str, reason: str = INVALID) -> None:
         # The code goes into JSON answers and database columns: make it storable (error path only).
-        self.items.append({"index": self.index, "MaHoSo": safe_text(self.code), "field": field_name,
-                           "error": message, "reason": reason})
+        self.items.append(
+            {
+                "index": self.index,
+                "MaHoSo": safe_text(self.code),
+                "field": field_name,
+                "error": message,
+                "reason": reason,
+            }
+        )
 
     def wrong_type(self, field_name: str, value, expected: str) -> None:
         self.add(field_name, f"expected {expected}, got {json_kind(value)}", WRONG_TYPE)
@@ -56,7 +76,7 @@ def safe_text(value: str) -> str:
 
 def show(value) -> str:
     """An offending value for an error message: its repr (which escapes NUL and surrogates), cut short."""
-    text = repr(value) if value.__class__ is not int or abs(value) < 10 ** 40 else "a very large number"
+    text = repr(value) if value.__class__ is not int or abs(value) < 10**40 else "a very large number"
     return text if len(text) <= SHOWN else text[:SHOWN] + "…"
 
 
@@ -81,6 +101,7 @@ def is_container(value) -> bool:
 
 
 # --- Scalars -------------------------------------------------------------------------------------
+
 
 def norm_date(value) -> str | None:
     """``yyyyMMddHHmmss`` (or ``yyyyMMdd``) → 14-digit string; ``None`` if absent; ``ValueError`` if bad.
@@ -109,8 +130,14 @@ def norm_date(value) -> str | None:
             s += "000000"
         if len(s) != 14 or not s.isdigit() or not s.isascii():
             raise ValueError(value)
-    if not ("1990" <= s[:4] <= "2100" and "01" <= s[4:6] <= "12" and "01" <= s[6:8] <= "31"
-            and s[8:10] <= "23" and s[10:12] <= "59" and s[12:14] <= "59"):
+    if not (
+        "1990" <= s[:4] <= "2100"
+        and "01" <= s[4:6] <= "12"
+        and "01" <= s[6:8] <= "31"
+        and s[8:10] <= "23"
+        and s[10:12] <= "59"
+        and s[12:14] <= "59"
+    ):
         raise ValueError(value)
     if s[6:8] > "28":
         try:
@@ -244,7 +271,14 @@ def electronic_result(results: list, errors: Errors) -> bool:
             if value.__class__ is str:
                 found = found or bool(value.strip())
             elif value is not None:
-                found = bool(text_field(result, "DuongDanTepTinKetQua", 2000, errors, f"DanhSachGiayToKetQua[{i}].")) or found
+                found = (
+                    bool(
+                        text_field(
+                            result, "DuongDanTepTinKetQua", 2000, errors, f"DanhSachGiayToKetQua[{i}]."
+                        )
+                    )
+                    or found
+                )
     return found
 
 

@@ -4,6 +4,7 @@ the exports.
 They only narrow a queryset the permission gate has already scoped (``visible_to``), so the page,
 its CSV/Excel export and the API list the same rows for the same query string.
 """
+
 from __future__ import annotations
 
 import django_filters as filters
@@ -18,8 +19,11 @@ class RunFilter(filters.FilterSet):
     period = PeriodFilter(field_name="period", help_text=_("Month, YYYY-MM."))
     province = filters.CharFilter(field_name="province__code", help_text=_("Province (agency) code."))
     source = filters.CharFilter(field_name="source__code", help_text=_("Source system code."))
-    source_kind = filters.ChoiceFilter(field_name="source__kind", choices=SourceKind.choices,
-                                       help_text=_("Kind of the compared source system."))
+    source_kind = filters.ChoiceFilter(
+        field_name="source__kind",
+        choices=SourceKind.choices,
+        help_text=_("Kind of the compared source system."),
+    )
 
     class Meta:
         model = ReconciliationRun

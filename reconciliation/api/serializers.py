@@ -1,5 +1,6 @@
 """Serializers of the reconciliation API: runs and gaps (codes instead of ids, every gap kind present in
 the counts), source systems (a token shown once), and the sync endpoint's answers."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -31,14 +32,29 @@ class RunSerializer(serializers.ModelSerializer):
     source_name = serializers.CharField(source="source.name", read_only=True)
     source_kind = serializers.CharField(source="source.kind", read_only=True)
     gap_counts = GapCountsField(read_only=True)
-    gap_percent = serializers.SerializerMethodField(help_text="Dossiers with a gap, percent of the compared dossiers.")
+    gap_percent = serializers.SerializerMethodField(
+        help_text="Dossiers with a gap, percent of the compared dossiers."
+    )
 
     class Meta:
         model = ReconciliationRun
         fields = [
-            "id", "period", "province", "province_name", "source", "source_name", "source_kind", "dossiers",
-            "portal_dossiers", "reported_count", "gap_dossiers", "gap_percent", "gap_counts", "points_at_stake",
-            "started_at", "finished_at",
+            "id",
+            "period",
+            "province",
+            "province_name",
+            "source",
+            "source_name",
+            "source_kind",
+            "dossiers",
+            "portal_dossiers",
+            "reported_count",
+            "gap_dossiers",
+            "gap_percent",
+            "gap_counts",
+            "points_at_stake",
+            "started_at",
+            "finished_at",
         ]
         read_only_fields = fields
 
@@ -56,25 +72,48 @@ class GapSerializer(serializers.ModelSerializer):
     class Meta:
         model = Gap
         fields = [
-            "id", "run", "period", "province", "source", "kind", "kind_label", "dossier_code", "procedure_code",
-            "agency_code", "source_value", "portal_value", "detail",
+            "id",
+            "run",
+            "period",
+            "province",
+            "source",
+            "kind",
+            "kind_label",
+            "dossier_code",
+            "procedure_code",
+            "agency_code",
+            "source_value",
+            "portal_value",
+            "detail",
         ]
         read_only_fields = fields
 
 
 class SourceSystemSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all(),
-                                         help_text="Code of the owning agency.")
+    owner = serializers.SlugRelatedField(
+        slug_field="code", queryset=Agency.objects.all(), help_text="Code of the owning agency."
+    )
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     token_prefix = serializers.SerializerMethodField(
-        help_text="First characters of the active API token (national administrators only; null otherwise).")
+        help_text="First characters of the active API token (national administrators only; null otherwise)."
+    )
     token_last_used_at = serializers.SerializerMethodField(
-        help_text="When the active API token was last used (national administrators only; null otherwise).")
+        help_text="When the active API token was last used (national administrators only; null otherwise)."
+    )
 
     class Meta:
         model = SourceSystem
-        fields = ["code", "name", "kind", "kind_label", "owner", "active", "created_at", "token_prefix",
-                  "token_last_used_at"]
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "kind_label",
+            "owner",
+            "active",
+            "created_at",
+            "token_prefix",
+            "token_last_used_at",
+        ]
         read_only_fields = ["created_at"]
         # The service checks "one active portal/reporting system" and names the system in the way.
         validators = []
@@ -88,12 +127,17 @@ class SourceSystemSerializer(serializers.ModelSerializer):
 
     def get_token_last_used_at(self, obj) -> datetime | None:
         token = self._token(obj)
-        return serializers.DateTimeField().to_representation(token.last_used_at) if token and token.last_used_at else None
+        return (
+            serializers.DateTimeField().to_representation(token.last_used_at)
+            if token and token.last_used_at
+            else None
+        )
 
 
 class SourceSystemCreatedSerializer(SourceSystemSerializer):
-    token = serializers.CharField(read_only=True, help_text="The new API token, shown once; send it as "
-                                                            "`Authorization: Token <key>`.")
+    token = serializers.CharField(
+        read_only=True, help_text="The new API token, shown once; send it as `Authorization: Token <key>`."
+    )
 
     class Meta(SourceSystemSerializer.Meta):
         fields = [*SourceSystemSerializer.Meta.fields, "token"]
@@ -101,23 +145,27 @@ class SourceSystemCreatedSerializer(SourceSystemSerializer):
 
 class TokenSerializer(serializers.Serializer):
     code = serializers.CharField()
-    token = serializers.CharField(help_text="The new API token, shown once; the previous one no longer works.")
+    token = serializers.CharField(
+        help_text="The new API token, shown once; the previous one no longer works."
+    )
     token_prefix = serializers.CharField()
 
 
 class SyncErrorSerializer(serializers.Serializer):
-    index = serializers.IntegerField(help_text="0-based position of the record in the body (JSON Lines: line)")
+    index = serializers.IntegerField(
+        help_text="0-based position of the record in the body (JSON Lines: line)"
+    )
     MaHoSo = serializers.CharField(allow_blank=True)
     field = serializers.CharField(allow_blank=True, help_text="portal field name, e.g. NgayTiepNhan")
     error = serializers.CharField()
     reason = serializers.ChoiceField(
         choices=REASONS,
         help_text="invalid: a value breaks a rule; wrong_type: an object/array where text, a code, a number or a "
-                  "date is expected; not_an_object: the record is not a JSON object; bad_text: a NUL character or a "
-                  "lone surrogate; too_large: the record, a value or its nesting is beyond the limits; future_date: "
-                  "an event time later than now plus the allowed margin; out_of_scope: a dossier this source system "
-                  "may not write (another province's agency, a procedure not assigned to it); unknown_dossier: a "
-                  "progress step for a dossier this source never synced",
+        "date is expected; not_an_object: the record is not a JSON object; bad_text: a NUL character or a "
+        "lone surrogate; too_large: the record, a value or its nesting is beyond the limits; future_date: "
+        "an event time later than now plus the allowed margin; out_of_scope: a dossier this source system "
+        "may not write (another province's agency, a procedure not assigned to it); unknown_dossier: a "
+        "progress step for a dossier this source never synced",
     )
 
 

@@ -1,5 +1,6 @@
 """The reconciliation API, included under ``api/v1/`` by config/urls.py (namespace ``reconciliation-api``).
 The pages (matrix, gap list, dossier comparison) are in reconciliation/urls.py."""
+
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 

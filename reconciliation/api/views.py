@@ -24,6 +24,7 @@ with ``Retry-After`` when the database is unavailable (``retry: true``: chunks a
 stay, and a repeat of the same batch changes nothing already stored, so resending the whole batch is
 safe).
 """
+
 from __future__ import annotations
 
 import json
@@ -149,8 +150,10 @@ class RunViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = RunFilter
 
     def get_queryset(self):
-        return ReconciliationRun.objects.visible_to(self.request.user).select_related("province", "source").order_by(
-            "-period", "province__code", "source__code"
+        return (
+            ReconciliationRun.objects.visible_to(self.request.user)
+            .select_related("province", "source")
+            .order_by("-period", "province__code", "source__code")
         )
 
 
@@ -170,14 +173,21 @@ class GapViewSet(viewsets.ReadOnlyModelViewSet):
             renderers += [CSVRenderer(), XLSXRenderer()]
         return renderers
 
-    @extend_schema(parameters=[OpenApiParameter(
-        "format", str, enum=["json", "csv", "xlsx"],
-        description="csv / xlsx: export every gap the filters select (streamed) instead of one JSON page.",
-    )], responses={
-        200: GapSerializer(many=True),
-        (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV export"),
-        (200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Excel export"),
-    })
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["json", "csv", "xlsx"],
+                description="csv / xlsx: export every gap the filters select (streamed) instead of one JSON page.",
+            )
+        ],
+        responses={
+            200: GapSerializer(many=True),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV export"),
+            (200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Excel export"),
+        },
+    )
     def list(self, request, *args, **kwargs):
         fmt = getattr(request.accepted_renderer, "format", None)
         if fmt in EXPORT_FORMATS:
@@ -203,21 +213,34 @@ def _as_drf(exc: DjangoValidationError) -> ValidationError:
 
 
 FORBIDDEN = OpenApiResponse(description="Not a national administrator")
-INVALID = OpenApiResponse(description="Invalid values, a code change, or a second active portal/reporting system")
+INVALID = OpenApiResponse(
+    description="Invalid values, a code change, or a second active portal/reporting system"
+)
 
 
 @extend_schema_view(
     list=extend_schema(summary="Source systems you may see"),
     retrieve=extend_schema(summary="One source system"),
-    create=extend_schema(summary="Create a source system (national administrators)",
-                         responses={201: SourceSystemCreatedSerializer, 400: INVALID, 403: FORBIDDEN}),
-    update=extend_schema(summary="Change a source system (national administrators)",
-                         responses={200: SourceSystemSerializer, 400: INVALID, 403: FORBIDDEN}),
-    partial_update=extend_schema(summary="Change a source system (national administrators)",
-                                 responses={200: SourceSystemSerializer, 400: INVALID, 403: FORBIDDEN}),
+    create=extend_schema(
+        summary="Create a source system (national administrators)",
+        responses={201: SourceSystemCreatedSerializer, 400: INVALID, 403: FORBIDDEN},
+    ),
+    update=extend_schema(
+        summary="Change a source system (national administrators)",
+        responses={200: SourceSystemSerializer, 400: INVALID, 403: FORBIDDEN},
+    ),
+    partial_update=extend_schema(
+        summary="Change a source system (national administrators)",
+        responses={200: SourceSystemSerializer, 400: INVALID, 403: FORBIDDEN},
+    ),
 )
-class SourceSystemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                          mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class SourceSystemViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Source systems: provincial systems, ministries' centralized systems, the portal, the reporting system."""
 
     serializer_class = SourceSystemSerializer
@@ -237,8 +260,11 @@ class SourceSystemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         tokens = {}
         if gate.is_national(self.request.user):
             codes = [s.code for s in instances]
-            for token in (ApiToken.objects.active().filter(user__system_account__system_code__in=codes)
-                          .select_related("user__system_account")):
+            for token in (
+                ApiToken.objects.active()
+                .filter(user__system_account__system_code__in=codes)
+                .select_related("user__system_account")
+            ):
                 tokens[token.user.system_account.system_code] = token
         context = {**self.get_serializer_context(), "tokens": tokens}
         return serializer_class(instances, context=context, **kwargs)
@@ -248,19 +274,29 @@ class SourceSystemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self._with_tokens(self.get_serializer_class(), page, many=True).data)
+        return self.get_paginated_response(
+            self._with_tokens(self.get_serializer_class(), page, many=True).data
+        )
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(self._with_tokens(self.get_serializer_class(), [self.get_object()], many=True).data[0])
+        return Response(
+            self._with_tokens(self.get_serializer_class(), [self.get_object()], many=True).data[0]
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            source, key = create_source_system(data["code"], data["name"], data["kind"], data["owner"],
-                                               creator=request.user, active=data.get("active", True),
-                                               context=self._context())
+            source, key = create_source_system(
+                data["code"],
+                data["name"],
+                data["kind"],
+                data["owner"],
+                creator=request.user,
+                active=data.get("active", True),
+                context=self._context(),
+            )
         except DjangoValidationError as exc:
             raise _as_drf(exc) from exc
         source.token = key
@@ -272,19 +308,30 @@ class SourceSystemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         partial = kwargs.pop("partial", False)
         sent = request.data.get("code", source.code) if hasattr(request.data, "get") else source.code
         if sent != source.code:
-            raise ValidationError({"code": ["A source system's code cannot change (procedures and reported counts "
-                                            "refer to it): create a new system and deactivate this one."]})
+            raise ValidationError(
+                {
+                    "code": [
+                        "A source system's code cannot change (procedures and reported counts "
+                        "refer to it): create a new system and deactivate this one."
+                    ]
+                }
+            )
         serializer = self.get_serializer(source, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        values = {k: v for k, v in serializer.validated_data.items() if k in ("name", "kind", "owner", "active")}
+        values = {
+            k: v for k, v in serializer.validated_data.items() if k in ("name", "kind", "owner", "active")
+        }
         try:
             source = update_source_system(request.user, source, context=self._context(), **values)
         except DjangoValidationError as exc:
             raise _as_drf(exc) from exc
         return Response(self._with_tokens(SourceSystemSerializer, [source], many=True).data[0])
 
-    @extend_schema(request=None, responses={200: TokenSerializer, 403: FORBIDDEN},
-                   summary="Issue a new API token (national administrators); the old one stops working")
+    @extend_schema(
+        request=None,
+        responses={200: TokenSerializer, 403: FORBIDDEN},
+        summary="Issue a new API token (national administrators); the old one stops working",
+    )
     @action(detail=True, methods=["post"], url_path="rotate-token", url_name="rotate-token")
     def rotate_token(self, request, code=None):
         source = self.get_object()
@@ -303,8 +350,10 @@ def _failure_doc(description: str) -> OpenApiResponse:
     return OpenApiResponse(SyncFailureSerializer, description=description)
 
 
-DATABASE_UNAVAILABLE = ("The database is unavailable: send the same batch again later (what was already stored "
-                        "stays, and a repeat changes nothing stored).")
+DATABASE_UNAVAILABLE = (
+    "The database is unavailable: send the same batch again later (what was already stored "
+    "stays, and a repeat changes nothing stored)."
+)
 
 
 class SyncDossiersView(APIView):
@@ -316,7 +365,7 @@ class SyncDossiersView(APIView):
         operation_id="sync_dossiers",
         summary="Push dossiers (DongBoHoSoMC) or progress steps (CapNhatTienDoHoSoMC)",
         description=(
-            "Body: the portal envelope `{\"service\": \"DongBoHoSoMC\", \"isUpdating\": …, \"data\": [HoSo…]}` "
+            'Body: the portal envelope `{"service": "DongBoHoSoMC", "isUpdating": …, "data": [HoSo…]}` '
             "(`application/json`), JSON Lines (`application/x-ndjson`) or CSV with the portal's field names "
             "(`text/csv`); `?input=portal|jsonl|csv` overrides the Content-Type. Dates `yyyyMMddHHmmss`, Vietnam "
             f"time. At most {MAX_RECORDS:,} records. Records are keyed by (source system, MaHoSo): the same "
@@ -324,7 +373,7 @@ class SyncDossiersView(APIView):
             "A source system writes only its own dossiers — a provincial system those of its province's agencies, "
             "a ministry system those of the procedures assigned to it or of its ministry's agencies, the national "
             "portal any — others are rejected `out_of_scope`. Each bad record is rejected alone, with a `reason`; "
-            "every failure of the request as a whole answers `{\"error\", \"retry\", \"detail\"}`. "
+            'every failure of the request as a whole answers `{"error", "retry", "detail"}`. '
             "Authenticate with the source system's token: `Authorization: Token <key>`."
         ),
         request={
@@ -335,26 +384,56 @@ class SyncDossiersView(APIView):
         parameters=[OpenApiParameter("input", str, enum=["portal", "jsonl", "csv"], required=False)],
         responses={
             200: SyncResultSerializer,
-            400: _failure_doc("The body cannot be read (not JSON, no data array, no CSV header…); retry: false"),
+            400: _failure_doc(
+                "The body cannot be read (not JSON, no data array, no CSV header…); retry: false"
+            ),
             401: _failure_doc("No or invalid token; retry: false"),
             403: _failure_doc("Not an active source system's account; retry: false"),
-            413: _failure_doc(f"More than {MAX_RECORDS:,} records or {MAX_BODY_BYTES >> 20} MB; retry: false"),
+            413: _failure_doc(
+                f"More than {MAX_RECORDS:,} records or {MAX_BODY_BYTES >> 20} MB; retry: false"
+            ),
             415: _failure_doc("Unsupported body type; retry: false"),
             500: _failure_doc("An internal error (logged); retry: false"),
-            503: _failure_doc("The database is unavailable; retry: true, after the Retry-After header's seconds. "
-                              "Resending the same batch is safe: what was stored stays, nothing is duplicated"),
+            503: _failure_doc(
+                "The database is unavailable; retry: true, after the Retry-After header's seconds. "
+                "Resending the same batch is safe: what was stored stays, nothing is duplicated"
+            ),
         },
         examples=[
-            OpenApiExample("A batch with rejected records", response_only=True, value={
-                "batch": 42, "created": 2, "updated": 1, "unchanged": 0, "rejected": 2,
-                "errors": [{"index": 3, "MaHoSo": "000.00.01.H26-250105-000123", "field": "NgayHenTra",
-                            "error": "due before the dossier was received (NgayTiepNhan)", "reason": "invalid"},
-                           {"index": 7, "MaHoSo": "20242-260403-000001", "field": "MaDonVi",
+            OpenApiExample(
+                "A batch with rejected records",
+                response_only=True,
+                value={
+                    "batch": 42,
+                    "created": 2,
+                    "updated": 1,
+                    "unchanged": 0,
+                    "rejected": 2,
+                    "errors": [
+                        {
+                            "index": 3,
+                            "MaHoSo": "000.00.01.H26-250105-000123",
+                            "field": "NgayHenTra",
+                            "error": "due before the dossier was received (NgayTiepNhan)",
+                            "reason": "invalid",
+                        },
+                        {
+                            "index": 7,
+                            "MaHoSo": "20242-260403-000001",
+                            "field": "MaDonVi",
                             "error": "agency 20242 is outside the remit of HTTT-01: a provincial system writes only "
-                                     "the dossiers of 01 and the agencies under it", "reason": "out_of_scope"}],
-            }),
-            OpenApiExample("The database is unavailable", response_only=True, status_codes=["503"], value={
-                "error": DATABASE_UNAVAILABLE, "retry": True, "detail": DATABASE_UNAVAILABLE}),
+                            "the dossiers of 01 and the agencies under it",
+                            "reason": "out_of_scope",
+                        },
+                    ],
+                },
+            ),
+            OpenApiExample(
+                "The database is unavailable",
+                response_only=True,
+                status_codes=["503"],
+                value={"error": DATABASE_UNAVAILABLE, "retry": True, "detail": DATABASE_UNAVAILABLE},
+            ),
         ],
         tags=["sync"],
     )
@@ -365,9 +444,11 @@ class SyncDossiersView(APIView):
             return failure(str(exc), status.HTTP_403_FORBIDDEN)
         fmt = request.query_params.get("input") or format_for_media_type(request.content_type)
         if fmt not in formats():
-            return failure(f"Unsupported body type {request.content_type[:100]!r}: send application/json (portal "
-                           "envelope), application/x-ndjson (JSON Lines) or text/csv, or set ?input=portal|jsonl|csv.",
-                           status.HTTP_415_UNSUPPORTED_MEDIA_TYPE)
+            return failure(
+                f"Unsupported body type {request.content_type[:100]!r}: send application/json (portal "
+                "envelope), application/x-ndjson (JSON Lines) or text/csv, or set ?input=portal|jsonl|csv.",
+                status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            )
         adapter = get_adapter(fmt)
         try:
             records = list(islice(adapter.parse(_Limited(request._request, MAX_BODY_BYTES)), MAX_RECORDS + 1))
@@ -376,15 +457,22 @@ class SyncDossiersView(APIView):
         except _TooLarge:
             records = None
         if records is None or len(records) > MAX_RECORDS:
-            return failure(f"Too many records: a batch holds at most {MAX_RECORDS:,} records (or "
-                           f"{MAX_BODY_BYTES >> 20} MB); split the sync into several requests.",
-                           status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-        oversized = next(((index, raw) for index, raw in records if isinstance(raw, Refused) and raw.oversized), None)
+            return failure(
+                f"Too many records: a batch holds at most {MAX_RECORDS:,} records (or "
+                f"{MAX_BODY_BYTES >> 20} MB); split the sync into several requests.",
+                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        oversized = next(
+            ((index, raw) for index, raw in records if isinstance(raw, Refused) and raw.oversized), None
+        )
         if oversized is not None:
             index, raw = oversized
-            return failure(f"Record {index} is {raw.oversized:,} bytes long; a record holds at most "
-                           f"{settings.INGEST_MAX_RECORD_BYTES:,} bytes: nothing of this batch was stored. Remove or "
-                           "shorten that record and send the batch again.", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+            return failure(
+                f"Record {index} is {raw.oversized:,} bytes long; a record holds at most "
+                f"{settings.INGEST_MAX_RECORD_BYTES:,} bytes: nothing of this batch was stored. Remove or "
+                "shorten that record and send the batch again.",
+                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
         batch = start_batch(source, fmt, request.user)
         report = run_batch(batch, adapter, records)
         return Response(report.as_dict(), status=status.HTTP_200_OK)
@@ -394,14 +482,21 @@ class SyncDossiersView(APIView):
         with ``Retry-After``; DRF's own errors (401, 405…) are reshaped; anything else is a logged 500."""
         if isinstance(exc, (OperationalError, InterfaceError)):
             log.warning("sync refused, database unavailable: %s", exc)
-            return failure(DATABASE_UNAVAILABLE, status.HTTP_503_SERVICE_UNAVAILABLE, retry=True,
-                           headers={"Retry-After": str(settings.SYNC_RETRY_AFTER_SECONDS)})
+            return failure(
+                DATABASE_UNAVAILABLE,
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                retry=True,
+                headers={"Retry-After": str(settings.SYNC_RETRY_AFTER_SECONDS)},
+            )
         try:
             response = super().handle_exception(exc)
         except Exception:
             log.exception("sync failed")
-            return failure("An internal error occurred and was logged; sending the same batch again will probably "
-                           "fail the same way: tell the platform's operators.", status.HTTP_500_INTERNAL_SERVER_ERROR)
+            return failure(
+                "An internal error occurred and was logged; sending the same batch again will probably "
+                "fail the same way: tell the platform's operators.",
+                status.HTTP_500_INTERNAL_SERVER_ERROR,
+            )
         data = response.data
         if isinstance(data, dict) and "error" not in data:
             message = str(data.get("detail", data))

@@ -20,6 +20,7 @@ SQLite ≥ 3.39 has FULL OUTER JOIN; older versions get ``LEFT JOIN … UNION AL
 Timestamps in gap values use the portal's own format ``yyyyMMddHHmmss`` in Vietnam time (UTC+7,
 no daylight saving), so a ministry reads them exactly as in its payloads.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -39,14 +40,25 @@ from ..models import Gap, GapKind, SourceDossier
 KINDS: tuple[str, ...] = tuple(k.value for k in GapKind)
 #: The kinds this statement finds per dossier (the others come from their own comparisons).
 ROW_KINDS: tuple[str, ...] = (
-    GapKind.MISSING_ON_PORTAL, GapKind.MISSING_AT_SOURCE, GapKind.STATUS_DIFFERS, GapKind.FINISH_DIFFERS,
-    GapKind.DUE_DIFFERS, GapKind.SYNCED_LATE, GapKind.SUSPICIOUS,
+    GapKind.MISSING_ON_PORTAL,
+    GapKind.MISSING_AT_SOURCE,
+    GapKind.STATUS_DIFFERS,
+    GapKind.FINISH_DIFFERS,
+    GapKind.DUE_DIFFERS,
+    GapKind.SYNCED_LATE,
+    GapKind.SUSPICIOUS,
 )
 FINISHED = (9, 10)
 JUMP_FROM = (5, 6, 8)  # supplement requested, financial obligation, processing stopped
 SIDE_COLUMNS = (
-    ("code", "code"), ("status", "status"), ("previous_status", "prev"), ("received_at", "recv"),
-    ("due_at", "due"), ("finished_at", "fin"), ("event_at", "ev"), ("agency_id", "agency"),
+    ("code", "code"),
+    ("status", "status"),
+    ("previous_status", "prev"),
+    ("received_at", "recv"),
+    ("due_at", "due"),
+    ("finished_at", "fin"),
+    ("event_at", "ev"),
+    ("agency_id", "agency"),
     ("procedure_id", "proc"),
 )
 #: Per-side suspicious patterns, computed in each side's scan (by parallel workers where PostgreSQL
@@ -171,8 +183,10 @@ class _Postgres(_Dialect):
     def differs(self, a: str, b: str, tolerance: float) -> str:
         if tolerance == 0:
             return f"({a} IS DISTINCT FROM {b})"
-        return (f"(CASE WHEN {a} IS NULL AND {b} IS NULL THEN FALSE WHEN {a} IS NULL OR {b} IS NULL THEN TRUE "
-                f"ELSE {a} > {b} + {self._interval(tolerance)} OR {a} < {b} - {self._interval(tolerance)} END)")
+        return (
+            f"(CASE WHEN {a} IS NULL AND {b} IS NULL THEN FALSE WHEN {a} IS NULL OR {b} IS NULL THEN TRUE "
+            f"ELSE {a} > {b} + {self._interval(tolerance)} OR {a} < {b} - {self._interval(tolerance)} END)"
+        )
 
 
 class _SQLite(_Dialect):
@@ -199,7 +213,9 @@ def dialect(full_join: bool | None = None) -> _Dialect:
 def _mapping(universe: Universe) -> str:
     """``m(run_id, source_id, procedure_id)``: integers we generated, inlined as a derived table (no
     parameter explosion; not a CTE, which would keep PostgreSQL from scanning the sides in parallel)."""
-    rows = ", ".join(f"({int(r.run_id)}, {int(r.source_id)}, {int(p)})" for r in universe.runs for p in r.procedure_ids)
+    rows = ", ".join(
+        f"({int(r.run_id)}, {int(r.source_id)}, {int(p)})" for r in universe.runs for p in r.procedure_ids
+    )
     return f"(SELECT column1 AS run_id, column2 AS source_id, column3 AS procedure_id FROM (VALUES {rows}) v)"
 
 
@@ -207,11 +223,17 @@ def _side(universe: Universe, portal: bool, d: _Dialect, t: Thresholds) -> tuple
     """One side of the universe, each row tagged with its run (uses the (source, agency, time) index)."""
     table = SourceDossier._meta.db_table
     cols = ", ".join(f"sd.{c} AS {alias}" for c, alias in SIDE_COLUMNS)
-    cols += ", " + ", ".join(f"COALESCE({expr}, FALSE) AS {name}" for name, expr in _side_patterns(d, t).items())
+    cols += ", " + ", ".join(
+        f"COALESCE({expr}, FALSE) AS {name}" for name, expr in _side_patterns(d, t).items()
+    )
     agencies = ", ".join(["%s"] * len(universe.agency_ids))
     ops = connection.ops
     if portal:
-        sources, on, source_params = "sd.source_id = %s", "m.procedure_id = sd.procedure_id", [universe.portal_id]
+        sources, on, source_params = (
+            "sd.source_id = %s",
+            "m.procedure_id = sd.procedure_id",
+            [universe.portal_id],
+        )
     else:
         ids = sorted({r.source_id for r in universe.runs})
         sources = f"sd.source_id IN ({', '.join(['%s'] * len(ids))})"
@@ -220,8 +242,12 @@ def _side(universe: Universe, portal: bool, d: _Dialect, t: Thresholds) -> tuple
         f"SELECT {cols}, m.run_id AS run FROM {table} sd JOIN {_mapping(universe)} m ON {on} WHERE {sources} "
         f"AND sd.agency_id IN ({agencies}) AND sd.received_at >= %s AND sd.received_at < %s"
     )
-    params = [*source_params, *universe.agency_ids, ops.adapt_datetimefield_value(universe.start),
-              ops.adapt_datetimefield_value(universe.end)]
+    params = [
+        *source_params,
+        *universe.agency_ids,
+        ops.adapt_datetimefield_value(universe.start),
+        ops.adapt_datetimefield_value(universe.end),
+    ]
     return sql, params
 
 
@@ -232,8 +258,10 @@ def _joined(d: _Dialect) -> str:
     p_cols = ", ".join(f"p.{a} AS p_{a}" for a in aliases)
     on = "p.code = s.code AND p.run = s.run"
     if d.full_join:
-        return (f"SELECT COALESCE(s.code, p.code) AS code, COALESCE(s.run, p.run) AS run, {s_cols}, {p_cols} "
-                f"FROM s FULL OUTER JOIN p ON {on}")
+        return (
+            f"SELECT COALESCE(s.code, p.code) AS code, COALESCE(s.run, p.run) AS run, {s_cols}, {p_cols} "
+            f"FROM s FULL OUTER JOIN p ON {on}"
+        )
     s_nulls = ", ".join(f"NULL AS s_{a}" for a in aliases)
     return (
         f"SELECT s.code AS code, s.run AS run, {s_cols}, {p_cols} FROM s LEFT JOIN p ON {on} "
@@ -273,12 +301,18 @@ def _flags(d: _Dialect, t: Thresholds) -> str:
     inner = ", ".join(f"COALESCE({expr}, FALSE) AS {name}" for name, expr in flags.items())
     susp = " OR ".join(f"COALESCE({x}_{n}, FALSE)" for x in "sp" for n in PATTERNS)
     others = " OR ".join(("k_mop", "k_mas", "k_status", "k_finish", "k_due", "k_late"))
-    return f"SELECT g.*, ({susp}) AS k_susp, ({others} OR {susp}) AS k_any FROM (SELECT j.*, {inner} FROM j) g"
+    return (
+        f"SELECT g.*, ({susp}) AS k_susp, ({others} OR {susp}) AS k_any FROM (SELECT j.*, {inner} FROM j) g"
+    )
 
 
 _FLAG: dict[str, str] = {
-    GapKind.MISSING_ON_PORTAL: "k_mop", GapKind.MISSING_AT_SOURCE: "k_mas", GapKind.STATUS_DIFFERS: "k_status",
-    GapKind.FINISH_DIFFERS: "k_finish", GapKind.DUE_DIFFERS: "k_due", GapKind.SYNCED_LATE: "k_late",
+    GapKind.MISSING_ON_PORTAL: "k_mop",
+    GapKind.MISSING_AT_SOURCE: "k_mas",
+    GapKind.STATUS_DIFFERS: "k_status",
+    GapKind.FINISH_DIFFERS: "k_finish",
+    GapKind.DUE_DIFFERS: "k_due",
+    GapKind.SYNCED_LATE: "k_late",
     GapKind.SUSPICIOUS: "k_susp",
 }
 
@@ -328,8 +362,7 @@ def _ctes(universe: Universe, d: _Dialect, t: Thresholds) -> tuple[str, list]:
     p_sql, p_params = _side(universe, True, d, t)
     kinds = " UNION ALL ".join(f"SELECT '{k}' AS kind" for k in ROW_KINDS)
     sql = (
-        f"WITH s AS ({s_sql}), p AS ({p_sql}), j AS ({_joined(d)}), "
-        f"f AS ({_flags(d, t)}), kinds AS ({kinds})"
+        f"WITH s AS ({s_sql}), p AS ({p_sql}), j AS ({_joined(d)}), f AS ({_flags(d, t)}), kinds AS ({kinds})"
     )
     return sql, [*s_params, *p_params]
 
@@ -361,8 +394,12 @@ def _portal_counts(universe: Universe) -> tuple[str, list]:
         f"AND sd.agency_id IN ({', '.join(['%s'] * len(universe.agency_ids))}) "
         f"AND sd.received_at >= %s AND sd.received_at < %s GROUP BY sd.procedure_id"
     )
-    return sql, [universe.portal_id, *universe.agency_ids, ops.adapt_datetimefield_value(universe.start),
-                 ops.adapt_datetimefield_value(universe.end)]
+    return sql, [
+        universe.portal_id,
+        *universe.agency_ids,
+        ops.adapt_datetimefield_value(universe.start),
+        ops.adapt_datetimefield_value(universe.end),
+    ]
 
 
 def _tally(universe: Universe, rows: Iterable[tuple[int, int]], counts: dict[int, Counts]) -> int:
@@ -392,8 +429,9 @@ class Comparison:
     portal_total: int = 0  # the portal's rows in the universe's agencies and period, all procedures
 
 
-def compare(universe: Universe, thresholds: Thresholds | None = None, *,
-            full_join: bool | None = None) -> Comparison:
+def compare(
+    universe: Universe, thresholds: Thresholds | None = None, *, full_join: bool | None = None
+) -> Comparison:
     """Insert the gaps of every run of the universe and return each run's counts.
 
     The caller deletes the runs' old gaps in the same transaction. On PostgreSQL the gap rows are
@@ -413,18 +451,23 @@ def compare(universe: Universe, thresholds: Thresholds | None = None, *,
         if connection.vendor == "postgresql":
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
             cursor.execute(f"CREATE TEMP TABLE {STAGE} AS {ctes} {select}", params)
-            cursor.execute(f"INSERT INTO {gap_table} ({GAP_COLUMNS}) SELECT {GAP_COLUMNS} FROM {STAGE} "
-                           "ORDER BY run_id, kind, dossier_code")  # the unique index's order: appends
+            cursor.execute(
+                f"INSERT INTO {gap_table} ({GAP_COLUMNS}) SELECT {GAP_COLUMNS} FROM {STAGE} "
+                "ORDER BY run_id, kind, dossier_code"
+            )  # the unique index's order: appends
             source, where, where_params = STAGE, "", []
         else:
             cursor.execute(f"{insert} {ctes} {select}", params)
             marks = ", ".join(["%s"] * len(counts))
             source, where, where_params = gap_table, f"WHERE run_id IN ({marks})", list(counts)
-        cursor.execute(f"SELECT run_id, kind, count(*) FROM {source} {where} GROUP BY run_id, kind", where_params)
+        cursor.execute(
+            f"SELECT run_id, kind, count(*) FROM {source} {where} GROUP BY run_id, kind", where_params
+        )
         for run_id, kind, n in cursor.fetchall():
             counts[run_id].gaps[kind] = n
-        cursor.execute(f"SELECT run_id, count(DISTINCT dossier_code) FROM {source} {where} GROUP BY run_id",
-                       where_params)
+        cursor.execute(
+            f"SELECT run_id, count(DISTINCT dossier_code) FROM {source} {where} GROUP BY run_id", where_params
+        )
         for run_id, n in cursor.fetchall():
             counts[run_id].gap_dossiers = n
         if source == STAGE:
@@ -457,5 +500,13 @@ def raw_full_outer_join_sql(universe: Universe) -> tuple[str, list]:
         FULL OUTER JOIN (SELECT {cols} FROM {table} sd WHERE sd.source_id = %s AND {where}) p ON p.code = s.code
     """
     agencies = list(universe.agency_ids)
-    return sql, [sources, agencies, universe.start, universe.end, universe.portal_id, agencies, universe.start,
-                 universe.end]
+    return sql, [
+        sources,
+        agencies,
+        universe.start,
+        universe.end,
+        universe.portal_id,
+        agencies,
+        universe.start,
+        universe.end,
+    ]

@@ -15,6 +15,7 @@ Parsing and validation (CPU in Python) can run in a producer thread while the da
 previous chunk (``pipeline=True``, used by the command for large files): the thread never touches
 the database, the writer never blocks on parsing.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -66,21 +67,27 @@ class BatchReport:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.rejected += other.rejected
-        self.errors.extend(other.errors[:max(0, MAX_ERRORS_KEPT - len(self.errors))])
+        self.errors.extend(other.errors[: max(0, MAX_ERRORS_KEPT - len(self.errors))])
 
     def as_dict(self) -> dict:
-        return {"batch": self.batch, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "rejected": self.rejected, "errors": self.errors}
+        return {
+            "batch": self.batch,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "errors": self.errors,
+        }
 
 
 @dataclass
 class Chunk:
     """A validated piece of a batch, written in one transaction."""
 
-    dossiers: list = field(default_factory=list)      # (index, DossierRecord)
-    progress: list = field(default_factory=list)      # (index, ProgressRecord)
-    rejects: list = field(default_factory=list)       # (index, payload, errors)
-    raws: dict = field(default_factory=dict)          # index → payload, for progress steps rejected at write
+    dossiers: list = field(default_factory=list)  # (index, DossierRecord)
+    progress: list = field(default_factory=list)  # (index, ProgressRecord)
+    rejects: list = field(default_factory=list)  # (index, payload, errors)
+    raws: dict = field(default_factory=dict)  # index → payload, for progress steps rejected at write
 
     def __len__(self):
         return len(self.dossiers) + len(self.progress) + len(self.rejects)
@@ -101,7 +108,11 @@ def rechunk(chunks: Iterable[Chunk], size: int = CHUNK_SIZE) -> Iterator[Chunk]:
     records, numbered again in order from 0 — as one batch's."""
     out, index = Chunk(), 0
     for chunk in chunks:
-        for part, items in (("dossiers", chunk.dossiers), ("progress", chunk.progress), ("rejects", chunk.rejects)):
+        for part, items in (
+            ("dossiers", chunk.dossiers),
+            ("progress", chunk.progress),
+            ("rejects", chunk.rejects),
+        ):
             for old, *rest in items:
                 if part == "progress":
                     out.raws[index] = chunk.raws[old]
@@ -148,8 +159,13 @@ def gc_paused():
                 gc.enable()  # no forced pass here: an API call would pay for a full collection
 
 
-def validated_chunks(adapter: Adapter, records: Iterable[tuple[int, object]], ctx: Context,
-                     size: int = CHUNK_SIZE, prepare: Callable | None = None) -> Iterator[Chunk]:
+def validated_chunks(
+    adapter: Adapter,
+    records: Iterable[tuple[int, object]],
+    ctx: Context,
+    size: int = CHUNK_SIZE,
+    prepare: Callable | None = None,
+) -> Iterator[Chunk]:
     """Group parsed records into chunks of validated records and rejects (no database access);
     ``prepare`` is the writer's database-free pre-rendering of each valid record. ``ctx.remit``
     refuses the dossiers the source may not write."""
@@ -218,14 +234,26 @@ def _threaded(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
 
 def start_batch(source: SourceSystem, fmt: str, user=None, filename: str = "") -> IngestBatch:
     return IngestBatch.objects.create(
-        source=source, format=fmt, filename=filename[:500],
+        source=source,
+        format=fmt,
+        filename=filename[:500],
         submitted_by=user if user is not None and user.is_authenticated else None,
     )
 
 
-def ingest(source: SourceSystem, records_stream, fmt: str, user=None, filename: str = "", *,
-           chunk_size: int = CHUNK_SIZE, progress: Callable[[int], None] | None = None,
-           pipeline: bool = False, batch: IngestBatch | None = None, writers: int = 1) -> BatchReport:
+def ingest(
+    source: SourceSystem,
+    records_stream,
+    fmt: str,
+    user=None,
+    filename: str = "",
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Callable[[int], None] | None = None,
+    pipeline: bool = False,
+    batch: IngestBatch | None = None,
+    writers: int = 1,
+) -> BatchReport:
     """Ingest a binary stream in format ``fmt`` for ``source``; see the module docstring.
 
     Raises ``UnreadableBody`` when the input as a whole cannot be read before any record was
@@ -234,13 +262,28 @@ def ingest(source: SourceSystem, records_stream, fmt: str, user=None, filename: 
     """
     adapter = get_adapter(fmt)
     batch = batch or start_batch(source, fmt, user, filename)
-    return run_batch(batch, adapter, adapter.parse(records_stream), chunk_size=chunk_size, progress=progress,
-                     pipeline=pipeline, writers=writers)
+    return run_batch(
+        batch,
+        adapter,
+        adapter.parse(records_stream),
+        chunk_size=chunk_size,
+        progress=progress,
+        pipeline=pipeline,
+        writers=writers,
+    )
 
 
-def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int, object]], *,
-              chunk_size: int = CHUNK_SIZE, progress=None, pipeline: bool = False,
-              on_reject=None, writers: int = 1) -> BatchReport:
+def run_batch(
+    batch: IngestBatch,
+    adapter: Adapter,
+    records: Iterable[tuple[int, object]],
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    progress=None,
+    pipeline: bool = False,
+    on_reject=None,
+    writers: int = 1,
+) -> BatchReport:
     """Validate and write ``records`` as ``batch``. ``writers`` > 1 writes chunks over that many
     database connections at once (PostgreSQL, committed data only: not inside a test transaction)."""
     ctx = Context.load()
@@ -250,8 +293,16 @@ def run_batch(batch: IngestBatch, adapter: Adapter, records: Iterable[tuple[int,
     chunks = validated_chunks(adapter, records, ctx, chunk_size, writer.prepare)
     if pipeline:
         chunks = _threaded(chunks, depth=1)
-    return write_chunks(batch, chunks, remit=remit, portal_codes=portal_codes, writer=writer, progress=progress,
-                        on_reject=on_reject, writers=writers)
+    return write_chunks(
+        batch,
+        chunks,
+        remit=remit,
+        portal_codes=portal_codes,
+        writer=writer,
+        progress=progress,
+        on_reject=on_reject,
+        writers=writers,
+    )
 
 
 def active_portal_codes() -> list[str]:
@@ -259,8 +310,18 @@ def active_portal_codes() -> list[str]:
     return list(SourceSystem.objects.active_portal().values_list("code", flat=True))
 
 
-def write_chunks(batch: IngestBatch, chunks: Iterable[Chunk], *, remit: Remit | None, portal_codes: list[str],
-                 writer=None, progress=None, on_reject=None, writers: int = 1, announce: bool = True) -> BatchReport:
+def write_chunks(
+    batch: IngestBatch,
+    chunks: Iterable[Chunk],
+    *,
+    remit: Remit | None,
+    portal_codes: list[str],
+    writer=None,
+    progress=None,
+    on_reject=None,
+    writers: int = 1,
+    announce: bool = True,
+) -> BatchReport:
     """Write validated ``chunks`` (``validated_chunks`` with the source's ``remit`` in its context) as
     ``batch``, then mark it done. ``announce=False`` keeps ``batch_ingested`` quiet (a bulk load that
     recomputes the index itself)."""
@@ -269,8 +330,16 @@ def write_chunks(batch: IngestBatch, chunks: Iterable[Chunk], *, remit: Remit | 
     try:
         with gc_paused():
             if writers > 1:
-                _write_parallel(chunks, writers, lambda: writer_for(batch.source, batch, portal_codes), batch, report,
-                                on_reject, progress, remit)
+                _write_parallel(
+                    chunks,
+                    writers,
+                    lambda: writer_for(batch.source, batch, portal_codes),
+                    batch,
+                    report,
+                    on_reject,
+                    progress,
+                    remit,
+                )
             for chunk in chunks if writers <= 1 else ():
                 _with_retry(_write_chunk, writer, batch, chunk, report, on_reject, remit)
                 if progress:
@@ -287,8 +356,16 @@ def write_chunks(batch: IngestBatch, chunks: Iterable[Chunk], *, remit: Remit | 
     return report
 
 
-def _write_parallel(chunks, writers: int, make_writer, batch, report: BatchReport, on_reject, progress,
-                    remit: Remit | None = None) -> None:
+def _write_parallel(
+    chunks,
+    writers: int,
+    make_writer,
+    batch,
+    report: BatchReport,
+    on_reject,
+    progress,
+    remit: Remit | None = None,
+) -> None:
     """Each writer thread has its own connection (and temporary tables); chunks lock rows in code
     order, so parallel chunks of one file wait for each other at worst, and deadlocks are retried."""
     from django.db import connection
@@ -342,11 +419,12 @@ def _with_retry(fn, *args):
             if state not in RETRYABLE_SQLSTATES or attempt == RETRIES - 1:
                 raise
             log.warning("ingest chunk retried after %s (attempt %d)", state, attempt + 1)
-            time.sleep(0.05 * (2 ** attempt))
+            time.sleep(0.05 * (2**attempt))
 
 
-def _write_chunk(writer, batch: IngestBatch, chunk: Chunk, report: BatchReport, on_reject,
-                 remit: Remit | None = None) -> None:
+def _write_chunk(
+    writer, batch: IngestBatch, chunk: Chunk, report: BatchReport, on_reject, remit: Remit | None = None
+) -> None:
     """One transaction: valid records, progress steps, rejects, and the batch's running counts."""
     counts = {"received": len(chunk), "created": 0, "updated": 0, "unchanged": 0}
     rejects = list(chunk.rejects)
@@ -376,14 +454,30 @@ def _write_chunk(writer, batch: IngestBatch, chunk: Chunk, report: BatchReport, 
             unknown = [(i, p) for i, p in progress if p.code in missing]
             counts["updated"] += updated
             counts["unchanged"] += len(progress) - len(unknown) - updated
-            rejects.extend((i, chunk.raws[i], [{"index": i, "MaHoSo": p.code, "field": "MaHoSo",
-                                                "error": UNKNOWN_DOSSIER_MESSAGE, "reason": UNKNOWN_DOSSIER}])
-                           for i, p in unknown)
+            rejects.extend(
+                (
+                    i,
+                    chunk.raws[i],
+                    [
+                        {
+                            "index": i,
+                            "MaHoSo": p.code,
+                            "field": "MaHoSo",
+                            "error": UNKNOWN_DOSSIER_MESSAGE,
+                            "reason": UNKNOWN_DOSSIER,
+                        }
+                    ],
+                )
+                for i, p in unknown
+            )
         if rejects:
             (on_reject or _store_rejects)(batch, rejects)
         IngestBatch.objects.filter(pk=batch.pk).update(
-            received=_f("received", counts), created=_f("created", counts), updated=_f("updated", counts),
-            unchanged=_f("unchanged", counts), rejected=_f("rejected", {"rejected": len(rejects)}),
+            received=_f("received", counts),
+            created=_f("created", counts),
+            updated=_f("updated", counts),
+            unchanged=_f("unchanged", counts),
+            rejected=_f("rejected", {"rejected": len(rejects)}),
         )
     report.received += counts["received"]
     report.created += counts["created"]
@@ -403,8 +497,13 @@ def _f(name: str, counts: dict):
 
 def _error(index: int, raw, field_name: str, message: str, reason: str = INVALID) -> dict:
     code = raw.get("MaHoSo") if raw.__class__ is dict else None
-    return {"index": index, "MaHoSo": safe_text(code)[:200] if code.__class__ is str else "", "field": field_name,
-            "error": message, "reason": reason}
+    return {
+        "index": index,
+        "MaHoSo": safe_text(code)[:200] if code.__class__ is str else "",
+        "field": field_name,
+        "error": message,
+        "reason": reason,
+    }
 
 
 def canonical(payload) -> bytes:
@@ -435,5 +534,7 @@ def _store_rejects(batch: IngestBatch, rejects: list[tuple[int, object, list[dic
         if key in pending:
             continue
         pending.add(key)
-        rows.append(RejectedRecord(batch=batch, index=index, dossier_code=code, errors=errors, payload=payload))
+        rows.append(
+            RejectedRecord(batch=batch, index=index, dossier_code=code, errors=errors, payload=payload)
+        )
     RejectedRecord.objects.bulk_create(rows, batch_size=1000)

@@ -4,6 +4,7 @@ One query (the scoped runs with their province and source) builds the whole grid
 lays it out. Severity is the share of a cell's dossiers that have at least one gap, against the
 configurable ``TTHC_GAP_SEVERITY_THRESHOLDS`` (percent: low / medium / high boundaries).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -67,18 +68,25 @@ class Matrix:
 def periods_for(user: Any) -> list[Period]:
     """Months with at least one visible run, newest first."""
     return list(
-        ReconciliationRun.objects.visible_to(user).order_by("-period").values_list("period", flat=True).distinct()
+        ReconciliationRun.objects.visible_to(user)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .distinct()
     )
 
 
 def build_matrix(user: Any, period: Period, provincial_label: str) -> Matrix:
     """Ministry systems as columns (by code), the provinces' own systems folded into one column."""
     runs = list(
-        ReconciliationRun.objects.visible_to(user).filter(period=period)
-        .select_related("province", "source").order_by("province__code", "source__code")
+        ReconciliationRun.objects.visible_to(user)
+        .filter(period=period)
+        .select_related("province", "source")
+        .order_by("province__code", "source__code")
     )
     matrix = Matrix(period=period)
-    ministry = sorted({r.source.code: r.source for r in runs if r.source.kind != SourceKind.PROVINCIAL}.items())
+    ministry = sorted(
+        {r.source.code: r.source for r in runs if r.source.kind != SourceKind.PROVINCIAL}.items()
+    )
     matrix.columns = [(code, source.name) for code, source in ministry]
     if any(r.source.kind == SourceKind.PROVINCIAL for r in runs):
         matrix.columns.append((PROVINCIAL_COLUMN, provincial_label))

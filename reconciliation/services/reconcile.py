@@ -12,6 +12,7 @@ A run is idempotent: the same run row is locked, its gaps deleted and re-inserte
 replaced in one transaction (one per province: all its systems are compared by one statement), so
 readers see either the old or the new result, never a mix.
 """
+
 from __future__ import annotations
 
 import logging
@@ -87,7 +88,9 @@ class _Context:
     def build(cls, period: Period) -> _Context:
         ministry = list(SourceSystem.objects.filter(kind=SourceKind.MINISTRY, active=True).order_by("code"))
         provincial = list(
-            SourceSystem.objects.filter(kind=SourceKind.PROVINCIAL, active=True).select_related("owner").order_by("code")
+            SourceSystem.objects.filter(kind=SourceKind.PROVINCIAL, active=True)
+            .select_related("owner")
+            .order_by("code")
         )
         procedures: dict[str, list[int]] = {}
         for pk, central in Procedure.objects.order_by().values_list("pk", "central_system"):
@@ -115,7 +118,9 @@ def reported_counts(ctx: _Context, province: Agency) -> dict[str, int]:
     if ctx.reporting is None:
         return {}
     rows = (
-        ReportedCount.objects.filter(source=ctx.reporting, period=ctx.period, agency__path__startswith=province.path)
+        ReportedCount.objects.filter(
+            source=ctx.reporting, period=ctx.period, agency__path__startswith=province.path
+        )
         .order_by()
         .values("system_code")
         .annotate(n=Sum("received"))
@@ -141,8 +146,9 @@ def province_counts(portal: int, reported: dict[str, int]) -> ProvinceCounts:
     return ProvinceCounts(portal=portal, reported=total)
 
 
-def reconcile_province(ctx: _Context, province: Agency, agency_ids: tuple[int, ...],
-                       reported: dict[str, int]) -> list[ReconciliationRun]:
+def reconcile_province(
+    ctx: _Context, province: Agency, agency_ids: tuple[int, ...], reported: dict[str, int]
+) -> list[ReconciliationRun]:
     """All the province's runs of the month, replaced atomically in one transaction: upsert and lock
     the run rows, delete their gaps, compare (one set-based statement for all systems), store counts."""
     sources = ctx.sources_for(province)
@@ -152,15 +158,26 @@ def reconcile_province(ctx: _Context, province: Agency, agency_ids: tuple[int, .
     with transaction.atomic():
         _tune_session()
         ReconciliationRun.objects.bulk_create(
-            [ReconciliationRun(period=ctx.period, province=province, source=s, started_at=started)
-             for s in sources],
-            update_conflicts=True, unique_fields=["period", "province", "source"], update_fields=["started_at"],
+            [
+                ReconciliationRun(period=ctx.period, province=province, source=s, started_at=started)
+                for s in sources
+            ],
+            update_conflicts=True,
+            unique_fields=["period", "province", "source"],
+            update_fields=["started_at"],
         )
-        runs = {r.source_id: r for r in ReconciliationRun.objects.select_for_update().filter(
-            period=ctx.period, province=province, source__in=sources).order_by("source_id")}
+        runs = {
+            r.source_id: r
+            for r in ReconciliationRun.objects.select_for_update()
+            .filter(period=ctx.period, province=province, source__in=sources)
+            .order_by("source_id")
+        }
         Gap.objects.filter(run__in=list(runs.values())).delete()
         universe = Universe(
-            portal_id=ctx.portal.pk, agency_ids=agency_ids, start=ctx.period.start, end=ctx.period.end,
+            portal_id=ctx.portal.pk,
+            agency_ids=agency_ids,
+            start=ctx.period.start,
+            end=ctx.period.end,
             runs=tuple(RunSpec(runs[s.pk].pk, s.pk, ctx.procedure_ids(s)) for s in sources),
         )
         comparison = gap_sql.compare(universe, ctx.thresholds)
@@ -171,17 +188,34 @@ def reconcile_province(ctx: _Context, province: Agency, agency_ids: tuple[int, .
             run, c = runs[source.pk], counts[runs[source.pk].pk]
             run.province, run.source = province, source
             run.started_at, run.finished_at = started, finished
-            run.dossiers, run.portal_dossiers, run.gap_dossiers = c.dossiers, c.portal_dossiers, c.gap_dossiers
+            run.dossiers, run.portal_dossiers, run.gap_dossiers = (
+                c.dossiers,
+                c.portal_dossiers,
+                c.gap_dossiers,
+            )
             run.gap_counts = c.gaps
             run.reported_count = reported.get(source.code)
             ordered.append(run)
         # Points at stake come from the index's declarations (indicators listens), not from here.
-        runs_counted.send(sender=ReconciliationRun, runs=ordered, period=ctx.period,
-                          counts=province_counts(comparison.portal_total, reported))
-        ReconciliationRun.objects.bulk_update(ordered, [
-            "started_at", "finished_at", "dossiers", "portal_dossiers", "gap_dossiers", "gap_counts", "reported_count",
-            "points_at_stake",
-        ])
+        runs_counted.send(
+            sender=ReconciliationRun,
+            runs=ordered,
+            period=ctx.period,
+            counts=province_counts(comparison.portal_total, reported),
+        )
+        ReconciliationRun.objects.bulk_update(
+            ordered,
+            [
+                "started_at",
+                "finished_at",
+                "dossiers",
+                "portal_dossiers",
+                "gap_dossiers",
+                "gap_counts",
+                "reported_count",
+                "points_at_stake",
+            ],
+        )
         for run in ordered:  # e.g. complaints verifies the cases this run can judge
             transaction.on_commit(partial(run_finished.send, sender=ReconciliationRun, run=run))
     return ordered
@@ -202,7 +236,8 @@ def _tune_session() -> None:
             ("jit", "off"),
             # A batch transaction: let both sides of the join be scanned by parallel workers (the
             # defaults are priced for short queries and leave the portal's side to one process).
-            ("parallel_setup_cost", "10"), ("parallel_tuple_cost", "0.001"),
+            ("parallel_setup_cost", "10"),
+            ("parallel_tuple_cost", "0.001"),
             # The results are derived data that the next run rebuilds: do not wait for the WAL flush
             # at commit (a crash can lose only the last runs, which re-running restores).
             ("synchronous_commit", "off"),
@@ -210,8 +245,12 @@ def _tune_session() -> None:
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
-def reconcile_period(period: Period | str, province: str | None = None, *,
-                     progress: Callable[[ReconciliationRun], object] | None = None) -> list[ReconciliationRun]:
+def reconcile_period(
+    period: Period | str,
+    province: str | None = None,
+    *,
+    progress: Callable[[ReconciliationRun], object] | None = None,
+) -> list[ReconciliationRun]:
     """Reconcile every province (or one) against every active ministry system and its own system.
 
     Returns the runs in (province, source) order. Each province commits on its own, so a long month

@@ -22,6 +22,7 @@ queries); each record then costs two set lookups. The procedure → system assig
 :meth:`Remit.assigned` only, with the receiving agency and time, so that an assignment that
 changes by province and month can replace ``Procedure.central_system`` there alone.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -59,7 +60,9 @@ class Remit:
             return cls(source.pk, source.code, kind, owner.code, frozenset(), ctx=ctx)
         procedures: frozenset[int] = frozenset()
         if kind == SourceKind.MINISTRY:
-            procedures = frozenset(Procedure.objects.filter(central_system=source.code).values_list("pk", flat=True))
+            procedures = frozenset(
+                Procedure.objects.filter(central_system=source.code).values_list("pk", flat=True)
+            )
         return cls(source.pk, source.code, kind, owner.code, _agencies_under(owner), procedures, ctx)
 
     @property
@@ -72,8 +75,13 @@ class Remit:
         ``central_system``; the one place to make the assignment effective-dated per province."""
         return procedure_id in self.procedures
 
-    def refusal(self, procedure_id: int | None, agency_id: int | None, handling_agency_id: int | None = None,
-                received: str | None = None) -> tuple[str, str] | None:
+    def refusal(
+        self,
+        procedure_id: int | None,
+        agency_id: int | None,
+        handling_agency_id: int | None = None,
+        received: str | None = None,
+    ) -> tuple[str, str] | None:
         """``None`` when the source may write this dossier, else ``(field, message)``."""
         agencies = self.agencies
         if agencies is None:
@@ -83,29 +91,44 @@ class Remit:
         inside = agency_id in agencies and (handling_agency_id is None or handling_agency_id in agencies)
         if self.kind == SourceKind.PROVINCIAL:
             if agency_id not in agencies:
-                return "MaDonVi", (f"agency {self._agency(agency_id)} is outside the remit of {self.source_code}: a "
-                                   f"provincial system writes only the dossiers of {self.owner_code} and the agencies "
-                                   "under it")
+                return "MaDonVi", (
+                    f"agency {self._agency(agency_id)} is outside the remit of {self.source_code}: a "
+                    f"provincial system writes only the dossiers of {self.owner_code} and the agencies "
+                    "under it"
+                )
             if not inside:
-                return "DonViXuLy", (f"handling agency {self._agency(handling_agency_id)} is outside the remit of "
-                                     f"{self.source_code}: a provincial system writes only the dossiers of "
-                                     f"{self.owner_code} and the agencies under it")
+                return "DonViXuLy", (
+                    f"handling agency {self._agency(handling_agency_id)} is outside the remit of "
+                    f"{self.source_code}: a provincial system writes only the dossiers of "
+                    f"{self.owner_code} and the agencies under it"
+                )
             return None
         if inside or self.assigned(procedure_id, agency_id, received):
             return None
-        return "MaTTHC", (f"procedure {self._procedure(procedure_id)} is not assigned to {self.source_code} and "
-                          f"agency {self._agency(agency_id)} is not under {self.owner_code}: a ministry system "
-                          "writes only the dossiers of its procedures and of its ministry's own agencies")
+        return "MaTTHC", (
+            f"procedure {self._procedure(procedure_id)} is not assigned to {self.source_code} and "
+            f"agency {self._agency(agency_id)} is not under {self.owner_code}: a ministry system "
+            "writes only the dossiers of its procedures and of its ministry's own agencies"
+        )
 
     def _writes_nothing(self) -> tuple[str, str]:
-        return "", (f"{self.source_code} is a {self.kind} system: it reports counts, not dossiers, so it may "
-                    "not write any")
+        return "", (
+            f"{self.source_code} is a {self.kind} system: it reports counts, not dossiers, so it may "
+            "not write any"
+        )
 
     def error(self, index: int, code: str, refusal: tuple[str, str]) -> dict[str, Any]:
-        return {"index": index, "MaHoSo": code, "field": refusal[0], "error": refusal[1], "reason": OUT_OF_SCOPE}
+        return {
+            "index": index,
+            "MaHoSo": code,
+            "field": refusal[0],
+            "error": refusal[1],
+            "reason": OUT_OF_SCOPE,
+        }
 
     def refuse_progress(
-        self, items: list[tuple[int, ProgressRecord]],
+        self,
+        items: list[tuple[int, ProgressRecord]],
     ) -> tuple[list[tuple[int, ProgressRecord]], list[tuple[int, dict[str, Any]]]]:
         """Split progress steps ``(index, ProgressRecord)`` into those the source may apply and
         ``(index, error)`` refusals, by the dossier its own copy (``SourceDossier``) describes:
@@ -115,9 +138,12 @@ class Remit:
         if self.writes_nothing:
             return [], [(i, self.error(i, p.code, self._writes_nothing())) for i, p in items]
         source = SourceDossier.objects.filter(source_id=self.source_id)
-        copies = {code: (agency_id, procedure_id, received) for code, agency_id, procedure_id, received in
-                  source.filter(code__in={p.code for _, p in items}).values_list("code", "agency_id", "procedure_id",
-                                                                                  "received_at")}
+        copies = {
+            code: (agency_id, procedure_id, received)
+            for code, agency_id, procedure_id, received in source.filter(
+                code__in={p.code for _, p in items}
+            ).values_list("code", "agency_id", "procedure_id", "received_at")
+        }
         allowed: list[tuple[int, ProgressRecord]] = []
         refused: list[tuple[int, dict[str, Any]]] = []
         for index, step in items:
@@ -154,7 +180,9 @@ def _agencies_under(owner: Agency) -> frozenset[int]:
     """The owner's subtree plus the subtrees of the agencies merged into it (one prefix query per
     merger generation)."""
     ids = set(Agency.objects.subtree(owner).values_list("pk", flat=True))
-    merged = Agency.objects.filter(successor__path__startswith=owner.path).exclude(path__startswith=owner.path)
+    merged = Agency.objects.filter(successor__path__startswith=owner.path).exclude(
+        path__startswith=owner.path
+    )
     for _ in range(MERGER_DEPTH):
         paths = list(merged.values_list("path", flat=True))
         if not paths:

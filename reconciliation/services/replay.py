@@ -5,6 +5,7 @@ through the same validation and writes as any ingest. A reject that now passes i
 ``replayed_in`` that batch; one that still fails stays pending with its errors refreshed, and is not
 copied into the new batch (so rejects are never duplicated).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,10 +24,14 @@ def _payload(reject: RejectedRecord) -> object:
     payload = reject.payload
     if isinstance(payload, dict) and "_raw" in payload and set(payload) <= {"_raw", "_truncated"}:
         if "_truncated" in payload:
-            errors = reject.errors or [{"field": "", "error": "the record was too large to be kept whole",
-                                        "reason": "too_large"}]
-            return Refused(payload, tuple((e.get("field", ""), e.get("reason", "too_large"), e.get("error", ""))
-                                          for e in errors), reject.dossier_code)
+            errors = reject.errors or [
+                {"field": "", "error": "the record was too large to be kept whole", "reason": "too_large"}
+            ]
+            return Refused(
+                payload,
+                tuple((e.get("field", ""), e.get("reason", "too_large"), e.get("error", "")) for e in errors),
+                reject.dossier_code,
+            )
         try:
             return decode_leniently(str(payload["_raw"]))
         except (ValueError, RecursionError) as exc:
@@ -34,8 +39,9 @@ def _payload(reject: RejectedRecord) -> object:
     return payload
 
 
-def replay_rejected(batch: IngestBatch, user: Any = None,
-                    rejects: QuerySet[RejectedRecord] | None = None) -> BatchReport:
+def replay_rejected(
+    batch: IngestBatch, user: Any = None, rejects: QuerySet[RejectedRecord] | None = None
+) -> BatchReport:
     """Replay the pending rejects of ``batch`` (or the given ``RejectedRecord`` queryset)."""
     if rejects is None:
         rejects = batch.rejects.all()

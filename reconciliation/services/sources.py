@@ -11,6 +11,7 @@ written to the audit log in its own transaction; a token is returned once and on
 stored. A system's code never changes: procedures (``central_system``) and reported counts refer
 to it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -39,13 +40,24 @@ class NotASourceSystem(PermissionDenied):
     """The user is not the account of an active source system."""
 
 
-def _require_national(actor: Any, message: str, context: AuditContext, source: SourceSystem | None = None,
-                      agency: Agency | None = None) -> None:
+def _require_national(
+    actor: Any,
+    message: str,
+    context: AuditContext,
+    source: SourceSystem | None = None,
+    agency: Agency | None = None,
+) -> None:
     try:
         require_national(actor, message)
     except PermissionDenied as exc:
-        audit.record_denial(actor, AuditAction.SOURCE_SYSTEM_CHANGE, exc, target=source,
-                            agency=agency or getattr(source, "owner", None), context=context)
+        audit.record_denial(
+            actor,
+            AuditAction.SOURCE_SYSTEM_CHANGE,
+            exc,
+            target=source,
+            agency=agency or getattr(source, "owner", None),
+            context=context,
+        )
         raise
 
 
@@ -67,8 +79,12 @@ def _check_single(kind: str, active: bool, exclude_pk: int | None = None) -> Non
         others = others.exclude(pk=exclude_pk)
     other = others.first()
     if other is not None:
-        raise ValidationError({"kind": f"{other.code} is already the active {SourceKind(kind).label} system; only one "
-                                       "may be active: deactivate it first."})
+        raise ValidationError(
+            {
+                "kind": f"{other.code} is already the active {SourceKind(kind).label} system; only one "
+                "may be active: deactivate it first."
+            }
+        )
 
 
 def _check_kind(kind: str) -> None:
@@ -89,9 +105,17 @@ def _snapshot(source: SourceSystem) -> dict[str, Any]:
     return {"name": source.name, "kind": source.kind, "owner": source.owner.code, "active": source.active}
 
 
-def create_source_system(code: str, name: str, kind: str, agency_code: Agency | str, creator: Any = None, *, active: bool | None = None,
-                         rotate_token: bool = False, context: AuditContext | None = None
-                         ) -> tuple[SourceSystem, str | None]:
+def create_source_system(
+    code: str,
+    name: str,
+    kind: str,
+    agency_code: Agency | str,
+    creator: Any = None,
+    *,
+    active: bool | None = None,
+    rotate_token: bool = False,
+    context: AuditContext | None = None,
+) -> tuple[SourceSystem, str | None]:
     """Create a source system with its system account, or update the one with this ``code``.
 
     Returns the system and its NEW API token, or ``None`` when no token was issued: an existing system
@@ -106,8 +130,13 @@ def create_source_system(code: str, name: str, kind: str, agency_code: Agency | 
     _validate(code, kind)
     owner = _agency(agency_code)
     existing = SourceSystem.objects.filter(code=code).select_related("owner").first()
-    _require_national(actor, _("Only national administrators may create or change source systems."), context,
-                      source=existing, agency=owner)
+    _require_national(
+        actor,
+        _("Only national administrators may create or change source systems."),
+        context,
+        source=existing,
+        agency=owner,
+    )
     with _conflicts_as_errors(), transaction.atomic():
         if existing is not None:
             values = {"name": name or existing.name, "kind": kind, "owner": owner}
@@ -117,10 +146,17 @@ def create_source_system(code: str, name: str, kind: str, agency_code: Agency | 
             return source, ensure_token(actor, source, rotate=rotate_token, context=context)
         active = True if active is None else active
         _check_single(kind, active)
-        source = SourceSystem.objects.create(code=code, name=(name or code).strip(), kind=kind, owner=owner,
-                                             active=active)
-        audit.record(AuditAction.SOURCE_SYSTEM_CREATE, actor=actor, target=source, agency=owner, context=context,
-                     details=_snapshot(source) | {"code": code})
+        source = SourceSystem.objects.create(
+            code=code, name=(name or code).strip(), kind=kind, owner=owner, active=active
+        )
+        audit.record(
+            AuditAction.SOURCE_SYSTEM_CREATE,
+            actor=actor,
+            target=source,
+            agency=owner,
+            context=context,
+            details=_snapshot(source) | {"code": code},
+        )
         return source, ensure_token(actor, source, rotate=True, context=context)
 
 
@@ -131,12 +167,15 @@ def _conflicts_as_errors() -> Iterator[None]:
     try:
         yield
     except IntegrityError as exc:
-        raise ValidationError("The change conflicts with another source system written at the same time (same "
-                              "code, or a second active portal or reporting system); reload and retry.") from exc
+        raise ValidationError(
+            "The change conflicts with another source system written at the same time (same "
+            "code, or a second active portal or reporting system); reload and retry."
+        ) from exc
 
 
-def update_source_system(actor: Any, source: SourceSystem, *, context: AuditContext | None = None,
-                         **values: Any) -> SourceSystem:
+def update_source_system(
+    actor: Any, source: SourceSystem, *, context: AuditContext | None = None, **values: Any
+) -> SourceSystem:
     """Change a system's name, kind, owner or active flag (national administrators only); audited.
 
     Unchanged values write nothing. Moving a system to another owner also moves its system account's
@@ -145,12 +184,17 @@ def update_source_system(actor: Any, source: SourceSystem, *, context: AuditCont
     context = context or AuditContext()
     unknown = set(values) - set(EDITABLE)
     if "code" in unknown:
-        raise ValidationError({"code": "A source system's code cannot change (procedures and reported counts refer "
-                                       "to it): create a new system and deactivate this one."})
+        raise ValidationError(
+            {
+                "code": "A source system's code cannot change (procedures and reported counts refer "
+                "to it): create a new system and deactivate this one."
+            }
+        )
     if unknown:
         raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
-    _require_national(actor, _("Only national administrators may create or change source systems."), context,
-                      source=source)
+    _require_national(
+        actor, _("Only national administrators may create or change source systems."), context, source=source
+    )
     if "owner" in values:
         values["owner"] = _agency(values["owner"])
     if "kind" in values:
@@ -172,8 +216,14 @@ def update_source_system(actor: Any, source: SourceSystem, *, context: AuditCont
         source.save(update_fields=[f for f in EDITABLE if f in values])
         if "owner" in changes:
             _move_account(actor, source, context)
-        audit.record(AuditAction.SOURCE_SYSTEM_CHANGE, actor=actor, target=source, agency=source.owner,
-                     context=context, details={"code": source.code, "changes": changes})
+        audit.record(
+            AuditAction.SOURCE_SYSTEM_CHANGE,
+            actor=actor,
+            target=source,
+            agency=source.owner,
+            context=context,
+            details={"code": source.code, "changes": changes},
+        )
     return source
 
 
@@ -191,12 +241,16 @@ def _move_account(actor: Any, source: SourceSystem, context: AuditContext) -> No
 
 
 @overload
-def ensure_token(actor: Any, source: SourceSystem, *, rotate: Literal[True],
-                 context: AuditContext | None = None) -> str: ...
+def ensure_token(
+    actor: Any, source: SourceSystem, *, rotate: Literal[True], context: AuditContext | None = None
+) -> str: ...
 @overload
-def ensure_token(actor: Any, source: SourceSystem, *, rotate: bool,
-                 context: AuditContext | None = None) -> str | None: ...
-def ensure_token(actor: Any, source: SourceSystem, *, rotate: bool, context: AuditContext | None = None) -> str | None:
+def ensure_token(
+    actor: Any, source: SourceSystem, *, rotate: bool, context: AuditContext | None = None
+) -> str | None: ...
+def ensure_token(
+    actor: Any, source: SourceSystem, *, rotate: bool, context: AuditContext | None = None
+) -> str | None:
     """The system's account and a new token if it has none yet (or ``rotate``); ``None`` when kept."""
     account = SystemAccount.objects.filter(system_code=source.code).select_related("user", "agency").first()
     if account is None:
@@ -209,8 +263,12 @@ def ensure_token(actor: Any, source: SourceSystem, *, rotate: bool, context: Aud
 def rotate_source_token(actor: Any, source: SourceSystem, *, context: AuditContext | None = None) -> str:
     """A new API token for the system (its account is created if missing); national administrators only."""
     context = context or AuditContext()
-    _require_national(actor, _("Only national administrators may issue a source system's API token."), context,
-                      source=source)
+    _require_national(
+        actor,
+        _("Only national administrators may issue a source system's API token."),
+        context,
+        source=source,
+    )
     with transaction.atomic():
         return ensure_token(actor, source, rotate=True, context=context)
 

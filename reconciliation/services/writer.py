@@ -18,6 +18,7 @@ rows in the same order and cannot deadlock on them):
 Every SQL dialect difference lives in the store (:mod:`tthc.store`); this module names only its
 own table.
 """
+
 from __future__ import annotations
 
 from django.db import connection
@@ -29,11 +30,38 @@ from ..adapters.fields import TERMINAL, DossierRecord, Event
 from ..models import SourceDossier
 
 SOURCE_COPIES = SourceDossier._meta.db_table
-_SD_STATE = ("agency_id", "procedure_id", "status", "channel", "received_at", "due_at", "finished_at", "returned_at",
-             "progress_steps", "event_at", "digest")
-_SD_COLUMNS = ("source_id", "code", "dossier_id", "agency_id", "procedure_id", "status", "previous_status", "channel",
-               "received_at", "due_at", "finished_at", "returned_at", "progress_steps", "event_at", "synced_at",
-               "digest", "batch_id")
+_SD_STATE = (
+    "agency_id",
+    "procedure_id",
+    "status",
+    "channel",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "progress_steps",
+    "event_at",
+    "digest",
+)
+_SD_COLUMNS = (
+    "source_id",
+    "code",
+    "dossier_id",
+    "agency_id",
+    "procedure_id",
+    "status",
+    "previous_status",
+    "channel",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "progress_steps",
+    "event_at",
+    "synced_at",
+    "digest",
+    "batch_id",
+)
 
 
 class Writer:
@@ -59,13 +87,21 @@ class Writer:
             ids: dict[str, int | None] = {code: pk for code, (pk, _) in found.items()}
             missing = [r.code for r in records if r.code not in ids]
             ids.update(zip(missing, store.reserve_ids(cursor, len(missing)), strict=True))
-            store.stage_versions(records, ids, store.held_by_sources(found, self.source.code, self.portal_codes))
+            store.stage_versions(
+                records, ids, store.held_by_sources(found, self.source.code, self.portal_codes)
+            )
             created, updated = store.flag_upsert(
-                cursor, self._copies_upsert_sql(), [self.source.pk, store.now(), self.batch.pk],
+                cursor,
+                self._copies_upsert_sql(),
+                [self.source.pk, store.now(), self.batch.pk],
                 exists=f"SELECT 1 FROM {SOURCE_COPIES} t WHERE t.source_id = %s AND t.code = {VERSIONS}.code",
                 exists_params=[self.source.pk],
             )
-            inserted = store.upsert_dossiers(cursor, self.source.code, self.portal_codes) if created or updated else set()
+            inserted = (
+                store.upsert_dossiers(cursor, self.source.code, self.portal_codes)
+                if created or updated
+                else set()
+            )
             lost = set(missing) - inserted
             if lost:
                 ids.update(self._repoint(cursor, lost, ids))
@@ -74,7 +110,9 @@ class Writer:
         return created, updated
 
     def _copies_upsert_sql(self) -> str:
-        values = ", ".join("%s" if c in ("source_id", "synced_at", "batch_id") else f"s.{c}" for c in _SD_COLUMNS)
+        values = ", ".join(
+            "%s" if c in ("source_id", "synced_at", "batch_id") else f"s.{c}" for c in _SD_COLUMNS
+        )
         sets = ", ".join(f"{c} = excluded.{c}" for c in ("dossier_id", *_SD_STATE, "synced_at", "batch_id"))
         return (
             f"INSERT INTO {SOURCE_COPIES} AS t ({', '.join(_SD_COLUMNS)}) "
@@ -90,8 +128,11 @@ class Writer:
         lost to a stored version): point this chunk's copies, and its history, at the real dossier."""
         actual = self.store.current_ids(cursor, lost)
         rows = [(actual[code], self.source.pk, code, ids[code]) for code in sorted(lost)]
-        cursor.executemany(f"UPDATE {SOURCE_COPIES} SET dossier_id = %s WHERE source_id = %s AND code = %s "
-                           "AND dossier_id = %s", rows)
+        cursor.executemany(
+            f"UPDATE {SOURCE_COPIES} SET dossier_id = %s WHERE source_id = %s AND code = %s "
+            "AND dossier_id = %s",
+            rows,
+        )
         return actual
 
     # -- progress steps (CapNhatTienDoHoSoMC) -----------------------------------------------------
@@ -108,7 +149,7 @@ class Writer:
             codes = sorted({p.code for _, p in items})
             known = {}
             for i in range(0, len(codes), 900):
-                part = codes[i:i + 900]
+                part = codes[i : i + 900]
                 cursor.execute(
                     f"SELECT code, dossier_id, status, event_at, digest FROM {SOURCE_COPIES} "
                     f"WHERE source_id = %s AND code IN ({', '.join(['%s'] * len(part))})",
@@ -126,14 +167,34 @@ class Writer:
                 dossier_id, previous = known[code][0], None
                 for p in steps:
                     e: Event = p.event
-                    events.append((dossier_id, ts(e.at), previous, e.to_status, e.unit, e.officer,
-                                   e.officer_title, e.note))
+                    events.append(
+                        (
+                            dossier_id,
+                            ts(e.at),
+                            previous,
+                            e.to_status,
+                            e.unit,
+                            e.officer,
+                            e.officer_title,
+                            e.note,
+                        )
+                    )
                     previous = e.to_status
                 last = steps[-1]
                 finished = min((p.event.at for p in steps if p.event.to_status in TERMINAL), default=None)
                 returned = min((p.event.at for p in steps if p.event.to_status == 10), default=None)
-                top.append((code, dossier_id, ts(last.event.at), last.event.to_status, last.digest,
-                            len({(p.event.at, p.event.to_status) for p in steps}), ts(finished), ts(returned)))
+                top.append(
+                    (
+                        code,
+                        dossier_id,
+                        ts(last.event.at),
+                        last.event.to_status,
+                        last.digest,
+                        len({(p.event.at, p.event.to_status) for p in steps}),
+                        ts(finished),
+                        ts(returned),
+                    )
+                )
             updated = self._apply_progress(cursor, top) if top else 0
             if events:
                 store.stage(EVENTS, EVENT_COLUMNS, events)

@@ -1,14 +1,15 @@
 """A small agency tree and users with roles, shared by the accounts tests and the permission matrix.
 
-    CP (central)
-    ├── VPCP (ministry-level body)           national administrators sit here
-    ├── BTP (ministry) ── BTP-U (unit)
-    ├── BYT (ministry)
-    ├── 01 (province) ─┬─ 01-C1 (commune)
-    │                  ├─ 01-C2 (commune)
-    │                  └─ 01-STP (unit) ── 01-STP-P (unit)
-    └── 48 (province) ── 48-C1 (commune)
+CP (central)
+├── VPCP (ministry-level body)           national administrators sit here
+├── BTP (ministry) ── BTP-U (unit)
+├── BYT (ministry)
+├── 01 (province) ─┬─ 01-C1 (commune)
+│                  ├─ 01-C2 (commune)
+│                  └─ 01-STP (unit) ── 01-STP-P (unit)
+└── 48 (province) ── 48-C1 (commune)
 """
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -41,8 +42,9 @@ def build_tree() -> SimpleNamespace:
     """
     agencies = {}
     for code, kind, parent in TREE:
-        agencies[code] = AgencyFactory(code=code, name=f"Agency {code}", kind=kind,
-                                       parent=agencies[parent] if parent else None)
+        agencies[code] = AgencyFactory(
+            code=code, name=f"Agency {code}", kind=kind, parent=agencies[parent] if parent else None
+        )
     procedures = {
         "BTP": ProcedureFactory(code="P-BTP", ministry=agencies["BTP"]),
         "BYT": ProcedureFactory(code="P-BYT", ministry=agencies["BYT"]),
@@ -51,18 +53,34 @@ def build_tree() -> SimpleNamespace:
     }
     owner = {"CP": "CP", "VPCP": "VPCP", "BTP": "BTP", "BTP-U": "BTP"}
     dossiers = {
-        code: DossierFactory(code=f"D-{code}", receiving_agency=agency, procedure=procedures[owner.get(code, "BYT")])
+        code: DossierFactory(
+            code=f"D-{code}", receiving_agency=agency, procedure=procedures[owner.get(code, "BYT")]
+        )
         for code, agency in agencies.items()
     }
-    dossiers["btp_at_01"] = DossierFactory(code="D-BTP-AT-01", receiving_agency=agencies["01-C1"],
-                                           procedure=procedures["BTP"])
-    dossiers["handled_in_48"] = DossierFactory(code="D-01-HANDLED-48", receiving_agency=agencies["01-C2"],
-                                               handling_agency=agencies["48-C1"], procedure=procedures["BYT"])
-    return SimpleNamespace(agencies=agencies, procedures=procedures, dossiers=dossiers, a=agencies, d=dossiers)
+    dossiers["btp_at_01"] = DossierFactory(
+        code="D-BTP-AT-01", receiving_agency=agencies["01-C1"], procedure=procedures["BTP"]
+    )
+    dossiers["handled_in_48"] = DossierFactory(
+        code="D-01-HANDLED-48",
+        receiving_agency=agencies["01-C2"],
+        handling_agency=agencies["48-C1"],
+        procedure=procedures["BYT"],
+    )
+    return SimpleNamespace(
+        agencies=agencies, procedures=procedures, dossiers=dossiers, a=agencies, d=dossiers
+    )
 
 
-def make_user(username: str, role: str | None = None, agency=None, *, include_subunits: bool = True,
-              staff: bool = True, **extra) -> User:
+def make_user(
+    username: str,
+    role: str | None = None,
+    agency=None,
+    *,
+    include_subunits: bool = True,
+    staff: bool = True,
+    **extra,
+) -> User:
     """A user, optionally holding one role (created directly: setup, not the rules under test)."""
     user = User.objects.create(username=username, is_staff=staff, **extra)
     if role is not None:
@@ -71,5 +89,6 @@ def make_user(username: str, role: str | None = None, agency=None, *, include_su
 
 
 def assign(user, agency, role, *, include_subunits=True, **extra) -> RoleAssignment:
-    return RoleAssignment.objects.create(user=user, agency=agency, role=role, include_subunits=include_subunits,
-                                         **extra)
+    return RoleAssignment.objects.create(
+        user=user, agency=agency, role=role, include_subunits=include_subunits, **extra
+    )

@@ -1,4 +1,5 @@
 """The admin, scoped by the gate: who may change what, services on save, and large-table counts."""
+
 import pytest
 from django.contrib import admin
 from django.db import connection
@@ -21,19 +22,31 @@ def hn_admin(tree, client):
 
 
 def agency_form(**fields):
-    return {"code": "", "name": "", "short_name": "", "kind": "commune", "parent": "", "valid_from": "",
-            "valid_to": "", "successor": "", **fields}
+    return {
+        "code": "",
+        "name": "",
+        "short_name": "",
+        "kind": "commune",
+        "parent": "",
+        "valid_from": "",
+        "valid_to": "",
+        "successor": "",
+        **fields,
+    }
 
 
 def test_agency_added_in_the_admin_gets_its_tree_path(client, tree, hn_admin):
-    response = client.post("/admin/tthc/agency/add/", agency_form(code="01-C3", name="Xã mới",
-                                                                  parent=tree.a["01"].pk))
+    response = client.post(
+        "/admin/tthc/agency/add/", agency_form(code="01-C3", name="Xã mới", parent=tree.a["01"].pk)
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Agency.objects.get(code="01-C3").path == "/CP/01/01-C3/"
 
 
 def test_agency_outside_the_subtree_cannot_be_a_parent(client, tree, hn_admin):
-    response = client.post("/admin/tthc/agency/add/", agency_form(code="48-X", name="x", parent=tree.a["48"].pk))
+    response = client.post(
+        "/admin/tthc/agency/add/", agency_form(code="48-X", name="x", parent=tree.a["48"].pk)
+    )
     assert response.status_code == 200 and "parent" in response.context["adminform"].form.errors
     response = client.post("/admin/tthc/agency/add/", agency_form(code="ROOT2", name="x"))
     assert "parent" in response.context["adminform"].form.errors  # no new roots for non-national admins
@@ -42,7 +55,12 @@ def test_agency_outside_the_subtree_cannot_be_a_parent(client, tree, hn_admin):
 def test_own_top_agency_is_read_only_and_others_are_404(client, tree, hn_admin):
     url = f"/admin/tthc/agency/{tree.a['01'].pk}/change/"
     assert client.get(url).status_code == 200
-    assert client.post(url, agency_form(code="01", name="renamed", kind="province", parent=tree.a["CP"].pk)).status_code == 403
+    assert (
+        client.post(
+            url, agency_form(code="01", name="renamed", kind="province", parent=tree.a["CP"].pk)
+        ).status_code
+        == 403
+    )
     assert client.get(f"/admin/tthc/agency/{tree.a['48'].pk}/change/").status_code == 404
     sub = f"/admin/tthc/agency/{tree.a['01-C1'].pk}/change/"
     response = client.post(sub, agency_form(code="01-C1", name="Renamed", parent=tree.a["01"].pk))
@@ -53,8 +71,14 @@ def test_own_top_agency_is_read_only_and_others_are_404(client, tree, hn_admin):
 def test_grant_in_the_admin_goes_through_the_service(client, tree, hn_admin):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the rule's wording is asserted in English (msgids)
     target = make_user("c1.officer", Role.VIEWER, tree.a["01-C1"])
-    data = {"user": target.pk, "agency": tree.a["01-C1"].pk, "role": Role.OFFICER, "include_subunits": "on",
-            "valid_until_0": "", "valid_until_1": ""}
+    data = {
+        "user": target.pk,
+        "agency": tree.a["01-C1"].pk,
+        "role": Role.OFFICER,
+        "include_subunits": "on",
+        "valid_until_0": "",
+        "valid_until_1": "",
+    }
     response = client.post("/admin/accounts/roleassignment/add/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     row = AuditLog.objects.get(action=AuditAction.GRANT)
@@ -70,8 +94,10 @@ def test_assignments_are_read_only_and_revoked_by_action(client, tree, hn_admin)
     assert client.get(f"/admin/accounts/roleassignment/{row.pk}/change/").status_code == 200
     assert client.post(f"/admin/accounts/roleassignment/{row.pk}/change/", {}).status_code == 403
     assert client.get(f"/admin/accounts/roleassignment/{other.pk}/change/").status_code == 404
-    response = client.post("/admin/accounts/roleassignment/", {
-        "action": "revoke_selected", "_selected_action": [row.pk, other.pk]})
+    response = client.post(
+        "/admin/accounts/roleassignment/",
+        {"action": "revoke_selected", "_selected_action": [row.pk, other.pk]},
+    )
     assert response.status_code == 302
     row.refresh_from_db()
     other.refresh_from_db()
@@ -99,7 +125,12 @@ def test_dossiers_officer_edits_viewer_reads(client, tree):
     client.force_login(officer)
     form = client.get(url).context["adminform"].form
     assert set(form.fields["receiving_agency"].queryset.values_list("code", flat=True)) == {
-        "01", "01-C1", "01-C2", "01-STP", "01-STP-P"}
+        "01",
+        "01-C1",
+        "01-C2",
+        "01-STP",
+        "01-STP-P",
+    }
     assert client.get(f"/admin/tthc/dossier/{tree.d['48'].pk}/change/").status_code == 404
 
 
@@ -142,7 +173,9 @@ def test_paginator_uses_the_planner_estimate_when_unfiltered(tree, settings):
     assert estimate > 3 and abs(estimate - Dossier.objects.count()) <= 5
 
 
-@pytest.mark.parametrize("url", ["/admin/tthc/dossier/", "/admin/tthc/dossierevent/", "/admin/tthc/apologyletter/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/tthc/dossier/", "/admin/tthc/dossierevent/", "/admin/tthc/apologyletter/"]
+)
 def test_dossier_changelists_are_a_constant_number_of_queries(client, tree, hn_admin, url):
     from datetime import timedelta
 
@@ -157,11 +190,20 @@ def test_dossier_changelists_are_a_constant_number_of_queries(client, tree, hn_a
 
     def add(n):
         for i in range(n):
-            d = DossierFactory(code=f"Q-{url[-8:]}-{i}-{n}", receiving_agency=tree.a["01-C1"],
-                               handling_agency=tree.a["01-STP"], procedure=tree.procedures["BYT"])
+            d = DossierFactory(
+                code=f"Q-{url[-8:]}-{i}-{n}",
+                receiving_agency=tree.a["01-C1"],
+                handling_agency=tree.a["01-STP"],
+                procedure=tree.procedures["BYT"],
+            )
             DossierEvent.objects.create(dossier=d, to_status=4, at=d.received_at)
-            ApologyLetter.objects.create(dossier=d, issued_at=d.received_at, reason="r", original_due_at=d.due_at,
-                                         new_due_at=d.due_at + timedelta(days=1))
+            ApologyLetter.objects.create(
+                dossier=d,
+                issued_at=d.received_at,
+                reason="r",
+                original_due_at=d.due_at,
+                new_due_at=d.due_at + timedelta(days=1),
+            )
 
     add(2)
     few = queries()

@@ -1,4 +1,5 @@
 """The API: /me/, agencies and dossiers through the gate, filters, token auth and query counts."""
+
 from datetime import timedelta
 
 import pytest
@@ -36,7 +37,9 @@ def test_me_lists_active_assignments_with_role_names(api, tree):
     body = api.get("/api/v1/me/").json()
     assert body["username"] == "hn.officer" and body["full_name"] == "Lê C" and body["is_national"] is False
     assert [(a["role"], a["agency"]["code"], a["include_subunits"]) for a in body["assignments"]] == [
-        ("officer", "01", True), ("viewer", "48-C1", False)]
+        ("officer", "01", True),
+        ("viewer", "48-C1", False),
+    ]
 
 
 def test_anonymous_api_is_refused(api, tree):
@@ -58,11 +61,23 @@ def test_agencies_filters_and_detail_by_code(api, tree):
 
 def test_dossier_filters(api, tree):
     now = timezone.now()
-    late = DossierFactory(code="D-LATE", receiving_agency=tree.a["01-STP-P"], procedure=tree.procedures["BYT"],
-                          received_at=now - timedelta(days=20), due_at=now - timedelta(days=5), channel=2)
-    done = DossierFactory(code="D-DONE", receiving_agency=tree.a["01-C1"], procedure=tree.procedures["BYT"],
-                          status=DossierStatus.RETURNED, received_at=now - timedelta(days=40),
-                          due_at=now - timedelta(days=30), finished_at=now - timedelta(days=35))
+    late = DossierFactory(
+        code="D-LATE",
+        receiving_agency=tree.a["01-STP-P"],
+        procedure=tree.procedures["BYT"],
+        received_at=now - timedelta(days=20),
+        due_at=now - timedelta(days=5),
+        channel=2,
+    )
+    done = DossierFactory(
+        code="D-DONE",
+        receiving_agency=tree.a["01-C1"],
+        procedure=tree.procedures["BYT"],
+        status=DossierStatus.RETURNED,
+        received_at=now - timedelta(days=40),
+        due_at=now - timedelta(days=30),
+        finished_at=now - timedelta(days=35),
+    )
     api.force_authenticate(make_user("hn", Role.OFFICER, tree.a["01"]))
     assert results(api.get("/api/v1/dossiers/?overdue=true")) == ["D-LATE"]
     assert "D-LATE" not in results(api.get("/api/v1/dossiers/?overdue=false&page_size=100"))
@@ -70,15 +85,21 @@ def test_dossier_filters(api, tree):
     assert "D-DONE" not in results(api.get("/api/v1/dossiers/?open=true"))
     assert results(api.get("/api/v1/dossiers/?open=false")) == ["D-DONE"]
     assert results(api.get("/api/v1/dossiers/?channel=2")) == ["D-LATE"]
-    assert set(results(api.get("/api/v1/dossiers/?receiving_agency_subtree=01-STP"))) == {"D-01-STP", "D-01-STP-P",
-                                                                                         "D-LATE"}
+    assert set(results(api.get("/api/v1/dossiers/?receiving_agency_subtree=01-STP"))) == {
+        "D-01-STP",
+        "D-01-STP-P",
+        "D-LATE",
+    }
     assert set(results(api.get("/api/v1/dossiers/?receiving_agency=01-STP-P"))) == {"D-01-STP-P", "D-LATE"}
     assert results(api.get("/api/v1/dossiers/?procedure=P-BTP")) == ["D-BTP-AT-01"]
-    window = {"received_at_after": (now - timedelta(days=45)).isoformat(),
-              "received_at_before": (now - timedelta(days=15)).isoformat()}
+    window = {
+        "received_at_after": (now - timedelta(days=45)).isoformat(),
+        "received_at_before": (now - timedelta(days=15)).isoformat(),
+    }
     assert set(results(api.get("/api/v1/dossiers/", window))) == {"D-LATE", "D-DONE"}
-    assert results(api.get("/api/v1/dossiers/", {"due_at_before": (now - timedelta(days=29)).isoformat()})) == [
-        "D-DONE"]
+    assert results(
+        api.get("/api/v1/dossiers/", {"due_at_before": (now - timedelta(days=29)).isoformat()})
+    ) == ["D-DONE"]
     # Filters never widen the scope.
     assert results(api.get("/api/v1/dossiers/?receiving_agency_subtree=48")) == []
     assert late.code and done.code
@@ -109,15 +130,22 @@ def _list_queries(client, url):
 
 
 @pytest.mark.parametrize("role_agency", ["01", "BTP", None])
-def test_dossier_list_is_a_constant_number_of_queries(client, tree, django_assert_max_num_queries, role_agency):
-    user = make_user("u", Role.NATIONAL_ADMIN if role_agency is None else Role.OFFICER,
-                     tree.a[role_agency or "VPCP"])
+def test_dossier_list_is_a_constant_number_of_queries(
+    client, tree, django_assert_max_num_queries, role_agency
+):
+    user = make_user(
+        "u", Role.NATIONAL_ADMIN if role_agency is None else Role.OFFICER, tree.a[role_agency or "VPCP"]
+    )
     client.force_login(user)
     url = "/api/v1/dossiers/?page_size=100&status=4"
     small = _list_queries(client, url)
     for i in range(60):
-        DossierFactory(code=f"X-{i}", receiving_agency=tree.a["01-C1"] if i % 2 else tree.a["BTP-U"],
-                       handling_agency=tree.a["01-STP"], procedure=tree.procedures["BTP" if i % 3 else "BYT"])
+        DossierFactory(
+            code=f"X-{i}",
+            receiving_agency=tree.a["01-C1"] if i % 2 else tree.a["BTP-U"],
+            handling_agency=tree.a["01-STP"],
+            procedure=tree.procedures["BTP" if i % 3 else "BYT"],
+        )
     large = _list_queries(client, url)
     assert small == large
     with django_assert_max_num_queries(7):  # session, user, scopes, agency ids, procedure ids, count, page

@@ -1,4 +1,5 @@
 """Audit rows: written with the change in one transaction, and for logins and refusals."""
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
@@ -20,12 +21,26 @@ def test_grant_writes_one_audit_row_with_who_what_where(tree):
     target = make_user("target")
     from accounts.audit import AuditContext
 
-    assignment = grant_role(admin, target, tree.a["01-C1"], Role.OFFICER,
-                            context=AuditContext(source="web", ip="10.1.2.3", user_agent="UA"))
+    assignment = grant_role(
+        admin,
+        target,
+        tree.a["01-C1"],
+        Role.OFFICER,
+        context=AuditContext(source="web", ip="10.1.2.3", user_agent="UA"),
+    )
     row = AuditLog.objects.get(action=AuditAction.GRANT)
     assert (row.actor, row.agency, row.target_id, row.ip, row.user_agent) == (
-        admin, tree.a["01-C1"], str(assignment.pk), "10.1.2.3", "UA")
-    assert row.details["role"] == "officer" and row.details["user"] == "target" and row.details["source"] == "web"
+        admin,
+        tree.a["01-C1"],
+        str(assignment.pk),
+        "10.1.2.3",
+        "UA",
+    )
+    assert (
+        row.details["role"] == "officer"
+        and row.details["user"] == "target"
+        and row.details["source"] == "web"
+    )
 
 
 def test_a_grant_failing_mid_transaction_leaves_no_assignment_and_no_audit_row(tree, monkeypatch):
@@ -45,7 +60,9 @@ def test_a_grant_failing_mid_transaction_leaves_no_assignment_and_no_audit_row(t
 def test_a_revocation_failing_mid_transaction_is_rolled_back_with_its_audit_row(tree, monkeypatch):
     admin = make_user("hn.admin", Role.SENIOR_ADMIN, tree.a["01"])
     assignment = grant_role(admin, make_user("target"), tree.a["01-C1"], Role.OFFICER)
-    monkeypatch.setattr(delegation_module.audit, "record", lambda *a, **k: (_ for _ in ()).throw(RuntimeError()))
+    monkeypatch.setattr(
+        delegation_module.audit, "record", lambda *a, **k: (_ for _ in ()).throw(RuntimeError())
+    )
     with pytest.raises(RuntimeError):
         revoke_role(admin, assignment)
     assignment.refresh_from_db()
@@ -60,7 +77,10 @@ def test_a_refused_grant_writes_a_denial_and_nothing_else(tree):
     assert not RoleAssignment.objects.filter(user=target).exists()
     denial = AuditLog.objects.get()
     assert denial.action == AuditAction.DENIED and denial.actor == admin
-    assert denial.details["attempted"] == AuditAction.GRANT and "outside your subtree" in denial.details["reason"]
+    assert (
+        denial.details["attempted"] == AuditAction.GRANT
+        and "outside your subtree" in denial.details["reason"]
+    )
 
 
 def test_the_audit_log_is_append_only(tree):
@@ -109,11 +129,16 @@ def test_login_logout_and_failed_login_are_audited(client, tree):
     user = make_user("hn.officer", Role.OFFICER, tree.a["01"])
     user.set_password("Correct-Horse-7")
     user.save()
-    client.post("/accounts/login/", {"username": "hn.officer", "password": "wrong"}, HTTP_USER_AGENT="Firefox")
+    client.post(
+        "/accounts/login/", {"username": "hn.officer", "password": "wrong"}, HTTP_USER_AGENT="Firefox"
+    )
     failed = AuditLog.objects.get(action=AuditAction.LOGIN_FAILED)
     assert failed.details["username"] == "hn.officer" and failed.user_agent == "Firefox"
     assert "password" not in str(failed.details).lower() and "wrong" not in str(failed.details)
-    assert client.post("/accounts/login/", {"username": "hn.officer", "password": "Correct-Horse-7"}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"username": "hn.officer", "password": "Correct-Horse-7"}).status_code
+        == 302
+    )
     assert AuditLog.objects.get(action=AuditAction.LOGIN).actor == user
     client.post("/accounts/logout/")
     assert AuditLog.objects.get(action=AuditAction.LOGOUT).actor == user

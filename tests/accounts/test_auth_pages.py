@@ -1,4 +1,5 @@
 """Login, lockout, logout, password change and reset, and the home page."""
+
 import re
 
 import pytest
@@ -14,7 +15,9 @@ PASSWORD = "Correct-Horse-7"
 
 @pytest.fixture
 def officer(tree):
-    user = make_user("hn.officer", Role.OFFICER, tree.a["01"], email="officer@example.vn", full_name="Nguyễn Văn A")
+    user = make_user(
+        "hn.officer", Role.OFFICER, tree.a["01"], email="officer@example.vn", full_name="Nguyễn Văn A"
+    )
     user.set_password(PASSWORD)
     user.save()
     return user
@@ -62,8 +65,10 @@ def test_logout_is_post_only(client, officer):
 
 def test_password_change(client, officer):
     login(client)
-    response = client.post("/accounts/password_change/", {
-        "old_password": PASSWORD, "new_password1": "An0ther-Secret!", "new_password2": "An0ther-Secret!"})
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": "An0ther-Secret!", "new_password2": "An0ther-Secret!"},
+    )
     assert response.status_code == 302
     officer.refresh_from_db()
     assert officer.check_password("An0ther-Secret!")

@@ -1,4 +1,5 @@
 """grant_role / revoke_role commands and the demo accounts."""
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -11,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_grant_and_revoke_from_the_command_line(tree, capsys):
-    call_command("grant_role", "hn.senior", "senior_admin", "01", "--create-user", "--password", "Strong-Pass-2026")
+    call_command(
+        "grant_role", "hn.senior", "senior_admin", "01", "--create-user", "--password", "Strong-Pass-2026"
+    )
     user = User.objects.get(username="hn.senior")
     assert user.check_password("Strong-Pass-2026")
     assert gate.role_on(user, tree.a["01-C1"]) == Role.SENIOR_ADMIN
@@ -24,12 +27,15 @@ def test_grant_and_revoke_from_the_command_line(tree, capsys):
     assert AuditLog.objects.get(action=AuditAction.REVOKE).details["source"] == "cli"
 
 
-@pytest.mark.parametrize("args,message", [
-    (["ghost", "officer", "01"], "--create-user"),
-    (["x", "boss", "01"], "unknown role"),
-    (["x", "officer", "NOPE", "--create-user", "--password", "Strong-Pass-2026"], "no agency"),
-    (["x", "officer", "01", "--create-user", "--password", "123"], "short|ngắn"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["ghost", "officer", "01"], "--create-user"),
+        (["x", "boss", "01"], "unknown role"),
+        (["x", "officer", "NOPE", "--create-user", "--password", "Strong-Pass-2026"], "no agency"),
+        (["x", "officer", "01", "--create-user", "--password", "123"], "short|ngắn"),
+    ],
+)
 def test_grant_role_errors_are_clear(tree, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("grant_role", *args)
@@ -47,7 +53,10 @@ def test_demo_accounts_are_complete_and_idempotent(db):
     assert rows == create_demo_accounts()
     assert len(rows) == 26 and {r["password"] for r in rows} == {DEMO_PASSWORD}
     by_name = {r["username"]: r for r in rows}
-    assert by_name["national.admin"]["role"] == "national_admin" and by_name["national.admin"]["agency_code"] == "VPCP"
+    assert (
+        by_name["national.admin"]["role"] == "national_admin"
+        and by_name["national.admin"]["agency_code"] == "VPCP"
+    )
     for prefix, code in (("btp", "BTP"), ("hn", "01"), ("dn", "48")):
         for role in ("senior_admin", "unit_admin", "leader", "officer", "viewer"):
             assert by_name[f"{prefix}.{role}"]["agency_code"] == code
@@ -60,8 +69,14 @@ def test_demo_accounts_are_complete_and_idempotent(db):
 
 
 def test_demo_accounts_use_existing_reference_agencies(tree):
-    Agency.objects.create(code="00001", name="Phường Một", kind=AgencyKind.COMMUNE, parent=tree.a["01"],
-                          path="/CP/01/00001/", depth=2)
+    Agency.objects.create(
+        code="00001",
+        name="Phường Một",
+        kind=AgencyKind.COMMUNE,
+        parent=tree.a["01"],
+        path="/CP/01/00001/",
+        depth=2,
+    )
     rows = {r["username"]: r for r in create_demo_accounts()}
     assert rows["hn.xa.viewer"]["agency_code"] == "00001"
     assert Agency.objects.filter(code="BTP").count() == 1

@@ -1,4 +1,5 @@
 """Every delegation rule, through the service (accounts.services.delegation)."""
+
 from datetime import timedelta
 
 import pytest
@@ -108,7 +109,13 @@ def test_without_subunits_the_granter_covers_only_that_agency(tree):
 
 def test_valid_until_must_be_in_the_future(tree, hn_senior):
     with pytest.raises(ValidationError):
-        grant_role(hn_senior, make_user("x"), tree.a["01"], Role.VIEWER, valid_until=timezone.now() - timedelta(days=1))
+        grant_role(
+            hn_senior,
+            make_user("x"),
+            tree.a["01"],
+            Role.VIEWER,
+            valid_until=timezone.now() - timedelta(days=1),
+        )
 
 
 def test_regrant_replaces_the_active_assignment(tree, hn_senior):

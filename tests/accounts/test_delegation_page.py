@@ -1,4 +1,5 @@
 """The delegation page, and the journey: log in, delegate to a sub-unit officer, who sees only their unit."""
+
 import pytest
 
 from accounts.models import AuditAction, AuditLog, Role, RoleAssignment, User
@@ -26,13 +27,25 @@ def test_journey_delegate_to_a_sub_unit_officer_who_sees_only_their_unit(client,
     assert client.post("/accounts/login/", {"username": "hn.senior", "password": PASSWORD}).status_code == 302
     page = client.get("/accounts/delegation/")
     assert page.status_code == 200 and "hn.senior" in page.content.decode()
-    response = grant(client, username="c1.officer", new_account="on", password="Officer-Pass-2026",
-                     full_name="Trần Thị B", agency="01-C1", role=Role.OFFICER)
+    response = grant(
+        client,
+        username="c1.officer",
+        new_account="on",
+        password="Officer-Pass-2026",
+        full_name="Trần Thị B",
+        agency="01-C1",
+        role=Role.OFFICER,
+    )
     assert response.status_code == 302, response.context["form"].errors
     assert "c1.officer" in client.get("/accounts/delegation/").content.decode()
     client.post("/accounts/logout/")
 
-    assert client.post("/accounts/login/", {"username": "c1.officer", "password": "Officer-Pass-2026"}).status_code == 302
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "c1.officer", "password": "Officer-Pass-2026"}
+        ).status_code
+        == 302
+    )
     assert "01-C1" in client.get("/").content.decode()
     agencies = client.get("/api/v1/agencies/").json()
     assert [a["code"] for a in agencies["results"]] == ["01-C1"]
@@ -68,16 +81,20 @@ def test_existing_user_outside_the_subtree_is_not_found(client, tree, hn_admin):
     assert response.status_code == 200 and "username" in response.context["form"].errors
 
 
-@pytest.mark.parametrize("agency,role,message", [
-    ("48", Role.OFFICER, "outside your subtree"),
-    ("01-C1", Role.NATIONAL_ADMIN, "national administrator"),
-    ("01-C1", Role.SENIOR_ADMIN, "below your own"),
-])
+@pytest.mark.parametrize(
+    "agency,role,message",
+    [
+        ("48", Role.OFFICER, "outside your subtree"),
+        ("01-C1", Role.NATIONAL_ADMIN, "national administrator"),
+        ("01-C1", Role.SENIOR_ADMIN, "below your own"),
+    ],
+)
 def test_refused_grants_show_the_rule_and_are_audited(client, tree, hn_admin, agency, role, message):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the rule's wording is asserted in English (msgids)
     client.force_login(hn_admin)
-    response = grant(client, username="newbie", new_account="on", password="Officer-Pass-2026", agency=agency,
-                     role=role)
+    response = grant(
+        client, username="newbie", new_account="on", password="Officer-Pass-2026", agency=agency, role=role
+    )
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].non_field_errors())
     assert not User.objects.filter(username="newbie").exists()
@@ -88,8 +105,18 @@ def test_only_allowed_roles_are_offered(client, tree, hn_admin):
     client.force_login(hn_admin)
     form = client.get("/accounts/delegation/").context["form"]
     assert [v for v, _ in form.fields["role"].widget.choices] == [
-        Role.UNIT_ADMIN, Role.LEADER, Role.OFFICER, Role.VIEWER]
-    assert {code for code, _ in form.fields["agency"].widget.choices} == {"01", "01-C1", "01-C2", "01-STP", "01-STP-P"}
+        Role.UNIT_ADMIN,
+        Role.LEADER,
+        Role.OFFICER,
+        Role.VIEWER,
+    ]
+    assert {code for code, _ in form.fields["agency"].widget.choices} == {
+        "01",
+        "01-C1",
+        "01-C2",
+        "01-STP",
+        "01-STP-P",
+    }
 
 
 def test_revoke_from_the_page(client, tree, hn_admin):

@@ -1,4 +1,5 @@
 """The permission gate: scopes, the visible_to querysets built on it, and its per-request cost."""
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -44,7 +45,13 @@ def test_province_dossiers_include_those_received_or_handled_in_scope(tree):
     hn = make_user("hn", Role.OFFICER, tree.a["01"])
     dn = make_user("dn", Role.OFFICER, tree.a["48"])
     assert codes(Dossier.objects.visible_to(hn)) == {
-        "D-01", "D-01-C1", "D-01-C2", "D-01-STP", "D-01-STP-P", "D-BTP-AT-01", "D-01-HANDLED-48"
+        "D-01",
+        "D-01-C1",
+        "D-01-C2",
+        "D-01-STP",
+        "D-01-STP-P",
+        "D-BTP-AT-01",
+        "D-01-HANDLED-48",
     }
     # Đà Nẵng handles one of Hà Nội's dossiers, so it sees that one too.
     assert codes(Dossier.objects.visible_to(dn)) == {"D-48", "D-48-C1", "D-01-HANDLED-48"}
@@ -63,8 +70,13 @@ def test_events_and_apology_letters_follow_their_dossier(tree):
 
     for dossier in (tree.d["01-C1"], tree.d["48"]):
         DossierEvent.objects.create(dossier=dossier, to_status=4, at=dossier.received_at)
-        ApologyLetter.objects.create(dossier=dossier, issued_at=dossier.received_at, reason="r",
-                                     original_due_at=dossier.due_at, new_due_at=dossier.due_at + timedelta(days=3))
+        ApologyLetter.objects.create(
+            dossier=dossier,
+            issued_at=dossier.received_at,
+            reason="r",
+            original_due_at=dossier.due_at,
+            new_due_at=dossier.due_at + timedelta(days=3),
+        )
     hn = make_user("hn", Role.VIEWER, tree.a["01"])
     assert set(DossierEvent.objects.visible_to(hn).values_list("dossier__code", flat=True)) == {"D-01-C1"}
     assert set(ApologyLetter.objects.visible_to(hn).values_list("dossier__code", flat=True)) == {"D-01-C1"}
@@ -72,8 +84,11 @@ def test_events_and_apology_letters_follow_their_dossier(tree):
 
 @pytest.mark.parametrize("how", ["national_admin", "superuser"])
 def test_national_and_superuser_see_everything(tree, how):
-    user = make_user("boss", Role.NATIONAL_ADMIN, tree.a["VPCP"]) if how == "national_admin" else make_user(
-        "root", is_superuser=True)
+    user = (
+        make_user("boss", Role.NATIONAL_ADMIN, tree.a["VPCP"])
+        if how == "national_admin"
+        else make_user("root", is_superuser=True)
+    )
     assert Agency.objects.visible_to(user).count() == Agency.objects.count()
     assert Dossier.objects.visible_to(user).count() == Dossier.objects.count()
     assert gate.role_on(user, tree.a["48-C1"]) == Role.NATIONAL_ADMIN
@@ -146,6 +161,8 @@ def test_admin_agency_choices_follow_the_role(tree):
     """The agency tree's ``with_role`` (the admin's choices) keeps agencies where the role is held."""
     user = make_user("multi", Role.VIEWER, tree.a["01"])
     assign(user, tree.a["48"], Role.UNIT_ADMIN)
-    assert codes(Agency.objects.with_role(user, Role.UNIT_ADMIN)) == codes(Agency.objects.subtree(tree.a["48"]))
+    assert codes(Agency.objects.with_role(user, Role.UNIT_ADMIN)) == codes(
+        Agency.objects.subtree(tree.a["48"])
+    )
     assert codes(Agency.objects.with_role(user, Role.VIEWER)) == codes(Agency.objects.visible_to(user))
     assert not Agency.objects.with_role(AnonymousUser(), Role.VIEWER).exists()

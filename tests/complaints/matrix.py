@@ -6,6 +6,7 @@ request is visible exactly where the matrix expects its agency to be: the filing
 see it, the addressed ministry's users see it, a commune does not see its province's letters, and
 national administrators see everything. Every page and API endpoint of the app is checked.
 """
+
 from __future__ import annotations
 
 import functools
@@ -32,6 +33,7 @@ def _temp_media(func):
     def wrapper(*args, **kwargs):
         with override_settings(MEDIA_ROOT=MEDIA):
             return func(*args, **kwargs)
+
     return wrapper
 
 
@@ -42,9 +44,12 @@ def objects(world) -> dict[str, SyncGapRequest]:
     if cached is not None:
         return cached
     a = world.a
-    systems = {code: SourceSystem.objects.create(code=f"SYS-{code}", name=f"System {code}",
-                                                 kind=SourceKind.MINISTRY, owner=a[code])
-               for code in ("BTP", "BTP-U", "BYT")}
+    systems = {
+        code: SourceSystem.objects.create(
+            code=f"SYS-{code}", name=f"System {code}", kind=SourceKind.MINISTRY, owner=a[code]
+        )
+        for code in ("BTP", "BTP-U", "BYT")
+    }
     placed = {
         "01": (a["01"], systems["BYT"]),
         "48": (a["48"], systems["BYT"]),
@@ -55,21 +60,34 @@ def objects(world) -> dict[str, SyncGapRequest]:
     out = {}
     for index, (code, (province, source)) in enumerate(placed.items(), start=1):
         case = SyncGapRequest.objects.create(
-            province=province, source=source, ministry=ministry_of(source.owner), period=f"2026-{index:02d}",
-            state=State.SUBMITTED, subject=f"KN {code}", body="Kính gửi", gap_total=1)
-        attachment = RequestAttachment(request=case, kind=AttachmentKind.DOCUMENT, name=f"{code}.txt",
-                                       content_type="text/plain")
+            province=province,
+            source=source,
+            ministry=ministry_of(source.owner),
+            period=f"2026-{index:02d}",
+            state=State.SUBMITTED,
+            subject=f"KN {code}",
+            body="Kính gửi",
+            gap_total=1,
+        )
+        attachment = RequestAttachment(
+            request=case, kind=AttachmentKind.DOCUMENT, name=f"{code}.txt", content_type="text/plain"
+        )
         attachment.file.save(f"{code}.txt", ContentFile(b"x"), save=False)
         attachment.size = 1
         attachment.save()
         case.marker_attachment = attachment
         case.marker_notification = Notification.objects.create(
-            recipient=world.users[code], kind="transition",
-            request=case, subject=f"N {code}", url=reverse("complaints:detail", args=[case.pk]))
+            recipient=world.users[code],
+            kind="transition",
+            request=case,
+            subject=f"N {code}",
+            url=reverse("complaints:detail", args=[case.pk]),
+        )
         out[code] = case
     world.complaints_feedback = {
-        code: Feedback.objects.create(code=f"PAKN-{code}", agency=agency, subject=code,
-                                      received_at=world.d[code].received_at)
+        code: Feedback.objects.create(
+            code=f"PAKN-{code}", agency=agency, subject=code, received_at=world.d[code].received_at
+        )
         for code, agency in a.items()
     }
     setattr(world, ATTR, out)
@@ -108,12 +126,19 @@ def check_api_attachment_download(client, world, expect, errors):
             errors.append(f"request attachment download {code}: {got}")
 
 
-@covers("complaints-api:request-transition", "complaints-api:request-comments", "complaints-api:request-attachments")
+@covers(
+    "complaints-api:request-transition",
+    "complaints-api:request-comments",
+    "complaints-api:request-attachments",
+)
 def check_api_request_actions(client, world, expect, errors):
     for code, case in _positions(world, expect):
         for name, body in (("transition", {"to": "no_such_state"}), ("comments", {}), ("attachments", {})):
-            got = client.post(reverse(f"complaints-api:request-{name}", args=[case.pk]), body,
-                              content_type="application/json").status_code
+            got = client.post(
+                reverse(f"complaints-api:request-{name}", args=[case.pk]),
+                body,
+                content_type="application/json",
+            ).status_code
             if got != _want(expect, code, 400):
                 errors.append(f"request {name} {code}: {got}")
 
@@ -121,8 +146,11 @@ def check_api_request_actions(client, world, expect, errors):
 @covers("complaints-api:request-bulk-submit")
 def check_api_bulk_submit(client, world, expect, errors):
     positions = _positions(world, expect)
-    body = client.post(reverse("complaints-api:request-bulk-submit"), {"ids": [c.pk for _code, c in positions]},
-                       content_type="application/json").json()
+    body = client.post(
+        reverse("complaints-api:request-bulk-submit"),
+        {"ids": [c.pk for _code, c in positions]},
+        content_type="application/json",
+    ).json()
     reported = {int(k) for k in body["errors"]} | set(body["submitted"])
     if reported != {c.pk for code, c in positions if expect.visible(code)}:
         errors.append(f"bulk submit answered about {sorted(reported)}")
@@ -130,7 +158,11 @@ def check_api_bulk_submit(client, world, expect, errors):
         errors.append("bulk submit moved submitted requests")
 
 
-@covers("complaints-api:feedback-case-list", "complaints-api:feedback-case-detail", "complaints-api:feedback-case-transition")
+@covers(
+    "complaints-api:feedback-case-list",
+    "complaints-api:feedback-case-detail",
+    "complaints-api:feedback-case-transition",
+)
 def check_api_feedback_cases(client, world, expect, errors):
     objects(world)
     listed = {r["id"] for r in client.get("/api/v1/feedback-cases/?page_size=500").json()["results"]}
@@ -141,8 +173,11 @@ def check_api_feedback_cases(client, world, expect, errors):
         got = client.get(reverse("complaints-api:feedback-case-detail", args=[feedback.pk])).status_code
         if got != _want(expect, code, 200):
             errors.append(f"feedback detail {code}: {got}")
-        got = client.post(reverse("complaints-api:feedback-case-transition", args=[feedback.pk]), {"to": "nowhere"},
-                          content_type="application/json").status_code
+        got = client.post(
+            reverse("complaints-api:feedback-case-transition", args=[feedback.pk]),
+            {"to": "nowhere"},
+            content_type="application/json",
+        ).status_code
         if got != _want(expect, code, 409):
             errors.append(f"feedback transition {code}: {got}")
 
@@ -153,7 +188,9 @@ def check_api_notifications(client, world, expect, errors):
     listed = {n["id"] for n in client.get(reverse("complaints-api:notification-list")).json()["results"]}
     if listed & {c.marker_notification.pk for _code, c in positions}:
         errors.append("notification list shows other users' notifications")
-    marked = client.post(reverse("complaints-api:notification-mark-read"), {}, content_type="application/json").json()
+    marked = client.post(
+        reverse("complaints-api:notification-mark-read"), {}, content_type="application/json"
+    ).json()
     if marked != {"marked": 0}:
         errors.append(f"mark-read marked other users' notifications: {marked}")
 
@@ -195,18 +232,26 @@ def check_case_page(client, world, expect, errors):
         got = client.get(reverse("complaints:detail", args=[case.pk])).status_code
         if got != _want(expect, code, 200):
             errors.append(f"case page {code}: {got}")
-        got = client.get(reverse("complaints:download", args=[case.pk, case.marker_attachment.pk])).status_code
+        got = client.get(
+            reverse("complaints:download", args=[case.pk, case.marker_attachment.pk])
+        ).status_code
         if got != _want(expect, code, 200):
             errors.append(f"download {code}: {got}")
 
 
-@covers("complaints:transition", "complaints:edit", "complaints:comment", "complaints:attach",
-        "complaints:assign")
+@covers(
+    "complaints:transition", "complaints:edit", "complaints:comment", "complaints:attach", "complaints:assign"
+)
 @_temp_media
 def check_case_writes(client, world, expect, errors):
     for code, case in _positions(world, expect):
-        for name, data in (("transition", {"to": "no_such_state"}), ("edit", {}), ("comment", {}),
-                           ("attach", {}), ("assign", {})):
+        for name, data in (
+            ("transition", {"to": "no_such_state"}),
+            ("edit", {}),
+            ("comment", {}),
+            ("attach", {}),
+            ("assign", {}),
+        ):
             got = client.post(reverse(f"complaints:{name}", args=[case.pk]), data).status_code
             if got != _want(expect, code, 302):
                 errors.append(f"{name} {code}: {got}")
@@ -218,11 +263,16 @@ def check_case_writes(client, world, expect, errors):
 @covers("complaints:bulk-submit")
 def check_page_bulk_submit(client, world, expect, errors):
     positions = _positions(world, expect)
-    got = client.post(reverse("complaints:bulk-submit"), {"ids": [c.pk for _code, c in positions]}).status_code
+    got = client.post(
+        reverse("complaints:bulk-submit"), {"ids": [c.pk for _code, c in positions]}
+    ).status_code
     if got != 302:
         errors.append(f"bulk submit page: {got}")
-    if SyncGapRequest.objects.filter(pk__in=[c.pk for _code, c in positions]).exclude(
-            state=State.SUBMITTED).exists():
+    if (
+        SyncGapRequest.objects.filter(pk__in=[c.pk for _code, c in positions])
+        .exclude(state=State.SUBMITTED)
+        .exists()
+    ):
         errors.append("bulk submit page moved a request")
 
 
@@ -232,7 +282,9 @@ def check_notification_pages(client, world, expect, errors):
     if client.get(reverse("complaints:notifications")).status_code != 200:
         errors.append("notifications page")
     for code, case in positions:
-        got = client.get(reverse("complaints:open-notification", args=[case.marker_notification.pk])).status_code
+        got = client.get(
+            reverse("complaints:open-notification", args=[case.marker_notification.pk])
+        ).status_code
         if got != 404:
             errors.append(f"open someone else's notification {code}: {got}")
 
@@ -244,8 +296,11 @@ def check_api_create(client, world, expect, errors):
     for code in expect.codes():
         if code not in ("01", "48"):
             continue
-        got = client.post("/api/v1/requests/", {"province": code, "system": "SYS-BTP", "period": "2027-01"},
-                          content_type="application/json").status_code
+        got = client.post(
+            "/api/v1/requests/",
+            {"province": code, "system": "SYS-BTP", "period": "2027-01"},
+            content_type="application/json",
+        ).status_code
         files = at_least(expect.role, Role.OFFICER) and expect.role != Role.NATIONAL_ADMIN
         want = 404 if not expect.visible(code) else (201 if files else 403)
         if got != want:

@@ -1,4 +1,5 @@
 """The API: scoping through the gate (404 outside scope), transitions as actions, creation, files."""
+
 from __future__ import annotations
 
 import pytest
@@ -76,10 +77,14 @@ def test_detail_offers_exactly_the_allowed_transitions(api, world, cases):
 def test_the_whole_journey_through_the_api(api, world):
     make_run(world)
     as_user(api, world, "province_officer")
-    created = api.post("/api/v1/requests/", {"province": "01", "system": "HTDT", "period": "2026-08"}, format="json")
+    created = api.post(
+        "/api/v1/requests/", {"province": "01", "system": "HTDT", "period": "2026-08"}, format="json"
+    )
     assert created.status_code == 201
     pk = created.json()["id"]
-    again = api.post("/api/v1/requests/", {"province": "01", "system": "HTDT", "period": "2026-08"}, format="json")
+    again = api.post(
+        "/api/v1/requests/", {"province": "01", "system": "HTDT", "period": "2026-08"}, format="json"
+    )
     assert again.status_code == 200 and again.json()["id"] == pk
     assert created.json()["state"] == "draft" and len(created.json()["attachments"]) == 2
     response = api.post(f"/api/v1/requests/{pk}/transition/", {"to": "submitted"}, format="json")
@@ -90,16 +95,24 @@ def test_the_whole_journey_through_the_api(api, world):
     assert api.post(url, {"to": "acknowledged", "comment": "Đã nhận"}, format="json").status_code == 200
     missing = api.post(url, {"to": "in_progress", "fix_plan": "Đồng bộ lại"}, format="json")
     assert missing.status_code == 400 and "target_date" in missing.json()
-    assert api.post(url, {"to": "in_progress", "fix_plan": "Đồng bộ lại", "target_date": "2099-01-31"},
-                    format="json").status_code == 200
-    answered = api.post(url, {"to": "answered", "answer": "Đã đồng bộ lại đầy đủ", "resolution": "fixed"},
-                        format="json")
+    assert (
+        api.post(
+            url, {"to": "in_progress", "fix_plan": "Đồng bộ lại", "target_date": "2099-01-31"}, format="json"
+        ).status_code
+        == 200
+    )
+    answered = api.post(
+        url, {"to": "answered", "answer": "Đã đồng bộ lại đầy đủ", "resolution": "fixed"}, format="json"
+    )
     assert answered.status_code == 200
     body = answered.json()
     assert body["state"] == "answered" and body["resolution"] == "fixed"
     assert [(e["from_state"], e["to_state"]) for e in body["events"] if e["kind"] == "transition"] == [
-        ("draft", "submitted"), ("submitted", "acknowledged"), ("acknowledged", "in_progress"),
-        ("in_progress", "answered")]
+        ("draft", "submitted"),
+        ("submitted", "acknowledged"),
+        ("acknowledged", "in_progress"),
+        ("in_progress", "answered"),
+    ]
 
 
 def test_transition_refusals(api, world, cases):
@@ -121,16 +134,32 @@ def test_transition_refusals(api, world, cases):
 
 def test_creation_refusals(api, world):
     as_user(api, world, "province_viewer")
-    assert api.post("/api/v1/requests/", {"province": "01", "system": "HTDT", "period": "2026-08"},
-                    format="json").status_code == 403
+    assert (
+        api.post(
+            "/api/v1/requests/", {"province": "01", "system": "HTDT", "period": "2026-08"}, format="json"
+        ).status_code
+        == 403
+    )
     as_user(api, world, "other_province_officer")
-    assert api.post("/api/v1/requests/", {"province": "01", "system": "HTDT", "period": "2026-08"},
-                    format="json").status_code == 404
+    assert (
+        api.post(
+            "/api/v1/requests/", {"province": "01", "system": "HTDT", "period": "2026-08"}, format="json"
+        ).status_code
+        == 404
+    )
     as_user(api, world, "province_officer")
-    assert api.post("/api/v1/requests/", {"province": "01", "system": "HN-TTHC", "period": "2026-08"},
-                    format="json").status_code == 400
-    assert api.post("/api/v1/requests/", {"province": "01", "system": "HTDT", "period": "2026-13"},
-                    format="json").status_code == 400
+    assert (
+        api.post(
+            "/api/v1/requests/", {"province": "01", "system": "HN-TTHC", "period": "2026-08"}, format="json"
+        ).status_code
+        == 400
+    )
+    assert (
+        api.post(
+            "/api/v1/requests/", {"province": "01", "system": "HTDT", "period": "2026-13"}, format="json"
+        ).status_code
+        == 400
+    )
     assert not SyncGapRequest.objects.exists()
 
 
@@ -140,18 +169,22 @@ def test_bulk_submit_comments_and_attachments(api, world, cases):
     response = api.post("/api/v1/requests/bulk-submit/", {"ids": [draft.pk]}, format="json")
     assert response.json()["submitted"] == [] and list(response.json()["errors"]) == [str(draft.pk)]
     as_user(api, world, "province_leader")
-    response = api.post("/api/v1/requests/bulk-submit/", {"ids": [draft.pk, cases["submitted_48"].pk]},
-                        format="json")
+    response = api.post(
+        "/api/v1/requests/bulk-submit/", {"ids": [draft.pk, cases["submitted_48"].pk]}, format="json"
+    )
     assert response.json()["submitted"] == [draft.pk] and response.json()["errors"] == {}
-    comment = api.post(f"/api/v1/requests/{draft.pk}/comments/", {"comment": "Đề nghị Bộ xử lý sớm"},
-                       format="json")
+    comment = api.post(
+        f"/api/v1/requests/{draft.pk}/comments/", {"comment": "Đề nghị Bộ xử lý sớm"}, format="json"
+    )
     assert comment.status_code == 201 and comment.json()["kind"] == "comment"
     upload = SimpleUploadedFile("cv.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     attached = api.post(f"/api/v1/requests/{draft.pk}/attachments/", {"file": upload}, format="multipart")
     assert attached.status_code == 201 and attached.json()["name"] == "cv.pdf"
     bad = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
-    assert api.post(f"/api/v1/requests/{draft.pk}/attachments/", {"file": bad},
-                    format="multipart").status_code == 400
+    assert (
+        api.post(f"/api/v1/requests/{draft.pk}/attachments/", {"file": bad}, format="multipart").status_code
+        == 400
+    )
 
 
 def test_filters(api, world, cases):

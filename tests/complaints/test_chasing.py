@@ -1,4 +1,5 @@
 """Chasing: each stage exactly once, on the right working days (holidays included), and digests."""
+
 from __future__ import annotations
 
 import json
@@ -44,7 +45,12 @@ def test_the_command_prints_the_counts(world):
     submitted_case(world, vn(2026, 8, 20, 10, 0))
     out = StringIO()
     call_command("chase_overdue", "--now", "2026-09-03T09:00:00+07:00", "--json", stdout=out)
-    assert json.loads(out.getvalue()) == {"reminders": 1, "deadline_notices": 0, "escalations": 0, "digests": 1}
+    assert json.loads(out.getvalue()) == {
+        "reminders": 1,
+        "deadline_notices": 0,
+        "escalations": 0,
+        "digests": 1,
+    }
     out = StringIO()
     call_command("chase_overdue", "--now", "2026-09-03T09:00", "--json", stdout=out)  # naive = Vietnam time
     assert json.loads(out.getvalue()) == ZERO
@@ -68,7 +74,9 @@ def test_a_simulated_month_day_by_day(world):
             if hour == 15:
                 assert counts == ZERO, f"second run of {moment:%d/%m} sent {counts}"
             for stage in ("reminder", "deadline", "escalation"):
-                for marker in ChaseMarker.objects.filter(stage=stage, sent_at=moment).select_related("request"):
+                for marker in ChaseMarker.objects.filter(stage=stage, sent_at=moment).select_related(
+                    "request"
+                ):
                     sent[(stage, marker.request_id)].append(f"{moment:%d/%m}")
             for marker in DigestMarker.objects.filter(sent_at=moment).select_related("ministry"):
                 sent[("digest", marker.ministry.code)].append(f"{moment:%d/%m}")
@@ -77,7 +85,7 @@ def test_a_simulated_month_day_by_day(world):
             c = submitted_case(world, vn(2026, 9, 7, 9, 30), source=world.health_system)  # BYT, due 21/9
         day += timedelta(days=1)
 
-    assert sent[("reminder", a.pk)] == ["03/09"]   # 2 working days before 7/9 skips 31/8–2/9
+    assert sent[("reminder", a.pk)] == ["03/09"]  # 2 working days before 7/9 skips 31/8–2/9
     assert sent[("deadline", a.pk)] == ["07/09"]
     assert sent[("escalation", a.pk)] == ["14/09"]  # 5 working days after 7/9
     assert sent[("reminder", b.pk)] == ["09/09"]
@@ -105,8 +113,11 @@ def test_escalation_moves_the_case_and_tells_the_supervising_bodies(world):
     event = case.events.filter(kind=EventKind.TRANSITION).latest("pk")
     assert (event.from_state, event.to_state, event.actor) == (State.SUBMITTED, State.ESCALATED, None)
     assert event.fields["reason"] == "Quá 5 ngày làm việc kể từ hạn trả lời 07/09/2026 mà chưa có phản hồi."
-    recipients = set(Notification.objects.filter(request=case, kind="escalation")
-                     .values_list("recipient__username", flat=True))
+    recipients = set(
+        Notification.objects.filter(request=case, kind="escalation").values_list(
+            "recipient__username", flat=True
+        )
+    )
     assert {"supervisor", "vpcp_officer"} <= recipients  # BTP's Cục KSTT and the Government Office
     assert {"ministry_officer", "ministry_leader", "province_officer", "province_leader"} <= recipients
     assert "national_admin" not in recipients and "other_ministry_leader" not in recipients
@@ -121,8 +132,14 @@ def test_a_worker_that_was_down_sends_only_the_current_stage(world):
 def test_answered_cases_are_not_chased(world):
     case = submitted_case(world, vn(2026, 8, 20, 10, 0))
     transition(case, State.ACKNOWLEDGED, world.u["ministry_officer"], now=vn(2026, 8, 21, 9, 0))
-    transition(case, State.ANSWERED, world.u["ministry_officer"], now=vn(2026, 8, 24, 9, 0), answer="Đã xử lý",
-               resolution="explained")
+    transition(
+        case,
+        State.ANSWERED,
+        world.u["ministry_officer"],
+        now=vn(2026, 8, 24, 9, 0),
+        answer="Đã xử lý",
+        resolution="explained",
+    )
     assert chase_overdue(vn(2026, 9, 3, 9, 0)) == ZERO
     assert chase_overdue(vn(2026, 9, 14, 9, 0)) == ZERO
 
@@ -131,10 +148,21 @@ def test_a_reopened_case_gets_a_new_deadline_and_new_reminders(world):
     case = submitted_case(world, vn(2026, 8, 20, 10, 0))
     assert chase_overdue(vn(2026, 9, 3, 9, 0))["reminders"] == 1
     transition(case, State.ACKNOWLEDGED, world.u["ministry_officer"], now=vn(2026, 9, 4, 9, 0))
-    transition(case, State.ANSWERED, world.u["ministry_officer"], now=vn(2026, 9, 4, 10, 0), answer="Đã đồng bộ",
-               resolution="fixed")
-    reopened = transition(case, State.REOPENED, world.u["province_officer"], now=vn(2026, 9, 7, 9, 0),
-                          reason="Vẫn còn thiếu hồ sơ")
+    transition(
+        case,
+        State.ANSWERED,
+        world.u["ministry_officer"],
+        now=vn(2026, 9, 4, 10, 0),
+        answer="Đã đồng bộ",
+        resolution="fixed",
+    )
+    reopened = transition(
+        case,
+        State.REOPENED,
+        world.u["province_officer"],
+        now=vn(2026, 9, 7, 9, 0),
+        reason="Vẫn còn thiếu hồ sơ",
+    )
     assert reopened.deadline_round == 2
     assert reopened.response_due_at == vn(2026, 9, 21, 17, 0)
     assert chase_overdue(vn(2026, 9, 17, 9, 0))["reminders"] == 1
@@ -150,8 +178,13 @@ def test_the_beat_tasks_call_the_services(world):
     from .helpers import make_run
 
     make_run(world, period="2026-08")
-    assert prepare_task.apply(kwargs={"period": "2026-08"}).get() == {"period": "2026-08", "provinces": ["01"]}
-    assert SyncGapRequest.objects.filter(period="2026-08").count() == 1  # the province's task (eager) drafted it
+    assert prepare_task.apply(kwargs={"period": "2026-08"}).get() == {
+        "period": "2026-08",
+        "provinces": ["01"],
+    }
+    assert (
+        SyncGapRequest.objects.filter(period="2026-08").count() == 1
+    )  # the province's task (eager) drafted it
     with mock.patch("complaints.services.chasing.timezone.now", return_value=vn(2026, 9, 3, 9, 0)):
         result = chase_task.apply().get()
     assert set(result) == {"reminders", "deadline_notices", "escalations", "digests", "verified"}

@@ -1,5 +1,6 @@
 """Overlapping chasing workers on PostgreSQL: the row lock and the marker's unique constraint let
 exactly one of them send each stage."""
+
 from __future__ import annotations
 
 import threading

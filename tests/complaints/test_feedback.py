@@ -1,4 +1,5 @@
 """Citizen feedback (phản ánh, kiến nghị) on the shared case machinery, with indicators' deadlines."""
+
 from __future__ import annotations
 
 from itertools import product
@@ -28,26 +29,55 @@ EXPECTED = {
     (F.MORE_INFO_REQUESTED, F.ANSWERED): OFFICERS,
     (F.ANSWERED, F.PUBLISHED): LEADERS,
 }
-ROLES = ["province_officer", "province_leader", "province_viewer", "commune_officer", "other_province_officer",
-         "ministry_leader", "supervisor", "national_admin"]
-FIELDS = {"reason": "Không thuộc thẩm quyền", "question": "Đề nghị bổ sung số hồ sơ", "answer": "Đã giải quyết"}
+ROLES = [
+    "province_officer",
+    "province_leader",
+    "province_viewer",
+    "commune_officer",
+    "other_province_officer",
+    "ministry_leader",
+    "supervisor",
+    "national_admin",
+]
+FIELDS = {
+    "reason": "Không thuộc thẩm quyền",
+    "question": "Đề nghị bổ sung số hồ sơ",
+    "answer": "Đã giải quyết",
+}
 RECEIVED = vn(2026, 9, 3, 9, 0)
 LATER = vn(2026, 9, 4, 10, 0)
-STAMP = {F.REFUSED: "refused_at", F.MORE_INFO_REQUESTED: "asked_more_at", F.ANSWERED: "answered_at",
-         F.PUBLISHED: "published_at"}
+STAMP = {
+    F.REFUSED: "refused_at",
+    F.MORE_INFO_REQUESTED: "asked_more_at",
+    F.ANSWERED: "answered_at",
+    F.PUBLISHED: "published_at",
+}
 
 
 def item(world, state=F.RECEIVED, code="PAKN-1"):
-    dates = {F.MORE_INFO_REQUESTED: {"asked_more_at": RECEIVED}, F.REFUSED: {"refused_at": RECEIVED},
-             F.ANSWERED: {"answered_at": RECEIVED}, F.PUBLISHED: {"answered_at": RECEIVED, "published_at": RECEIVED}}
-    return Feedback.objects.create(code=code, agency=world.a["01"], subject="Chậm trả kết quả", received_at=RECEIVED,
-                                   **dates.get(state, {}))
+    dates = {
+        F.MORE_INFO_REQUESTED: {"asked_more_at": RECEIVED},
+        F.REFUSED: {"refused_at": RECEIVED},
+        F.ANSWERED: {"answered_at": RECEIVED},
+        F.PUBLISHED: {"answered_at": RECEIVED, "published_at": RECEIVED},
+    }
+    return Feedback.objects.create(
+        code=code,
+        agency=world.a["01"],
+        subject="Chậm trả kết quả",
+        received_at=RECEIVED,
+        **dates.get(state, {}),
+    )
 
 
 def test_the_table_matches_the_expectations():
     assert {(t.source, t.target) for t in FEEDBACK_WORKFLOW.transitions} == set(EXPECTED)
     assert {t.target: set(t.required_fields) for t in FEEDBACK_WORKFLOW.transitions} == {
-        F.REFUSED: {"reason"}, F.MORE_INFO_REQUESTED: {"question"}, F.ANSWERED: {"answer"}, F.PUBLISHED: set()}
+        F.REFUSED: {"reason"},
+        F.MORE_INFO_REQUESTED: {"question"},
+        F.ANSWERED: {"answer"},
+        F.PUBLISHED: set(),
+    }
 
 
 @pytest.mark.parametrize("rule", FEEDBACK_WORKFLOW.transitions, ids=lambda t: f"{t.source}-{t.target}")
@@ -119,4 +149,7 @@ def test_api_is_scoped_and_fires_transitions(world):
     assert api.post(url, {"to": "published"}, format="json").status_code == 403  # a leader publishes
     api.force_authenticate(world.u["province_leader"])
     body = api.post(url, {"to": "published"}, format="json").json()
-    assert body["state"] == "published" and [e["to_state"] for e in body["events"]] == ["answered", "published"]
+    assert body["state"] == "published" and [e["to_state"] for e in body["events"]] == [
+        "answered",
+        "published",
+    ]

@@ -1,6 +1,7 @@
 """Citizen feedback items: their working-day deadlines and timeliness, table-driven
 (docs/domain.md#citizen-feedback: refuse ≤ 2, ask ≤ 5, answer ≤ 15, publish ≤ 2 working days), and
 their import from CSV / JSON."""
+
 from __future__ import annotations
 
 import io
@@ -27,7 +28,12 @@ DEADLINES = [
     (vn(3, 6, 16), 2, vn(3, 10, 16), "Friday afternoon: the weekend does not count"),
     (vn(3, 6, 18), 2, vn(3, 10, 17), "after hours: counts from Monday 07:00, ends at 17:00 on day 2"),
     (vn(3, 2, 9), 15, vn(3, 23, 9), "answer: 15 working days = three weeks"),
-    (vn(4, 24, 9), 5, vn(5, 6, 9), "28/4, 29/4, 4/5, 5/5, 6/5: Hùng Kings (27/4 observed), 30/4 and 1/5 skipped"),
+    (
+        vn(4, 24, 9),
+        5,
+        vn(5, 6, 9),
+        "28/4, 29/4, 4/5, 5/5, 6/5: Hùng Kings (27/4 observed), 30/4 and 1/5 skipped",
+    ),
 ]
 
 
@@ -40,7 +46,11 @@ def test_feedback_deadlines_are_stored_on_save():
     p = province()
     f = Feedback.objects.create(code="F", agency=p, received_at=vn(3, 2), answered_at=vn(3, 10, 10))
     assert (f.refuse_due_at, f.ask_more_due_at, f.answer_due_at, f.publish_due_at) == (
-        vn(3, 4), vn(3, 9), vn(3, 23), vn(3, 12, 10))
+        vn(3, 4),
+        vn(3, 9),
+        vn(3, 23),
+        vn(3, 12, 10),
+    )
     f.answered_at = None
     f.save(update_fields=["answered_at"])
     f.refresh_from_db()
@@ -56,13 +66,20 @@ FEEDBACK_CASES = [
     ({"answered_at": vn(3, 24)}, True, "answered after the 15-day deadline (23/3 09:00)"),
     ({"refused_at": vn(3, 4, 9)}, False, "refused exactly at the 2-day deadline"),
     ({"refused_at": vn(3, 4, 10)}, True, "refused one hour late"),
-    ({"asked_more_at": vn(3, 10), "answered_at": vn(3, 20), "published_at": vn(3, 20)}, True,
-     "asked for more information after 5 working days"),
+    (
+        {"asked_more_at": vn(3, 10), "answered_at": vn(3, 20), "published_at": vn(3, 20)},
+        True,
+        "asked for more information after 5 working days",
+    ),
     ({"answered_at": vn(3, 20)}, True, "answer never published: 2-day publishing deadline passed"),
     ({"answered_at": vn(3, 20), "published_at": vn(3, 25)}, True, "published after 2 working days"),
     ({}, True, "never answered, past the answer deadline"),
     ({"received_at": vn(3, 20)}, False, "not answered yet, but not due before 10/4"),
-    ({"received_at": vn(3, 20), "answered_at": vn(4, 2)}, False, "answered after as_of: judged unanswered, not due"),
+    (
+        {"received_at": vn(3, 20), "answered_at": vn(4, 2)},
+        False,
+        "answered after as_of: judged unanswered, not due",
+    ),
 ]
 
 
@@ -97,7 +114,11 @@ def test_import_feedback_csv_reports_rows_and_is_idempotent(tmp_path):
     report = import_feedback(path)
     assert (report.created, report.updated, report.unchanged) == (2, 0, 0)
     assert sorted({(e.row, e.column) for e in report.errors}) == [
-        (4, "agency"), (5, "received_at"), (6, "answered_at"), (7, "code")]
+        (4, "agency"),
+        (5, "received_at"),
+        (6, "answered_at"),
+        (7, "code"),
+    ]
     pa1 = Feedback.objects.get(code="PA-1")
     assert pa1.answer_due_at == golden.vn(3, 23) and pa1.published_at == golden.vn(3, 11, 10)
     assert Feedback.objects.get(code="PA-2").disliked is True
@@ -108,11 +129,23 @@ def test_import_feedback_csv_reports_rows_and_is_idempotent(tmp_path):
 def test_import_feedback_json_and_command(tmp_path):
     golden.build()
     path = tmp_path / "pakn.json"
-    path.write_text(json.dumps({"items": [
-        {"code": "J-1", "agency": "C2", "received_at": "2026-03-05T09:00:00", "refused_at": "2026-03-10T09:00:00",
-         "repeated": True},
-        "not an object",
-    ]}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "items": [
+                    {
+                        "code": "J-1",
+                        "agency": "C2",
+                        "received_at": "2026-03-05T09:00:00",
+                        "refused_at": "2026-03-10T09:00:00",
+                        "repeated": True,
+                    },
+                    "not an object",
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     out = io.StringIO()
     with pytest.raises(SystemExit):
         call_command("import_feedback", str(path), "--json", stdout=out)

@@ -1,4 +1,5 @@
 """Pages render, are scoped, and offer exactly the allowed transitions; the demo journey by clicks."""
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,13 @@ def offered(html: str) -> list[str]:
 def test_every_page_renders(client, world):
     case = make_case(world, State.SUBMITTED)
     login(client, world, "national_admin")
-    for name in ("complaints:list", "complaints:review", "complaints:inbox", "complaints:supervision",
-                 "complaints:notifications"):
+    for name in (
+        "complaints:list",
+        "complaints:review",
+        "complaints:inbox",
+        "complaints:supervision",
+        "complaints:notifications",
+    ):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
     assert client.get(reverse("complaints:detail", args=[case.pk])).status_code == 200
@@ -37,7 +43,10 @@ def test_every_page_renders(client, world):
 def test_case_page_offers_exactly_the_allowed_transitions(client, world):
     case = make_case(world, State.SUBMITTED)
     url = reverse("complaints:detail", args=[case.pk])
-    assert offered(login(client, world, "ministry_leader").get(url).content.decode()) == ["acknowledged", "rejected"]
+    assert offered(login(client, world, "ministry_leader").get(url).content.decode()) == [
+        "acknowledged",
+        "rejected",
+    ]
     assert offered(login(client, world, "ministry_officer").get(url).content.decode()) == ["acknowledged"]
     assert offered(login(client, world, "province_leader").get(url).content.decode()) == []
     assert offered(login(client, world, "ministry_viewer").get(url).content.decode()) == []
@@ -86,7 +95,10 @@ def test_the_demo_journey_by_clicks(client, world, django_capture_on_commit_call
     assert "Danh sách" in review.content.decode() or "Gap list" in review.content.decode()
     detail = client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
     assert offered(detail) == ["submitted", "discarded"]
-    client.post(reverse("complaints:edit", args=[case.pk]), {"subject": case.subject, "body": case.body + "\nBổ sung."})
+    client.post(
+        reverse("complaints:edit", args=[case.pk]),
+        {"subject": case.subject, "body": case.body + "\nBổ sung."},
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("complaints:transition", args=[case.pk]), {"to": "submitted"})
     assert response.status_code == 302
@@ -97,8 +109,10 @@ def test_the_demo_journey_by_clicks(client, world, django_capture_on_commit_call
     assert case.reference in client.get(reverse("complaints:inbox")).content.decode()
     assert Notification.objects.filter(recipient=world.u["ministry_officer"], request=case).exists()
     client.post(reverse("complaints:transition", args=[case.pk]), {"to": "acknowledged"})
-    client.post(reverse("complaints:transition", args=[case.pk]),
-                {"to": "answered", "t-answered-answer": "Đã đồng bộ lại", "t-answered-resolution": "fixed"})
+    client.post(
+        reverse("complaints:transition", args=[case.pk]),
+        {"to": "answered", "t-answered-answer": "Đã đồng bộ lại", "t-answered-resolution": "fixed"},
+    )
     case.refresh_from_db()
     assert case.state == State.ANSWERED, list(case.events.values_list("kind", "to_state"))
 
@@ -109,7 +123,7 @@ def test_the_demo_journey_by_clicks(client, world, django_capture_on_commit_call
     assert case.state == State.VERIFIED_CLOSED
     login(client, world, "province_officer")
     html = client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
-    timeline = html[html.index('class="timeline"'):]
+    timeline = html[html.index('class="timeline"') :]
     assert timeline.count('class="event event-transition"') == 4
     assert timeline.count('class="event event-edit"') == 1
     for text in ("Đã đồng bộ lại",):
@@ -123,7 +137,10 @@ def test_a_missing_required_field_is_reported_not_applied(client, world):
     assert response.status_code == 200
     case.refresh_from_db()
     assert case.state == State.SUBMITTED
-    client.post(reverse("complaints:transition", args=[case.pk]), {"to": "rejected", "t-rejected-reason": "Không thuộc"})
+    client.post(
+        reverse("complaints:transition", args=[case.pk]),
+        {"to": "rejected", "t-rejected-reason": "Không thuộc"},
+    )
     case.refresh_from_db()
     assert case.state == State.REJECTED
 
@@ -132,11 +149,18 @@ def test_comment_attach_assign_download_and_bulk_submit(client, world):
     case = make_case(world, State.SUBMITTED)
     login(client, world, "ministry_leader")
     client.post(reverse("complaints:comment", args=[case.pk]), {"comment": "Đang xử lý"})
-    client.post(reverse("complaints:attach", args=[case.pk]),
-                {"file": SimpleUploadedFile("cv.pdf", b"%PDF-1.4 x", content_type="application/pdf")})
-    client.post(reverse("complaints:assign", args=[case.pk]),
-                {"side": "ministry", "assign-ministry-side": "ministry", "assign-ministry-assignee":
-                 world.u["ministry_officer"].pk})
+    client.post(
+        reverse("complaints:attach", args=[case.pk]),
+        {"file": SimpleUploadedFile("cv.pdf", b"%PDF-1.4 x", content_type="application/pdf")},
+    )
+    client.post(
+        reverse("complaints:assign", args=[case.pk]),
+        {
+            "side": "ministry",
+            "assign-ministry-side": "ministry",
+            "assign-ministry-assignee": world.u["ministry_officer"].pk,
+        },
+    )
     case.refresh_from_db()
     assert case.ministry_assignee == world.u["ministry_officer"]
     assert list(case.events.values_list("kind", flat=True)) == ["comment", "attachment", "assignment"]
@@ -149,14 +173,20 @@ def test_comment_attach_assign_download_and_bulk_submit(client, world):
     drafts = [make_case(world, period=f"2026-0{m}") for m in (3, 4)]
     login(client, world, "province_leader")
     client.post(reverse("complaints:bulk-submit"), {"ids": [d.pk for d in drafts]})
-    assert set(SyncGapRequest.objects.filter(pk__in=[d.pk for d in drafts]).values_list("state", flat=True)) == {
-        State.SUBMITTED}
+    assert set(
+        SyncGapRequest.objects.filter(pk__in=[d.pk for d in drafts]).values_list("state", flat=True)
+    ) == {State.SUBMITTED}
 
 
 def test_notifications_page_and_badge(client, world):
     case = make_case(world, State.SUBMITTED)
-    n = Notification.objects.create(recipient=world.u["province_officer"], kind="transition", request=case,
-                                    subject="Cập nhật KN", url=reverse("complaints:detail", args=[case.pk]))
+    n = Notification.objects.create(
+        recipient=world.u["province_officer"],
+        kind="transition",
+        request=case,
+        subject="Cập nhật KN",
+        url=reverse("complaints:detail", args=[case.pk]),
+    )
     login(client, world, "province_officer")
     home = client.get(reverse("tthc:home")).content.decode()
     assert '<span class="badge">1</span>' in home
@@ -171,8 +201,9 @@ def test_notifications_page_and_badge(client, world):
 @pytest.mark.parametrize("name", ["complaints:list", "complaints:review", "complaints:inbox"])
 def test_lists_are_scoped(client, world, name):
     mine = make_case(world, State.SUBMITTED, period="2026-08")
-    theirs = make_case(world, State.SUBMITTED, period="2026-08", province=world.a["48"],
-                       source=world.health_system)
+    theirs = make_case(
+        world, State.SUBMITTED, period="2026-08", province=world.a["48"], source=world.health_system
+    )
     html = login(client, world, "province_officer").get(reverse(name) + "?period=2026-08").content.decode()
     assert f'data-id="{theirs.pk}"' not in html
     if name != "complaints:inbox":

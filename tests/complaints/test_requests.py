@@ -1,5 +1,6 @@
 """Creating requests (uniqueness, frozen evidence, the letter), editing drafts, bulk submission,
 comments, attachments, deadlines."""
+
 from __future__ import annotations
 
 import csv
@@ -24,7 +25,9 @@ from .helpers import make_case, make_run, vn
 
 def test_create_freezes_the_evidence_and_writes_the_letter(world):
     run = make_run(world, counts={"missing_on_portal": 12, "status_differs": 3}, points="1.25")
-    case, created = svc.create_request(world.a["01"], world.system, "2026-08", user=world.u["province_officer"])
+    case, created = svc.create_request(
+        world.a["01"], world.system, "2026-08", user=world.u["province_officer"]
+    )
     assert created
     assert (case.state, case.ministry, case.run) == (State.DRAFT, world.a["BTP"], run)
     assert case.gap_counts == {"missing_on_portal": 12, "status_differs": 3}
@@ -41,7 +44,11 @@ def test_create_freezes_the_evidence_and_writes_the_letter(world):
     assert "“đúng, đủ, sạch, sống, thống nhất, dùng chung”" in body
     assert body.rstrip().endswith("- Lưu: VT.")
     event = case.events.get()
-    assert (event.kind, event.to_state, event.actor) == (EventKind.CREATED, State.DRAFT, world.u["province_officer"])
+    assert (event.kind, event.to_state, event.actor) == (
+        EventKind.CREATED,
+        State.DRAFT,
+        world.u["province_officer"],
+    )
     assert AuditLog.objects.filter(action="request.create", target_id=str(case.pk)).exists()
 
 
@@ -63,8 +70,12 @@ def test_the_gap_list_is_attached_as_csv_and_excel(world):
 
 def test_one_request_per_province_system_and_month(world):
     make_run(world)
-    first, created = svc.create_request(world.a["01"], world.system, "2026-08", user=world.u["province_officer"])
-    again, created_again = svc.create_request(world.a["01"], world.system, "2026-08", user=world.u["province_leader"])
+    first, created = svc.create_request(
+        world.a["01"], world.system, "2026-08", user=world.u["province_officer"]
+    )
+    again, created_again = svc.create_request(
+        world.a["01"], world.system, "2026-08", user=world.u["province_leader"]
+    )
     assert created and not created_again and again.pk == first.pk
     assert SyncGapRequest.objects.count() == 1
     # Another month, another system, another province: separate requests.
@@ -87,11 +98,19 @@ def test_a_discarded_draft_is_not_recreated(world):
 
 
 def test_only_province_officers_file_and_only_for_ministry_systems(world):
-    for name in ("province_viewer", "ministry_leader", "commune_officer", "other_province_officer", "national_admin"):
+    for name in (
+        "province_viewer",
+        "ministry_leader",
+        "commune_officer",
+        "other_province_officer",
+        "national_admin",
+    ):
         with pytest.raises(PermissionDenied):
             svc.create_request(world.a["01"], world.system, "2026-08", user=world.u[name])
     with pytest.raises(ValidationError):
-        svc.create_request(world.a["01"], world.provincial_system, "2026-08", user=world.u["province_officer"])
+        svc.create_request(
+            world.a["01"], world.provincial_system, "2026-08", user=world.u["province_officer"]
+        )
     with pytest.raises(ValidationError):
         svc.create_request(world.a["01-C1"], world.system, "2026-08")
 
@@ -144,7 +163,9 @@ def test_submission_refreshes_stale_evidence(world):
 def test_an_edited_letter_is_kept_when_the_evidence_is_refreshed(world):
     make_run(world, counts={"missing_on_portal": 12}, finished_at=vn(2026, 9, 1, 4, 0))
     case, _ = svc.create_request(world.a["01"], world.system, "2026-08", now=vn(2026, 9, 1, 6, 0))
-    svc.edit_draft(case, world.u["province_officer"], subject=case.subject, body="Nội dung do địa phương soạn")
+    svc.edit_draft(
+        case, world.u["province_officer"], subject=case.subject, body="Nội dung do địa phương soạn"
+    )
     make_run(world, counts={"missing_on_portal": 20}, finished_at=vn(2026, 9, 2, 4, 0))
     result = svc.transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
     assert result.body == "Nội dung do địa phương soạn" and result.gap_total == 20
@@ -218,7 +239,11 @@ def test_attachments_are_checked_for_size_and_type(world, settings):
     case = make_case(world, State.SUBMITTED)
     officer = world.u["ministry_officer"]
     attachment = svc.add_attachment(case, officer, SimpleUploadedFile("cong-van.pdf", PDF, "application/pdf"))
-    assert (attachment.content_type, attachment.size, attachment.kind) == ("application/pdf", len(PDF), "document")
+    assert (attachment.content_type, attachment.size, attachment.kind) == (
+        "application/pdf",
+        len(PDF),
+        "document",
+    )
     assert case.events.filter(kind=EventKind.ATTACHMENT).count() == 1
     refused = [
         SimpleUploadedFile("virus.exe", b"MZ\x90\x00", "application/octet-stream"),
@@ -235,6 +260,8 @@ def test_attachments_are_checked_for_size_and_type(world, settings):
         svc.add_attachment(case, officer, SimpleUploadedFile("big.pdf", PDF, "application/pdf"))
     assert "file" in info.value.message_dict  # the size message (translated)
     settings.TTHC_REQUEST_ATTACHMENT_MAX_BYTES = 10_000
-    assert svc.add_attachment(case, officer, SimpleUploadedFile("ghi-chu.txt", "Tiếng Việt".encode(), "text/plain"))
+    assert svc.add_attachment(
+        case, officer, SimpleUploadedFile("ghi-chu.txt", "Tiếng Việt".encode(), "text/plain")
+    )
     with pytest.raises(PermissionDenied):
         svc.add_attachment(case, world.u["other_province_officer"], SimpleUploadedFile("a.pdf", PDF))

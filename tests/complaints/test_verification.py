@@ -1,4 +1,5 @@
 """Closure verified by the data, the monthly preparation, notifications and e-mail after commit."""
+
 from __future__ import annotations
 
 import json
@@ -25,10 +26,22 @@ def answered_fixed(world):
     case = make_case(world, State.DRAFT, run=run, gap_counts={"missing_on_portal": 12}, gap_total=12)
     case = transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
     transition(case, State.ACKNOWLEDGED, world.u["ministry_officer"], now=vn(2026, 9, 4, 9, 0))
-    transition(case, State.IN_PROGRESS, world.u["ministry_officer"], now=vn(2026, 9, 4, 10, 0),
-               fix_plan="Đồng bộ lại 12 hồ sơ", target_date="2026-09-10")
-    return transition(case, State.ANSWERED, world.u["ministry_officer"], now=vn(2026, 9, 8, 9, 0),
-                      answer="Đã đồng bộ lại đầy đủ", resolution="fixed")
+    transition(
+        case,
+        State.IN_PROGRESS,
+        world.u["ministry_officer"],
+        now=vn(2026, 9, 4, 10, 0),
+        fix_plan="Đồng bộ lại 12 hồ sơ",
+        target_date="2026-09-10",
+    )
+    return transition(
+        case,
+        State.ANSWERED,
+        world.u["ministry_officer"],
+        now=vn(2026, 9, 8, 9, 0),
+        answer="Đã đồng bộ lại đầy đủ",
+        resolution="fixed",
+    )
 
 
 def test_the_gap_closed_so_the_case_is_verified_closed(world):
@@ -43,9 +56,12 @@ def test_the_gap_closed_so_the_case_is_verified_closed(world):
     assert Notification.objects.filter(request=case, recipient=world.u["province_officer"]).exists()
     # The full timeline, in order.
     assert [(e.from_state, e.to_state) for e in case.events.filter(kind=EventKind.TRANSITION)] == [
-        (State.DRAFT, State.SUBMITTED), (State.SUBMITTED, State.ACKNOWLEDGED),
-        (State.ACKNOWLEDGED, State.IN_PROGRESS), (State.IN_PROGRESS, State.ANSWERED),
-        (State.ANSWERED, State.VERIFIED_CLOSED)]
+        (State.DRAFT, State.SUBMITTED),
+        (State.SUBMITTED, State.ACKNOWLEDGED),
+        (State.ACKNOWLEDGED, State.IN_PROGRESS),
+        (State.IN_PROGRESS, State.ANSWERED),
+        (State.ANSWERED, State.VERIFIED_CLOSED),
+    ]
 
 
 def test_below_the_threshold_counts_as_closed(world, settings):
@@ -58,20 +74,30 @@ def test_below_the_threshold_counts_as_closed(world, settings):
 def test_the_gap_is_still_there_so_the_case_is_reopened_and_the_ministry_told(world):
     case = answered_fixed(world)
     Notification.objects.all().delete()
-    run = make_run(world, counts={"missing_on_portal": 7, "status_differs": 1}, points="0.8",
-                   finished_at=vn(2026, 9, 9, 1, 30))
+    run = make_run(
+        world,
+        counts={"missing_on_portal": 7, "status_differs": 1},
+        points="0.8",
+        finished_at=vn(2026, 9, 9, 1, 30),
+    )
     assert on_run_finished(run, now=vn(2026, 9, 9, 1, 31)) == {case.pk: State.REOPENED}
     case.refresh_from_db()
     assert case.state == State.REOPENED
-    assert (case.latest_gap_total, case.latest_gap_counts) == (8, {"missing_on_portal": 7, "status_differs": 1})
+    assert (case.latest_gap_total, case.latest_gap_counts) == (
+        8,
+        {"missing_on_portal": 7, "status_differs": 1},
+    )
     assert case.gap_total == 12  # the evidence filed stays as filed
     assert case.deadline_round == 2 and case.response_due_at == vn(2026, 9, 23, 17, 0)
     event = case.events.filter(kind=EventKind.TRANSITION).latest("pk")
     assert event.to_state == State.REOPENED and event.actor is None
     assert "vẫn còn 8 trường hợp sai lệch" in event.fields["reason"]
     assert event.fields["gap_counts"] == {"missing_on_portal": 7, "status_differs": 1}
-    told = set(Notification.objects.filter(request=case, kind="reopened").values_list("recipient__username",
-                                                                                      flat=True))
+    told = set(
+        Notification.objects.filter(request=case, kind="reopened").values_list(
+            "recipient__username", flat=True
+        )
+    )
     assert {"ministry_officer", "ministry_leader", "system_owner_officer"} <= told
 
 
@@ -129,7 +155,8 @@ def test_prepare_command_prints_json(world):
     call_command("prepare_requests", "--period", "2026-08", "--json", stdout=out)
     rows = json.loads(out.getvalue())
     assert [(r["province"], r["ministry"], r["system"], r["gap_total"], r["state"]) for r in rows] == [
-        ("01", "BTP", "HTDT", 3, "draft")]
+        ("01", "BTP", "HTDT", 3, "draft")
+    ]
     out = StringIO()
     call_command("prepare_requests", "--period", "2026-08", "--json", stdout=out)
     assert json.loads(out.getvalue()) == []
@@ -152,7 +179,10 @@ def test_email_is_sent_only_after_commit(world, django_capture_on_commit_callbac
     assert len(callbacks) == 1
     callbacks[0]()
     assert sorted(m.to[0] for m in mail.outbox) == [
-        "ministry_leader@example.vn", "ministry_officer@example.vn", "system_owner_officer@example.vn"]
+        "ministry_leader@example.vn",
+        "ministry_officer@example.vn",
+        "system_owner_officer@example.vn",
+    ]
     assert "KN-2026-08" in mail.outbox[0].subject
     assert "/requests/" in mail.outbox[0].body
     assert all(n.emailed_at for n in Notification.objects.filter(request=case))
@@ -200,8 +230,9 @@ def test_the_task_retries_with_a_cap(world, settings, eager_retries):
 
     settings.TTHC_REQUEST_EMAIL_MAX_RETRIES = 2
     case = make_case(world, State.SUBMITTED)
-    n = Notification.objects.create(recipient=world.u["ministry_officer"], kind="transition", request=case,
-                                    subject="s")
+    n = Notification.objects.create(
+        recipient=world.u["ministry_officer"], kind="transition", request=case, subject="s"
+    )
     with mock.patch("complaints.services.notifications.send_mail", side_effect=SMTPException("down")) as send:
         result = send_notification_email.apply(args=[n.pk])
     assert result.failed() and isinstance(result.result, SMTPException)

@@ -5,6 +5,7 @@ hand-written expectations below (what docs/domain.md#states-and-transitions says
 reading the table). Tests parametrised from the table would pass with a wrong table; these compare
 the two, and then fire every transition through the service as every role.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -79,14 +80,23 @@ EXPECTED_ACTORS = {
 ROLES = list(EXPECTED_ACTORS)
 #: Required fields per target state (hand-written too).
 EXPECTED_FIELDS = {
-    S.DISCARDED: {"reason"}, S.REJECTED: {"reason"}, S.IN_PROGRESS: {"fix_plan", "target_date"},
-    S.ANSWERED: {"answer", "resolution"}, S.REOPENED: {"reason"}, S.ESCALATED: {"reason"},
+    S.DISCARDED: {"reason"},
+    S.REJECTED: {"reason"},
+    S.IN_PROGRESS: {"fix_plan", "target_date"},
+    S.ANSWERED: {"answer", "resolution"},
+    S.REOPENED: {"reason"},
+    S.ESCALATED: {"reason"},
 }
 EXPECTED_FIELDS_BY_EDGE = {(S.REJECTED, S.SUBMITTED): {"reason"}, (S.ESCALATED, S.CLOSED): {"reason"}}
 
 NOW = vn(2026, 10, 30, 9, 0)  # after every escalation moment of make_case's deadline
-FIELDS = {"reason": "Lý do", "fix_plan": "Đồng bộ lại toàn bộ hồ sơ tháng 8", "target_date": "2026-12-31",
-          "answer": "Đã đồng bộ lại", "resolution": "fixed"}
+FIELDS = {
+    "reason": "Lý do",
+    "fix_plan": "Đồng bộ lại toàn bộ hồ sơ tháng 8",
+    "target_date": "2026-12-31",
+    "answer": "Đã đồng bộ lại",
+    "resolution": "fixed",
+}
 
 
 def actor_user(world, role):
@@ -149,7 +159,12 @@ def _fire(world, source, target, role, index):
         if result.state != target:
             problems.append(f"state {result.state}")
         if (event.kind, event.from_state, event.to_state, event.actor, event.comment) != (
-                EventKind.TRANSITION, source, target, user, "ghi chú"):
+            EventKind.TRANSITION,
+            source,
+            target,
+            user,
+            "ghi chú",
+        ):
             problems.append(f"event {event}")
         if AuditLog.objects.filter(action="request.transition", target_id=str(case.pk)).count() != 1:
             problems.append("no audit row")
@@ -206,8 +221,10 @@ def test_an_unknown_state_name_is_refused(world):
 
 
 # --- Required fields ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("source,target", [e for e in sorted(EXPECTED)
-                                           if EXPECTED_FIELDS_BY_EDGE.get(e, EXPECTED_FIELDS.get(e[1]))])
+@pytest.mark.parametrize(
+    "source,target",
+    [e for e in sorted(EXPECTED) if EXPECTED_FIELDS_BY_EDGE.get(e, EXPECTED_FIELDS.get(e[1]))],
+)
 def test_each_required_field_is_required(world, source, target):
     role = sorted(EXPECTED[(source, target)])[0]
     for missing in EXPECTED_FIELDS_BY_EDGE.get((source, target), EXPECTED_FIELDS.get(target)):
@@ -261,8 +278,13 @@ def test_escalation_waits_for_the_deadline(world):
 
 def test_a_supervisor_may_escalate_as_soon_as_the_deadline_passed(world):
     case = make_case(world, S.ACKNOWLEDGED)
-    result = transition(case, S.ESCALATED, world.u["supervisor"], now=case.response_due_at + timedelta(minutes=1),
-                        reason="Quá hạn")
+    result = transition(
+        case,
+        S.ESCALATED,
+        world.u["supervisor"],
+        now=case.response_due_at + timedelta(minutes=1),
+        reason="Quá hạn",
+    )
     assert result.state == S.ESCALATED
 
 

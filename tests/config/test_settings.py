@@ -1,4 +1,5 @@
 """The embedded default vs production switch, and Celery through a real broker."""
+
 import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
@@ -35,7 +36,9 @@ def test_clear_expired_sessions_task_eager():
 
     store = SessionStore()
     store.create()
-    Session.objects.filter(session_key=store.session_key).update(expire_date=timezone.now() - timezone.timedelta(days=1))
+    Session.objects.filter(session_key=store.session_key).update(
+        expire_date=timezone.now() - timezone.timedelta(days=1)
+    )
     assert clear_expired_sessions.delay().get() == 1
     assert not Session.objects.filter(session_key=store.session_key).exists()
 
@@ -51,7 +54,9 @@ def test_task_runs_on_a_real_worker_through_redis():
     app.conf.task_always_eager = False
     store = SessionStore()
     store.create()
-    Session.objects.filter(session_key=store.session_key).update(expire_date=timezone.now() - timezone.timedelta(days=1))
+    Session.objects.filter(session_key=store.session_key).update(
+        expire_date=timezone.now() - timezone.timedelta(days=1)
+    )
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         result = clear_expired_sessions.delay()
         assert result.get(timeout=20) == 1

@@ -1,5 +1,6 @@
 """The shared bottom layer: the export writer's rules, the URL converters, and that ``core`` imports
 no domain app (every app may import it, so it must not import them)."""
+
 from __future__ import annotations
 
 import ast
@@ -17,7 +18,16 @@ from openpyxl import load_workbook
 from core import exports
 from core.converters import CodeConverter, CodePathConverter
 
-DOMAIN_APPS = {"accounts", "tthc", "reconciliation", "complaints", "indicators", "reports", "demo", "readiness"}
+DOMAIN_APPS = {
+    "accounts",
+    "tthc",
+    "reconciliation",
+    "complaints",
+    "indicators",
+    "reports",
+    "demo",
+    "readiness",
+}
 
 
 def test_core_imports_no_domain_app():
@@ -34,11 +44,26 @@ def test_core_imports_no_domain_app():
     assert not offenders
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"),
-    ("1-2", "1-2"), ("a=b", "a=b"), ("", ""), (" =1", " =1"),
-    (-1, -1), (-2.5, -2.5), (Decimal("-3"), Decimal("-3")), (None, None), (True, True),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("1-2", "1-2"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (" =1", " =1"),
+        (-1, -1),
+        (-2.5, -2.5),
+        (Decimal("-3"), Decimal("-3")),
+        (None, None),
+        (True, True),
+    ],
+)
 def test_neutralise_touches_text_only(value, expected):
     assert exports.neutralise(value) == expected
 
@@ -119,8 +144,12 @@ def test_codepath_converter_round_trips(code):
 def test_converters_refuse_nul():
     from django.urls import Resolver404
 
-    for url in ("/api/v1/dossiers/a\x00b/", "/api/v1/agencies/a\x00b/", "/indicators/a\x00/",
-                "/reconciliation/dossiers/x\x00/"):
+    for url in (
+        "/api/v1/dossiers/a\x00b/",
+        "/api/v1/agencies/a\x00b/",
+        "/indicators/a\x00/",
+        "/reconciliation/dossiers/x\x00/",
+    ):
         with pytest.raises(Resolver404):
             resolve(url)
 

@@ -1,6 +1,7 @@
 """The demo's fixtures: a small reference data set of its own (written to a temp dir) so that the
 demo tests are fast and do not depend on the shipped files; the same tests run on SQLite and
 PostgreSQL."""
+
 from io import StringIO
 
 import pytest
@@ -11,7 +12,8 @@ N = 600
 
 HEADER = "code,name,short_name,kind,parent_code,valid_from,valid_to,successor_code\n"
 FILES = {
-    "agencies_central.csv": HEADER + """\
+    "agencies_central.csv": HEADER
+    + """\
 CP,Chính phủ,Chính phủ,central,,,,
 BTP,Bộ Tư pháp,Tư pháp,ministry,CP,2025-03-01,,
 BTC,Bộ Tài chính,Tài chính,ministry,CP,2025-03-01,,
@@ -20,12 +22,14 @@ BNNMT,Bộ Nông nghiệp và Môi trường,Nông nghiệp và Môi trường,m
 BKHDT,Bộ Kế hoạch và Đầu tư,Kế hoạch và Đầu tư,ministry,CP,,2025-02-28,BTC
 BTP-LLTP,Trung tâm Lý lịch tư pháp quốc gia,Trung tâm LLTP quốc gia,unit,BTP,,,
 """,
-    "provinces.csv": HEADER + """\
+    "provinces.csv": HEADER
+    + """\
 01,Thành phố Hà Nội,Hà Nội,province,CP,,,
 48,Thành phố Đà Nẵng,Đà Nẵng,province,CP,,,
 04,Tỉnh Cao Bằng,Cao Bằng,province,CP,,,
 """,
-    "communes.csv": HEADER + """\
+    "communes.csv": HEADER
+    + """\
 00004,Phường Ba Đình,Ba Đình,commune,01,2025-07-01,,
 00008,Phường Ngọc Hà,Ngọc Hà,commune,01,2025-07-01,,
 00025,Xã Sóc Sơn,Sóc Sơn,commune,01,2025-07-01,,
@@ -33,7 +37,8 @@ BTP-LLTP,Trung tâm Lý lịch tư pháp quốc gia,Trung tâm LLTP quốc gia,u
 20195,Xã Hòa Vang,Hòa Vang,commune,48,2025-07-01,,
 01273,Xã Hòa An,Hòa An,commune,04,2025-07-01,,
 """,
-    "units_demo.csv": HEADER + """\
+    "units_demo.csv": HEADER
+    + """\
 01-TTPVHCC,Trung tâm Phục vụ hành chính công thành phố Hà Nội,Trung tâm PVHCC,one_stop,01,,,
 01-STP,Sở Tư pháp thành phố Hà Nội,Sở Tư pháp,unit,01,,,
 48-STC,Sở Tài chính thành phố Đà Nẵng,Sở Tài chính,unit,48,,,
@@ -66,8 +71,13 @@ def reference_dir(tmp_path_factory):
 def seed(reference_dir):
     def run(**options) -> str:
         out = StringIO()
-        defaults = {"dossiers": N, "anchor_month": ANCHOR, "data_dir": str(reference_dir), "no_progress": True,
-                    "skip_hooks": True}
+        defaults = {
+            "dossiers": N,
+            "anchor_month": ANCHOR,
+            "data_dir": str(reference_dir),
+            "no_progress": True,
+            "skip_hooks": True,
+        }
         call_command("seed_demo", stdout=out, **{**defaults, **options})
         return out.getvalue()
 

@@ -1,4 +1,5 @@
 """The demo's feeds: systems from the catalogue, realistic gaps, deterministic and idempotent."""
+
 import pytest
 from django.db.models import Count, Sum
 
@@ -24,8 +25,18 @@ def window() -> list[str]:
 
 
 def copies():
-    return sorted(SourceDossier.objects.values_list(
-        "source__code", "code", "status", "previous_status", "due_at", "finished_at", "progress_steps", "event_at"))
+    return sorted(
+        SourceDossier.objects.values_list(
+            "source__code",
+            "code",
+            "status",
+            "previous_status",
+            "due_at",
+            "finished_at",
+            "progress_steps",
+            "event_at",
+        )
+    )
 
 
 def reported():
@@ -36,9 +47,19 @@ def test_systems_come_from_the_catalogue(seed):
     output = seed(dossiers=50)
     systems = {s.code: s for s in SourceSystem.objects.select_related("owner")}
     assert {c for c, s in systems.items() if s.kind == SourceKind.MINISTRY} == {
-        "HOTICH", "LLTP", "DKDN", "DATDAI", "CPXD", "CCHN"}
+        "HOTICH",
+        "LLTP",
+        "DKDN",
+        "DATDAI",
+        "CPXD",
+        "CCHN",
+    }
     assert systems["DKDN"].owner.code == "BTC"  # the ministry owning its procedures
-    assert {c for c, s in systems.items() if s.kind == SourceKind.PROVINCIAL} == {"TINH-01", "TINH-48", "TINH-04"}
+    assert {c for c, s in systems.items() if s.kind == SourceKind.PROVINCIAL} == {
+        "TINH-01",
+        "TINH-48",
+        "TINH-04",
+    }
     assert systems["TINH-48"].owner.code == "48"
     assert systems[PORTAL_CODE].kind == SourceKind.PORTAL and systems["BCQG"].kind == SourceKind.REPORTING
     assert "Source systems: 11 created; badly syncing HOTICH, rewriting statuses DATDAI" in output
@@ -64,8 +85,9 @@ def test_the_matrix_is_meaningful(seed):
     for month in window():
         runs += reconcile_period(month)
     for run in runs:
-        agg = by_source.setdefault(run.source.code, {"dossiers": 0, "portal": 0, "mop": 0, "mas": 0, "susp": 0,
-                                                     "late": 0, "due": 0})
+        agg = by_source.setdefault(
+            run.source.code, {"dossiers": 0, "portal": 0, "mop": 0, "mas": 0, "susp": 0, "late": 0, "due": 0}
+        )
         agg["dossiers"] += run.dossiers
         agg["portal"] += run.portal_dossiers
         agg["mop"] += run.gap_counts["missing_on_portal"]
@@ -86,15 +108,24 @@ def test_the_matrix_is_meaningful(seed):
     for run in runs:
         assert run.reported_count is None or run.reported_count >= run.portal_dossiers
     total = ReportedCount.objects.filter(agency__code="01").aggregate(n=Sum("received"))["n"]
-    portal = SourceDossier.objects.filter(source__code=PORTAL_CODE, agency__path__startswith=_path("01")).count()
+    portal = SourceDossier.objects.filter(
+        source__code=PORTAL_CODE, agency__path__startswith=_path("01")
+    ).count()
     assert portal < total < portal * 1.25
-    assert ReconciliationRun.objects.filter(points_at_stake__gt=0).values("source").annotate(n=Count("id")).exists()
+    assert (
+        ReconciliationRun.objects.filter(points_at_stake__gt=0)
+        .values("source")
+        .annotate(n=Count("id"))
+        .exists()
+    )
 
 
 def test_the_latest_months_are_reconciled(seed):
     seed(dossiers=300)
     assert reconcile_latest(2) == ["2026-05", "2026-04"]
-    assert ReconciliationRun.objects.filter(period="2026-05").count() == 3 * 7  # 3 provinces × (6 systems + own)
+    assert (
+        ReconciliationRun.objects.filter(period="2026-05").count() == 3 * 7
+    )  # 3 provinces × (6 systems + own)
     assert not ReconciliationRun.objects.filter(period="2026-03").exists()
 
 

@@ -1,5 +1,6 @@
 """``manage.py seed_demo``: counts, idempotency, determinism and the shape of the demo data, all of
 it sent through ingestion (fixtures in conftest.py: a small reference data set of its own)."""
+
 import re
 from datetime import datetime, timedelta
 
@@ -18,6 +19,7 @@ from .conftest import N
 VN = calendar.VN_TZ
 AS_OF = datetime(2026, 6, 1, tzinfo=VN)
 
+
 def counts():
     return Dossier.objects.count(), DossierEvent.objects.count(), ApologyLetter.objects.count()
 
@@ -25,8 +27,16 @@ def counts():
 def snapshot():
     return list(
         Dossier.objects.order_by("code").values_list(
-            "code", "status", "received_at", "due_at", "finished_at", "channel", "procedure__code",
-            "supplement_count", "has_electronic_result", "payment_kind",
+            "code",
+            "status",
+            "received_at",
+            "due_at",
+            "finished_at",
+            "channel",
+            "procedure__code",
+            "supplement_count",
+            "has_electronic_result",
+            "payment_kind",
         )
     )
 
@@ -137,20 +147,24 @@ def test_distributions(seed):
 @pytest.mark.django_db
 def test_rows_are_consistent(seed):
     seed()
-    dossiers = list(Dossier.objects.select_related("procedure", "receiving_agency").prefetch_related("events"))
+    dossiers = list(
+        Dossier.objects.select_related("procedure", "receiving_agency").prefetch_related("events")
+    )
     checked_pauses = 0
     for d in dossiers:
         prefix = d.receiving_agency.code + "-"
         assert d.code.startswith(prefix)
-        assert re.fullmatch(r"\d{6}-\d{6}", d.code[len(prefix):])
-        assert d.code[len(prefix):len(prefix) + 6] == f"{d.submitted_at.astimezone(VN):%y%m%d}"
+        assert re.fullmatch(r"\d{6}-\d{6}", d.code[len(prefix) :])
+        assert d.code[len(prefix) : len(prefix) + 6] == f"{d.submitted_at.astimezone(VN):%y%m%d}"
         if d.received_at is None:
             assert d.status in (DossierStatus.NEW, DossierStatus.NOT_RECEIVED) and d.due_at is None
             continue
         assert d.received_at >= d.submitted_at
         pauses = pauses_of(d)
         checked_pauses += bool(pauses)
-        expected = calendar.due_at(d.received_at, d.procedure.processing_amount, d.procedure.processing_unit, pauses)
+        expected = calendar.due_at(
+            d.received_at, d.procedure.processing_amount, d.procedure.processing_unit, pauses
+        )
         assert d.due_at == expected, d.code
         if d.finished_at is not None:
             assert d.finished_at >= d.received_at
@@ -175,7 +189,9 @@ def test_apology_letters(seed):
     for letter in letters:
         letter.clean()  # at least one day before the original due date, new date later
         assert letter.original_due_at == letter.dossier.due_at
-        assert letter.issued_at.astimezone(VN).date() <= letter.original_due_at.astimezone(VN).date() - timedelta(1)
+        assert letter.issued_at.astimezone(VN).date() <= letter.original_due_at.astimezone(
+            VN
+        ).date() - timedelta(1)
         assert letter.new_due_at > letter.original_due_at
         assert letter.issued_at > letter.dossier.received_at
         assert letter.dossier.is_overdue(as_of=AS_OF)
@@ -199,7 +215,7 @@ def test_demo_logins_are_printed(seed, monkeypatch):
     ]
     monkeypatch.setattr("demo.management.commands.seed_demo.create_demo_accounts", lambda: accounts)
     output = seed(dossiers=10)
-    table = output[output.index("Demo logins:"):]
+    table = output[output.index("Demo logins:") :]
     assert "username" in table and "agency_code" in table
     assert re.search(r"admin\.hn\s+\|\s+Demo@2026\s+\|\s+province_admin\s+\|\s+01", table)
 

@@ -8,6 +8,7 @@ behind a score (drill-down, early-warning list) stays within the user's own subt
 are every authenticated user's; the public results page needs no login. The admin lists only the
 snapshots of agencies inside the user's own scope (the matrix default).
 """
+
 from __future__ import annotations
 
 from django.urls import reverse
@@ -30,13 +31,22 @@ def build(world) -> dict:
     if cached is not None:
         return cached
     a = world.a
-    feedback = {code: Feedback.objects.create(code=f"IND-{code}", agency=agency, received_at=world.d[code].received_at)
-                for code, agency in a.items()}
-    copies = {code: CertifiedCopyCommune.objects.create(commune=a[code], since="2020-01-01")
-              for code in ("01-C1", "01-C2", "48-C1")}
+    feedback = {
+        code: Feedback.objects.create(
+            code=f"IND-{code}", agency=agency, received_at=world.d[code].received_at
+        )
+        for code, agency in a.items()
+    }
+    copies = {
+        code: CertifiedCopyCommune.objects.create(commune=a[code], since="2020-01-01")
+        for code in ("01-C1", "01-C2", "48-C1")
+    }
     period = Period.containing(world.d["01"].received_at)
     compute.recompute(period)
-    snapshots = {s.agency.code: s for s in IndicatorSnapshot.objects.filter(period=str(period)).select_related("agency")}
+    snapshots = {
+        s.agency.code: s
+        for s in IndicatorSnapshot.objects.filter(period=str(period)).select_related("agency")
+    }
     out = {"period": str(period), "feedback": feedback, "copies": copies, "snapshots": snapshots}
     setattr(world, ATTR, out)
     return out
@@ -55,7 +65,9 @@ def _ranked_codes(expect):
 @covers("indicators-api:scores", "indicators-api:rankings")
 def check_api_scores(client, world, expect, errors):
     data = build(world)
-    listed = {a["code"] for a in client.get("/api/v1/indicators/", {"period": data["period"]}).json()["agencies"]}
+    listed = {
+        a["code"] for a in client.get("/api/v1/indicators/", {"period": data["period"]}).json()["agencies"]
+    }
     for code in _ranked_codes(expect):
         if (code in listed) != _score_visible(world, expect, code):
             errors.append(f"index scores: {code}")
@@ -96,7 +108,9 @@ def check_late_units(client, world, expect, errors):
     data = build(world)
     for code in expect.codes():
         want = 200 if expect.visible(code) else 404
-        got = client.get("/api/v1/indicators/late-units/", {"period": data["period"], "agency": code}).status_code
+        got = client.get(
+            "/api/v1/indicators/late-units/", {"period": data["period"], "agency": code}
+        ).status_code
         if got != want:
             errors.append(f"late units api {code}: {got}")
         got = client.get(reverse("indicators:late"), {"period": data["period"], "agency": code}).status_code

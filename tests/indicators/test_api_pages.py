@@ -1,5 +1,6 @@
 """Command, API and pages read the same snapshots and agree to the last decimal; the gate scopes
 everything (a province sees its own detail and everyone's totals; drill-down only within scope)."""
+
 from __future__ import annotations
 
 import io
@@ -23,10 +24,27 @@ from . import golden
 pytestmark = pytest.mark.django_db
 
 DOMAIN_CODES = {
-    "PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL", "DOSSIER_SYNC", "ON_TIME", "E_RESULT",
-    "DIGITISED", "E_CERTIFIED_COPY", "DATA_REUSE", "PERSONAL_STORE", "POPULATION_DATA_DOSSIER",
-    "POPULATION_DATA_PROCEDURE", "ONLINE_OFFERED", "ONLINE_USED", "ONLINE_SHARE", "PAYMENT_INTEGRATED",
-    "PAYMENT_USED", "PAYMENT_SHARE", "FEEDBACK_ON_TIME", "FEEDBACK_SATISFACTION", "DOSSIER_SATISFACTION",
+    "PUBLISH_ON_TIME",
+    "PUBLIC_UPDATE_ON_TIME",
+    "PUBLIC_CONTENT_FULL",
+    "DOSSIER_SYNC",
+    "ON_TIME",
+    "E_RESULT",
+    "DIGITISED",
+    "E_CERTIFIED_COPY",
+    "DATA_REUSE",
+    "PERSONAL_STORE",
+    "POPULATION_DATA_DOSSIER",
+    "POPULATION_DATA_PROCEDURE",
+    "ONLINE_OFFERED",
+    "ONLINE_USED",
+    "ONLINE_SHARE",
+    "PAYMENT_INTEGRATED",
+    "PAYMENT_USED",
+    "PAYMENT_SHARE",
+    "FEEDBACK_ON_TIME",
+    "FEEDBACK_SATISFACTION",
+    "DOSSIER_SATISFACTION",
 }
 
 
@@ -64,7 +82,12 @@ def test_command_json_has_exactly_the_issue_shape(g):
     data = command_json()
     assert set(data) == {"period", "methodology", "agencies"}
     assert (data["period"], data["methodology"]) == ("2026-03", "2026")
-    assert [a["code"] for a in data["agencies"]] == ["01", "04", "BTP", "BYT"]  # provinces by rank, then ministries
+    assert [a["code"] for a in data["agencies"]] == [
+        "01",
+        "04",
+        "BTP",
+        "BYT",
+    ]  # provinces by rank, then ministries
     for agency in data["agencies"]:
         assert set(agency) == {"code", "total", "band", "rank", "groups", "components"}
         assert set(agency["groups"]) == {"1", "2", "3", "4a", "4b", "5"}
@@ -72,10 +95,18 @@ def test_command_json_has_exactly_the_issue_shape(g):
             assert set(value) == {"numerator", "denominator", "ratio", "points"}
     assert set(data["agencies"][0]["components"]) == DOMAIN_CODES
     assert set(data["agencies"][2]["components"]) == DOMAIN_CODES - {
-        "E_CERTIFIED_COPY", "POPULATION_DATA_DOSSIER", "POPULATION_DATA_PROCEDURE"}
+        "E_CERTIFIED_COPY",
+        "POPULATION_DATA_DOSSIER",
+        "POPULATION_DATA_PROCEDURE",
+    }
     p1 = data["agencies"][0]
     assert (p1["total"], p1["band"], p1["rank"]) == (49.92, "weak", 1)
-    assert p1["components"]["DOSSIER_SYNC"] == {"numerator": 5, "denominator": 7, "ratio": 0.714286, "points": 4.29}
+    assert p1["components"]["DOSSIER_SYNC"] == {
+        "numerator": 5,
+        "denominator": 7,
+        "ratio": 0.714286,
+        "points": 4.29,
+    }
 
 
 def test_command_api_and_dashboard_agree(g, users, client):
@@ -85,7 +116,9 @@ def test_command_api_and_dashboard_agree(g, users, client):
     body = response.json()
     assert body["methodology"] == "2026"
     for agency in body["agencies"]:
-        assert {k: agency[k] for k in ("code", "total", "band", "rank", "groups", "components")} == cmd[agency["code"]]
+        assert {k: agency[k] for k in ("code", "total", "band", "rank", "groups", "components")} == cmd[
+            agency["code"]
+        ]
     client.force_login(users["p1"])
     page = client.get(reverse("indicators:dashboard", args=["01"]), {"period": golden.PERIOD})
     html = page.content.decode()
@@ -102,11 +135,19 @@ def test_province_sees_its_own_detail_and_everyones_totals(g, users):
     client = api(users["p1"])
     body = client.get("/api/v1/indicators/", {"period": golden.PERIOD}).json()
     assert [a["code"] for a in body["agencies"]] == ["01"]
-    ranking = client.get("/api/v1/indicators/rankings/", {"period": golden.PERIOD, "level": "province"}).json()
-    assert [(a["code"], a["rank"], a["total"]) for a in ranking["agencies"]] == [("01", 1, 49.92), ("04", 2, 30.25)]
+    ranking = client.get(
+        "/api/v1/indicators/rankings/", {"period": golden.PERIOD, "level": "province"}
+    ).json()
+    assert [(a["code"], a["rank"], a["total"]) for a in ranking["agencies"]] == [
+        ("01", 1, 49.92),
+        ("04", 2, 30.25),
+    ]
     assert "components" not in ranking["agencies"][0]
     assert client.get(f"/api/v1/indicators/BTP/{golden.PERIOD}/components/ON_TIME/").status_code == 404
-    assert api(users["m1"]).get("/api/v1/indicators/", {"period": golden.PERIOD}).json()["agencies"][0]["code"] == "BTP"
+    assert (
+        api(users["m1"]).get("/api/v1/indicators/", {"period": golden.PERIOD}).json()["agencies"][0]["code"]
+        == "BTP"
+    )
     assert api().get("/api/v1/indicators/", {"period": golden.PERIOD}).status_code in (401, 403)
 
 
@@ -169,7 +210,9 @@ def test_pages_render(g, users, client):
     assert client.get(reverse("indicators:dashboard", args=["BTP"])).status_code == 404
     page = client.get(reverse("indicators:component", args=["01", golden.PERIOD, "ON_TIME"])).content.decode()
     assert "Phạm Văn C" in page and "d6" in page
-    csv_page = client.get(reverse("indicators:component", args=["01", golden.PERIOD, "ON_TIME"]), {"export": "csv"})
+    csv_page = client.get(
+        reverse("indicators:component", args=["01", golden.PERIOD, "ON_TIME"]), {"export": "csv"}
+    )
     assert csv_page["Content-Type"].startswith("text/csv")
 
 
@@ -181,7 +224,9 @@ def test_public_results_without_login(g, client):
     assert "Công khai kết quả Bộ chỉ số" in html and "Yếu" in html  # Vietnamese first
     for private in ("Phạm Văn C", "d2", "Lê Văn A", "/indicators/01/"):
         assert private not in html
-    ministries = client.get(reverse("indicators:public-results"), {"period": golden.PERIOD, "level": "ministry"}).content.decode()
+    ministries = client.get(
+        reverse("indicators:public-results"), {"period": golden.PERIOD, "level": "ministry"}
+    ).content.decode()
     assert "57,94" in ministries
 
 
@@ -193,15 +238,37 @@ def test_public_results_show_final_scores_only(g, client):
 
 
 def test_late_units_and_apology_compliance(g, users):
-    ApologyLetter.objects.create(dossier=g.d["d5"], issued_at=golden.vn(3, 25), reason="Chờ xác minh",
-                                 original_due_at=g.d["d5"].due_at, new_due_at=golden.vn(4, 3, 17))
-    body = api(users["p1"]).get("/api/v1/indicators/late-units/", {"period": golden.PERIOD, "agency": "01"}).json()
+    ApologyLetter.objects.create(
+        dossier=g.d["d5"],
+        issued_at=golden.vn(3, 25),
+        reason="Chờ xác minh",
+        original_due_at=g.d["d5"].due_at,
+        new_due_at=golden.vn(4, 3, 17),
+    )
+    body = (
+        api(users["p1"])
+        .get("/api/v1/indicators/late-units/", {"period": golden.PERIOD, "agency": "01"})
+        .json()
+    )
     top = body["late_units"][0]
     assert (top["unit"], top["officer"], top["overdue"], top["apologised"], top["without_apology"]) == (
-        "Sở Tư pháp", "Phạm Văn C", 2, 1, 1)
+        "Sở Tư pháp",
+        "Phạm Văn C",
+        2,
+        1,
+        1,
+    )
     assert sum(r["overdue"] for r in body["late_units"]) == 4
-    assert body["apology_compliance"] == [{"ranked": "01", "ranked_name": "Thành phố Hà Nội", "overdue": 4,
-                                           "apologised": 1, "without_apology": 3, "ratio": 0.25}]
+    assert body["apology_compliance"] == [
+        {
+            "ranked": "01",
+            "ranked_name": "Thành phố Hà Nội",
+            "overdue": 4,
+            "apologised": 1,
+            "without_apology": 3,
+            "ratio": 0.25,
+        }
+    ]
 
 
 def test_definitions_have_names_in_both_languages():

@@ -10,6 +10,7 @@ rounded half up to 2 decimals, ratios to 6. Sets for P1 in March 2026 (as_of = 1
              d5 (open, due 27/3), d6 (carry-over, open, due 10/3)                          → 4
     within time (not decided): d4 (due 3/4), d12 (finished 2/4, after as_of; due 3/4)
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -83,8 +84,17 @@ P1_TOTAL = "49.92"  # 10.62 + 8.57 + 9.81 + 9.67 + 5.50 + 5.75
 # P2: the same catalogue (procedure components equal P1's), but no dossiers, no feedback, and its
 # commune provides e-copies only from 5 April.
 P2 = {
-    **{code: P1[code] for code in ("PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL",
-                                   "POPULATION_DATA_PROCEDURE", "ONLINE_OFFERED", "PAYMENT_INTEGRATED")},
+    **{
+        code: P1[code]
+        for code in (
+            "PUBLISH_ON_TIME",
+            "PUBLIC_UPDATE_ON_TIME",
+            "PUBLIC_CONTENT_FULL",
+            "POPULATION_DATA_PROCEDURE",
+            "ONLINE_OFFERED",
+            "PAYMENT_INTEGRATED",
+        )
+    },
     "DOSSIER_SYNC": (0, 0, None, "0.00"),  # max(0, 0) = 0: no dossiers ⇒ 0
     "ON_TIME": (0, 0, None, "0.00"),
     "E_RESULT": (0, 0, None, "0.00"),
@@ -192,16 +202,37 @@ def test_every_component_exactly(data, code):
     assert got == {c: _expected_tuple(v) for c, v in components.items()}
     assert {g: D(v["score"]) for g, v in snap.groups.items()} == {g: D(v) for g, v in groups.items()}
     assert sum(D(v) for v in groups.values()) == D(total)
-    assert (snap.total, snap.band, snap.rank, snap.methodology, snap.final) == (D(total), band, rank, "2026", True)
+    assert (snap.total, snap.band, snap.rank, snap.methodology, snap.final) == (
+        D(total),
+        band,
+        rank,
+        "2026",
+        True,
+    )
     assert snap.peers == 2
 
 
 def test_recompute_twice_gives_identical_rows(data):
     def rows():
-        snaps = list(IndicatorSnapshot.objects.order_by("pk").values(
-            "pk", "agency_id", "period", "methodology", "as_of", "total", "band", "rank", "groups", "change"))
-        values = list(ComponentValue.objects.order_by("pk").values(
-            "pk", "snapshot_id", "code", "numerator", "denominator", "ratio", "points", "details"))
+        snaps = list(
+            IndicatorSnapshot.objects.order_by("pk").values(
+                "pk",
+                "agency_id",
+                "period",
+                "methodology",
+                "as_of",
+                "total",
+                "band",
+                "rank",
+                "groups",
+                "change",
+            )
+        )
+        values = list(
+            ComponentValue.objects.order_by("pk").values(
+                "pk", "snapshot_id", "code", "numerator", "denominator", "ratio", "points", "details"
+            )
+        )
         return snaps, values
 
     compute.recompute(golden.PERIOD, now=golden.NOW)

@@ -1,5 +1,6 @@
 """Live scores, early warning and its projection, change against the previous period, quarters,
 ties, the debounced recompute and the feedback import."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -41,7 +42,11 @@ def test_live_month_and_projection():
     assert (on_time.numerator, on_time.denominator, on_time.points) == (3, 6, D("10.00"))
     sat = _cv("01", golden.PERIOD, "DOSSIER_SATISFACTION")
     assert (sat.numerator, sat.denominator, sat.points, sat.details) == (
-        1, 6, D("1.11"), {"penalties": {"overdue": 3, "complained": 2}})
+        1,
+        6,
+        D("1.11"),
+        {"penalties": {"overdue": 3, "complained": 2}},
+    )
     risky = warning.at_risk(g.P1, now=LIVE, days=3)
     assert [d.code for d in risky] == ["d5"]
     assert [d.code for d in warning.at_risk(g.P1, now=LIVE, days=0)] == []
@@ -82,7 +87,12 @@ def test_quarter_and_2022_periods():
 def test_competition_ranks_and_bands(settings):
     assert scoring.competition_ranks({1: D(80), 2: D(90), 3: D(80), 4: D(70)}) == {2: 1, 1: 2, 3: 2, 4: 4}
     assert [scoring.band_for(D(v)) for v in ("90", "89.99", "70", "50", "49.99")] == [
-        "good", "fair", "fair", "average", "weak"]
+        "good",
+        "fair",
+        "fair",
+        "average",
+        "weak",
+    ]
     settings.INDICATOR_BANDS = [("a", 60), ("b", 0)]
     assert (scoring.band_for(D("60")), scoring.band_for(D("59.99"))) == ("a", "b")
 
@@ -113,7 +123,9 @@ def test_beat_tasks_are_declared(settings):
     golden.build()
     result = tasks.recompute_live()
     assert result["levels"] == ["province", "ministry"]
-    assert IndicatorSnapshot.objects.filter(period=result["period"]).count() == 4  # the level tasks ran (eager)
+    assert (
+        IndicatorSnapshot.objects.filter(period=result["period"]).count() == 4
+    )  # the level tasks ran (eager)
 
 
 def test_reconciliation_impact_hook_uses_the_definition():
@@ -135,10 +147,17 @@ def test_demo_inputs_and_backfill_are_idempotent():
     golden.build()
     first = seed_demo_index(now=golden.NOW, months=2)
     assert first["feedback"] > 0 and first["periods"] == ["2026-02", "2026-03", "2026-04"]
-    counts = (Feedback.objects.count(), CertifiedCopyCommune.objects.count(), IndicatorSnapshot.objects.count())
+    counts = (
+        Feedback.objects.count(),
+        CertifiedCopyCommune.objects.count(),
+        IndicatorSnapshot.objects.count(),
+    )
     seed_demo_index(now=golden.NOW, months=2)
-    assert (Feedback.objects.count(), CertifiedCopyCommune.objects.count(),
-            IndicatorSnapshot.objects.count()) == counts
+    assert (
+        Feedback.objects.count(),
+        CertifiedCopyCommune.objects.count(),
+        IndicatorSnapshot.objects.count(),
+    ) == counts
     live = IndicatorSnapshot.objects.get(agency__code="01", period="2026-04")
     assert not live.final and live.as_of == golden.NOW
     assert all(f.answer_due_at for f in Feedback.objects.all())

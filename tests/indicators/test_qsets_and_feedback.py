@@ -1,5 +1,6 @@
 """The recorded ``Q`` objects select exactly what the queryset methods select (the feedback items'
 deadlines and timeliness are tested with their model: tests/complaints/test_feedback_items.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,7 +30,9 @@ def test_recorded_q_for_plain_filters():
     golden.build()
     for method, args in [("judged", ()), ("in_period", ("2026-03",)), ("paid_online", ()), ("open", ())]:
         expected = set(getattr(Dossier.objects, method)(*args).values_list("code", flat=True))
-        assert set(Dossier.objects.filter(dossier_q(method, *args)).values_list("code", flat=True)) == expected
+        assert (
+            set(Dossier.objects.filter(dossier_q(method, *args)).values_list("code", flat=True)) == expected
+        )
 
 
 def test_recorder_rejects_non_filter_methods():
@@ -42,9 +45,12 @@ def test_recorded_feedback_q_equals_queryset(as_of):
     golden.build()
     for method in ("overdue", "not_overdue"):
         expected = set(getattr(Feedback.objects, method)(as_of).values_list("code", flat=True))
-        assert set(Feedback.objects.filter(feedback_q(method, as_of)).values_list("code", flat=True)) == expected
+        assert (
+            set(Feedback.objects.filter(feedback_q(method, as_of)).values_list("code", flat=True)) == expected
+        )
     assert set(Feedback.objects.overdue(as_of).values_list("code", flat=True)).isdisjoint(
-        Feedback.objects.not_overdue(as_of).values_list("code", flat=True))
+        Feedback.objects.not_overdue(as_of).values_list("code", flat=True)
+    )
 
 
 @pytest.mark.parametrize("as_of", MOMENTS)

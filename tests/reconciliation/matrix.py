@@ -2,6 +2,7 @@
 
 Each block below belongs to one part of the app; add yours in its own block.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,15 +30,33 @@ def runs(world) -> dict:
     procedure = ProcedureFactory(code="RS-PROC", ministry=world.a["BYT"], central_system="")
     out = {}
     for code, agency in world.a.items():
-        system = SourceSystem.objects.create(code=f"RS-{code}", name=f"System {code}", kind=SourceKind.MINISTRY,
-                                             owner=agency)
-        run = ReconciliationRun.objects.create(period=RUN_PERIOD, province=agency, source=system,
-                                               started_at=world.d[code].received_at, dossiers=1, gap_dossiers=1,
-                                               gap_counts={"missing_on_portal": 1})
-        gap = Gap.objects.create(run=run, kind="missing_on_portal", dossier_code=f"G-{code}", agency_code=code)
+        system = SourceSystem.objects.create(
+            code=f"RS-{code}", name=f"System {code}", kind=SourceKind.MINISTRY, owner=agency
+        )
+        run = ReconciliationRun.objects.create(
+            period=RUN_PERIOD,
+            province=agency,
+            source=system,
+            started_at=world.d[code].received_at,
+            dossiers=1,
+            gap_dossiers=1,
+            gap_counts={"missing_on_portal": 1},
+        )
+        gap = Gap.objects.create(
+            run=run, kind="missing_on_portal", dossier_code=f"G-{code}", agency_code=code
+        )
         received = world.d[code].received_at
-        SourceDossier.objects.create(source=system, code=f"G-{code}", agency=agency, procedure=procedure, status=4,
-                                     received_at=received, event_at=received, synced_at=received, digest="m")
+        SourceDossier.objects.create(
+            source=system,
+            code=f"G-{code}",
+            agency=agency,
+            procedure=procedure,
+            status=4,
+            received_at=received,
+            event_at=received,
+            synced_at=received,
+            digest="m",
+        )
         out[code] = (run, gap)
     setattr(world, RUNS_ATTR, out)
     return out
@@ -65,7 +84,9 @@ def check_api_gaps(client, world, expect, errors):
     objs = runs(world)
     listed = {g["id"] for g in client.get("/api/v1/reconciliation/gaps/?page_size=500").json()["results"]}
     response = client.get("/api/v1/reconciliation/gaps/?format=csv")
-    exported = {row[4] for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))}
+    exported = {
+        row[4] for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    }
     for code in expect.codes():
         _run, gap = objs[code]
         if (gap.pk in listed) != expect.visible(code):
@@ -93,10 +114,14 @@ def check_gap_matrix(client, world, expect, errors):
 @covers("reconciliation:gaps", "reconciliation:gaps-export")
 def check_gap_pages(client, world, expect, errors):
     runs(world)
-    listed = {g.dossier_code for g in client.get(reverse("reconciliation:gaps") + "?page=1")
-              .context["page"].paginator.object_list}
+    listed = {
+        g.dossier_code
+        for g in client.get(reverse("reconciliation:gaps") + "?page=1").context["page"].paginator.object_list
+    }
     response = client.get(reverse("reconciliation:gaps-export", args=["csv"]))
-    exported = {row[4] for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))}
+    exported = {
+        row[4] for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    }
     for code in expect.codes():
         if (f"G-{code}" in listed) != expect.visible(code):
             errors.append(f"gap page: {code}")
@@ -105,7 +130,9 @@ def check_gap_pages(client, world, expect, errors):
         got = client.get(reverse("reconciliation:gaps") + f"?province={code}&source=RS-{code}").status_code
         if got != _want(expect, code):
             errors.append(f"gap page for {code}: {got}")
-        got = client.get(reverse("reconciliation:gaps-export", args=["xlsx"]) + f"?province={code}").status_code
+        got = client.get(
+            reverse("reconciliation:gaps-export", args=["xlsx"]) + f"?province={code}"
+        ).status_code
         if got != _want(expect, code):
             errors.append(f"gap xlsx export for {code}: {got}")
 
@@ -117,6 +144,8 @@ def check_dossier_comparison(client, world, expect, errors):
         got = client.get(reverse("reconciliation:dossier", args=[f"G-{code}"])).status_code
         if got != _want(expect, code):
             errors.append(f"dossier comparison G-{code}: {got}")
+
+
 # --- end of reconciliation runs and gaps ---------------------------------------------------------------------
 
 
@@ -139,15 +168,29 @@ def ingestion(world) -> dict:
     procedure = ProcedureFactory(code="IN-PROC", ministry=world.a["BYT"], central_system="")
     out = {}
     for code, agency in world.a.items():
-        system = SourceSystem.objects.create(code=f"IN-{code}", name=f"Provincial system {code}",
-                                             kind=SourceKind.PROVINCIAL, owner=agency)
+        system = SourceSystem.objects.create(
+            code=f"IN-{code}", name=f"Provincial system {code}", kind=SourceKind.PROVINCIAL, owner=agency
+        )
         batch = IngestBatch.objects.create(source=system, format="jsonl", received=1, rejected=1)
-        reject = RejectedRecord.objects.create(batch=batch, index=0, dossier_code=f"IN-{code}-250105-000001",
-                                               errors=[], payload={"MaHoSo": f"IN-{code}-250105-000001"})
+        reject = RejectedRecord.objects.create(
+            batch=batch,
+            index=0,
+            dossier_code=f"IN-{code}-250105-000001",
+            errors=[],
+            payload={"MaHoSo": f"IN-{code}-250105-000001"},
+        )
         received = world.d[code].received_at
-        seen = SourceDossier.objects.create(source=system, code=f"IN-{code}-250105-000002", agency=agency,
-                                            procedure=procedure, status=2, received_at=received, event_at=received,
-                                            synced_at=received, digest="m")
+        seen = SourceDossier.objects.create(
+            source=system,
+            code=f"IN-{code}-250105-000002",
+            agency=agency,
+            procedure=procedure,
+            status=2,
+            received_at=received,
+            event_at=received,
+            synced_at=received,
+            digest="m",
+        )
         out[code] = {"system": system, "batch": batch, "reject": reject, "seen": seen}
     setattr(world, INGEST_ATTR, out)
     return out
@@ -160,7 +203,9 @@ def _ingested(kind):
 @covers("reconciliation-api:sync-dossiers")
 def check_sync_endpoint(client, world, expect, errors):
     """People never push syncs: the endpoint takes a source system's token only (session ⇒ 401)."""
-    got = client.post(reverse("reconciliation-api:sync-dossiers"), b'{"data": []}', content_type="application/json")
+    got = client.post(
+        reverse("reconciliation-api:sync-dossiers"), b'{"data": []}', content_type="application/json"
+    )
     if got.status_code != 401:
         errors.append(f"sync endpoint with a session: {got.status_code}")
 
@@ -202,8 +247,11 @@ def _only_national(expect, allowed: int) -> int:
     return allowed if expect.role == _Role.NATIONAL_ADMIN else 403
 
 
-@covers("reconciliation-api:source-system-list", "reconciliation-api:source-system-detail",
-        "reconciliation-api:source-system-rotate-token")
+@covers(
+    "reconciliation-api:source-system-list",
+    "reconciliation-api:source-system-detail",
+    "reconciliation-api:source-system-rotate-token",
+)
 def check_api_source_systems(client, world, expect, errors):
     from reconciliation.models import SourceSystem
 
@@ -226,13 +274,17 @@ def check_api_source_systems(client, world, expect, errors):
         got = client.patch(url, {"kind": "portal"}, content_type="application/json").status_code
         if got != 403:
             errors.append(f"source system change {code}: {got}")
-        got = client.post(reverse("reconciliation-api:source-system-rotate-token", args=[system.code])).status_code
+        got = client.post(
+            reverse("reconciliation-api:source-system-rotate-token", args=[system.code])
+        ).status_code
         if got != 403:
             errors.append(f"source system token {code}: {got}")
     own = objs[expect.holder_code]["system"]
-    created = client.post(reverse("reconciliation-api:source-system-list"),
-                          {"code": f"NEW-{expect.role}", "name": "n", "kind": "portal", "owner": expect.holder_code},
-                          content_type="application/json")
+    created = client.post(
+        reverse("reconciliation-api:source-system-list"),
+        {"code": f"NEW-{expect.role}", "name": "n", "kind": "portal", "owner": expect.holder_code},
+        content_type="application/json",
+    )
     if created.status_code != _only_national(expect, 201):
         errors.append(f"source system create: {created.status_code}")
     rotated = client.post(reverse("reconciliation-api:source-system-rotate-token", args=[own.code]))
@@ -255,8 +307,10 @@ def check_admin_source_system_writes(client, world, expect, errors):
 
     national = expect.role == _Role.NATIONAL_ADMIN
     objs = ingestion(world)
-    for url, name in ((reverse("admin:reconciliation_sourcesystem_add"), "source system"),
-                      (reverse("admin:accounts_systemaccount_add"), "system account")):
+    for url, name in (
+        (reverse("admin:reconciliation_sourcesystem_add"), "source system"),
+        (reverse("admin:accounts_systemaccount_add"), "system account"),
+    ):
         got = client.get(url).status_code
         if got != (200 if national else 403):
             errors.append(f"admin {name} add: {got}")
@@ -264,16 +318,24 @@ def check_admin_source_system_writes(client, world, expect, errors):
     for code in expect.codes() if not national else [expect.holder_code]:
         system = objs[code]["system"]
         url = reverse("admin:reconciliation_sourcesystem_change", args=[system.pk])
-        data = {"name": system.name, "kind": "portal" if not national else "provincial", "owner": system.owner_id,
-                "active": "on"}
+        data = {
+            "name": system.name,
+            "kind": "portal" if not national else "provincial",
+            "owner": system.owner_id,
+            "active": "on",
+        }
         got = client.post(url, data).status_code
         if got != (302 if national else 403):
             errors.append(f"admin source system save {code}: {got}")
-        client.post(reverse("admin:reconciliation_sourcesystem_changelist"),
-                    {"action": "rotate_tokens", "_selected_action": [system.pk]})
+        client.post(
+            reverse("admin:reconciliation_sourcesystem_changelist"),
+            {"action": "rotate_tokens", "_selected_action": [system.pk]},
+        )
         if SourceSystem.objects.get(pk=system.pk).kind != "provincial":
             errors.append(f"admin source system {code}: kind changed")
     issued = _ApiToken.objects.count() - tokens_before
     if issued != (1 if national else 0):
         errors.append(f"admin token rotation issued {issued} token(s)")
+
+
 # --- end of source systems ---------------------------------------------------------------------------------

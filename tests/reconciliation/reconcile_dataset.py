@@ -10,6 +10,7 @@ Period 2026-10 (Vietnam time). ``EXPECTED`` is the exact set of (source, kind, d
 reconciling province 01 must find; the decoys (other province, other months, other systems, a
 ministry's own dossier, a 24 h lag exactly at the threshold) must not appear.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -25,10 +26,16 @@ T0 = datetime(2026, 10, 5, 8, 0, tzinfo=VN_TZ)
 H = timedelta(hours=1)
 
 TREE = [
-    ("CP", AgencyKind.CENTRAL, None), ("VPCP", AgencyKind.MINISTRY_LEVEL, "CP"),
-    ("BTP", AgencyKind.MINISTRY, "CP"), ("BTP-U", AgencyKind.UNIT, "BTP"), ("BTC", AgencyKind.MINISTRY, "CP"),
-    ("01", AgencyKind.PROVINCE, "CP"), ("01-C1", AgencyKind.COMMUNE, "01"), ("01-C2", AgencyKind.COMMUNE, "01"),
-    ("48", AgencyKind.PROVINCE, "CP"), ("48-C1", AgencyKind.COMMUNE, "48"),
+    ("CP", AgencyKind.CENTRAL, None),
+    ("VPCP", AgencyKind.MINISTRY_LEVEL, "CP"),
+    ("BTP", AgencyKind.MINISTRY, "CP"),
+    ("BTP-U", AgencyKind.UNIT, "BTP"),
+    ("BTC", AgencyKind.MINISTRY, "CP"),
+    ("01", AgencyKind.PROVINCE, "CP"),
+    ("01-C1", AgencyKind.COMMUNE, "01"),
+    ("01-C2", AgencyKind.COMMUNE, "01"),
+    ("48", AgencyKind.PROVINCE, "CP"),
+    ("48-C1", AgencyKind.COMMUNE, "48"),
 ]
 
 EXPECTED = {
@@ -54,30 +61,59 @@ EXPECTED = {
 
 def _systems(a) -> dict[str, SourceSystem]:
     rows = [
-        ("HOTICH", SourceKind.MINISTRY, "BTP"), ("DKDN", SourceKind.MINISTRY, "BTC"),
-        ("TINH-01", SourceKind.PROVINCIAL, "01"), ("TINH-48", SourceKind.PROVINCIAL, "48"),
-        ("DVCQG", SourceKind.PORTAL, "VPCP"), ("BCQG", SourceKind.REPORTING, "VPCP"),
+        ("HOTICH", SourceKind.MINISTRY, "BTP"),
+        ("DKDN", SourceKind.MINISTRY, "BTC"),
+        ("TINH-01", SourceKind.PROVINCIAL, "01"),
+        ("TINH-48", SourceKind.PROVINCIAL, "48"),
+        ("DVCQG", SourceKind.PORTAL, "VPCP"),
+        ("BCQG", SourceKind.REPORTING, "VPCP"),
     ]
-    return {code: SourceSystem.objects.create(code=code, name=f"System {code}", kind=kind, owner=a[owner])
-            for code, kind, owner in rows}
+    return {
+        code: SourceSystem.objects.create(code=code, name=f"System {code}", kind=kind, owner=a[owner])
+        for code, kind, owner in rows
+    }
 
 
 class _Writer:
     def __init__(self, systems, agencies, procedures):
         self.s, self.a, self.p = systems, agencies, procedures
 
-    def row(self, system, code, agency="01-C1", proc="ht", *, status=10, prev=9, received=T0, due=None,
-            finished="auto", steps=3, event=None, synced=None):
+    def row(
+        self,
+        system,
+        code,
+        agency="01-C1",
+        proc="ht",
+        *,
+        status=10,
+        prev=9,
+        received=T0,
+        due=None,
+        finished="auto",
+        steps=3,
+        event=None,
+        synced=None,
+    ):
         """A source's copy: by default a dossier finished and returned with its processing steps."""
         due = due or (received + 72 * H if received else None)
         if finished == "auto":
             finished = received + 24 * H if status in (9, 10) else None
         event = event or finished or received
         return SourceDossier.objects.create(
-            source=self.s[system], code=code, agency=self.a[agency], procedure=self.p[proc], status=status,
-            previous_status=prev, received_at=received, due_at=due, finished_at=finished,
-            returned_at=finished + H if finished and status == 10 else None, progress_steps=steps,
-            event_at=event, synced_at=synced or event + timedelta(minutes=7), digest="x",
+            source=self.s[system],
+            code=code,
+            agency=self.a[agency],
+            procedure=self.p[proc],
+            status=status,
+            previous_status=prev,
+            received_at=received,
+            due_at=due,
+            finished_at=finished,
+            returned_at=finished + H if finished and status == 10 else None,
+            progress_steps=steps,
+            event_at=event,
+            synced_at=synced or event + timedelta(minutes=7),
+            digest="x",
         )
 
     def both(self, system, code, **kw):
@@ -89,7 +125,9 @@ class _Writer:
 def build() -> SimpleNamespace:
     a = {}
     for code, kind, parent in TREE:
-        a[code] = AgencyFactory(code=code, name=f"Agency {code}", kind=kind, parent=a[parent] if parent else None)
+        a[code] = AgencyFactory(
+            code=code, name=f"Agency {code}", kind=kind, parent=a[parent] if parent else None
+        )
     p = {
         "ht": ProcedureFactory(code="HT1", ministry=a["BTP"], central_system="HOTICH"),
         "ht2": ProcedureFactory(code="HT2", ministry=a["BTP"], central_system="HOTICH"),
@@ -109,7 +147,9 @@ def build() -> SimpleNamespace:
     w.both("HOTICH", "H-FIN", event=T0 + 30 * H, portal={"finished": T0 + 26 * H})
     w.both("HOTICH", "H-DUE", portal={"due": T0 + 96 * H})
     w.both("HOTICH", "H-LATE", status=4, prev=2, event=T0 + 30 * H, portal={"event": T0 + 5 * H})
-    w.both("HOTICH", "H-EDGE", status=4, prev=2, event=T0 + 29 * H, portal={"event": T0 + 5 * H})  # exactly 24 h
+    w.both(
+        "HOTICH", "H-EDGE", status=4, prev=2, event=T0 + 29 * H, portal={"event": T0 + 5 * H}
+    )  # exactly 24 h
     w.both("HOTICH", "H-JUMP", status=9, prev=5, steps=0)
     fin = T0 + 20 * H
     w.row("HOTICH", "H-SYNC", status=9, prev=4, finished=fin, event=fin, synced=fin)
@@ -142,8 +182,12 @@ def build() -> SimpleNamespace:
 
     # --- Counts from the national reporting system ------------------------------------------------------
     for system, n in (("HOTICH", 20), ("DKDN", 4), ("TINH-01", 3)):
-        ReportedCount.objects.create(source=s["BCQG"], agency=a["01"], period=PERIOD, system_code=system, received=n)
-    ReportedCount.objects.create(source=s["BCQG"], agency=a["01"], period="2026-09", system_code="HOTICH", received=99)
+        ReportedCount.objects.create(
+            source=s["BCQG"], agency=a["01"], period=PERIOD, system_code=system, received=n
+        )
+    ReportedCount.objects.create(
+        source=s["BCQG"], agency=a["01"], period="2026-09", system_code="HOTICH", received=99
+    )
     return SimpleNamespace(agencies=a, procedures=p, systems=s, writer=w)
 
 
@@ -161,6 +205,9 @@ def users(ds) -> SimpleNamespace:
         return user
 
     return SimpleNamespace(
-        p01=make("officer01", "01"), p48=make("officer48", "48"), btp=make("btp", "BTP"), btc=make("btc", "BTC"),
+        p01=make("officer01", "01"),
+        p48=make("officer48", "48"),
+        btp=make("btp", "BTP"),
+        btc=make("btc", "BTC"),
         admin=make("national", "CP", Role.NATIONAL_ADMIN),
     )

@@ -1,4 +1,5 @@
 """The gap matrix, gap list, exports and dossier comparison pages, for each kind of user."""
+
 import csv
 import io
 import re
@@ -90,8 +91,20 @@ def page_rows(client, query):
         response = client.get(GAPS, {**query, "page": page})
         assert response.status_code == 200
         for gap in response.context["page"].object_list:
-            rows.append((str(gap.run.period), gap.run.province.code, gap.run.source.code, gap.kind, gap.dossier_code,
-                         gap.procedure_code, gap.agency_code, gap.source_value, gap.portal_value, gap.detail))
+            rows.append(
+                (
+                    str(gap.run.period),
+                    gap.run.province.code,
+                    gap.run.source.code,
+                    gap.kind,
+                    gap.dossier_code,
+                    gap.procedure_code,
+                    gap.agency_code,
+                    gap.source_value,
+                    gap.portal_value,
+                    gap.detail,
+                )
+            )
         if not response.context["page"].has_next():
             return rows
         page += 1
@@ -106,15 +119,21 @@ def csv_rows(response):
 
 def xlsx_rows(response):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
-    return [tuple("" if v is None else str(v) for v in row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    return [
+        tuple("" if v is None else str(v) for v in row)
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
 
 
-@pytest.mark.parametrize("query", [
-    {"period": "2026-10", "province": "01", "source": "HOTICH"},
-    {"period": "2026-10", "province": "01", "kind": "missing_on_portal"},
-    {"period": "2026-10", "procedure": "DK1"},
-    {},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "2026-10", "province": "01", "source": "HOTICH"},
+        {"period": "2026-10", "province": "01", "kind": "missing_on_portal"},
+        {"period": "2026-10", "procedure": "DK1"},
+        {},
+    ],
+)
 def test_exports_match_the_page(ds, monkeypatch, query):
     monkeypatch.setattr(views, "PAGE_SIZE", 4)  # several pages
     client = login(ds.users.p01)
@@ -132,7 +151,9 @@ def test_gap_list_page(ds):
     assert set(re.findall(r'data-code="([^"]+)"', html)) == {c for s, _, c in data.EXPECTED if s == "HOTICH"}
     assert "/reconciliation/gaps/export.csv?period=2026-10&amp;province=01&amp;source=HOTICH" in html
     assert "/reconciliation/dossiers/H-MOP/" in html
-    response = client.get(GAPS, {"period": "2026-10", "province": "01", "source": "HOTICH", "kind": "suspicious"})
+    response = client.get(
+        GAPS, {"period": "2026-10", "province": "01", "source": "HOTICH", "kind": "suspicious"}
+    )
     assert {g.dossier_code for g in response.context["page"].object_list} == {"H-JUMP", "H-SYNC", "H-BARE"}
 
 
@@ -142,7 +163,9 @@ def test_gap_list_scoping(ds):
     assert login(ds.users.p01).get("/reconciliation/gaps/export.csv", {"province": "48"}).status_code == 404
     response = login(ds.users.btp).get(GAPS, {"province": "48"})
     assert {(g.run.source.code, g.dossier_code) for g in response.context["page"].object_list} == {
-        ("HOTICH", "X48-MOP"), ("HOTICH", "X48-MAS")}
+        ("HOTICH", "X48-MOP"),
+        ("HOTICH", "X48-MAS"),
+    }
     assert login(ds.users.p01).get("/reconciliation/gaps/export.pdf").status_code == 404
 
 

@@ -1,4 +1,5 @@
 """The ingestion admin screens: scoped by the gate, corrected rejects replayed from the admin."""
+
 import json
 
 import pytest
@@ -13,7 +14,12 @@ from .fixtures.world import build_world, stream
 
 pytestmark = pytest.mark.django_db
 
-BAD = {"MaHoSo": "00004-250105-000400", "MaTTHC": "1.00119", "TrangThaiHoSo": "2", "NgayTiepNhan": "20250105083000"}
+BAD = {
+    "MaHoSo": "00004-250105-000400",
+    "MaTTHC": "1.00119",
+    "TrangThaiHoSo": "2",
+    "NgayTiepNhan": "20250105083000",
+}
 
 
 def officer(username, agency, role=Role.OFFICER):
@@ -25,10 +31,12 @@ def officer(username, agency, role=Role.OFFICER):
 @pytest.fixture
 def world():
     w = build_world()
-    w["batch"] = IngestBatch.objects.get(pk=ingest(w["province_system"], stream(json.dumps({"data": [BAD]})),
-                                                   "portal").batch)
-    w["ministry_batch"] = IngestBatch.objects.get(pk=ingest(w["ministry_system"], stream(b'{"data": []}'),
-                                                            "portal").batch)
+    w["batch"] = IngestBatch.objects.get(
+        pk=ingest(w["province_system"], stream(json.dumps({"data": [BAD]})), "portal").batch
+    )
+    w["ministry_batch"] = IngestBatch.objects.get(
+        pk=ingest(w["ministry_system"], stream(b'{"data": []}'), "portal").batch
+    )
     return w
 
 
@@ -48,8 +56,11 @@ def test_correct_a_reject_and_replay_it_from_the_admin(client, world):
     reject = RejectedRecord.objects.get(batch=world["batch"])
     reject.payload = dict(reject.payload, MaTTHC="1.001193")
     reject.save()
-    response = client.post(reverse("admin:reconciliation_rejectedrecord_changelist"),
-                           {"action": "replay", "_selected_action": [reject.pk]}, follow=True)
+    response = client.post(
+        reverse("admin:reconciliation_rejectedrecord_changelist"),
+        {"action": "replay", "_selected_action": [reject.pk]},
+        follow=True,
+    )
     assert response.status_code == 200
     reject.refresh_from_db()
     assert reject.replayed_in is not None and reject.replayed_in.submitted_by == user
@@ -59,7 +70,9 @@ def test_correct_a_reject_and_replay_it_from_the_admin(client, world):
 def test_a_viewer_cannot_replay(client, world):
     client.force_login(officer("xem", world["hanoi"], Role.VIEWER))
     reject = RejectedRecord.objects.get(batch=world["batch"])
-    client.post(reverse("admin:reconciliation_ingestbatch_changelist"),
-                {"action": "replay_rejects", "_selected_action": [world["batch"].pk]})
+    client.post(
+        reverse("admin:reconciliation_ingestbatch_changelist"),
+        {"action": "replay_rejects", "_selected_action": [world["batch"].pk]},
+    )
     reject.refresh_from_db()
     assert reject.replayed_in is None

@@ -1,4 +1,5 @@
 """The sync endpoint and the commands: same service, same answer, the documented status codes."""
+
 import io
 import json
 
@@ -27,7 +28,9 @@ def world():
 
 @pytest.fixture
 def client(world):
-    _, token = create_source_system("HTTT-01", "Hệ thống thông tin giải quyết TTHC Hà Nội", "provincial", "01")
+    _, token = create_source_system(
+        "HTTT-01", "Hệ thống thông tin giải quyết TTHC Hà Nội", "provincial", "01"
+    )
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return api
@@ -37,38 +40,72 @@ def post(api, body, content_type="application/json", **extra):
     return api.generic("POST", URL, body, content_type=content_type, **extra)
 
 
-@pytest.mark.parametrize("name, content_type", [
-    ("portal_dongbo.json", "application/json"),
-    ("dossiers.jsonl", "application/x-ndjson"),
-    ("dossiers.csv", "text/csv; charset=utf-8"),
-])
+@pytest.mark.parametrize(
+    "name, content_type",
+    [
+        ("portal_dongbo.json", "application/json"),
+        ("dossiers.jsonl", "application/x-ndjson"),
+        ("dossiers.csv", "text/csv; charset=utf-8"),
+    ],
+)
 def test_each_format_by_content_type(client, name, content_type):
     response = post(client, fixture_bytes(name), content_type)
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body == {"batch": body["batch"], "created": 3, "updated": 0, "unchanged": 0, "rejected": 0, "errors": []}
+    assert body == {
+        "batch": body["batch"],
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+        "errors": [],
+    }
     batch = IngestBatch.objects.get(pk=body["batch"])
     assert batch.source.code == "HTTT-01" and batch.submitted_by.system_account.system_code == "HTTT-01"
 
 
 def test_rejects_still_answer_200(client):
-    body = {"service": "DongBoHoSoMC", "isUpdating": "True", "data": [
-        {"MaHoSo": "00004-250105-000001", "MaTTHC": "1.001193", "TrangThaiHoSo": "2", "NgayTiepNhan": "20250105083000"},
-        {"MaHoSo": "00004-250105-000002", "MaTTHC": "1.001193", "TrangThaiHoSo": "12", "NgayTiepNhan": "20250105083000"},
-    ]}
+    body = {
+        "service": "DongBoHoSoMC",
+        "isUpdating": "True",
+        "data": [
+            {
+                "MaHoSo": "00004-250105-000001",
+                "MaTTHC": "1.001193",
+                "TrangThaiHoSo": "2",
+                "NgayTiepNhan": "20250105083000",
+            },
+            {
+                "MaHoSo": "00004-250105-000002",
+                "MaTTHC": "1.001193",
+                "TrangThaiHoSo": "12",
+                "NgayTiepNhan": "20250105083000",
+            },
+        ],
+    }
     response = post(client, json.dumps(body))
     assert response.status_code == 200
-    assert response.json()["errors"] == [{"index": 1, "MaHoSo": "00004-250105-000002", "field": "TrangThaiHoSo",
-                                          "error": "unknown status '12' (expected 1–10)", "reason": "invalid"}]
+    assert response.json()["errors"] == [
+        {
+            "index": 1,
+            "MaHoSo": "00004-250105-000002",
+            "field": "TrangThaiHoSo",
+            "error": "unknown status '12' (expected 1–10)",
+            "reason": "invalid",
+        }
+    ]
     assert response.json()["created"] == 1 and response.json()["rejected"] == 1
 
 
-@pytest.mark.parametrize("body, content_type, code", [
-    (b"{not json", "application/json", 400),
-    (b'{"service": "DongBoHoSoMC"}', "application/json", 400),
-    (b"ma,trang_thai\n1,2\n", "text/csv", 400),
-    (b"<HoSo/>", "application/xml", 415),
-])
+@pytest.mark.parametrize(
+    "body, content_type, code",
+    [
+        (b"{not json", "application/json", 400),
+        (b'{"service": "DongBoHoSoMC"}', "application/json", 400),
+        (b"ma,trang_thai\n1,2\n", "text/csv", 400),
+        (b"<HoSo/>", "application/xml", 415),
+    ],
+)
 def test_unreadable_body_is_400_and_an_unknown_type_415(client, body, content_type, code):
     response = post(client, body, content_type)
     assert response.status_code == code
@@ -133,7 +170,9 @@ def test_command_json_equals_the_api_answer(client, capsys):
 
 def test_command_detects_format_and_reports(world, capsys, tmp_path):
     bad = tmp_path / "dong_bo.json"
-    bad.write_text('{"service": "DongBoHoSoMC", "data": [{"MaHoSo": "00004-250105-000009"}]}', encoding="utf-8")
+    bad.write_text(
+        '{"service": "DongBoHoSoMC", "data": [{"MaHoSo": "00004-250105-000009"}]}', encoding="utf-8"
+    )
     call_command("import_dossiers", str(bad), "--source", "HTTT-01", "--json")
     printed = json.loads(capsys.readouterr().out)
     assert printed["rejected"] == 1 and {e["field"] for e in printed["errors"]} == {"MaTTHC", "TrangThaiHoSo"}
@@ -149,33 +188,57 @@ def test_command_detects_format_and_reports(world, capsys, tmp_path):
 
 def test_command_replay(world, capsys, tmp_path):
     path = tmp_path / "a.jsonl"
-    path.write_text('{"MaHoSo": "00004-250105-000001", "MaTTHC": "1.001193", "TrangThaiHoSo": "2", '
-                    '"NgayTiepNhan": "20250105083000", "MaDonVi": "00004X"}\n', encoding="utf-8")
+    path.write_text(
+        '{"MaHoSo": "00004-250105-000001", "MaTTHC": "1.001193", "TrangThaiHoSo": "2", '
+        '"NgayTiepNhan": "20250105083000", "MaDonVi": "00004X"}\n',
+        encoding="utf-8",
+    )
     call_command("import_dossiers", str(path), "--source", "HTTT-01", "--json")
     first = json.loads(capsys.readouterr().out)
     assert first["rejected"] == 1
     from tests.factories import AgencyFactory
     from tthc.models import AgencyKind
 
-    AgencyFactory(code="00004X", kind=AgencyKind.COMMUNE, parent=world["hanoi"])  # the reference data is fixed
+    AgencyFactory(
+        code="00004X", kind=AgencyKind.COMMUNE, parent=world["hanoi"]
+    )  # the reference data is fixed
     call_command("import_dossiers", "--replay", str(first["batch"]), "--json")
     replay = json.loads(capsys.readouterr().out)
     assert (replay["created"], replay["rejected"]) == (1, 0)
 
 
 def test_create_source_system_is_idempotent_and_rotates_the_token_only_when_asked(world, capsys):
-    call_command("create_source_system", "LLTP", "--name", "Lý lịch tư pháp", "--kind", "ministry", "--agency", "BTP")
+    call_command(
+        "create_source_system", "LLTP", "--name", "Lý lịch tư pháp", "--kind", "ministry", "--agency", "BTP"
+    )
     first = capsys.readouterr().out.strip()
     assert len(first) == 40 and token_for_key(first) is not None
-    call_command("create_source_system", "LLTP", "--name", "Hệ thống Lý lịch tư pháp", "--kind", "ministry",
-                 "--agency", "BTP")
+    call_command(
+        "create_source_system",
+        "LLTP",
+        "--name",
+        "Hệ thống Lý lịch tư pháp",
+        "--kind",
+        "ministry",
+        "--agency",
+        "BTP",
+    )
     out = capsys.readouterr()
     assert out.out == "" and "unchanged" in out.err  # an update prints no token and keeps the old one
     assert token_for_key(first) is not None
     source = SourceSystem.objects.get(code="LLTP")
     assert source.name == "Hệ thống Lý lịch tư pháp" and source.owner.code == "BTP"
-    call_command("create_source_system", "LLTP", "--name", "Hệ thống Lý lịch tư pháp", "--kind", "ministry",
-                 "--agency", "BTP", "--rotate-token")
+    call_command(
+        "create_source_system",
+        "LLTP",
+        "--name",
+        "Hệ thống Lý lịch tư pháp",
+        "--kind",
+        "ministry",
+        "--agency",
+        "BTP",
+        "--rotate-token",
+    )
     second = capsys.readouterr().out.strip()
     assert first != second and len(second) == 40
     assert token_for_key(first) is None and token_for_key(second).user.system_account.system_code == "LLTP"

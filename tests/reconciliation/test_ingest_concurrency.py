@@ -1,4 +1,5 @@
 """Concurrent batches touching the same dossiers lose no update (PostgreSQL, real parallel connections)."""
+
 import json
 import random
 import threading
@@ -20,9 +21,15 @@ STATUSES = (2, 4, 9, 10)
 def version(n: int, v: int, source_offset: int) -> dict:
     day = 6 + v
     event = f"202501{day:02d}{9 + source_offset:02d}0000"
-    raw = {"MaHoSo": f"00004-250105-{n:06d}", "MaTTHC": "1.001193", "TrangThaiHoSo": str(STATUSES[v]),
-           "NgayNopHoSo": "20250105080000", "NgayTiepNhan": "20250105083000", "NgayHenTra": "20250120170000",
-           "QuaTrinhXuLy": [{"ThoiDiemXuLy": event, "TrangThai": str(STATUSES[v]), "NguoiXuLy": f"Cán bộ {v}"}]}
+    raw = {
+        "MaHoSo": f"00004-250105-{n:06d}",
+        "MaTTHC": "1.001193",
+        "TrangThaiHoSo": str(STATUSES[v]),
+        "NgayNopHoSo": "20250105080000",
+        "NgayTiepNhan": "20250105083000",
+        "NgayHenTra": "20250120170000",
+        "QuaTrinhXuLy": [{"ThoiDiemXuLy": event, "TrangThai": str(STATUSES[v]), "NguoiXuLy": f"Cán bộ {v}"}],
+    }
     if STATUSES[v] >= 9:
         raw["NgayKetThucXuLy"] = f"20250108{9 + source_offset:02d}0000"
     if STATUSES[v] == 10:
@@ -71,7 +78,10 @@ def test_parallel_batches_keep_the_newest_state_of_every_dossier():
     assert set(Dossier.objects.values_list("status", "state_source")) == {(10, "HOTICH")}
     for seen in SourceDossier.objects.select_related("dossier"):
         assert seen.dossier.code == seen.code
-    assert DossierEvent.objects.values("dossier_id", "at", "to_status").distinct().count() == DossierEvent.objects.count()
+    assert (
+        DossierEvent.objects.values("dossier_id", "at", "to_status").distinct().count()
+        == DossierEvent.objects.count()
+    )
     assert DossierEvent.objects.count() == DOSSIERS * VERSIONS * 2
 
 
@@ -94,4 +104,8 @@ def test_parallel_writers_of_one_file_count_and_store_everything():
 
     batch = IngestBatch.objects.get(pk=report.batch)
     assert (batch.received, batch.created, batch.updated, batch.rejected) == (
-        len(lines), report.created, report.updated, 1)
+        len(lines),
+        report.created,
+        report.updated,
+        1,
+    )

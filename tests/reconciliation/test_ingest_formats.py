@@ -1,4 +1,5 @@
 """The three wire formats carry the same dossiers; fields map onto the platform's columns."""
+
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -37,8 +38,14 @@ def test_registry_picks_format_by_name_extension_and_media_type():
 
 def test_portal_envelope_maps_every_field(world):
     report = ingest(world["province_system"], stream(fixture_bytes("portal_dongbo.json")), "portal")
-    assert report.as_dict() == {"batch": report.batch, "created": 3, "updated": 0, "unchanged": 0, "rejected": 0,
-                                "errors": []}
+    assert report.as_dict() == {
+        "batch": report.batch,
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+        "errors": [],
+    }
     birth = Dossier.objects.get(code="00004-250105-000001")
     assert birth.procedure.code == "1.001193"
     assert birth.receiving_agency.code == "00004"  # from the MaHoSo prefix
@@ -99,12 +106,20 @@ def test_progress_updates_advance_the_state_and_fill_the_history(world):
 
 
 def test_progress_step_for_an_unknown_dossier_is_rejected_for_replay(world):
-    body = b'{"service": "CapNhatTienDoHoSoMC", "data": [{"MaHoSo": "00004-250109-000099", ' \
-           b'"ThoiDiemXuLy": "20250109080000", "TrangThai": "4"}]}'
+    body = (
+        b'{"service": "CapNhatTienDoHoSoMC", "data": [{"MaHoSo": "00004-250109-000099", '
+        b'"ThoiDiemXuLy": "20250109080000", "TrangThai": "4"}]}'
+    )
     report = ingest(world["province_system"], stream(body), "portal")
-    assert report.errors == [{"index": 0, "MaHoSo": "00004-250109-000099", "field": "MaHoSo",
-                              "error": "no dossier with this MaHoSo from this source yet: sync it with DongBoHoSoMC first",
-                              "reason": "unknown_dossier"}]
+    assert report.errors == [
+        {
+            "index": 0,
+            "MaHoSo": "00004-250109-000099",
+            "field": "MaHoSo",
+            "error": "no dossier with this MaHoSo from this source yet: sync it with DongBoHoSoMC first",
+            "reason": "unknown_dossier",
+        }
+    ]
     assert report.rejected == 1
 
 
@@ -116,15 +131,18 @@ def test_envelope_keys_in_any_order_and_progress_sniffed_in_jsonl(world):
     assert ingest(world["province_system"], stream(line), "jsonl").updated == 1
 
 
-@pytest.mark.parametrize("body, message", [
-    (b"", "must be a JSON object"),
-    (b"[1, 2]", "must be a JSON object"),
-    (b'{"service": "LayThuTuc", "data": []}', "unknown service"),
-    (b'{"service": "DongBoHoSoMC"}', 'no "data" array'),
-    (b'{"service": "DongBoHoSoMC", "data": {"MaHoSo": 1}}', '"data" must be an array'),
-    (b'{"service": "DongBoHoSoMC", "data": [{"MaHoSo": "x"', "malformed JSON"),
-    (b'\xff\xfe{"data": []}', "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (b"", "must be a JSON object"),
+        (b"[1, 2]", "must be a JSON object"),
+        (b'{"service": "LayThuTuc", "data": []}', "unknown service"),
+        (b'{"service": "DongBoHoSoMC"}', 'no "data" array'),
+        (b'{"service": "DongBoHoSoMC", "data": {"MaHoSo": 1}}', '"data" must be an array'),
+        (b'{"service": "DongBoHoSoMC", "data": [{"MaHoSo": "x"', "malformed JSON"),
+        (b'\xff\xfe{"data": []}', "not UTF-8"),
+    ],
+)
 def test_unreadable_envelopes(body, message):
     with pytest.raises(UnreadableBody, match=message):
         list(get_adapter("portal").parse(stream(body)))
@@ -144,9 +162,15 @@ def test_semicolon_csv_and_bom(world):
 
 def test_text_with_tabs_newlines_and_backslashes_round_trips(world):
     name = "Nguyễn\tVăn\\An\nB"
-    raw = {"MaHoSo": "00004-250112-000006", "MaTTHC": "1.001193", "TrangThaiHoSo": "4", "ChuHoSo": name,
-           "NgayTiepNhan": "20250112080000", "TrichYeuHoSo": "Dòng 1\r\nDòng 2 \\N",
-           "QuaTrinhXuLy": [{"ThoiDiemXuLy": "20250112080000", "TrangThai": "2", "NoiDungXuLy": "a\tb\\c"}]}
+    raw = {
+        "MaHoSo": "00004-250112-000006",
+        "MaTTHC": "1.001193",
+        "TrangThaiHoSo": "4",
+        "ChuHoSo": name,
+        "NgayTiepNhan": "20250112080000",
+        "TrichYeuHoSo": "Dòng 1\r\nDòng 2 \\N",
+        "QuaTrinhXuLy": [{"ThoiDiemXuLy": "20250112080000", "TrangThai": "2", "NoiDungXuLy": "a\tb\\c"}],
+    }
     report = ingest(world["province_system"], stream(json.dumps({"data": [raw]})), "portal")
     assert report.created == 1
     dossier = Dossier.objects.get(code=raw["MaHoSo"])

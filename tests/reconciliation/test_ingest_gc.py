@@ -1,4 +1,5 @@
 """Ingestion pauses Python's cyclic collector for the duration of a batch and gives it back."""
+
 import gc
 
 from reconciliation.services import ingest

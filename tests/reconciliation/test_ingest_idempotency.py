@@ -1,4 +1,5 @@
 """Nothing lost, nothing duplicated: replays change nothing, older states never win, ties are stable."""
+
 import json
 
 import pytest
@@ -12,19 +13,31 @@ from .fixtures.world import build_world, fixture_bytes, stream
 
 pytestmark = pytest.mark.django_db
 
-FILES = [("portal_dongbo.json", "portal"), ("dossiers.jsonl", "jsonl"), ("dossiers.csv", "csv"),
-         ("portal_tiendo.json", "portal")]
+FILES = [
+    ("portal_dongbo.json", "portal"),
+    ("dossiers.jsonl", "jsonl"),
+    ("dossiers.csv", "csv"),
+    ("portal_tiendo.json", "portal"),
+]
 
 
 def dump() -> dict:
     """Every row of every table ingestion writes (the batch log excepted: one row per call, by design)."""
-    return {model.__name__: list(model.objects.order_by("pk").values())
-            for model in (Dossier, DossierEvent, SourceDossier, RejectedRecord)}
+    return {
+        model.__name__: list(model.objects.order_by("pk").values())
+        for model in (Dossier, DossierEvent, SourceDossier, RejectedRecord)
+    }
 
 
 def version(status, event, **extra):
-    raw = {"MaHoSo": "00004-250105-000200", "MaTTHC": "1.001193", "TrangThaiHoSo": str(status),
-           "NgayNopHoSo": "20250105080000", "NgayTiepNhan": "20250105083000", "NgayHenTra": "20250110170000"}
+    raw = {
+        "MaHoSo": "00004-250105-000200",
+        "MaTTHC": "1.001193",
+        "TrangThaiHoSo": str(status),
+        "NgayNopHoSo": "20250105080000",
+        "NgayTiepNhan": "20250105083000",
+        "NgayHenTra": "20250110170000",
+    }
     if status >= 9:
         raw["NgayKetThucXuLy"] = event
     raw["QuaTrinhXuLy"] = [{"ThoiDiemXuLy": event, "TrangThai": str(status), "NguoiXuLy": "Phạm Thị Lan"}]

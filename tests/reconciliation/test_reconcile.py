@@ -1,4 +1,5 @@
 """Reconciliation finds every planted gap and nothing else, on SQLite and PostgreSQL."""
+
 import json
 from decimal import Decimal
 from io import StringIO
@@ -22,8 +23,9 @@ def ds(db):
 
 def found(province="01"):
     return set(
-        Gap.objects.filter(run__province__code=province, run__period=data.PERIOD)
-        .values_list("run__source__code", "kind", "dossier_code")
+        Gap.objects.filter(run__province__code=province, run__period=data.PERIOD).values_list(
+            "run__source__code", "kind", "dossier_code"
+        )
     )
 
 
@@ -39,7 +41,11 @@ def join_mode(request, monkeypatch):
 def test_finds_every_planted_gap_and_nothing_else(ds, join_mode):
     runs = reconcile_period(data.PERIOD, "01")
     assert found() == data.EXPECTED
-    assert [(r.province.code, r.source.code) for r in runs] == [("01", "DKDN"), ("01", "HOTICH"), ("01", "TINH-01")]
+    assert [(r.province.code, r.source.code) for r in runs] == [
+        ("01", "DKDN"),
+        ("01", "HOTICH"),
+        ("01", "TINH-01"),
+    ]
 
 
 def test_run_counts(ds):
@@ -50,9 +56,18 @@ def test_run_counts(ds):
     assert hotich.portal_dossiers == 13
     assert hotich.gap_dossiers == 11
     assert hotich.gap_counts == {
-        "missing_on_portal": 2, "missing_at_source": 1, "status_differs": 2, "finish_differs": 2,
-        "due_differs": 1, "synced_late": 2, "suspicious": 3, "not_synced": 0, "missing_in_province_system": 0,
-        "province_system_differs": 0, "progress_missing": 0, "result_missing": 0,
+        "missing_on_portal": 2,
+        "missing_at_source": 1,
+        "status_differs": 2,
+        "finish_differs": 2,
+        "due_differs": 1,
+        "synced_late": 2,
+        "suspicious": 3,
+        "not_synced": 0,
+        "missing_in_province_system": 0,
+        "province_system_differs": 0,
+        "progress_missing": 0,
+        "result_missing": 0,
     }
     assert hotich.reported_count == 20
     assert runs["DKDN"].dossiers == 3 and runs["DKDN"].portal_dossiers == 1
@@ -96,7 +111,11 @@ def test_gap_values_are_both_sides_as_text(ds):
     due = gap("due_differs", "H-DUE")
     assert (due.source_value, due.portal_value) == ("20261008080000", "20261009080000")
     late = gap("synced_late", "H-LATE")
-    assert (late.source_value, late.portal_value, late.detail) == ("20261006140000", "20261005130000", "lag 25.0 h")
+    assert (late.source_value, late.portal_value, late.detail) == (
+        "20261006140000",
+        "20261005130000",
+        "lag 25.0 h",
+    )
     mop = gap("missing_on_portal", "H-MOP")
     assert (mop.source_value, mop.portal_value, mop.detail) == ("10", "", "NgayTiepNhan 20261005080000")
     assert (mop.procedure_code, mop.agency_code) == ("HT1", "01-C1")
@@ -105,9 +124,13 @@ def test_gap_values_are_both_sides_as_text(ds):
     assert gap("suspicious", "H-JUMP").source_value == "status_jump 5→9"
     assert gap("suspicious", "H-JUMP").portal_value == "status_jump 5→9"
     assert (gap("suspicious", "H-SYNC").source_value, gap("suspicious", "H-SYNC").portal_value) == (
-        "finish_equals_sync", "")
+        "finish_equals_sync",
+        "",
+    )
     assert (gap("suspicious", "H-BARE").source_value, gap("suspicious", "H-BARE").portal_value) == (
-        "", "no_processing_step")
+        "",
+        "no_processing_step",
+    )
 
 
 def test_rerun_is_idempotent_and_replaces_results(ds):
@@ -115,7 +138,10 @@ def test_rerun_is_idempotent_and_replaces_results(ds):
     before = sorted(Gap.objects.values_list("run_id", "kind", "dossier_code", "source_value", "portal_value"))
     second = reconcile_period(data.PERIOD, "01")
     assert [r.pk for r in first] == [r.pk for r in second]
-    assert sorted(Gap.objects.values_list("run_id", "kind", "dossier_code", "source_value", "portal_value")) == before
+    assert (
+        sorted(Gap.objects.values_list("run_id", "kind", "dossier_code", "source_value", "portal_value"))
+        == before
+    )
     assert ReconciliationRun.objects.count() == 3
 
     # The portal catches up on H-MOP: the next run no longer reports it.
@@ -130,20 +156,30 @@ def test_rerun_is_idempotent_and_replaces_results(ds):
 def test_all_provinces_keep_each_province_to_itself(ds):
     runs = reconcile_period(data.PERIOD)
     assert {(r.province.code, r.source.code) for r in runs} == {
-        ("01", "DKDN"), ("01", "HOTICH"), ("01", "TINH-01"), ("48", "DKDN"), ("48", "HOTICH"), ("48", "TINH-48"),
+        ("01", "DKDN"),
+        ("01", "HOTICH"),
+        ("01", "TINH-01"),
+        ("48", "DKDN"),
+        ("48", "HOTICH"),
+        ("48", "TINH-48"),
     }
     assert found("01") == data.EXPECTED
     assert found("48") == {
-        ("HOTICH", "missing_on_portal", "X48-MOP"), ("HOTICH", "missing_at_source", "X48-MAS"),
+        ("HOTICH", "missing_on_portal", "X48-MOP"),
+        ("HOTICH", "missing_at_source", "X48-MAS"),
         ("TINH-48", "missing_on_portal", "X48-L"),
     }
 
 
 def test_thresholds_are_configurable(ds, settings):
     settings.TTHC_SYNC_LATE_HOURS = 23.5  # H-EDGE (24 h behind) becomes late
-    settings.TTHC_FINISH_TOLERANCE_SECONDS = 3 * 3600  # H-FIN (2 h) is tolerated, H-MULTI (finish vs none) is not
+    settings.TTHC_FINISH_TOLERANCE_SECONDS = (
+        3 * 3600
+    )  # H-FIN (2 h) is tolerated, H-MULTI (finish vs none) is not
     reconcile_period(data.PERIOD, "01")
-    expected = (data.EXPECTED | {("HOTICH", "synced_late", "H-EDGE")}) - {("HOTICH", "finish_differs", "H-FIN")}
+    expected = (data.EXPECTED | {("HOTICH", "synced_late", "H-EDGE")}) - {
+        ("HOTICH", "finish_differs", "H-FIN")
+    }
     assert found() == expected
 
 
@@ -169,7 +205,10 @@ def test_command_json_shape(ds):
     assert set(payload) == {"period", "runs"}
     assert payload["period"] == "2026-10"
     assert [(r["province"], r["source"]) for r in payload["runs"]] == [
-        ("01", "DKDN"), ("01", "HOTICH"), ("01", "TINH-01")]
+        ("01", "DKDN"),
+        ("01", "HOTICH"),
+        ("01", "TINH-01"),
+    ]
     for run in payload["runs"]:
         assert set(run) == {"province", "source", "dossiers", "gaps"}
         assert list(run["gaps"]) == [k.value for k in GapKind]
@@ -196,7 +235,11 @@ def test_task_is_idempotent(ds):
 
 
 def test_beat_schedule_runs_nightly_and_on_the_first(settings):
-    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "reconciliation.tasks.reconcile_period"]
+    entries = [
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "reconciliation.tasks.reconcile_period"
+    ]
     assert len(entries) == 2
     closed = [e for e in entries if e.get("kwargs", {}).get("closed")]
     assert len(closed) == 1 and closed[0]["schedule"].day_of_month == {1}

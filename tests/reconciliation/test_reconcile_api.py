@@ -1,4 +1,5 @@
 """The runs/gaps API: filters, scoping through the permission gate, constant query count, exports."""
+
 import csv
 import io
 
@@ -63,16 +64,29 @@ def test_run_detail_outside_scope_is_404(ds):
     assert client_for(ds.users.btp).get(f"{RUNS}{run48.pk}/").status_code == 404
     body = client_for(ds.users.btp).get(f"{RUNS}{run01.pk}/").json()
     assert body["gap_counts"]["missing_on_portal"] == 2 and set(body["gap_counts"]) == {
-        "missing_on_portal", "missing_at_source", "status_differs", "finish_differs", "due_differs",
-        "synced_late", "suspicious", "not_synced", "missing_in_province_system", "province_system_differs",
-        "progress_missing", "result_missing"}
+        "missing_on_portal",
+        "missing_at_source",
+        "status_differs",
+        "finish_differs",
+        "due_differs",
+        "synced_late",
+        "suspicious",
+        "not_synced",
+        "missing_in_province_system",
+        "province_system_differs",
+        "progress_missing",
+        "result_missing",
+    }
     assert body["points_at_stake"] == "0.440" and body["reported_count"] == 20  # the index's DOSSIER_SYNC
 
 
 def test_run_filters(ds):
     c = client_for(ds.users.admin)
     assert run_keys(c.get(RUNS, {"province": "48"})) == {("48", "DKDN"), ("48", "HOTICH"), ("48", "TINH-48")}
-    assert run_keys(c.get(RUNS, {"source": "HOTICH", "period": "2026-10"})) == {("01", "HOTICH"), ("48", "HOTICH")}
+    assert run_keys(c.get(RUNS, {"source": "HOTICH", "period": "2026-10"})) == {
+        ("01", "HOTICH"),
+        ("48", "HOTICH"),
+    }
     assert run_keys(c.get(RUNS, {"period": "2026-09"})) == set()
     assert run_keys(c.get(RUNS, {"source_kind": "provincial"})) == {("01", "TINH-01"), ("48", "TINH-48")}
 
@@ -82,12 +96,18 @@ def test_gap_filters(ds):
     query = {"period": "2026-10", "province": "01"}
     assert gap_keys(c.get(GAPS, {**query, "page_size": 500})) == data.EXPECTED
     assert gap_keys(c.get(GAPS, {**query, "source": "HOTICH", "kind": "missing_on_portal"})) == {
-        ("HOTICH", "missing_on_portal", "H-MOP"), ("HOTICH", "missing_on_portal", "H-OCT1")}
+        ("HOTICH", "missing_on_portal", "H-MOP"),
+        ("HOTICH", "missing_on_portal", "H-OCT1"),
+    }
     assert gap_keys(c.get(GAPS, {**query, "kind": ["missing_at_source", "due_differs"]})) == {
-        ("HOTICH", "missing_at_source", "H-MAS"), ("HOTICH", "due_differs", "H-DUE"),
-        ("TINH-01", "missing_at_source", "L-MAS")}
+        ("HOTICH", "missing_at_source", "H-MAS"),
+        ("HOTICH", "due_differs", "H-DUE"),
+        ("TINH-01", "missing_at_source", "L-MAS"),
+    }
     assert gap_keys(c.get(GAPS, {"procedure": "DK1"})) == {
-        ("DKDN", "missing_on_portal", "D-MOP"), ("DKDN", "missing_on_portal", "D-MOP2")}
+        ("DKDN", "missing_on_portal", "D-MOP"),
+        ("DKDN", "missing_on_portal", "D-MOP2"),
+    }
     assert c.get(GAPS, {"kind": "nonsense"}).status_code == 400
 
 
@@ -98,7 +118,9 @@ def test_gap_scoping(ds):
     # A ministry sees its systems' gaps in every province, and only those.
     btp = gap_keys(client_for(u.btp).get(GAPS, {"page_size": 500}))
     assert btp == {k for k in data.EXPECTED if k[0] == "HOTICH"} | {
-        ("HOTICH", "missing_on_portal", "X48-MOP"), ("HOTICH", "missing_at_source", "X48-MAS")}
+        ("HOTICH", "missing_on_portal", "X48-MOP"),
+        ("HOTICH", "missing_at_source", "X48-MAS"),
+    }
     assert gap_keys(client_for(u.btc).get(GAPS, {"source": "HOTICH"})) == set()
     gap48 = client_for(u.admin).get(GAPS, {"province": "48", "source": "TINH-48"}).json()["results"][0]
     assert client_for(u.p01).get(f"{GAPS}{gap48['id']}/").status_code == 404
@@ -148,7 +170,10 @@ def test_csv_and_excel_exports_match_the_list(ds):
     response = c.get(GAPS, {**query, "format": "xlsx"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
-    rows = [tuple("" if v is None else str(v) for v in row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    rows = [
+        tuple("" if v is None else str(v) for v in row)
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
     assert rows == listed
 
 

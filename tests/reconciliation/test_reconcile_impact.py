@@ -1,5 +1,6 @@
 """DOSSIER_SYNC behind points at stake (computed by indicators from its declaration, for the runs
 reconciliation counts), and the task's default periods."""
+
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -10,7 +11,9 @@ from tthc.periods import Period
 
 
 def gain(portal, reported, missing):
-    return impact.points_at_stake(ProvinceCounts(portal=portal, reported=reported), {"missing_on_portal": missing})
+    return impact.points_at_stake(
+        ProvinceCounts(portal=portal, reported=reported), {"missing_on_portal": missing}
+    )
 
 
 def test_dossier_sync_points():

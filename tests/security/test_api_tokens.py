@@ -3,6 +3,7 @@
 Integrators change nothing (``Authorization: Token <40 hex>``); a key is shown once when issued,
 revoked keys stop working at once, and the DRF keys that existed before are hashed by a migration.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,7 +38,10 @@ def with_token(key: str, keyword: str = "Token") -> APIClient:
 
 def refused(key: str) -> bool:
     """401 from the sync endpoint (token authentication only; ``/me/`` would answer 403 first)."""
-    return with_token(key).post("/api/v1/sync/dossiers/", b"{}", content_type="application/json").status_code == 401
+    return (
+        with_token(key).post("/api/v1/sync/dossiers/", b"{}", content_type="application/json").status_code
+        == 401
+    )
 
 
 def every_stored_value() -> str:
@@ -122,11 +126,17 @@ def test_existing_drf_tokens_keep_working_after_the_migration(tree):
     user = make_user("legacy", staff=False, is_system=True)
     legacy = "0123456789abcdef0123456789abcdef01234567"
     stamp = "timestamp with time zone" if connection.vendor == "postgresql" else "datetime"
-    with connection.cursor() as cursor:  # the table as rest_framework.authtoken created it (rolled back after)
-        cursor.execute(f'CREATE TABLE authtoken_token ("key" varchar(40) PRIMARY KEY, created {stamp} NOT NULL, '
-                       'user_id bigint NOT NULL)')
-        cursor.execute('INSERT INTO authtoken_token ("key", created, user_id) VALUES (%s, %s, %s)',
-                       [legacy, timezone.now(), user.pk])
+    with (
+        connection.cursor() as cursor
+    ):  # the table as rest_framework.authtoken created it (rolled back after)
+        cursor.execute(
+            f'CREATE TABLE authtoken_token ("key" varchar(40) PRIMARY KEY, created {stamp} NOT NULL, '
+            "user_id bigint NOT NULL)"
+        )
+        cursor.execute(
+            'INSERT INTO authtoken_token ("key", created, user_id) VALUES (%s, %s, %s)',
+            [legacy, timezone.now(), user.pk],
+        )
     migration.hash_legacy_tokens(apps, SimpleNamespace(connection=connection))
     assert "authtoken_token" not in connection.introspection.table_names()
     assert legacy not in every_stored_value()

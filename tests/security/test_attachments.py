@@ -1,5 +1,6 @@
 """Attachments only through the gate: no response names a ``/media/`` address, and the files are
 served by the gated download (page and API) to those who may see the request, 404 to others."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,8 +28,10 @@ def w():
     g = world.build()
     client = Client()
     client.force_login(g.officer)
-    response = client.post(f"/api/v1/requests/{g.case.pk}/attachments/",
-                           {"file": SimpleUploadedFile("ghi-chu.txt", b"Noi dung", "text/plain")})
+    response = client.post(
+        f"/api/v1/requests/{g.case.pk}/attachments/",
+        {"file": SimpleUploadedFile("ghi-chu.txt", b"Noi dung", "text/plain")},
+    )
     assert response.status_code == 201
     g.upload_response = response
     return g
@@ -92,8 +95,9 @@ def test_the_gated_downloads_serve_in_scope_and_404_outside(w):
         assert outside.get(url).status_code == 404, url
     # Another province's file: neither its request nor a pairing with one's own request opens it.
     other_case, _ = create_request(w.P2, w.system, w.period, user=w.outsider)
-    other = RequestAttachment(request=other_case, kind=AttachmentKind.DOCUMENT, name="khac.txt",
-                              content_type="text/plain")
+    other = RequestAttachment(
+        request=other_case, kind=AttachmentKind.DOCUMENT, name="khac.txt", content_type="text/plain"
+    )
     other.file.save("khac.txt", ContentFile(b"secret"), save=False)
     other.save()
     for name in ("complaints:download", "complaints-api:request-attachment-download"):

@@ -3,6 +3,7 @@ and agency codes with all of those but ``/`` (a database constraint) work on eve
 carries them — the gap list's links to the dossier page, the dossier page, the API's detail routes
 and the index pages — while the plain URLs that worked before keep working.
 """
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -24,8 +25,15 @@ from . import world
 pytestmark = pytest.mark.django_db
 
 ODD_DOSSIER_CODES = [
-    "HN/2026/000123", "000.00.20.H26-260403-0001/KQ", "a/b/c/", "HN 2026 001", "100%-HN", "HN?x=1&y=2",
-    "HN#frag", "HỒ-SƠ-Đà-Nẵng-01", "%2F%00-literal",
+    "HN/2026/000123",
+    "000.00.20.H26-260403-0001/KQ",
+    "a/b/c/",
+    "HN 2026 001",
+    "100%-HN",
+    "HN?x=1&y=2",
+    "HN#frag",
+    "HỒ-SƠ-Đà-Nẵng-01",
+    "%2F%00-literal",
 ]
 ODD_AGENCY_CODE = "Đà Nẵng 48 #?%"
 
@@ -34,11 +42,26 @@ ODD_AGENCY_CODE = "Đà Nẵng 48 #?%"
 def w():
     g = world.build(gap_codes=tuple(ODD_DOSSIER_CODES))
     for code in ODD_DOSSIER_CODES:
-        d = DossierFactory(code=code, procedure=g.A, receiving_agency=g.C1, received_at=golden.vn(3, 2),
-                           due_at=golden.vn(3, 4, 17))
-        SourceDossier.objects.create(source=g.system, code=code, dossier=d, agency=g.C1, procedure=g.A,
-                                     status=d.status, received_at=d.received_at, due_at=d.due_at,
-                                     event_at=d.received_at, synced_at=d.received_at, digest="x")
+        d = DossierFactory(
+            code=code,
+            procedure=g.A,
+            receiving_agency=g.C1,
+            received_at=golden.vn(3, 2),
+            due_at=golden.vn(3, 4, 17),
+        )
+        SourceDossier.objects.create(
+            source=g.system,
+            code=code,
+            dossier=d,
+            agency=g.C1,
+            procedure=g.A,
+            status=d.status,
+            received_at=d.received_at,
+            due_at=d.due_at,
+            event_at=d.received_at,
+            synced_at=d.received_at,
+            digest="x",
+        )
     return g
 
 
@@ -72,8 +95,10 @@ def test_the_dossier_page_with_slashes_encoded_by_the_client(w):
 def test_the_api_dossier_detail_takes_any_code(w):
     client = officer(w)
     for code in ODD_DOSSIER_CODES:
-        for url in (reverse("tthc-api:dossier-detail", kwargs={"code": code}),
-                    "/api/v1/dossiers/" + quote(code, safe="") + "/"):  # what an OpenAPI client sends
+        for url in (
+            reverse("tthc-api:dossier-detail", kwargs={"code": code}),
+            "/api/v1/dossiers/" + quote(code, safe="") + "/",
+        ):  # what an OpenAPI client sends
             response = client.get(url)
             assert response.status_code == 200, (code, url, response.status_code)
             assert response.json()["code"] == code
@@ -117,5 +142,9 @@ def test_an_odd_agency_code_works_in_every_route_that_carries_it():
     compute.recompute(Period.current())
     warning = client.get(reverse("indicators-api:early-warning", args=[ODD_AGENCY_CODE]))
     assert warning.status_code == 200, warning.status_code
-    assert client.get(reverse("indicators-api:scores"), {"period": golden.PERIOD, "agency": ODD_AGENCY_CODE}).json()[
-        "agencies"][0]["code"] == ODD_AGENCY_CODE
+    assert (
+        client.get(
+            reverse("indicators-api:scores"), {"period": golden.PERIOD, "agency": ODD_AGENCY_CODE}
+        ).json()["agencies"][0]["code"]
+        == ODD_AGENCY_CODE
+    )

@@ -1,4 +1,5 @@
 """Content-Security-Policy: the header is sent, and no page needs inline CSS or script to work."""
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,12 @@ def test_pages_carry_a_strict_policy(client):
     assert "'unsafe-inline'" not in " ".join(sum(csp.values(), []))
 
 
-@pytest.mark.parametrize("template", sorted(
-    str(p.relative_to(settings.BASE_DIR)) for p in (Path(settings.BASE_DIR) / "templates").rglob("*.html")))
+@pytest.mark.parametrize(
+    "template",
+    sorted(
+        str(p.relative_to(settings.BASE_DIR)) for p in (Path(settings.BASE_DIR) / "templates").rglob("*.html")
+    ),
+)
 def test_templates_have_no_inline_css_or_script(template):
     text = (Path(settings.BASE_DIR) / template).read_text(encoding="utf-8")
     assert not INLINE.search(text), f"{template}: inline CSS/JS is blocked by the policy; use static/tthc/"
@@ -44,7 +49,10 @@ def test_swagger_ui_loads_from_own_static_files(admin_client):
     html = page.content.decode()
     assert page.status_code == 200 and not INLINE.search(html)
     scripts = re.findall(r'<script src="([^"]+)"', html)
-    assert any(s.startswith("/static/drf_spectacular_sidecar/") and s.endswith("swagger-ui-bundle.js") for s in scripts)
+    assert any(
+        s.startswith("/static/drf_spectacular_sidecar/") and s.endswith("swagger-ui-bundle.js")
+        for s in scripts
+    )
     assert not any(s.startswith(("http:", "https:", "//")) for s in scripts)  # no CDN
     init = admin_client.get(scripts[-1])
     assert init.status_code == 200 and init["Content-Type"].startswith("application/javascript")

@@ -2,6 +2,7 @@
 officer, code…) comes out of EVERY export — the gap list (page and API, CSV and Excel), the index
 drill-down (page and API, CSV and Excel) and a request's frozen evidence (CSV and Excel) — with
 OWASP's leading apostrophe, and no Excel cell is ever a formula."""
+
 from __future__ import annotations
 
 import csv
@@ -75,7 +76,9 @@ def test_gap_exports(w):
     _check_csv("gap page CSV", _body(client.get("/reconciliation/gaps/export.csv", query)))
     _check_xlsx("gap page Excel", _body(client.get("/reconciliation/gaps/export.xlsx", query)))
     _check_csv("gap API CSV", _body(client.get("/api/v1/reconciliation/gaps/", {**query, "format": "csv"})))
-    _check_xlsx("gap API Excel", _body(client.get("/api/v1/reconciliation/gaps/", {**query, "format": "xlsx"})))
+    _check_xlsx(
+        "gap API Excel", _body(client.get("/api/v1/reconciliation/gaps/", {**query, "format": "xlsx"}))
+    )
 
 
 def test_indicator_drill_down_exports(w):
@@ -85,7 +88,9 @@ def test_indicator_drill_down_exports(w):
     api = f"/api/v1/indicators/01/{w.period}/components/ON_TIME/"
     for label, url in (("page", page), ("API", api)):
         _check_csv(f"drill-down {label} CSV", _body(client.get(url, {"set": "denominator", "export": "csv"})))
-        _check_xlsx(f"drill-down {label} Excel", _body(client.get(url, {"set": "denominator", "export": "xlsx"})))
+        _check_xlsx(
+            f"drill-down {label} Excel", _body(client.get(url, {"set": "denominator", "export": "xlsx"}))
+        )
 
 
 def test_request_evidence(w):

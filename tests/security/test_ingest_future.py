@@ -1,5 +1,6 @@
 """Event times beyond now plus a margin are refused (``future_date``): the newest event time wins, so
 one far-future time would freeze a dossier against every later genuine update."""
+
 import json
 from datetime import UTC, datetime, timedelta
 

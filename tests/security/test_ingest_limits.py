@@ -1,6 +1,7 @@
 """Bounded parsing: records and values have a size limit with a clear reject, CSV cells beyond the
 csv module's own limit are no 500, nesting cannot exhaust the stack, and long lines are read in
 linear time (measured by ``bench/parse_lines.py``, not here: these tests assert statuses only)."""
+
 import io
 import json
 
@@ -28,11 +29,16 @@ def csv_row(n: int, summary: str = "Đăng ký khai sinh", name: str = "Nguyễn
     return f"00004-250105-{n:06d},1.001193,2,20250105083000,{name},{summary}\n"
 
 
-@pytest.mark.parametrize("content_type, body", [
-    ("text/csv", HEADER + csv_row(1) + csv_row(2, summary="x" * (5 * MB)) + csv_row(3)),
-    ("application/x-ndjson", json.dumps(hanoi_record(1)) + "\n" + json.dumps(hanoi_record(2, ChuHoSo="x" * (5 * MB)))
-     + "\n"),
-])
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("text/csv", HEADER + csv_row(1) + csv_row(2, summary="x" * (5 * MB)) + csv_row(3)),
+        (
+            "application/x-ndjson",
+            json.dumps(hanoi_record(1)) + "\n" + json.dumps(hanoi_record(2, ChuHoSo="x" * (5 * MB))) + "\n",
+        ),
+    ],
+)
 def test_a_5mb_record_line_answers_413_naming_it_and_stores_nothing(world, content_type, body):
     response = post(client_for("HTTT-01"), body.encode(), content_type)
     assert response.status_code == 413
@@ -58,11 +64,17 @@ def test_a_5mb_line_in_a_file_is_one_rejected_record(world, tmp_path):
     assert kept.payload["_truncated"] > 5 * MB and len(kept.payload["_raw"]) <= 2_000
 
 
-@pytest.mark.parametrize("body, content_type, message", [
-    ("MaHoSo," + "X" * (5 * MB) + "\n" + csv_row(1), "text/csv", "header line"),
-    ('{"service": "DongBoHoSoMC", "data": [{"MaHoSo": "' + "9" * (5 * MB) + '" "x"}]}', "application/json",
-     "malformed JSON"),
-])
+@pytest.mark.parametrize(
+    "body, content_type, message",
+    [
+        ("MaHoSo," + "X" * (5 * MB) + "\n" + csv_row(1), "text/csv", "header line"),
+        (
+            '{"service": "DongBoHoSoMC", "data": [{"MaHoSo": "' + "9" * (5 * MB) + '" "x"}]}',
+            "application/json",
+            "malformed JSON",
+        ),
+    ],
+)
 def test_a_5mb_line_that_cannot_be_read_answers_4xx(world, body, content_type, message):
     response = post(client_for("HTTT-01"), body.encode(), content_type)
     assert response.status_code == 400
@@ -87,21 +99,35 @@ def test_a_long_csv_cell_within_the_limits_is_stored(world, settings):
 
 
 def test_csv_rows_are_refused_one_by_one(world):
-    body = (HEADER.encode() + csv_row(1).encode() + b"00004-250105-000002,1.001193,2,2025\xff,An,x\n"
-            + csv_row(3, name="Nguy\x00n").encode() + b"00004-250105-000004,1.001193,2\r,20250105083000,An,x\n"
-            + csv_row(5, summary='"Dòng 1\nDòng 2"').encode())
+    body = (
+        HEADER.encode()
+        + csv_row(1).encode()
+        + b"00004-250105-000002,1.001193,2,2025\xff,An,x\n"
+        + csv_row(3, name="Nguy\x00n").encode()
+        + b"00004-250105-000004,1.001193,2\r,20250105083000,An,x\n"
+        + csv_row(5, summary='"Dòng 1\nDòng 2"').encode()
+    )
     answer = post(client_for("HTTT-01"), body, "text/csv").json()
     assert answer["created"] == 2, answer
-    assert [(e["index"], e["reason"]) for e in answer["errors"]] == [(1, "invalid"), (2, "bad_text"), (3, "invalid")]
+    assert [(e["index"], e["reason"]) for e in answer["errors"]] == [
+        (1, "invalid"),
+        (2, "bad_text"),
+        (3, "invalid"),
+    ]
     assert "not UTF-8" in answer["errors"][0]["error"] and answer["errors"][1]["field"] == "ChuHoSo"
-    assert Dossier.objects.get(code="00004-250105-000005").summary == "Dòng 1\nDòng 2"  # a quoted multi-line cell
+    assert (
+        Dossier.objects.get(code="00004-250105-000005").summary == "Dòng 1\nDòng 2"
+    )  # a quoted multi-line cell
 
 
 @pytest.mark.parametrize("where", ["data", "session"])
 def test_100000_deep_nesting_in_the_envelope_is_a_400(world, where):
     deep = "[" * 100_000 + "]" * 100_000
-    body = ('{"service": "DongBoHoSoMC", "data": [' + deep + "]}" if where == "data"
-            else '{"service": "DongBoHoSoMC", "session": ' + deep + ', "data": []}')
+    body = (
+        '{"service": "DongBoHoSoMC", "data": [' + deep + "]}"
+        if where == "data"
+        else '{"service": "DongBoHoSoMC", "session": ' + deep + ', "data": []}'
+    )
     response = post(client_for("HTTT-01"), body.encode())
     assert response.status_code == 400
     assert "nested too deeply" in response.json()["error"]
@@ -114,20 +140,28 @@ def test_deep_nesting_in_a_json_line_is_one_rejected_record(world):
     assert answer["errors"][0]["reason"] == "too_large"
 
 
-@pytest.mark.parametrize("extra, field", [
-    ({"TrangThaiHoSo": "²"}, "TrangThaiHoSo"),  # a digit to str.isdigit(), not to int()
-    ({"TrangThaiHoSo": "9" * 5000}, "TrangThaiHoSo"),
-    ({"DanhSachLePhi": [{"Gia": "inf"}]}, "DanhSachLePhi[0].Gia"),
-    ({"DanhSachLePhi": [{"Gia": "1e30"}]}, "DanhSachLePhi[0].Gia"),
-])
+@pytest.mark.parametrize(
+    "extra, field",
+    [
+        ({"TrangThaiHoSo": "²"}, "TrangThaiHoSo"),  # a digit to str.isdigit(), not to int()
+        ({"TrangThaiHoSo": "9" * 5000}, "TrangThaiHoSo"),
+        ({"DanhSachLePhi": [{"Gia": "inf"}]}, "DanhSachLePhi[0].Gia"),
+        ({"DanhSachLePhi": [{"Gia": "1e30"}]}, "DanhSachLePhi[0].Gia"),
+    ],
+)
 def test_odd_numbers_are_invalid_values_not_errors(world, extra, field):
     answer = post(client_for("HTTT-01"), envelope(hanoi_record(1, **extra))).json()
     assert [(e["field"], e["reason"]) for e in answer["errors"]] == [(field, "invalid")]
 
 
 def test_huge_numbers_and_nan_in_the_envelope_read_as_text(world):
-    body = ('{"service": "DongBoHoSoMC", "data": [' + json.dumps(hanoi_record(1))[:-1]
-            + ', "MaDoiTuong": ' + "7" * 5000 + ', "GhiChu": NaN}]}')
+    body = (
+        '{"service": "DongBoHoSoMC", "data": ['
+        + json.dumps(hanoi_record(1))[:-1]
+        + ', "MaDoiTuong": '
+        + "7" * 5000
+        + ', "GhiChu": NaN}]}'
+    )
     answer = post(client_for("HTTT-01"), body.encode()).json()
     assert (answer["created"], answer["rejected"]) == (1, 0)
 

@@ -3,6 +3,7 @@
 The review's probe: the Hà Nội provincial token overwrote a Đà Nẵng dossier (status 10 → 3) with a
 2099 refusal time that froze it; a ministry token wrote another ministry's procedures.
 """
+
 import json
 
 import pytest
@@ -38,8 +39,11 @@ def world():
 
 def dossier_state(code: str) -> dict:
     row = Dossier.objects.filter(code=code).values().first()
-    return {"dossier": row, "events": list(DossierEvent.objects.filter(dossier__code=code).values()),
-            "copies": list(SourceDossier.objects.filter(code=code).order_by("source_id").values())}
+    return {
+        "dossier": row,
+        "events": list(DossierEvent.objects.filter(dossier__code=code).values()),
+        "copies": list(SourceDossier.objects.filter(code=code).order_by("source_id").values()),
+    }
 
 
 @pytest.fixture
@@ -91,13 +95,20 @@ def test_the_handling_agency_must_be_in_the_province_too(world):
     answer = post(client_for("HTTT-01"), envelope(hanoi_record(1, DonViXuLy="20242"))).json()
     assert_out_of_scope(answer, "DonViXuLy", "20242")
     # A handling unit named in words (no agency code) is not an agency: nothing to check.
-    assert post(client_for("HTTT-01"), envelope(hanoi_record(2, DonViXuLy="UBND phường Ba Đình"))).json()["created"] == 1
+    assert (
+        post(client_for("HTTT-01"), envelope(hanoi_record(2, DonViXuLy="UBND phường Ba Đình"))).json()[
+            "created"
+        ]
+        == 1
+    )
 
 
 def test_a_ministry_system_writes_its_procedures_anywhere_and_its_own_agencies(world, danang_dossier):
     hotich = client_for("HOTICH")
     # Its procedure, received in Đà Nẵng: in its remit (the province's copy is a separate SourceDossier).
-    assert post(hotich, envelope(dict(DANANG_DOSSIER, TrangThaiHoSo="9", NgayTra=None))).json()["created"] == 1
+    assert (
+        post(hotich, envelope(dict(DANANG_DOSSIER, TrangThaiHoSo="9", NgayTra=None))).json()["created"] == 1
+    )
     # Another ministry's procedure (DKDN's), received in a Hà Nội commune: out of scope, named.
     foreign = hanoi_record(3, MaTTHC="2.001610")
     assert_out_of_scope(post(hotich, envelope(foreign)).json(), "MaTTHC", "2.001610", "HOTICH", "00004")
@@ -119,20 +130,32 @@ def test_the_portal_writes_anything_and_a_reporting_system_nothing(world):
     assert post(client_for("DVCQG"), envelope(anywhere)).json()["created"] == 1
     answer = post(client_for("BCQG"), envelope(hanoi_record(6))).json()
     assert_out_of_scope(answer, "", "BCQG", "counts")
-    progress = envelope({"MaHoSo": "20242-260403-000001", "ThoiDiemXuLy": "20260404080000", "TrangThai": "4"},
-                        service="CapNhatTienDoHoSoMC")
+    progress = envelope(
+        {"MaHoSo": "20242-260403-000001", "ThoiDiemXuLy": "20260404080000", "TrangThai": "4"},
+        service="CapNhatTienDoHoSoMC",
+    )
     assert_out_of_scope(post(client_for("BCQG"), progress).json(), "", "BCQG")
 
 
 def test_progress_steps_on_a_copy_outside_the_remit_are_refused(world, danang_dossier):
     """A copy written before the remit was enforced (as the probe did) cannot be advanced further."""
     dossier = Dossier.objects.get(code="20242-260403-000001")
-    SourceDossier.objects.create(source=world["province_system"], code=dossier.code, dossier=dossier,
-                                 agency=dossier.receiving_agency, procedure=dossier.procedure, status=3,
-                                 received_at=dossier.received_at, event_at=dossier.received_at,
-                                 synced_at=dossier.received_at, digest="x")
-    step = envelope({"MaHoSo": dossier.code, "ThoiDiemXuLy": "20260412080000", "TrangThai": "4"},
-                    service="CapNhatTienDoHoSoMC")
+    SourceDossier.objects.create(
+        source=world["province_system"],
+        code=dossier.code,
+        dossier=dossier,
+        agency=dossier.receiving_agency,
+        procedure=dossier.procedure,
+        status=3,
+        received_at=dossier.received_at,
+        event_at=dossier.received_at,
+        synced_at=dossier.received_at,
+        digest="x",
+    )
+    step = envelope(
+        {"MaHoSo": dossier.code, "ThoiDiemXuLy": "20260412080000", "TrangThai": "4"},
+        service="CapNhatTienDoHoSoMC",
+    )
     answer = post(client_for("HTTT-01"), step).json()
     assert_out_of_scope(answer, "MaDonVi", "20242")
     dossier.refresh_from_db()
@@ -154,19 +177,34 @@ def test_a_replay_obeys_the_remit(world):
 
 
 def test_agencies_merged_into_the_province_are_in_its_remit(world):
-    old = AgencyFactory(code="02", name="Tỉnh cũ", kind=AgencyKind.PROVINCE, parent=world["hanoi"].parent,
-                        successor=world["hanoi"])
+    old = AgencyFactory(
+        code="02",
+        name="Tỉnh cũ",
+        kind=AgencyKind.PROVINCE,
+        parent=world["hanoi"].parent,
+        successor=world["hanoi"],
+    )
     AgencyFactory(code="00700", name="Xã cũ", kind=AgencyKind.COMMUNE, parent=old)
     answer = post(client_for("HTTT-01"), envelope(hanoi_record(7, MaHoSo="00700-250105-000007"))).json()
     assert answer["created"] == 1, answer
-    assert post(client_for("HTTT-48"), envelope(hanoi_record(8, MaHoSo="00700-250105-000008"))).json()["rejected"] == 1
+    assert (
+        post(client_for("HTTT-48"), envelope(hanoi_record(8, MaHoSo="00700-250105-000008"))).json()[
+            "rejected"
+        ]
+        == 1
+    )
 
 
 def test_the_remit_is_loaded_once_per_batch_not_per_record(world):
     """Set-based: a batch of 40 records (half out of scope) asks the database as often as one of 4."""
+
     def queries(count: int, start: int) -> int:
-        records = [hanoi_record(start + i) if i % 2 else dict(PROBE["data"][0], MaHoSo=f"20242-260403-{start + i:06d}",
-                                                               NgayTuChoi="20260404000000") for i in range(count)]
+        records = [
+            hanoi_record(start + i)
+            if i % 2
+            else dict(PROBE["data"][0], MaHoSo=f"20242-260403-{start + i:06d}", NgayTuChoi="20260404000000")
+            for i in range(count)
+        ]
         with CaptureQueriesContext(connection) as ctx:
             report = ingest(world["province_system"], stream(json.dumps(envelope(*records))), "portal")
         assert report.rejected == count // 2 and report.errors[0]["reason"] == "out_of_scope"
@@ -179,7 +217,7 @@ def test_the_remit_of_each_kind(world):
     def ids(code):
         from tthc.models import Agency, Procedure
 
-        return (Procedure.objects.get(code=code).pk if "." in code else Agency.objects.get(code=code).pk)
+        return Procedure.objects.get(code=code).pk if "." in code else Agency.objects.get(code=code).pk
 
     hanoi = Remit.load(world["province_system"])
     assert hanoi.refusal(ids("1.001193"), ids("00004")) is None

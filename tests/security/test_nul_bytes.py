@@ -8,6 +8,7 @@ Twice: with ``RejectNulMiddleware`` (every such request is a 400 at the door), a
 show that the parsers behind it (path converters, filters, period and code lookups) hold on their
 own. PostgreSQL refuses NUL in a text literal, so the second walk bites on CI's PostgreSQL pass.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,9 @@ ROOT = Path(settings.BASE_DIR)
 NUL = "%00"
 MIDDLEWARE = "core.middleware.RejectNulMiddleware"
 #: How a view reads a query parameter: ``GET.get("x")``, ``query_params["x"]``, ``params.getlist("x")``…
-READS = re.compile(r"""(?:GET|POST|query_params|params|data)(?:\.get|\.getlist|\.pop)?\s*[(\[]\s*["'](\w+)["']""")
+READS = re.compile(
+    r"""(?:GET|POST|query_params|params|data)(?:\.get|\.getlist|\.pop)?\s*[(\[]\s*["'](\w+)["']"""
+)
 
 
 def query_parameter_names() -> set[str]:
@@ -39,7 +42,10 @@ def query_parameter_names() -> set[str]:
     names its views and services read from a query string (found in the source)."""
     names = {"x", "page", "page_size", "format", "next", "q", "o", "p", "e", "lang", "version"}
     for path in ROOT.glob("*/**/*.py"):
-        if path.parts[len(ROOT.parts)] in (".venv", "tests", "bench", "scripts") or "migrations" in path.parts:
+        if (
+            path.parts[len(ROOT.parts)] in (".venv", "tests", "bench", "scripts")
+            or "migrations" in path.parts
+        ):
             continue
         names.update(READS.findall(path.read_text(encoding="utf-8")))
     get_resolver().url_patterns  # noqa: B018 — imports every view module, hence every FilterSet
@@ -60,23 +66,44 @@ def query_parameter_names() -> set[str]:
 
 def test_the_walk_knows_the_query_parameters_views_read():
     names = query_parameter_names()
-    assert {"province", "source", "period", "agency", "level", "set", "export", "receiving_agency_subtree",
-            "received_at_after", "unread", "days", "group"} <= names
+    assert {
+        "province",
+        "source",
+        "period",
+        "agency",
+        "level",
+        "set",
+        "export",
+        "receiving_agency_subtree",
+        "received_at_after",
+        "unread",
+        "days",
+        "group",
+    } <= names
 
 
 def _sample(name: str, converter: str, url_name: str, w) -> str:
     """A real value for a path parameter, so that the walk reaches the code behind it."""
     by_name = {
-        "agency": "01", "period": w.period, "fmt": "csv", "attachment_id": str(w.attachments[0].pk),
-        "uidb64": "MQ", "token": "x",
+        "agency": "01",
+        "period": w.period,
+        "fmt": "csv",
+        "attachment_id": str(w.attachments[0].pk),
+        "uidb64": "MQ",
+        "token": "x",
     }
     if name == "code":
         if "indicator" in url_name:
             return "ON_TIME"
         return "01" if "agency" in url_name else "d1"
     if name == "pk":
-        for key, obj in (("notification", w.notification), ("feedback", w.f["f1"]), ("gap-detail", w.gap),
-                         ("run-detail", w.run), ("revoke", None)):
+        for key, obj in (
+            ("notification", w.notification),
+            ("feedback", w.f["f1"]),
+            ("gap-detail", w.gap),
+            ("run-detail", w.run),
+            ("revoke", None),
+        ):
             if key in url_name:
                 return str(obj.pk) if obj is not None else "1"
         return str(w.case.pk)
@@ -88,9 +115,14 @@ def _sample(name: str, converter: str, url_name: str, w) -> str:
 def _params(pattern):
     """(name, converter-or-regex) of each parameter of one pattern, in order."""
     if isinstance(pattern, RoutePattern):
-        return [(m.group(2), m.group(1) or "str") for m in re.finditer(r"<(?:(\w+):)?(\w+)>", str(pattern._route))]
+        return [
+            (m.group(2), m.group(1) or "str") for m in re.finditer(r"<(?:(\w+):)?(\w+)>", str(pattern._route))
+        ]
     regex = pattern._regex
-    return [(re.match(r"\(\?P<(\w+)>", regex[start:end]).group(1), inner) for start, end, inner in _group_spans(regex)]
+    return [
+        (re.match(r"\(\?P<(\w+)>", regex[start:end]).group(1), inner)
+        for start, end, inner in _group_spans(regex)
+    ]
 
 
 def _render(pattern, values: dict) -> str:
@@ -152,6 +184,7 @@ class RecordingQueryDict(QueryDict):
         def read_all(*args, **kwargs):
             self.read.add("*")
             return method(*args, **kwargs)
+
         return read_all
 
     def __getattribute__(self, name):
@@ -169,6 +202,7 @@ def recording_middleware(get_response):
         response = get_response(request)
         READ.setdefault(request.path, set()).update(request.GET.read)
         return response
+
     return middleware
 
 
@@ -216,7 +250,9 @@ def test_the_middleware_answers_400_to_a_nul_anywhere():
     seen, _ = _walk(w, None, per_parameter=False)
     assert len(seen) > 800
     wrong = {key: status for key, status in seen.items() if status != 400}
-    assert not wrong, f"{len(wrong)} requests with a NUL were not refused with 400: {sorted(wrong.items())[:20]}"
+    assert not wrong, (
+        f"{len(wrong)} requests with a NUL were not refused with 400: {sorted(wrong.items())[:20]}"
+    )
 
 
 def test_api_and_page_answers(client):

@@ -1,4 +1,5 @@
 """No open redirect: every view that follows a ``next`` (or stored) target stays on the site."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,8 +11,16 @@ from tests.complaints.helpers import build_world, make_case
 
 pytestmark = pytest.mark.django_db
 
-OFFSITE = ["http://evil.example/", "https://evil.example/x", "//evil.example/", "/\\evil.example/",
-           "\\\\evil.example", "javascript:alert(1)", "http:///evil.example", " //evil.example"]
+OFFSITE = [
+    "http://evil.example/",
+    "https://evil.example/x",
+    "//evil.example/",
+    "/\\evil.example/",
+    "\\\\evil.example",
+    "javascript:alert(1)",
+    "http:///evil.example",
+    " //evil.example",
+]
 
 
 @pytest.fixture
@@ -26,7 +35,9 @@ def test_bulk_submit_ignores_an_offsite_next(client, world, target):
     client.force_login(world.u["province_leader"])
     response = client.post(reverse("complaints:bulk-submit"), {"ids": [draft.pk], "next": target})
     assert response.status_code == 302 and response["Location"] == reverse("complaints:review")
-    assert SyncGapRequest.objects.get(pk=draft.pk).state == State.SUBMITTED  # the submission itself went through
+    assert (
+        SyncGapRequest.objects.get(pk=draft.pk).state == State.SUBMITTED
+    )  # the submission itself went through
 
 
 def test_bulk_submit_follows_a_local_next(client, world):
@@ -39,17 +50,21 @@ def test_bulk_submit_follows_a_local_next(client, world):
 @pytest.mark.parametrize("target", OFFSITE[:3])
 def test_a_notification_never_leads_off_the_site(client, world, target):
     case = make_case(world, State.SUBMITTED)
-    n = Notification.objects.create(recipient=world.u["province_officer"], kind="transition", request=case,
-                                    subject="x", url=target)
+    n = Notification.objects.create(
+        recipient=world.u["province_officer"], kind="transition", request=case, subject="x", url=target
+    )
     client.force_login(world.u["province_officer"])
     response = client.get(reverse("complaints:open-notification", args=[n.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("complaints:notifications")
 
 
-@pytest.mark.parametrize("path, data", [
-    ("/i18n/setlang/", {"language": "en", "next": "http://evil.example/"}),
-    ("/accounts/login/?next=http://evil.example/", None),
-])
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("/i18n/setlang/", {"language": "en", "next": "http://evil.example/"}),
+        ("/accounts/login/?next=http://evil.example/", None),
+    ],
+)
 def test_django_views_reading_next_stay_on_site(client, world, path, data):
     """Django's own ``next`` readers (language switch, login) are checked too."""
     if data is None:

@@ -3,6 +3,7 @@ naming the parameter (JSON in the API, the plain error page on the site), never 
 whatever the database (PostgreSQL refuses NUL in text; an integer column refuses ``abc``).
 
 These run without ``RejectNulMiddleware``, which would answer every NUL before the parsers see it."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,10 +34,22 @@ def client(w):
     return client
 
 
-@pytest.mark.parametrize("name, value", [("status", "abc"), ("channel", "x"), ("status", "\x00"),
-                                         ("procedure", "\x00"), ("agency", "\x00"), ("code", "a\x00")])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("status", "abc"),
+        ("channel", "x"),
+        ("status", "\x00"),
+        ("procedure", "\x00"),
+        ("agency", "\x00"),
+        ("code", "a\x00"),
+    ],
+)
 def test_drill_down_filters(client, w, name, value):
-    for url in (f"/api/v1/indicators/01/{w.period}/components/ON_TIME/", f"/indicators/01/{w.period}/ON_TIME/"):
+    for url in (
+        f"/api/v1/indicators/01/{w.period}/components/ON_TIME/",
+        f"/indicators/01/{w.period}/ON_TIME/",
+    ):
         response = client.get(url, {name: value})
         assert response.status_code == 400, (url, name, value, response.status_code)
         if url.startswith("/api/"):
@@ -51,12 +64,19 @@ def test_drill_down_filters_still_filter(client, w):
     assert client.get(url, {"set": "denominator", "agency": "NO-SUCH"}).json()["count"] == 0
 
 
-@pytest.mark.parametrize("url, name", [
-    ("/api/v1/indicators/", "agency"), ("/api/v1/indicators/", "level"), ("/api/v1/indicators/rankings/", "level"),
-    ("/api/v1/indicators/late-units/", "agency"), ("/indicators/late/", "agency"),
-    ("/reconciliation/gaps/", "province"), ("/reconciliation/gaps/", "source"),
-    ("/reconciliation/gaps/export.csv", "province"),
-])
+@pytest.mark.parametrize(
+    "url, name",
+    [
+        ("/api/v1/indicators/", "agency"),
+        ("/api/v1/indicators/", "level"),
+        ("/api/v1/indicators/rankings/", "level"),
+        ("/api/v1/indicators/late-units/", "agency"),
+        ("/indicators/late/", "agency"),
+        ("/reconciliation/gaps/", "province"),
+        ("/reconciliation/gaps/", "source"),
+        ("/reconciliation/gaps/export.csv", "province"),
+    ],
+)
 def test_codes_and_choices(client, url, name):
     response = client.get(url, {name: "x\x00"})
     assert response.status_code == 400, response.status_code

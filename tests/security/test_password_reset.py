@@ -1,5 +1,6 @@
 """Password reset answers alike for known and unknown addresses: the page queues one mail task with
 the address either way; the worker sends the link only to a known account."""
+
 from __future__ import annotations
 
 import re
@@ -60,10 +61,16 @@ def test_the_task_mails_nothing_for_an_unknown_or_unusable_account(client, user)
     for address in ("nobody@example.vn", "nopass@example.vn", "gone@example.vn"):
         assert tasks.send_password_reset.delay(address, domain="testserver").get() == 0
     assert not mail.outbox
-    assert tasks.send_password_reset.delay("reset.me@example.vn", domain="tthc.example.gov.vn",
-                                           use_https=True, language="vi").get() == 1
+    assert (
+        tasks.send_password_reset.delay(
+            "reset.me@example.vn", domain="tthc.example.gov.vn", use_https=True, language="vi"
+        ).get()
+        == 1
+    )
     assert "https://tthc.example.gov.vn/accounts/reset/" in mail.outbox[0].body
-    assert "Mở đường dẫn sau" in mail.outbox[0].body  # the requester's language, not the worker's (English here)
+    assert (
+        "Mở đường dẫn sau" in mail.outbox[0].body
+    )  # the requester's language, not the worker's (English here)
 
 
 def test_a_mail_failure_raises_so_the_task_retries(user, monkeypatch):

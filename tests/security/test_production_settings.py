@@ -1,5 +1,6 @@
 """Production settings refuse to start insecure, and the README's production example passes
 ``check --deploy``. Settings are read once per process, so these start ``manage.py`` in a subprocess."""
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,14 @@ def readme_production_example() -> dict[str, str]:
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if not SCRUBBED.match(k)}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def printed(result: subprocess.CompletedProcess) -> list[str]:
@@ -40,14 +47,23 @@ def printed(result: subprocess.CompletedProcess) -> list[str]:
 
 def test_readme_example_is_clean_under_check_deploy():
     example = readme_production_example()
-    assert example["DJANGO_DEBUG"] == "false" and example["DJANGO_SECRET_KEY"] == ""  # filled in by the operator
-    result = manage("check", "--deploy", "--fail-level", "WARNING",
-                    env={**example, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)})
+    assert (
+        example["DJANGO_DEBUG"] == "false" and example["DJANGO_SECRET_KEY"] == ""
+    )  # filled in by the operator
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**example, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("key", ["", *settings.DEVELOPMENT_SECRET_KEYS], ids=["missing", "development", "previous"])
+@pytest.mark.parametrize(
+    "key", ["", *settings.DEVELOPMENT_SECRET_KEYS], ids=["missing", "development", "previous"]
+)
 def test_debug_off_with_no_key_or_the_development_key_refuses_to_start(key):
     env = {**readme_production_example(), "DJANGO_SECRET_KEY": key}
     result = manage("check", env=env)
@@ -57,22 +73,41 @@ def test_debug_off_with_no_key_or_the_development_key_refuses_to_start(key):
 
 def test_production_defaults_are_secure():
     """Without the example's proxy header: HSTS, SSL redirect, secure cookies follow DEBUG=false."""
-    probe = ("from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
-             "s.SECURE_HSTS_PRELOAD, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-             "s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, s.SECURE_PROXY_SSL_HEADER)")
-    result = manage("shell", "-c", probe, env={"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)})
-    assert printed(result) == ["31536000", "True", "True", "True", "True", "True", "True", "True", "None"], result.stderr
-    overridden = manage("shell", "-c", probe, env={
-        "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_SECURE_HSTS_SECONDS": "600",
-        "DJANGO_SECURE_HSTS_PRELOAD": "false", "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
-    })
+    probe = (
+        "from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+        "s.SECURE_HSTS_PRELOAD, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, s.SECURE_PROXY_SSL_HEADER)"
+    )
+    result = manage(
+        "shell", "-c", probe, env={"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+    )
+    assert printed(result) == ["31536000", "True", "True", "True", "True", "True", "True", "True", "None"], (
+        result.stderr
+    )
+    overridden = manage(
+        "shell",
+        "-c",
+        probe,
+        env={
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_SECURE_HSTS_SECONDS": "600",
+            "DJANGO_SECURE_HSTS_PRELOAD": "false",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
+        },
+    )
     assert printed(overridden)[:4] == ["600", "True", "False", "False"], overridden.stderr
     assert overridden.stdout.strip().endswith("('HTTP_X_FORWARDED_PROTO', 'https')")
 
 
 def test_development_defaults_keep_make_run_working():
     """No environment: debug, the development key, plain HTTP (``make run`` and the tests rely on it)."""
-    result = manage("shell", "-c", "from django.conf import settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT, "
-                    "s.SECURE_HSTS_SECONDS, s.SECRET_KEY == s.DEVELOPMENT_SECRET_KEYS[0])", env={})
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS, s.SECRET_KEY == s.DEVELOPMENT_SECRET_KEYS[0])",
+        env={},
+    )
     assert printed(result) == ["True", "False", "0", "True"], result.stderr

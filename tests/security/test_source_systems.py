@@ -5,6 +5,7 @@ own system into one) and saw its token; reconciliation then took "the first acti
 code" and the sync indicator counted every portal-kind copy, so one province could replace the
 national portal for everybody and inflate its own score.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -61,8 +62,16 @@ def test_a_provincial_administrator_cannot_create_a_portal_system_in_the_admin(c
     user = world["hn_admin"] if role == Role.UNIT_ADMIN else world["hn_senior"]
     client.force_login(user)
     assert client.get("/admin/reconciliation/sourcesystem/add/").status_code == 403
-    response = client.post("/admin/reconciliation/sourcesystem/add/", {
-        "code": "FAKE-PORTAL", "name": "Cổng giả", "kind": "portal", "owner": world["hanoi"].pk, "active": "on"})
+    response = client.post(
+        "/admin/reconciliation/sourcesystem/add/",
+        {
+            "code": "FAKE-PORTAL",
+            "name": "Cổng giả",
+            "kind": "portal",
+            "owner": world["hanoi"].pk,
+            "active": "on",
+        },
+    )
     assert response.status_code == 403
     assert not SourceSystem.objects.filter(code="FAKE-PORTAL").exists()
     assert client.get("/admin/accounts/systemaccount/add/").status_code == 403
@@ -86,18 +95,32 @@ def test_a_unit_administrator_cannot_turn_its_own_system_into_the_portal(client,
 def test_the_read_only_admin_page_shows_no_token(client, world):
     key = rotate_source_token(world["national"], world["province_system"])
     client.force_login(world["hn_admin"])
-    for url in (f"/admin/reconciliation/sourcesystem/{world['province_system'].pk}/change/",
-                "/admin/reconciliation/sourcesystem/",
-                f"/admin/accounts/systemaccount/{SystemAccount.objects.get(system_code='HTTT-01').pk}/change/"):
+    for url in (
+        f"/admin/reconciliation/sourcesystem/{world['province_system'].pk}/change/",
+        "/admin/reconciliation/sourcesystem/",
+        f"/admin/accounts/systemaccount/{SystemAccount.objects.get(system_code='HTTT-01').pk}/change/",
+    ):
         page = client.get(url)
-        assert page.status_code == 200 and key not in page.content.decode() and key[:8] not in page.content.decode()
+        assert (
+            page.status_code == 200
+            and key not in page.content.decode()
+            and key[:8] not in page.content.decode()
+        )
 
 
 def test_a_national_administrator_creates_a_system_and_sees_its_token_once(client, world):
     client.force_login(world["national"])
-    response = client.post("/admin/reconciliation/sourcesystem/add/", {
-        "code": "LLTP", "name": "Lý lịch tư pháp", "kind": "ministry", "owner": world["btp"].pk, "active": "on"},
-        follow=True)
+    response = client.post(
+        "/admin/reconciliation/sourcesystem/add/",
+        {
+            "code": "LLTP",
+            "name": "Lý lịch tư pháp",
+            "kind": "ministry",
+            "owner": world["btp"].pk,
+            "active": "on",
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     keys = shown_keys(response)
     assert len(keys) == 1 and token_for_key(keys[0]).user.system_account.system_code == "LLTP"
@@ -114,8 +137,11 @@ def test_the_admin_rotates_a_token_and_the_old_one_stops_working(client, world):
     _, first = create_source_system("LLTP", "Lý lịch tư pháp", "ministry", "BTP", creator=world["national"])
     client.force_login(world["national"])
     source = SourceSystem.objects.get(code="LLTP")
-    response = client.post("/admin/reconciliation/sourcesystem/",
-                           {"action": "rotate_tokens", "_selected_action": [source.pk]}, follow=True)
+    response = client.post(
+        "/admin/reconciliation/sourcesystem/",
+        {"action": "rotate_tokens", "_selected_action": [source.pk]},
+        follow=True,
+    )
     [second] = shown_keys(response)
     assert token_for_key(first) is None and token_for_key(second) is not None
 
@@ -123,8 +149,10 @@ def test_the_admin_rotates_a_token_and_the_old_one_stops_working(client, world):
 def test_a_second_active_portal_is_a_form_error_in_the_admin(client, world):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the message is asserted in English (msgid)
     client.force_login(world["national"])
-    response = client.post("/admin/reconciliation/sourcesystem/add/", {
-        "code": "DVCQG2", "name": "Cổng 2", "kind": "portal", "owner": world["btp"].pk, "active": "on"})
+    response = client.post(
+        "/admin/reconciliation/sourcesystem/add/",
+        {"code": "DVCQG2", "name": "Cổng 2", "kind": "portal", "owner": world["btp"].pk, "active": "on"},
+    )
     assert response.status_code == 200
     assert "only one portal" in str(response.context["adminform"].form.errors)
     assert not SourceSystem.objects.filter(code="DVCQG2").exists()
@@ -138,8 +166,12 @@ def test_api_refuses_every_write_to_a_unit_administrator(world):
     assert "Only national administrators" in created.json()["detail"]
     changed = api.patch(f"{API}HTTT-01/", {"kind": "portal"}, format="json")
     assert changed.status_code == 403
-    assert api.put(f"{API}HTTT-01/", {"code": "HTTT-01", "name": "x", "kind": "portal", "owner": "01"},
-                   format="json").status_code == 403
+    assert (
+        api.put(
+            f"{API}HTTT-01/", {"code": "HTTT-01", "name": "x", "kind": "portal", "owner": "01"}, format="json"
+        ).status_code
+        == 403
+    )
     assert api.post(f"{API}HTTT-01/rotate-token/").status_code == 403
     assert not SourceSystem.objects.filter(code="FAKE").exists()
     assert SourceSystem.objects.get(code="HTTT-01").kind == SourceKind.PROVINCIAL
@@ -161,19 +193,26 @@ def test_api_reads_are_scoped_and_carry_no_token(world):
 
 def test_api_national_administrator_creates_changes_and_rotates(world):
     api = api_as(world["national"])
-    created = api.post(API, {"code": "LLTP", "name": "Lý lịch tư pháp", "kind": "ministry", "owner": "BTP"},
-                       format="json")
+    created = api.post(
+        API, {"code": "LLTP", "name": "Lý lịch tư pháp", "kind": "ministry", "owner": "BTP"}, format="json"
+    )
     assert created.status_code == 201, created.content
     key = created.json()["token"]
     assert created.json()["token_prefix"] == key[:8]
     sync = APIClient()
     sync.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    assert sync.post("/api/v1/sync/dossiers/", fixture_bytes("portal_dongbo.json"),
-                     content_type="application/json").status_code == 200
+    assert (
+        sync.post(
+            "/api/v1/sync/dossiers/", fixture_bytes("portal_dongbo.json"), content_type="application/json"
+        ).status_code
+        == 200
+    )
     assert key not in json.dumps(api.get(f"{API}LLTP/").json()) and key not in json.dumps(api.get(API).json())
 
     changed = api.patch(f"{API}LLTP/", {"owner": "01", "active": False}, format="json")
-    assert changed.status_code == 200 and changed.json()["owner"] == "01" and changed.json()["active"] is False
+    assert (
+        changed.status_code == 200 and changed.json()["owner"] == "01" and changed.json()["active"] is False
+    )
     [change] = audit_rows(AuditAction.SOURCE_SYSTEM_CHANGE, "LLTP")
     assert change.details["changes"] == {"owner": ["BTP", "01"], "active": [True, False]}
     assert change.details["source"] == "api" and change.actor == world["national"]
@@ -185,8 +224,9 @@ def test_api_national_administrator_creates_changes_and_rotates(world):
     new = rotated.json()["token"]
     assert new != key and token_for_key(key) is None and token_for_key(new).user == account.user
     tokens = AuditLog.objects.filter(action=AuditAction.TOKEN_ROTATE, details__system_code="LLTP")
-    assert tokens.count() == 2 and not any(key in json.dumps(t.details) or new in json.dumps(t.details)
-                                           for t in tokens)
+    assert tokens.count() == 2 and not any(
+        key in json.dumps(t.details) or new in json.dumps(t.details) for t in tokens
+    )
 
 
 def test_api_code_never_changes_and_a_second_portal_is_a_400(world):
@@ -229,21 +269,43 @@ def test_every_change_is_audited_in_the_same_transaction(world, monkeypatch):
     monkeypatch.setattr(audit, "record", real)
     update_source_system(world["national"], world["province_system"], active=False, name="Hà Nội (cũ)")
     [row] = audit_rows(AuditAction.SOURCE_SYSTEM_CHANGE, "HTTT-01")
-    assert row.details["changes"] == {"name": [world["province_system"].name, "Hà Nội (cũ)"],
-                                      "active": [True, False]}
+    assert row.details["changes"] == {
+        "name": [world["province_system"].name, "Hà Nội (cũ)"],
+        "active": [True, False],
+    }
     update_source_system(world["national"], world["province_system"], active=False)  # no change: no row
     assert len(audit_rows(AuditAction.SOURCE_SYSTEM_CHANGE, "HTTT-01")) == 1
 
 
 def test_the_command_rotates_only_when_asked_and_audits_as_cli(world, capsys):
-    call_command("create_source_system", "HTTT-01", "--name", "Hà Nội", "--kind", "provincial", "--agency", "01")
+    call_command(
+        "create_source_system", "HTTT-01", "--name", "Hà Nội", "--kind", "provincial", "--agency", "01"
+    )
     first = capsys.readouterr().out.strip()  # the system had no account yet: its first token
     assert token_for_key(first) is not None
-    call_command("create_source_system", "HTTT-01", "--name", "Hà Nội", "--kind", "provincial", "--agency", "01",
-                 "--inactive")
+    call_command(
+        "create_source_system",
+        "HTTT-01",
+        "--name",
+        "Hà Nội",
+        "--kind",
+        "provincial",
+        "--agency",
+        "01",
+        "--inactive",
+    )
     assert capsys.readouterr().out == "" and not SourceSystem.objects.get(code="HTTT-01").active
-    call_command("create_source_system", "HTTT-01", "--name", "Hà Nội", "--kind", "provincial", "--agency", "01",
-                 "--rotate-token")
+    call_command(
+        "create_source_system",
+        "HTTT-01",
+        "--name",
+        "Hà Nội",
+        "--kind",
+        "provincial",
+        "--agency",
+        "01",
+        "--rotate-token",
+    )
     second = capsys.readouterr().out.strip()
     assert token_for_key(first) is None and token_for_key(second) is not None
     assert not SourceSystem.objects.get(code="HTTT-01").active  # neither flag given: unchanged
@@ -254,9 +316,12 @@ def test_the_command_rotates_only_when_asked_and_audits_as_cli(world, capsys):
 # --- exactly one active portal -----------------------------------------------------------------------
 def test_the_database_allows_one_active_portal(world):
     with pytest.raises(IntegrityError), transaction.atomic():
-        SourceSystem.objects.create(code="AAA", name="Fake portal", kind=SourceKind.PORTAL, owner=world["hanoi"])
-    SourceSystem.objects.create(code="AAA", name="Old portal", kind=SourceKind.PORTAL, owner=world["hanoi"],
-                                active=False)
+        SourceSystem.objects.create(
+            code="AAA", name="Fake portal", kind=SourceKind.PORTAL, owner=world["hanoi"]
+        )
+    SourceSystem.objects.create(
+        code="AAA", name="Old portal", kind=SourceKind.PORTAL, owner=world["hanoi"], active=False
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         SourceSystem.objects.filter(code="AAA").update(active=True)
     with pytest.raises(ValidationError, match="DVCQG is already the active"):
@@ -276,15 +341,25 @@ def test_reconciliation_compares_with_the_active_portal_not_the_first_by_code():
     from tests.reconciliation import reconcile_dataset as data
 
     ds = data.build()
-    fake = SourceSystem.objects.create(code="AAA", name="Fake portal", kind=SourceKind.PORTAL,
-                                       owner=ds.agencies["01"], active=False)
+    fake = SourceSystem.objects.create(
+        code="AAA", name="Fake portal", kind=SourceKind.PORTAL, owner=ds.agencies["01"], active=False
+    )
     assert fake.code < "DVCQG"  # "the first portal system by code" would have been this one
     for copy in SourceDossier.objects.filter(source__code="HOTICH"):  # a fake copy of everything: no gaps
-        SourceDossier.objects.create(**{f.attname: getattr(copy, f.attname) for f in SourceDossier._meta.concrete_fields
-                                        if f.name not in ("id", "source")}, source=fake)
+        SourceDossier.objects.create(
+            **{
+                f.attname: getattr(copy, f.attname)
+                for f in SourceDossier._meta.concrete_fields
+                if f.name not in ("id", "source")
+            },
+            source=fake,
+        )
     runs = reconcile_period(data.PERIOD, "01")
-    found = set(Gap.objects.filter(run__province__code="01", run__period=data.PERIOD)
-                .values_list("run__source__code", "kind", "dossier_code"))
+    found = set(
+        Gap.objects.filter(run__province__code="01", run__period=data.PERIOD).values_list(
+            "run__source__code", "kind", "dossier_code"
+        )
+    )
     assert found == data.EXPECTED and {r.source.code for r in runs} == {"DKDN", "HOTICH", "TINH-01"}
 
 
@@ -294,15 +369,27 @@ def test_the_sync_indicator_counts_only_the_active_portal_copy():
     from tests.indicators import golden
 
     g = golden.build()
-    fake = SourceSystem.objects.create(code="AAA", name="Fake portal", kind=SourceKind.PORTAL, owner=g.P1,
-                                       active=False)
+    fake = SourceSystem.objects.create(
+        code="AAA", name="Fake portal", kind=SourceKind.PORTAL, owner=g.P1, active=False
+    )
     for code in ("d4", "d10", "d12", "d1"):  # received in March; three are not on the real portal
         d = g.d[code]
-        SourceDossier.objects.create(source=fake, code=code, dossier=d, agency=d.receiving_agency,
-                                     procedure=d.procedure, status=d.status, received_at=d.received_at,
-                                     event_at=d.received_at, synced_at=d.received_at, digest="f")
+        SourceDossier.objects.create(
+            source=fake,
+            code=code,
+            dossier=d,
+            agency=d.receiving_agency,
+            procedure=d.procedure,
+            status=d.status,
+            received_at=d.received_at,
+            event_at=d.received_at,
+            synced_at=d.received_at,
+            digest="f",
+        )
     compute.recompute(golden.PERIOD, now=golden.NOW)
-    sync = IndicatorSnapshot.objects.get(agency=g.P1, period=golden.PERIOD).components.get(code="DOSSIER_SYNC")
+    sync = IndicatorSnapshot.objects.get(agency=g.P1, period=golden.PERIOD).components.get(
+        code="DOSSIER_SYNC"
+    )
     assert (sync.numerator, sync.denominator) == (5, 7)  # as without the fake system (tests/indicators)
 
 
@@ -319,8 +406,9 @@ def test_the_migration_keeps_the_seed_portal_and_deactivates_the_others(world):
     SourceSystem.objects.create(code="BC1", name="r1", kind=SourceKind.REPORTING, owner=world["btp"])
     SourceSystem.objects.create(code="BC2", name="r2", kind=SourceKind.REPORTING, owner=world["btp"])
     migration.keep_one_active(apps, None)
-    active = dict(SourceSystem.objects.filter(active=True, kind__in=["portal", "reporting"])
-                  .values_list("kind", "code"))
+    active = dict(
+        SourceSystem.objects.filter(active=True, kind__in=["portal", "reporting"]).values_list("kind", "code")
+    )
     assert active == {"portal": "DVCQG", "reporting": "BC1"}  # no BCQG: the first by code
     logged = AuditLog.objects.filter(details__source="migration").values_list("target_repr", flat=True)
     assert sorted(r.split(" ")[0] for r in logged) == ["AAA", "BC2", "ZZZ"]
@@ -333,8 +421,9 @@ def _danang(world):
     return AgencyFactory(code="48", name="Đà Nẵng", kind=AgencyKind.PROVINCE, parent=world["btp"].parent)
 
 
-@pytest.mark.parametrize("body", [["code"], "x", 1, {"owner": "NOPE"}, {"kind": "x"}, {"active": "maybe"},
-                                  {"name": ""}])
+@pytest.mark.parametrize(
+    "body", [["code"], "x", 1, {"owner": "NOPE"}, {"kind": "x"}, {"active": "maybe"}, {"name": ""}]
+)
 def test_api_bad_bodies_are_400_not_500(world, body):
     response = api_as(world["national"]).patch(f"{API}HTTT-01/", body, format="json")
     assert response.status_code == 400, response.content

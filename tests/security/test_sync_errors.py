@@ -1,6 +1,7 @@
 """The sync API answers every failure with JSON an integrator's program can act on —
 ``{"error", "retry", "detail"}`` — and a database failure is a 503 with ``Retry-After`` after which
 the same batch can simply be sent again (the final state is the same as one clean run)."""
+
 import json
 
 import pytest
@@ -27,13 +28,20 @@ def world():
 
 def state() -> dict:
     """What ingestion stored, without the ids, times and batch pointers that differ between runs."""
+
     def rows(model, order, *skip):
-        return [{k: v for k, v in row.items() if k not in skip} for row in model.objects.order_by(*order).values()]
+        return [
+            {k: v for k, v in row.items() if k not in skip} for row in model.objects.order_by(*order).values()
+        ]
 
     return {
         "dossiers": rows(Dossier, ["code"], "id", "created_at", "updated_at"),
-        "events": [(e.dossier.code, e.at, e.from_status, e.to_status, e.note)
-                   for e in DossierEvent.objects.select_related("dossier").order_by("dossier__code", "at", "to_status")],
+        "events": [
+            (e.dossier.code, e.at, e.from_status, e.to_status, e.note)
+            for e in DossierEvent.objects.select_related("dossier").order_by(
+                "dossier__code", "at", "to_status"
+            )
+        ],
         "copies": rows(SourceDossier, ["source_id", "code"], "id", "dossier_id", "synced_at", "batch_id"),
         "rejects": rows(RejectedRecord, ["dossier_code"], "id", "batch_id", "replayed_in_id", "index"),
     }
@@ -106,8 +114,10 @@ def test_a_failure_after_some_chunks_then_a_retry_gives_the_same_state(world, mo
     assert state() == expected  # the first chunk's reject is not kept twice
 
 
-@pytest.mark.parametrize("error", [OperationalError("the database system is starting up"),
-                                   InterfaceError("connection already closed")])
+@pytest.mark.parametrize(
+    "error",
+    [OperationalError("the database system is starting up"), InterfaceError("connection already closed")],
+)
 def test_the_database_unavailable_before_ingesting_is_a_503_too(world, monkeypatch, error):
     def unavailable(user):
         raise error
@@ -144,6 +154,7 @@ def test_every_refusal_answers_the_same_shape(world, client):
 
 def test_too_many_records_is_a_413_in_the_same_shape(world, monkeypatch):
     monkeypatch.setattr(sync, "MAX_RECORDS", 2)
-    answer = assert_failure(post(client_for("HTTT-01"), envelope(*[hanoi_record(n) for n in range(3)])), 413,
-                            retry=False)
+    answer = assert_failure(
+        post(client_for("HTTT-01"), envelope(*[hanoi_record(n) for n in range(3)])), 413, retry=False
+    )
     assert "at most 2 records" in answer["error"]

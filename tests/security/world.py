@@ -11,6 +11,7 @@ index is computed and the run's evidence is frozen: the code, handling unit and 
 dossiers (cycling through the texts), and one gap per text with it as dossier code, procedure and
 agency code and both values.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -37,20 +38,49 @@ def build(plants: tuple[str, ...] = (), gap_codes: tuple[str, ...] = ()) -> Simp
         dossier.save(update_fields=["code", "handling_unit", "handling_officer"])
     compute.recompute(PERIOD, now=golden.NOW)
     g.period = PERIOD
-    g.system = SourceSystem.objects.create(code="HOTICH", name="Hộ tịch", kind=SourceKind.MINISTRY, owner=g.M1)
+    g.system = SourceSystem.objects.create(
+        code="HOTICH", name="Hộ tịch", kind=SourceKind.MINISTRY, owner=g.M1
+    )
     finished = golden.NOW - timedelta(days=10)
     g.run = ReconciliationRun.objects.create(
-        period=PERIOD, province=g.P1, source=g.system, started_at=finished, finished_at=finished, dossiers=12,
-        portal_dossiers=8, gap_counts={GapKind.MISSING_ON_PORTAL: 1 + len(plants) + len(gap_codes)},
-        gap_dossiers=1 + len(plants) + len(gap_codes))
-    g.gap = Gap.objects.create(run=g.run, kind=GapKind.MISSING_ON_PORTAL, dossier_code="d4", procedure_code="B",
-                               agency_code="U1", source_value="4")
+        period=PERIOD,
+        province=g.P1,
+        source=g.system,
+        started_at=finished,
+        finished_at=finished,
+        dossiers=12,
+        portal_dossiers=8,
+        gap_counts={GapKind.MISSING_ON_PORTAL: 1 + len(plants) + len(gap_codes)},
+        gap_dossiers=1 + len(plants) + len(gap_codes),
+    )
+    g.gap = Gap.objects.create(
+        run=g.run,
+        kind=GapKind.MISSING_ON_PORTAL,
+        dossier_code="d4",
+        procedure_code="B",
+        agency_code="U1",
+        source_value="4",
+    )
     for text in plants:
-        Gap.objects.create(run=g.run, kind=GapKind.STATUS_DIFFERS, dossier_code=text, procedure_code=text,
-                           agency_code=text, source_value=text, portal_value=text, detail=text)
+        Gap.objects.create(
+            run=g.run,
+            kind=GapKind.STATUS_DIFFERS,
+            dossier_code=text,
+            procedure_code=text,
+            agency_code=text,
+            source_value=text,
+            portal_value=text,
+            detail=text,
+        )
     for code in gap_codes:
-        Gap.objects.create(run=g.run, kind=GapKind.MISSING_ON_PORTAL, dossier_code=code, procedure_code="B",
-                           agency_code="U1", source_value="4")
+        Gap.objects.create(
+            run=g.run,
+            kind=GapKind.MISSING_ON_PORTAL,
+            dossier_code=code,
+            procedure_code="B",
+            agency_code="U1",
+            source_value="4",
+        )
     g.officer = make_user("sec-officer", Role.OFFICER, g.P1)
     g.outsider = make_user("sec-outsider", Role.OFFICER, g.P2)
     g.case, _ = create_request(g.P1, g.system, PERIOD, user=g.officer)

@@ -1,4 +1,5 @@
 """The materialised-path agency tree (tthc.models.agencies + tthc.services.agencies)."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,9 +24,9 @@ def unit(parent, code, kind=AgencyKind.UNIT):
 @pytest.fixture
 def tree():
     """CP ─┬─ BTP ── BTP-VP (unit) ── BTP-VP-1 (unit)
-           ├─ 01 (province) ─┬─ 00004 (commune) ── 00004-MC (one-stop)
-           │                 └─ 00007 (commune)
-           └─ 79 (province) ── 26734 (commune)
+    ├─ 01 (province) ─┬─ 00004 (commune) ── 00004-MC (one-stop)
+    │                 └─ 00007 (commune)
+    └─ 79 (province) ── 26734 (commune)
     """
     cp = central()
     btp = ministry(parent=cp)
@@ -104,7 +105,11 @@ def test_subtree(tree, django_assert_num_queries):
         codes = [a.code for a in Agency.objects.subtree(tree["01"])]
     assert codes == ["01", "00004", "00004-MC", "00007"]  # ordered by path
     with django_assert_num_queries(1):
-        assert {a.code for a in Agency.objects.subtree(tree["01"], include_self=False)} == {"00004", "00004-MC", "00007"}
+        assert {a.code for a in Agency.objects.subtree(tree["01"], include_self=False)} == {
+            "00004",
+            "00004-MC",
+            "00007",
+        }
     with django_assert_num_queries(1):
         assert {a.code for a in tree["BTP"].subtree()} == {"BTP", "BTP-VP", "BTP-VP-1"}
     with django_assert_num_queries(1):
@@ -177,7 +182,9 @@ def test_renaming_a_code_rewrites_descendant_paths(tree):
     assert _fresh("00007").path == "/CP/01A/00007/"
 
 
-@pytest.mark.parametrize(("agency", "new_parent"), [("01", "01"), ("01", "00004"), ("01", "00004-MC"), ("CP", "26734")])
+@pytest.mark.parametrize(
+    ("agency", "new_parent"), [("01", "01"), ("01", "00004"), ("01", "00004-MC"), ("CP", "26734")]
+)
 def test_a_cycle_is_rejected(tree, agency, new_parent):
     moving = _fresh(agency)
     moving.parent = _fresh(new_parent)

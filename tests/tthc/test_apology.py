@@ -1,4 +1,5 @@
 """The apology / new-date letter: issued at least one day before the due date, once per dossier."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -84,13 +85,18 @@ def test_due_date_is_read_in_vietnam_time(dossier):
     due = datetime(2026, 3, 10, 17, 30, tzinfo=UTC)
     letter(dossier, vn("2026-03-10 23:00"), original_due_at=due, new_due_at=due + timedelta(days=2)).clean()
     with pytest.raises(ValidationError) as excinfo:
-        letter(dossier, vn("2026-03-11 00:10"), original_due_at=due, new_due_at=due + timedelta(days=2)).clean()
+        letter(
+            dossier, vn("2026-03-11 00:10"), original_due_at=due, new_due_at=due + timedelta(days=2)
+        ).clean()
     assert "11/03/2026" in excinfo.value.message_dict["issued_at"][0]
     assert "10/03/2026" in excinfo.value.message_dict["issued_at"][0]
 
 
-@pytest.mark.parametrize("new_due_at", [DUE, DUE - timedelta(days=1), DUE - timedelta(seconds=1)],
-                         ids=["equal", "earlier", "one-second-earlier"])
+@pytest.mark.parametrize(
+    "new_due_at",
+    [DUE, DUE - timedelta(days=1), DUE - timedelta(seconds=1)],
+    ids=["equal", "earlier", "one-second-earlier"],
+)
 def test_new_due_date_must_be_later(dossier, new_due_at):
     with pytest.raises(ValidationError) as excinfo:
         letter(dossier, vn("2026-03-05 09:00"), new_due_at=new_due_at).clean()
@@ -116,8 +122,12 @@ def test_a_dossier_without_due_date_cannot_be_rescheduled():
 
 
 def test_explicit_original_due_date_is_kept(dossier):
-    apology = letter(dossier, vn("2026-03-05 09:00"), original_due_at=vn("2026-03-06 17:00"),
-                     new_due_at=vn("2026-03-09 17:00"))
+    apology = letter(
+        dossier,
+        vn("2026-03-05 09:00"),
+        original_due_at=vn("2026-03-06 17:00"),
+        new_due_at=vn("2026-03-09 17:00"),
+    )
     apology.clean()
     assert apology.original_due_at == vn("2026-03-06 17:00")
 

@@ -1,4 +1,5 @@
 """DossierQuerySet filters and Dossier's database constraints (docs/domain.md#timeliness)."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -198,8 +199,12 @@ def test_every_status_is_open_or_finished(procedure, agency):
 
 def test_defaults_to_now(procedure, agency):
     now = timezone.now()
-    DossierFactory(code="past", procedure=procedure, receiving_agency=agency, received_at=now - 5 * D, due_at=now - D)
-    DossierFactory(code="future", procedure=procedure, receiving_agency=agency, received_at=now - 5 * D, due_at=now + D)
+    DossierFactory(
+        code="past", procedure=procedure, receiving_agency=agency, received_at=now - 5 * D, due_at=now - D
+    )
+    DossierFactory(
+        code="future", procedure=procedure, receiving_agency=agency, received_at=now - 5 * D, due_at=now + D
+    )
     DossierFactory(
         code="done",
         procedure=procedure,
@@ -235,7 +240,12 @@ def period_dossiers(procedure, agency):
     for code, received in IN_PERIOD.items():
         DossierFactory(code=code, procedure=procedure, receiving_agency=agency, received_at=received)
     DossierFactory(
-        code="never-received", procedure=procedure, receiving_agency=agency, status=S.NEW, received_at=None, due_at=None
+        code="never-received",
+        procedure=procedure,
+        receiving_agency=agency,
+        status=S.NEW,
+        received_at=None,
+        due_at=None,
     )
 
 
@@ -247,8 +257,17 @@ def period_dossiers(procedure, agency):
         (Period.month(2026, 10), {"oct-first-instant", "oct-first-instant-utc", "oct-31-2330"}),
         ("2026-09", {"sep-last-second"}),
         ("2026-11", {"nov-utc-evening", "nov-first-instant"}),
-        ("2026-Q4", {"oct-first-instant", "oct-first-instant-utc", "oct-31-2330", "nov-utc-evening",
-                     "nov-first-instant", "dec-last-second"}),
+        (
+            "2026-Q4",
+            {
+                "oct-first-instant",
+                "oct-first-instant-utc",
+                "oct-31-2330",
+                "nov-utc-evening",
+                "nov-first-instant",
+                "dec-last-second",
+            },
+        ),
         ("2026-Q3", {"sep-last-second"}),
         ("2026", set(IN_PERIOD) - {"next-year"}),
         ("2027-01", {"next-year"}),
@@ -293,7 +312,9 @@ def test_for_subtree(tree, procedure, django_assert_num_queries):
 
 
 def test_for_subtree_is_by_receiving_agency(tree, procedure):
-    DossierFactory(code="handled-elsewhere", procedure=procedure, receiving_agency=tree["c3"], handling_agency=tree["c1"])
+    DossierFactory(
+        code="handled-elsewhere", procedure=procedure, receiving_agency=tree["c3"], handling_agency=tree["c1"]
+    )
     assert _codes(Dossier.objects.for_subtree(tree["hanoi"])) == set()
     assert _codes(Dossier.objects.for_subtree(tree["other"])) == {"handled-elsewhere"}
 
@@ -318,8 +339,16 @@ def _assert_rejected(**fields):
         {"payment_kind": 3},
         {"fee_amount": -1},
     ],
-    ids=["finished-before-received", "status-11", "status-0", "due-before-received", "channel-4", "applicant-5",
-         "payment-3", "negative-fee"],
+    ids=[
+        "finished-before-received",
+        "status-11",
+        "status-0",
+        "due-before-received",
+        "channel-4",
+        "applicant-5",
+        "payment-3",
+        "negative-fee",
+    ],
 )
 def test_check_constraints_reject(procedure, agency, fields):
     _assert_rejected(procedure=procedure, receiving_agency=agency, **fields)
@@ -349,6 +378,12 @@ def test_check_constraints_accept_the_boundaries(procedure, agency):
     dossier.refresh_from_db()
     assert (dossier.status, dossier.finished_at, dossier.due_at) == (10, RECEIVED, RECEIVED)
     # an unreceived dossier may carry any finish time (the constraint needs both)
-    DossierFactory(procedure=procedure, receiving_agency=agency, status=S.NEW, received_at=None, due_at=None,
-                   finished_at=vn("2020-01-01 00:00"))
+    DossierFactory(
+        procedure=procedure,
+        receiving_agency=agency,
+        status=S.NEW,
+        received_at=None,
+        due_at=None,
+        finished_at=vn("2020-01-01 00:00"),
+    )
     assert Dossier.objects.count() == 2

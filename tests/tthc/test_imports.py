@@ -1,4 +1,5 @@
 """Reference-data import: per-row errors, idempotency, tree maintenance, the commands' contract."""
+
 import io
 import json
 from decimal import Decimal
@@ -39,7 +40,10 @@ def test_agencies_are_created_in_any_order_with_paths_and_successors():
     assert commune.ranked_agency.code == "01"
     assert commune.name == "Phường Ba Đình"  # inner double space folded
     assert Agency.objects.get(code="02").successor.code == "08"
-    assert set(Agency.objects.subtree(Agency.objects.get(code="01")).values_list("code", flat=True)) == {"01", "00004"}
+    assert set(Agency.objects.subtree(Agency.objects.get(code="01")).values_list("code", flat=True)) == {
+        "01",
+        "00004",
+    }
 
 
 def test_reimport_is_idempotent_and_updates_only_changes():
@@ -61,11 +65,20 @@ def test_moving_an_agency_rewrites_the_subtree_paths():
 
 
 def test_bad_agency_rows_are_reported_by_row_and_column_and_others_are_stored():
-    text = AGENCIES + "X1,Bad kind,provincee,CP,,,,\nX2,,commune,01,,,,\nX3,Orphan,commune,NOPE,,,,\n" \
+    text = (
+        AGENCIES + "X1,Bad kind,provincee,CP,,,,\nX2,,commune,01,,,,\nX3,Orphan,commune,NOPE,,,,\n"
         "X4,Dates,commune,01,2025-07-01,2025-01-01,,\nX5,Bad date,commune,01,01/07/2025,,,\n01,Dup,province,CP,,,,\n"
+    )
     report = import_agencies(_csv(text))
     found = {(e.row, e.column) for e in report.errors}
-    assert found == {(8, "kind"), (9, "name"), (10, "parent_code"), (11, "valid_to"), (12, "valid_from"), (13, "code")}
+    assert found == {
+        (8, "kind"),
+        (9, "name"),
+        (10, "parent_code"),
+        (11, "valid_to"),
+        (12, "valid_from"),
+        (13, "code"),
+    }
     assert report.created == 6
     assert not Agency.objects.filter(code__startswith="X").exists()
     message = next(str(e) for e in report.errors if e.column == "kind")
@@ -95,14 +108,22 @@ def test_procedures_upsert_with_levels_booleans_and_units():
 
 def test_procedure_errors_name_row_and_column():
     import_agencies(_csv(AGENCIES))
-    bad = PROCEDURES + ("9.1,X,HT,Hộ tịch,NOPE,5,working_days,full,0,1,1,,commune,\n"
-                        "9.2,X,HT,Hộ tịch,01,5,working_days,full,0,1,1,,commune,\n"
-                        "9.3,X,HT,Hộ tịch,BTP,-1,weeks,half,maybe,1,1,,district,2024-13-01\n")
+    bad = PROCEDURES + (
+        "9.1,X,HT,Hộ tịch,NOPE,5,working_days,full,0,1,1,,commune,\n"
+        "9.2,X,HT,Hộ tịch,01,5,working_days,full,0,1,1,,commune,\n"
+        "9.3,X,HT,Hộ tịch,BTP,-1,weeks,half,maybe,1,1,,district,2024-13-01\n"
+    )
     report = import_procedures(_csv(bad))
     found = {(e.row, e.column) for e in report.errors}
     assert found == {
-        (4, "ministry_code"), (5, "ministry_code"), (6, "processing_amount"), (6, "processing_unit"),
-        (6, "online_level"), (6, "fee_bearing"), (6, "levels"), (6, "published_on"),
+        (4, "ministry_code"),
+        (5, "ministry_code"),
+        (6, "processing_amount"),
+        (6, "processing_unit"),
+        (6, "online_level"),
+        (6, "fee_bearing"),
+        (6, "levels"),
+        (6, "published_on"),
     }
     assert report.rejected == 3 and report.created == 2
 

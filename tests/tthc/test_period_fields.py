@@ -1,5 +1,6 @@
 """The Period at every boundary: the parser, the query parser, the model field, the form, filter and
 serializer fields, the URL converter, and the two "which month" functions."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -35,11 +36,14 @@ OCT = Period.month(2026, 10)
 # --- Which month ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("now", "current", "closed"), [
-    (datetime(2026, 3, 31, 16, 59, tzinfo=UTC), "2026-03", "2026-02"),  # 23:59 on 31 March in Vietnam
-    (datetime(2026, 3, 31, 17, 0, tzinfo=UTC), "2026-04", "2026-03"),  # 00:00 on 1 April in Vietnam
-    (datetime(2027, 1, 1, 0, 0, tzinfo=UTC), "2027-01", "2026-12"),  # across the year
-])
+@pytest.mark.parametrize(
+    ("now", "current", "closed"),
+    [
+        (datetime(2026, 3, 31, 16, 59, tzinfo=UTC), "2026-03", "2026-02"),  # 23:59 on 31 March in Vietnam
+        (datetime(2026, 3, 31, 17, 0, tzinfo=UTC), "2026-04", "2026-03"),  # 00:00 on 1 April in Vietnam
+        (datetime(2027, 1, 1, 0, 0, tzinfo=UTC), "2027-01", "2026-12"),  # across the year
+    ],
+)
 def test_current_and_last_closed_months_are_in_vietnam_time(now, current, closed):
     assert str(Period.current(now)) == current
     assert str(Period.last_closed(now)) == closed
@@ -55,18 +59,37 @@ def test_which_month_reads_django_clock(monkeypatch):
 # --- The parser -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "kinds", "expected"), [
-    ("2026-10", MONTH, OCT), ("2026-1", MONTH, Period.month(2026, 1)), (" 2026-10 ", MONTH, OCT),
-    (OCT, MONTH, OCT), ("2026-Q4", KINDS, Period.quarter(2026, 4)), ("2026", KINDS, Period.of_year(2026)),
-])
+@pytest.mark.parametrize(
+    ("text", "kinds", "expected"),
+    [
+        ("2026-10", MONTH, OCT),
+        ("2026-1", MONTH, Period.month(2026, 1)),
+        (" 2026-10 ", MONTH, OCT),
+        (OCT, MONTH, OCT),
+        ("2026-Q4", KINDS, Period.quarter(2026, 4)),
+        ("2026", KINDS, Period.of_year(2026)),
+    ],
+)
 def test_parse_accepts(text, kinds, expected):
     assert parse(text, kinds) == expected
 
 
-@pytest.mark.parametrize(("text", "kinds"), [
-    ("2026-13", MONTH), ("2026-00", MONTH), ("garbage", MONTH), ("", MONTH), ("2026-Q4", MONTH), ("2026", MONTH),
-    (Period.quarter(2026, 1), MONTH), ("2026-13", KINDS), ("0001-01", KINDS), ("9999-12", KINDS), ("2026-10-01", KINDS),
-])
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("2026-13", MONTH),
+        ("2026-00", MONTH),
+        ("garbage", MONTH),
+        ("", MONTH),
+        ("2026-Q4", MONTH),
+        ("2026", MONTH),
+        (Period.quarter(2026, 1), MONTH),
+        ("2026-13", KINDS),
+        ("0001-01", KINDS),
+        ("9999-12", KINDS),
+        ("2026-10-01", KINDS),
+    ],
+)
 def test_parse_refuses_with_a_message_for_a_person(text, kinds):
     with pytest.raises(PeriodError) as caught:
         parse(text, kinds)
@@ -77,7 +100,11 @@ def test_parse_refuses_with_a_message_for_a_person(text, kinds):
 def test_the_message_names_the_value_briefly():
     with pytest.raises(PeriodError) as caught:
         parse("2026-13" + "x" * 100 + "\x00")
-    assert "2026-13xxx" in str(caught.value) and "x" * 30 not in str(caught.value) and "\x00" not in str(caught.value)
+    assert (
+        "2026-13xxx" in str(caught.value)
+        and "x" * 30 not in str(caught.value)
+        and "\x00" not in str(caught.value)
+    )
 
 
 # --- The query parser -------------------------------------------------------------------------------
@@ -102,7 +129,9 @@ def test_from_query_default_and_errors():
 @pytest.mark.django_db
 def test_the_model_field_holds_a_period_whether_assigned_or_read():
     system = SourceSystem.objects.create(code="S", name="S", kind=SourceKind.MINISTRY, owner=province("01"))
-    run = ReconciliationRun(period="2026-1", province=system.owner, source=system, started_at=datetime.now(UTC))
+    run = ReconciliationRun(
+        period="2026-1", province=system.owner, source=system, started_at=datetime.now(UTC)
+    )
     assert run.period == Period.month(2026, 1)  # assigned text becomes a Period at once
     run.save()
     run.refresh_from_db()
@@ -182,12 +211,18 @@ def test_the_serializer_field():
     for bad in ("2026-13", "2026-Q4", "", 202610):
         body = Body(data={"period": bad})
         assert not body.is_valid() and "period" in body.errors, bad
-    assert Body({"period": OCT, "shown": Period.quarter(2026, 4)}).data == {"period": "2026-10", "shown": "2026-Q4"}
+    assert Body({"period": OCT, "shown": Period.quarter(2026, 4)}).data == {
+        "period": "2026-10",
+        "shown": "2026-Q4",
+    }
+
     # The accepted text is documented on writable fields only.
     def patterns(field):
         return [v.regex.pattern for v in field.validators if hasattr(v, "regex")]
 
-    assert patterns(Body().fields["period"]) == [period_fields.PATTERNS[MONTH]] and not patterns(Body().fields["shown"])
+    assert patterns(Body().fields["period"]) == [period_fields.PATTERNS[MONTH]] and not patterns(
+        Body().fields["shown"]
+    )
 
 
 # --- The URL converter ------------------------------------------------------------------------------
@@ -200,4 +235,6 @@ def test_the_converter():
     with pytest.raises(InvalidParameter):  # a 400 (config.views.bad_request), not "no match" (404)
         converter.to_python("2026-13")
     assert reverse("indicators:component", args=["01", OCT, "ON_TIME"]) == "/indicators/01/2026-10/ON_TIME/"
-    assert period_fields.PeriodConverter.regex == period_fields.CODE_REGEX  # the schema's pattern is unchanged
+    assert (
+        period_fields.PeriodConverter.regex == period_fields.CODE_REGEX
+    )  # the schema's pattern is unchanged

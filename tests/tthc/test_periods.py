@@ -1,4 +1,5 @@
 """Reporting periods: parsing, half-open boundaries in Vietnam time, navigation."""
+
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,8 +47,23 @@ def test_every_month_and_quarter_round_trips():
 
 @pytest.mark.parametrize(
     "text",
-    ["", "abc", "2026-13", "2026-00", "2026-0", "2026-Q0", "2026-Q5", "26-10", "2026-10-01", "2026/10", "2026-Q",
-     "Q4-2026", "20261", "2026-H1", "2026-100"],
+    [
+        "",
+        "abc",
+        "2026-13",
+        "2026-00",
+        "2026-0",
+        "2026-Q0",
+        "2026-Q5",
+        "26-10",
+        "2026-10-01",
+        "2026/10",
+        "2026-Q",
+        "Q4-2026",
+        "20261",
+        "2026-H1",
+        "2026-100",
+    ],
 )
 def test_parse_rejects_bad_input(text):
     with pytest.raises(ValueError):
@@ -55,7 +71,8 @@ def test_parse_rejects_bad_input(text):
 
 
 @pytest.mark.parametrize(
-    ("kind", "number"), [("week", 1), ("month", 0), ("month", 13), ("quarter", 5), ("quarter", 0), ("year", 2)]
+    ("kind", "number"),
+    [("week", 1), ("month", 0), ("month", 13), ("quarter", 5), ("quarter", 0), ("year", 2)],
 )
 def test_constructor_rejects_bad_values(kind, number):
     with pytest.raises(ValueError):
@@ -82,7 +99,9 @@ def test_start_and_end_are_vietnam_midnights(text, start, end):
     assert p.start.utcoffset() == timedelta(hours=7)
     assert p.end.utcoffset() == timedelta(hours=7)
     # Vietnam midnight is 17:00 UTC the day before
-    assert p.start.astimezone(UTC) == datetime(start.year, start.month, start.day, tzinfo=UTC) - timedelta(hours=7)
+    assert p.start.astimezone(UTC) == datetime(start.year, start.month, start.day, tzinfo=UTC) - timedelta(
+        hours=7
+    )
 
 
 @pytest.mark.parametrize(
@@ -178,7 +197,12 @@ def test_february_in_a_leap_year():
 
 def test_periods_of_one_kind_sort_chronologically():
     texts = ["2026-10", "2025-12", "2026-02", "2026-01"]
-    assert [str(p) for p in sorted(Period.parse(t) for t in texts)] == ["2025-12", "2026-01", "2026-02", "2026-10"]
+    assert [str(p) for p in sorted(Period.parse(t) for t in texts)] == [
+        "2025-12",
+        "2026-01",
+        "2026-02",
+        "2026-10",
+    ]
 
 
 def test_periods_are_hashable_values():

@@ -1,5 +1,6 @@
 """The dossier store's own entry points: apology letters and ratings by dossier code, and which
 portal versions it leaves out of the dossier upsert (ingestion's tests cover the versions' path)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -32,7 +33,10 @@ def test_apology_letters_by_code_once(dossiers):
     assert store.add_apology_letters([letter("S-0"), letter("S-1"), letter("NO-SUCH-DOSSIER")]) == 2
     stored = ApologyLetter.objects.get(dossier__code="S-0")
     assert (stored.issued_at, stored.original_due_at, stored.new_due_at) == (
-        datetime(2026, 3, 6, 15, 0, tzinfo=VN_TZ), DUE, DUE + timedelta(days=3))
+        datetime(2026, 3, 6, 15, 0, tzinfo=VN_TZ),
+        DUE,
+        DUE + timedelta(days=3),
+    )
     assert stored.reason == "Chờ xác minh" and stored.issued_by == "Lãnh đạo"
     # Again, or another letter for a dossier that has one: nothing changes.
     assert store.add_apology_letters([letter("S-0", reason="Khác"), letter("S-1")]) == 0
@@ -42,7 +46,9 @@ def test_apology_letters_by_code_once(dossiers):
 
 def test_ratings_write_only_what_differs(dossiers):
     store = store_for()
-    assert store.set_ratings([("S-0", 2, True), ("S-1", None, False), ("S-2", 1, False), ("NOPE", 1, True)]) == 2
+    assert (
+        store.set_ratings([("S-0", 2, True), ("S-1", None, False), ("S-2", 1, False), ("NOPE", 1, True)]) == 2
+    )
     assert dict(Dossier.objects.values_list("code", "satisfaction")) == {"S-0": 2, "S-1": None, "S-2": 1}
     assert list(Dossier.objects.filter(has_complaint=True).values_list("code", flat=True)) == ["S-0"]
     assert store.set_ratings([("S-0", 2, True), ("S-2", 1, False)]) == 0

@@ -4,6 +4,7 @@ They narrow a queryset that the permission gate has already scoped (``visible_to
 widen it. Agency filters resolve codes to ids first so the dossier table is filtered on its own
 indexes (``receiving_agency_id IN (...)``) rather than through a join.
 """
+
 from __future__ import annotations
 
 from datetime import UTC
@@ -29,8 +30,9 @@ class _UtcIsoDateTimeField(IsoDateTimeField):
         try:
             return value.astimezone(UTC)
         except OverflowError:
-            raise forms.ValidationError(_("Enter a date and time between the years 1 and 9999 (UTC)."),
-                                        code="invalid") from None
+            raise forms.ValidationError(
+                _("Enter a date and time between the years 1 and 9999 (UTC)."), code="invalid"
+            ) from None
 
 
 class _UtcIsoDateTimeRangeField(IsoDateTimeRangeField):
@@ -45,10 +47,13 @@ class UtcIsoDateTimeFromToRangeFilter(filters.IsoDateTimeFromToRangeFilter):
 
 
 class AgencyFilter(filters.FilterSet):
-    kind = filters.MultipleChoiceFilter(choices=AgencyKind.choices, distinct=False,
-                                        help_text=_("Agency kind (repeatable)."))
+    kind = filters.MultipleChoiceFilter(
+        choices=AgencyKind.choices, distinct=False, help_text=_("Agency kind (repeatable).")
+    )
     parent = filters.CharFilter(field_name="parent__code", help_text=_("Code of the parent agency."))
-    active = filters.BooleanFilter(method="filter_active", help_text=_("In force today (true) or not (false)."))
+    active = filters.BooleanFilter(
+        method="filter_active", help_text=_("In force today (true) or not (false).")
+    )
 
     class Meta:
         model = Agency
@@ -67,26 +72,39 @@ class DossierFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(
         choices=DossierStatus.choices, distinct=False, help_text=_("TrangThaiHoSo code 1–10 (repeatable).")
     )
-    channel = filters.MultipleChoiceFilter(choices=Channel.choices, distinct=False,
-                                           help_text=_("KenhThucHien code (repeatable)."))
+    channel = filters.MultipleChoiceFilter(
+        choices=Channel.choices, distinct=False, help_text=_("KenhThucHien code (repeatable).")
+    )
     procedure = filters.CharFilter(field_name="procedure__code", help_text=_("Procedure (TTHC) code."))
     receiving_agency = filters.CharFilter(
         method="filter_receiving_agency", help_text=_("Code of the receiving agency (that agency only).")
     )
     receiving_agency_subtree = filters.CharFilter(
-        method="filter_receiving_subtree", help_text=_("Code of an agency: dossiers received by it or any unit below it.")
+        method="filter_receiving_subtree",
+        help_text=_("Code of an agency: dossiers received by it or any unit below it."),
     )
     received_at = UtcIsoDateTimeFromToRangeFilter(
         help_text=_("received_at_after / received_at_before (ISO 8601).")
     )
     due_at = UtcIsoDateTimeFromToRangeFilter(help_text=_("due_at_after / due_at_before (ISO 8601)."))
-    overdue = filters.BooleanFilter(method="filter_overdue", help_text=_("Overdue as of now (true) or not (false)."))
+    overdue = filters.BooleanFilter(
+        method="filter_overdue", help_text=_("Overdue as of now (true) or not (false).")
+    )
     open = filters.BooleanFilter(method="filter_open", help_text=_("Still open (true) or finished (false)."))
 
     class Meta:
         model = Dossier
-        fields = ["status", "channel", "procedure", "receiving_agency", "receiving_agency_subtree",
-                  "received_at", "due_at", "overdue", "open"]
+        fields = [
+            "status",
+            "channel",
+            "procedure",
+            "receiving_agency",
+            "receiving_agency_subtree",
+            "received_at",
+            "due_at",
+            "overdue",
+            "open",
+        ]
 
     def filter_receiving_agency(self, queryset, name, value):
         return queryset.filter(receiving_agency_id__in=Agency.objects.filter(code=value).values("pk"))

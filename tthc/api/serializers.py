@@ -1,4 +1,5 @@
 """Serializers for agencies and dossiers: codes instead of ids, so clients never see internal keys."""
+
 from rest_framework import serializers
 
 from ..models import Agency, Dossier
@@ -10,8 +11,18 @@ class AgencySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agency
-        fields = ["code", "name", "short_name", "kind", "parent", "path", "depth", "valid_from", "valid_to",
-                  "successor"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "path",
+            "depth",
+            "valid_from",
+            "valid_to",
+            "successor",
+        ]
         read_only_fields = fields
 
 
@@ -22,16 +33,44 @@ class DossierSerializer(serializers.ModelSerializer):
     handling_agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     is_open = serializers.BooleanField(read_only=True)
-    is_overdue = serializers.BooleanField(read_only=True, help_text="Overdue as of now (see the index rules).")
+    is_overdue = serializers.BooleanField(
+        read_only=True, help_text="Overdue as of now (see the index rules)."
+    )
 
     class Meta:
         model = Dossier
         fields = [
-            "code", "procedure", "procedure_name", "receiving_agency", "handling_agency", "handling_unit",
-            "handling_officer", "channel", "applicant_kind", "applicant_name", "summary", "status",
-            "status_label", "submitted_at", "received_at", "due_at", "finished_at", "returned_at", "refused_at",
-            "has_digitised_components", "has_electronic_result", "data_reused", "linked_personal_store",
-            "population_data_used", "payment_kind", "fee_amount", "satisfaction", "has_complaint",
-            "supplement_count", "paused_duration", "is_open", "is_overdue",
+            "code",
+            "procedure",
+            "procedure_name",
+            "receiving_agency",
+            "handling_agency",
+            "handling_unit",
+            "handling_officer",
+            "channel",
+            "applicant_kind",
+            "applicant_name",
+            "summary",
+            "status",
+            "status_label",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "finished_at",
+            "returned_at",
+            "refused_at",
+            "has_digitised_components",
+            "has_electronic_result",
+            "data_reused",
+            "linked_personal_store",
+            "population_data_used",
+            "payment_kind",
+            "fee_amount",
+            "satisfaction",
+            "has_complaint",
+            "supplement_count",
+            "paused_duration",
+            "is_open",
+            "is_overdue",
         ]
         read_only_fields = fields

@@ -1,4 +1,5 @@
 """The agencies and dossiers API, included under ``api/v1/`` by config/urls.py (namespace ``tthc-api``)."""
+
 from rest_framework.routers import SimpleRouter
 
 from .views import AgencyViewSet, DossierViewSet

@@ -1,5 +1,6 @@
 """Read-only viewsets; every queryset starts from ``visible_to(request.user)``, so out-of-scope
 details answer 404 and lists never include them."""
+
 from rest_framework import viewsets
 
 from core.converters import CODE_REGEX, CODEPATH_REGEX
@@ -19,7 +20,11 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = CODE_REGEX  # agency codes have no "/" (database constraint)
 
     def get_queryset(self):
-        return Agency.objects.visible_to(self.request.user).select_related("parent", "successor").order_by("path")
+        return (
+            Agency.objects.visible_to(self.request.user)
+            .select_related("parent", "successor")
+            .order_by("path")
+        )
 
 
 class DossierViewSet(viewsets.ReadOnlyModelViewSet):

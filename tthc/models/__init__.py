@@ -1,4 +1,5 @@
 """tthc models: the agency tree, procedures (thủ tục hành chính), dossiers (hồ sơ) and the calendar."""
+
 from .agencies import Agency, AgencyKind, AgencyQuerySet
 from .calendar import CalendarOverride, OverrideKind
 from .dossiers import (

@@ -5,6 +5,7 @@ prefix query (``path LIKE '/CP/01/%'``), never a recursive walk. The path is mai
 ``tthc.services.agencies`` (the only writer); agencies are effective-dated and a merged or
 abolished agency points at its ``successor`` so that history still rolls up.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -83,7 +84,12 @@ class Agency(models.Model):
     short_name = models.CharField(_("short name"), max_length=120, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(_("tree path"), max_length=400, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
@@ -100,7 +106,12 @@ class Agency(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("successor"), null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors"
+        "self",
+        verbose_name=_("successor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -113,7 +124,9 @@ class Agency(models.Model):
         ordering = ["path"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="agency_valid_range",
             ),
             models.CheckConstraint(condition=~Q(code__contains=PATH_SEPARATOR), name="agency_code_no_slash"),
@@ -130,11 +143,15 @@ class Agency(models.Model):
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("The end date is before the start date.")})
         if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
-            raise ValidationError({"parent": _("An agency cannot be placed under itself or its own sub-unit.")})
+            raise ValidationError(
+                {"parent": _("An agency cannot be placed under itself or its own sub-unit.")}
+            )
 
     def is_active(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
-        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or self.valid_to >= on)
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or self.valid_to >= on
+        )
 
     def is_ancestor_of(self, other: Agency) -> bool:
         return other.path.startswith(self.path)

@@ -1,4 +1,5 @@
 """Dossiers (hồ sơ) with the portal's status model, their history and apology letters."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -112,9 +113,11 @@ class DossierQuerySet(models.QuerySet):
     def on_time(self, as_of: datetime | None = None):
         """Finished on or before the due date (and by ``as_of``, default now), with at most one supplement."""
         as_of = as_of or timezone.now()
-        return self.judged().filter(
-            finished_at__isnull=False, finished_at__lte=F("due_at"), supplement_count__lte=1
-        ).filter(finished_at__lte=as_of)
+        return (
+            self.judged()
+            .filter(finished_at__isnull=False, finished_at__lte=F("due_at"), supplement_count__lte=1)
+            .filter(finished_at__lte=as_of)
+        )
 
     def overdue(self, as_of: datetime | None = None):
         """Late as seen at ``as_of`` (default now): finished late, still open past due, or >1 supplement."""
@@ -161,11 +164,17 @@ class Dossier(models.Model):
     # The foreign keys' own indexes would repeat the leading column of the (agency|procedure,
     # received_at) indexes below: every index costs each of the millions of monthly inserts.
     procedure = models.ForeignKey(
-        "tthc.Procedure", verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers",
+        "tthc.Procedure",
+        verbose_name=_("procedure"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
         db_index=False,
     )
     receiving_agency = models.ForeignKey(
-        "tthc.Agency", verbose_name=_("receiving agency"), on_delete=models.PROTECT, related_name="dossiers_received",
+        "tthc.Agency",
+        verbose_name=_("receiving agency"),
+        on_delete=models.PROTECT,
+        related_name="dossiers_received",
         db_index=False,
     )
     handling_agency = models.ForeignKey(
@@ -210,11 +219,16 @@ class Dossier(models.Model):
     supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
     paused_duration = models.DurationField(_("paused duration"), default=timedelta)
     state_at = models.DateTimeField(
-        _("state as of"), null=True, blank=True,
+        _("state as of"),
+        null=True,
+        blank=True,
         help_text=_("The latest event time of the state held here; an older state never overwrites it."),
     )
     state_source = models.CharField(
-        _("state from source"), max_length=40, blank=True, db_default="",
+        _("state from source"),
+        max_length=40,
+        blank=True,
+        db_default="",
         help_text=_("Code of the source system whose record gave this state."),
     )
 
@@ -227,20 +241,28 @@ class Dossier(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         constraints = [
-            models.UniqueConstraint(fields=["code"], name="dossier_code_key", opclasses=["varchar_pattern_ops"]),
+            models.UniqueConstraint(
+                fields=["code"], name="dossier_code_key", opclasses=["varchar_pattern_ops"]
+            ),
             models.CheckConstraint(condition=Q(status__gte=1, status__lte=10), name="dossier_status_range"),
             models.CheckConstraint(condition=Q(channel__gte=1, channel__lte=3), name="dossier_channel_range"),
             models.CheckConstraint(
                 condition=Q(applicant_kind__gte=1, applicant_kind__lte=4), name="dossier_applicant_kind_range"
             ),
-            models.CheckConstraint(condition=Q(payment_kind__gte=0, payment_kind__lte=2), name="dossier_payment_range"),
+            models.CheckConstraint(
+                condition=Q(payment_kind__gte=0, payment_kind__lte=2), name="dossier_payment_range"
+            ),
             models.CheckConstraint(condition=Q(fee_amount__gte=0), name="dossier_fee_non_negative"),
             models.CheckConstraint(
-                condition=Q(finished_at__isnull=True) | Q(received_at__isnull=True) | Q(finished_at__gte=F("received_at")),
+                condition=Q(finished_at__isnull=True)
+                | Q(received_at__isnull=True)
+                | Q(finished_at__gte=F("received_at")),
                 name="dossier_finished_after_received",
             ),
             models.CheckConstraint(
-                condition=Q(due_at__isnull=True) | Q(received_at__isnull=True) | Q(due_at__gte=F("received_at")),
+                condition=Q(due_at__isnull=True)
+                | Q(received_at__isnull=True)
+                | Q(due_at__gte=F("received_at")),
                 name="dossier_due_after_received",
             ),
         ]
@@ -279,9 +301,12 @@ class Dossier(models.Model):
 class DossierEvent(models.Model):
     """One step of a dossier's history: a status change or a progress item (QuaTrinhXuLy)."""
 
-    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="events",
-                                db_index=False)  # led by the unique (dossier, at, to_status) index
-    from_status = models.PositiveSmallIntegerField(_("from status"), choices=DossierStatus.choices, null=True, blank=True)
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="events", db_index=False
+    )  # led by the unique (dossier, at, to_status) index
+    from_status = models.PositiveSmallIntegerField(
+        _("from status"), choices=DossierStatus.choices, null=True, blank=True
+    )
     to_status = models.PositiveSmallIntegerField(_("to status"), choices=DossierStatus.choices)
     at = models.DateTimeField(_("at"))
     unit = models.CharField(_("acting unit"), max_length=255, blank=True)
@@ -329,8 +354,12 @@ class ApologyLetter(models.Model):
         verbose_name = _("apology letter")
         verbose_name_plural = _("apology letters")
         constraints = [
-            models.CheckConstraint(condition=Q(new_due_at__gt=F("original_due_at")), name="apology_new_due_later"),
-            models.CheckConstraint(condition=Q(issued_at__lt=F("original_due_at")), name="apology_before_due"),
+            models.CheckConstraint(
+                condition=Q(new_due_at__gt=F("original_due_at")), name="apology_new_due_later"
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_at__lt=F("original_due_at")), name="apology_before_due"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -355,7 +384,10 @@ class ApologyLetter(models.Model):
                 errors["issued_at"] = _(
                     "An apology letter must be issued at least one day before the original due date "
                     "(%(due)s): issue it on %(latest)s at the latest."
-                ) % {"due": f"{timezone.localtime(self.original_due_at):%d/%m/%Y}", "latest": f"{latest:%d/%m/%Y}"}
+                ) % {
+                    "due": f"{timezone.localtime(self.original_due_at):%d/%m/%Y}",
+                    "latest": f"{latest:%d/%m/%Y}",
+                }
         if self.original_due_at and self.new_due_at and self.new_due_at <= self.original_due_at:
             errors["new_due_at"] = _("The new due date must be after the original due date.")
         if errors:

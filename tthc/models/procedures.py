@@ -38,9 +38,14 @@ class Procedure(models.Model):
     level_commune = models.BooleanField(_("handled at commune level"), default=False)
     processing_amount = models.DecimalField(_("processing time"), max_digits=7, decimal_places=2, default=0)
     processing_unit = models.CharField(
-        _("processing time unit"), max_length=20, choices=ProcessingUnit.choices, default=ProcessingUnit.WORKING_DAYS
+        _("processing time unit"),
+        max_length=20,
+        choices=ProcessingUnit.choices,
+        default=ProcessingUnit.WORKING_DAYS,
     )
-    online_level = models.CharField(_("online level"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE)
+    online_level = models.CharField(
+        _("online level"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE
+    )
     fee_bearing = models.BooleanField(_("fee-bearing"), default=False)
     issues_result = models.BooleanField(_("issues a result"), default=True)
     citizen_facing = models.BooleanField(_("citizen-facing"), default=True)
@@ -67,7 +72,9 @@ class Procedure(models.Model):
         verbose_name_plural = _("procedures")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=Q(processing_amount__gte=0), name="procedure_amount_non_negative"),
+            models.CheckConstraint(
+                condition=Q(processing_amount__gte=0), name="procedure_amount_non_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -75,5 +82,12 @@ class Procedure(models.Model):
 
     @property
     def levels(self) -> list[str]:
-        return [name for name, on in (("central", self.level_central), ("province", self.level_province),
-                                      ("commune", self.level_commune)) if on]
+        return [
+            name
+            for name, on in (
+                ("central", self.level_central),
+                ("province", self.level_province),
+                ("commune", self.level_commune),
+            )
+            if on
+        ]

@@ -1,4 +1,5 @@
 """Maintaining the agency tree: the only writer of ``Agency.path``, ``depth`` and ``ranked_agency``."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,11 +21,18 @@ def save_agency(agency: Agency) -> Agency:
     if PATH_SEPARATOR in agency.code:
         raise ValidationError({"code": f"agency code {agency.code!r} may not contain '/'"})
     parent = agency.parent
-    if parent is not None and agency.pk and (parent.pk == agency.pk or parent.path.startswith(agency.path or "\0")):
+    if (
+        parent is not None
+        and agency.pk
+        and (parent.pk == agency.pk or parent.path.startswith(agency.path or "\0"))
+    ):
         raise ValidationError({"parent": f"{parent.code} is {agency.code} itself or one of its sub-units"})
     old_path = old_kind = None
     if agency.pk:
-        old_path, old_kind = Agency.objects.filter(pk=agency.pk).values_list("path", "kind").first() or (None, None)
+        old_path, old_kind = Agency.objects.filter(pk=agency.pk).values_list("path", "kind").first() or (
+            None,
+            None,
+        )
     agency.path = _path(parent.path if parent else None, agency.code)
     agency.depth = parent.depth + 1 if parent else 0
     if agency.kind not in RANKED_KINDS:
@@ -46,7 +54,9 @@ def rebuild_tree() -> int:
     Works on the whole table in memory (a few thousand agencies, never dossiers) so that imports
     can write rows in any order and fix the tree once. Raises ``ValidationError`` on a cycle.
     """
-    rows = list(Agency.objects.values_list("pk", "code", "parent_id", "kind", "path", "depth", "ranked_agency_id"))
+    rows = list(
+        Agency.objects.values_list("pk", "code", "parent_id", "kind", "path", "depth", "ranked_agency_id")
+    )
     children: dict[int | None, list[tuple[Any, ...]]] = {}
     for row in rows:
         children.setdefault(row[2], []).append(row)

@@ -4,6 +4,7 @@ Each row is validated on its own; a bad row is reported (row number, column, val
 skipped, the valid rows are stored, and nothing already stored is lost. Re-importing the same file
 changes nothing (every row counts as ``unchanged``).
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,12 +31,27 @@ LEVELS = ("central", "province", "commune")
 AGENCY_COLUMNS = ("code", "name", "kind", "parent_code", "valid_from", "valid_to")
 AGENCY_OPTIONAL = ("short_name", "successor_code")
 PROCEDURE_COLUMNS = (
-    "code", "name", "field_code", "field_name", "ministry_code", "processing_amount", "processing_unit",
-    "online_level", "fee_bearing", "issues_result", "citizen_facing", "central_system",
+    "code",
+    "name",
+    "field_code",
+    "field_name",
+    "ministry_code",
+    "processing_amount",
+    "processing_unit",
+    "online_level",
+    "fee_bearing",
+    "issues_result",
+    "citizen_facing",
+    "central_system",
 )
 PROCEDURE_OPTIONAL = (
-    "levels", "legal_basis_effective_on", "published_on", "made_public_on", "payment_integrated",
-    "population_data_connected", "content_complete",
+    "levels",
+    "legal_basis_effective_on",
+    "published_on",
+    "made_public_on",
+    "payment_integrated",
+    "population_data_connected",
+    "content_complete",
 )
 
 
@@ -250,7 +266,12 @@ def import_agencies(source: str | Path | IO[str]) -> ImportReport:
                 ref = values[column]
                 if ref and ref not in known:
                     report.errors.append(
-                        RowError(rows_by_code[code], column, ref, "unknown agency code (not in this file nor stored)")
+                        RowError(
+                            rows_by_code[code],
+                            column,
+                            ref,
+                            "unknown agency code (not in this file nor stored)",
+                        )
                     )
                     del parsed[code]
                     if code not in existing:
@@ -266,8 +287,12 @@ def import_agencies(source: str | Path | IO[str]) -> ImportReport:
         changed, successors, moved = [], [], False
         for code, v in parsed.items():
             target = {
-                "name": v["name"], "short_name": v["short_name"], "kind": v["kind"], "valid_from": v["valid_from"],
-                "valid_to": v["valid_to"], "parent_id": ids.get(v["parent_code"]),
+                "name": v["name"],
+                "short_name": v["short_name"],
+                "kind": v["kind"],
+                "valid_from": v["valid_from"],
+                "valid_to": v["valid_to"],
+                "parent_id": ids.get(v["parent_code"]),
                 "successor_id": ids.get(v["successor_code"]),
             }
             agency = existing.get(code)
@@ -291,8 +316,9 @@ def import_agencies(source: str | Path | IO[str]) -> ImportReport:
     return report
 
 
-def _create_agencies(parsed: dict[str, dict], existing: dict[str, Agency], rows_by_code: dict[str, int],
-                     report: ImportReport) -> int:
+def _create_agencies(
+    parsed: dict[str, dict], existing: dict[str, Agency], rows_by_code: dict[str, int], report: ImportReport
+) -> int:
     """Insert the new agencies parents-first, with their tree fields computed on the way in."""
     from django.db.models import F
 
@@ -305,20 +331,33 @@ def _create_agencies(parsed: dict[str, dict], existing: dict[str, Agency], rows_
         ready = [c for c in sorted(pending) if parsed[c]["parent_code"] not in pending]
         if not ready:  # a cycle among new rows: reject them
             for code in sorted(pending):
-                report.errors.append(RowError(rows_by_code[code], "parent_code", parsed.pop(code)["parent_code"],
-                                              "the parent chain loops back to this agency"))
+                report.errors.append(
+                    RowError(
+                        rows_by_code[code],
+                        "parent_code",
+                        parsed.pop(code)["parent_code"],
+                        "the parent chain loops back to this agency",
+                    )
+                )
             break
         rows = []
         for code in ready:
             v = parsed[code]
             parent = tree.get(v["parent_code"]) if v["parent_code"] else None
-            rows.append(Agency(
-                code=code, name=v["name"], short_name=v["short_name"], kind=v["kind"], valid_from=v["valid_from"],
-                valid_to=v["valid_to"], parent_id=parent[0] if parent else None,
-                path=(parent[1] if parent else PATH_SEPARATOR) + code + PATH_SEPARATOR,
-                depth=parent[2] + 1 if parent else 0,
-                ranked_agency_id=None if v["kind"] in RANKED_KINDS else (parent[3] if parent else None),
-            ))
+            rows.append(
+                Agency(
+                    code=code,
+                    name=v["name"],
+                    short_name=v["short_name"],
+                    kind=v["kind"],
+                    valid_from=v["valid_from"],
+                    valid_to=v["valid_to"],
+                    parent_id=parent[0] if parent else None,
+                    path=(parent[1] if parent else PATH_SEPARATOR) + code + PATH_SEPARATOR,
+                    depth=parent[2] + 1 if parent else 0,
+                    ranked_agency_id=None if v["kind"] in RANKED_KINDS else (parent[3] if parent else None),
+                )
+            )
         Agency.objects.bulk_create(rows, batch_size=1000)
         ranked = [a.pk for a in rows if a.kind in RANKED_KINDS]
         Agency.objects.filter(pk__in=ranked).update(ranked_agency_id=F("pk"))
@@ -332,10 +371,26 @@ def _create_agencies(parsed: dict[str, dict], existing: dict[str, Agency], rows_
 # --- Procedures ------------------------------------------------------------------------------------
 
 _PROCEDURE_FIELDS = (
-    "name", "field_code", "field_name", "ministry_id", "level_central", "level_province", "level_commune",
-    "processing_amount", "processing_unit", "online_level", "fee_bearing", "issues_result", "citizen_facing",
-    "payment_integrated", "population_data_connected", "content_complete", "central_system",
-    "legal_basis_effective_on", "published_on", "made_public_on",
+    "name",
+    "field_code",
+    "field_name",
+    "ministry_id",
+    "level_central",
+    "level_province",
+    "level_commune",
+    "processing_amount",
+    "processing_unit",
+    "online_level",
+    "fee_bearing",
+    "issues_result",
+    "citizen_facing",
+    "payment_integrated",
+    "population_data_connected",
+    "content_complete",
+    "central_system",
+    "legal_basis_effective_on",
+    "published_on",
+    "made_public_on",
 )
 _CHUNK = 2000
 
@@ -344,8 +399,9 @@ def import_procedures(source: str | Path | IO[str]) -> ImportReport:
     """Upsert procedures by code (columns: PROCEDURE_COLUMNS, optionally PROCEDURE_OPTIONAL)."""
     report = ImportReport()
     owners = dict(
-        Agency.objects.filter(kind__in=(AgencyKind.MINISTRY, AgencyKind.MINISTRY_LEVEL, AgencyKind.CENTRAL))
-        .values_list("code", "pk")
+        Agency.objects.filter(
+            kind__in=(AgencyKind.MINISTRY, AgencyKind.MINISTRY_LEVEL, AgencyKind.CENTRAL)
+        ).values_list("code", "pk")
     )
     seen: dict[str, int] = {}
     chunk: list[tuple[str, dict[str, Any]]] = []

@@ -7,6 +7,7 @@ tables in SQL. One dialect base class (:class:`~.base.DossierStore`) holds the s
 ``xmax``) and :class:`~.sqlite.SqliteStore` (``executemany``, a single writer) hold what differs.
 See docs/adr/0004-ingestion.md.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -4,6 +4,7 @@ Every statement runs on the caller's connection and inside the caller's transact
 one transaction): the store never commits. Rows are written in code order so that concurrent
 chunks lock the same dossiers in the same order and cannot deadlock on them.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -68,7 +69,9 @@ class DossierStore(ABC):
         """``column`` of the modified row ``t`` as this database's ``RETURNING`` clause names it."""
 
     @abstractmethod
-    def flag_upsert(self, cursor, sql: str, params: list, *, exists: str, exists_params: list) -> tuple[int, int]:
+    def flag_upsert(
+        self, cursor, sql: str, params: list, *, exists: str, exists_params: list
+    ) -> tuple[int, int]:
         """Run ``sql`` — an upsert ``INSERT … AS t … SELECT … FROM store_versions s … ON CONFLICT …`` of
         the staged versions into another table — and flag each staged version it inserted or updated
         (``won``; ``created`` when inserted). ``exists`` is a ``SELECT`` finding the target row of
@@ -89,30 +92,67 @@ class DossierStore(ABC):
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({cols}{extra})")
         cursor.execute(self.clear_sql.format(table=table))
 
-    def stage_versions(self, records: list[Version], ids: dict[str, int], held: set[str] = frozenset()) -> None:
+    def stage_versions(
+        self, records: list[Version], ids: dict[str, int], held: set[str] = frozenset()
+    ) -> None:
         """Stage ``records`` with their dossier ids; ``held``: codes whose dossier holds a state these
         versions can never outrank (:meth:`held_by_sources`), left out of :meth:`upsert_dossiers`."""
-        self.stage(VERSIONS, STAGED_COLUMNS, [(ids[r.code], *self.version_values(r), r.code in held) for r in records])
+        self.stage(
+            VERSIONS,
+            STAGED_COLUMNS,
+            [(ids[r.code], *self.version_values(r), r.code in held) for r in records],
+        )
 
     def stage_history(self, records: list[Version], ids: dict[str, int | None]) -> bool:
         """Stage the history of ``records`` whose dossier exists (id not ``None``); False if none."""
         ts = self.ts
-        rows = [(ids[r.code], ts(at), *rest) for r in records if ids[r.code] is not None
-                for at, *rest in history(r)]
+        rows = [
+            (ids[r.code], ts(at), *rest)
+            for r in records
+            if ids[r.code] is not None
+            for at, *rest in history(r)
+        ]
         if rows:
-            self.stage(EVENTS, ("dossier_id", "at", "from_status", "to_status", "unit", "officer", "officer_title",
-                                "note"), rows)
+            self.stage(
+                EVENTS,
+                ("dossier_id", "at", "from_status", "to_status", "unit", "officer", "officer_title", "note"),
+                rows,
+            )
         return bool(rows)
 
     def version_values(self, r: Version) -> tuple:
         """A staged version's values after ``dossier_id``."""
         ts = self.ts
         return (
-            r.code, r.procedure_id, r.agency_id, r.handling_agency_id, r.handling_unit,
-            r.handling_officer, r.channel, r.applicant_kind, r.applicant_name, r.summary, r.status, r.previous_status,
-            ts(r.submitted_at), ts(r.received_at), ts(r.due_at), ts(r.finished_at), ts(r.returned_at),
-            ts(r.refused_at), r.digitised, r.e_result, r.data_reused, r.personal_store, r.population,
-            r.payment_kind, r.fee_amount, r.supplement_count, r.paused_seconds, r.progress_steps, ts(r.event_at),
+            r.code,
+            r.procedure_id,
+            r.agency_id,
+            r.handling_agency_id,
+            r.handling_unit,
+            r.handling_officer,
+            r.channel,
+            r.applicant_kind,
+            r.applicant_name,
+            r.summary,
+            r.status,
+            r.previous_status,
+            ts(r.submitted_at),
+            ts(r.received_at),
+            ts(r.due_at),
+            ts(r.finished_at),
+            ts(r.returned_at),
+            ts(r.refused_at),
+            r.digitised,
+            r.e_result,
+            r.data_reused,
+            r.personal_store,
+            r.population,
+            r.payment_kind,
+            r.fee_amount,
+            r.supplement_count,
+            r.paused_seconds,
+            r.progress_steps,
+            ts(r.event_at),
             r.digest,
         )
 
@@ -121,9 +161,12 @@ class DossierStore(ABC):
         """``(id, state source)`` of the dossiers with these codes that exist."""
         found: dict[str, tuple[int, str]] = {}
         for i in range(0, len(codes), IN_BATCH):
-            part = codes[i:i + IN_BATCH]
-            cursor.execute(f"SELECT code, id, state_source FROM {DOSSIERS} WHERE code IN "
-                           f"({', '.join(['%s'] * len(part))})", part)
+            part = codes[i : i + IN_BATCH]
+            cursor.execute(
+                f"SELECT code, id, state_source FROM {DOSSIERS} WHERE code IN "
+                f"({', '.join(['%s'] * len(part))})",
+                part,
+            )
             found.update((code, (pk, source)) for code, pk, source in cursor.fetchall())
         return found
 
@@ -132,7 +175,9 @@ class DossierStore(ABC):
         return {code: pk for code, (pk, _) in self.existing(cursor, codes).items()}
 
     @staticmethod
-    def held_by_sources(found: dict[str, tuple[int, str]], source: str, portal_codes: Sequence[str]) -> set[str]:
+    def held_by_sources(
+        found: dict[str, tuple[int, str]], source: str, portal_codes: Sequence[str]
+    ) -> set[str]:
         """Of the dossiers ``found``, those a portal's version can never outrank: their state comes from
         another kind of source. (Skipping them spares the row locks of a no-op upsert.)"""
         if source not in portal_codes:
@@ -162,7 +207,9 @@ class DossierStore(ABC):
         one (see the class); returns the codes of the dossiers inserted."""
         now = self.now()
         targets = [c for c, _ in DOSSIER_MAP]
-        exprs = [("s." + e) if not e.startswith("{") else e.format(paused=self.paused) for _, e in DOSSIER_MAP]
+        exprs = [
+            ("s." + e) if not e.startswith("{") else e.format(paused=self.paused) for _, e in DOSSIER_MAP
+        ]
         sets = ", ".join(f"{c} = excluded.{c}" for c in (*targets, "state_source", "updated_at"))
         outranks, params = self._outranks(source, portal_codes)
         cursor.execute(
@@ -211,8 +258,10 @@ class DossierStore(ABC):
         cursor.execute(f"{sql} RETURNING {self.returning('code')}", params)
         won = [row[0] for row in cursor.fetchall()]
         for i in range(0, len(won), IN_BATCH):
-            part = won[i:i + IN_BATCH]
-            cursor.execute(f"UPDATE {table} SET won = true WHERE code IN ({', '.join(['%s'] * len(part))})", part)
+            part = won[i : i + IN_BATCH]
+            cursor.execute(
+                f"UPDATE {table} SET won = true WHERE code IN ({', '.join(['%s'] * len(part))})", part
+            )
         return len(won)
 
     # -- apology letters and ratings (back-fills: the sync format carries neither) -----------------
@@ -226,8 +275,14 @@ class DossierStore(ABC):
         types = ("text", "{ts}", "text", "{ts}", "{ts}", "text")
         with connection.cursor() as cursor:
             self._temp(cursor, LETTER_STAGE, columns, types)
-            self.stage(LETTER_STAGE, columns, [(code, *(self.datetime(v) if i in (0, 2, 3) else v
-                                                         for i, v in enumerate(rest))) for code, *rest in rows])
+            self.stage(
+                LETTER_STAGE,
+                columns,
+                [
+                    (code, *(self.datetime(v) if i in (0, 2, 3) else v for i, v in enumerate(rest)))
+                    for code, *rest in rows
+                ],
+            )
             cursor.execute(
                 f"INSERT INTO {LETTERS} (dossier_id, issued_at, reason, original_due_at, new_due_at, issued_by, "
                 f"created_at) SELECT d.id, s.issued_at, s.reason, s.original_due_at, s.new_due_at, s.issued_by, %s "

@@ -1,4 +1,5 @@
 """PostgreSQL: ``COPY`` into temporary tables, ``xmax = 0`` tells inserted rows from updated ones."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -59,8 +60,10 @@ class PostgresStore(DossierStore):
             f"{'t' if r.personal_store else 'f'}\t{'t' if r.population else 'f'}\t{r.payment_kind}\t{r.fee_amount}\t"
             f"{r.supplement_count}\t{r.paused_seconds}\t{r.progress_steps}\t{ts(r.event_at)}\t{r.digest}"
         )
-        events = [f"{ts(at)}\t{n(frm)}\t{to}\t{t(unit)}\t{t(officer)}\t{t(title)}\t{t(note)}"
-                  for at, frm, to, unit, officer, title, note in history(r)]
+        events = [
+            f"{ts(at)}\t{n(frm)}\t{to}\t{t(unit)}\t{t(officer)}\t{t(title)}\t{t(note)}"
+            for at, frm, to, unit, officer, title, note in history(r)
+        ]
         record.rendered = (stage, events)
         record.events = ()
 
@@ -68,8 +71,11 @@ class PostgresStore(DossierStore):
         for r in records:
             if r.rendered is None:
                 self.prepare(r)
-        self.copy_text(VERSIONS, STAGED_COLUMNS, "".join(
-            f"{ids[r.code]}\t{r.rendered[0]}\t{'t' if r.code in held else 'f'}\n" for r in records))
+        self.copy_text(
+            VERSIONS,
+            STAGED_COLUMNS,
+            "".join(f"{ids[r.code]}\t{r.rendered[0]}\t{'t' if r.code in held else 'f'}\n" for r in records),
+        )
 
     def stage_history(self, records, ids):
         lines = []
@@ -91,8 +97,9 @@ class PostgresStore(DossierStore):
     def reserve_ids(self, cursor, count):
         if not count:
             return []
-        cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{DOSSIERS}', 'id')) FROM generate_series(1, %s)",
-                       [count])
+        cursor.execute(
+            f"SELECT nextval(pg_get_serial_sequence('{DOSSIERS}', 'id')) FROM generate_series(1, %s)", [count]
+        )
         return [row[0] for row in cursor.fetchall()]
 
     def flag_upsert(self, cursor, sql, params, *, exists, exists_params):

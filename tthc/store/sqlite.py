@@ -1,4 +1,5 @@
 """SQLite (one writer at a time): ``executemany`` into temporary tables, the same upserts."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -22,8 +23,14 @@ class SqliteStore(DossierStore):
     def ts(self, value):
         if value is None:
             return None
-        moment = datetime(int(value[:4]), int(value[4:6]), int(value[6:8]), int(value[8:10]), int(value[10:12]),
-                          int(value[12:14]))
+        moment = datetime(
+            int(value[:4]),
+            int(value[4:6]),
+            int(value[6:8]),
+            int(value[8:10]),
+            int(value[10:12]),
+            int(value[12:14]),
+        )
         return (moment - VN_OFFSET).strftime("%Y-%m-%d %H:%M:%S")
 
     def now(self):
@@ -54,7 +61,9 @@ class SqliteStore(DossierStore):
         """A single writer may decide "created" before the upsert; the upsert returns what it wrote."""
         cursor.execute(f"UPDATE {VERSIONS} SET created = NOT EXISTS ({exists}), won = false", exists_params)
         self.flag_returning(cursor, sql, params, VERSIONS)
-        cursor.execute(f"SELECT count(*) FILTER (WHERE won AND created), count(*) FILTER (WHERE won AND NOT created) "
-                       f"FROM {VERSIONS}")
+        cursor.execute(
+            f"SELECT count(*) FILTER (WHERE won AND created), count(*) FILTER (WHERE won AND NOT created) "
+            f"FROM {VERSIONS}"
+        )
         created, updated = cursor.fetchone()
         return created, updated

@@ -1,4 +1,5 @@
 """Shared lookups for the role commands: clear errors instead of tracebacks."""
+
 from django.core.management.base import CommandError
 
 from tthc.models import Agency
@@ -15,7 +16,9 @@ def role_arg(value: str) -> str:
 def agency_arg(code: str) -> Agency:
     agency = Agency.objects.filter(code=code).first()
     if agency is None:
-        raise CommandError(f"no agency with code {code!r} (load the reference data first: seed_demo or import_agencies)")
+        raise CommandError(
+            f"no agency with code {code!r} (load the reference data first: seed_demo or import_agencies)"
+        )
     return agency
 
 

@@ -1,4 +1,5 @@
 """``manage.py revoke_role USERNAME ROLE AGENCY_CODE``: revoke as the national administrator (audited, source cli)."""
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -26,4 +27,6 @@ class Command(BaseCommand):
             revoked = revoke_matching(cli_actor(), user, agency, role, context=CLI)
         except (PermissionDenied, ValidationError) as exc:
             raise CommandError("; ".join(getattr(exc, "messages", [str(exc)]))) from exc
-        self.stdout.write(self.style.SUCCESS(f"revoked {role} on {agency.code} from {username} ({len(revoked)} row(s))"))
+        self.stdout.write(
+            self.style.SUCCESS(f"revoked {role} on {agency.code} from {username} ({len(revoked)} row(s))")
+        )

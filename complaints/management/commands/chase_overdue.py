@@ -1,4 +1,5 @@
 """``manage.py chase_overdue [--now ISO-DATETIME] [--json]``: one chasing pass (the hourly task's service)."""
+
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,7 +14,9 @@ class Command(BaseCommand):
     help = "Send due reminders, deadline notices, escalations and weekly digests (each exactly once)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--now", help="the moment to act as (ISO 8601; naive = Vietnam time); default now")
+        parser.add_argument(
+            "--now", help="the moment to act as (ISO 8601; naive = Vietnam time); default now"
+        )
         parser.add_argument("--json", action="store_true", help="print the counts as JSON")
         parser.add_argument("--no-verify", action="store_true", help="skip verifying answered cases first")
 

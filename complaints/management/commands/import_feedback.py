@@ -1,4 +1,5 @@
 """``manage.py import_feedback FILE.csv|FILE.json [--json]``: citizen feedback, upserted by code."""
+
 from tthc.management.commands._import_base import ImportCommand
 
 from ...services.feedback_import import import_feedback

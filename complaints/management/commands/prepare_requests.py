@@ -1,4 +1,5 @@
 """``manage.py prepare_requests --period YYYY-MM [--json]``: the month's drafts (the beat task's service)."""
+
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -21,15 +22,25 @@ class Command(BaseCommand):
             raise CommandError(f"--period: {exc}") from None
         created = prepare_requests(parsed)
         rows = [
-            {"id": c.pk, "reference": c.reference, "period": str(c.period), "province": c.province.code,
-             "ministry": c.ministry.code, "system": c.source.code, "gap_total": c.gap_total,
-             "points_at_stake": str(c.points_at_stake), "state": c.state}
+            {
+                "id": c.pk,
+                "reference": c.reference,
+                "period": str(c.period),
+                "province": c.province.code,
+                "ministry": c.ministry.code,
+                "system": c.source.code,
+                "gap_total": c.gap_total,
+                "points_at_stake": str(c.points_at_stake),
+                "state": c.state,
+            }
             for c in created
         ]
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         for r in rows:
-            self.stdout.write(f"{r['reference']}  {r['province']} → {r['ministry']} ({r['system']}): "
-                              f"{r['gap_total']} gaps, {r['points_at_stake']} points")
+            self.stdout.write(
+                f"{r['reference']}  {r['province']} → {r['ministry']} ({r['system']}): "
+                f"{r['gap_total']} gaps, {r['points_at_stake']} points"
+            )
         self.stdout.write(self.style.SUCCESS(f"{len(rows)} draft(s) created."))

@@ -1,5 +1,6 @@
 """``manage.py seed_demo``: reference data, demo accounts and N realistic dossiers sent through
 ingestion, then what builds on them; idempotently (docs/demo.md)."""
+
 import sys
 import time
 
@@ -25,24 +26,38 @@ class Command(BaseCommand):
         parser.add_argument("--dossiers", type=int, default=DEFAULT_DOSSIERS, help="how many (default 20000)")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default 766)")
         parser.add_argument(
-            "--anchor-month", metavar="YYYY-MM",
+            "--anchor-month",
+            metavar="YYYY-MM",
             help="the window ends at the start of this month (default: the start of today, Vietnam time)",
         )
-        parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK,
-                            help="dossiers per round: one ingestion batch per system and round")
         parser.add_argument(
-            "--workers", type=int, default=None,
+            "--chunk-size",
+            type=int,
+            default=DEFAULT_CHUNK,
+            help="dossiers per round: one ingestion batch per system and round",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
             help="generator processes (default: up to 2 for 200k+ dossiers, else in-process)",
         )
         parser.add_argument(
-            "--writers", type=int, default=None,
+            "--writers",
+            type=int,
+            default=None,
             help="database connections writing in parallel (PostgreSQL; default: up to 2 for 200k+ dossiers)",
         )
         parser.add_argument("--data-dir", help="reference data folder (default: tthc/data)")
-        parser.add_argument("--skip-reference", action="store_true", help="do not (re)load the reference data")
-        parser.add_argument("--skip-hooks", action="store_true",
-                            help="do not run what builds on the dossiers (reconciliation of the latest months, "
-                                 "index snapshots, draft requests)")
+        parser.add_argument(
+            "--skip-reference", action="store_true", help="do not (re)load the reference data"
+        )
+        parser.add_argument(
+            "--skip-hooks",
+            action="store_true",
+            help="do not run what builds on the dossiers (reconciliation of the latest months, "
+            "index snapshots, draft requests)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, **options):
@@ -58,15 +73,23 @@ class Command(BaseCommand):
             self._reference(options["data_dir"])
         self.reference_seconds = time.perf_counter() - started
         added = demo.add_known_overrides()
-        self.stdout.write(f"Calendar overrides added: {added} (the holidays package covers the known decisions)")
+        self.stdout.write(
+            f"Calendar overrides added: {added} (the holidays package covers the known decisions)"
+        )
         accounts = create_demo_accounts()
 
         show = not options["no_progress"] and sys.stderr.isatty()
-        bar = tqdm(total=options["dossiers"], unit="dossier", unit_scale=True, disable=not show, file=sys.stderr)
+        bar = tqdm(
+            total=options["dossiers"], unit="dossier", unit_scale=True, disable=not show, file=sys.stderr
+        )
         try:
             result = demo.seed_dossiers(
-                dossiers=options["dossiers"], seed=options["seed"], anchor=anchor,
-                chunk_size=options["chunk_size"], workers=options["workers"], writers=options["writers"],
+                dossiers=options["dossiers"],
+                seed=options["seed"],
+                anchor=anchor,
+                chunk_size=options["chunk_size"],
+                workers=options["workers"],
+                writers=options["writers"],
                 progress=bar.update,
             )
         except ValueError as exc:
@@ -130,8 +153,11 @@ class Command(BaseCommand):
                 f"rejected {later.rejected}); apology letters {feeds.letters}, ratings {feeds.ratings}"
             )
             if first.rejected or later.rejected:
-                self.stderr.write(self.style.WARNING(
-                    f"Rejected demo records (a defect): {(first.errors + later.errors)[:5]}"))
+                self.stderr.write(
+                    self.style.WARNING(
+                        f"Rejected demo records (a defect): {(first.errors + later.errors)[:5]}"
+                    )
+                )
 
     def _accounts(self, accounts):
         columns = ("username", "password", "role", "agency_code")

@@ -1,4 +1,5 @@
 """``manage.py compute_indicators --period YYYY-MM [--json]``: compute, store and print the index."""
+
 import json
 from datetime import datetime
 
@@ -14,16 +15,23 @@ from ...services.backfill import backfill as run_backfill
 
 
 class Command(BaseCommand):
-    help = ("Compute the 766 index for a period (YYYY-MM, YYYY-Qn or YYYY; default: the current month, live) "
-            "for every ministry and province, store the snapshots and print the scores.")
+    help = (
+        "Compute the 766 index for a period (YYYY-MM, YYYY-Qn or YYYY; default: the current month, live) "
+        "for every ministry and province, store the snapshots and print the scores."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--period", help="YYYY-MM, YYYY-Qn or YYYY (default: the current month)")
-        parser.add_argument("--as-of", dest="as_of",
-                            help="judge as of this ISO time instead of now (testing, replays)")
+        parser.add_argument(
+            "--as-of", dest="as_of", help="judge as of this ISO time instead of now (testing, replays)"
+        )
         parser.add_argument("--json", action="store_true", help="print the scores as JSON")
-        parser.add_argument("--backfill", type=int, metavar="N",
-                            help="first recompute the N closed months before the current one (trend charts)")
+        parser.add_argument(
+            "--backfill",
+            type=int,
+            metavar="N",
+            help="first recompute the N closed months before the current one (trend charts)",
+        )
 
     def handle(self, *args, period=None, as_of=None, json: bool = False, backfill=None, **options):
         if backfill:
@@ -39,16 +47,19 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--as-of: {exc}") from exc
         compute.recompute(p, now=now)
-        snapshots = list(IndicatorSnapshot.objects.filter(period=p).select_related("agency")
-                         .prefetch_related("components"))
+        snapshots = list(
+            IndicatorSnapshot.objects.filter(period=p).select_related("agency").prefetch_related("components")
+        )
         payload = present.period_payload(str(p), snapshots)
         if json:
             self.stdout.write(_dumps(payload))
             return
         self.stdout.write(f"{p} · methodology {payload['methodology']} · {len(snapshots)} agencies")
         for s in sorted(snapshots, key=lambda s: (s.level != "province", s.rank or 0)):
-            self.stdout.write(f"{s.level:9} {s.rank or '-':>3}  {s.agency.code:10} {s.total:>6}  {s.band:8} "
-                              f"{s.agency.short_name or s.agency.name}")
+            self.stdout.write(
+                f"{s.level:9} {s.rank or '-':>3}  {s.agency.code:10} {s.total:>6}  {s.band:8} "
+                f"{s.agency.short_name or s.agency.name}"
+            )
 
 
 def _parse_time(text: str) -> datetime:

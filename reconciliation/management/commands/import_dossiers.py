@@ -5,6 +5,7 @@ chunks, with a progress bar; ``--json`` prints the API's answer. ``--replay BATC
 the still-rejected records of a batch after they (or the reference data) were corrected. The
 source's remit, the size limits and the future-date margin apply exactly as through the API.
 """
+
 import json
 import os
 import sys
@@ -27,11 +28,19 @@ class Command(BaseCommand):
         parser.add_argument("--source", help="source system code")
         parser.add_argument("--format", choices=formats(), help="default: from the file extension")
         parser.add_argument("--json", action="store_true", help="print the summary as the API's JSON answer")
-        parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE, help=f"records per transaction ({CHUNK_SIZE})")
-        parser.add_argument("--replay", type=int, metavar="BATCH_ID", help="replay the pending rejects of a batch")
-        parser.add_argument("--writers", type=int, default=None,
-                            help="parallel database connections writing chunks (default: 2 on PostgreSQL, 1 on "
-                                 "SQLite or inside a transaction, where other connections would not see its data)")
+        parser.add_argument(
+            "--chunk-size", type=int, default=CHUNK_SIZE, help=f"records per transaction ({CHUNK_SIZE})"
+        )
+        parser.add_argument(
+            "--replay", type=int, metavar="BATCH_ID", help="replay the pending rejects of a batch"
+        )
+        parser.add_argument(
+            "--writers",
+            type=int,
+            default=None,
+            help="parallel database connections writing chunks (default: 2 on PostgreSQL, 1 on "
+            "SQLite or inside a transaction, where other connections would not see its data)",
+        )
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, **options):
@@ -69,8 +78,16 @@ class Command(BaseCommand):
                     last[0] = position
 
             try:
-                report = ingest(source, stream, fmt, filename=os.path.basename(path), chunk_size=options["chunk_size"],
-                                progress=progress, pipeline=True, writers=writers)
+                report = ingest(
+                    source,
+                    stream,
+                    fmt,
+                    filename=os.path.basename(path),
+                    chunk_size=options["chunk_size"],
+                    progress=progress,
+                    pipeline=True,
+                    writers=writers,
+                )
             except UnreadableBody as exc:
                 raise CommandError(f"{path}: {exc}") from exc
             finally:
@@ -93,7 +110,11 @@ class Command(BaseCommand):
             f"rejected {report.rejected}"
         )
         for error in report.errors[:20]:
-            self.stderr.write(f"  record {error['index']} {error['MaHoSo'] or '-'}: {error['field'] or '(record)'}: "
-                              f"{error['error']} [{error.get('reason', 'invalid')}]")
+            self.stderr.write(
+                f"  record {error['index']} {error['MaHoSo'] or '-'}: {error['field'] or '(record)'}: "
+                f"{error['error']} [{error.get('reason', 'invalid')}]"
+            )
         if len(report.errors) > 20:
-            self.stderr.write(f"  … {len(report.errors) - 20} more (see the batch's rejected records in the admin)")
+            self.stderr.write(
+                f"  … {len(report.errors) - 20} more (see the batch's rejected records in the admin)"
+            )

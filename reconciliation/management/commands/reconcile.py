@@ -1,4 +1,5 @@
 """``manage.py reconcile --period YYYY-MM [--province CODE] [--json]``: the monthly reconciliation."""
+
 import json
 import sys
 
@@ -39,9 +40,13 @@ class Command(BaseCommand):
 
     def _table(self, result):
         header = ["province", "source", "dossiers", *KINDS]
-        rows = [[r["province"], r["source"], str(r["dossiers"]), *(str(r["gaps"][k]) for k in KINDS)]
-                for r in result["runs"]]
-        widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(header)]
+        rows = [
+            [r["province"], r["source"], str(r["dossiers"]), *(str(r["gaps"][k]) for k in KINDS)]
+            for r in result["runs"]
+        ]
+        widths = [
+            max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(header)
+        ]
         self.stdout.write(f"Reconciliation {result['period']}: {len(rows)} runs")
         self.stdout.write("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
         for row in rows:

@@ -1,4 +1,5 @@
 """Shared plumbing for the reference-data import commands."""
+
 import json
 
 from django.core.management.base import BaseCommand, CommandError
