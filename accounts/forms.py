@@ -61,7 +61,7 @@ class GrantForm(forms.Form):
         code = self.cleaned_data["agency"].strip()
         agency = Agency.objects.filter(code=code).first()
         if agency is None:
-            raise forms.ValidationError(_("No agency has the code %(code)s.") % {"code": code})
+            raise forms.ValidationError(_("No agency has the code %(code)s."), params={"code": code})
         return agency
 
     def clean_valid_until(self):

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.middleware.InvalidParameterMiddleware",  # 400 for a malformed period in a path, DEBUG or not
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -5,6 +5,12 @@ is never a valid code, date or filter, and PostgreSQL refuses it in a text liter
 answered at once with 400 (JSON under ``/api/``, the site's plain error page elsewhere) instead
 of reaching a parser or a query. The parsers are robust on their own as well (path converters
 exclude NUL, form fields refuse it); this is the one place that guarantees it for every URL.
+
+``InvalidParameterMiddleware``: a path converter (a period) refuses a malformed segment with
+``core.params.InvalidParameter`` while the URL is resolved. Django answers that with the 400 handler
+in production, but with DEBUG on its technical page resolves the path again and fails with a 500; so
+the path is resolved here first and a refused segment goes straight to the 400 handler, the same
+answer with DEBUG on or off.
 """
 
 from __future__ import annotations
@@ -13,9 +19,11 @@ import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import get_resolver
+from django.urls import Resolver404, get_resolver, get_urlconf
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from core.params import InvalidParameter
 
 logger = logging.getLogger("django.security.nul_byte")
 API_PREFIX = "/api/"
@@ -49,3 +57,19 @@ class RejectNulMiddleware:
         # Django calls the 400/403/404 handlers with the exception too (the stubs declare only ``request``).
         handler: Callable[..., HttpResponse] = get_resolver().resolve_error_handler(400)
         return handler(request, ValueError(message))
+
+
+class InvalidParameterMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        resolver = get_resolver(getattr(request, "urlconf", None) or get_urlconf())
+        try:
+            resolver.resolve(request.path_info)
+        except InvalidParameter as exc:
+            handler: Callable[..., HttpResponse] = resolver.resolve_error_handler(400)
+            return handler(request, exc)
+        except Resolver404:
+            pass
+        return self.get_response(request)

@@ -12,6 +12,7 @@ to ``CASES`` (the last test fails otherwise).
 from __future__ import annotations
 
 from io import StringIO
+from urllib.parse import quote
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -90,7 +91,7 @@ def assert_refused(response, url: str, value: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "url", "kind", "who"), CASES, ids=IDS)
-@pytest.mark.parametrize("value", ["2026-13", "garbage"])
+@pytest.mark.parametrize("value", ["2026-13", "garbage", "99%s%d"])
 def test_a_malformed_period_is_a_400_that_says_why(w, name, url, kind, who, value):
     client = client_for(w, who)
     if kind == BODY:
@@ -101,7 +102,7 @@ def test_a_malformed_period_is_a_400_that_says_why(w, name, url, kind, who, valu
         return
     if kind == PATH:
         assert client.get(url.format(p=w.period)).status_code == 200, url  # the route itself works
-        response = client.get(url.format(p=value))
+        response = client.get(url.format(p=quote(value)))
         assert_refused(response, url, value)
         return
     response = client.get(url, {"period": value})
@@ -109,6 +110,18 @@ def test_a_malformed_period_is_a_400_that_says_why(w, name, url, kind, who, valu
     if not is_api(url):  # the form keeps the other parameters, so fixing the period is one step
         response = client.get(url, {"period": value, "level": "province"})
         assert 'name="level" value="province"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "kind", "who"),
+    [c for c in CASES if c[2] == PATH],
+    ids=[i for c, i in zip(CASES, IDS, strict=True) if c[2] == PATH],
+)
+def test_a_malformed_period_in_a_path_is_a_400_with_debug_on(w, settings, name, url, kind, who):
+    """With DEBUG on (``make run``), Django's technical page would resolve the path again and fail."""
+    settings.DEBUG = True
+    response = client_for(w, who).get(url.format(p="0"))
+    assert_refused(response, url, "0")
 
 
 @pytest.mark.parametrize(

@@ -148,7 +148,9 @@ class PeriodField(models.CharField):
         try:
             return parse(value, self.kinds)
         except PeriodError as exc:
-            raise exceptions.ValidationError(str(exc), code="invalid") from None
+            raise exceptions.ValidationError(
+                "%(error)s", code="invalid", params={"error": str(exc)}
+            ) from None
 
     def get_prep_value(self, value):
         value = models.Field.get_prep_value(self, value)
@@ -190,7 +192,7 @@ class PeriodFormField(forms.CharField):
         try:
             return parse(value, self.kinds)
         except PeriodError as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from None
+            raise forms.ValidationError("%(error)s", code="invalid", params={"error": str(exc)}) from None
 
     def prepare_value(self, value):
         return str(value) if isinstance(value, Period) else value

@@ -63,7 +63,7 @@ def check_grant(
     ``user`` may be ``None`` for an account about to be created.
     """
     if role not in Role.values:
-        raise ValidationError(_("Unknown role %(role)s.") % {"role": role})
+        raise ValidationError(_("Unknown role %(role)s."), params={"role": role})
     if valid_until is not None and valid_until <= timezone.now():
         raise ValidationError(_("The end of validity must be in the future."))
     if not is_active_user(granter):

@@ -191,7 +191,7 @@ def update_source_system(
             }
         )
     if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError("Unknown field(s): %(fields)s.", params={"fields": ", ".join(sorted(unknown))})
     _require_national(
         actor, _("Only national administrators may create or change source systems."), context, source=source
     )
