@@ -247,6 +247,7 @@ def assess(request, agency):
             "outcomes": Outcome.choices,
             "errors": errors,
             "post": request.POST,
+            "initial_procedure": request.POST.get("procedure") or request.GET.get("procedure", ""),
         },
         status=400 if errors else 200,
     )

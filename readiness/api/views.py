@@ -130,7 +130,7 @@ class AssessmentViewSet(
         return self._fire("approve")
 
     @extend_schema(request=TransitionSerializer, responses={200: AssessmentSerializer})
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         """Return to the officers for revision (leader)."""
         return self._fire("return")

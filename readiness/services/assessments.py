@@ -208,7 +208,7 @@ def create_assessment(
             context=context,
         )
         if submit:
-            transition(assessment, "submit", user, context=context)
+            assessment = transition(assessment, "submit", user, context=context)
     return assessment
 
 
