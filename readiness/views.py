@@ -57,7 +57,6 @@ def public_list(request):
     """The published list and roadmap of procedures not yet ready, per ministry (no login)."""
     entries, ministry = _public_entries(request)
     page = _page(request, entries)
-    publication.flag_overdue(list(page.object_list))
     ministries = Agency.objects.filter(pk__in=Assessment.objects.not_ready().values("ministry_id")).order_by(
         "code"
     )

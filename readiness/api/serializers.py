@@ -42,12 +42,12 @@ class StepSerializer(serializers.ModelSerializer):
 
 class ResultSerializer(serializers.ModelSerializer):
     criterion = serializers.CharField(source="criterion.code")
-    required = serializers.BooleanField(source="criterion.required")
+    criterion_required = serializers.BooleanField(source="criterion.required")
     attachment = serializers.CharField(source="attachment_name")
 
     class Meta:
         model = CriterionResult
-        fields = ["criterion", "required", "outcome", "note", "attachment"]
+        fields = ["criterion", "criterion_required", "outcome", "note", "attachment"]
 
 
 class _Overdue(serializers.Serializer):

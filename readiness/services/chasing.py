@@ -85,7 +85,7 @@ def _message(stage: str, criteria_set: CriteriaSet, ministry: Agency, pending: i
             "set": str(criteria_set),
             "due": f"{criteria_set.assess_by:%d/%m/%Y}",
         }
-        subjects = {
+        subjects: dict[str, str] = {
             ChaseStage.REMINDER: _("Reminder: %(n)s procedures of %(ministry)s to classify by %(due)s"),
             ChaseStage.DEADLINE: _("Today is the deadline: %(n)s procedures of %(ministry)s not classified"),
             ChaseStage.ESCALATION: _(
@@ -122,7 +122,7 @@ def chase(now: datetime | None = None) -> dict[str, int]:
     """One pass (registered with complaints' ``chase_overdue``): stages sent per kind."""
     now = now or timezone.now()
     counts = {"readiness_reminders": 0, "readiness_notices": 0, "readiness_escalations": 0}
-    keys = {
+    keys: dict[str, str] = {
         ChaseStage.REMINDER: "readiness_reminders",
         ChaseStage.DEADLINE: "readiness_notices",
         ChaseStage.ESCALATION: "readiness_escalations",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Assessment
 
-ROADMAP_COLUMNS: list[tuple[str, str]] = [
+ROADMAP_COLUMNS: list[tuple[str, Any]] = [
     ("ministry_code", _("Ministry code")),
     ("ministry", _("Ministry")),
     ("procedure_code", _("Procedure code")),
@@ -22,7 +23,7 @@ ROADMAP_COLUMNS: list[tuple[str, str]] = [
     ("approved_at", _("Approved at")),
 ]
 
-LIST_COLUMNS: list[tuple[str, str]] = [
+LIST_COLUMNS: list[tuple[str, Any]] = [
     ("ministry_code", _("Ministry code")),
     ("procedure_code", _("Procedure code")),
     ("procedure", _("Procedure")),

@@ -46,13 +46,6 @@ def province_q(prefix: str = "procedure") -> Q:
     return Q(**{f"{prefix}__level_province": True}) | Q(**{f"{prefix}__level_commune": True})
 
 
-def flag_overdue(entries: list[Assessment], on: date | None = None) -> list[Assessment]:
-    on = on or timezone.localdate()
-    for entry in entries:
-        entry.overdue = bool(entry.planned_ready_on and entry.planned_ready_on < on)
-    return entries
-
-
 @dataclass
 class ProvinceEntry:
     entry: Assessment

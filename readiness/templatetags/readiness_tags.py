@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from ..services.publication import flag_overdue, roadmap
+from ..services.publication import roadmap
 
 register = template.Library()
 
@@ -15,5 +15,5 @@ SHOWN = 20
 @register.inclusion_tag("readiness/_public_block.html")
 def readiness_public_list() -> dict:
     entries = roadmap()
-    shown = flag_overdue(list(entries[: SHOWN + 1]))
+    shown = list(entries[: SHOWN + 1])
     return {"entries": shown[:SHOWN], "more": len(shown) > SHOWN}
