@@ -34,13 +34,13 @@ class CriterionSerializer(serializers.ModelSerializer):
         ]
 
 
-class StepSerializer(serializers.ModelSerializer):
+class RoadmapStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = RoadmapStep
         fields = ["order", "action", "due_on"]
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class CriterionResultSerializer(serializers.ModelSerializer):
     criterion = serializers.CharField(source="criterion.code")
     criterion_required = serializers.BooleanField(source="criterion.required")
     attachment = serializers.CharField(source="attachment_name")
@@ -66,8 +66,8 @@ class AssessmentSerializer(_Overdue, serializers.ModelSerializer):
     created_by = serializers.CharField(source="created_by.username")
     decided_by = serializers.CharField(source="decided_by.username", allow_null=True, default=None)
     overdue = serializers.SerializerMethodField()
-    results = ResultSerializer(many=True)
-    steps = StepSerializer(many=True)
+    results = CriterionResultSerializer(many=True)
+    steps = RoadmapStepSerializer(many=True)
 
     class Meta:
         model = Assessment
@@ -97,7 +97,7 @@ class AssessmentSerializer(_Overdue, serializers.ModelSerializer):
         ]
 
 
-class RoadmapSerializer(_Overdue, serializers.ModelSerializer):
+class RoadmapEntrySerializer(_Overdue, serializers.ModelSerializer):
     ministry = serializers.CharField(source="ministry.code")
     ministry_name = serializers.CharField(source="ministry.name")
     procedure = serializers.CharField(source="procedure.code")
@@ -105,7 +105,7 @@ class RoadmapSerializer(_Overdue, serializers.ModelSerializer):
     system = serializers.CharField(source="system.code")
     approved_at = serializers.DateTimeField(source="decided_at")
     overdue = serializers.SerializerMethodField()
-    steps = StepSerializer(many=True)
+    steps = RoadmapStepSerializer(many=True)
 
     class Meta:
         model = Assessment
@@ -123,13 +123,13 @@ class RoadmapSerializer(_Overdue, serializers.ModelSerializer):
         ]
 
 
-class ResultInputSerializer(serializers.Serializer):
+class CriterionResultInputSerializer(serializers.Serializer):
     criterion = serializers.CharField(max_length=40)
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class StepInputSerializer(serializers.Serializer):
+class RoadmapStepInputSerializer(serializers.Serializer):
     action = serializers.CharField(max_length=500)
     due_on = serializers.DateField()
 
@@ -137,12 +137,12 @@ class StepInputSerializer(serializers.Serializer):
 class CreateAssessmentSerializer(serializers.Serializer):
     procedure = serializers.CharField(max_length=40, help_text="Procedure code.")
     system = serializers.CharField(max_length=40, help_text="Code of one of the ministry's systems.")
-    results = ResultInputSerializer(many=True)
+    results = CriterionResultInputSerializer(many=True)
     planned_ready_on = serializers.DateField(required=False, allow_null=True, default=None)
-    steps = StepInputSerializer(many=True, required=False, default=list)
+    steps = RoadmapStepInputSerializer(many=True, required=False, default=list)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     submit = serializers.BooleanField(required=False, default=False, help_text="Submit for approval at once.")
 
 
-class TransitionSerializer(serializers.Serializer):
+class AssessmentDecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")

@@ -28,8 +28,8 @@ from .serializers import (
     AssessmentSerializer,
     CreateAssessmentSerializer,
     CriterionSerializer,
-    RoadmapSerializer,
-    TransitionSerializer,
+    RoadmapEntrySerializer,
+    AssessmentDecisionSerializer,
 )
 
 
@@ -103,7 +103,7 @@ class AssessmentViewSet(
 
     def _fire(self, name: str) -> Response:
         assessment = self.get_object()  # outside the scope: 404
-        data = TransitionSerializer(data=self.request.data)
+        data = AssessmentDecisionSerializer(data=self.request.data)
         data.is_valid(raise_exception=True)
         try:
             svc.transition(
@@ -117,19 +117,19 @@ class AssessmentViewSet(
             return _refusal(exc)
         return self._answer(assessment)
 
-    @extend_schema(request=TransitionSerializer, responses={200: AssessmentSerializer})
+    @extend_schema(request=AssessmentDecisionSerializer, responses={200: AssessmentSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit for the leader's approval (officer of the ministry)."""
         return self._fire("submit")
 
-    @extend_schema(request=TransitionSerializer, responses={200: AssessmentSerializer})
+    @extend_schema(request=AssessmentDecisionSerializer, responses={200: AssessmentSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve: the procedure is classified, this assessment supersedes the current one (leader)."""
         return self._fire("approve")
 
-    @extend_schema(request=TransitionSerializer, responses={200: AssessmentSerializer})
+    @extend_schema(request=AssessmentDecisionSerializer, responses={200: AssessmentSerializer})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         """Return to the officers for revision (leader)."""
@@ -140,7 +140,7 @@ class RoadmapViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The published list of procedures not yet ready on their ministry's system, with the planned
     date and roadmap; ``overdue`` flags a planned date passed. Public, like the national portal's list."""
 
-    serializer_class = RoadmapSerializer
+    serializer_class = RoadmapEntrySerializer
     filterset_class = RoadmapFilter
     permission_classes = [AllowAny]
 
