@@ -25,11 +25,11 @@ from ..services import assessments as svc
 from ..services.publication import roadmap
 from .filters import AssessmentFilter, CriterionFilter, RoadmapFilter
 from .serializers import (
+    AssessmentDecisionSerializer,
     AssessmentSerializer,
     CreateAssessmentSerializer,
     CriterionSerializer,
     RoadmapEntrySerializer,
-    AssessmentDecisionSerializer,
 )
 
 
