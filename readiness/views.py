@@ -80,8 +80,8 @@ def _reads_all(user) -> bool:
 @login_required
 def dashboard(request):
     """National (or, for a ministry's or province's users, their own) readiness at a glance."""
-    ministries = Agency.objects.ministries()
-    provinces = Agency.objects.provinces()
+    ministries = Agency.objects.ministries().active()  # merged or abolished bodies have nothing to assess
+    provinces = Agency.objects.provinces().active()
     if not _reads_all(request.user):
         ministries = ministries.visible_to(request.user)
         provinces = provinces.visible_to(request.user)

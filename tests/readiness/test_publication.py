@@ -162,3 +162,15 @@ def test_exports(client, world, listed):
     xlsx = client.get(reverse("readiness:ministry-export", args=["BTP", "xlsx"]))
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxml")
     assert client.get(reverse("readiness:ministry-export", args=["BYT", "csv"])).status_code == 404
+
+
+def test_dashboard_and_roadmap_cost_a_constant_number_of_queries(
+    client, world, listed, django_assert_max_num_queries
+):
+    approved(world, "BTP")
+    with django_assert_max_num_queries(2):
+        publication.ministry_rows(Agency.objects.ministries())  # the ministries + one aggregate
+    with django_assert_max_num_queries(1):
+        publication.compliance()
+    with django_assert_max_num_queries(4):  # count, page, steps (prefetch), nothing per row
+        client.get("/api/v1/readiness/roadmap/")
