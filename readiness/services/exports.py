@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
@@ -36,48 +37,55 @@ LIST_COLUMNS: list[tuple[str, Any]] = [
 ]
 
 
-def roadmap_rows(entries: QuerySet[Assessment]) -> Callable[[int | None], Iterable[Sequence]]:
+def _fetcher(
+    entries: QuerySet[Assessment], row: Callable[[Assessment, date], Sequence]
+) -> Callable[[int | None], Iterable[Sequence]]:
+    """``core.exports``' ``fetch(limit)`` over ``entries``, one ``row(entry, today)`` each."""
     today = timezone.localdate()
 
     def fetch(limit: int | None) -> Iterable[Sequence]:
-        qs = entries[:limit] if limit is not None else entries
-        for e in qs:
-            yield (
-                e.ministry.code,
-                e.ministry.name,
-                e.procedure.code,
-                e.procedure.name,
-                e.system.code,
-                e.planned_ready_on,
-                "x" if e.planned_ready_on and e.planned_ready_on < today else "",
-                "; ".join(f"{s.due_on:%d/%m/%Y} {s.action}" for s in e.steps.all()),
-                e.decided_at,
-            )
+        for entry in entries[:limit] if limit is not None else entries:
+            yield row(entry, today)
 
     return fetch
+
+
+def _overdue(e: Assessment, today: date) -> str:
+    late = (
+        e.is_current and e.classification == "not_ready" and e.planned_ready_on and e.planned_ready_on < today
+    )
+    return "x" if late else ""
+
+
+def roadmap_rows(entries: QuerySet[Assessment]) -> Callable[[int | None], Iterable[Sequence]]:
+    return _fetcher(
+        entries,
+        lambda e, today: (
+            e.ministry.code,
+            e.ministry.name,
+            e.procedure.code,
+            e.procedure.name,
+            e.system.code,
+            e.planned_ready_on,
+            _overdue(e, today),
+            "; ".join(f"{s.due_on:%d/%m/%Y} {s.action}" for s in e.steps.all()),
+            e.decided_at,
+        ),
+    )
 
 
 def list_rows(entries: QuerySet[Assessment]) -> Callable[[int | None], Iterable[Sequence]]:
-    today = timezone.localdate()
-
-    def fetch(limit: int | None) -> Iterable[Sequence]:
-        qs = entries[:limit] if limit is not None else entries
-        for e in qs:
-            yield (
-                e.ministry.code,
-                e.procedure.code,
-                e.procedure.name,
-                e.system.code,
-                str(e.criteria_set),
-                e.classification,
-                e.planned_ready_on,
-                "x"
-                if e.is_current
-                and e.planned_ready_on
-                and e.planned_ready_on < today
-                and e.classification == "not_ready"
-                else "",
-                e.decided_at,
-            )
-
-    return fetch
+    return _fetcher(
+        entries,
+        lambda e, today: (
+            e.ministry.code,
+            e.procedure.code,
+            e.procedure.name,
+            e.system.code,
+            str(e.criteria_set),
+            e.classification,
+            e.planned_ready_on,
+            _overdue(e, today),
+            e.decided_at,
+        ),
+    )

@@ -8,35 +8,23 @@ list, its download and the roadmap API are public on purpose (the national porta
 
 from __future__ import annotations
 
-import functools
-import tempfile
 from datetime import date
 
 from django.core.files.base import ContentFile
-from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import Role
 from readiness.models import Assessment, CriterionResult, ProvincePlan
 from readiness.services.criteria import load_example
 from reconciliation.models import SourceKind, SourceSystem
+from tests.complaints.matrix import _temp_media  # the matrix's files go to one temp folder
 from tests.test_permission_matrix import ADMIN_SPECS, World, at_least, covers, public
 
 ATTR = "_readiness_matrix"
 MINISTRIES = ("BTP", "BYT", "CP")
 PROVINCES = ("01", "48")
-MEDIA = tempfile.mkdtemp(prefix="tthc-readiness-matrix-")
 
 public("readiness:public", "readiness:public-export", "readiness-api:roadmap-list")
-
-
-def _temp_media(func):
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with override_settings(MEDIA_ROOT=MEDIA):
-            return func(*args, **kwargs)
-
-    return wrapper
 
 
 @_temp_media
