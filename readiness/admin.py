@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from accounts.models import Role
 from core.admin import GatedAdminMixin
+from core.scope import scope_of
 
 from .models import Assessment, CriteriaSet, Criterion, ProvincePlan
 
@@ -14,11 +15,30 @@ class CriterionInline(admin.TabularInline):
     fields = ["order", "code", "name", "group", "required", "description", "evidence"]
     extra = 0
 
+    # The parent screen is gated: its criteria follow the set's permissions.
+    def has_view_permission(self, request, obj=None):
+        return True
+
+    def _national(self, request) -> bool:
+        return scope_of(request.user).is_national
+
+    def has_add_permission(self, request, obj=None):
+        return self._national(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._national(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._national(request)
+
 
 @admin.register(CriteriaSet)
-class CriteriaSetAdmin(admin.ModelAdmin):
-    """Reference data: left on Django's model permissions (superusers and whom they grant)."""
+class CriteriaSetAdmin(GatedAdminMixin, admin.ModelAdmin):
+    """National reference data: every role reads the sets; national administrators edit them (or load
+    them with ``load_criteria``)."""
 
+    view_role = Role.VIEWER
+    change_role = add_role = delete_role = Role.NATIONAL_ADMIN
     list_display = [
         "code",
         "version",

@@ -30,6 +30,10 @@ def _default_issuer() -> str:
 
 
 class CriteriaSetQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CriteriaSetQuerySet:
+        """A public catalogue: every logged-in user reads the criteria sets."""
+        return self if user is not None and user.is_authenticated else self.none()
+
     def in_force(self, on: date | None = None) -> CriteriaSetQuerySet:
         on = on or timezone.localdate()
         return self.filter(in_force_from__lte=on).order_by("-in_force_from", "-version", "-pk")

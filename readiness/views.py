@@ -91,7 +91,7 @@ def dashboard(request):
         {
             "rows": publication.ministry_rows(ministries),
             "compliance": publication.compliance(None if _reads_all(request.user) else ministries),
-            "provinces": provinces.order_by("code"),
+            "provinces": publication.province_rows(provinces),
             "criteria_set": svc.set_in_force(),
         },
     )

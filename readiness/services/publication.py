@@ -77,6 +77,29 @@ def province_view(province: Agency, on: date | None = None) -> list[ProvinceEntr
     ]
 
 
+def province_rows(provinces: QuerySet[Agency]) -> list[dict[str, Any]]:
+    """Per province: listed procedures it must plan for, plans recorded, done, what remains (two queries
+    and the provinces)."""
+    listed = roadmap().filter(province_q()).count()
+    still_listed = Assessment.objects.not_ready().filter(
+        province_q(), procedure_id=OuterRef("procedure_id"), system_id=OuterRef("system_id")
+    )
+    plans = (
+        ProvincePlan.objects.filter(province__in=provinces)
+        .alias(_listed=Exists(still_listed))
+        .filter(_listed=True)
+        .values("province_id")
+        .annotate(planned=Count("pk"), done=Count("pk", filter=Q(status=PlanStatus.DONE)))
+        .order_by()
+    )
+    by_id = {r["province_id"]: r for r in plans}
+    out = []
+    for province in provinces.order_by("code"):
+        r = by_id.get(province.pk, {"planned": 0, "done": 0})
+        out.append({"province": province, "listed": listed, **r, "remaining": listed - r["done"]})
+    return out
+
+
 def ministry_rows(ministries: QuerySet[Agency], on: date | None = None) -> list[dict[str, Any]]:
     """Per ministry: procedures, assessed, ready, not ready with a roadmap, overdue (one query)."""
     on = on or timezone.localdate()

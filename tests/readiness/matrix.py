@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from accounts.models import Role
-from readiness.models import Assessment, CriterionResult, ProvincePlan
+from readiness.models import Assessment, CriteriaSet, CriterionResult, ProvincePlan
 from readiness.services.criteria import load_example
 from reconciliation.models import SourceKind, SourceSystem
 from tests.complaints.matrix import _temp_media  # the matrix's files go to one temp folder
@@ -68,7 +68,7 @@ def build(world) -> dict:
             owner_unit="u",
             target_on=date(2026, 12, 1),
         )
-    out = {"assessments": assessments, "plans": plans}
+    out = {"assessments": assessments, "plans": plans, "set": criteria_set}
     setattr(world, ATTR, out)
     return out
 
@@ -142,6 +142,9 @@ def check_dashboard(client, world, expect, errors):
     for code in ("BTP", "BYT"):
         if code in expect.codes() and (f'data-ministry="{code}"' in html) != expect.visible(code):
             errors.append(f"dashboard row {code}")
+    for code in PROVINCES:
+        if code in expect.codes() and (f'data-province="{code}"' in html) != expect.visible(code):
+            errors.append(f"dashboard province row {code}")
 
 
 @covers("readiness:ministry", "readiness:ministry-export", "readiness:assess")
@@ -205,6 +208,7 @@ def check_province_pages(client, world, expect, errors):
             errors.append(f"plan {code}: {got} != {want}")
 
 
+ADMIN_SPECS[CriteriaSet] = (Role.VIEWER, lambda w, c: build(w)["set"], True)
 ADMIN_SPECS[Assessment] = (Role.VIEWER, lambda w, c: build(w)["assessments"].get(c), False)
 ADMIN_SPECS[ProvincePlan] = (Role.VIEWER, lambda w, c: build(w)["plans"].get(c), False)
 

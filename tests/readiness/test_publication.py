@@ -174,3 +174,28 @@ def test_dashboard_and_roadmap_cost_a_constant_number_of_queries(
         publication.compliance()
     with django_assert_max_num_queries(4):  # count, page, steps (prefetch), nothing per row
         client.get("/api/v1/readiness/roadmap/")
+
+
+def test_province_rows_show_what_remains(world, listed):
+    late, _ahead = listed
+    plans.save_plan(
+        world.a["01"],
+        late.procedure,
+        late.system,
+        world.u["province_officer"],
+        action="a",
+        owner_unit="u",
+        target_on=_today(),
+        status=PlanStatus.DONE,
+    )
+    rows = {r["province"].code: r for r in publication.province_rows(Agency.objects.provinces())}
+    assert (rows["01"]["listed"], rows["01"]["planned"], rows["01"]["done"], rows["01"]["remaining"]) == (
+        2,
+        1,
+        1,
+        1,
+    )
+    assert rows["48"]["remaining"] == 2
+    approved(world, "BTP")  # ready now: off the list, and its plan no longer counts
+    rows = {r["province"].code: r for r in publication.province_rows(Agency.objects.provinces())}
+    assert (rows["01"]["listed"], rows["01"]["done"], rows["01"]["remaining"]) == (1, 0, 1)
