@@ -6,9 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import Role
 from readiness.models import Assessment, AssessmentState
+from tests.accounts.helpers import make_user
 
-from .helpers import ALL_MET
+from .helpers import ALL_MET, approved
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +122,20 @@ def test_a_leader_without_officer_role_elsewhere_sees_no_assess_form_for_others(
     assert client.get(reverse("readiness:province", args=["01"])).status_code == 200
     assert client.get(reverse("readiness:province", args=["48"])).status_code == 404
     assert client.get(reverse("readiness:dashboard")).status_code == 200
+
+
+def test_supervisors_read_every_ministry_but_act_for_none(client, world):
+    a = approved(world, "BYT")
+    supervisor = make_user("vpcp-officer", Role.OFFICER, world.a["VPCP"])  # a supervising body
+    client.force_login(supervisor)
+    listed = [r["id"] for r in client.get("/api/v1/readiness/assessments/").json()["results"]]
+    assert listed == [a.pk]
+    assert client.get(reverse("readiness:ministry", args=["BYT"])).status_code == 200
+    assert client.get(reverse("readiness:province", args=["48"])).status_code == 200
+    html = client.get(reverse("readiness:dashboard")).content.decode()
+    assert 'data-ministry="BTP"' in html and 'data-province="48"' in html
+    response = client.post(
+        f"/api/v1/readiness/assessments/{a.pk}/return/", {}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert client.get(reverse("readiness:assess", args=["BYT"])).status_code == 403
