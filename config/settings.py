@@ -5,6 +5,7 @@ in-process, e-mail printed to the console. ``DATABASE_URL`` switches to PostgreS
 ``REDIS_URL`` to a Redis broker/result backend/cache with real workers and beat.
 """
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "tthc",
     "reconciliation",
     "complaints",
+    "readiness",
     "indicators",
     "reports",
     "demo",
@@ -323,7 +325,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Agencies, procedures, dossiers, sync reconciliation, sync-gap requests and the 766 index.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "ENUM_NAME_OVERRIDES": {"SourceKindEnum": "reconciliation.models.SourceKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "reconciliation.models.SourceKind",
+        "StateEnum": "complaints.workflow.State",
+        "AssessmentStateEnum": "readiness.models.AssessmentState",
+    },
     # Swagger UI from drf-spectacular-sidecar's files (served by whitenoise), not a CDN: works offline and
     # under the Content-Security-Policy.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -433,6 +439,18 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- Readiness of procedures on ministries' centralized systems (readiness; docs/adr/0018) ----------
+# The body that issues the criteria set by default (seed 002: the Ministry of Science and Technology).
+TTHC_READINESS_ISSUER = env("TTHC_READINESS_ISSUER", default="Bộ Khoa học và Công nghệ")
+# The date from which ministries' centralized systems must serve every ready procedure (seed 002, 3b).
+TTHC_READINESS_COMMITMENT_DATE = date.fromisoformat(
+    env("TTHC_READINESS_COMMITMENT_DATE", default="2026-07-01")
+)
+# Classification deadline chasing: reminder this many working days before a set's deadline, escalation
+# this many working days after it (the notice goes on the day itself) — through complaints' hourly chase.
+TTHC_READINESS_REMINDER_DAYS = env.int("TTHC_READINESS_REMINDER_DAYS", default=5)
+TTHC_READINESS_ESCALATION_DAYS = env.int("TTHC_READINESS_ESCALATION_DAYS", default=2)
 
 LOGGING = {
     "version": 1,
