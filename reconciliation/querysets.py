@@ -102,6 +102,19 @@ class RunQuerySet(models.QuerySet):
 
 
 class GapQuerySet(models.QuerySet):
+    def counted(self):
+        """The gaps that count in totals, matrix colours and requests (``models.counted_kinds``): the
+        suspicious flags excluded unless ``TTHC_SUSPICIOUS_COUNTS_AS_GAP``."""
+        from .models import counted_kinds
+
+        return self.filter(kind__in=counted_kinds())
+
+    def flags(self):
+        """The suspicious-pattern flags (their own tab)."""
+        from .models import FLAG_KINDS
+
+        return self.filter(kind__in=FLAG_KINDS)
+
     def visible_to(self, user):
         """Gaps of the runs the user sees (see :func:`run_q`)."""
         if _anonymous(user):

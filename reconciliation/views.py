@@ -23,7 +23,7 @@ from tthc.models import Dossier, DossierStatus
 from tthc.periods import Period
 
 from . import exports
-from .api.filters import GapFilter
+from .api.filters import GAP_TABS, TAB_GAPS, GapFilter
 from .models import Gap, GapKind, ReconciliationRun, SourceDossier, SourceKind
 from .services import matrix as matrix_service
 
@@ -63,7 +63,11 @@ def _scoped_gaps(request) -> GapFilter:
     if named and not runs.filter(**named).exists():
         raise Http404(_("No reconciliation visible to you matches this province and source system."))
     base = Gap.objects.visible_to(user).select_related("run__province", "run__source")
-    filterset = GapFilter(request.GET, queryset=base)
+    data = request.GET
+    if "tab" not in data and "kind" not in data:  # the page opens on the gaps that count
+        data = data.copy()
+        data["tab"] = TAB_GAPS
+    filterset = GapFilter(data, queryset=base)
     params.check_form(filterset.form, "period")
     return filterset
 
@@ -99,8 +103,11 @@ def gaps(request):
             "page": page,
             "run": run,
             "kinds": GapKind.choices,
-            "query": _query_without(request.GET, "page"),
-            "kind_query": _query_without(request.GET, "page", "kind"),
+            "query": _query_without(filterset.data, "page"),
+            "kind_query": _query_without(filterset.data, "page", "kind"),
+            "tab_query": _query_without(filterset.data, "page", "kind", "tab"),
+            "tabs": GAP_TABS,
+            "tab": filterset.data.get("tab", ""),
             "selected_kinds": request.GET.getlist("kind"),
             "columns": exports.COLUMNS,
         },

@@ -34,7 +34,7 @@ from django.db import connection, transaction
 
 from tthc.models import Agency, Procedure
 
-from ..models import Gap, GapKind, SourceDossier
+from ..models import Gap, GapKind, SourceDossier, counted_kinds
 
 #: Every gap kind, as counted per run (zero when none).
 KINDS: tuple[str, ...] = tuple(k.value for k in GapKind)
@@ -46,8 +46,14 @@ ROW_KINDS: tuple[str, ...] = (
     GapKind.FINISH_DIFFERS,
     GapKind.DUE_DIFFERS,
     GapKind.SYNCED_LATE,
+    GapKind.PROGRESS_MISSING,
+    GapKind.RESULT_MISSING,
+    GapKind.MISSING_IN_PROVINCE_SYSTEM,
+    GapKind.PROVINCE_SYSTEM_DIFFERS,
     GapKind.SUSPICIOUS,
 )
+#: The three-way kinds: a ministry system's copy against the province's own system's copy.
+CHAIN_KINDS = (GapKind.MISSING_IN_PROVINCE_SYSTEM, GapKind.PROVINCE_SYSTEM_DIFFERS)
 FINISHED = (9, 10)
 JUMP_FROM = (5, 6, 8)  # supplement requested, financial obligation, processing stopped
 SIDE_COLUMNS = (
@@ -60,12 +66,14 @@ SIDE_COLUMNS = (
     ("event_at", "ev"),
     ("agency_id", "agency"),
     ("procedure_id", "proc"),
+    ("progress_steps", "steps"),
+    ("e_result", "eres"),
 )
 #: Per-side suspicious patterns, computed in each side's scan (by parallel workers where PostgreSQL
 #: scans in parallel) rather than after the join, which runs in one process.
 PATTERNS = ("jump", "sync", "bare")
 #: What the benchmark's hand-written join reads (it evaluates the patterns itself).
-RAW_COLUMNS = (*SIDE_COLUMNS, ("progress_steps", "steps"), ("synced_at", "synced"))
+RAW_COLUMNS = (*SIDE_COLUMNS, ("synced_at", "synced"))
 
 
 @dataclass(frozen=True)
@@ -89,27 +97,49 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One run of the batch: the source system it compares and the procedures that system handles."""
+    """One run of the batch: the source system it compares and what that system serves.
+
+    ``procedure_ids``: the procedures assigned to the system by its code (every agency of the
+    province). ``own_agency_ids``: for a province's own system, the agencies whose "own system"
+    procedures (``Universe.own_procedure_ids``) it serves — those it is the nearest owner of."""
 
     run_id: int
     source_id: int
     procedure_ids: tuple[int, ...]
+    own_agency_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class Universe:
     """What one statement compares: dossiers received in ``[start, end)`` by ``agency_ids``, as seen by
-    each run's source (for that source's procedures) and by the portal (``portal_id``)."""
+    each run's source (for what that source serves) and by the portal (``portal_id``).
+
+    ``chain_procedure_ids``: procedures assigned to a ministry system that the province's own system
+    also holds (three-way comparison); ``progress_sources``: the systems that normally send progress
+    steps (the only ones judged by the progress-based suspicious patterns)."""
 
     portal_id: int
     agency_ids: tuple[int, ...]
     start: datetime
     end: datetime
     runs: tuple[RunSpec, ...]
+    own_procedure_ids: tuple[int, ...] = ()
+    chain_procedure_ids: tuple[int, ...] = ()
+    progress_sources: tuple[int, ...] = ()
+
+    @property
+    def own_runs(self) -> tuple[RunSpec, ...]:
+        return tuple(r for r in self.runs if r.own_agency_ids)
+
+    @property
+    def by_agency(self) -> bool:
+        """Several own systems: "own system" procedures go to the run serving each dossier's agency."""
+        return len(self.own_runs) > 1
 
     @property
     def empty(self) -> bool:
-        return not (self.agency_ids and any(r.procedure_ids for r in self.runs))
+        served = any(r.procedure_ids for r in self.runs) or (self.own_procedure_ids and self.own_runs)
+        return not (self.agency_ids and served)
 
     @property
     def run_ids(self) -> list[int]:
@@ -210,50 +240,107 @@ def dialect(full_join: bool | None = None) -> _Dialect:
 # --- SQL building ----------------------------------------------------------------------------------
 
 
+def _ints(values: Iterable[int]) -> str:
+    return ", ".join(str(int(v)) for v in values)
+
+
 def _mapping(universe: Universe) -> str:
-    """``m(run_id, source_id, procedure_id)``: integers we generated, inlined as a derived table (no
-    parameter explosion; not a CTE, which would keep PostgreSQL from scanning the sides in parallel)."""
-    rows = ", ".join(
-        f"({int(r.run_id)}, {int(r.source_id)}, {int(p)})" for r in universe.runs for p in r.procedure_ids
+    """``m(procedure_id, run_id, source_id, chain)``: one row per compared procedure, naming the run
+    (and system) that handles it — ``0`` where the run depends on the dossier's agency (several own
+    systems, ``a``). Integers we generated, inlined as a derived table (no parameter explosion; not a
+    CTE, which would keep PostgreSQL from scanning the sides in parallel)."""
+    chain = set(universe.chain_procedure_ids)
+    rows = [
+        f"({int(p)}, {int(r.run_id)}, {int(r.source_id)}, {1 if p in chain else 0})"
+        for r in universe.runs
+        for p in r.procedure_ids
+    ]
+    own = universe.own_runs
+    if own:
+        run_id, source_id = (0, 0) if universe.by_agency else (own[0].run_id, own[0].source_id)
+        rows += [f"({int(p)}, {int(run_id)}, {int(source_id)}, 0)" for p in universe.own_procedure_ids]
+    return (
+        "(SELECT column1 AS procedure_id, column2 AS run_id, column3 AS source_id, column4 AS chain "
+        f"FROM (VALUES {', '.join(rows)}) v)"
     )
-    return f"(SELECT column1 AS run_id, column2 AS source_id, column3 AS procedure_id FROM (VALUES {rows}) v)"
+
+
+def _agency_mapping(universe: Universe) -> str:
+    """``a(agency_id, run_id, source_id)``: the own system serving each agency (several own systems)."""
+    rows = ", ".join(
+        f"({int(agency)}, {int(r.run_id)}, {int(r.source_id)})"
+        for r in universe.own_runs
+        for agency in r.own_agency_ids
+    )
+    return f"(SELECT column1 AS agency_id, column2 AS run_id, column3 AS source_id FROM (VALUES {rows}) v)"
+
+
+def _routing(universe: Universe) -> tuple[str, str, str]:
+    """The joins that tag a row with its run, and the run / system expressions."""
+    joins = f"JOIN {_mapping(universe)} m ON m.procedure_id = sd.procedure_id"
+    if not universe.by_agency:
+        return joins, "m.run_id", "m.source_id"
+    joins += f" LEFT JOIN {_agency_mapping(universe)} a ON a.agency_id = sd.agency_id"
+    return (
+        joins,
+        "(CASE WHEN m.run_id = 0 THEN a.run_id ELSE m.run_id END)",
+        "(CASE WHEN m.source_id = 0 THEN a.source_id ELSE m.source_id END)",
+    )
+
+
+def _slice(universe: Universe) -> tuple[str, list]:
+    """The province's agencies and the month (the (source, agency, time) index's range)."""
+    ops = connection.ops
+    agencies = ", ".join(["%s"] * len(universe.agency_ids))
+    return f"sd.agency_id IN ({agencies}) AND sd.received_at >= %s AND sd.received_at < %s", [
+        *universe.agency_ids,
+        ops.adapt_datetimefield_value(universe.start),
+        ops.adapt_datetimefield_value(universe.end),
+    ]
 
 
 def _side(universe: Universe, portal: bool, d: _Dialect, t: Thresholds) -> tuple[str, list]:
     """One side of the universe, each row tagged with its run (uses the (source, agency, time) index)."""
     table = SourceDossier._meta.db_table
+    joins, run, system = _routing(universe)
     cols = ", ".join(f"sd.{c} AS {alias}" for c, alias in SIDE_COLUMNS)
-    cols += ", " + ", ".join(
-        f"COALESCE({expr}, FALSE) AS {name}" for name, expr in _side_patterns(d, t).items()
+    patterns = _side_patterns(d, t, universe, "sd.source_id" if not portal else system, portal)
+    cols += ", m.chain AS chain, " + ", ".join(
+        f"COALESCE({expr}, FALSE) AS {name}" for name, expr in patterns.items()
     )
-    agencies = ", ".join(["%s"] * len(universe.agency_ids))
-    ops = connection.ops
     if portal:
-        sources, on, source_params = (
-            "sd.source_id = %s",
-            "m.procedure_id = sd.procedure_id",
-            [universe.portal_id],
-        )
+        sources, source_params = "sd.source_id = %s", [universe.portal_id]
+        if universe.by_agency:
+            sources += f" AND {run} IS NOT NULL"
     else:
         ids = sorted({r.source_id for r in universe.runs})
-        sources = f"sd.source_id IN ({', '.join(['%s'] * len(ids))})"
-        on, source_params = "m.source_id = sd.source_id AND m.procedure_id = sd.procedure_id", ids
+        sources = f"sd.source_id IN ({', '.join(['%s'] * len(ids))}) AND sd.source_id = {system}"
+        source_params = ids
+    where, where_params = _slice(universe)
+    sql = f"SELECT {cols}, {run} AS run FROM {table} sd {joins} WHERE {sources} AND {where}"
+    return sql, [*source_params, *where_params]
+
+
+def _chain_side(universe: Universe) -> tuple[str, list]:
+    """The province's own system's copies of the dossiers of the chain procedures (three-way): tagged
+    with the ministry system's run, so that they join that run's rows on ``(code, run)``."""
+    table = SourceDossier._meta.db_table
+    joins, _, system = _routing(universe)
+    own = sorted({r.source_id for r in universe.own_runs})
+    where, params = _slice(universe)
     sql = (
-        f"SELECT {cols}, m.run_id AS run FROM {table} sd JOIN {_mapping(universe)} m ON {on} WHERE {sources} "
-        f"AND sd.agency_id IN ({agencies}) AND sd.received_at >= %s AND sd.received_at < %s"
+        f"SELECT sd.code AS code, sd.status AS status, sd.due_at AS due, sd.finished_at AS fin, m.run_id AS run "
+        f"FROM {table} sd {joins} WHERE m.chain = 1 AND sd.source_id IN ({_ints(own)}) "
+        f"AND sd.procedure_id IN ({_ints(universe.chain_procedure_ids)}) AND {where}"
     )
-    params = [
-        *source_params,
-        *universe.agency_ids,
-        ops.adapt_datetimefield_value(universe.start),
-        ops.adapt_datetimefield_value(universe.end),
-    ]
+    if universe.by_agency:
+        sql += " AND sd.source_id = a.source_id"
     return sql, params
 
 
 def _joined(d: _Dialect) -> str:
     """Both sides side by side, one row per (dossier code, run) present on either side."""
-    aliases = [alias for _, alias in SIDE_COLUMNS] + list(PATTERNS)
+    aliases = [alias for _, alias in SIDE_COLUMNS] + ["chain", *PATTERNS]
     s_cols = ", ".join(f"s.{a} AS s_{a}" for a in aliases)
     p_cols = ", ".join(f"p.{a} AS p_{a}" for a in aliases)
     on = "p.code = s.code AND p.run = s.run"
@@ -270,23 +357,41 @@ def _joined(d: _Dialect) -> str:
     )
 
 
-def _side_patterns(d: _Dialect, t: Thresholds) -> dict[str, str]:
-    """Suspicious patterns of one side's record (``sd``) — docs/domain.md#suspicious-patterns."""
+def _side_patterns(
+    d: _Dialect, t: Thresholds, universe: Universe, system: str, portal: bool
+) -> dict[str, str]:
+    """Suspicious patterns of one side's record (``sd``) — docs/domain.md#suspicious-patterns.
+
+    The progress-based patterns judge only systems that normally send progress steps
+    (``universe.progress_sources``; ``system`` names the record's system — for the portal's copy, the
+    system whose run it joins): from a feed that never sends any, a dossier without steps is normal.
+    "No processing step" is judged on the source's own copy; the portal's lack of steps the source
+    holds is the gap ``progress_missing``."""
     finished = f"sd.status IN {FINISHED}"
+    sends = f"{system} IN ({_ints(universe.progress_sources)})" if universe.progress_sources else "FALSE"
     return {
         # 5/6/8 → 9/10 with no progress history: the rewrite that games the on-time ratio.
-        "jump": f"({finished} AND sd.previous_status IN {JUMP_FROM} AND sd.progress_steps = 0)",
+        "jump": f"({sends} AND {finished} AND sd.previous_status IN {JUMP_FROM} AND sd.progress_steps = 0)",
         # Finish time equal to the sync time (to the second, or within the configured tolerance).
         "sync": (
             f"(sd.finished_at IS NOT NULL AND sd.synced_at IS NOT NULL "
             f"AND {d.within('sd.finished_at', 'sd.synced_at', t.suspicious_sync + 1)})"
         ),
         # Finished without any processing step.
-        "bare": f"({finished} AND sd.progress_steps = 0)",
+        "bare": "FALSE" if portal else f"({sends} AND {finished} AND sd.progress_steps = 0)",
     }
 
 
-def _flags(d: _Dialect, t: Thresholds) -> str:
+def _chain_differs(d: _Dialect, t: Thresholds) -> dict[str, str]:
+    """What differs between the ministry system's copy and the province's own system's copy."""
+    return {
+        "TrangThaiHoSo": "(s_status <> v_status)",
+        "NgayKetThucXuLy": d.differs("s_fin", "v_fin", t.finish_tolerance),
+        "NgayHenTra": d.differs("s_due", "v_due", t.due_tolerance),
+    }
+
+
+def _flags(d: _Dialect, t: Thresholds, chain: bool) -> str:
     """One boolean column per gap kind (and per suspicious pattern and side), then ``k_any``."""
     both = "(s_code IS NOT NULL AND p_code IS NOT NULL)"
     flags = {
@@ -297,13 +402,22 @@ def _flags(d: _Dialect, t: Thresholds) -> str:
         "k_due": f"({both} AND {d.differs('s_due', 'p_due', t.due_tolerance)})",
         # The portal's copy is older than the source's last change by more than the threshold.
         "k_late": f"({both} AND {d.later_by('s_ev', 'p_ev', t.late_seconds)})",
+        # The source holds progress steps the portal lacks (counted once per dossier).
+        "k_prog": f"({both} AND s_steps > p_steps)",
+        # Finished at the source with an electronic result, none on the portal.
+        "k_res": f"({both} AND s_status IN {FINISHED} AND s_eres AND NOT p_eres)",
+        "k_mip": "(s_code IS NOT NULL AND s_chain = 1 AND v_code IS NULL)" if chain else "FALSE",
+        "k_psd": (
+            f"(s_code IS NOT NULL AND v_code IS NOT NULL AND ({' OR '.join(_chain_differs(d, t).values())}))"
+            if chain
+            else "FALSE"
+        ),
     }
     inner = ", ".join(f"COALESCE({expr}, FALSE) AS {name}" for name, expr in flags.items())
     susp = " OR ".join(f"COALESCE({x}_{n}, FALSE)" for x in "sp" for n in PATTERNS)
-    others = " OR ".join(("k_mop", "k_mas", "k_status", "k_finish", "k_due", "k_late"))
-    return (
-        f"SELECT g.*, ({susp}) AS k_susp, ({others} OR {susp}) AS k_any FROM (SELECT j.*, {inner} FROM j) g"
-    )
+    others = " OR ".join(flags)
+    source = "jv" if chain else "j"
+    return f"SELECT g.*, ({susp}) AS k_susp, ({others} OR {susp}) AS k_any FROM (SELECT j.*, {inner} FROM {source} j) g"
 
 
 _FLAG: dict[str, str] = {
@@ -313,6 +427,10 @@ _FLAG: dict[str, str] = {
     GapKind.FINISH_DIFFERS: "k_finish",
     GapKind.DUE_DIFFERS: "k_due",
     GapKind.SYNCED_LATE: "k_late",
+    GapKind.PROGRESS_MISSING: "k_prog",
+    GapKind.RESULT_MISSING: "k_res",
+    GapKind.MISSING_IN_PROVINCE_SYSTEM: "k_mip",
+    GapKind.PROVINCE_SYSTEM_DIFFERS: "k_psd",
     GapKind.SUSPICIOUS: "k_susp",
 }
 
@@ -326,23 +444,41 @@ def _tags(d: _Dialect, x: str) -> str:
     )
 
 
-def _values(d: _Dialect) -> tuple[str, str, str]:
-    """``source_value``, ``portal_value`` and ``detail`` per kind, as text."""
+def _chain_values(d: _Dialect, t: Thresholds, x: str) -> str:
+    """The first differing field's value on side ``x`` (``s``: ministry system, ``v``: own system)."""
+    fields = _chain_differs(d, t)
+    return (
+        f"CASE WHEN {fields['TrangThaiHoSo'].replace('s_', 'f.s_').replace('v_', 'f.v_')} "
+        f"THEN {d.text(f'f.{x}_status')} "
+        f"WHEN {fields['NgayKetThucXuLy'].replace('s_', 'f.s_').replace('v_', 'f.v_')} "
+        f"THEN {d.fmt(f'f.{x}_fin')} ELSE {d.fmt(f'f.{x}_due')} END"
+    )
+
+
+def _values(d: _Dialect, t: Thresholds, chain: bool) -> tuple[str, str, str]:
+    """``source_value``, ``portal_value`` and ``detail`` per kind, as text. For the three-way kinds the
+    "portal value" column holds the province's own system's value (its ``detail`` says so)."""
 
     def case(by_kind: dict[str, str]) -> str:
         whens = " ".join(f"WHEN '{k}' THEN {v}" for k, v in by_kind.items())
         return f"COALESCE(CASE k.kind {whens} ELSE '' END, '')"
 
     def side(x: str) -> dict[str, str]:
-        return {
+        values = {
             GapKind.MISSING_ON_PORTAL: d.text(f"f.{x}_status") if x == "s" else "''",
             GapKind.MISSING_AT_SOURCE: d.text(f"f.{x}_status") if x == "p" else "''",
             GapKind.STATUS_DIFFERS: d.text(f"f.{x}_status"),
             GapKind.FINISH_DIFFERS: d.fmt(f"f.{x}_fin"),
             GapKind.DUE_DIFFERS: d.fmt(f"f.{x}_due"),
             GapKind.SYNCED_LATE: d.fmt(f"f.{x}_ev"),
+            GapKind.PROGRESS_MISSING: d.text(f"f.{x}_steps"),
+            GapKind.RESULT_MISSING: d.text(f"f.{x}_status"),
             GapKind.SUSPICIOUS: _tags(d, x),
         }
+        if chain:
+            values[GapKind.MISSING_IN_PROVINCE_SYSTEM] = d.text("f.s_status") if x == "s" else "''"
+            values[GapKind.PROVINCE_SYSTEM_DIFFERS] = _chain_values(d, t, "s" if x == "s" else "v")
+        return values
 
     lag = d.text(f"round({d.seconds('f.s_ev', 'f.p_ev')} / 3600.0, 1)")
     detail: dict[str, str] = {
@@ -352,8 +488,17 @@ def _values(d: _Dialect) -> tuple[str, str, str]:
         GapKind.FINISH_DIFFERS: "'NgayKetThucXuLy'",
         GapKind.DUE_DIFFERS: "'NgayHenTra'",
         GapKind.SYNCED_LATE: f"'lag ' || {lag} || ' h'",
+        GapKind.PROGRESS_MISSING: "'QuaTrinhXuLy'",
+        GapKind.RESULT_MISSING: "'DanhSachGiayToKetQua'",
         GapKind.SUSPICIOUS: "''",
     }
+    if chain:
+        detail[GapKind.MISSING_IN_PROVINCE_SYSTEM] = f"'NgayTiepNhan ' || {d.fmt('f.s_recv')}"
+        differing = " || ".join(
+            f"CASE WHEN {expr.replace('s_', 'f.s_').replace('v_', 'f.v_')} THEN '{name}, ' ELSE '' END"
+            for name, expr in _chain_differs(d, t).items()
+        )
+        detail[GapKind.PROVINCE_SYSTEM_DIFFERS] = f"rtrim({differing}, ', ')"
     return case(side("s")), case(side("p")), case(detail)
 
 
@@ -361,14 +506,26 @@ def _ctes(universe: Universe, d: _Dialect, t: Thresholds) -> tuple[str, list]:
     s_sql, s_params = _side(universe, False, d, t)
     p_sql, p_params = _side(universe, True, d, t)
     kinds = " UNION ALL ".join(f"SELECT '{k}' AS kind" for k in ROW_KINDS)
+    chain, v_params = "", []
+    if _has_chain(universe):
+        v_sql, v_params = _chain_side(universe)
+        chain = (
+            f", v AS ({v_sql}), jv AS (SELECT j.*, v.code AS v_code, v.status AS v_status, v.due AS v_due, "
+            "v.fin AS v_fin FROM j LEFT JOIN v ON v.code = j.code AND v.run = j.run)"
+        )
     sql = (
-        f"WITH s AS ({s_sql}), p AS ({p_sql}), j AS ({_joined(d)}), f AS ({_flags(d, t)}), kinds AS ({kinds})"
+        f"WITH s AS ({s_sql}), p AS ({p_sql}), j AS ({_joined(d)}){chain}, "
+        f"f AS ({_flags(d, t, bool(chain))}), kinds AS ({kinds})"
     )
-    return sql, [*s_params, *p_params]
+    return sql, [*s_params, *p_params, *v_params]
 
 
-def _insert_select(d: _Dialect) -> tuple[str, str]:
-    source_value, portal_value, detail = _values(d)
+def _has_chain(universe: Universe) -> bool:
+    return bool(universe.chain_procedure_ids and universe.own_runs)
+
+
+def _insert_select(d: _Dialect, t: Thresholds, chain: bool) -> tuple[str, str]:
+    source_value, portal_value, detail = _values(d, t, chain)
     flag = " ".join(f"WHEN '{k}' THEN f.{_FLAG[k]}" for k in ROW_KINDS)
     select = (
         f"SELECT f.run AS run_id, k.kind AS kind, f.code AS dossier_code, COALESCE(pr.code, '') AS procedure_code, "
@@ -383,36 +540,36 @@ def _insert_select(d: _Dialect) -> tuple[str, str]:
 
 
 def _portal_counts(universe: Universe) -> tuple[str, list]:
-    """The portal's rows per procedure: one index-only scan of the portal's slice. Mapped to runs in
-    Python (``_tally``, a few hundred groups); their sum is the province's portal total (all
-    procedures) that the points at stake need. The sources' side needs no scan of its own:
+    """The portal's rows per procedure (and agency, with several own systems): one index-only scan of
+    the portal's slice. Mapped to runs in Python (``_tally``); their sum is the province's portal total
+    (all procedures) that the points at stake need. The sources' side needs no scan of its own:
     |source| = |portal| + missing_on_portal − missing_at_source."""
     table = SourceDossier._meta.db_table
-    ops = connection.ops
-    sql = (
-        f"SELECT sd.procedure_id, count(*) FROM {table} sd WHERE sd.source_id = %s "
-        f"AND sd.agency_id IN ({', '.join(['%s'] * len(universe.agency_ids))}) "
-        f"AND sd.received_at >= %s AND sd.received_at < %s GROUP BY sd.procedure_id"
+    where, params = _slice(universe)
+    select, group = (
+        ("sd.procedure_id, sd.agency_id", "sd.procedure_id, sd.agency_id")
+        if universe.by_agency
+        else ("sd.procedure_id, 0", "sd.procedure_id")
     )
-    return sql, [
-        universe.portal_id,
-        *universe.agency_ids,
-        ops.adapt_datetimefield_value(universe.start),
-        ops.adapt_datetimefield_value(universe.end),
-    ]
+    sql = f"SELECT {select}, count(*) FROM {table} sd WHERE sd.source_id = %s AND {where} GROUP BY {group}"
+    return sql, [universe.portal_id, *params]
 
 
-def _tally(universe: Universe, rows: Iterable[tuple[int, int]], counts: dict[int, Counts]) -> int:
-    """Each run's dossier and portal counts from the portal's rows per procedure and the run's gaps;
-    returns the portal's total over all procedures."""
-    by_procedure: dict[int, list[int]] = {}
-    for r in universe.runs:
-        for p in r.procedure_ids:
-            by_procedure.setdefault(p, []).append(r.run_id)
+def _tally(universe: Universe, rows: Iterable[tuple[int, int, int]], counts: dict[int, Counts]) -> int:
+    """Each run's dossier and portal counts from the portal's rows per procedure (and agency) and the
+    run's gaps; returns the portal's total over all procedures."""
+    by_procedure: dict[int, int] = {p: r.run_id for r in universe.runs for p in r.procedure_ids}
+    own = universe.own_runs
+    by_agency = {agency: r.run_id for r in own for agency in r.own_agency_ids}
+    for p in universe.own_procedure_ids if own else ():
+        by_procedure.setdefault(p, 0 if universe.by_agency else own[0].run_id)
     portal_total = 0
-    for procedure_id, n in rows:
+    for procedure_id, agency_id, n in rows:
         portal_total += n
-        for run_id in by_procedure.get(procedure_id, ()):
+        run_id = by_procedure.get(procedure_id)
+        if run_id == 0:
+            run_id = by_agency.get(agency_id)
+        if run_id is not None:
             counts[run_id].portal_dossiers += n
     for c in counts.values():  # |source ∪ portal| = |portal| + the dossiers missing on the portal
         c.dossiers = c.portal_dossiers + c.gaps["missing_on_portal"]
@@ -445,7 +602,7 @@ def compare(
     t = thresholds or Thresholds.from_settings()
     d = dialect(full_join)
     ctes, params = _ctes(universe, d, t)
-    insert, select = _insert_select(d)
+    insert, select = _insert_select(d, t, _has_chain(universe))
     gap_table = Gap._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -465,8 +622,13 @@ def compare(
         )
         for run_id, kind, n in cursor.fetchall():
             counts[run_id].gaps[kind] = n
+        # Dossiers with a gap that counts (the matrix colour): suspicious flags are not gaps.
+        kinds = counted_kinds()
+        marks = ", ".join(["%s"] * len(kinds))
         cursor.execute(
-            f"SELECT run_id, count(DISTINCT dossier_code) FROM {source} {where} GROUP BY run_id", where_params
+            f"SELECT run_id, count(DISTINCT dossier_code) FROM {source} "
+            f"{where or 'WHERE 1 = 1'} AND kind IN ({marks}) GROUP BY run_id",
+            [*where_params, *kinds],
         )
         for run_id, n in cursor.fetchall():
             counts[run_id].gap_dossiers = n
@@ -493,6 +655,8 @@ def raw_full_outer_join_sql(universe: Universe) -> tuple[str, list]:
           count(*) FILTER (WHERE s.fin IS DISTINCT FROM p.fin AND s.code IS NOT NULL AND p.code IS NOT NULL),
           count(*) FILTER (WHERE s.due IS DISTINCT FROM p.due AND s.code IS NOT NULL AND p.code IS NOT NULL),
           count(*) FILTER (WHERE s.ev - p.ev > interval '24 hours'),
+          count(*) FILTER (WHERE s.steps > p.steps),
+          count(*) FILTER (WHERE s.status IN (9, 10) AND s.eres AND NOT p.eres),
           count(*) FILTER (WHERE (s.status IN (9, 10) AND s.steps = 0) OR (p.status IN (9, 10) AND p.steps = 0)
                               OR abs(EXTRACT(EPOCH FROM (s.fin - s.synced))) < 1
                               OR abs(EXTRACT(EPOCH FROM (p.fin - p.synced))) < 1)
