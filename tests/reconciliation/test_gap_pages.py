@@ -48,7 +48,9 @@ def test_matrix_for_a_province_officer(ds):
     assert [row.province.code for row in grid.rows] == ["01"]
     assert [key for key, _ in grid.columns] == ["DKDN", "HOTICH", "__provincial__"]
     cells = {key: cell for (key, _), cell in zip(grid.columns, grid.rows[0].cells, strict=True)}
-    assert cells["HOTICH"].run.gap_dossiers == 9 and cells["HOTICH"].level == "critical"  # 9 of 16 (flags apart)
+    assert (
+        cells["HOTICH"].run.gap_dossiers == 9 and cells["HOTICH"].level == "critical"
+    )  # 9 of 16 (flags apart)
     html = response.content.decode()
     assert "/reconciliation/gaps/?period=2026-10&amp;province=01&amp;source=HOTICH" in html
     assert "sev-critical" in html
@@ -152,8 +154,13 @@ def test_gap_list_page(ds):
     assert set(re.findall(r'data-code="([^"]+)"', html)) == {
         c for s, k, c in data.EXPECTED if s == "HOTICH" and k != "suspicious"
     }
-    assert "/reconciliation/gaps/export.csv?period=2026-10&amp;province=01&amp;source=HOTICH&amp;tab=gaps" in html
-    flagged = client.get(GAPS, {"period": "2026-10", "province": "01", "source": "HOTICH", "tab": "suspicious"})
+    assert (
+        "/reconciliation/gaps/export.csv?period=2026-10&amp;province=01&amp;source=HOTICH&amp;tab=gaps"
+        in html
+    )
+    flagged = client.get(
+        GAPS, {"period": "2026-10", "province": "01", "source": "HOTICH", "tab": "suspicious"}
+    )
     assert set(re.findall(r'data-code="([^"]+)"', flagged.content.decode())) == {"H-JUMP", "H-SYNC", "H-BARE"}
     assert "/reconciliation/dossiers/H-MOP/" in html
     response = client.get(
