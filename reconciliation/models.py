@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tthc.period_fields import PeriodField
 
-from .querysets import GapQuerySet, RunQuerySet, SourceDossierQuerySet, SourceSystemQuerySet
+from .querysets import (
+    AssignmentQuerySet,
+    GapQuerySet,
+    RunQuerySet,
+    SourceDossierQuerySet,
+    SourceSystemQuerySet,
+)
 
 
 class SourceKind(models.TextChoices):
@@ -403,6 +409,8 @@ class ProcedureAssignment(models.Model):
     valid_to = models.DateField(_("valid to (inclusive)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("procedure → system assignment")

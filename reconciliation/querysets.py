@@ -120,3 +120,15 @@ class GapQuerySet(models.QuerySet):
         if _anonymous(user):
             return self.none()
         return self.filter(run_q(user, "run"))
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Which system handles which procedure is public configuration: every active user reads it
+        (only national administrators change it — the admin and the import command)."""
+        if _anonymous(user):
+            return self.none()
+        return self
+
+    def in_force(self, day):
+        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))

@@ -14,7 +14,6 @@ from tthc.period_fields import PeriodFilter
 
 from ..models import Gap, GapKind, ReconciliationRun, SourceKind, SourceSystem
 
-
 TAB_GAPS, TAB_SUSPICIOUS = "gaps", "suspicious"
 GAP_TABS = ((TAB_GAPS, _("Gaps")), (TAB_SUSPICIOUS, _("Suspicious patterns")))
 

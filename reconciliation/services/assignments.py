@@ -27,10 +27,6 @@ from ..models import ProcedureAssignment
 OWN = ""
 
 
-def in_force_q(day: date) -> Q:
-    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-
-
 @dataclass
 class MonthAssignments:
     """Every procedure's system code for one month, per province (resolved in three queries)."""
@@ -45,7 +41,7 @@ class MonthAssignments:
         month.base = dict(Procedure.objects.order_by().values_list("pk", "central_system"))
         month.base = {pk: code or OWN for pk, code in month.base.items()}
         rows = (
-            ProcedureAssignment.objects.filter(in_force_q(day))
+            ProcedureAssignment.objects.in_force(day)
             .order_by("valid_from")  # the latest start wins should rows overlap
             .values_list("procedure_id", "province_id", "system_code")
         )
@@ -71,8 +67,10 @@ class MonthAssignments:
 
 def system_for(procedure: Procedure, province_id: int | None, day: date) -> str:
     """The system code handling ``procedure`` in a province on ``day`` (``""``: its own system)."""
-    rows = ProcedureAssignment.objects.filter(in_force_q(day), procedure=procedure).filter(
-        Q(province_id=province_id) | Q(province__isnull=True)
+    rows = (
+        ProcedureAssignment.objects.in_force(day)
+        .filter(procedure=procedure)
+        .filter(Q(province_id=province_id) | Q(province__isnull=True))
     )
     ordered = list(rows.order_by("valid_from"))
     specific = [r for r in ordered if r.province_id is not None]
