@@ -361,4 +361,13 @@ def _register_assignment_admin():
 
 
 _register_assignment_admin()
+_world_init_before_assignment = World.__init__
+
+
+def _world_with_assignment(self):
+    _world_init_before_assignment(self)
+    _assignment(self)  # listed by the changelist before the marker is asked for
+
+
+World.__init__ = _world_with_assignment
 # --- end of procedure → system assignments ----------------------------------------------------------------
