@@ -203,6 +203,7 @@ class SourceDossier(models.Model):
     e_result = models.BooleanField(
         _("electronic result"),
         default=False,
+        db_default=False,
         help_text=_("The record's result documents (DanhSachGiayToKetQua) carry an electronic file."),
     )
     event_at = models.DateTimeField(_("latest event time"))
