@@ -372,7 +372,7 @@ TTHC_SUSPICIOUS_COUNTS_AS_GAP = env.bool("TTHC_SUSPICIOUS_COUNTS_AS_GAP", defaul
 # "Finished without any processing step" applies only to a source that normally sends progress: at
 # least this share of its finished dossiers (a sample of TTHC_PROGRESS_SAMPLE per province) has steps.
 TTHC_PROGRESS_SOURCE_SHARE = env.float("TTHC_PROGRESS_SOURCE_SHARE", default=0.5)
-TTHC_PROGRESS_SAMPLE = env.int("TTHC_PROGRESS_SAMPLE", default=2000)
+TTHC_PROGRESS_SAMPLE = env.int("TTHC_PROGRESS_SAMPLE", default=500)
 # Three-way comparison: the province's own system takes part in a ministry system's chain for a
 # procedure when it holds at least this share of as many of its dossiers as the ministry's system.
 TTHC_CHAIN_MIN_SHARE = env.float("TTHC_CHAIN_MIN_SHARE", default=0.5)
