@@ -78,17 +78,23 @@ class SourceSystemQuerySet(models.QuerySet):
 class SourceDossierQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A source's copy of a dossier is visible with its receiving agency, or to the owner of the
-        centralized system handling its procedure (a ministry sees every province's copies of the
-        dossiers on its systems, including the portal's copy)."""
+        centralized system handling its procedure — by ``central_system`` or by an assignment (a
+        ministry sees every province's copies of the dossiers on its systems, including the portal's
+        copy)."""
         if _anonymous(user):
             return self.none()
         scope = scope_of(user)
         if scope.is_national:
             return self
-        from .models import SourceKind, SourceSystem
+        from .models import ProcedureAssignment, SourceKind, SourceSystem
 
         owned = SourceSystem.objects.filter(scope.agency_q("owner"), kind=SourceKind.MINISTRY).values("code")
-        return self.filter(scope.agency_q("agency") | Q(procedure__central_system__in=owned))
+        assigned = ProcedureAssignment.objects.filter(system_code__in=owned).values("procedure_id")
+        return self.filter(
+            scope.agency_q("agency")
+            | Q(procedure__central_system__in=owned)
+            | Q(procedure_id__in=assigned)  # assigned to its system at some date (issue 16)
+        )
 
 
 class RunQuerySet(models.QuerySet):

@@ -181,3 +181,18 @@ def test_reassignment_on_a_date_changes_the_compared_system(db):
     assert (jul["TINH-01"].dossiers, jul["HOTICH"].dossiers) == (1, 0)
     assert found("2026-07") == {("TINH-01", "missing_at_source", "M-JUL")}
     assert ReconciliationRun.objects.filter(period="2026-07").count() == 2
+
+
+def test_a_ministry_sees_the_copies_of_procedures_assigned_to_its_system(db):
+    from accounts.models import Role
+    from reconciliation.models import SourceDossier
+    from tests.accounts.helpers import make_user
+
+    ds = data.build()
+    ds.writer.both("TINH-01", "M-1", proc="moved")
+    btp = make_user("btp", Role.OFFICER, ds.agencies["BTP"])
+    assert not SourceDossier.objects.visible_to(btp).filter(code="M-1").exists()
+    ProcedureAssignment.objects.create(
+        procedure=ds.procedures["moved"], system_code="HOTICH", valid_from=date(2026, 7, 1)
+    )
+    assert SourceDossier.objects.visible_to(btp).filter(code="M-1").count() == 2
