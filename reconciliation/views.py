@@ -106,7 +106,7 @@ def gaps(request):
             "kind_query": _query_without(filterset.data, "page", "kind"),
             "tab_query": _query_without(filterset.data, "page", "kind", "tab"),
             "tabs": GAP_TABS,
-            "tab": filterset.data.get("tab", ""),
+            "tab": (filterset.data or {}).get("tab", ""),
             "selected_kinds": request.GET.getlist("kind"),
             "columns": exports.COLUMNS,
         },

@@ -51,7 +51,12 @@ COMPARED = {
     "agency",
     "procedure",
 }
-ORDER = {SourceKind.MINISTRY: 0, SourceKind.PROVINCIAL: 1, SourceKind.PORTAL: 2, SourceKind.REPORTING: 3}
+ORDER: dict[str, int] = {
+    SourceKind.MINISTRY: 0,
+    SourceKind.PROVINCIAL: 1,
+    SourceKind.PORTAL: 2,
+    SourceKind.REPORTING: 3,
+}
 CHANNELS = {1: _("direct"), 2: _("online"), 3: _("public postal service")}
 
 

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, When
+from django.db.models import Case, Count, QuerySet, When
 
 from tthc.models import Agency
 from tthc.periods import Period
@@ -37,13 +37,13 @@ from .assignments import OWN, by_code, own_system_by_agency
 from .gap_sql import FINISHED, RunSpec, Universe
 
 
-def _slice(period: Period, agency_ids: Sequence[int]):
+def _slice(period: Period, agency_ids: Sequence[int]) -> QuerySet[SourceDossier]:
     return SourceDossier.objects.order_by().filter(
         agency_id__in=agency_ids, received_at__gte=period.start, received_at__lt=period.end
     )
 
 
-def _per_procedure(qs) -> dict[int, int]:
+def _per_procedure(qs: QuerySet[SourceDossier]) -> dict[int, int]:
     return dict(qs.values("procedure_id").annotate(n=Count("*")).values_list("procedure_id", "n"))
 
 

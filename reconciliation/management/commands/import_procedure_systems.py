@@ -12,4 +12,4 @@ class Command(ImportCommand):
         "YYYY-MM-DD, valid_to inclusive and optional). Idempotent; rows with errors are reported by row and "
         "column and skipped (exit status 1)."
     )
-    service = staticmethod(import_procedure_systems)
+    service = staticmethod(import_procedure_systems)  # type: ignore[assignment]

@@ -240,7 +240,7 @@ def _values(d: _Dialect, t: Thresholds, chain: bool) -> tuple[str, str, str]:
         return f"COALESCE(CASE k.kind {whens} ELSE '' END, '')"
 
     def side(x: str) -> dict[str, str]:
-        values = {
+        values: dict[str, str] = {
             GapKind.MISSING_ON_PORTAL: d.text(f"f.{x}_status") if x == "s" else "''",
             GapKind.MISSING_AT_SOURCE: d.text(f"f.{x}_status") if x == "p" else "''",
             GapKind.STATUS_DIFFERS: d.text(f"f.{x}_status"),
@@ -282,7 +282,7 @@ def _ctes(universe: Universe, d: _Dialect, t: Thresholds) -> tuple[str, list]:
     s_sql, s_params = _side(universe, False, d, t)
     p_sql, p_params = _side(universe, True, d, t)
     kinds = " UNION ALL ".join(f"SELECT '{k}' AS kind" for k in ROW_KINDS)
-    chain, v_params = "", []
+    chain, v_params = "", list[object]()
     if _has_chain(universe):
         v_sql, v_params = _chain_side(universe)
         chain = (
