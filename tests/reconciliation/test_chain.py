@@ -9,11 +9,11 @@ import pytest
 from django.core.management import call_command
 
 from reconciliation.models import Gap, ProcedureAssignment, ReconciliationRun
-from reconciliation.services import gap_sql
 from reconciliation.services.reconcile import reconcile_period
 from tthc.periods import VN_TZ
 
 from . import chain_dataset as data
+from .test_reconcile import join_mode  # noqa: F401 (the fixture: both SQL join shapes)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +26,8 @@ def found(period=data.PERIOD):
     )
 
 
-@pytest.fixture(params=["full_join", "left_join_union"])
-def join_mode(request, monkeypatch):
-    if request.param == "left_join_union":
-        monkeypatch.setattr(gap_sql._Postgres, "full_join", False)
-        monkeypatch.setattr(gap_sql._SQLite, "full_join", False)
-    return request.param
-
-
-def test_chain_finds_exactly_the_planted_gaps(db, join_mode):
+@pytest.mark.usefixtures("join_mode")
+def test_chain_finds_exactly_the_planted_gaps(db):
     ds = data.build()
     data.plant_chain(ds)
     runs = {r.source.code: r for r in reconcile_period(data.PERIOD, "01")}
