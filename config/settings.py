@@ -372,6 +372,16 @@ TTHC_FINISH_TOLERANCE_SECONDS = env.int("TTHC_FINISH_TOLERANCE_SECONDS", default
 TTHC_DUE_TOLERANCE_SECONDS = env.int("TTHC_DUE_TOLERANCE_SECONDS", default=0)
 # "Finish time equal to sync time" (suspicious): equal within this many seconds (0: the same second).
 TTHC_SUSPICIOUS_SYNC_SECONDS = env.int("TTHC_SUSPICIOUS_SYNC_SECONDS", default=0)
+# Suspicious patterns are flags kept apart from gaps (docs/domain.md#suspicious-patterns): True counts
+# them in a run's gap total, the matrix colour and the requests like any gap.
+TTHC_SUSPICIOUS_COUNTS_AS_GAP = env.bool("TTHC_SUSPICIOUS_COUNTS_AS_GAP", default=False)
+# "Finished without any processing step" applies only to a source that normally sends progress: at
+# least this share of its finished dossiers (a sample of TTHC_PROGRESS_SAMPLE per province) has steps.
+TTHC_PROGRESS_SOURCE_SHARE = env.float("TTHC_PROGRESS_SOURCE_SHARE", default=0.5)
+TTHC_PROGRESS_SAMPLE = env.int("TTHC_PROGRESS_SAMPLE", default=500)
+# Three-way comparison: the province's own system takes part in a ministry system's chain for a
+# procedure when it holds at least this share of as many of its dossiers as the ministry's system.
+TTHC_CHAIN_MIN_SHARE = env.float("TTHC_CHAIN_MIN_SHARE", default=0.5)
 # Gap matrix colours: percent of a cell's dossiers with a gap at which it turns low/medium/high.
 TTHC_GAP_SEVERITY_THRESHOLDS = env.list("TTHC_GAP_SEVERITY_THRESHOLDS", cast=float, default=[1, 5, 15])
 # Excel exports stop after this many rows (CSV streams without a limit).

@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tthc.period_fields import PeriodField
 
-from .querysets import GapQuerySet, RunQuerySet, SourceDossierQuerySet, SourceSystemQuerySet
+from .querysets import (
+    AssignmentQuerySet,
+    GapQuerySet,
+    RunQuerySet,
+    SourceDossierQuerySet,
+    SourceSystemQuerySet,
+)
 
 
 class SourceKind(models.TextChoices):
@@ -194,6 +200,12 @@ class SourceDossier(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
     progress_steps = models.PositiveIntegerField(_("progress steps"), default=0)
+    e_result = models.BooleanField(
+        _("electronic result"),
+        default=False,
+        db_default=False,
+        help_text=_("The record's result documents (DanhSachGiayToKetQua) carry an electronic file."),
+    )
     event_at = models.DateTimeField(_("latest event time"))
     synced_at = models.DateTimeField(_("last synced at"))
     digest = models.CharField(_("payload digest"), max_length=32)
@@ -272,6 +284,18 @@ class GapKind(models.TextChoices):
     RESULT_MISSING = "result_missing", _("Result documents missing on the portal")
 
 
+#: Flags, not gaps: kept apart from a run's gap total, the matrix colour and the requests.
+FLAG_KINDS: tuple[str, ...] = (GapKind.SUSPICIOUS,)
+
+
+def counted_kinds() -> tuple[str, ...]:
+    """The gap kinds that count — in a run's ``gap_total``, its ``gap_dossiers`` (the matrix colour)
+    and the requests: every kind but the suspicious flags, unless ``TTHC_SUSPICIOUS_COUNTS_AS_GAP``."""
+    if settings.TTHC_SUSPICIOUS_COUNTS_AS_GAP:
+        return tuple(GapKind.values)
+    return tuple(k for k in GapKind.values if k not in FLAG_KINDS)
+
+
 class ReconciliationRun(models.Model):
     """The reconciliation of one province's dossiers in one month against one source system."""
 
@@ -305,8 +329,19 @@ class ReconciliationRun(models.Model):
         return f"{self.period} {self.province_id} × {self.source_id}"
 
     @property
+    def gap_total(self) -> int:
+        """The gaps that count (:func:`counted_kinds`): suspicious flags are not gaps."""
+        kinds = counted_kinds()
+        return sum(int(n) for k, n in (self.gap_counts or {}).items() if k in kinds)
+
+    @property
     def total_gaps(self) -> int:
-        return sum(self.gap_counts.values())
+        return self.gap_total
+
+    @property
+    def suspicious(self) -> int:
+        """Dossiers flagged with a suspicious pattern (their own tab; not in ``gap_total``)."""
+        return int((self.gap_counts or {}).get(GapKind.SUSPICIOUS, 0))
 
 
 class Gap(models.Model):
@@ -375,6 +410,8 @@ class ProcedureAssignment(models.Model):
     valid_to = models.DateField(_("valid to (inclusive)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("procedure → system assignment")

@@ -14,6 +14,9 @@ from tthc.period_fields import PeriodFilter
 
 from ..models import Gap, GapKind, ReconciliationRun, SourceKind, SourceSystem
 
+TAB_GAPS, TAB_SUSPICIOUS = "gaps", "suspicious"
+GAP_TABS = ((TAB_GAPS, _("Gaps")), (TAB_SUSPICIOUS, _("Suspicious patterns")))
+
 
 class RunFilter(filters.FilterSet):
     period = PeriodFilter(field_name="period", help_text=_("Month, YYYY-MM."))
@@ -38,10 +41,21 @@ class GapFilter(filters.FilterSet):
     procedure = filters.CharFilter(field_name="procedure_code", help_text=_("Procedure (TTHC) code."))
     agency = filters.CharFilter(field_name="agency_code", help_text=_("Receiving agency code."))
     dossier = filters.CharFilter(field_name="dossier_code", help_text=_("Dossier code (MaHoSo)."))
+    tab = filters.ChoiceFilter(
+        choices=GAP_TABS,
+        method="filter_tab",
+        help_text=_(
+            "gaps: the gaps that count (suspicious flags excluded unless configured otherwise); "
+            "suspicious: the suspicious-pattern flags only. Empty: both."
+        ),
+    )
 
     class Meta:
         model = Gap
-        fields = ["period", "province", "source", "kind", "procedure", "agency", "dossier"]
+        fields = ["period", "province", "source", "kind", "procedure", "agency", "dossier", "tab"]
+
+    def filter_tab(self, queryset, name, value):
+        return queryset.flags() if value == TAB_SUSPICIOUS else queryset.counted()
 
 
 class SourceSystemFilter(filters.FilterSet):

@@ -35,6 +35,13 @@ class RunSerializer(serializers.ModelSerializer):
     gap_percent = serializers.SerializerMethodField(
         help_text="Dossiers with a gap, percent of the compared dossiers."
     )
+    gap_total = serializers.IntegerField(
+        read_only=True,
+        help_text="The gaps that count: every kind but the suspicious flags (unless configured).",
+    )
+    suspicious = serializers.IntegerField(
+        read_only=True, help_text="Dossiers flagged with a suspicious pattern (not in gap_total)."
+    )
 
     class Meta:
         model = ReconciliationRun
@@ -52,6 +59,8 @@ class RunSerializer(serializers.ModelSerializer):
             "gap_dossiers",
             "gap_percent",
             "gap_counts",
+            "gap_total",
+            "suspicious",
             "points_at_stake",
             "started_at",
             "finished_at",

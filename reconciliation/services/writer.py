@@ -40,6 +40,7 @@ _SD_STATE = (
     "finished_at",
     "returned_at",
     "progress_steps",
+    "e_result",
     "event_at",
     "digest",
 )
@@ -57,6 +58,7 @@ _SD_COLUMNS = (
     "finished_at",
     "returned_at",
     "progress_steps",
+    "e_result",
     "event_at",
     "synced_at",
     "digest",
