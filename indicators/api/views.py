@@ -80,7 +80,7 @@ class ScoresView(APIView):
             qs = qs.filter(agency__code=agency)
         if level := params.choice(request.query_params, "level", Level.values):
             qs = qs.filter(level=level)
-        snapshots = sorted(qs, key=lambda s: (s.level != "province", s.rank or 0, s.agency.code))
+        snapshots = sorted(qs, key=present.ranked_order)
         return Response(
             {
                 "period": str(period),
@@ -105,7 +105,7 @@ class RankingsView(APIView):
         if group:
             rows.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
         else:
-            rows.sort(key=lambda s: (s.rank or 10**6, s.agency.code))
+            rows.sort(key=lambda s: (s.rank or 10**6, s.agency.code))  # no data (no rank) last
         return Response(
             {
                 "period": str(period),
