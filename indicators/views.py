@@ -206,8 +206,18 @@ def rankings(request):
 
 
 def public_results(request):
-    """Published results without login: ranks, totals and group scores — nothing else."""
-    return render(request, "indicators/public_results.html", _rankings_context(request, public=True))
+    """Published results without login: ranks, totals and group scores, and the month's late units
+    and officers (names and counts: no dossier, no applicant) — nothing else."""
+    context = _rankings_context(request, public=True)
+    computed = max((s.computed_at for s in context["rows"]), default=None)
+    key = f"indicators:public-late:{context['period']}:{context['level']}:{computed and computed.timestamp()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = late.public_late_units(context["period"], context["level"]) or []
+        cache.set(key, rows, PAGE_CACHE_SECONDS)
+    context["late_rows"] = rows
+    context["late_limit"] = late.PUBLIC_LIMIT
+    return render(request, "indicators/public_results.html", context)
 
 
 @login_required

@@ -160,7 +160,8 @@ class ComponentItemsView(APIView):
 
 
 class ComponentGroupsView(APIView):
-    """A dossier set counted per handling unit and officer ("who lost the points")."""
+    """A dossier set counted per handling unit and officer ("who lost the points"); for late
+    dossiers, per responsible step's unit and officer (``basis`` ``step``) or handling unit."""
 
     @extend_schema(parameters=[OpenApiParameter("set", str)], responses=OpenApiTypes.OBJECT)
     def get(self, request, agency, period, code):
@@ -180,7 +181,12 @@ class ComponentGroupsView(APIView):
             {
                 "set": items.key,
                 "groups": [
-                    {"unit": g["handling_unit"], "officer": g["handling_officer"], "dossiers": g["n"]}
+                    {
+                        "unit": g["handling_unit"],
+                        "officer": g["handling_officer"],
+                        "basis": g.get("basis", "handling_unit"),
+                        "dossiers": g["n"],
+                    }
                     for g in groups
                 ],
             }
@@ -234,7 +240,11 @@ class EarlyWarningView(APIView):
 
 
 class LateUnitsView(APIView):
-    """Units and officers with overdue dossiers in a period, and apology-letter compliance."""
+    """Units and officers with overdue dossiers in a period, and apology-letter compliance.
+
+    Each late dossier counts for the unit and officer of its first step that overran its own
+    deadline (``basis: "step"``), else for its handling unit with no officer (``basis:
+    "handling_unit"``)."""
 
     @extend_schema(parameters=[PERIOD, OpenApiParameter("agency", str)], responses=OpenApiTypes.OBJECT)
     def get(self, request):
