@@ -25,7 +25,7 @@ from tthc.periods import KINDS, Period
 
 from .definitions import get
 from .models import IndicatorSnapshot, Level
-from .services import explain, late, scoring, warning
+from .services import dormant, explain, late, scoring, warning
 from .services.export import export_response
 from .trend import trend_chart
 
@@ -274,5 +274,37 @@ def late_units(request):
             "rows": late.late_units(period, agency=agency, user=request.user)[:500],
             "compliance": late.apology_compliance(period, agency=agency, user=request.user),
             "title": _("Late units and officers"),
+        },
+    )
+
+
+def _dormant_ministry(request) -> Agency | None:
+    """``?ministry=CODE``: a ministry the user sees (else 404, as everywhere)."""
+    if code := params.text(request.GET, "ministry"):
+        return get_object_or_404(Agency.objects.visible_to(request.user).ministries(), code=code)
+    return None
+
+
+@login_required
+def procedures_without_dossiers(request):
+    """Procedures with no dossier anywhere for N months (seed 003 II.2.đ), for ministries to review:
+    a ministry sees its own procedures, national administrators all; paginated, exportable."""
+    ministry = _dormant_ministry(request)
+    qs = dormant.without_dossiers(request.user, ministry=ministry)
+    fmt = request.GET.get("export")
+    if fmt in EXPORT_FORMATS:
+        return dormant.export_response(qs, fmt, f"procedures-without-dossiers-{dormant.months()}m")
+    page = Paginator(qs.values_list(*(c[1] for c in dormant.COLUMNS)), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "indicators/procedures_without_dossiers.html",
+        {
+            "page": page,
+            "columns": dormant.COLUMNS,
+            "months": dormant.months(),
+            "since": dormant.cutoff(),
+            "ministry": ministry,
+            "per_ministry": dormant.per_ministry(qs),
+            "query": request.GET.copy().urlencode(),
         },
     )

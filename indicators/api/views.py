@@ -28,7 +28,7 @@ from tthc.models import Agency
 from tthc.periods import KINDS, Period
 
 from ..models import IndicatorSnapshot, Level
-from ..services import explain, late, present, warning
+from ..services import dormant, explain, late, present, warning
 from ..services.export import export_response
 from .serializers import PeriodScoresSerializer
 
@@ -259,3 +259,32 @@ class LateUnitsView(APIView):
                 "apology_compliance": late.apology_compliance(period, agency=agency, user=request.user),
             }
         )
+
+
+class ProceduresWithoutDossiersView(APIView):
+    """Procedures with no dossier anywhere for ``INDICATOR_DORMANT_MONTHS`` months (seed 003 II.2.đ):
+    the owning ministry's own (national administrators: all), paginated; ``?export=csv|xlsx``."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("ministry", str, description="owning ministry code"),
+            OpenApiParameter("export", str, enum=["csv", "xlsx"]),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        ministry = None
+        if code := params.text(request.query_params, "ministry"):
+            ministry = get_object_or_404(Agency.objects.visible_to(request.user).ministries(), code=code)
+        qs = dormant.without_dossiers(request.user, ministry=ministry)
+        fmt = request.query_params.get("export")
+        if fmt in EXPORT_FORMATS:
+            return dormant.export_response(qs, fmt, f"procedures-without-dossiers-{dormant.months()}m")
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(qs.values(*(c[1] for c in dormant.COLUMNS)), request, view=self)
+        response = paginator.get_paginated_response(
+            [{key: row[lookup] for key, lookup, _ in dormant.COLUMNS} for row in page]
+        )
+        response.data["months"] = dormant.months()
+        response.data["since"] = dormant.cutoff()
+        return response
