@@ -12,15 +12,18 @@ national administrator all, anyone else none.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import exports as writer
 from core.scope import scope_of
 from tthc.calendar import VN_TZ
 from tthc.models import Agency, Dossier, Procedure
@@ -60,7 +63,7 @@ def cutoff(now: datetime | None = None, span: int | None = None) -> datetime:
     return local.replace(year=year, month=month, day=28)
 
 
-def _dossier_time(lookup: str = "") -> Any:
+def _dossier_time(lookup: str = "") -> Coalesce:
     return Coalesce(f"{lookup}received_at", f"{lookup}submitted_at")
 
 
@@ -105,7 +108,7 @@ def per_ministry(qs: QuerySet[Procedure]) -> list[dict[str, Any]]:
     ]
 
 
-def rows(qs: QuerySet[Procedure], limit: int | None = None):
+def rows(qs: QuerySet[Procedure], limit: int | None = None) -> Iterator[tuple[Any, ...]]:
     """Export rows (tuples in ``COLUMNS`` order), streamed."""
     values = qs.values_list(*(c[1] for c in COLUMNS))
     if limit is not None:
@@ -113,9 +116,7 @@ def rows(qs: QuerySet[Procedure], limit: int | None = None):
     return values.iterator(chunk_size=2000)
 
 
-def export_response(qs: QuerySet[Procedure], fmt: str, filename: str):
+def export_response(qs: QuerySet[Procedure], fmt: str, filename: str) -> StreamingHttpResponse | FileResponse:
     """CSV or Excel through the shared writer (``core.exports``)."""
-    from core import exports as writer
-
-    columns = [(key, header) for key, _, header in COLUMNS]
+    columns = [(key, str(header)) for key, _, header in COLUMNS]
     return writer.export_response(fmt, columns, lambda limit: rows(qs, limit), filename, "procedures")

@@ -134,12 +134,13 @@ def project(
     if_on_time = scoring.score_agency(
         methodology, snapshot.level, _shifted(methodology, counts, k, late=False)
     )
-    others = list(
-        IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
+    others = [
+        t
+        for t in IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
         .exclude(pk=snapshot.pk)
-        .exclude(total__isnull=True)  # peers without data take no place
         .values_list("total", flat=True)
-    )
+        if t is not None  # peers without data take no place
+    ]
 
     def rank(total: Decimal | None) -> int | None:
         return None if total is None else 1 + sum(1 for t in others if t > total)
