@@ -162,3 +162,18 @@ def test_group_names_as_seed_003():
         "4": "Cung cấp dịch vụ trực tuyến",
         "5": "Mức độ hài lòng",
     }
+
+
+def test_early_warning_of_an_agency_without_data(data):
+    from indicators.services import warning
+
+    compute.recompute(golden.PERIOD, now=golden.vn(3, 20, 12))  # live: the month in progress
+    p2 = IndicatorSnapshot.objects.get(agency__code="04", period=golden.PERIOD)
+    assert not p2.final and not p2.has_data
+    projection = warning.project(p2, now=golden.vn(3, 20, 12), at_risk_this_month=0)
+    assert (projection.current, projection.if_late.total, projection.rank_if_late, projection.winnable) == (
+        None,
+        None,
+        None,
+        None,
+    )
