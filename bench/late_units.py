@@ -76,7 +76,7 @@ def main() -> None:
 
     from indicators.services import late
     from tests.factories import ProcedureFactory, commune, ministry, province
-    from tthc.models import Agency
+    from tthc.models import Agency, Procedure
     from tthc.periods import Period
 
     call_command("migrate", verbosity=0)
@@ -89,13 +89,13 @@ def main() -> None:
     communes = list(
         Agency.objects.filter(code__startswith="BL-C").order_by("code").values_list("pk", flat=True)
     )
-    procedure = ProcedureFactory(code="BL-T").pk
+    procedure = Procedure.objects.get(code="BL-T").pk
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
             FILL_SQL, {"procedure": procedure, "communes": communes, "n": args.dossiers, "start": month.start}
         )
-        cursor.execute(STEPS_SQL)
+        cursor.execute(STEPS_SQL, [])
         cursor.execute("ANALYZE tthc_dossier; ANALYZE tthc_dossierevent")
     fill_seconds = time.perf_counter() - started
     agency = Agency.objects.get(code="BL-P")

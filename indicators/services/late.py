@@ -12,7 +12,8 @@ recorded (``ThoiDiemXuLy``) after that deadline. A late dossier is attributed to
 instant — not to whoever did the last step (often the clerk who handed the result back). When no
 step overran (no step deadlines sent, or the delay is not in any recorded step) the dossier is
 attributed to its handling unit, with no officer, and says so (``basis = "handling_unit"``).
-The attribution is three correlated subqueries on the (dossier, at) index: set-based, one statement.
+The attribution is correlated subqueries on the (dossier, at) index: set-based, one statement (the
+late-units list uses a single one, "unit␟officer", and merges the few groups it returns).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils import timezone
 
 from tthc.models import Agency, Dossier, DossierEvent
@@ -40,6 +41,8 @@ APOLOGISED = Q(apology_letter__issued_at__date__lt=F("due_at__date"))
 #: the dossier's handling unit.
 STEP = "step"
 HANDLING_UNIT = "handling_unit"
+#: Joins a step's unit and officer in one subquery value (a control character no name contains).
+SEP = "\x1f"
 
 
 def overran_steps(as_of: datetime, dossier: Any = None) -> QuerySet[DossierEvent]:
@@ -95,25 +98,47 @@ def late_units(
     qs = overdue_dossiers(period, now, agency, user).order_by()
     if kinds is not None:
         qs = qs.filter(receiving_agency__ranked_agency__kind__in=kinds)
-    annotated: Any = attribute(qs, w.as_of)  # the stubs cannot see annotations
-    rows = annotated.values(
-        "late_unit",
-        "late_officer",
-        "late_basis",
-        ranked=F("receiving_agency__ranked_agency__code"),
-        ranked_name=F("receiving_agency__ranked_agency__name"),
-        handling_agency_name=F("handling_agency__name"),
-    ).annotate(overdue=Count("pk"), apologised=Count("pk", filter=APOLOGISED))
-    out: list[dict[str, Any]] = []
-    for values in rows:
-        row: dict[str, Any] = dict(values)
-        row["unit"], row["officer"], row["basis"] = (
-            row.pop("late_unit"),
-            row.pop("late_officer"),
-            row.pop("late_basis"),
+    # One correlated subquery per dossier (the responsible step's "unit SEP officer", NULL when no
+    # step overran), grouped with the handling unit for the fallback; groups are merged below.
+    step = overran_steps(w.as_of).annotate(who=Concat(F("unit"), Value(SEP), F("officer")))
+    rows = (
+        qs.annotate(late_step=Subquery(step.values("who")[:1]))
+        .values(
+            "late_step",
+            "handling_unit",
+            ranked=F("receiving_agency__ranked_agency__code"),
+            ranked_name=F("receiving_agency__ranked_agency__name"),
+            handling_agency_name=F("handling_agency__name"),
         )
+        .annotate(overdue=Count("pk"), apologised=Count("pk", filter=APOLOGISED))
+    )
+    merged: dict[tuple, dict[str, Any]] = {}
+    for values in rows:
+        who, handling_unit = values["late_step"], values["handling_unit"]
+        if who is None:
+            unit, officer, basis = handling_unit, "", HANDLING_UNIT
+        else:
+            unit, officer = who.split(SEP, 1)
+            unit, basis = unit or handling_unit, STEP
+        key = (values["ranked"], values["ranked_name"], values["handling_agency_name"], unit, officer, basis)
+        row = merged.setdefault(
+            key,
+            {
+                "ranked": key[0],
+                "ranked_name": key[1],
+                "handling_agency_name": key[2],
+                "unit": unit,
+                "officer": officer,
+                "basis": basis,
+                "overdue": 0,
+                "apologised": 0,
+            },
+        )
+        row["overdue"] += values["overdue"]
+        row["apologised"] += values["apologised"]
+    out = list(merged.values())
+    for row in out:
         row["without_apology"] = row["overdue"] - row["apologised"]
-        out.append(row)
     out.sort(key=lambda r: (-r["overdue"], r["ranked"] or "", r["unit"] or "", r["officer"] or ""))
     return out
 

@@ -331,6 +331,13 @@ class DossierEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dossier", "at", "to_status"], name="dossier_event_unique_step"),
         ]
+        indexes = [  # the steps that overran their own deadline: late units trace lateness to them
+            models.Index(
+                fields=["dossier", "at"],
+                condition=Q(due_at__isnull=False, at__gt=F("due_at")),
+                name="dossier_event_overran",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.from_status}→{self.to_status} @ {self.at:%Y-%m-%d %H:%M}"
