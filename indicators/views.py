@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -30,6 +31,8 @@ from .services.export import export_response
 from .trend import trend_chart
 
 TREND_MONTHS = 13
+#: Ranked peers by rank; those without data (no rank) after them, on every database.
+RANKED_FIRST = F("rank").asc(nulls_last=True)
 AT_RISK_SHOWN = 20  # the full list is in the API (paginated)
 PAGE_CACHE_SECONDS = 300  # snapshot-derived fragments; the key changes whenever the snapshot is recomputed
 
@@ -129,7 +132,7 @@ def dashboard(request, agency):
         "peers": lambda: list(
             IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
             .select_related("agency")
-            .order_by("rank", "agency__code")
+            .order_by(RANKED_FIRST, "agency__code")
         ),
         "band_label": scoring.band_label(snapshot.band),
         "is_live": not snapshot.final,
@@ -174,7 +177,7 @@ def _rankings_context(request, public: bool) -> dict:
     rows = list(
         IndicatorSnapshot.objects.filter(period=period, level=level, **published)
         .select_related("agency")
-        .order_by("rank", "agency__code")
+        .order_by(RANKED_FIRST, "agency__code")
     )
     methodology = get(rows[0].methodology) if rows else None
     group = request.GET.get("group") or ""
