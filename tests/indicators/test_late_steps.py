@@ -104,8 +104,12 @@ def test_drill_down_of_on_time_names_the_responsible_step(g):
     # Filtering by the responsible officer keeps the attributed dossier only.
     only = explain.item_set(snapshot, "ON_TIME", "missing", filters={"officer": "Trần Thị Thẩm"})
     assert [r[0] for r in explain.rows(only)] == ["late-1"]
+    # DOSSIER_SATISFACTION's overdue penalty lists the same late dossiers, attributed the same way.
+    penalty = explain.item_set(snapshot, "DOSSIER_SATISFACTION", "penalty:overdue")
+    assert penalty.late and "late-1" in [r[0] for r in explain.rows(penalty)]
     # Not a lateness set: no attribution columns.
     assert not explain.item_set(snapshot, "DIGITISED", "missing").late
+    assert not explain.item_set(snapshot, "ON_TIME", "numerator").late
 
 
 def test_public_page_lists_the_months_late_units_without_login(g, client):
