@@ -354,6 +354,15 @@ INDICATOR_BANDS = [
         for item in env.list("INDICATOR_BANDS", default=["good:90", "fair:70", "average:50", "weak:0"])
     )
 ]
+# [assumed] Where a level lacks some of a group's components (ministries: group 3 without
+# E_CERTIFIED_COPY and POPULATION_DATA_*), rescale the group's points to its full weight (× 22/16),
+# so both levels are out of 100. False: such a group is out of its applicable points only.
+INDICATOR_RESCALE_PARTIAL_GROUPS = env.bool("INDICATOR_RESCALE_PARTIAL_GROUPS", default=True)
+# [assumed] First day of the methodology that splits group 4 into 4a online services (12) and
+# 4b online payment (10), as the 2026 portal dashboard shows it (ISO date).
+INDICATOR_GROUP4_SPLIT_FROM = date.fromisoformat(env.str("INDICATOR_GROUP4_SPLIT_FROM", default="2026-01-01"))
+# Procedures without dossiers (seed 003 II.2.đ): no dossier anywhere for this many months.
+INDICATOR_DORMANT_MONTHS = env.int("INDICATOR_DORMANT_MONTHS", default=36)
 # Early warning: open dossiers due within this many working days.
 TTHC_EARLY_WARNING_DAYS = env.int("TTHC_EARLY_WARNING_DAYS", default=3)
 # Debounce (seconds) of the recompute that ingestion asks for after a batch.

@@ -407,6 +407,8 @@ def generate_day(world: World, index: int, count: int) -> Day:
                     "NguoiXuLy": who,
                     "ChucDanh": title,
                     "NoiDungXuLy": note,
+                    # The approval step's own deadline is the dossier's: a late one overran there.
+                    **({"NgayKetThucTheoQuyDinh": stamp(due)} if to == FINISHED and due is not None else {}),
                 }
                 for at, _, to, unit, who, title, note in ev
             ],

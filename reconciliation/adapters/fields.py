@@ -349,9 +349,15 @@ def _step(item, errors: Errors, prefix: str = "") -> Event | None:
     officer = text_field(item, "NguoiXuLy", 255, errors, prefix)
     title = text_field(item, "ChucDanh", 255, errors, prefix)
     note = text_field(item, "NoiDungXuLy", 4000, errors, prefix)
+    value = item.get("NgayKetThucTheoQuyDinh")  # the step's own deadline (lateness per step)
+    try:
+        due = norm_date(value)
+    except ValueError:
+        date_error(errors, prefix + "NgayKetThucTheoQuyDinh", value, "yyyyMMddHHmmss")
+        return None
     if at is None or to_status is None or to_status < 0:
         return None
-    return Event(at, None, to_status, unit, officer, title, note)
+    return Event(at, None, to_status, unit, officer, title, note, due)
 
 
 def _supplements(raw: dict, errors: Errors) -> tuple[list[str], int, int]:
@@ -423,6 +429,7 @@ def _digest(record: DossierRecord) -> str:
     values.append(
         [
             (e.at, e.from_status, e.to_status, e.unit, e.officer, e.officer_title, e.note)
+            + ((e.due_at,) if e.due_at else ())  # digests of records without step deadlines unchanged
             for e in record.events
         ]
     )
@@ -455,6 +462,7 @@ def validate_progress(index: int, raw, ctx: Context) -> ProgressRecord | list[di
     digest = hashlib.md5(
         orjson.dumps(
             [code, event.at, event.to_status, event.unit, event.officer, event.officer_title, event.note]
+            + ([event.due_at] if event.due_at else [])
         )
     ).hexdigest()
     return ProgressRecord(code, event, digest)

@@ -179,6 +179,7 @@ class Writer:
                             e.officer,
                             e.officer_title,
                             e.note,
+                            ts(e.due_at),
                         )
                     )
                     previous = e.to_status

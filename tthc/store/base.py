@@ -14,7 +14,17 @@ from datetime import datetime
 from django.db import connection
 
 from ..models import ApologyLetter, Dossier, DossierEvent
-from .staging import DOSSIER_MAP, EVENTS, PROGRESS, STAGED_COLUMNS, TABLES, VERSIONS, Version, history
+from .staging import (
+    DOSSIER_MAP,
+    EVENT_COLUMNS,
+    EVENTS,
+    PROGRESS,
+    STAGED_COLUMNS,
+    TABLES,
+    VERSIONS,
+    Version,
+    history,
+)
 
 DOSSIERS = Dossier._meta.db_table
 HISTORY = DossierEvent._meta.db_table
@@ -107,17 +117,13 @@ class DossierStore(ABC):
         """Stage the history of ``records`` whose dossier exists (id not ``None``); False if none."""
         ts = self.ts
         rows = [
-            (ids[r.code], ts(at), *rest)
+            (ids[r.code], ts(at), *rest, ts(due))
             for r in records
             if ids[r.code] is not None
-            for at, *rest in history(r)
+            for at, *rest, due in history(r)
         ]
         if rows:
-            self.stage(
-                EVENTS,
-                ("dossier_id", "at", "from_status", "to_status", "unit", "officer", "officer_title", "note"),
-                rows,
-            )
+            self.stage(EVENTS, EVENT_COLUMNS, rows)
         return bool(rows)
 
     def version_values(self, r: Version) -> tuple:
@@ -227,8 +233,8 @@ class DossierStore(ABC):
         """The staged history, each step once (natural key: dossier, time, status)."""
         cursor.execute(
             f"INSERT INTO {HISTORY} (dossier_id, at, from_status, to_status, unit, officer, officer_title, "
-            "note, source, created_at) SELECT e.dossier_id, e.at, e.from_status, e.to_status, e.unit, e.officer, "
-            f"e.officer_title, e.note, %s, %s FROM {EVENTS} e WHERE 1 = 1 "  # WHERE: SQLite's upsert-parsing rule
+            "note, due_at, source, created_at) SELECT e.dossier_id, e.at, e.from_status, e.to_status, e.unit, "
+            f"e.officer, e.officer_title, e.note, e.due_at, %s, %s FROM {EVENTS} e WHERE 1 = 1 "  # WHERE: SQLite's upsert rule
             "ORDER BY e.dossier_id, e.at, e.to_status "
             "ON CONFLICT (dossier_id, at, to_status) DO NOTHING",
             [source, self.now()],

@@ -61,8 +61,8 @@ class PostgresStore(DossierStore):
             f"{r.supplement_count}\t{r.paused_seconds}\t{r.progress_steps}\t{ts(r.event_at)}\t{r.digest}"
         )
         events = [
-            f"{ts(at)}\t{n(frm)}\t{to}\t{t(unit)}\t{t(officer)}\t{t(title)}\t{t(note)}"
-            for at, frm, to, unit, officer, title, note in history(r)
+            f"{ts(at)}\t{n(frm)}\t{to}\t{t(unit)}\t{t(officer)}\t{t(title)}\t{t(note)}\t{n(ts(due))}"
+            for at, frm, to, unit, officer, title, note, due in history(r)
         ]
         record.rendered = (stage, events)
         record.events = ()

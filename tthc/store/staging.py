@@ -93,8 +93,18 @@ VERSION_TYPES = (
 #: ``created``: that source had no copy yet.
 VERSION_FLAGS = ", held boolean DEFAULT false, won boolean DEFAULT false, created boolean DEFAULT false"
 STAGED_COLUMNS = (*VERSION_COLUMNS, "held")
-EVENT_COLUMNS = ("dossier_id", "at", "from_status", "to_status", "unit", "officer", "officer_title", "note")
-EVENT_TYPES = ("bigint", "{ts}", "smallint", "smallint", "text", "text", "text", "text")
+EVENT_COLUMNS = (
+    "dossier_id",
+    "at",
+    "from_status",
+    "to_status",
+    "unit",
+    "officer",
+    "officer_title",
+    "note",
+    "due_at",
+)
+EVENT_TYPES = ("bigint", "{ts}", "smallint", "smallint", "text", "text", "text", "text", "{ts}")
 PROGRESS_COLUMNS = ("code", "dossier_id", "at", "to_status", "digest", "steps", "fin_at", "ret_at")
 PROGRESS_TYPES = ("text", "bigint", "{ts}", "smallint", "text", "integer", "{ts}", "{ts}")
 PROGRESS_FLAGS = ", won boolean DEFAULT false"
@@ -147,6 +157,8 @@ class Step:
     officer: str
     officer_title: str
     note: str
+    #: The step's own deadline (``NgayKetThucTheoQuyDinh``), ``yyyyMMddHHmmss``; ``None`` if not sent.
+    due_at: str | None = None
 
 
 @dataclass(slots=True)
@@ -205,11 +217,11 @@ def _version(values: tuple) -> Version:
 
 
 def history(r: Version) -> Iterator[tuple]:
-    """A version's history rows ``(at, from, to, unit, officer, title, note)``: every step it reports,
-    plus the status change itself at its latest event time when no step reports it."""
+    """A version's history rows ``(at, from, to, unit, officer, title, note, due)``: every step it
+    reports, plus the status change itself at its latest event time when no step reports it."""
     reported = False
     for e in r.events:
         reported = reported or e.to_status == r.status
-        yield (e.at, e.from_status, e.to_status, e.unit, e.officer, e.officer_title, e.note)
+        yield (e.at, e.from_status, e.to_status, e.unit, e.officer, e.officer_title, e.note, e.due_at)
     if not reported:
-        yield (r.event_at, r.previous_status, r.status, "", "", "", "")
+        yield (r.event_at, r.previous_status, r.status, "", "", "", "", None)
