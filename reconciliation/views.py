@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
-from tthc import period_fields
+from tthc import filing, period_fields
 from tthc.models import Dossier, DossierStatus
 from tthc.periods import Period
 
@@ -62,7 +62,7 @@ def _scoped_gaps(request) -> GapFilter:
     }
     if named and not runs.filter(**named).exists():
         raise Http404(_("No reconciliation visible to you matches this province and source system."))
-    base = Gap.objects.visible_to(user).select_related("run__province", "run__source")
+    base = Gap.objects.visible_to(user).select_related("run__province", "run__source").with_filing_place()
     filterset = GapFilter(request.GET, queryset=base)
     params.check_form(filterset.form, "period")
     return filterset
@@ -79,6 +79,8 @@ def _query_without(query_dict, *keys) -> str:
 def gaps(request):
     filterset = _scoped_gaps(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for gap in page.object_list:
+        gap.filing_label = filing.label(gap.filing_place)
     run = None
     key = {
         "period": filterset.form.cleaned_data.get("period"),
@@ -103,6 +105,7 @@ def gaps(request):
             "kind_query": _query_without(request.GET, "page", "kind"),
             "selected_kinds": request.GET.getlist("kind"),
             "columns": exports.COLUMNS,
+            "filing_places": filing.filter_choices(),
         },
     )
 

@@ -83,3 +83,16 @@ def choices() -> list[tuple[str, str]]:
     from django.utils.translation import gettext
 
     return [(p.key, p.label) for p in places()] + [(NOT_STATED, gettext("Not stated"))]
+
+
+def filter_choices() -> list[tuple[str, str]]:
+    """The values a ``filing_place`` filter accepts: each place's key, and ``none``."""
+    return choices()
+
+
+def q(value: str, field: str = "filing_place"):
+    """The ``Q`` selecting ``field`` for a filter value (:func:`parse`); ``ValueError`` when unknown."""
+    from django.db.models import Q
+
+    code = parse(value)
+    return Q(**{f"{field}__isnull": True}) if code is None else Q(**{field: code})

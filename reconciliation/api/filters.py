@@ -10,6 +10,7 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from tthc import filing
 from tthc.period_fields import PeriodFilter
 
 from ..models import Gap, GapKind, ReconciliationRun, SourceKind, SourceSystem
@@ -38,10 +39,21 @@ class GapFilter(filters.FilterSet):
     procedure = filters.CharFilter(field_name="procedure_code", help_text=_("Procedure (TTHC) code."))
     agency = filters.CharFilter(field_name="agency_code", help_text=_("Receiving agency code."))
     dossier = filters.CharFilter(field_name="dossier_code", help_text=_("Dossier code (MaHoSo)."))
+    filing_place = filters.ChoiceFilter(
+        choices=filing.filter_choices,
+        method="filter_filing_place",
+        help_text=_(
+            "Where the gap's dossier was filed (NoiNopHoSo): portal (the national portal), ministry, "
+            "province, or none (not stated)."
+        ),
+    )
 
     class Meta:
         model = Gap
-        fields = ["period", "province", "source", "kind", "procedure", "agency", "dossier"]
+        fields = ["period", "province", "source", "kind", "procedure", "agency", "dossier", "filing_place"]
+
+    def filter_filing_place(self, queryset, name, value):
+        return queryset.with_filing_place().filter(filing.q(value)) if value else queryset
 
 
 class SourceSystemFilter(filters.FilterSet):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField, IsoDateTimeRangeField, RangeField
 
+from .. import filing
 from ..models import Agency, AgencyKind, Channel, Dossier, DossierStatus
 
 
@@ -75,6 +76,14 @@ class DossierFilter(filters.FilterSet):
     channel = filters.MultipleChoiceFilter(
         choices=Channel.choices, distinct=False, help_text=_("KenhThucHien code (repeatable).")
     )
+    filing_place = filters.ChoiceFilter(
+        choices=filing.filter_choices,
+        method="filter_filing_place",
+        help_text=_(
+            "Where the dossier was filed (NoiNopHoSo): portal (the national portal), ministry, province, "
+            "or none (not stated)."
+        ),
+    )
     procedure = filters.CharFilter(field_name="procedure__code", help_text=_("Procedure (TTHC) code."))
     receiving_agency = filters.CharFilter(
         method="filter_receiving_agency", help_text=_("Code of the receiving agency (that agency only).")
@@ -97,6 +106,7 @@ class DossierFilter(filters.FilterSet):
         fields = [
             "status",
             "channel",
+            "filing_place",
             "procedure",
             "receiving_agency",
             "receiving_agency_subtree",
@@ -105,6 +115,9 @@ class DossierFilter(filters.FilterSet):
             "overdue",
             "open",
         ]
+
+    def filter_filing_place(self, queryset, name, value):
+        return queryset.filter(filing.q(value)) if value else queryset
 
     def filter_receiving_agency(self, queryset, name, value):
         return queryset.filter(receiving_agency_id__in=Agency.objects.filter(code=value).values("pk"))
