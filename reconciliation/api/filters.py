@@ -10,7 +10,7 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from tthc import filing
+from tthc.api.filters import FilingPlaceFilter
 from tthc.period_fields import PeriodFilter
 
 from ..models import Gap, GapKind, ReconciliationRun, SourceKind, SourceSystem
@@ -31,6 +31,13 @@ class RunFilter(filters.FilterSet):
         fields = ["period", "province", "source", "source_kind"]
 
 
+class GapFilingPlaceFilter(FilingPlaceFilter):
+    """Where the gap's dossier was filed: the dossier's column, annotated (``with_filing_place``)."""
+
+    def filter(self, qs, value):
+        return super().filter(qs.with_filing_place(), value) if value else qs
+
+
 class GapFilter(filters.FilterSet):
     period = PeriodFilter(field_name="run__period", help_text=_("Month, YYYY-MM."))
     province = filters.CharFilter(field_name="run__province__code", help_text=_("Province (agency) code."))
@@ -39,9 +46,7 @@ class GapFilter(filters.FilterSet):
     procedure = filters.CharFilter(field_name="procedure_code", help_text=_("Procedure (TTHC) code."))
     agency = filters.CharFilter(field_name="agency_code", help_text=_("Receiving agency code."))
     dossier = filters.CharFilter(field_name="dossier_code", help_text=_("Dossier code (MaHoSo)."))
-    filing_place = filters.ChoiceFilter(
-        choices=filing.filter_choices,
-        method="filter_filing_place",
+    filing_place = GapFilingPlaceFilter(
         help_text=_(
             "Where the gap's dossier was filed (NoiNopHoSo): portal (the national portal), ministry, "
             "province, or none (not stated)."
@@ -51,9 +56,6 @@ class GapFilter(filters.FilterSet):
     class Meta:
         model = Gap
         fields = ["period", "province", "source", "kind", "procedure", "agency", "dossier", "filing_place"]
-
-    def filter_filing_place(self, queryset, name, value):
-        return queryset.with_filing_place().filter(filing.q(value)) if value else queryset
 
 
 class SourceSystemFilter(filters.FilterSet):

@@ -14,6 +14,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField, IsoDateTimeRangeField, RangeField
+from drf_spectacular.utils import extend_schema_field
 
 from .. import filing
 from ..models import Agency, AgencyKind, Channel, Dossier, DossierStatus
@@ -47,6 +48,28 @@ class UtcIsoDateTimeFromToRangeFilter(filters.IsoDateTimeFromToRangeFilter):
     field_class = _UtcIsoDateTimeRangeField
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": [*(p.key for p in filing.places()), filing.NOT_STATED],
+        "description": "Where the dossier was filed (NoiNopHoSo, tthc/data/filing_places.csv): portal "
+        "(the national portal), ministry (a ministry's system), province (a provincial system), "
+        "none (not stated).",
+    }
+)
+class FilingPlaceFilter(filters.ChoiceFilter):
+    """``filing_place=portal|ministry|province|none`` (``NoiNopHoSo``, :mod:`tthc.filing`) on the column
+    ``filing_place`` — of the model or of an annotation (``lookup``)."""
+
+    def __init__(self, *args, lookup: str = "filing_place", **kwargs):
+        kwargs.setdefault("choices", filing.filter_choices)
+        super().__init__(*args, **kwargs)
+        self.lookup = lookup
+
+    def filter(self, qs, value):
+        return qs.filter(filing.q(value, self.lookup)) if value else qs
+
+
 class AgencyFilter(filters.FilterSet):
     kind = filters.MultipleChoiceFilter(
         choices=AgencyKind.choices, distinct=False, help_text=_("Agency kind (repeatable).")
@@ -76,9 +99,7 @@ class DossierFilter(filters.FilterSet):
     channel = filters.MultipleChoiceFilter(
         choices=Channel.choices, distinct=False, help_text=_("KenhThucHien code (repeatable).")
     )
-    filing_place = filters.ChoiceFilter(
-        choices=filing.filter_choices,
-        method="filter_filing_place",
+    filing_place = FilingPlaceFilter(
         help_text=_(
             "Where the dossier was filed (NoiNopHoSo): portal (the national portal), ministry, province, "
             "or none (not stated)."
@@ -115,9 +136,6 @@ class DossierFilter(filters.FilterSet):
             "overdue",
             "open",
         ]
-
-    def filter_filing_place(self, queryset, name, value):
-        return queryset.filter(filing.q(value)) if value else queryset
 
     def filter_receiving_agency(self, queryset, name, value):
         return queryset.filter(receiving_agency_id__in=Agency.objects.filter(code=value).values("pk"))
