@@ -431,7 +431,7 @@ def _fee(raw: dict, errors: Errors) -> int:
 _DIGESTED = tuple(
     n
     for n in DossierRecord.__slots__
-    if n not in ("digest", "events", "rendered", "filing_place", "correction")
+    if n not in ("digest", "events", "rendered", "filing_place", "correction", "floor")
 )
 
 

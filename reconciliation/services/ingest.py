@@ -500,6 +500,8 @@ def _latest_versions(items: list) -> tuple[dict[str, DossierRecord], list[Dossie
             best[record.code] = record
         else:
             stale.append(record)
+    for code, floor in floors.items():
+        best[code].floor = floor
     return best, stale
 
 

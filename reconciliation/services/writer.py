@@ -68,6 +68,7 @@ _SD_COLUMNS = (
     "synced_at",
     "digest",
     "corrected",
+    "superseded_at",
     "batch_id",
 )
 #: The stored copy ``t`` and an incoming full version (the upsert's ``excluded``), for the store's
@@ -78,6 +79,7 @@ _INCOMING = {
     "at": "excluded.event_at",
     "digest": "excluded.digest",
     "correction": "excluded.corrected",
+    "floor": "excluded.superseded_at",
 }
 _STEP = {"status": "p.to_status", "at": "p.at", "digest": "p.digest"}
 
@@ -128,7 +130,7 @@ class Writer:
         return created, updated
 
     def _copies_upsert_sql(self) -> str:
-        renamed = {"corrected": "s.correction"}
+        renamed = {"corrected": "s.correction", "superseded_at": "s.floor"}
         values = ", ".join(
             "%s" if c in ("source_id", "synced_at", "batch_id") else renamed.get(c, f"s.{c}")
             for c in _SD_COLUMNS

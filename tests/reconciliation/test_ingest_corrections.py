@@ -174,6 +174,10 @@ def test_within_one_file_the_order_sent_decides(world, flag_first):
     wrong, right = record(9, finished=WRONG), record(9, finished=RIGHT, isUpdating="true")
     send(source, *((wrong, right) if flag_first else (wrong, right, wrong)), fmt="jsonl")
     assert copy(source).finished_at == Dossier.objects.get(code=CODE).finished_at == vn(2025, 10, 12, 10)
+    # the chunk's correction retired the wrong version's time: resending it alone changes nothing
+    assert copy(source).superseded_at == vn(2025, 10, 19, 10)
+    assert send(source, wrong, fmt="jsonl").unchanged == 1
+    assert copy(source).finished_at == vn(2025, 10, 12, 10)
 
 
 def test_a_progress_step_of_an_earlier_stage_does_not_move_the_status_back(world):

@@ -112,7 +112,7 @@ class DossierStore(ABC):
         self.stage(
             VERSIONS,
             STAGED_COLUMNS,
-            [(ids[r.code], *self.version_values(r), r.code in held) for r in records],
+            [(ids[r.code], *self.version_values(r), r.code in held, self.ts(r.floor)) for r in records],
         )
 
     def stage_history(self, records: list[Version], ids: dict[str, int | None]) -> bool:
@@ -288,12 +288,18 @@ class DossierStore(ABC):
         return f"(CASE WHEN {a} <> {b} THEN {a} > {b} ELSE {ordered} END)"
 
     def floor_after(self, new: dict[str, str], old: dict[str, str]) -> str:
-        """SQL: the stored copy's ``floor`` once ``new`` replaced ``old``: cleared by a change of stage,
-        raised to the replaced version's time by a correction, kept otherwise."""
+        """SQL: the stored copy's ``floor`` once ``new`` replaced ``old``: on a change of stage, what the
+        chunk left (``new['floor']``, a correction in the same chunk, or NULL); raised to the replaced
+        version's time by a correction; kept otherwise — never below what the chunk left."""
         a, b = stage_sql(new["status"]), stage_sql(old["status"])
-        raised = f"{self.greatest}({old['at']}, COALESCE({old['floor']}, {old['at']}))"
+        g = self.greatest
+        fresh = new.get("floor", "NULL")
+        kept = old["floor"]
+        if fresh != "NULL":  # the larger of two values that may be NULL
+            kept = f"{g}(COALESCE({kept}, {fresh}), COALESCE({fresh}, {kept}))"
+        raised = f"{g}({old['at']}, COALESCE({old['floor']}, {old['at']}), COALESCE({fresh}, {old['at']}))"
         correction = f"WHEN {new['correction']} THEN {raised} " if "correction" in new else ""
-        return f"(CASE WHEN {a} <> {b} THEN NULL {correction}ELSE {old['floor']} END)"
+        return f"(CASE WHEN {a} <> {b} THEN {fresh} {correction}ELSE {kept} END)"
 
     def flag_returning(self, cursor, sql: str, params: list, table: str) -> int:
         """Run ``sql`` (an ``UPDATE`` or upsert of another table from the staged rows of ``table``)

@@ -75,7 +75,10 @@ class PostgresStore(DossierStore):
         self.copy_text(
             VERSIONS,
             STAGED_COLUMNS,
-            "".join(f"{ids[r.code]}\t{r.rendered[0]}\t{'t' if r.code in held else 'f'}\n" for r in records),
+            "".join(
+                f"{ids[r.code]}\t{r.rendered[0]}\t{'t' if r.code in held else 'f'}\t{_int(self.ts(r.floor))}\n"
+                for r in records
+            ),
         )
 
     def stage_history(self, records, ids):

@@ -96,7 +96,9 @@ VERSION_TYPES = (
 #: ``won``: the version replaced what its source had stored (set by the caller's upsert);
 #: ``created``: that source had no copy yet.
 VERSION_FLAGS = ", held boolean DEFAULT false, won boolean DEFAULT false, created boolean DEFAULT false"
-STAGED_COLUMNS = (*VERSION_COLUMNS, "held")
+#: ``floor``: the newest event time a correction in the same chunk replaced (``Version.floor``), staged
+#: beside the version rather than rendered with it (it is known only once the chunk is de-duplicated).
+STAGED_COLUMNS = (*VERSION_COLUMNS, "held", "floor")
 EVENT_COLUMNS = ("dossier_id", "at", "from_status", "to_status", "unit", "officer", "officer_title", "note")
 EVENT_TYPES = ("bigint", "{ts}", "smallint", "smallint", "text", "text", "text", "text")
 PROGRESS_COLUMNS = ("code", "dossier_id", "at", "to_status", "digest", "steps", "fin_at", "ret_at")
@@ -104,7 +106,7 @@ PROGRESS_TYPES = ("text", "bigint", "{ts}", "smallint", "text", "integer", "{ts}
 PROGRESS_FLAGS = ", won boolean DEFAULT false"
 
 TABLES = (
-    (VERSIONS, VERSION_COLUMNS, VERSION_TYPES, VERSION_FLAGS),
+    (VERSIONS, (*VERSION_COLUMNS, "floor"), (*VERSION_TYPES, "{ts}"), VERSION_FLAGS),
     (EVENTS, EVENT_COLUMNS, EVENT_TYPES, ""),
     (PROGRESS, PROGRESS_COLUMNS, PROGRESS_TYPES, PROGRESS_FLAGS),
 )
@@ -193,6 +195,9 @@ class Version:
     filing_place: int | None = None
     #: Sent as a correction (the envelope's or the record's ``isUpdating``): see :func:`supersedes`.
     correction: bool = False
+    #: Set when a chunk is de-duplicated: the newest event time a correction sent earlier in the same
+    #: chunk replaced (``yyyyMMddHHmmss``), kept as the copy's ``superseded_at``.
+    floor: str | None = None
     events: list[Step] = field(default_factory=list)
     #: The dialect's pre-rendered staging rows (PostgreSQL: COPY text), prepared off the database thread.
     rendered: object = None
