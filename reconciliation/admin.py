@@ -211,8 +211,10 @@ class SourceDossierAdmin(LargeTableAdminMixin, GatedAdminMixin, admin.ModelAdmin
         "event_at",
         "synced_at",
         "progress_steps",
+        "filing_place",
+        "corrected",
     )
-    list_filter = ("source", "status")
+    list_filter = ("source", "status", "corrected")
     list_select_related = ("source",)
     search_fields = ("=code",)
     readonly_fields = [f.name for f in SourceDossier._meta.fields]

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext, gettext_noop
 
 from core import exports as writer
+from tthc import filing
 
 #: (column key, queryset field, translatable header) — the page shows the same columns.
 COLUMNS = (
@@ -25,16 +26,18 @@ COLUMNS = (
     ("source_value", "source_value", gettext_noop("Source value")),
     ("portal_value", "portal_value", gettext_noop("Portal value")),
     ("detail", "detail", gettext_noop("Detail")),
+    ("filing_place", "filing_place", gettext_noop("Filed at")),
 )
 CHUNK = 2000
 
 
 def rows(queryset, limit: int | None = None) -> Iterator[tuple]:
     """The export rows of a gap queryset (keeps its ordering), streamed from the database."""
-    qs = queryset.values_list(*(column[1] for column in COLUMNS))
+    qs = queryset.with_filing_place().values_list(*(column[1] for column in COLUMNS))
     if limit is not None:
         qs = qs[:limit]
-    return ((str(period), *rest) for period, *rest in qs.iterator(chunk_size=CHUNK))  # the period as its text
+    # the period as its text, the filing place as its key (tthc/data/filing_places.csv), as the API
+    return ((str(period), *rest, filing.key(place)) for period, *rest, place in qs.iterator(chunk_size=CHUNK))
 
 
 def export_response(queryset, fmt: str, filename: str = "gaps"):

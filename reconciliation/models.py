@@ -152,8 +152,9 @@ class RejectedRecord(models.Model):
 
 class SourceDossier(models.Model):
     """A dossier as one source system last reported it (the portal's copy beside the ministry's or
-    the province's). ``event_at`` — the latest of the record's own event times — orders versions:
-    a state arriving late with an older ``event_at`` never overwrites a newer one."""
+    the province's). Versions are ordered by lifecycle stage, then ``event_at`` — the latest of the
+    record's own event times — so a state arriving late never overwrites a newer one; a correction
+    (``isUpdating``) of the same or a later stage wins whatever its dates (ADR 0013)."""
 
     # No separate indexes on source, agency, procedure: source and agency lead the indexes below,
     # and every index costs each of the millions of monthly upserts.
@@ -206,7 +207,28 @@ class SourceDossier(models.Model):
         db_default=False,
         help_text=_("The record's result documents (DanhSachGiayToKetQua) carry an electronic file."),
     )
+    filing_place = models.PositiveSmallIntegerField(
+        _("filed at"),
+        null=True,
+        blank=True,
+        help_text=_("Where the dossier was filed (NoiNopHoSo), as this source reported it."),
+    )
     event_at = models.DateTimeField(_("latest event time"))
+    corrected = models.BooleanField(
+        _("sent as a correction"),
+        default=False,
+        db_default=False,
+        help_text=_("The version held here was sent as a correction (isUpdating)."),
+    )
+    superseded_at = models.DateTimeField(
+        _("corrected up to"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A correction replaced this source's versions up to this event time: a replay of them "
+            "never wins again (ADR 0013)."
+        ),
+    )
     synced_at = models.DateTimeField(_("last synced at"))
     digest = models.CharField(_("payload digest"), max_length=32)
     batch = models.ForeignKey(

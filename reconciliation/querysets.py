@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.scope import is_active_user, scope_of
+from tthc.models import Dossier
 
 
 def run_q(user, prefix: str = "") -> Q:
@@ -126,6 +127,17 @@ class GapQuerySet(models.QuerySet):
         if _anonymous(user):
             return self.none()
         return self.filter(run_q(user, "run"))
+
+    def with_filing_place(self):
+        """Annotated with ``filing_place``: where the gap's dossier was filed (``NoiNopHoSo``, as the
+        platform's dossier holds it — one indexed lookup by code per row; ``None`` when not stated)."""
+        if "filing_place" in self.query.annotations:
+            return self
+        return self.annotate(
+            filing_place=models.Subquery(
+                Dossier.objects.filter(code=models.OuterRef("dossier_code")).values("filing_place")[:1]
+            )
+        )
 
 
 class AssignmentQuerySet(models.QuerySet):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
-from tthc import period_fields
+from tthc import filing, period_fields
 from tthc.periods import Period
 
 from . import exports
@@ -61,7 +61,7 @@ def _scoped_gaps(request) -> GapFilter:
     }
     if named and not runs.filter(**named).exists():
         raise Http404(_("No reconciliation visible to you matches this province and source system."))
-    base = Gap.objects.visible_to(user).select_related("run__province", "run__source")
+    base = Gap.objects.visible_to(user).select_related("run__province", "run__source").with_filing_place()
     data = request.GET
     if "tab" not in data and "kind" not in data:  # the page opens on the gaps that count
         data = data.copy()
@@ -82,6 +82,8 @@ def _query_without(query_dict, *keys) -> str:
 def gaps(request):
     filterset = _scoped_gaps(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for gap in page.object_list:
+        gap.filing_label = filing.label(gap.filing_place)
     run = None
     key = {
         "period": filterset.form.cleaned_data.get("period"),
@@ -109,6 +111,7 @@ def gaps(request):
             "tab": (filterset.data or {}).get("tab", ""),
             "selected_kinds": request.GET.getlist("kind"),
             "columns": exports.COLUMNS,
+            "filing_places": filing.filter_choices(),
         },
     )
 

@@ -130,7 +130,7 @@ class ComponentItemsView(APIView):
             OpenApiParameter("export", str, enum=["csv", "xlsx"]),
             *(
                 OpenApiParameter(name, str)
-                for name in ("agency", "procedure", "unit", "officer", "status", "code")
+                for name in ("agency", "procedure", "unit", "officer", "status", "code", "filing_place")
             ),
         ],
         responses=OpenApiTypes.OBJECT,

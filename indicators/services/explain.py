@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import params
 from reconciliation.models import SourceDossier
+from tthc import filing
 from tthc.models import Agency, Dossier
 
 from ..definitions import filters as f
@@ -54,6 +55,7 @@ COLUMNS = {
         ("officer", "handling_officer", _("Handling officer")),
         ("status", "status", _("Status")),
         ("channel", "channel", _("Channel")),
+        ("filing_place", "filing_place", _("Filed at")),
         ("received_at", "received_at", _("Received at")),
         ("due_at", "due_at", _("Due at")),
         ("finished_at", "finished_at", _("Finished at")),
@@ -105,6 +107,10 @@ LATE_COLUMNS = (
 #: In a set of late dossiers the ``unit``/``officer`` filters match the responsible ones.
 LATE_FILTERS = {"unit": "late_unit", "officer": "late_officer"}
 
+#: The ``filing_place`` filter (``NoiNopHoSo``): a key of ``tthc/data/filing_places.csv`` (``portal``,
+#: ``ministry``, ``province``) or ``none``. ``filing_place=portal&channel=2`` isolates the online dossiers
+#: filed through the national portal (seed 004, Phụ lục II).
+FILING_PLACE = "filing_place"
 #: Query-string filters per source: name → lookup (``agency`` matches the subtree by path).
 FILTERS = {
     Source.DOSSIER: {
@@ -114,6 +120,7 @@ FILTERS = {
         "officer": "handling_officer",
         "status": "status",
         "channel": "channel",
+        "filing_place": FILING_PLACE,
         "code": "code__icontains",
     },
     Source.PROCEDURE: {"code": "code__icontains", "field": "field_code"},
@@ -126,6 +133,7 @@ FILTERS = {
     Source.SOURCE_DOSSIER: {
         "agency": "agency__path__startswith",
         "procedure": "procedure__code",
+        "filing_place": FILING_PLACE,
         "code": "code__icontains",
     },
 }
@@ -258,6 +266,12 @@ def _filter(qs: QuerySet[Any], source: Source, filters: Mapping[str, str]) -> Qu
             continue
         value = params.text(filters, name)
         lookup = allowed[name]
+        if lookup == FILING_PLACE:
+            try:
+                qs = qs.filter(filing.q(value or ""))
+            except ValueError as exc:
+                raise params.InvalidParameter(name, str(exc)) from None
+            continue
         if lookup.endswith("path__startswith"):
             path = Agency.objects.filter(code=value).values_list("path", flat=True).first()
             if path is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from tthc.api.filters import FilingPlaceFilter
 from tthc.period_fields import PeriodFilter
 
 from ..models import Gap, GapKind, ReconciliationRun, SourceKind, SourceSystem
@@ -33,6 +34,13 @@ class RunFilter(filters.FilterSet):
         fields = ["period", "province", "source", "source_kind"]
 
 
+class GapFilingPlaceFilter(FilingPlaceFilter):
+    """Where the gap's dossier was filed: the dossier's column, annotated (``with_filing_place``)."""
+
+    def filter(self, qs, value):
+        return super().filter(qs.with_filing_place(), value) if value else qs
+
+
 class GapFilter(filters.FilterSet):
     period = PeriodFilter(field_name="run__period", help_text=_("Month, YYYY-MM."))
     province = filters.CharFilter(field_name="run__province__code", help_text=_("Province (agency) code."))
@@ -49,10 +57,26 @@ class GapFilter(filters.FilterSet):
             "suspicious: the suspicious-pattern flags only. Empty: both."
         ),
     )
+    filing_place = GapFilingPlaceFilter(
+        help_text=_(
+            "Where the gap's dossier was filed (NoiNopHoSo): portal (the national portal), ministry, "
+            "province, or none (not stated)."
+        ),
+    )
 
     class Meta:
         model = Gap
-        fields = ["period", "province", "source", "kind", "procedure", "agency", "dossier", "tab"]
+        fields = [
+            "period",
+            "province",
+            "source",
+            "kind",
+            "procedure",
+            "agency",
+            "dossier",
+            "tab",
+            "filing_place",
+        ]
 
     def filter_tab(self, queryset, name, value):
         return queryset.flags() if value == TAB_SUSPICIOUS else queryset.counted()

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import ApiToken
+from tthc import filing
 from tthc.models import Agency
 from tthc.period_fields import PeriodSerializerField
 
@@ -77,6 +78,13 @@ class GapSerializer(serializers.ModelSerializer):
     province = serializers.CharField(source="run.province.code", read_only=True)
     source = serializers.CharField(source="run.source.code", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    filing_place = serializers.SerializerMethodField(
+        help_text="Where the dossier was filed (NoiNopHoSo), as the filter's value: portal, ministry, "
+        "province ('' when not stated)."
+    )
+
+    def get_filing_place(self, obj: Gap) -> str:
+        return filing.key(getattr(obj, "filing_place", None))
 
     class Meta:
         model = Gap
@@ -94,6 +102,7 @@ class GapSerializer(serializers.ModelSerializer):
             "source_value",
             "portal_value",
             "detail",
+            "filing_place",
         ]
         read_only_fields = fields
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from tthc import filing
 from tthc.models import Dossier, DossierStatus
 
 from ..models import Gap, SourceDossier, SourceKind
@@ -27,6 +28,7 @@ FIELDS = (
     ("status", _("Dossier status"), "TrangThaiHoSo"),
     ("previous_status", _("Previous status"), ""),
     ("channel", _("Channel"), "KenhThucHien"),
+    ("filing_place", _("Filed at"), "NoiNopHoSo"),
     ("received_at", _("Received"), "NgayTiepNhan"),
     ("due_at", _("Due"), "NgayHenTra"),
     ("finished_at", _("Processing finished"), "NgayKetThucXuLy"),
@@ -42,6 +44,7 @@ FIELDS = (
 COMPARED = {
     "status",
     "channel",
+    "filing_place",
     "received_at",
     "due_at",
     "finished_at",
@@ -68,6 +71,8 @@ def display(attr: str, value: Any) -> Any:
         return f"{value} – {DossierStatus(value).label}" if value in DossierStatus.values else str(value)
     if attr == "channel" and value in CHANNELS:
         return f"{value} – {CHANNELS[value]}"
+    if attr == "filing_place":
+        return f"{value} – {filing.label(value)}" if filing.by_code(value) else str(value)
     if attr == "e_result":
         return _("yes") if value else _("no")
     return value

@@ -139,6 +139,12 @@ def test_distributions(seed):
     assert qs.filter(payment_kind__gt=0).exists()
     assert not qs.filter(payment_kind__gt=0, fee_amount=0).exists()
     assert not qs.filter(payment_kind__gt=0).exclude(channel=2).exists()
+    # where it was filed (NoiNopHoSo): about half the online dossiers through the national portal,
+    # only online ones; every dossier says where
+    on_portal = qs.filter(filing_place=1)
+    assert 0.35 <= on_portal.count() / qs.filter(channel=2).count() <= 0.65
+    assert not on_portal.exclude(channel=2).exists() and not qs.filter(filing_place__isnull=True).exists()
+    assert qs.filter(filing_place=2).exists() and qs.filter(filing_place=3).exists()
     assert qs.filter(receiving_agency__kind="commune").count() > N / 3
     assert qs.filter(receiving_agency__kind="ministry").count() < N / 10
     assert qs.exclude(applicant_kind=1).exists()

@@ -12,6 +12,7 @@ from reconciliation import views
 from reconciliation.exports import COLUMNS
 from reconciliation.services.matrix import severity
 from reconciliation.services.reconcile import reconcile_period
+from tthc import filing
 from tthc.periods import Period
 
 from . import reconcile_dataset as data
@@ -105,6 +106,7 @@ def page_rows(client, query):
                     gap.source_value,
                     gap.portal_value,
                     gap.detail,
+                    filing.key(gap.filing_place),
                 )
             )
         if not response.context["page"].has_next():

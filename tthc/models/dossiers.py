@@ -217,6 +217,14 @@ class Dossier(models.Model):
     )
     has_complaint = models.BooleanField(_("has a complaint"), default=False)
     supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
+    filing_place = models.PositiveSmallIntegerField(
+        _("filed at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Where the dossier was filed (NoiNopHoSo): 1 national portal, 2 ministry system, 3 provincial system."
+        ),
+    )
     paused_duration = models.DurationField(_("paused duration"), default=timedelta)
     state_at = models.DateTimeField(
         _("state as of"),
