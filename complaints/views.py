@@ -38,7 +38,7 @@ def _ctx(request):
 
 
 def _visible(request):
-    return SyncGapRequest.objects.visible_to(request.user).select_related("province", "ministry", "source")
+    return SyncGapRequest.objects.visible_to(request.user).select_related("province", "ministry")
 
 
 def _overdue_first(qs, now):
@@ -166,7 +166,7 @@ def supervision(request):
 
 def _case(request, pk) -> SyncGapRequest:
     return get_object_or_404(
-        _visible(request).select_related("source__owner", "province_assignee", "ministry_assignee"), pk=pk
+        _visible(request).select_related("province_assignee", "ministry_assignee"), pk=pk
     )
 
 

@@ -80,8 +80,9 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         qs = SyncGapRequest.objects.visible_to(self.request.user).select_related(
-            "province", "ministry", "source__owner", "province_assignee", "ministry_assignee"
+            "province", "ministry", "province_assignee", "ministry_assignee"
         )
+        qs = qs.prefetch_related("systems__source")
         if self.action == "retrieve":
             qs = qs.prefetch_related("events__actor", "attachments")
         return qs.order_by("-period", "response_due_at", "pk")
@@ -101,18 +102,22 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         responses={201: RequestDetailSerializer, 200: RequestDetailSerializer},
     )
     def create(self, request):
-        """File a draft for province × ministry system × month; an existing one is returned (200)."""
+        """File a draft for province × ministry × month; an existing one is returned (200)."""
         data = CreateRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         province = get_object_or_404(
             Agency.objects.visible_to(request.user), code=data.validated_data["province"]
         )
-        source = get_object_or_404(
-            SourceSystem.objects.visible_to(request.user), code=data.validated_data["system"]
-        )
+        addressee: Agency | SourceSystem
+        if data.validated_data.get("system"):
+            addressee = get_object_or_404(
+                SourceSystem.objects.visible_to(request.user), code=data.validated_data["system"]
+            )
+        else:
+            addressee = get_object_or_404(Agency.objects.all(), code=data.validated_data["ministry"])
         try:
             case, created = svc.create_request(
-                province, source, data.validated_data["period"], user=request.user, context=self._context()
+                province, addressee, data.validated_data["period"], user=request.user, context=self._context()
             )
         except REFUSALS as exc:
             return _refusal(exc)

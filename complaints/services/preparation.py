@@ -1,4 +1,5 @@
-"""Monthly preparation: one draft per province × ministry system whose gaps exceed the threshold.
+"""Monthly preparation: one draft per province × ministry whose systems' gaps exceed the threshold,
+listing each of those systems (a ``not_synced`` finding counts like any other gap).
 
 Runs after the month's reconciliation (beat, and ``manage.py prepare_requests``). Idempotent: the
 unique constraint makes a second run find the drafts (or the submitted, or the discarded requests)
@@ -13,10 +14,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from reconciliation.models import ReconciliationRun, SourceKind
+from tthc.models import Agency
 from tthc.periods import MONTH, Period
 
 from ..models import SyncGapRequest
-from .requests import create_request
+from .requests import create_request, ministry_of
 
 
 def candidate_runs(period: Period | str, province: str | None = None) -> list[ReconciliationRun]:
@@ -46,6 +48,17 @@ def provinces_to_prepare(period: Period | str | None = None) -> list[str]:
     return sorted({run.province.code for run in candidate_runs(month(period))})
 
 
+def grouped(runs: list[ReconciliationRun]) -> dict[tuple[Agency, Agency], list[ReconciliationRun]]:
+    """The runs per (province, ministry) — each ministry gets one request per province and month."""
+    ministries: dict[int, Agency] = {}
+    out: dict[tuple[Agency, Agency], list[ReconciliationRun]] = {}
+    for run in runs:
+        owner = run.source.owner
+        ministry = ministries.setdefault(owner.pk, ministry_of(owner))
+        out.setdefault((run.province, ministry), []).append(run)
+    return out
+
+
 def prepare_requests(
     period: Period | str | None = None, *, now: datetime | None = None, province: str | None = None
 ) -> list[SyncGapRequest]:
@@ -54,8 +67,8 @@ def prepare_requests(
     period = month(period, now)
     now = now or timezone.now()
     created = []
-    for run in candidate_runs(period, province):
-        case, new = create_request(run.province, run.source, period, run=run, now=now)
+    for (prov, ministry), runs in grouped(candidate_runs(period, province)).items():
+        case, new = create_request(prov, ministry, period, runs=runs, now=now)
         if new:
             created.append(case)
     return created

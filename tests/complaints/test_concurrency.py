@@ -13,7 +13,7 @@ from complaints.services.chasing import chase_overdue
 from complaints.services.requests import transition
 from complaints.workflow import State
 
-from .helpers import build_world, make_case, vn
+from .helpers import build_world, leader_for, make_case, vn
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -22,8 +22,7 @@ def test_parallel_workers_send_each_reminder_once():
     world = build_world()
     for i, province in enumerate((world.a["01"], world.a["48"])):
         case = make_case(world, State.DRAFT, province=province, period=f"2026-0{i + 5}")
-        officer = world.u["province_officer" if province.code == "01" else "other_province_officer"]
-        transition(case, State.SUBMITTED, officer, now=vn(2026, 8, 20, 10, 0))
+        transition(case, State.SUBMITTED, leader_for(world, province), now=vn(2026, 8, 20, 10, 0))
     moment = vn(2026, 9, 3, 9, 0)
     results, errors, barrier = [], [], threading.Barrier(4)
 

@@ -132,7 +132,7 @@ def test_people_committee_names():
 def test_submission_sets_the_stored_deadline_in_working_days(world):
     case = make_case(world)
     submitted = vn(2026, 8, 20, 10, 0)  # Thursday; Sat 22/8 is a make-up working day, 31/8–2/9 are off
-    result = svc.transition(case, State.SUBMITTED, world.u["province_officer"], now=submitted)
+    result = svc.transition(case, State.SUBMITTED, world.u["province_leader"], now=submitted)
     # Working days after 20/8: 21, 22 (Sat, make-up), 24, 25, 26, 27, 28, 3/9, 4/9, 7/9 → the 10th is 7/9.
     assert result.response_due_at == vn(2026, 9, 7, 17, 0)
     assert result.reminder_at == vn(2026, 9, 3, 7, 0)  # two working days before: 3/9 (1/9, 2/9 are holidays)
@@ -151,7 +151,7 @@ def test_submission_refreshes_stale_evidence(world):
     make_run(world, counts={"missing_on_portal": 12}, finished_at=vn(2026, 9, 1, 4, 0))
     case, _ = svc.create_request(world.a["01"], world.system, "2026-08", now=vn(2026, 9, 1, 6, 0))
     make_run(world, counts={"missing_on_portal": 20}, finished_at=vn(2026, 9, 2, 4, 0))
-    result = svc.transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
+    result = svc.transition(case, State.SUBMITTED, world.u["province_leader"], now=vn(2026, 9, 3, 9, 0))
     assert result.gap_total == 20
     assert "- 20 hồ sơ chưa được đồng bộ" in result.body  # not edited: the letter follows the figures
     refreshed = result.events.get(kind=EventKind.EVIDENCE)
@@ -167,7 +167,7 @@ def test_an_edited_letter_is_kept_when_the_evidence_is_refreshed(world):
         case, world.u["province_officer"], subject=case.subject, body="Nội dung do địa phương soạn"
     )
     make_run(world, counts={"missing_on_portal": 20}, finished_at=vn(2026, 9, 2, 4, 0))
-    result = svc.transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
+    result = svc.transition(case, State.SUBMITTED, world.u["province_leader"], now=vn(2026, 9, 3, 9, 0))
     assert result.body == "Nội dung do địa phương soạn" and result.gap_total == 20
     assert result.events.get(kind=EventKind.EVIDENCE).fields["letter_rewritten"] is False
 

@@ -24,7 +24,7 @@ from .helpers import make_case, make_run, vn
 def answered_fixed(world):
     run = make_run(world, counts={"missing_on_portal": 12}, finished_at=vn(2026, 9, 1, 4, 0))
     case = make_case(world, State.DRAFT, run=run, gap_counts={"missing_on_portal": 12}, gap_total=12)
-    case = transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
+    case = transition(case, State.SUBMITTED, world.u["province_leader"], now=vn(2026, 9, 3, 9, 0))
     transition(case, State.ACKNOWLEDGED, world.u["ministry_officer"], now=vn(2026, 9, 4, 9, 0))
     transition(
         case,
@@ -173,7 +173,7 @@ def test_prepare_command_rejects_a_bad_period(world):
 def test_email_is_sent_only_after_commit(world, django_capture_on_commit_callbacks):
     case = make_case(world, State.DRAFT)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
+        transition(case, State.SUBMITTED, world.u["province_leader"], now=vn(2026, 9, 3, 9, 0))
     assert mail.outbox == []  # the rows exist, the mail waits for the commit
     assert Notification.objects.filter(request=case).count() == 3
     assert len(callbacks) == 1
@@ -194,7 +194,7 @@ def test_a_rolled_back_change_sends_nothing(world, django_capture_on_commit_call
     case = make_case(world, State.DRAFT)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), db_transaction.atomic():
-            transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
+            transition(case, State.SUBMITTED, world.u["province_leader"], now=vn(2026, 9, 3, 9, 0))
             raise RuntimeError("boom")
     assert mail.outbox == [] and not Notification.objects.exists()
 
@@ -202,7 +202,7 @@ def test_a_rolled_back_change_sends_nothing(world, django_capture_on_commit_call
 def test_email_is_sent_once_and_failures_are_recorded_and_retried(world, django_capture_on_commit_callbacks):
     case = make_case(world, State.DRAFT)
     with django_capture_on_commit_callbacks(execute=False):
-        transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
+        transition(case, State.SUBMITTED, world.u["province_leader"], now=vn(2026, 9, 3, 9, 0))
     n = Notification.objects.filter(request=case).first()
     with mock.patch("complaints.services.notifications.send_mail", side_effect=SMTPException("down")):
         with pytest.raises(SMTPException):
