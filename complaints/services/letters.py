@@ -360,5 +360,8 @@ def letter_content(
 
 def render(case: SyncGapRequest, days: int) -> tuple[str, str]:
     """(subject, body) of the draft from its frozen evidence (the province may edit both)."""
-    body = "\n\n".join([f"Kính gửi: {case.ministry.name}.", *paragraphs(case, systems_of(case), days)])
+    received = "\n".join(["Nơi nhận:", *(f"- {line}" for line in recipients(case))])
+    body = "\n\n".join(
+        [f"Kính gửi: {case.ministry.name}.", *paragraphs(case, systems_of(case), days), received]
+    )
     return summary_line(case)[:500], body

@@ -30,7 +30,7 @@ from tthc.periods import MONTH, Period
 from .. import access
 from ..machine import Context, Transition, TransitionDenied, WorkflowError
 from ..models import EventKind, RequestEvent, Route, SyncGapRequest
-from ..workflow import PROVINCE_LEADER, WORKFLOW, State
+from ..workflow import PROVINCE_LEADER, PROVINCE_OFFICER, WORKFLOW, State
 from . import deadlines, evidence, letters, notifications, signing
 
 if TYPE_CHECKING:
@@ -352,6 +352,17 @@ EFFECTS: dict[str, Effect] = {
 }
 
 
+def _check_signer(ctx: Context) -> None:
+    """Submitting is signing: an officer of the province is told so, in plain words."""
+    if PROVINCE_OFFICER in ctx.actors and PROVINCE_LEADER not in ctx.actors:
+        raise TransitionDenied(
+            _(
+                "Only a leader of the province (or a role above it) can sign and submit a request; "
+                "an officer drafts and edits it."
+            )
+        )
+
+
 def transition(
     case: SyncGapRequest,
     target: str,
@@ -374,6 +385,8 @@ def transition(
         with transaction.atomic():
             locked = _lock(case)
             ctx = Context(access.actors_for(user, locked), now)
+            if locked.state == State.DRAFT and str(target) == State.SUBMITTED:
+                _check_signer(ctx)
             rule = WORKFLOW.check(locked, locked.state, str(target), ctx)
             cleaned = rule.clean(fields, deadlines.local_date(now))
             source_state = locked.state

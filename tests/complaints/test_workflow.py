@@ -35,7 +35,7 @@ SUPERVISORS = {"supervisor", "vpcp_officer", "national_admin"}
 SYSTEM = {"system"}
 
 EXPECTED = {
-    (S.DRAFT, S.SUBMITTED): PROVINCE,
+    (S.DRAFT, S.SUBMITTED): PROVINCE_LEADER,  # signing is a leader's act
     (S.DRAFT, S.DISCARDED): PROVINCE,
     (S.SUBMITTED, S.ACKNOWLEDGED): MINISTRY,
     (S.SUBMITTED, S.REJECTED): MINISTRY_LEADER,
