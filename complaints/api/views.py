@@ -19,12 +19,13 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from accounts.audit import AuditContext
+from core import params
 from reconciliation.models import SourceSystem
 from tthc.models import Agency
 
 from ..machine import GuardFailed, TransitionDenied, UnknownTransition
 from ..models import Feedback, Notification, SyncGapRequest
-from ..services import attachments, notifications
+from ..services import attachments, letters, notifications, report, summary
 from ..services import requests as svc
 from .filters import RequestFilter
 from .serializers import (
@@ -165,6 +166,48 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(
             {"submitted": [c.pk for c in submitted], "errors": {str(k): v for k, v in errors.items()}}
         )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, description="YYYY-MM (default: the last closed month)"),
+            OpenApiParameter("province", str, description="Code of a province you may see (default: all)"),
+        ],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="monthly_summary(): per ministry")},
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def summary(self, request):
+        """The Chairman's monthly summary: per ministry its systems, gaps, points at stake per component,
+        requests sent / answered / verified / overdue (``complaints.services.summary.monthly_summary``)."""
+        period, province = summary.scope_from_query(request.user, request.query_params)
+        return Response(summary.monthly_summary(request.user, period, province))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, description="YYYY-MM (default: the last closed month)"),
+            OpenApiParameter("province", str, description="Code of a province you may see (default: all)"),
+        ],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="monthly_report_section()")},
+    )
+    @action(detail=False, methods=["get"], url_path="moj-report", filter_backends=[], pagination_class=None)
+    def moj_report(self, request):
+        """The section of the monthly TTHC reform report to the Ministry of Justice (Cục Kiểm soát TTHC)."""
+        period, province = summary.scope_from_query(request.user, request.query_params)
+        return Response(report.monthly_report_section(period, province, user=request.user))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("limit", int, description="Appendix rows (1–1000, default 200)"),
+        ],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="letter_content(): the letter")},
+    )
+    @action(detail=True, methods=["get"])
+    def letter(self, request, pk=None):
+        """The letter's content (wording per case, systems, points at stake, a bounded appendix)."""
+        case = self.get_object()
+        raw = params.text(request.query_params, "limit", "200")
+        if not str(raw).isdigit() or not 1 <= int(raw) <= 1000:
+            raise params.InvalidParameter("limit", "Expected a whole number from 1 to 1000.")
+        return Response(letters.letter_content(case, int(raw)))
 
     @extend_schema(request=CommentSerializer, responses={201: EventSerializer})
     @action(detail=True, methods=["post"])

@@ -154,3 +154,21 @@ def monthly_summary(
             ministries.values(), key=lambda m: (-m["overdue"], -Decimal(m["points_at_stake"]), m["code"])
         ),
     }
+
+
+def scope_from_query(user: Any, query: Any) -> tuple[Period, Agency | None]:
+    """``?period=YYYY-MM`` (default: the last closed month) and ``?province=<code>`` (a province the
+    user may see; another answers 404 through ``Http404``) for the summary routes."""
+    from django.http import Http404
+
+    from core import params
+    from tthc import period_fields
+
+    period = period_fields.from_query(query, default=Period.last_closed)
+    code = params.text(query, "province")
+    if code is None:
+        return period, None
+    province = Agency.objects.visible_to(user).filter(code=code, kind="province").first()
+    if province is None:
+        raise Http404("No such province in your scope.")
+    return period, province
