@@ -201,8 +201,15 @@ class CreateRequestSerializer(serializers.Serializer):
         required=False, help_text="Code of one of the ministry's centralized systems (names the ministry)."
     )
     period = PeriodSerializerField(help_text="YYYY-MM")
+    route = serializers.ChoiceField(
+        choices=["ministry", "portal_operator"],
+        default="ministry",
+        help_text="portal_operator: the portal's own faults, addressed to its operator (Bộ Công an).",
+    )
 
     def validate(self, attrs):
+        if attrs.get("route") == "portal_operator":
+            return attrs
         if not attrs.get("ministry") and not attrs.get("system"):
             raise serializers.ValidationError(
                 {"ministry": "Give the ministry's code (or one of its systems)."}

@@ -110,7 +110,10 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             Agency.objects.visible_to(request.user), code=data.validated_data["province"]
         )
         addressee: Agency | SourceSystem
-        if data.validated_data.get("system"):
+        route = data.validated_data["route"]
+        if route == "portal_operator":
+            addressee = province
+        elif data.validated_data.get("system"):
             addressee = get_object_or_404(
                 SourceSystem.objects.visible_to(request.user), code=data.validated_data["system"]
             )
@@ -118,7 +121,12 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             addressee = get_object_or_404(Agency.objects.all(), code=data.validated_data["ministry"])
         try:
             case, created = svc.create_request(
-                province, addressee, data.validated_data["period"], user=request.user, context=self._context()
+                province,
+                addressee,
+                data.validated_data["period"],
+                user=request.user,
+                route=route,
+                context=self._context(),
             )
         except REFUSALS as exc:
             return _refusal(exc)

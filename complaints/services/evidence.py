@@ -39,7 +39,26 @@ HEADER = [
 CHUNK = 2000
 
 
-def _rows(runs: ReconciliationRun | list[ReconciliationRun]) -> Iterator[list[Any]]:
+def _gaps(run: ReconciliationRun, portal_route: bool = False) -> Any:
+    """The run's gaps a request reports: all, or (portal operator route) the portal's faults."""
+    if portal_route:
+        from .portal import portal_faults
+
+        return portal_faults(run)
+    return run.gaps.all()
+
+
+def findings(run: ReconciliationRun, portal_route: bool = False) -> dict[str, int]:
+    """{gap kind: n} a request reports for ``run`` (zero kinds left out)."""
+    if portal_route:
+        n = _gaps(run, True).count()
+        return {"status_differs": n} if n else {}
+    return {k: int(v) for k, v in (run.gap_counts or {}).items() if int(v)}
+
+
+def _rows(
+    runs: ReconciliationRun | list[ReconciliationRun], portal_route: bool = False
+) -> Iterator[list[Any]]:
     from .letters import GAP_PHRASES
 
     runs = runs if isinstance(runs, list) else [runs]
@@ -53,25 +72,33 @@ def _rows(runs: ReconciliationRun | list[ReconciliationRun]) -> Iterator[list[An
         "detail",
     )
     for run in runs:
-        qs = run.gaps.order_by("kind", "dossier_code").values_list(*fields)
+        qs = _gaps(run, portal_route).order_by("kind", "dossier_code").values_list(*fields)
         for kind, *rest in qs.iterator(chunk_size=CHUNK):
             label = GAP_PHRASES.get(kind, kind)
             yield [run.source.code, label[:1].upper() + label[1:], kind, *rest]
 
 
-def write_csv(runs: ReconciliationRun | list[ReconciliationRun], out: IO[str]) -> int:
+def write_csv(
+    runs: ReconciliationRun | list[ReconciliationRun], out: IO[str], portal_route: bool = False
+) -> int:
     """CSV in UTF-8 with a BOM (Excel opens Vietnamese text correctly); returns the row count."""
-    return writer.write_csv(out, HEADER, _rows(runs))
+    return writer.write_csv(out, HEADER, _rows(runs, portal_route))
 
 
 def _truncated(limit: int) -> str:
     return f"… Danh sách đầy đủ trong tệp CSV (bản Excel giới hạn {limit} dòng)."
 
 
-def write_xlsx(runs: ReconciliationRun | list[ReconciliationRun], out: IO[bytes], title: str) -> int:
+def write_xlsx(
+    runs: ReconciliationRun | list[ReconciliationRun], out: IO[bytes], title: str, portal_route: bool = False
+) -> int:
     return writer.write_xlsx(
-        out, HEADER, _rows(runs), "Danh sách sai lệch", preamble=[[title]], truncated=_truncated
+        out, HEADER, _rows(runs, portal_route), "Danh sách sai lệch", preamble=[[title]], truncated=_truncated
     )
+
+
+def _portal(case: SyncGapRequest) -> bool:
+    return case.route == "portal_operator"
 
 
 def _sum_breakdowns(items: list[dict[str, Any]]) -> dict[str, str]:
@@ -82,8 +109,18 @@ def _sum_breakdowns(items: list[dict[str, Any]]) -> dict[str, str]:
     return {code: str(value) for code, value in sorted(total.items()) if value}
 
 
-def _entry_figures(run: ReconciliationRun) -> dict[str, Any]:
-    counts = {k: int(v) for k, v in (run.gap_counts or {}).items() if int(v)}
+def _entry_figures(run: ReconciliationRun, portal_route: bool = False) -> dict[str, Any]:
+    counts = findings(run, portal_route)
+    if portal_route:  # the points at stake stay with the ministry's request (docs/domain.md)
+        return {
+            "run": run,
+            "gap_counts": counts,
+            "gap_total": sum(counts.values()),
+            "dossiers_compared": run.dossiers,
+            "reported_count": run.reported_count,
+            "points_at_stake": Decimal(0),
+            "points_breakdown": {},
+        }
     return {
         "run": run,
         "gap_counts": counts,
@@ -103,7 +140,7 @@ def copy_figures(case: SyncGapRequest, runs: list[ReconciliationRun]) -> None:
     entries = []
     for run in runs:
         entry, _created = RequestSystem.objects.update_or_create(
-            request=case, source=run.source, defaults=_entry_figures(run)
+            request=case, source=run.source, defaults=_entry_figures(run, _portal(case))
         )
         entries.append(entry)
     case.systems.exclude(source__in=[r.source_id for r in runs]).delete()
@@ -132,14 +169,14 @@ def attach_gap_lists(
     created = []
     with tempfile.TemporaryFile() as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        write_csv(runs, text)
+        write_csv(runs, text, _portal(case))
         text.flush()
         text.detach()  # keep ``raw`` open for the storage backend
         created.append(
             _save(case, AttachmentKind.EVIDENCE_CSV, f"{stem}.csv", "text/csv; charset=utf-8", raw, now, user)
         )
     with tempfile.TemporaryFile() as raw:
-        write_xlsx(runs, raw, title)
+        write_xlsx(runs, raw, title, _portal(case))
         created.append(
             _save(case, AttachmentKind.EVIDENCE_XLSX, f"{stem}.xlsx", writer.XLSX_TYPE, raw, now, user)
         )

@@ -315,7 +315,9 @@ def appendix(case: SyncGapRequest, limit: int | None = 200, offset: int = 0) -> 
         .values_list("run__source__code", "kind", "dossier_code", "source_value", "portal_value")
     )
     if case.letter_kind == "portal_fault":
-        qs = qs.filter(kind="status_differs")
+        from .portal import faults_q
+
+        qs = qs.filter(faults_q())
     rows = qs[offset : offset + limit] if limit is not None else qs[offset:]
     return [
         {

@@ -17,8 +17,9 @@ from reconciliation.models import ReconciliationRun, SourceKind
 from tthc.models import Agency
 from tthc.periods import MONTH, Period
 
-from ..models import SyncGapRequest
-from .requests import create_request, ministry_of
+from ..models import Route, SyncGapRequest
+from .portal import fault_counts
+from .requests import create_request, ministry_of, portal_operator
 
 
 def candidate_runs(period: Period | str, province: str | None = None) -> list[ReconciliationRun]:
@@ -67,8 +68,33 @@ def prepare_requests(
     period = month(period, now)
     now = now or timezone.now()
     created = []
-    for (prov, ministry), runs in grouped(candidate_runs(period, province)).items():
+    candidates = candidate_runs(period, province)
+    for (prov, ministry), runs in grouped(candidates).items():
         case, new = create_request(prov, ministry, period, runs=runs, now=now)
+        if new:
+            created.append(case)
+    created.extend(_portal_drafts(candidates, period, now))
+    return created
+
+
+def _portal_drafts(
+    candidates: list[ReconciliationRun], period: Period, now: datetime
+) -> list[SyncGapRequest]:
+    """One draft per province to the portal operator when its runs show portal faults (seed 002)."""
+    operator = portal_operator()
+    if operator is None or not candidates:
+        return []
+    threshold = settings.TTHC_REQUEST_DRAFT_THRESHOLD
+    faults = fault_counts(candidates)
+    per_province: dict[int, list[ReconciliationRun]] = {}
+    for run in candidates:
+        if faults.get(run.pk, 0) > threshold:
+            per_province.setdefault(run.province_id, []).append(run)
+    created = []
+    for runs in per_province.values():
+        case, new = create_request(
+            runs[0].province, operator, period, runs=runs, route=Route.PORTAL_OPERATOR, now=now
+        )
         if new:
             created.append(case)
     return created

@@ -135,8 +135,13 @@ def ministry_runs(
     return [run for run in runs if ministry_of(run.source.owner).pk == ministry.pk]
 
 
-def _with_findings(runs: list[ReconciliationRun]) -> list[ReconciliationRun]:
+def _with_findings(runs: list[ReconciliationRun], route: str = Route.MINISTRY) -> list[ReconciliationRun]:
     threshold = settings.TTHC_REQUEST_DRAFT_THRESHOLD
+    if route == Route.PORTAL_OPERATOR:
+        from .portal import fault_counts
+
+        faults = fault_counts(runs)
+        return [run for run in runs if faults.get(run.pk, 0) > threshold]
     return [run for run in runs if run.total_gaps > threshold]
 
 
@@ -178,7 +183,15 @@ def create_request(
         raise PermissionDenied(_("Only the province's officers and leaders can file its requests."))
     if province.kind != AgencyKind.PROVINCE:
         raise ValidationError({"province": _("Requests are filed by provinces.")})
-    ministry = _addressee(addressee)
+    if route == Route.PORTAL_OPERATOR:
+        operator = portal_operator()
+        if operator is None:
+            raise ValidationError(
+                {"ministry": _("No portal operator agency is configured (TTHC_PORTAL_OPERATOR_AGENCY).")}
+            )
+        ministry = operator
+    else:
+        ministry = _addressee(addressee)
     key = {"province": province, "ministry": ministry, "period": period, "route": route}
     existing = SyncGapRequest.objects.filter(**key).first()
     if existing is not None:
@@ -188,7 +201,7 @@ def create_request(
         every = ministry_runs(province, ministry, period, route)
         if isinstance(addressee, SourceSystem):
             every = [r for r in every if r.source_id == addressee.pk] or every
-        runs = _with_findings(every) or every
+        runs = _with_findings(every, route) or (every if route == Route.MINISTRY else [])
     try:
         with transaction.atomic():
             case = SyncGapRequest(
@@ -262,7 +275,7 @@ def _on_submitted(
         listed = {entry.source_id: entry.run_id for entry in case.systems.all()}
         every = ministry_runs(case.province, case.ministry, case.period, case.route)
         runs = [r for r in every if r.source_id in listed] + _with_findings(
-            [r for r in every if r.source_id not in listed]
+            [r for r in every if r.source_id not in listed], case.route
         )
         stale = bool(runs) and (
             {r.source_id: r.pk for r in runs} != listed

@@ -27,6 +27,7 @@ from reconciliation.models import ReconciliationRun
 
 from ..models import SyncGapRequest
 from ..workflow import Resolution, State
+from . import evidence
 from .requests import _lock, transition
 
 
@@ -39,10 +40,10 @@ def _runs(case: SyncGapRequest) -> dict[int, ReconciliationRun]:
     return {run.source_id: run for run in runs}
 
 
-def _figures(runs: list[ReconciliationRun]) -> dict[str, Any]:
+def _figures(runs: list[ReconciliationRun], portal_route: bool = False) -> dict[str, Any]:
     systems = {}
     for run in runs:
-        counts = {k: int(v) for k, v in (run.gap_counts or {}).items() if int(v)}
+        counts = evidence.findings(run, portal_route)
         systems[run.source.code] = {
             "run": run.pk,
             "run_finished_at": run.finished_at.isoformat() if run.finished_at else None,
@@ -82,7 +83,7 @@ def verify(
         ):
             return None
         judged = [runs[e.source_id] for e in entries]
-        figures = _figures(judged)
+        figures = _figures(judged, locked.route == "portal_operator")
         threshold = settings.TTHC_REQUEST_CLOSE_THRESHOLD
         for entry in entries:
             seen = figures["systems"][runs[entry.source_id].source.code]
