@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from tthc.period_fields import PeriodSerializerField
 
-from ..models import Notification, RequestAttachment, RequestEvent, SyncGapRequest
+from ..models import Notification, RequestAttachment, RequestEvent, Route, SyncGapRequest
 from ..services import deadlines
 from ..services.requests import available_transitions
 from ..workflow import AWAITING_MINISTRY, Resolution, State
@@ -202,8 +202,8 @@ class CreateRequestSerializer(serializers.Serializer):
     )
     period = PeriodSerializerField(help_text="YYYY-MM")
     route = serializers.ChoiceField(
-        choices=["ministry", "portal_operator"],
-        default="ministry",
+        choices=Route.choices,
+        default=Route.MINISTRY,
         help_text="portal_operator: the portal's own faults, addressed to its operator (Bộ Công an).",
     )
 

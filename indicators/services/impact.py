@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db.models import Count as CountAgg
@@ -126,12 +126,13 @@ def _remap(q: Q) -> Q:
         if isinstance(child, Q):
             children.append(_remap(child))
             continue
-        lookup, value = child
+        lookup, value = cast(tuple[str, Any], child)
         head, sep, rest = lookup.partition("__")
         if head in PORTAL_FIELDS:
             lookup = f"{_ALT}{head}{sep}{rest}"
-        if isinstance(value, F) and value.name in PORTAL_FIELDS:
-            value = F(f"{_ALT}{value.name}")
+        name = getattr(value, "name", None) if isinstance(value, F) else None
+        if name in PORTAL_FIELDS:
+            value = F(f"{_ALT}{name}")
         children.append((lookup, value))
     out.children = children
     return out
@@ -149,7 +150,7 @@ def _deltas(
         return {}
     gaps = Gap.objects.filter(run__in=[r.pk for r in runs], kind__in=VERSION_KINDS)
     portal = SourceDossier.objects.filter(source_id=portal_id, code=OuterRef("code"))
-    key = Source.DOSSIER.ranked_key()
+    key = str(Source.DOSSIER.ranked_key())
     model = Source.DOSSIER.model
     qs = (
         model._default_manager.filter(code__in=gaps.values("dossier_code"), **{key: runs[0].province_id})
