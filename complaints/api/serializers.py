@@ -20,11 +20,6 @@ class AgencyRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class SystemRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
 class RequestSystemSerializer(serializers.Serializer):
     """One of the ministry's systems listed in a request, with its own figures."""
 
