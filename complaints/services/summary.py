@@ -17,8 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 
+from core import params
+from tthc import period_fields
 from tthc.models import Agency
 from tthc.periods import Period
 
@@ -159,11 +162,6 @@ def monthly_summary(
 def scope_from_query(user: Any, query: Any) -> tuple[Period, Agency | None]:
     """``?period=YYYY-MM`` (default: the last closed month) and ``?province=<code>`` (a province the
     user may see; another answers 404 through ``Http404``) for the summary routes."""
-    from django.http import Http404
-
-    from core import params
-    from tthc import period_fields
-
     period = period_fields.from_query(query, default=Period.last_closed)
     code = params.text(query, "province")
     if code is None:

@@ -38,6 +38,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from reconciliation.models import Gap, SourceDossier, SourceSystem
 from tthc.periods import Period
 
 from ..definitions import methodology_for
@@ -143,8 +144,6 @@ def _deltas(
 ) -> dict[int, dict[str, int]]:
     """{run id: {alias: counted with the source's version − counted with the portal's}} over the runs'
     gap dossiers: ONE aggregate statement (the portal's values come from correlated subqueries)."""
-    from reconciliation.models import Gap, SourceDossier
-
     leaves = plan.families.get(Source.DOSSIER, [])
     if not leaves:
         return {}
@@ -186,8 +185,6 @@ def component_impacts(
     the source systems' version of each run's gap dossiers on the portal, minus its score today (the
     portal's version of every run's gap dossiers), never below zero. Set-based: one aggregate over the
     province's dossiers (the platform's counts, ``measures.collect``) and one over the gap dossiers."""
-    from reconciliation.models import SourceSystem
-
     if not runs:
         return {}
     methodology = methodology_for(period)
