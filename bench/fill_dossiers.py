@@ -73,7 +73,9 @@ def main(argv=None) -> int:
                 step = 1_000_000
                 for start in range(1, missing + 1, step):
                     cursor.execute(FILL_SQL, {"start": start, "stop": min(missing, start + step - 1)})
-                    print(f"filled {min(missing, start + step - 1):,}/{missing:,}", file=sys.stderr, flush=True)
+                    print(
+                        f"filled {min(missing, start + step - 1):,}/{missing:,}", file=sys.stderr, flush=True
+                    )
         cursor.execute("SELECT count(*) FROM tthc_dossier")
         after = cursor.fetchone()[0]
     print(

@@ -128,9 +128,8 @@ def _province_sql() -> str:
 
 
 def _generate(period, province_rows: int, other_rows: int) -> dict:
-    from django.db import connection
-
     from _indexes import without_secondary_indexes
+    from django.db import connection
 
     from demo.systems import ensure_systems
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
+from core.pagination import CappedCountPaginator
 from tthc import period_fields
 from tthc.models import Dossier, DossierStatus
 from tthc.periods import Period
@@ -78,7 +78,7 @@ def _query_without(query_dict, *keys) -> str:
 @login_required
 def gaps(request):
     filterset = _scoped_gaps(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     run = None
     key = {
         "period": filterset.form.cleaned_data.get("period"),
@@ -97,6 +97,8 @@ def gaps(request):
         {
             "filter": filterset,
             "page": page,
+            "count_cap": settings.API_COUNT_CAP,
+            "count_capped": bool(settings.API_COUNT_CAP) and page.paginator.count > settings.API_COUNT_CAP,
             "run": run,
             "kinds": GapKind.choices,
             "query": _query_without(request.GET, "page"),

@@ -58,6 +58,7 @@ from accounts.models import ApiToken
 from core.converters import CODE_REGEX
 from core.exports import FORMATS as EXPORT_FORMATS
 from core.exports import XLSX_TYPE
+from core.pagination import CappedCountPagination
 
 from .. import exports
 from ..adapters import UnreadableBody, format_for_media_type, formats, get_adapter
@@ -162,6 +163,7 @@ class GapViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = GapSerializer
     filterset_class = GapFilter
+    pagination_class = CappedCountPagination  # a province-month holds hundreds of thousands of gaps
 
     def get_queryset(self):
         return Gap.objects.visible_to(self.request.user).select_related("run__province", "run__source")
