@@ -12,6 +12,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -189,9 +190,10 @@ if TTHC_TASK_MAX_COUNTDOWN >= TTHC_VISIBILITY_TIMEOUT:
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Queues by kind of work (docs/adr/0019-outbox-queues-replica.md, docs/scaling.md): each can get its
-# own workers (deploy/systemd/tthc-worker@.service). A worker started without -Q consumes them all
-# (CELERY_TASK_CREATE_MISSING_QUEUES; `make worker` passes every queue explicitly).
+# own workers (deploy/systemd/tthc-worker@.service, `-Q <queue>`). A worker started without -Q (`make
+# worker`, scripts/serve.sh) consumes every queue declared here.
 TTHC_TASK_QUEUES = ("default", "ingestion", "reconciliation", "indicators", "documents", "notifications")
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in TTHC_TASK_QUEUES]
 CELERY_TASK_ROUTES = {
     "reconciliation.tasks.ingest*": {"queue": "ingestion"},
     "reconciliation.tasks.*": {"queue": "reconciliation"},
