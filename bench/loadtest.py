@@ -209,7 +209,7 @@ def run(users: int, seconds: int, workers: int, batch: int, port: int, province:
         web = subprocess.Popen(
             [str(bin_dir / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
              "--timeout", "120", "--graceful-timeout", "20", "--log-file", str(tmp / "gunicorn.log")],
-            cwd=ROOT, env=env,
+            cwd=ROOT, env=env, stdout=sys.stderr,
         )  # fmt: skip
         if settings.REDIS_URL:
             worker = subprocess.Popen(
@@ -224,7 +224,7 @@ def run(users: int, seconds: int, workers: int, batch: int, port: int, province:
             [str(locust), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users), "-r", "5",
              "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{port}", "--csv", prefix, "--only-summary",
              "--stop-timeout", "30", "--exit-code-on-error", "0"],
-            cwd=ROOT, env=env, check=True, timeout=seconds + 180,
+            cwd=ROOT, env=env, check=True, timeout=seconds + 180, stdout=sys.stderr,
         )  # fmt: skip
     finally:
         _stop(web)
@@ -264,7 +264,14 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=8017)
     parser.add_argument("--province", default="01")
     parser.add_argument("--cleanup", action="store_true", help="delete the dossiers the sync batches created")
+    parser.add_argument(
+        "--prepare-only", metavar="FILE", help="write the fixture (accounts, tokens) and stop"
+    )
     args = parser.parse_args(argv)
+    if args.prepare_only:
+        _setup_django()
+        prepare(args.province, Path(args.prepare_only))
+        return 0
     result = run(args.users, args.seconds, args.workers, args.batch, args.port, args.province, args.cleanup)
     print(json.dumps(result, indent=1))
     return 0

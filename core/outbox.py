@@ -86,7 +86,9 @@ def send_now(
         return True
     name = task if isinstance(task, str) else task.name
     try:
-        _app().send_task(name, args=list(args), kwargs=dict(kwargs or {}), retry=False, **options)
+        _app().send_task(
+            name, args=list(args), kwargs=dict(kwargs or {}), retry=False, ignore_result=True, **options
+        )
         return True
     except Exception as exc:
         OutboxTask.objects.create(
@@ -102,7 +104,11 @@ def send_now(
 
 
 def _send(row: OutboxTask) -> None:
-    _app().send_task(row.task, args=row.args, kwargs=row.kwargs, retry=False, **row.options)
+    # retry=False: fail at once when the broker is down (the row waits for the relay); ignore_result:
+    # nobody reads the result, and subscribing to it would retry the result backend for ~20 s.
+    _app().send_task(
+        row.task, args=row.args, kwargs=row.kwargs, retry=False, ignore_result=True, **row.options
+    )
 
 
 def dispatch(ids: Iterable[int]) -> int:

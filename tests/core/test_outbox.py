@@ -49,7 +49,7 @@ def test_a_task_is_sent_on_commit_and_its_row_deleted(broker, django_capture_on_
             "indicators.tasks.recompute_period",
             ["2026-11"],
             {"release": True},
-            {"retry": False, "countdown": 5},
+            {"retry": False, "ignore_result": True, "countdown": 5},
         )
     ]
     assert not OutboxTask.objects.exists()
