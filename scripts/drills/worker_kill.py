@@ -62,10 +62,8 @@ def main(argv=None) -> int:
         TTHC_TASK_MAX_COUNTDOWN=str(v // 2),
         INDICATOR_RECOMPUTE_DELAY=str(v // 4),
     )
-    period = (
-        args.period
-        or manage(env, "shell", "-c", "from tthc.periods import Period; print(Period.last_closed())").strip()
-    )
+    code = "from tthc.periods import Period; print(Period.last_closed())"
+    period = args.period or manage(env, "shell", "-v", "0", "-c", code).strip().splitlines()[-1]
     redis = Redis(args.redis_port)
     redis.start()
     worker = worker2 = None
@@ -86,7 +84,7 @@ def main(argv=None) -> int:
         ]
         worker = start(env, [*celery, "-n", "drill-a@%h"], "worker-a")
         manage(
-            env, "shell", "-c",
+            env, "shell", "-v", "0", "-c",
             f"from indicators.tasks import recompute_level; recompute_level.delay('{period}', '{args.level}')",
         )  # fmt: skip
         if _wait_log(TMP / "worker-a.log", "recompute_level[", 120) is None:
