@@ -9,6 +9,7 @@ outbox). Short socket timeouts (``CACHES … OPTIONS``) keep a dead Redis from h
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache
@@ -38,8 +39,8 @@ _DEGRADED: dict[str, Any] = {
 }
 
 
-def _guarded(name: str):
-    def method(self, *args: Any, **kwargs: Any) -> Any:
+def _guarded(name: str) -> Callable[..., Any]:
+    def method(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
         try:
             return getattr(RedisCache, name)(self, *args, **kwargs)
         except Exception as exc:

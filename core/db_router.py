@@ -26,7 +26,7 @@ _state = threading.local()
 @contextmanager
 def primary() -> Iterator[None]:
     """Read from the primary inside this block (e.g. right after a write in another transaction)."""
-    depth = getattr(_state, "primary", 0)
+    depth = _depth()
     _state.primary = depth + 1
     try:
         yield
@@ -34,9 +34,13 @@ def primary() -> Iterator[None]:
         _state.primary = depth
 
 
+def _depth() -> int:
+    return int(getattr(_state, "primary", 0))
+
+
 class ReplicaRouter:
     def _replica_ok(self, model: Any) -> bool:
-        if REPLICA not in connections.settings or getattr(_state, "primary", 0):
+        if REPLICA not in connections.settings or _depth():
             return False
         if model._meta.app_label not in getattr(settings, "TTHC_REPLICA_APPS", ()):
             return False

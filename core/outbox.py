@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
+from celery import Celery
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +31,7 @@ from .models import OutboxTask
 logger = logging.getLogger(__name__)
 
 
-def _app():
+def _app() -> Celery:
     from config.celery import app
 
     return app
@@ -123,9 +124,10 @@ def dispatch(ids: Iterable[int]) -> int:
     sent = 0
     for pk in ids:
         with transaction.atomic():
-            row = OutboxTask.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
-            if row is None:
+            locked = OutboxTask.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if locked is None:
                 continue  # sent already, or another process holds it
+            row = locked
             try:
                 _send(row)
             except Exception as exc:  # the broker is unreachable: keep the row for the relay
