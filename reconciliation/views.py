@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from tthc.models import Dossier, DossierStatus
 from tthc.periods import Period
 
 from . import exports
-from .api.filters import GapFilter
+from .api.filters import GapFilter, gap_list
 from .models import Gap, GapKind, ReconciliationRun, SourceDossier, SourceKind
 from .services import matrix as matrix_service
 
@@ -51,8 +52,9 @@ def matrix(request):
     )
 
 
-def _scoped_gaps(request) -> GapFilter:
-    """The gap filter over the user's visible gaps; naming a province/source the user cannot see is a 404."""
+def _scoped_gaps(request) -> tuple[GapFilter, QuerySet[Gap]]:
+    """The gap filter over the user's visible gaps, and its rows; naming a province/source the user
+    cannot see is a 404."""
     user = request.user
     runs = ReconciliationRun.objects.visible_to(user)
     named = {
@@ -62,10 +64,9 @@ def _scoped_gaps(request) -> GapFilter:
     }
     if named and not runs.filter(**named).exists():
         raise Http404(_("No reconciliation visible to you matches this province and source system."))
-    base = Gap.objects.visible_to(user).select_related("run__province", "run__source")
-    filterset = GapFilter(request.GET, queryset=base)
+    filterset, rows = gap_list(user, request.GET)  # the unique index's order; one run pinned by id
     params.check_form(filterset.form, "period")
-    return filterset
+    return filterset, rows
 
 
 def _query_without(query_dict, *keys) -> str:
@@ -77,8 +78,8 @@ def _query_without(query_dict, *keys) -> str:
 
 @login_required
 def gaps(request):
-    filterset = _scoped_gaps(request)
-    page = CappedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset, rows = _scoped_gaps(request)
+    page = CappedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     run = None
     key = {
         "period": filterset.form.cleaned_data.get("period"),
@@ -113,8 +114,8 @@ def gaps(request):
 def gaps_export(request, fmt: str):
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    filterset = _scoped_gaps(request)
-    return exports.export_response(filterset.qs, fmt, exports.filename_for(request.GET))
+    _, rows = _scoped_gaps(request)
+    return exports.export_response(rows, fmt, exports.filename_for(request.GET))
 
 
 FIELDS = (  # (attribute, label) shown side by side; the portal's field names are not translated

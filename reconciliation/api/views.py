@@ -72,7 +72,7 @@ from ..services.sources import (
     source_for_user,
     update_source_system,
 )
-from .filters import GapFilter, RunFilter, SourceSystemFilter
+from .filters import GapFilter, RunFilter, SourceSystemFilter, gap_list
 from .serializers import (
     GapSerializer,
     RunSerializer,
@@ -167,6 +167,15 @@ class GapViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Gap.objects.visible_to(self.request.user).select_related("run__province", "run__source")
+
+    def filter_queryset(self, queryset):
+        """The list in the unique index's order, one named run pinned by id (``gap_list``)."""
+        if self.action != "list":
+            return super().filter_queryset(queryset)
+        filterset, rows = gap_list(self.request.user, self.request.query_params, base=queryset)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return rows
 
     def get_renderers(self):
         """The export formats exist on the list only (a single gap stays JSON)."""
