@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OrderBy, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +76,26 @@ class PaymentKind(models.IntegerChoices):
 class Satisfaction(models.IntegerChoices):
     LIKE = 1, _("Satisfied")
     DISLIKE = 2, _("Dissatisfied")
+
+
+class NullsLastIndex(models.Index):
+    """An index declared with ``nulls_last`` orderings, portable to SQLite.
+
+    PostgreSQL sorts NULL highest, so ``DESC`` puts NULLs first unless told ``NULLS LAST``; SQLite
+    sorts NULL lowest (``DESC`` already puts them last) and refuses ``NULLS LAST`` in an index. On
+    SQLite the index is created with the plain ``DESC`` orderings: the same order either way.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        plain = [
+            OrderBy(e.expression, descending=e.descending) if isinstance(e, OrderBy) else e
+            for e in self.expressions
+        ]
+        return models.Index(*plain, name=self.name, condition=self.condition).create_sql(
+            model, schema_editor, using=using, **kwargs
+        )
 
 
 def _as_period(period) -> Period:
@@ -284,11 +304,11 @@ class Dossier(models.Model):
             models.Index(fields=["procedure", "received_at"], name="dossier_procedure_time"),
             # The lists' order (LIST_ORDER: newest receipt first, never-received dossiers last) read
             # straight off an index, and every received_at range of the indicators.
-            models.Index(
+            NullsLastIndex(
                 F("received_at").desc(nulls_last=True), F("id").desc(), name="dossier_received_desc"
             ),
             # A status filter (a few thousand of millions) in the lists' order, and its count.
-            models.Index(
+            NullsLastIndex(
                 "status", F("received_at").desc(nulls_last=True), F("id").desc(), name="dossier_status_recv"
             ),
             models.Index(fields=["finished_at"], name="dossier_finished_at"),
