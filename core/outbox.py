@@ -37,6 +37,15 @@ def _app() -> Celery:
     return app
 
 
+def _task(name: str) -> Any:
+    """The registered task ``name``, importing the apps' task modules first if needed (a process that
+    has not imported ``<app>.tasks`` yet: Celery's autodiscovery is lazy)."""
+    app = _app()
+    if name not in app.tasks:
+        app.loader.import_default_modules()
+    return app.tasks[name]
+
+
 def _eager() -> bool:
     return bool(settings.CELERY_TASK_ALWAYS_EAGER or _app().conf.task_always_eager)
 
@@ -79,7 +88,7 @@ def send_now(
     """For a caller with no transaction to follow (a form sending an e-mail): send at once (eager:
     run at once), and record the task for the relay only if the broker refuses it. True if sent."""
     if _eager():
-        task = _app().tasks[task] if isinstance(task, str) else task
+        task = _task(task) if isinstance(task, str) else task
         if options:
             task.apply_async(args=list(args), kwargs=dict(kwargs or {}), **options)
         else:
@@ -119,7 +128,7 @@ def dispatch(ids: Iterable[int]) -> int:
         rows = list(OutboxTask.objects.filter(pk__in=ids))
         OutboxTask.objects.filter(pk__in=ids).delete()
         for row in rows:  # in-process, errors propagate as they did before the outbox
-            _app().tasks[row.task].apply_async(args=row.args, kwargs=row.kwargs, **row.options)
+            _task(row.task).apply_async(args=row.args, kwargs=row.kwargs, **row.options)
         return len(rows)
     sent = 0
     for pk in ids:
