@@ -17,6 +17,7 @@ docs/adr/0019-outbox-queues-replica.md.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -95,6 +96,9 @@ def send_now(
             task.delay(*args, **(kwargs or {}))
         return True
     name = task if isinstance(task, str) else task.name
+    if _broker_resting():
+        OutboxTask.objects.create(task=name, args=list(args), kwargs=dict(kwargs or {}), options=options)
+        return False
     try:
         _app().send_task(
             name, args=list(args), kwargs=dict(kwargs or {}), retry=False, ignore_result=True, **options
@@ -110,6 +114,7 @@ def send_now(
             last_error=str(exc)[:255],
         )
         logger.warning("outbox: %s kept for the relay (%s)", name, exc)
+        _broker_failed()
         return False
 
 
@@ -121,7 +126,22 @@ def _send(row: OutboxTask) -> None:
     )
 
 
-def dispatch(ids: Iterable[int]) -> int:
+#: After a failed send, this process leaves new rows to the relay for a while instead of trying the
+#: broker again on every commit: a refused connection costs seconds (the client's own retries), which
+#: must not be paid by every request while Redis is down.
+_BROKER_DOWN_UNTIL = 0.0
+
+
+def _broker_resting() -> bool:
+    return time.monotonic() < _BROKER_DOWN_UNTIL
+
+
+def _broker_failed() -> None:
+    global _BROKER_DOWN_UNTIL
+    _BROKER_DOWN_UNTIL = time.monotonic() + settings.TTHC_OUTBOX_RELAY_MIN_AGE
+
+
+def dispatch(ids: Iterable[int], force: bool = False) -> int:
     """Send the given rows (those still pending and not being sent by another process); returns how many were sent."""
     ids = list(ids)
     if _eager():
@@ -130,6 +150,8 @@ def dispatch(ids: Iterable[int]) -> int:
         for row in rows:  # in-process, errors propagate as they did before the outbox
             _task(row.task).apply_async(args=row.args, kwargs=row.kwargs, **row.options)
         return len(rows)
+    if _broker_resting() and not force:
+        return 0  # the broker failed moments ago: the relay sends these rows
     sent = 0
     for pk in ids:
         with transaction.atomic():
@@ -142,7 +164,8 @@ def dispatch(ids: Iterable[int]) -> int:
             except Exception as exc:  # the broker is unreachable: keep the row for the relay
                 OutboxTask.objects.filter(pk=pk).update(attempts=row.attempts + 1, last_error=str(exc)[:255])
                 logger.warning("outbox: %s #%s kept for the relay (%s)", row.task, pk, exc)
-                continue
+                _broker_failed()
+                break
             row.delete()
             sent += 1
     return sent
@@ -164,7 +187,7 @@ def relay(limit: int = 1000, min_age_seconds: int | None = None) -> dict[str, in
         )
         if not ids:
             break
-        done = dispatch(ids)
+        done = dispatch(ids, force=True)
         sent += done
         if done < len(ids):
             break
