@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from core.stats import analyze_on_commit
 from tthc import period_fields
 from tthc.models import Agency
 from tthc.periods import Period
@@ -216,6 +217,7 @@ def reconcile_province(
         )
         for run in ordered:  # e.g. complaints verifies the cases this run can judge
             transaction.on_commit(partial(run_finished.send, sender=ReconciliationRun, run=run))
+        analyze_on_commit([Gap], rows=sum(run.total_gaps for run in ordered))
     return ordered
 
 
