@@ -144,6 +144,7 @@ TTHC_LONG_TASKS = [
     "reconciliation.tasks.reconcile_province",
     "indicators.tasks.recompute_level",
     "complaints.tasks.prepare_province_requests",
+    "reports.tasks.render_document",
 ]
 CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT = TTHC_TASK_TIME_LIMITS["short"]
 CELERY_TASK_ANNOTATIONS = {
@@ -434,10 +435,32 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
+# Documents (reports app, docs/adr/0016-documents.md): a document estimated above this many table rows
+# is rendered by a worker (the monthly and national reports always are); stored renderings expire after
+# TTHC_DOCUMENT_TTL_HOURS; a PDF longer than TTHC_DOCUMENT_MAX_PAGES pages is refused (0: no limit).
+TTHC_DOCUMENT_SYNC_MAX_ROWS = env.int("TTHC_DOCUMENT_SYNC_MAX_ROWS", default=2000)
+TTHC_DOCUMENT_TTL_HOURS = env.int("TTHC_DOCUMENT_TTL_HOURS", default=72)
+TTHC_DOCUMENT_MAX_PAGES = env.int("TTHC_DOCUMENT_MAX_PAGES", default=500)
+# Pre-render every province's monthly report on the 1st, after the index closes the month (05:00),
+# and purge expired renderings nightly.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "prerender-monthly-reports": {
+            "task": "reports.tasks.prerender_monthly_reports",
+            "schedule": crontab(minute=0, hour=7, day_of_month=1),
+        },
+        "purge-expired-documents": {
+            "task": "reports.tasks.purge_expired_documents",
+            "schedule": crontab(minute=45, hour=3),
+        },
+    }
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs every layout step at INFO; fontTools its subsetting.
+    "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
 }

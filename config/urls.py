@@ -8,8 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as accounts_views
 
-API_APPS = ["accounts", "tthc", "reconciliation", "complaints", "indicators"]
-PAGE_APPS = ["accounts", "reconciliation", "complaints", "indicators", "tthc"]
+API_APPS = ["accounts", "tthc", "reconciliation", "complaints", "indicators", "reports"]
+PAGE_APPS = ["accounts", "reconciliation", "complaints", "indicators", "reports", "tthc"]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
