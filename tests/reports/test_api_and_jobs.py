@@ -149,3 +149,28 @@ def test_monthly_prerendering_covers_every_province_once(demo, django_capture_on
         again = prerender_monthly_reports.delay().get()
     assert set(again) == {str(j.pk) for j in jobs_done}  # stored: reused
     assert DocumentJob.objects.count() == provinces
+
+
+def test_the_pages_offer_their_documents(submitted, client):
+    from tthc.models import ApologyLetter
+
+    admin = make_user("nat3", Role.NATIONAL_ADMIN, Agency.objects.get(code="CP"))
+    client.force_login(admin)
+    letter_url = reverse("reports:document", args=["request_letter"])
+    html = client.get(reverse("complaints:detail", args=[submitted.pk])).content.decode()
+    assert f"{letter_url}?request={submitted.pk}" in html and "format=docx" in html
+    html = client.get(reverse("complaints:supervision")).content.decode()
+    assert reverse("reports:document", args=["national_report"]) in html
+    period = Period.last_closed()
+    html = client.get(reverse("indicators:dashboard", args=["01"]), {"period": str(period)}).content.decode()
+    assert f"{reverse('reports:document', args=['scorecard'])}?agency=01&amp;period={period}" in html
+    assert f"{reverse('reports:document', args=['monthly_report'])}?agency=01&amp;period={period}" in html
+    code = ApologyLetter.objects.values_list("dossier__code", flat=True).first()
+    html = client.get(reverse("reconciliation:dossier", args=[code])).content.decode()
+    assert reverse("reports:document", args=["apology_letter"]) in html
+    # and the links work: the letter now, the monthly report as a job page
+    assert client.get(f"{letter_url}?request={submitted.pk}").status_code == 200
+    got = client.get(
+        reverse("reports:document", args=["monthly_report"]), {"agency": "01", "period": str(period)}
+    )
+    assert got.status_code == 302 and "/documents/jobs/" in got["Location"]
