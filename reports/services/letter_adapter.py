@@ -19,13 +19,13 @@ from complaints.services.letters import gap_phrase
 from complaints.workflow import State
 from reconciliation.models import GapKind
 
-FIELDS = {
-    GapKind.STATUS_DIFFERS: "Trạng thái",
-    GapKind.FINISH_DIFFERS: "Thời điểm kết thúc xử lý",
-    GapKind.DUE_DIFFERS: "Ngày hẹn trả",
-    GapKind.SYNCED_LATE: "Thời điểm đồng bộ",
-    GapKind.MISSING_ON_PORTAL: "Hồ sơ",
-    GapKind.MISSING_AT_SOURCE: "Hồ sơ",
+FIELDS: dict[str, str] = {
+    GapKind.STATUS_DIFFERS.value: "Trạng thái",
+    GapKind.FINISH_DIFFERS.value: "Thời điểm kết thúc xử lý",
+    GapKind.DUE_DIFFERS.value: "Ngày hẹn trả",
+    GapKind.SYNCED_LATE.value: "Thời điểm đồng bộ",
+    GapKind.MISSING_ON_PORTAL.value: "Hồ sơ",
+    GapKind.MISSING_AT_SOURCE.value: "Hồ sơ",
 }
 
 
@@ -41,7 +41,7 @@ def letter_content(case: SyncGapRequest) -> dict[str, Any]:
     counts = {k: int(v) for k, v in (case.gap_counts or {}).items() if int(v)}
     points = Decimal(case.points_at_stake or 0)
     appendix = []
-    if case.run_id:
+    if case.run is not None:
         for gap in case.run.gaps.order_by("kind", "dossier_code").iterator(chunk_size=2000):
             appendix.append(
                 {

@@ -93,7 +93,8 @@ def apology_letter(target: Target) -> dict[str, Any]:
     agency = dossier.handling_agency or dossier.receiving_agency
     parent = agency.parent if agency.parent_id else None
     issuer = [parent.name.upper() if parent is not None else "", agency.name.upper()]
-    place = (agency.ranked_agency.short_name if agency.ranked_agency_id else "") or agency.short_name
+    ranked = agency.ranked_agency if agency.ranked_agency_id else None
+    place = (ranked.short_name if ranked is not None else "") or agency.short_name
     a, received = agency.name, short_date(dossier.received_at)
     paragraphs = [
         f"{a} đã tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “{dossier.procedure.name}” của "

@@ -10,7 +10,7 @@ requests' section of the monthly reform report and the ministries' overdue ranki
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 
@@ -104,9 +104,10 @@ def _system_rows(user: Any, period: Any, province: Agency | None) -> list[dict[s
     """The gap matrix's cells for one province (or all): per system, with its ministry."""
     grid = matrix_service.build_matrix(user, period, PROVINCIAL_LABEL)
     ministries: dict[int, Agency] = {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for row in grid.rows:
-        if province is not None and row.province.pk != province.pk:
+        row_province = cast(Agency, row.province)
+        if province is not None and row_province.pk != province.pk:
             continue
         for cell in row.cells:
             if cell is None:
@@ -118,7 +119,7 @@ def _system_rows(user: Any, period: Any, province: Agency | None) -> list[dict[s
             counts = {k: int(v) for k, v in (run.gap_counts or {}).items() if int(v)}
             rows.append(
                 {
-                    "province": row.province,
+                    "province": row_province,
                     "ministry": ministries[source.owner_id],
                     "system": source,
                     "provincial": source.kind == SourceKind.PROVINCIAL,
