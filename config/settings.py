@@ -324,7 +324,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Agencies, procedures, dossiers, sync reconciliation, sync-gap requests and the 766 index.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "ENUM_NAME_OVERRIDES": {"SourceKindEnum": "reconciliation.models.SourceKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "reconciliation.models.SourceKind",
+        "DocumentJobStateEnum": "reports.models.JobState",
+        "StateEnum": "complaints.workflow.State",
+    },
     # Swagger UI from drf-spectacular-sidecar's files (served by whitenoise), not a CDN: works offline and
     # under the Content-Security-Policy.
     "SWAGGER_UI_DIST": "SIDECAR",
