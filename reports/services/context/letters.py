@@ -12,6 +12,8 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
+from tthc.models import AgencyKind
+
 from ..letter_adapter import letter_content
 from ..targets import Target
 from ..vn import long_date, moment, number, short_date
@@ -92,7 +94,13 @@ def apology_letter(target: Target) -> dict[str, Any]:
     letter = dossier.apology_letter
     agency = dossier.handling_agency or dossier.receiving_agency
     parent = agency.parent if agency.parent_id else None
-    issuer = [parent.name.upper() if parent is not None else "", agency.name.upper()]
+    # The direct superior in regular capitals: a commune's or unit's is its province's People's Committee.
+    superior = ""
+    if parent is not None and parent.kind == AgencyKind.PROVINCE:
+        superior = f"UBND {parent.name.upper()}"
+    elif parent is not None and parent.kind != AgencyKind.CENTRAL:
+        superior = parent.name.upper()
+    issuer = [superior, agency.name.upper()]
     ranked = agency.ranked_agency if agency.ranked_agency_id else None
     place = (ranked.short_name if ranked is not None else "") or agency.short_name
     a, received = agency.name, short_date(dossier.received_at)

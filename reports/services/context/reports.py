@@ -131,6 +131,7 @@ def _system_rows(user: Any, period: Any, province: Agency | None) -> list[dict[s
                     "gap_dossiers": run.gap_dossiers,
                     "not_synced": counts.get(NOT_SYNCED, 0),
                     "points": Decimal(run.points_at_stake or 0),
+                    "points_text": number(Decimal(run.points_at_stake or 0), 2),
                     "level": cell.level,
                     "percent": cell.percent,
                 }
@@ -175,7 +176,7 @@ def monthly_report(target: Target) -> dict[str, Any]:
         "apology_ratio": percent(Decimal(apologised) / overdue, 1) if overdue else "—",
         "systems": systems,
         "gap_kinds": _gap_kinds(systems),
-        "points_at_stake": sum((r["points"] for r in systems), Decimal(0)),
+        "points_at_stake": number(sum((r["points"] for r in systems), Decimal(0)), 2),
         "requests": requests,
         "not_synced": [r for r in systems if r["not_synced"]],
     }
@@ -201,7 +202,7 @@ def national_report(target: Target) -> dict[str, Any]:
         {
             "province": p,
             "cells": [cells.get((p.pk, c)) for c in columns],
-            "points": sum((r["points"] for (pk, _), r in cells.items() if pk == p.pk), Decimal(0)),
+            "points": number(sum((r["points"] for (pk, _), r in cells.items() if pk == p.pk), Decimal(0)), 2),
         }
         for p in ordered
     ]
