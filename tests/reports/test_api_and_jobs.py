@@ -149,6 +149,14 @@ def test_monthly_prerendering_covers_every_province_once(demo, django_capture_on
         again = prerender_monthly_reports.delay().get()
     assert set(again) == {str(j.pk) for j in jobs_done}  # stored: reused
     assert DocumentJob.objects.count() == provinces
+    # A recomputed score is a new input: that province's report is rendered again, the others reused.
+    snapshot = IndicatorSnapshot.objects.filter(period=period, level=Level.PROVINCE).first()
+    snapshot.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        third = prerender_monthly_reports.delay().get()
+    fresh = DocumentJob.objects.exclude(pk__in=[j.pk for j in jobs_done])
+    assert fresh.count() == 1 and fresh.get().params["agency"] == snapshot.agency.code
+    assert str(fresh.get().pk) in third
 
 
 def test_the_pages_offer_their_documents(submitted, client):
