@@ -419,6 +419,19 @@ TTHC_REQUEST_ATTACHMENT_TYPES = [  # lower case, without the dot
 TTHC_REQUEST_EMAIL_MAX_RETRIES = env.int("TTHC_REQUEST_EMAIL_MAX_RETRIES", default=5)
 # The platform's public address, for links in e-mails (workers have no request to build them from).
 TTHC_REQUEST_SITE_URL = env("TTHC_REQUEST_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Issue 12 (seeds 000/002): routes, signing and numbering of requests.
+# Escalation to TTHC_REQUEST_SUPERVISOR_AGENCIES after TTHC_REQUEST_ESCALATION_DAYS working days overdue
+# is this platform's own rule (the Government's letters do not set it): change it here.
+# The portal's operator (Bộ Công an runs the national portal, seed 002): portal faults are addressed to it.
+TTHC_PORTAL_OPERATOR_AGENCY = env("TTHC_PORTAL_OPERATOR_AGENCY", default="BCA")
+# The official number: "Số: N/<ABBREV>-<UNIT>" (a per-province, per-year sequence).
+TTHC_REQUEST_NUMBER_ABBREV = env("TTHC_REQUEST_NUMBER_ABBREV", default="UBND")
+TTHC_REQUEST_NUMBER_UNIT = env("TTHC_REQUEST_NUMBER_UNIT", default="KSTT")
+# The signer's default title and mode ("KT." on behalf of the Chairman, "TM." for the Committee, "").
+TTHC_REQUEST_SIGNER_TITLE = env("TTHC_REQUEST_SIGNER_TITLE", default="PHÓ CHỦ TỊCH")
+TTHC_REQUEST_SIGNER_MODE = env("TTHC_REQUEST_SIGNER_MODE", default="KT.")
+# A reported count above what the portal holds by MORE than this is a "not_synced" gap (reconciliation).
+TTHC_NOT_SYNCED_THRESHOLD = env.int("TTHC_NOT_SYNCED_THRESHOLD", default=0)
 # Complaints' beat entries: prepare the closed month's drafts after its reconciliation (04:00 on the 1st;
 # repeated on the 2nd and 3rd, idempotent, for late runs), chase overdue ministries (and verify answered
 # cases against new runs) every hour, and re-reconcile nightly the months of cases answered "fixed".

@@ -58,7 +58,7 @@ def province_users(case: SyncGapRequest) -> list[User]:
 
 
 def ministry_users(case: SyncGapRequest) -> list[User]:
-    return _merge(agency_users([case.ministry, case.source.owner]), [case.ministry_assignee])
+    return _merge(agency_users(case.addressee_agencies), [case.ministry_assignee])
 
 
 def supervisor_users() -> list[User]:
@@ -184,7 +184,7 @@ def on_transition(case: SyncGapRequest, event: RequestEvent, actor: Any = None) 
         subject = _("[%(ref)s] %(state)s: %(system)s — %(province)s") % {
             "ref": case.reference,
             "state": to_label,
-            "system": case.source.name,
+            "system": case.system_names,
             "province": case.province.name,
         }
         who = str(actor) if actor is not None else _("The platform")
@@ -237,7 +237,7 @@ def chase_message(case: SyncGapRequest, stage: str) -> tuple[str, str]:
             "due": due,
             "ministry": case.ministry.name,
             "province": case.province.name,
-            "system": case.source.name,
+            "system": case.system_names,
         }
         if stage == ChaseStage.REMINDER:
             subject = _("[%(ref)s] Reminder: the answer to %(province)s is due on %(due)s") % params

@@ -33,7 +33,7 @@ from tthc.periods import Period
 from ..models import Gap, ReconciliationRun, ReportedCount, SourceKind, SourceSystem
 from ..querysets import NoPortalSystem
 from ..signals import run_finished, runs_counted
-from . import gap_sql
+from . import gap_sql, not_synced
 from .gap_sql import KINDS, RunSpec, Thresholds, Universe
 
 log = logging.getLogger(__name__)
@@ -182,6 +182,7 @@ def reconcile_province(
         )
         comparison = gap_sql.compare(universe, ctx.thresholds)
         counts = comparison.runs
+        _add_not_synced(ctx, province, agency_ids, sources, runs, counts)
         finished = timezone.now()
         ordered = []
         for source in sources:
@@ -214,11 +215,36 @@ def reconcile_province(
                 "gap_counts",
                 "reported_count",
                 "points_at_stake",
+                "points_breakdown",
             ],
         )
         for run in ordered:  # e.g. complaints verifies the cases this run can judge
             transaction.on_commit(partial(run_finished.send, sender=ReconciliationRun, run=run))
     return ordered
+
+
+def _add_not_synced(
+    ctx: _Context,
+    province: Agency,
+    agency_ids: tuple[int, ...],
+    sources: list[SourceSystem],
+    runs: dict[int, ReconciliationRun],
+    counts: dict[int, Any],
+) -> None:
+    """The reported counts the portal falls short of become ``not_synced`` gaps (``not_synced``)."""
+    found = not_synced.shortfalls(
+        reporting=ctx.reporting,
+        portal=ctx.portal,
+        period=str(ctx.period),
+        start=ctx.period.start,
+        end=ctx.period.end,
+        province=province,
+        agency_ids=agency_ids,
+        sources=sources,
+        procedure_ids=ctx.procedure_ids,
+    )
+    for run_id, total in not_synced.record(runs, found).items():
+        counts[run_id].gaps["not_synced"] = total
 
 
 def _tune_session() -> None:
