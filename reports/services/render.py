@@ -33,7 +33,13 @@ def _iso(value: datetime | None) -> str | None:
 
 def _letter_versions(t: Target) -> dict[str, Any]:
     assert t.case is not None
-    return {"request": _iso(t.case.updated_at), "state": t.case.state, "run": t.case.run_id}
+    runs = sorted(r for r in t.case.systems.values_list("run_id", flat=True) if r)
+    return {
+        "request": _iso(t.case.updated_at),
+        "state": t.case.state,
+        "number": t.case.number_text,
+        "runs": runs,
+    }
 
 
 def _snapshot_versions(t: Target) -> dict[str, Any]:

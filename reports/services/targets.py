@@ -150,7 +150,7 @@ def _request(target: Target) -> None:
         raise DocumentError("bad_value", _("request: a request id is a number."), "request")
     case = (
         SyncGapRequest.objects.visible_to(target.user)
-        .select_related("province", "ministry", "source", "run")
+        .select_related("province", "ministry")
         .filter(pk=int(raw))
         .first()
     )

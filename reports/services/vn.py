@@ -58,6 +58,13 @@ def long_date(value: date | datetime | str | None) -> str:
     return f"ngày {d.day:02d} tháng {month} năm {d.year}"
 
 
+def blank_day_date(today: date | None = None) -> str:
+    """``ngày      tháng 12 năm 2026``: an unsigned letter's date, the day left for the signer."""
+    d = today or timezone.localdate()
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"ngày      tháng {month} năm {d.year}"
+
+
 def short_date(value: date | datetime | str | None) -> str:
     d = as_date(value)
     return f"{d.day:02d}/{d.month:02d}/{d.year}"

@@ -59,7 +59,8 @@ def _check_letter(text: str, case) -> None:
     assert not missing, f"missing from the letter: {missing}"
     assert case.ministry.name in text
     assert case.province.name.upper() in text  # the issuer's second line: TỈNH … / THÀNH PHỐ …
-    codes = set(Gap.objects.filter(run=case.run).values_list("dossier_code", flat=True))
+    runs = case.systems.values_list("run_id", flat=True)
+    codes = set(Gap.objects.filter(run__in=runs).values_list("dossier_code", flat=True))
     assert codes, "the request has gap dossiers"
     assert not [c for c in codes if c not in text], "every gap dossier is in the appendix"
 

@@ -12,11 +12,11 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
+from complaints.services.letters import letter_content
 from tthc.models import AgencyKind
 
-from ..letter_adapter import letter_content
 from ..targets import Target
-from ..vn import long_date, moment, number, short_date
+from ..vn import blank_day_date, long_date, moment, number, short_date
 
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -37,37 +37,43 @@ def _number_line(number_: str | None, issuer_abbrev: str = "UBND-KSTT") -> str:
     return f"Số: {text}" if text and not text.startswith("/") else f"Số:       {text or '/' + issuer_abbrev}"
 
 
+def _points(value: Any) -> Decimal:
+    """Points at stake: a number, or a per-component breakdown ({component: points}) summed."""
+    if isinstance(value, dict):
+        return sum((Decimal(str(v)) for v in value.values()), Decimal(0))
+    return Decimal(str(value or 0))
+
+
 def request_letter(target: Target) -> dict[str, Any]:
     assert target.case is not None
-    content = letter_content(target.case)
+    content = letter_content(target.case, None)  # None: the appendix lists every gap dossier
     signer = dict(content.get("signer") or {})
-    appendix_rows = content.get("appendix") or []
-    by_system: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
-    for row in appendix_rows:
-        by_system.setdefault(row.get("system") or "", []).append(row)
     systems = []
     for system in content.get("systems") or []:
-        gaps = system.get("gaps") or {}
         systems.append(
             {
                 **system,
                 "gap_total_text": number(int(system.get("gap_total") or 0)),
-                "points_text": number(Decimal(str(system.get("points_at_stake") or 0)), 2),
-                "gap_lines": [{"kind": k, "count": number(int(v))} for k, v in gaps.items()],
+                "points_text": number(_points(system.get("points_at_stake")), 2),
             }
         )
+    names = {s.get("code"): s.get("name") for s in systems}
+    by_system: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+    for row in content.get("appendix") or []:
+        by_system.setdefault(names.get(row.get("system")) or row.get("system") or "", []).append(row)
     number_line = _number_line(content.get("number"))
-    date_line = f"{content.get('place') or ''}, {long_date(content.get('date'))}"
+    # Unsigned: the day is left blank for the signer, as on the drafts in the seeds.
+    date_text = long_date(content.get("date")) if content.get("date") else blank_day_date()
     return {
         "doc_title": content.get("summary") or "",
         "issuer": _issuer(content.get("issuer")),
         "national_title": NATIONAL_TITLE,
         "motto": MOTTO,
         "number_line": number_line,
-        "date_line": date_line,
-        "summary": content.get("summary") or "",
+        "date_line": f"{content.get('place') or ''}, {date_text}",
+        "summary": str(content.get("summary") or "").removeprefix("V/v").strip(),
         "addressees": list(content.get("addressees") or []),
-        "paragraphs": list(content.get("paragraphs") or []),
+        "paragraphs": [p for p in content.get("paragraphs") or [] if p],
         "signer": {
             "mode": signer.get("mode") or "",
             "authority": (signer.get("authority") or "").upper(),
@@ -77,11 +83,10 @@ def request_letter(target: Target) -> dict[str, Any]:
         },
         "recipients": list(content.get("recipients") or []),
         "systems": systems,
-        "points_text": number(Decimal(str(content.get("points_at_stake") or 0)), 2),
+        "points_text": number(_points(content.get("points_at_stake")), 2),
         "appendix": [{"system": name, "rows": rows} for name, rows in by_system.items()],
-        "appendix_count": len(appendix_rows),
-        "appendix_ref": f"(Kèm theo Công văn số {number_line.removeprefix('Số:').strip()} "
-        f"{long_date(content.get('date'))})",
+        "appendix_count": sum(len(rows) for rows in by_system.values()),
+        "appendix_ref": f"(Kèm theo Công văn số {number_line.removeprefix('Số:').strip()} {date_text})",
         "draft": bool(content.get("draft")),
     }
 
