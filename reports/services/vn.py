@@ -13,6 +13,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 
+#: Room left for a hand-written number or day (no-break spaces: HTML would collapse plain ones).
+BLANK = "\u00a0" * 8
+
+
 def number(value: Decimal | float | int | str | None, places: int | None = None) -> str:
     if value is None or value == "":
         return "—"
@@ -62,7 +66,7 @@ def blank_day_date(today: date | None = None) -> str:
     """``ngày      tháng 12 năm 2026``: an unsigned letter's date, the day left for the signer."""
     d = today or timezone.localdate()
     month = f"{d.month:02d}" if d.month < 3 else str(d.month)
-    return f"ngày      tháng {month} năm {d.year}"
+    return f"ngày{BLANK}tháng {month} năm {d.year}"
 
 
 def short_date(value: date | datetime | str | None) -> str:

@@ -16,7 +16,7 @@ from complaints.services.letters import letter_content
 from tthc.models import AgencyKind
 
 from ..targets import Target
-from ..vn import blank_day_date, long_date, moment, number, short_date
+from ..vn import BLANK, blank_day_date, long_date, moment, number, short_date
 
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -34,7 +34,7 @@ def _issuer(value: Any) -> list[str]:
 
 def _number_line(number_: str | None, issuer_abbrev: str = "UBND-KSTT") -> str:
     text = (number_ or "").strip().removeprefix("Số:").strip()
-    return f"Số: {text}" if text and not text.startswith("/") else f"Số:       {text or '/' + issuer_abbrev}"
+    return f"Số: {text}" if text and not text.startswith("/") else f"Số:{BLANK}{text or '/' + issuer_abbrev}"
 
 
 def _points(value: Any) -> Decimal:
