@@ -55,7 +55,7 @@ def _c(value: Number) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _e(value) -> str:
+def _e(value: object) -> str:
     return str(escape("" if value is None else value))
 
 
@@ -70,7 +70,13 @@ def _svg(width: Number, height: Number, body: Sequence[str], *, title: str, css_
 
 
 def _text(
-    x: Number, y: Number, content, *, anchor: str = "start", fill: str = MUTED, size: int | None = None
+    x: Number,
+    y: Number,
+    content: object,
+    *,
+    anchor: str = "start",
+    fill: str = MUTED,
+    size: int | None = None,
 ) -> str:
     font = f' font-size="{size}"' if size else ""
     return f'<text x="{_c(x)}" y="{_c(y)}" text-anchor="{anchor}" fill="{fill}"{font}>{_e(content)}</text>'
@@ -135,10 +141,7 @@ def trend_line(
 
 def period_label(label: str) -> str:
     """``2026-03`` → ``03/2026`` (a month as Vietnamese write it); other labels unchanged."""
-    text = str(label)
-    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
-        return f"{text[5:]}/{text[:4]}"
-    return text
+    return formatting.month(label)
 
 
 # --- bars ----------------------------------------------------------------------------------------
@@ -235,7 +238,7 @@ def stacked_bars(
     legend_h = 20
     height = legend_h + max(len(rows), 1) * row_height + 4
     body = []
-    x = label_width
+    x: float = label_width
     for s in series:
         body.append(f'<rect x="{_c(x)}" y="4" width="10" height="10" fill="{s.color}"/>')
         body.append(_text(x + 14, 13, s.label, fill=INK))
@@ -324,9 +327,9 @@ def heat_map(
     return _svg(width, grid_h + (30 if legend else 4), body, title=title, css_class="chart-heat")
 
 
-def _legend(items: Sequence[tuple[str, str]], x: Number, y: Number) -> str:
+def _legend(items: Sequence[tuple[str, str]], left: Number, y: Number) -> str:
     out = []
-    x = float(x)
+    x = float(left)
     for level, label in items:
         out.append(
             f'<rect x="{_c(x)}" y="{_c(y)}" width="14" height="14" fill="{HEAT.get(level, level)}" stroke="{GRID}"/>'

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -26,7 +27,7 @@ def _separators(lang: str | None = None) -> tuple[str, str]:
     return (",", ".") if lang == "en" else (".", ",")
 
 
-def _decimal(value) -> Decimal | None:
+def _decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, Decimal):
@@ -37,7 +38,7 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
-def number(value, digits: int | None = None, *, lang: str | None = None, strip: bool = False) -> str:
+def number(value: Any, digits: int | None = None, *, lang: str | None = None, strip: bool = False) -> str:
     """``1234.5`` → ``1.234,5`` (vi) / ``1,234.5`` (en); ``None`` → ``—``.
 
     ``digits`` rounds half up to that many decimals; by default an integer shows none and a decimal
@@ -56,7 +57,7 @@ def number(value, digits: int | None = None, *, lang: str | None = None, strip: 
     if strip:
         frac = frac.rstrip("0")
     thousands, decimal = _separators(lang)
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -65,7 +66,7 @@ def number(value, digits: int | None = None, *, lang: str | None = None, strip: 
     return ("−" if sign else "") + out
 
 
-def signed(value, digits: int | None = None, *, lang: str | None = None) -> str:
+def signed(value: Any, digits: int | None = None, *, lang: str | None = None) -> str:
     """A change: ``+1,25`` / ``−4,75`` / ``0``; ``None`` → ``—``."""
     d = _decimal(value)
     if d is None:
@@ -74,7 +75,7 @@ def signed(value, digits: int | None = None, *, lang: str | None = None) -> str:
     return f"+{text}" if d > 0 else text
 
 
-def percent(value, digits: int = 1, *, ratio: bool = False, lang: str | None = None) -> str:
+def percent(value: Any, digits: int = 1, *, ratio: bool = False, lang: str | None = None) -> str:
     """``94.72`` → ``94,7 %``; with ``ratio=True`` the value is a fraction (``0.947214`` → ``94,7 %``)."""
     d = _decimal(value)
     if d is None:
@@ -84,13 +85,13 @@ def percent(value, digits: int = 1, *, ratio: bool = False, lang: str | None = N
     return f"{number(d, digits, lang=lang)} %"
 
 
-def _local(value):
+def _local(value: Any) -> Any:
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
     return value
 
 
-def date(value) -> str:
+def date(value: Any) -> str:
     """``05/12/2026`` (a datetime is first turned to local time)."""
     if value in (None, ""):
         return EMPTY
@@ -98,7 +99,7 @@ def date(value) -> str:
     return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else str(value)
 
 
-def datetime(value) -> str:
+def datetime(value: Any) -> str:
     """``05/12/2026 09:37`` in local time (a plain date prints without the time)."""
     if value in (None, ""):
         return EMPTY
@@ -123,4 +124,12 @@ def portal_timestamp(value: str | None) -> str:
             return date(dt.datetime.strptime(text, "%Y%m%d").date())
         except ValueError:
             return text
+    return text
+
+
+def month(value: Any) -> str:
+    """A period as people write it: ``2026-03`` → ``03/2026`` (a quarter or year unchanged)."""
+    text = str(value)
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
+        return f"{text[5:]}/{text[:4]}"
     return text

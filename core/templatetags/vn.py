@@ -8,48 +8,50 @@
 For visible text only: SVG coordinates, CSS and ``data-*`` attributes keep ``|unlocalize``.
 """
 
+from typing import Any
+
 from django import template
 
-from core import charts, formatting
+from core import formatting
 
 register = template.Library()
 
 
 @register.filter
-def num(value, digits=None):
+def num(value: Any, digits: Any = None) -> str:
     return formatting.number(value, None if digits in (None, "") else int(digits))
 
 
 @register.filter
-def signed_num(value, digits=None):
+def signed_num(value: Any, digits: Any = None) -> str:
     return formatting.signed(value, None if digits in (None, "") else int(digits))
 
 
 @register.filter
-def pct(value, digits=1):
+def pct(value: Any, digits: Any = 1) -> str:
     return formatting.percent(value, int(digits))
 
 
 @register.filter
-def ratio_pct(value, digits=1):
+def ratio_pct(value: Any, digits: Any = 1) -> str:
     return formatting.percent(value, int(digits), ratio=True)
 
 
 @register.filter
-def vndate(value):
+def vndate(value: Any) -> str:
     return formatting.date(value)
 
 
 @register.filter
-def vndatetime(value):
+def vndatetime(value: Any) -> str:
     return formatting.datetime(value)
 
 
 @register.filter
-def portal_time(value):
+def portal_time(value: Any) -> str:
     return formatting.portal_timestamp(value)
 
 
 @register.filter
-def month_label(value):
-    return charts.period_label(str(value)) if value not in (None, "") else formatting.EMPTY
+def month_label(value: Any) -> str:
+    return formatting.month(value) if value not in (None, "") else formatting.EMPTY
