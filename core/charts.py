@@ -100,7 +100,7 @@ def trend_line(
     The y axis runs from 0 to ``max_value`` with a gridline per tick; the x labels are the point
     labels (``MM/YYYY`` for ``YYYY-MM``), thinned to fit.
     """
-    pad_l, pad_r, pad_t, pad_b = 34, 12, 10, 22
+    pad_l, pad_r, pad_t, pad_b = 34, 28, 10, 22
     inner_w, inner_h = width - pad_l - pad_r, height - pad_t - pad_b
     n = max(len(points), 1)
     step = inner_w / max(n - 1, 1)

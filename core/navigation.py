@@ -73,6 +73,8 @@ def audiences_of(user: Any) -> set[str]:
     if cached is not None:
         return cached
     found = {"public"}
+    if user is None:
+        return found
     if getattr(user, "is_authenticated", False):
         found.add("signed_in")
         national = getattr(getattr(user, "scope", None), "is_national", False) or user.is_superuser
@@ -96,7 +98,7 @@ class Entry:
 
 def menu(request: Any) -> list[Entry]:
     """The entries the request's user may open, the one the page belongs to marked active."""
-    mine = audiences_of(request.user)
+    mine = audiences_of(getattr(request, "user", None))  # no user: refused before authentication
     path = request.path
     entries = []
     for item in sorted(REGISTRY.items, key=lambda i: i.order):

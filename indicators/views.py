@@ -17,7 +17,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from core import params
+from core import charts, formatting, params
+from core.scope import scope_of
 from core.exports import FORMATS as EXPORT_FORMATS
 from tthc import period_fields
 from tthc.models import Agency
@@ -56,6 +57,7 @@ def _groups(snapshot: IndicatorSnapshot) -> list[dict]:
                 "percent": round(100 * float(score) / float(g.points)) if score is not None else 0,
             }
         )
+        out[-1]["meter"] = charts.meter(out[-1]["percent"])
     return out
 
 
@@ -188,7 +190,20 @@ def _rankings_context(request, public: bool) -> dict:
     )
     if period not in periods:
         periods = sorted([*periods, period], key=str, reverse=True)
+    mine = set() if public else set(scope_of(request.user).agency_ids() or ())
+    chart = charts.bars(
+        [
+            charts.Bar(s.agency.short_name or s.agency.name, s.total, 100, highlight=s.agency_id in mine)
+            for s in rows
+            if s.total is not None
+        ],
+        title=_("Total score by agency, %(month)s") % {"month": formatting.month(period)},
+        max_value=100,
+        digits=2,
+        row_height=18,
+    )
     return {
+        "chart": chart if rows else "",
         "rows": rows,
         "period": period,
         "level": level,
