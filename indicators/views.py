@@ -18,8 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core import charts, formatting, params
-from core.scope import scope_of
 from core.exports import FORMATS as EXPORT_FORMATS
+from core.scope import scope_of
 from tthc import period_fields
 from tthc.models import Agency
 from tthc.periods import KINDS, Period
