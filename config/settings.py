@@ -473,11 +473,23 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
+# Logging, configured once: one console handler on the root logger. Django's own "django" logger
+# handler is dropped (it printed every line a second time with DEBUG on); expected 403/404 answers are
+# INFO lines without a traceback (core/logging.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"expected_client_errors": {"()": "core.logging.ExpectedClientErrors"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every layout step at INFO; fontTools its subsetting.
-    "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO; fontTools its subsetting.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["expected_client_errors"], "propagate": True},
+    },
 }

@@ -17,8 +17,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from core import params
+from core import charts, formatting, params
 from core.exports import FORMATS as EXPORT_FORMATS
+from core.scope import scope_of
 from tthc import period_fields
 from tthc.models import Agency
 from tthc.periods import KINDS, Period
@@ -88,7 +89,7 @@ def dashboard(request, agency):
     context = {
         "snapshot": snapshot,
         "period": period,
-        "groups": lambda: present.group_rows(snapshot),
+        "groups": lambda: [{**g, "meter": charts.meter(g["percent"])} for g in present.group_rows(snapshot)],
         "components": lambda: present.component_rows(snapshot),
         "trend": trend,
         "peers": lambda: list(
@@ -153,7 +154,20 @@ def _rankings_context(request, public: bool) -> dict:
     )
     if period not in periods:
         periods = sorted([*periods, period], key=str, reverse=True)
+    mine = set() if public else set(scope_of(request.user).agency_ids() or ())
+    chart = charts.bars(
+        [
+            charts.Bar(s.agency.short_name or s.agency.name, s.total, 100, highlight=s.agency_id in mine)
+            for s in rows
+            if s.total is not None
+        ],
+        title=_("Total score by agency, %(month)s") % {"month": formatting.month(period)},
+        max_value=100,
+        digits=2,
+        row_height=18,
+    )
     return {
+        "chart": chart if rows else "",
         "rows": rows,
         "period": period,
         "level": level,

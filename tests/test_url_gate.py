@@ -31,6 +31,7 @@ PUBLIC_URL_NAMES = {
     "set_language",
     "api-schema",
     "api-docs",
+    "api-redoc",
     "admin:login",
     "admin:logout",
 } | APP_PUBLIC_URL_NAMES

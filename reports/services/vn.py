@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-
 #: Room left for a hand-written number or day (no-break spaces: HTML would collapse plain ones).
 BLANK = "\u00a0" * 8
 

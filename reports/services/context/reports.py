@@ -17,6 +17,7 @@ from django.utils import timezone
 from complaints.models import SyncGapRequest
 from complaints.services.report import monthly_report_section, overdue_ranking
 from complaints.services.requests import ministry_of
+from core import charts
 from indicators.models import IndicatorSnapshot, Level
 from indicators.services import late, present, scoring
 from indicators.trend import trend_chart
@@ -24,7 +25,6 @@ from reconciliation.models import GapKind, SourceKind
 from reconciliation.services import matrix as matrix_service
 from tthc.models import Agency
 
-from ...charts import group_bars
 from ..targets import Target
 from ..vn import month_label, number, percent, signed
 
@@ -35,6 +35,16 @@ NOT_SYNCED = GapKind.NOT_SYNCED.value
 
 def _band(code: str | None) -> str:
     return scoring.band_label(code) if code else "—"
+
+
+def group_bars(groups: list[dict[str, Any]]) -> str:
+    """The group scores as the shared horizontal bars (``core.charts``), each against its maximum."""
+    return charts.bars(
+        [charts.Bar(f"{g['code']} · {g['name_vi']}", g["score"], g["max"]) for g in groups],
+        title="Điểm theo nhóm chỉ số",
+        label_width=260,
+        digits=2,
+    )
 
 
 def score_context(snapshot: IndicatorSnapshot) -> dict[str, Any]:

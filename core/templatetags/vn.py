@@ -1,0 +1,57 @@
+"""Template filters for Vietnamese formatting (``{% load vn %}``): one set for every page.
+
+``{{ x|num }}`` ``1.234,5`` · ``{{ x|num:2 }}`` two decimals · ``{{ r|ratio_pct }}`` ``0.947`` → ``94,7 %`` ·
+``{{ p|pct }}`` ``94.72`` → ``94,7 %`` · ``{{ d|vndate }}`` ``05/12/2026`` · ``{{ t|vndatetime }}``
+``05/12/2026 09:37`` · ``{{ c|signed_num }}`` ``+1,25`` · ``{{ s|portal_time }}`` the portal's
+``20261115085100`` as a date and time · ``{{ p|month_label }}`` ``2026-03`` → ``03/2026``.
+
+For visible text only: SVG coordinates, CSS and ``data-*`` attributes keep ``|unlocalize``.
+"""
+
+from typing import Any
+
+from django import template
+
+from core import formatting
+
+register = template.Library()
+
+
+@register.filter
+def num(value: Any, digits: Any = None) -> str:
+    return formatting.number(value, None if digits in (None, "") else int(digits))
+
+
+@register.filter
+def signed_num(value: Any, digits: Any = None) -> str:
+    return formatting.signed(value, None if digits in (None, "") else int(digits))
+
+
+@register.filter
+def pct(value: Any, digits: Any = 1) -> str:
+    return formatting.percent(value, int(digits))
+
+
+@register.filter
+def ratio_pct(value: Any, digits: Any = 1) -> str:
+    return formatting.percent(value, int(digits), ratio=True)
+
+
+@register.filter
+def vndate(value: Any) -> str:
+    return formatting.date(value)
+
+
+@register.filter
+def vndatetime(value: Any) -> str:
+    return formatting.datetime(value)
+
+
+@register.filter
+def portal_time(value: Any) -> str:
+    return formatting.portal_timestamp(value)
+
+
+@register.filter
+def month_label(value: Any) -> str:
+    return formatting.month(value) if value not in (None, "") else formatting.EMPTY
