@@ -86,7 +86,7 @@ class DocumentJob(models.Model):
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
-    checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    checksum = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=500, blank=True)
 
