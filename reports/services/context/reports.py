@@ -15,8 +15,9 @@ from typing import Any, cast
 from django.utils import timezone
 
 from complaints.models import SyncGapRequest
-from complaints.services.report import monthly_report_section, overdue_ranking
+from complaints.services.report import overdue_ranking
 from complaints.services.requests import ministry_of
+from complaints.services.summary import monthly_summary
 from core import charts
 from indicators.models import IndicatorSnapshot, Level
 from indicators.services import late, present, scoring
@@ -170,7 +171,11 @@ def monthly_report(target: Target) -> dict[str, Any]:
     overdue = sum(r["overdue"] for r in compliance)
     apologised = sum(r["apologised"] for r in compliance)
     systems = _system_rows(target.user, period, province)
-    requests = monthly_report_section(period, province, as_of=now)
+    # The Chairman's summary of the month's requests (per ministry: systems, gaps, points, states).
+    requests = monthly_summary(target.user, period, province, as_of=now)
+    for ministry in requests["ministries"]:
+        ministry["systems_text"] = "; ".join(s["name"] for s in ministry["systems"])
+        ministry["points_text"] = number(Decimal(ministry["points_at_stake"]), 2)
     return {
         "doc_title": f"Báo cáo tháng — {province.name} — {period}",
         "province": province,
