@@ -198,6 +198,7 @@ def detail(request, pk):
             "case": case,
             "events": case.events.select_related("actor").order_by("at", "pk"),
             "attachments": case.attachments.order_by("superseded", "uploaded_at", "pk"),
+            "systems": case.systems.select_related("source").order_by("source__code"),
             "transition_forms": forms,
             "can_write": bool(actors),
             "can_edit": case.state == State.DRAFT and access.is_province_side(request.user, case),

@@ -9,18 +9,13 @@ from rest_framework import serializers
 
 from tthc.period_fields import PeriodSerializerField
 
-from ..models import Notification, RequestAttachment, RequestEvent, SyncGapRequest
+from ..models import Notification, RequestAttachment, RequestEvent, Route, SyncGapRequest
 from ..services import deadlines
 from ..services.requests import available_transitions
 from ..workflow import AWAITING_MINISTRY, Resolution, State
 
 
 class AgencyRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class SystemRefSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
@@ -202,8 +197,8 @@ class CreateRequestSerializer(serializers.Serializer):
     )
     period = PeriodSerializerField(help_text="YYYY-MM")
     route = serializers.ChoiceField(
-        choices=["ministry", "portal_operator"],
-        default="ministry",
+        choices=Route.choices,
+        default=Route.MINISTRY,
         help_text="portal_operator: the portal's own faults, addressed to its operator (Bộ Công an).",
     )
 

@@ -212,8 +212,8 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def letter(self, request, pk=None):
         """The letter's content (wording per case, systems, points at stake, a bounded appendix)."""
         case = self.get_object()
-        raw = params.text(request.query_params, "limit", "200")
-        if not str(raw).isdigit() or not 1 <= int(raw) <= 1000:
+        raw = str(params.text(request.query_params, "limit", "200"))
+        if not raw.isdigit() or not 1 <= int(raw) <= 1000:
             raise params.InvalidParameter("limit", "Expected a whole number from 1 to 1000.")
         return Response(letters.letter_content(case, int(raw)))
 

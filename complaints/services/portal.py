@@ -11,12 +11,14 @@ per gap row, counted per run in one query.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from reconciliation.models import Gap, GapKind, ReconciliationRun, SourceDossier, SourceSystem
 
 
-def _fault_q(source_id_ref) -> Q:
+def _fault_q(source_id_ref: Any) -> Q:
     portal = SourceSystem.objects.active_portal().values("pk")[:1]
     source_event = SourceDossier.objects.filter(
         source_id=source_id_ref, code=OuterRef(OuterRef("dossier_code"))

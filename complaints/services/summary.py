@@ -17,8 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 
+from core import params
+from tthc import period_fields
 from tthc.models import Agency
 from tthc.periods import Period
 
@@ -81,7 +84,8 @@ def monthly_summary(
     rows = (
         qs.order_by().values("ministry__code", "ministry__name").annotate(**counts).order_by("ministry__code")
     )
-    for row in rows:
+    for values in rows:
+        row: dict[str, Any] = dict(values)
         code = row.pop("ministry__code")
         ministries[code] = {
             "code": code,
@@ -92,6 +96,7 @@ def monthly_summary(
             "systems": [],
         }
     systems: dict[tuple[str, str], dict[str, Any]] = {}
+    system: dict[str, Any] | None
     entries = (
         RequestSystem.objects.filter(request__in=qs.values("pk"))
         .select_related("source", "request__ministry")
@@ -125,13 +130,11 @@ def monthly_summary(
         _add(system, "gaps", entry.gap_counts)
         _add(system, "points_breakdown", entry.points_breakdown)
         _add(ministries[ministry], "points_breakdown", entry.points_breakdown)
-    for system in systems.values():
-        system["points_at_stake"] = _points(system["points_at_stake"])
-        system["points_breakdown"] = {k: _points(v) for k, v in sorted(system["points_breakdown"].items())}
-    for ministry in ministries.values():
-        ministry["points_breakdown"] = {
-            k: _points(v) for k, v in sorted(ministry["points_breakdown"].items())
-        }
+    for item in systems.values():
+        item["points_at_stake"] = _points(item["points_at_stake"])
+        item["points_breakdown"] = {k: _points(v) for k, v in sorted(item["points_breakdown"].items())}
+    for row_ in ministries.values():
+        row_["points_breakdown"] = {k: _points(v) for k, v in sorted(row_["points_breakdown"].items())}
     totals: dict[str, Any] = {
         k: sum(m[k] for m in ministries.values())
         for k in ("requests", "drafts", "sent", "answered", "verified", "overdue", "gaps")
@@ -159,11 +162,6 @@ def monthly_summary(
 def scope_from_query(user: Any, query: Any) -> tuple[Period, Agency | None]:
     """``?period=YYYY-MM`` (default: the last closed month) and ``?province=<code>`` (a province the
     user may see; another answers 404 through ``Http404``) for the summary routes."""
-    from django.http import Http404
-
-    from core import params
-    from tthc import period_fields
-
     period = period_fields.from_query(query, default=Period.last_closed)
     code = params.text(query, "province")
     if code is None:

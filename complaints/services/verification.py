@@ -41,19 +41,18 @@ def _runs(case: SyncGapRequest) -> dict[int, ReconciliationRun]:
 
 
 def _figures(runs: list[ReconciliationRun], portal_route: bool = False) -> dict[str, Any]:
-    systems = {}
+    systems: dict[str, dict[str, Any]] = {}
+    counts: dict[str, int] = {}
     for run in runs:
-        counts = evidence.findings(run, portal_route)
+        found = evidence.findings(run, portal_route)
         systems[run.source.code] = {
             "run": run.pk,
             "run_finished_at": run.finished_at.isoformat() if run.finished_at else None,
-            "gap_counts": counts,
-            "gap_total": sum(counts.values()),
+            "gap_counts": found,
+            "gap_total": sum(found.values()),
             "points_at_stake": str(run.points_at_stake),
         }
-    counts: dict[str, int] = {}
-    for entry in systems.values():
-        for kind, n in entry["gap_counts"].items():
+        for kind, n in found.items():
             counts[kind] = counts.get(kind, 0) + n
     return {
         "systems": systems,

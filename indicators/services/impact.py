@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db.models import Count as CountAgg
@@ -38,6 +38,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from reconciliation.models import Gap, SourceDossier, SourceSystem
 from tthc.periods import Period
 
 from ..definitions import methodology_for
@@ -126,12 +127,13 @@ def _remap(q: Q) -> Q:
         if isinstance(child, Q):
             children.append(_remap(child))
             continue
-        lookup, value = child
+        lookup, value = cast(tuple[str, Any], child)
         head, sep, rest = lookup.partition("__")
         if head in PORTAL_FIELDS:
             lookup = f"{_ALT}{head}{sep}{rest}"
-        if isinstance(value, F) and value.name in PORTAL_FIELDS:
-            value = F(f"{_ALT}{value.name}")
+        name = getattr(value, "name", None) if isinstance(value, F) else None
+        if name in PORTAL_FIELDS:
+            value = F(f"{_ALT}{name}")
         children.append((lookup, value))
     out.children = children
     return out
@@ -142,14 +144,12 @@ def _deltas(
 ) -> dict[int, dict[str, int]]:
     """{run id: {alias: counted with the source's version − counted with the portal's}} over the runs'
     gap dossiers: ONE aggregate statement (the portal's values come from correlated subqueries)."""
-    from reconciliation.models import Gap, SourceDossier
-
     leaves = plan.families.get(Source.DOSSIER, [])
     if not leaves:
         return {}
     gaps = Gap.objects.filter(run__in=[r.pk for r in runs], kind__in=VERSION_KINDS)
     portal = SourceDossier.objects.filter(source_id=portal_id, code=OuterRef("code"))
-    key = Source.DOSSIER.ranked_key()
+    key = str(Source.DOSSIER.ranked_key())
     model = Source.DOSSIER.model
     qs = (
         model._default_manager.filter(code__in=gaps.values("dossier_code"), **{key: runs[0].province_id})
@@ -185,8 +185,6 @@ def component_impacts(
     the source systems' version of each run's gap dossiers on the portal, minus its score today (the
     portal's version of every run's gap dossiers), never below zero. Set-based: one aggregate over the
     province's dossiers (the platform's counts, ``measures.collect``) and one over the gap dossiers."""
-    from reconciliation.models import SourceSystem
-
     if not runs:
         return {}
     methodology = methodology_for(period)

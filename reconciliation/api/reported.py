@@ -27,11 +27,17 @@ class ReportedCountsSerializer(serializers.Serializer):
     counts = ReportedCountRowSerializer(many=True, help_text="Validated here only for the schema.")
 
 
+class ReportedCountErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    error = serializers.CharField()
+
+
 class ReportedCountsResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    errors = serializers.ListField(child=serializers.DictField(), help_text="{row, column, error}")
+    errors = ReportedCountErrorSerializer(many=True)  # type: ignore[assignment]
 
 
 class ReportedCountsView(APIView):

@@ -53,6 +53,7 @@ class RunSerializer(serializers.ModelSerializer):
             "gap_percent",
             "gap_counts",
             "points_at_stake",
+            "points_breakdown",
             "started_at",
             "finished_at",
         ]

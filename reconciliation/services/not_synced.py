@@ -106,7 +106,8 @@ def shortfalls(
 def record(runs: dict[int, ReconciliationRun], found: dict[int, list[Shortfall]]) -> dict[int, int]:
     """Insert the ``not_synced`` gap rows of ``found`` ({source id: shortfalls}) for ``runs`` ({source
     id: run}, gaps already cleared by the caller); returns {run id: total shortfall}."""
-    rows, totals = [], {}
+    rows: list[Gap] = []
+    totals: dict[int, int] = {}
     for source_id, items in found.items():
         run = runs.get(source_id)
         if run is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,7 +107,9 @@ def _clean(
     return clean, errors
 
 
-def import_counts(rows: list[Mapping[str, Any]], source: SourceSystem, *, first_row: int = 2) -> ImportResult:
+def import_counts(
+    rows: Sequence[Mapping[str, Any]], source: SourceSystem, *, first_row: int = 2
+) -> ImportResult:
     """Validate every row, then upsert them all in one transaction (nothing is written on any error)."""
     if source.kind != SourceKind.REPORTING:
         raise ReportedCountError(f"{source.code} is not a reporting system")

@@ -63,6 +63,13 @@ def test_fifty_reported_none_on_the_portal_is_a_not_synced_gap_and_a_draft(setup
     content = letter_content(case)
     assert content["kind"] == "not_synced"
     assert "chưa thực hiện kết nối" in " ".join(content["paragraphs"])
+    # The matrix shows the shortfall in the system's cell.
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.u["province_officer"])
+    html = client.get("/reconciliation/matrix/", {"period": PERIOD}).content.decode()
+    assert 'class="not-synced"' in html and "∅ 50" in html
     # The DOSSIER_SYNC component prices the 50 dossiers the portal lacks.
     assert case.points_at_stake > 0 and "DOSSIER_SYNC" in case.points_breakdown
 

@@ -1,6 +1,7 @@
 """``manage.py prepare_requests --period YYYY-MM [--json]``: the month's drafts (the beat task's service)."""
 
 import json
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         except period_fields.PeriodError as exc:
             raise CommandError(f"--period: {exc}") from None
         created = prepare_requests(parsed)
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": c.pk,
                 "reference": c.reference,

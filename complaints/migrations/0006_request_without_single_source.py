@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0004_one_request_per_ministry_signed_numbered"),
+        ("complaints", "0005_merge_requests_per_ministry"),
     ]
 
     operations = [
