@@ -53,7 +53,9 @@ def _overdue_first(qs, now):
 def _with_countdowns(cases, now):
     for case in cases:
         awaiting = case.state in OVERDUE_STATES
-        case.countdown = deadlines.countdown(case.response_due_at, now) if awaiting else None
+        case.countdown = (
+            deadlines.countdown(case.response_due_at, now, case.response_days) if awaiting else None
+        )
     return cases
 
 
@@ -173,6 +175,7 @@ def _case(request, pk) -> SyncGapRequest:
 @login_required
 def detail(request, pk):
     case = _case(request, pk)
+    notifications.mark_case_read(request.user, case)
     now = timezone.now()
     actions = svc.available_transitions(case, request.user, now)
     actors = access.actors_for(request.user, case)
@@ -205,7 +208,7 @@ def detail(request, pk):
             "comment_form": CommentForm(),
             "attachment_form": AttachmentForm(),
             "assign_forms": assign_forms,
-            "countdown": deadlines.countdown(case.response_due_at, now)
+            "countdown": deadlines.countdown(case.response_due_at, now, case.response_days)
             if case.state in OVERDUE_STATES
             else None,
             "overdue": case.is_overdue(now),

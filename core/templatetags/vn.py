@@ -8,6 +8,8 @@
 For visible text only: SVG coordinates, CSS and ``data-*`` attributes keep ``|unlocalize``.
 """
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -55,3 +57,17 @@ def portal_time(value: Any) -> str:
 @register.filter
 def month_label(value: Any) -> str:
     return formatting.month(value) if value not in (None, "") else formatting.EMPTY
+
+
+@register.filter
+def vn(value: Any) -> str:
+    """Any value as shown to people: a datetime, date or number in the Vietnamese format, else as text."""
+    if value is None or value == "":
+        return formatting.EMPTY
+    if isinstance(value, dt.datetime):
+        return formatting.datetime(value)
+    if isinstance(value, dt.date):
+        return formatting.date(value)
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return formatting.number(value)
+    return str(value)
