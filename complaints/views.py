@@ -30,7 +30,7 @@ from .models import Notification, SyncGapRequest
 from .services import attachments, deadlines, notifications
 from .services import requests as svc
 from .services.report import OVERDUE_STATES, overdue_ranking
-from .workflow import OPEN, WORKFLOW, State
+from .workflow import OPEN, PRIVATE, WORKFLOW, State
 
 
 def _ctx(request):
@@ -83,7 +83,21 @@ def request_list(request):
     params.check_form(flt.form, "period")
     page = _page(request, _overdue_first(flt.qs, now))
     _with_countdowns(page.object_list, now)
-    return render(request, "complaints/list.html", {"filter": flt, "page": page, "now": now})
+    return render(
+        request, "complaints/list.html", {"filter": flt, "page": page, "now": now, **_drafts_waiting(request)}
+    )
+
+
+def _drafts_waiting(request) -> dict:
+    """For the empty states: the province's drafts awaiting a leader's signature, and whether this user
+    may sign them (else the page says who can)."""
+    provinces = access.filing_provinces(request.user)
+    drafts = list(_visible(request).filter(province__in=provinces, state=State.DRAFT))
+    return {
+        "drafts_waiting": len(drafts),
+        "drafts_period": max((d.period for d in drafts), default=None),
+        "can_sign": any("province_leader" in access.actors_for(request.user, d) for d in drafts[:1]),
+    }
 
 
 @login_required
@@ -149,8 +163,12 @@ def supervision(request):
     if not access.is_supervisor(request.user):
         raise PermissionDenied(_("This page is for the supervising bodies."))
     now = timezone.now()
-    qs = _visible(request)
-    flt = RequestFilter(request.GET, queryset=qs)
+    # The provinces' drafts are their working papers: supervision lists filed cases, open ones by default.
+    qs = _visible(request).exclude(state__in=PRIVATE)
+    data = request.GET.copy()
+    if "open" not in data and "state" not in data:
+        data["open"] = "true"
+    flt = RequestFilter(data, queryset=qs)
     params.check_form(flt.form, "period")
     page = _page(request, _overdue_first(flt.qs, now))
     _with_countdowns(page.object_list, now)
