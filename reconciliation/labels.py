@@ -19,15 +19,15 @@ PORTAL_FIELDS: dict[str, str | Promise] = {
     "MaHoSo": _("Dossier code"),
     "MaTTHC": _("Procedure code"),
     "TrangThaiHoSo": _("Dossier status"),
-    "KenhThucHien": _("Channel"),
+    "KenhThucHien": _("Submission channel"),
     "NgayNopHoSo": _("Submission date"),
     "NgayTiepNhan": _("Date received"),
     "NgayHenTra": _("Promised return date"),
-    "NgayKetThucXuLy": _("Processing finished"),
+    "NgayKetThucXuLy": _("Date processing finished"),
     "NgayTra": _("Date returned"),
     "NgayTuChoi": _("Date refused"),
-    "NgayBoSung": _("Supplement requested"),
-    "NgayTiepNhanBoSung": _("Supplement received"),
+    "NgayBoSung": _("Date supplement requested"),
+    "NgayTiepNhanBoSung": _("Date supplement received"),
 }
 #: Suspicious patterns (``GapKind.SUSPICIOUS``) by their tag in a gap's values.
 PATTERNS: dict[str, str | Promise] = {
