@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import AuditContext
 from accounts.models import User
-from core import params
+from core import charts, params
 from reconciliation.models import GapKind
 from tthc import period_fields
 from tthc.periods import Period
@@ -29,7 +29,7 @@ from .machine import WorkflowError
 from .models import Notification, SyncGapRequest
 from .services import attachments, deadlines, notifications
 from .services import requests as svc
-from .services.report import OVERDUE_STATES, overdue_ranking
+from .services.report import OVERDUE_STATES, counts_by_state, open_by_ministry, overdue_ranking
 from .workflow import OPEN, PRIVATE, WORKFLOW, State
 
 
@@ -84,8 +84,31 @@ def request_list(request):
     page = _page(request, _overdue_first(flt.qs, now))
     _with_countdowns(page.object_list, now)
     return render(
-        request, "complaints/list.html", {"filter": flt, "page": page, "now": now, **_drafts_waiting(request)}
+        request,
+        "complaints/list.html",
+        {"filter": flt, "page": page, "now": now, "charts": _charts(flt.qs, now), **_drafts_waiting(request)},
     )
+
+
+def _charts(qs, now) -> dict:
+    """Requests by state and, per ministry, open within the deadline vs overdue (core.charts)."""
+    labels = dict(State.choices)
+    by_state = counts_by_state(qs)
+    by_ministry = open_by_ministry(qs, now)[:15]
+    return {
+        "by_state": charts.bars(
+            [charts.Bar(str(labels[s]), n) for s, n in by_state], title=_("Requests by state"), row_height=20
+        )
+        if by_state
+        else "",
+        "by_ministry": charts.stacked_bars(
+            [charts.StackedRow(r["name"], (r["on_time"], r["overdue"])) for r in by_ministry],
+            [charts.Series(_("Within the deadline"), "#1d7a35"), charts.Series(_("Overdue"), "#a61c1c")],
+            title=_("Requests awaiting an answer, by ministry"),
+        )
+        if by_ministry
+        else "",
+    }
 
 
 def _drafts_waiting(request) -> dict:
@@ -179,6 +202,7 @@ def supervision(request):
             "filter": flt,
             "page": page,
             "ranking": overdue_ranking(qs, now),
+            "charts": _charts(flt.qs, now),
             "now": now,
         },
     )

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from core import formatting
 
@@ -71,3 +72,24 @@ def vn(value: Any) -> str:
     if isinstance(value, Decimal | float) and not isinstance(value, bool):
         return formatting.number(value)
     return str(value)
+
+
+@register.inclusion_tag("_period_picker.html", takes_context=True)
+def period_picker(context: Any, period: Any, periods: Any = None) -> dict[str, Any]:
+    """The period picker every page shares: the chosen period (as ``MM/YYYY``), the months around it,
+    the other query parameters kept, and whether it is the month in progress ("live": figures change)
+    or the default (the last closed month, whose results are published)."""
+    request = context.get("request")
+    query = request.GET if request is not None else {}
+    others = [
+        (k, v) for k, values in getattr(query, "lists", dict)() if k not in ("period", "page") for v in values
+    ]
+    return {
+        "period": period,
+        "previous": period.previous() if hasattr(period, "previous") else None,
+        "next": period.next() if hasattr(period, "next") else None,
+        "periods": periods,
+        "others": others,
+        "live": str(period) == timezone.localdate().strftime("%Y-%m"),  # the month in progress
+        "default": "period" not in query,
+    }

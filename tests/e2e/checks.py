@@ -23,6 +23,10 @@ PORTAL_TIMESTAMP = re.compile(r"\b20\d{12}\b")
 ENGLISH = re.compile(
     r"\b(?:the|and|with|from|this|that|are|your|been|which|will|would|should|there|please|none)\b", re.I
 )
+#: Role and request-state values printed raw ("Granted officer …").
+RAW_VALUE = re.compile(
+    r"\b(?:officer|leader|viewer|draft|submitted|acknowledged|in_progress|answered|closed|rejected|escalated|reopened)\b"
+)
 ENGLISH_DECIMAL = re.compile(r"(?<![\d.,/:])\d+\.\d{1,2}(?![\d.])")
 ENGLISH_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+\.\d+")
 _axe = Axe()
@@ -50,6 +54,7 @@ def problems_in_text(text: str) -> list[str]:
     found = []
     for label, pattern in (
         ("raw code", RAW_CODE),
+        ("raw role or state", RAW_VALUE),
         ("portal field name", PORTAL_FIELD),
         ("portal timestamp", PORTAL_TIMESTAMP),
         ("untranslated English", ENGLISH),
