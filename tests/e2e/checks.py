@@ -25,7 +25,8 @@ ENGLISH = re.compile(
 )
 #: Role and request-state values printed raw ("Granted officer …").
 RAW_VALUE = re.compile(
-    r"\b(?:officer|leader|viewer|draft|submitted|acknowledged|in_progress|answered|closed|rejected|escalated|reopened)\b"
+    r"(?<![.\w])(?:officer|leader|viewer|draft|submitted|acknowledged|in_progress|answered|closed|rejected|escalated|reopened)"
+    r"(?![.\w])"  # not inside a username (hn.leader)
 )
 ENGLISH_DECIMAL = re.compile(r"(?<![\d.,/:])\d+\.\d{1,2}(?![\d.])")
 ENGLISH_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+\.\d+")
