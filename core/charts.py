@@ -45,7 +45,7 @@ HEAT = {
     "low": "#fbf3c8",
     "medium": "#fbd9a8",
     "high": "#f5a98f",
-    "critical": "#d9534f",
+    "critical": "#b52b27",
 }
 
 

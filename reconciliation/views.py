@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
 from tthc import period_fields
-from tthc.models import Dossier, DossierStatus
+from tthc.models import Channel, Dossier, DossierStatus
 from tthc.periods import Period
 
 from . import exports
@@ -143,6 +143,8 @@ def _display(attr: str, value):
     """Status codes with their label (``9 – Processing finished``); everything else as is."""
     if attr in ("status", "previous_status") and value is not None:
         return f"{value} – {DossierStatus(value).label}" if value in DossierStatus.values else str(value)
+    if attr == "channel" and value is not None:
+        return f"{value} – {Channel(value).label}" if value in Channel.values else str(value)
     return value
 
 

@@ -113,3 +113,32 @@ def test_every_template_string_has_a_vietnamese_translation():
 def test_every_python_ui_string_has_a_vietnamese_translation():
     missing = untranslated(python_strings())
     assert not missing, "no Vietnamese translation:\n" + "\n".join(missing)
+
+
+def _catalog(path: Path) -> dict[str, str]:
+    text = path.read_text(encoding="utf-8")
+    out = {}
+    pattern = r'(?:msgctxt "[^\n]*"\n)?msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?msgstr(?:\[0\])? ((?:".*"\n?)+)'
+    for m in re.finditer(pattern, text):
+        if m.group(0).startswith("msgctxt"):
+            continue  # a context keeps its own translation
+        msgid = "".join(re.findall(r'"(.*)"', m.group(1)))
+        out[msgid] = "".join(re.findall(r'"(.*)"', m.group(2)))
+    return out
+
+
+def test_shared_catalog_does_not_contradict_the_apps():
+    """Django merges the catalogs and ``core`` comes first: a string of the shared UI catalog translated
+    otherwise in an app would replace the app's meaning everywhere (a status "Processing finished"
+    shown as a field label "Date processing finished"). Synonyms between two apps are left alone."""
+    core = _catalog(ROOT / "core/locale/vi/LC_MESSAGES/django.po")
+    clashes = []
+    for path in sorted(ROOT.glob("*/locale/vi/LC_MESSAGES/django.po")) + [
+        ROOT / "locale/vi/LC_MESSAGES/django.po"
+    ]:
+        if path.parts[-5] == "core":
+            continue
+        for msgid, msgstr in _catalog(path).items():
+            if msgid and msgstr and core.get(msgid) and core[msgid] != msgstr:
+                clashes.append(f"{msgid!r}: core {core[msgid]!r} vs {path.relative_to(ROOT)} {msgstr!r}")
+    assert not clashes, "\n".join(clashes)

@@ -8,9 +8,12 @@
 For visible text only: SVG coordinates, CSS and ``data-*`` attributes keep ``|unlocalize``.
 """
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from core import formatting
 
@@ -55,3 +58,38 @@ def portal_time(value: Any) -> str:
 @register.filter
 def month_label(value: Any) -> str:
     return formatting.month(value) if value not in (None, "") else formatting.EMPTY
+
+
+@register.filter
+def vn(value: Any) -> str:
+    """Any value as shown to people: a datetime, date or number in the Vietnamese format, else as text."""
+    if value is None or value == "":
+        return formatting.EMPTY
+    if isinstance(value, dt.datetime):
+        return formatting.datetime(value)
+    if isinstance(value, dt.date):
+        return formatting.date(value)
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return formatting.number(value)
+    return str(value)
+
+
+@register.inclusion_tag("_period_picker.html", takes_context=True)
+def period_picker(context: Any, period: Any, periods: Any = None) -> dict[str, Any]:
+    """The period picker every page shares: the chosen period (as ``MM/YYYY``), the months around it,
+    the other query parameters kept, and whether it is the month in progress ("live": figures change)
+    or the default (the last closed month, whose results are published)."""
+    request = context.get("request")
+    query = request.GET if request is not None else {}
+    others = [
+        (k, v) for k, values in getattr(query, "lists", dict)() if k not in ("period", "page") for v in values
+    ]
+    return {
+        "period": period,
+        "previous": period.previous() if hasattr(period, "previous") else None,
+        "next": period.next() if hasattr(period, "next") else None,
+        "periods": periods,
+        "others": others,
+        "live": str(period) == timezone.localdate().strftime("%Y-%m"),  # the month in progress
+        "default": "period" not in query,
+    }

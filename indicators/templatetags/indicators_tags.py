@@ -46,7 +46,7 @@ def rule_label(rule) -> str:
     """A component's scoring rule in plain words (the definitions keep a short English ``label``)."""
     target = getattr(rule, "target", None)
     if target is not None:
-        return _("full points from %(target)s of the target") % {
+        return _("full points from a ratio of %(target)s") % {
             "target": formatting.percent(target, 0, ratio=True)
         }
     return _("points in proportion to the ratio")

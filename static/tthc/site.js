@@ -19,3 +19,16 @@ document.addEventListener("click", function (event) {
   button.setAttribute("aria-expanded", open ? "true" : "false");
   if (nav) nav.classList.toggle("open", open);
 });
+
+// A table or chart wider than its box scrolls inside it: make that box reachable from the keyboard.
+function markScrollable() {
+  document.querySelectorAll("main table, .table-wrap, .chart-box").forEach(function (el) {
+    if (el.scrollWidth > el.clientWidth + 1) {
+      el.setAttribute("tabindex", "0");
+    } else if (el.getAttribute("tabindex") === "0") {
+      el.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", markScrollable);
+window.addEventListener("resize", markScrollable);
