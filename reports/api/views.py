@@ -30,6 +30,9 @@ class JsonAnswers(APIView):
 
 
 class DocumentView(JsonAnswers):
+    """A document (``kind``) through the permission gate: the file (200), or for a large one a job to
+    follow (202). ``format`` is the document's format (pdf; docx for the letters)."""
+
     @extend_schema(
         operation_id="documents_render",
         parameters=[
@@ -67,12 +70,16 @@ class DocumentView(JsonAnswers):
 
 
 class JobView(JsonAnswers):
+    """A rendering by a worker: its state, progress, and once done the file's URL and checksum."""
+
     @extend_schema(operation_id="documents_job", responses={200: DocumentJobSerializer, 404: NOT_FOUND})
     def get(self, request, pk):
         return Response(DocumentJobSerializer(job_for(request.user, pk)).data)
 
 
 class JobFileView(JsonAnswers):
+    """The stored file of a finished rendering (``X-Checksum-SHA256`` carries its SHA-256)."""
+
     @extend_schema(
         operation_id="documents_job_file",
         responses={
