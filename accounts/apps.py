@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import signals  # noqa: F401  - audit rows for logins
+        from . import navigation, signals  # noqa: F401  - signals: audit rows for logins
+
+        navigation.register()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from . import audit, gate
 from .forms import AssignmentFilterForm, GrantForm, QueuedPasswordResetForm
-from .models import ADMIN_ROLES, RoleAssignment
+from .models import ADMIN_ROLES, Role, RoleAssignment
 from .services import grant_role, grant_role_to_new_user, revoke_role
 
 PAGE_SIZE = 25
@@ -76,7 +76,7 @@ def delegation(request):
             messages.success(
                 request,
                 _("Granted %(role)s on %(agency)s to %(user)s.")
-                % {"role": data["role"], "agency": data["agency"], "user": user.username},
+                % {"role": Role(data["role"]).label, "agency": data["agency"], "user": user.username},
             )
             return redirect("accounts:delegation")
 
@@ -120,7 +120,11 @@ def revoke(request, pk: int):
         messages.success(
             request,
             _("Revoked %(role)s on %(agency)s from %(user)s.")
-            % {"role": assignment.role, "agency": assignment.agency.code, "user": assignment.user.username},
+            % {
+                "role": assignment.get_role_display(),
+                "agency": assignment.agency.code,
+                "user": assignment.user.username,
+            },
         )
     return redirect("accounts:delegation")
 

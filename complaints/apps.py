@@ -7,4 +7,6 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Sync-gap requests")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import navigation, signals  # noqa: F401  (signals: connects the receivers)
+
+        navigation.register()

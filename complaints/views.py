@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import AuditContext
 from accounts.models import User
-from core import params
+from core import charts, params
 from reconciliation.models import GapKind
 from tthc import period_fields
 from tthc.periods import Period
@@ -29,8 +29,8 @@ from .machine import WorkflowError
 from .models import Notification, SyncGapRequest
 from .services import attachments, deadlines, notifications, report, summary
 from .services import requests as svc
-from .services.report import OVERDUE_STATES, overdue_ranking
-from .workflow import OPEN, WORKFLOW, State
+from .services.report import OVERDUE_STATES, counts_by_state, open_by_ministry, overdue_ranking
+from .workflow import OPEN, PRIVATE, WORKFLOW, State
 
 
 def _ctx(request):
@@ -53,7 +53,9 @@ def _overdue_first(qs, now):
 def _with_countdowns(cases, now):
     for case in cases:
         awaiting = case.state in OVERDUE_STATES
-        case.countdown = deadlines.countdown(case.response_due_at, now) if awaiting else None
+        case.countdown = (
+            deadlines.countdown(case.response_due_at, now, case.response_days) if awaiting else None
+        )
     return cases
 
 
@@ -81,7 +83,44 @@ def request_list(request):
     params.check_form(flt.form, "period")
     page = _page(request, _overdue_first(flt.qs, now))
     _with_countdowns(page.object_list, now)
-    return render(request, "complaints/list.html", {"filter": flt, "page": page, "now": now})
+    return render(
+        request,
+        "complaints/list.html",
+        {"filter": flt, "page": page, "now": now, "charts": _charts(flt.qs, now), **_drafts_waiting(request)},
+    )
+
+
+def _charts(qs, now) -> dict:
+    """Requests by state and, per ministry, open within the deadline vs overdue (core.charts)."""
+    labels = dict(State.choices)
+    by_state = counts_by_state(qs)
+    by_ministry = open_by_ministry(qs, now)[:15]
+    return {
+        "by_state": charts.bars(
+            [charts.Bar(str(labels[s]), n) for s, n in by_state], title=_("Requests by state"), row_height=20
+        )
+        if by_state
+        else "",
+        "by_ministry": charts.stacked_bars(
+            [charts.StackedRow(r["name"], (r["on_time"], r["overdue"])) for r in by_ministry],
+            [charts.Series(_("Within the deadline"), "#1d7a35"), charts.Series(_("Overdue"), "#a61c1c")],
+            title=_("Requests awaiting an answer, by ministry"),
+        )
+        if by_ministry
+        else "",
+    }
+
+
+def _drafts_waiting(request) -> dict:
+    """For the empty states: the province's drafts awaiting a leader's signature, and whether this user
+    may sign them (else the page says who can)."""
+    provinces = access.filing_provinces(request.user)
+    drafts = list(_visible(request).filter(province__in=provinces, state=State.DRAFT))
+    return {
+        "drafts_waiting": len(drafts),
+        "drafts_period": max((d.period for d in drafts), default=None),
+        "can_sign": any("province_leader" in access.actors_for(request.user, d) for d in drafts[:1]),
+    }
 
 
 @login_required
@@ -147,8 +186,12 @@ def supervision(request):
     if not access.is_supervisor(request.user):
         raise PermissionDenied(_("This page is for the supervising bodies."))
     now = timezone.now()
-    qs = _visible(request)
-    flt = RequestFilter(request.GET, queryset=qs)
+    # The provinces' drafts are their working papers: supervision lists filed cases, open ones by default.
+    qs = _visible(request).exclude(state__in=PRIVATE)
+    data = request.GET.copy()
+    if "open" not in data and "state" not in data:
+        data["open"] = "true"
+    flt = RequestFilter(data, queryset=qs)
     params.check_form(flt.form, "period")
     page = _page(request, _overdue_first(flt.qs, now))
     _with_countdowns(page.object_list, now)
@@ -159,6 +202,7 @@ def supervision(request):
             "filter": flt,
             "page": page,
             "ranking": overdue_ranking(qs, now),
+            "charts": _charts(flt.qs, now),
             "now": now,
         },
     )
@@ -173,6 +217,7 @@ def _case(request, pk) -> SyncGapRequest:
 @login_required
 def detail(request, pk):
     case = _case(request, pk)
+    notifications.mark_case_read(request.user, case)
     now = timezone.now()
     actions = svc.available_transitions(case, request.user, now)
     actors = access.actors_for(request.user, case)
@@ -206,7 +251,7 @@ def detail(request, pk):
             "comment_form": CommentForm(),
             "attachment_form": AttachmentForm(),
             "assign_forms": assign_forms,
-            "countdown": deadlines.countdown(case.response_due_at, now)
+            "countdown": deadlines.countdown(case.response_due_at, now, case.response_days)
             if case.state in OVERDUE_STATES
             else None,
             "overdue": case.is_overdue(now),

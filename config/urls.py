@@ -4,12 +4,19 @@ root and under ``api/v1/``. Django's own auth views and the schema keep their us
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
+from config.docs import RedocView
 
-API_APPS = ["accounts", "tthc", "reconciliation", "complaints", "readiness", "indicators"]
-PAGE_APPS = ["accounts", "reconciliation", "complaints", "readiness", "indicators", "tthc"]
+API_APPS = ["accounts", "tthc", "reconciliation", "complaints", "readiness", "indicators", "reports"]
+PAGE_APPS = ["accounts", "reconciliation", "complaints", "readiness", "indicators", "reports", "tthc"]
+
+# The admin's own name, not Django's ("Trang quản trị cho Django").
+admin.site.site_header = _("TTHC Platform administration")
+admin.site.site_title = _("TTHC Platform administration")
+admin.site.index_title = _("Data and accounts")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -19,7 +26,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     *(path("api/v1/", include(f"{app}.api.urls")) for app in API_APPS),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's files: no CDN, they render offline.
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     *(path("", include(f"{app}.urls")) for app in PAGE_APPS),
 ]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import translation
 
 from accounts.audit import AuditContext
 from accounts.models import Role, RoleAssignment, User
@@ -87,7 +88,9 @@ def create_demo_accounts() -> list[dict]:
         agency = _agency(code) if code else _first_commune(hanoi)
         senior = None
         for role in PLACE_ROLES:
-            user = _user(f"{prefix}.{role}", f"{Role(role).label} — {label} (demo)", password_hash)
+            with translation.override("vi"):  # the demo's people have Vietnamese titles
+                title = str(Role(role).label)
+            user = _user(f"{prefix}.{role}", f"{title} — {label} (demo)", password_hash)
             _ensure(national if role == Role.SENIOR_ADMIN else senior, user, agency, role)
             senior = senior or user
             rows.append((user, role, agency))

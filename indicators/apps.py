@@ -7,4 +7,6 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("766 index")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import navigation, signals  # noqa: F401  (signals: connects the receivers)
+
+        navigation.register()

@@ -123,7 +123,11 @@ def _dossier_agencies(dossier):
 
 @admin.register(Dossier)
 class DossierAdmin(CodePrefixSearchMixin, LargeTableAdminMixin, GatedAdminMixin, admin.ModelAdmin):
-    """Officers work the dossiers in scope; administrators may delete them."""
+    """Synced data, read-only: dossiers change through ingestion (the source systems), never by hand —
+    their status, due and finish times are what the index scores. Only national administrators may
+    correct or delete one here."""
+
+    add_role = change_role = delete_role = Role.NATIONAL_ADMIN
 
     list_display = (
         "code",
@@ -157,7 +161,9 @@ class DossierAdmin(CodePrefixSearchMixin, LargeTableAdminMixin, GatedAdminMixin,
 
 
 class DossierChildAdmin(CodePrefixSearchMixin, LargeTableAdminMixin, GatedAdminMixin, admin.ModelAdmin):
-    """Events and apology letters: the role on their dossier decides."""
+    """Events and apology letters: synced data like their dossier, read-only but for national administrators."""
+
+    add_role = change_role = delete_role = Role.NATIONAL_ADMIN
 
     code_field = "dossier__code"
     search_help_text = _("The beginning of the dossier code (case-sensitive).")

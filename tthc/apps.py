@@ -10,3 +10,7 @@ class TthcConfig(AppConfig):
         from . import period_fields, signals  # noqa: F401  (signals: connects the receivers)
 
         period_fields.register()
+
+        from . import navigation
+
+        navigation.register()

@@ -112,7 +112,7 @@ class RequestListSerializer(serializers.ModelSerializer):
     def get_countdown(self, obj):
         if obj.state not in (*AWAITING_MINISTRY, State.ESCALATED) or obj.response_due_at is None:
             return None
-        c = deadlines.countdown(obj.response_due_at, timezone.now())
+        c = deadlines.countdown(obj.response_due_at, timezone.now(), obj.response_days)
         return CountdownSerializer(c).data
 
 

@@ -87,10 +87,16 @@ class Countdown:
         return (abs(self.seconds) % calendar.working_day_seconds()) // 3600
 
 
-def countdown(due_at: datetime | None, now: datetime) -> Countdown | None:
+def countdown(due_at: datetime | None, now: datetime, days: int | None = None) -> Countdown | None:
+    """Office time left until ``due_at``. With the case's ``days`` (its response period), the day of
+    receipt is not counted — the period runs from the next working morning, as the letter says — so a
+    request received on a Saturday or a Monday morning shows "10 working days", not 11."""
     if due_at is None:
         return None
-    return Countdown(calendar.working_seconds_between(now, due_at))
+    start = now
+    if days:
+        start = max(now, office_start(calendar.add_working_days(local_date(due_at), -(days - 1))))
+    return Countdown(calendar.working_seconds_between(start, due_at))
 
 
 # --- citizen feedback ---------------------------------------------------------------------------

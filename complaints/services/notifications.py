@@ -159,6 +159,11 @@ def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
     return qs.update(read_at=timezone.now())
 
 
+def mark_case_read(user: Any, case: SyncGapRequest) -> int:
+    """Opening a case reads its notifications: the bell does not keep counting what was seen."""
+    return Notification.objects.for_user(user).unread().filter(request=case).update(read_at=timezone.now())
+
+
 def unread_count(user: Any) -> int:
     return Notification.objects.for_user(user).unread().count()
 

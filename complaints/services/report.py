@@ -136,3 +136,31 @@ def overdue_ranking(qs: QuerySet[SyncGapRequest], now: datetime | None = None) -
         }
         for r in rows
     ]
+
+
+def counts_by_state(qs: QuerySet[SyncGapRequest]) -> list[tuple[str, int]]:
+    """(state, count) of the cases, in the workflow's order of states: one grouped query."""
+    counts = dict(qs.order_by().values_list("state").annotate(n=Count("pk")))
+    return [(state, counts[state]) for state in State.values if counts.get(state)]
+
+
+def open_by_ministry(qs: QuerySet[SyncGapRequest], now: datetime | None = None) -> list[dict[str, Any]]:
+    """Per ministry, its open cases awaiting an answer: within the deadline and overdue (one query)."""
+    now = now or timezone.now()
+    late = Q(response_due_at__lt=now)
+    rows = (
+        qs.filter(state__in=OVERDUE_STATES)
+        .order_by()
+        .values("ministry__code", "ministry__name")
+        .annotate(on_time=Count("pk", filter=~late), overdue=Count("pk", filter=late))
+        .order_by("-overdue", "-on_time", "ministry__code")
+    )
+    return [
+        {
+            "code": r["ministry__code"],
+            "name": r["ministry__name"],
+            "on_time": r["on_time"],
+            "overdue": r["overdue"],
+        }
+        for r in rows
+    ]

@@ -115,23 +115,25 @@ def test_user_editing_follows_can_manage_user(client, tree, hn_admin):
     assert client.get("/admin/accounts/user/add/").status_code == 403  # new accounts: delegation page
 
 
-def test_dossiers_officer_edits_viewer_reads(client, tree):
+def test_synced_dossiers_are_read_only_but_for_national_admins(client, tree):
+    """Dossiers change through ingestion: officers (and everyone but national administrators) read them
+    in the admin, never edit their status, due or finish times — the data the index scores."""
     viewer = make_user("viewer", Role.VIEWER, tree.a["01"])
     officer = make_user("officer", Role.OFFICER, tree.a["01"])
+    admin = make_user("hn_admin", Role.SENIOR_ADMIN, tree.a["01"])
     url = f"/admin/tthc/dossier/{tree.d['01-C1'].pk}/change/"
-    client.force_login(viewer)
-    assert client.get(url).status_code == 200
-    assert client.post(url, {}).status_code == 403
-    client.force_login(officer)
-    form = client.get(url).context["adminform"].form
-    assert set(form.fields["receiving_agency"].queryset.values_list("code", flat=True)) == {
-        "01",
-        "01-C1",
-        "01-C2",
-        "01-STP",
-        "01-STP-P",
-    }
-    assert client.get(f"/admin/tthc/dossier/{tree.d['48'].pk}/change/").status_code == 404
+    for user in (viewer, officer, admin):
+        client.force_login(user)
+        page = client.get(url)
+        assert page.status_code == 200 and not page.context["has_change_permission"], user
+        assert client.post(url, {}).status_code == 403
+        assert client.get(f"/admin/tthc/dossier/{tree.d['48'].pk}/change/").status_code == 404
+    event = "/admin/tthc/dossierevent/add/"
+    assert client.get(event).status_code == 403
+    national = make_user("national", Role.NATIONAL_ADMIN, tree.a["VPCP"])
+    client.force_login(national)
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["has_change_permission"]
 
 
 def test_dossier_search_by_code_prefix(client, tree, hn_admin):

@@ -6,10 +6,11 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from openpyxl import load_workbook
 
 from reconciliation import views
-from reconciliation.exports import COLUMNS
+from reconciliation.exports import COLUMNS, LABEL_COLUMNS
 from reconciliation.services.matrix import severity
 from reconciliation.services.reconcile import reconcile_period
 from tthc import filing
@@ -117,14 +118,14 @@ def page_rows(client, query):
 def csv_rows(response):
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0] == [c[0] for c in COLUMNS]
-    return [tuple(r) for r in rows[1:]]
+    assert rows[0] == [c[0] for c in COLUMNS] + [c[0] for c in LABEL_COLUMNS]
+    return [tuple(r[: len(COLUMNS)]) for r in rows[1:]]  # the machine columns; the labels: test below
 
 
 def xlsx_rows(response):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
     return [
-        tuple("" if v is None else str(v) for v in row)
+        tuple("" if v is None else str(v) for v in row[: len(COLUMNS)])
         for row in sheet.iter_rows(min_row=2, values_only=True)
     ]
 
@@ -230,3 +231,30 @@ def test_dossier_comparison_scoping(ds):
     assert login(ds.users.btp).get("/reconciliation/dossiers/X48-MOP/").status_code == 200  # its system
     assert login(ds.users.btc).get("/reconciliation/dossiers/X48-MOP/").status_code == 404
     assert login(ds.users.admin).get("/reconciliation/dossiers/NOPE/").status_code == 404
+
+
+def test_exports_carry_labels_beside_codes(ds):
+    """Vietnamese words after the codes: the gap kind, province and system names, values in words."""
+    client = login(ds.users.p01)
+    with translation.override("vi"):
+        response = client.get(
+            "/reconciliation/gaps/export.csv",
+            {"period": "2026-10", "province": "01", "source": "HOTICH"},
+            HTTP_ACCEPT_LANGUAGE="vi",
+        )
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(body)))
+    by_key = [dict(zip(header, row, strict=True)) for row in rows]
+    kinds = {r["kind"]: r["kind_label"] for r in by_key}
+    assert kinds["missing_on_portal"] and kinds["missing_on_portal"] != "missing_on_portal"
+    assert all(r["province_name"] and r["source_name"] for r in by_key)
+    assert not any(re.search(r"\b20\d{12}\b|NgayTiepNhan", r["detail_label"]) for r in by_key)
+    workbook = load_workbook(
+        io.BytesIO(
+            b"".join(client.get("/reconciliation/gaps/export.xlsx", {"period": "2026-10"}).streaming_content)
+        ),
+        read_only=True,
+    )
+    assert len(next(workbook.active.iter_rows(max_row=1, values_only=True))) == len(COLUMNS) + len(
+        LABEL_COLUMNS
+    )

@@ -57,3 +57,11 @@ def test_swagger_ui_loads_from_own_static_files(admin_client):
     init = admin_client.get(scripts[-1])
     assert init.status_code == 200 and init["Content-Type"].startswith("application/javascript")
     assert "SwaggerUIBundle" in init.content.decode() and "/api/v1/schema/" in init.content.decode()
+
+
+def test_redoc_loads_from_own_static_files(admin_client):
+    page = admin_client.get("/api/v1/redoc/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "fonts.googleapis" not in html and "<script>" not in html
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert scripts and all(s.startswith("/static/drf_spectacular_sidecar/redoc/") for s in scripts)

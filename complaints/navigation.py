@@ -1,0 +1,78 @@
+"""The requests' menu entries, the supervisor audience and the home card (``core.navigation``)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from core import formatting, navigation
+from tthc.periods import Period
+
+from . import access
+from .models import SyncGapRequest
+from .workflow import OPEN, State
+
+
+def requests_card(request) -> dict | None:
+    """This month's requests: drafts awaiting a leader's signature, or the ministry's open inbox."""
+    user = request.user
+    mine = navigation.audiences_of(user) if user.is_authenticated else set()
+    if "province" in mine:
+        period = Period.last_closed()
+        visible = SyncGapRequest.objects.visible_to(user).filter(province__in=access.filing_provinces(user))
+        drafts = visible.filter(period=period, state=State.DRAFT).count()
+        open_cases = visible.filter(state__in=OPEN).count()
+        text = ngettext(
+            "%(n)s draft awaits a leader's signature.", "%(n)s drafts await a leader's signature.", drafts
+        ) % {"n": drafts}
+        return {
+            "title": _("Requests to ministries, %(month)s") % {"month": formatting.month(period)},
+            "value": str(drafts),
+            "text": f"{text} "
+            + ngettext("%(n)s request is open.", "%(n)s requests are open.", open_cases) % {"n": open_cases},
+            "url": reverse("complaints:review") + f"?period={period}",
+            "link": _("Review the month's drafts"),
+        }
+    if "ministry" in mine:
+        waiting = (
+            SyncGapRequest.objects.visible_to(user)
+            .filter(access.ministry_side_q(user), state__in=OPEN)
+            .count()
+        )
+        return {
+            "title": _("Requests addressed to your ministry"),
+            "value": str(waiting),
+            "text": ngettext("%(n)s request awaits an answer.", "%(n)s requests await an answer.", waiting)
+            % {"n": waiting},
+            "url": reverse("complaints:inbox"),
+            "link": _("Open the inbox"),
+        }
+    return None
+
+
+def register() -> None:
+    navigation.register_audience("supervisor", access.is_supervisor)
+    navigation.register(
+        navigation.Item("complaints:review", gettext_lazy("Monthly review"), ("province",), order=50),
+        navigation.Item(
+            "complaints:list",
+            gettext_lazy("Requests"),
+            ("province", "ministry"),
+            order=60,
+            prefixes=("/requests/",),
+        ),
+        navigation.Item("complaints:inbox", gettext_lazy("Ministry inbox"), ("ministry",), order=61),
+        navigation.Item("complaints:supervision", gettext_lazy("Supervision"), ("supervisor",), order=62),
+        # The routes of seed 000 (issue 12): the Chairman's summary and the Ministry of Justice section.
+        navigation.Item(
+            "complaints:summary", gettext_lazy("Chairman's summary"), ("province", "supervisor"), order=63
+        ),
+        navigation.Item(
+            "complaints:moj-report",
+            gettext_lazy("Report to the Ministry of Justice"),
+            ("province", "supervisor"),
+            order=64,
+        ),
+    )
+    navigation.register_card(20, requests_card)

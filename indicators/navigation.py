@@ -1,0 +1,54 @@
+"""The index's menu entries and home card (``core.navigation``)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import formatting, navigation
+from tthc.periods import Period
+
+from .models import IndicatorSnapshot
+
+WORKERS = ("province", "ministry", "supervisor")
+
+
+def score_card(request) -> dict | None:
+    """The user's own agency's last closed-month score and the points it lost."""
+    user = request.user
+    if not user.is_authenticated or not navigation.audiences_of(user) & {"province", "ministry"}:
+        return None
+    snapshot = (
+        IndicatorSnapshot.objects.visible_to(user)
+        .filter(period=Period.last_closed())
+        .select_related("agency")
+        .order_by("level", "agency__code")
+        .first()
+    )
+    if snapshot is None:
+        return None
+    name = snapshot.agency.short_name or snapshot.agency.name
+    return {
+        "title": _("766 index of %(agency)s, %(month)s")
+        % {"agency": name, "month": formatting.month(snapshot.period)},
+        "value": f"{formatting.number(snapshot.total, 2)} / 100",
+        "text": _("%(lost)s points lost; rank %(rank)s of %(peers)s.")
+        % {
+            "lost": formatting.number(100 - snapshot.total, 2),
+            "rank": snapshot.rank or "—",
+            "peers": snapshot.peers,
+        },
+        "url": reverse("indicators:dashboard", args=[snapshot.agency.code]) + f"?period={snapshot.period}",
+        "link": _("See where the points were lost"),
+    }
+
+
+def register() -> None:
+    navigation.register(
+        navigation.Item("indicators:index", gettext_lazy("766 index"), WORKERS, order=10),
+        navigation.Item("indicators:rankings", gettext_lazy("Rankings"), ("signed_in",), order=20),
+        navigation.Item("indicators:late", gettext_lazy("Late units"), ("province", "ministry"), order=30),
+        navigation.Item("indicators:public-results", gettext_lazy("Public results"), ("public",), order=90),
+    )
+    navigation.register_card(10, score_card)

@@ -1,0 +1,106 @@
+"""core.charts: every chart rendered in Vietnamese parses as SVG with numeric coordinates."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from core import charts
+
+NS = "{http://www.w3.org/2000/svg}"
+NUMERIC_ATTRS = ("x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "width", "height")
+
+
+def assert_coordinates_numeric(svg: str) -> ET.Element:
+    """Parse the markup and check that every coordinate attribute is a plain number."""
+    root = ET.fromstring(str(svg))
+    assert root.tag == f"{NS}svg"
+    assert all(float(v) >= 0 for v in root.get("viewBox", "").split())
+    for el in root.iter():
+        for attr in NUMERIC_ATTRS:
+            if attr in el.attrib and not (el.tag == f"{NS}svg" and attr == "width"):
+                float(el.attrib[attr])  # raises on "182,0"
+        if "points" in el.attrib:
+            for pair in el.attrib["points"].split():
+                x, y = pair.split(",")
+                float(x), float(y)
+    return root
+
+
+def all_charts() -> dict[str, str]:
+    return {
+        "trend": charts.trend_line(
+            [("2026-01", Decimal("81.25")), ("2026-02", None), ("2026-03", Decimal("87.5")), ("2026-04", 90)],
+            title="Xu hướng",
+        ),
+        "bars": charts.bars(
+            [
+                charts.Bar("Nhóm 1", Decimal("17.63"), 18),
+                charts.Bar("Nhóm 2 <b>", 1234.5, 2000, highlight=True),
+            ],
+            title="Nhóm",
+        ),
+        "stacked": charts.stacked_bars(
+            [charts.StackedRow("Sở Tư pháp", (120, 7)), charts.StackedRow("Sở Y tế", (0, 0))],
+            [charts.Series("Đúng hạn", "#1d7a35"), charts.Series("Quá hạn", "#a61c1c")],
+            title="Đúng hạn",
+        ),
+        "heat": charts.heat_map(
+            ["Hà Nội", "Huế"],
+            ["Hệ thống A", "B"],
+            [
+                [charts.HeatCell("low", "3", "/x?a=1&b=2", "3 / 400"), None],
+                [charts.HeatCell("critical", "40")],
+            ],
+            title="Ma trận",
+            legend=[("clean", "0 %"), ("low", "< 1 %")],
+        ),
+        "legend": charts.heat_legend([("clean", "0 %"), ("critical", "≥ 15 %")], title="Chú giải"),
+        "meter": charts.meter(Decimal("97.94"), title="97,9 %"),
+    }
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_chart_parses_with_numeric_coordinates(lang):
+    with translation.override(lang):
+        for name, svg in all_charts().items():
+            root = assert_coordinates_numeric(svg)
+            assert root.get("role") == "img" or root.get("aria-hidden") == "true", name
+
+
+def test_trend_coordinates_and_labels_in_vietnamese():
+    with translation.override("vi"):
+        svg = str(
+            charts.trend_line(
+                [("2026-01", Decimal("81.25")), ("2026-03", Decimal("1234.5"))], title="t", max_value=2000
+            )
+        )
+    root = assert_coordinates_numeric(svg)
+    (line,) = root.iter(f"{NS}polyline")
+    xs = [float(p.split(",")[0]) for p in line.get("points").split()]
+    assert xs == sorted(xs) and xs[0] < xs[-1]
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert "01/2026" in texts and "03/2026" in texts  # not every label "2"
+    titles = [t.text for t in root.iter(f"{NS}title")]
+    assert "03/2026: 1.234,50" in titles  # visible numbers in Vietnamese format
+
+
+def test_missing_month_breaks_the_line():
+    svg = str(charts.trend_line([("a", 1), ("b", 2), ("c", None), ("d", 3), ("e", 4)], title="t"))
+    assert len(re.findall("<polyline", svg)) == 2
+
+
+def test_labels_are_escaped_and_links_kept():
+    svg = all_charts()
+    assert "&lt;b&gt;" in svg["bars"] and "<b>" not in svg["bars"]
+    assert 'href="/x?a=1&amp;b=2"' in svg["heat"]
+
+
+def test_bars_scale_to_the_largest_value():
+    root = assert_coordinates_numeric(charts.bars([charts.Bar("a", 50), charts.Bar("b", 100)], title="t"))
+    widths = [float(r.get("width")) for r in root.iter(f"{NS}rect")]
+    assert widths[1] == pytest.approx(2 * widths[0])

@@ -1,0 +1,45 @@
+"""The menu follows the user's roles (core.navigation + the apps' registrations)."""
+
+import pytest
+from django.test import Client
+
+from accounts.models import Role
+from tests.accounts.helpers import build_tree, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def menu_labels(user) -> list[str]:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        client.force_login(user)
+    response = client.get("/public/results/")
+    entries = response.context["nav_entries"]  # lazy: evaluated by the template
+    return [str(e.label) for e in (entries() if callable(entries) else entries)]
+
+
+def test_menu_by_role():
+    tree = build_tree()
+    officer = make_user("officer", Role.OFFICER, tree.a["01"])
+    ministry = make_user("ministry", Role.OFFICER, tree.a["BTP"])
+    admin = make_user("admin", Role.SENIOR_ADMIN, tree.a["01"])
+    national = make_user("national", Role.NATIONAL_ADMIN, tree.a["VPCP"])
+    province_menu = menu_labels(officer)
+    assert "Monthly review" in province_menu and "Sync gaps" in province_menu
+    assert "Ministry inbox" not in province_menu and "Supervision" not in province_menu
+    assert "Delegation" not in province_menu
+    ministry_menu = menu_labels(ministry)
+    assert "Ministry inbox" in ministry_menu and "Monthly review" not in ministry_menu
+    assert "Delegation" in menu_labels(admin)
+    assert {"Supervision", "Ministry inbox", "Monthly review", "Delegation"} <= set(menu_labels(national))
+    assert menu_labels(None) == ["Public results"]
+
+
+def test_active_entry_and_scope_in_the_header():
+    tree = build_tree()
+    officer = make_user("officer", Role.OFFICER, tree.a["01"])
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(officer)
+    html = client.get("/requests/review/").content.decode()
+    assert 'aria-current="page" class="active">Monthly review' in html
+    assert 'class="scope"' in html and "Officer" in html

@@ -1,0 +1,258 @@
+"""The key journeys in a real browser (Chromium), on the demo data, in Vietnamese.
+
+One test seeds the demo (``seed_demo``: the portal's records through ingestion, reconciliation, the
+index, the month's draft requests) and walks every journey on it — seeding once keeps the suite
+short; each journey's failures are reported under its name:
+
+1. a province officer logs in (on a 390 px phone), reads the dashboard and the matrix, opens a gap
+   and its dossier;
+2. a province leader reviews the month's drafts and submits one; a ministry officer acknowledges and
+   answers it; the leader opens the notification and accepts the answer;
+3. an administrator delegates a role (a new account, without admin-site access);
+4. a citizen opens the public results page on a 390 px screen;
+5. the API documentation (Swagger UI, ReDoc) renders with every request outside the site refused.
+
+Every page passes ``checks.check_page`` (raw codes, English, number formats, horizontal scrolling,
+axe-core) and is saved as a screenshot in ``var/e2e/``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import RoleAssignment, User
+from complaints.models import SyncGapRequest
+from complaints.workflow import State
+from reconciliation.models import ReconciliationRun
+from tthc.periods import Period
+
+from .checks import check_page
+
+PASSWORD = "TthcDemo@2026"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+#: Demo logins by agency code (seed_demo's accounts).
+PROVINCE_LOGINS = {"01": "hn", "48": "dn"}
+MINISTRY_LOGINS = {"BTC": "btc", "BTP": "btp"}
+
+
+class Journey:
+    """A browser context in Vietnamese with the checks collected as the journey goes."""
+
+    def __init__(self, browser, base_url: str, artefacts, name: str, viewport: dict):
+        self.context = browser.new_context(locale="vi-VN", viewport=viewport)
+        self.page = self.context.new_page()
+        self.base_url, self.artefacts, self.name = base_url, artefacts, name
+        self.problems: list[str] = []
+        self.step = 0
+
+    def check(self, label: str, **kwargs) -> None:
+        self.page.wait_for_load_state("load")
+        self.step += 1
+        self.problems += check_page(
+            self.page, f"{self.name}-{self.step:02d}-{label}", self.artefacts, **kwargs
+        )
+
+    def goto(self, path: str) -> None:
+        response = self.page.goto(self.base_url + path)
+        assert response is not None and response.status < 400, f"{path}: {response and response.status}"
+
+    def login(self, username: str) -> None:
+        self.goto("/accounts/login/")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.click("main form button[type=submit]")
+        self.page.wait_for_url(re.compile(r".*/$"))
+
+    def logout(self) -> None:
+        self.context.clear_cookies()
+
+    def menu(self, label: str) -> None:
+        """Follow a main-menu entry, opening the menu first on a phone."""
+        toggle = self.page.locator(".menu-toggle")
+        if toggle.is_visible():
+            toggle.click()
+        self.page.locator("#site-nav").get_by_role("link", name=label, exact=True).click()
+        self.page.wait_for_load_state("load")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def officer_reads_the_dashboard_matrix_gap_and_dossier(j: Journey) -> None:
+    runs = ReconciliationRun.objects.filter(period=Period.last_closed(), gap_dossiers__gt=0).select_related(
+        "province"
+    )
+    run = (
+        runs.filter(province__code__in=PROVINCE_LOGINS).order_by("pk").first() or runs.order_by("pk").first()
+    )
+    assert run is not None, "seed_demo plants gaps in the closed month"
+    j.login(_login_for(run.province, "officer", PROVINCE_LOGINS))
+    j.check("home")
+    assert j.page.locator(".card").first.is_visible(), "the home page answers with the province's score"
+    j.menu("Bộ chỉ số 766")
+    j.check("dashboard")
+    # The trend chart's coordinates are plain numbers in Vietnamese (no "182,0").
+    points = j.page.eval_on_selector_all(
+        "svg.chart-trend polyline, svg.chart-trend circle",
+        "els => els.map(e => e.getAttribute('points') || (e.getAttribute('cx') + ',' + e.getAttribute('cy')))",
+    )
+    assert points, "the trend chart has a line"
+    for pair in " ".join(points).split():
+        x, y = pair.split(",")
+        float(x), float(y)
+    j.menu("Sai lệch đồng bộ")
+    j.check("matrix")
+    j.page.locator(f"table.matrix td.cell a[href*='source={run.source.code}']").first.click()
+    j.page.wait_for_load_state("load")
+    j.check("gaps")
+    j.page.locator("a[href*='/reconciliation/dossiers/']").first.click()
+    j.page.wait_for_load_state("load")
+    j.check("dossier")
+
+
+def _login_for(agency, role: str, logins: dict[str, str]) -> str:
+    """The demo login for the agency and role, or (for an agency without demo logins) a new one."""
+    if agency.code in logins:
+        return f"{logins[agency.code]}.{role}"
+    username = f"e2e.{agency.code.lower()}.{role}"
+    user, created = User.objects.get_or_create(username=username, defaults={"full_name": username})
+    if created:
+        user.set_password(PASSWORD)
+        user.save()
+        RoleAssignment.objects.create(user=user, agency=agency, role=role)
+    return username
+
+
+def leader_submits_ministry_answers_leader_accepts(j: Journey) -> None:
+    drafts = SyncGapRequest.objects.filter(state=State.DRAFT).select_related("province", "ministry")
+    preferred = drafts.filter(province__code__in=PROVINCE_LOGINS, ministry__code__in=MINISTRY_LOGINS)
+    case = preferred.order_by("pk").first() or drafts.order_by("pk").first()
+    assert case is not None, "seed_demo drafts the closed month's requests"
+    leader = _login_for(case.province, "leader", PROVINCE_LOGINS)
+    officer = _login_for(case.ministry, "officer", MINISTRY_LOGINS)
+
+    j.login(leader)
+    j.check("home")
+    j.page.locator(".card a[href*='/requests/review/']").click()
+    j.page.wait_for_load_state("load")
+    j.check("review")
+    j.page.check(f"input[name=ids][value='{case.pk}']")
+    j.page.locator("form[action$='/requests/review/submit/'] button[type=submit]").click()
+    j.page.wait_for_load_state("load")
+    assert j.page.locator(".messages li.success").count(), "the submission is confirmed"
+    j.check("submitted")
+    case.refresh_from_db()
+    assert case.state == State.SUBMITTED
+    j.logout()
+
+    j.login(officer)
+    j.menu("Hộp thư Bộ")
+    j.check("inbox")
+    j.page.locator(f"a[href$='/requests/{case.pk}/']").first.click()
+    j.page.wait_for_load_state("load")
+    j.check("case-submitted")
+    j.page.locator("form.transition[data-to=acknowledged] button[type=submit]").click()
+    j.page.wait_for_load_state("load")
+    form = j.page.locator("form.transition[data-to=answered]")
+    form.locator("[name$=answer]").fill("Đã rà soát và đồng bộ lại các hồ sơ còn thiếu lên Cổng.")
+    form.locator("select[name$=resolution]").select_option(index=1)
+    form.locator("button[type=submit]").click()
+    j.page.wait_for_load_state("load")
+    j.check("case-answered")
+    case.refresh_from_db()
+    assert case.state == State.ANSWERED
+    j.logout()
+
+    j.login(leader)
+    bell = j.page.locator("header a.bell .badge")
+    assert bell.count(), "the leader has an unread notification"
+    j.page.locator("header a.bell").click()
+    j.page.wait_for_load_state("load")
+    j.check("notifications")
+    j.page.locator("main ul a[href*='/requests/notifications/']").first.click()
+    j.page.wait_for_load_state("load")
+    j.check("case-to-accept")
+    j.page.locator("form.transition[data-to=closed] button[type=submit]").click()
+    j.page.wait_for_load_state("load")
+    j.check("case-closed")
+    case.refresh_from_db()
+    assert case.state == State.CLOSED
+    unread = j.page.locator("header a.bell .badge")
+    assert not unread.count(), "opening the case cleared the bell"
+
+
+def administrator_delegates_a_role(j: Journey) -> None:
+    j.login("hn.senior_admin")
+    j.menu("Phân quyền")
+    j.check("delegation")
+    j.page.fill("input[name=username]", "e2e.canbo")
+    j.page.check("input[name=new_account]")
+    j.page.fill("input[name=password]", "Mot-Mat-Khau-Dai-2026")
+    j.page.fill("input[name=full_name]", "Nguyễn Văn Thử")
+    assert not j.page.is_checked("input[name=is_staff]"), "no admin-site access unless asked"
+    agency = j.page.locator("[name=agency]")
+    if agency.evaluate("e => e.tagName") == "SELECT":
+        agency.select_option("01")
+    else:
+        agency.fill("01")
+    j.page.select_option("select[name=role]", "officer")
+    j.page.locator("main form[method=post] button[type=submit]").last.click()
+    j.page.wait_for_load_state("load")
+    j.check("delegated")
+    user = User.objects.get(username="e2e.canbo")
+    assert not user.is_staff and user.role_assignments.filter(role="officer", agency__code="01").exists()
+
+
+def citizen_opens_public_results_on_a_phone(j: Journey) -> None:
+    j.goto("/public/results/")
+    j.check("public-results")
+    assert j.page.locator("table tbody tr").count() > 1
+    j.page.locator(".menu-toggle").click()
+    j.check("public-menu-open")
+
+
+def api_docs_render_offline(j: Journey) -> None:
+    host = j.base_url.split("//", 1)[1]
+    j.context.route(
+        re.compile(r"^(?!https?://" + re.escape(host) + r").*"),
+        lambda route: route.abort(),
+    )
+    j.login("national.admin")
+    j.goto("/api/v1/docs/")
+    j.page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    j.page.screenshot(path=str(j.artefacts / f"{j.name}-swagger.png"))
+    j.goto("/api/v1/redoc/")
+    j.page.wait_for_selector("text=TTHC Platform API", timeout=20_000)
+    j.page.screenshot(path=str(j.artefacts / f"{j.name}-redoc.png"))
+
+
+JOURNEYS: list[tuple[str, dict, Callable[[Journey], None]]] = [
+    ("officer", PHONE, officer_reads_the_dashboard_matrix_gap_and_dossier),
+    ("requests", DESKTOP, leader_submits_ministry_answers_leader_accepts),
+    ("delegation", DESKTOP, administrator_delegates_a_role),
+    ("citizen", PHONE, citizen_opens_public_results_on_a_phone),
+    ("api-docs", DESKTOP, api_docs_render_offline),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_journeys(live_server, browser, artefacts):
+    call_command("seed_demo", dossiers=300, no_progress=True, stdout=io.StringIO())
+    failures = []
+    for name, viewport, walk in JOURNEYS:
+        journey = Journey(browser, live_server.url, artefacts, name, viewport)
+        try:
+            walk(journey)
+        except Exception as exc:  # report every journey, not just the first that fails
+            journey.page.screenshot(path=str(artefacts / f"{name}-failed.png"), full_page=True)
+            failures.append(f"{name}: {type(exc).__name__}: {exc}")
+        finally:
+            failures += journey.problems
+            journey.close()
+    assert not failures, "\n".join(failures)

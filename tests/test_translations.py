@@ -1,0 +1,144 @@
+"""Every UI string has a Vietnamese translation.
+
+The strings are collected as ``makemessages`` would find them — ``{% translate %}`` and
+``{% blocktranslate %}`` in the templates (through Django's own ``templatize``), ``gettext`` /
+``gettext_lazy`` / ``ngettext`` / ``pgettext`` calls with literal text in the Python sources — and each
+must come out different in Vietnamese. A string that reads the same in both languages (a code, a
+proper name) is listed in ``SAME_IN_BOTH``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from django.utils import translation
+from django.utils.translation.template import templatize
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("core", "accounts", "tthc", "reconciliation", "complaints", "indicators", "reports", "demo", "config")
+TEMPLATE_DIRS = [ROOT / "templates", *(ROOT / app / "templates" for app in APPS)]
+SAME_IN_BOTH = {
+    "API",
+    "Email",
+    "Menu",
+    "OK",
+    "CSV",
+    "Excel",
+    "PDF",
+    "Word",
+    "ID",
+    "%(value)s",
+    "766",
+}
+SINGULAR = {"gettext", "gettext_lazy", "_", "gettext_noop"}
+PLURAL = {"ngettext", "ngettext_lazy"}
+CONTEXT = {"pgettext", "pgettext_lazy"}
+_CALL = re.compile(
+    r"\b(gettext|ngettext|pgettext|npgettext)\(u?(?:'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\")"
+    r"(?:\s*,\s*u?(?:'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"))?"
+)
+
+
+def _unescape(text: str) -> str:
+    return ast.literal_eval(f"'''{text}'''") if "\\" in text else text
+
+
+def template_strings():
+    for folder in TEMPLATE_DIRS:
+        if not folder.exists():
+            continue
+        for path in folder.rglob("*.html"):
+            if "drf_spectacular" in path.parts:
+                continue
+            code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+            for m in _CALL.finditer(code):
+                func = m.group(1)
+                first = _unescape(m.group(2) if m.group(2) is not None else m.group(3) or "")
+                second = m.group(4) if m.group(4) is not None else m.group(5)
+                second = _unescape(second) if second is not None else None
+                if func == "pgettext":
+                    yield path, ("p", first, second)
+                elif func == "npgettext":
+                    yield path, ("p", first, second)
+                else:
+                    yield path, ("s", first, None)
+
+
+def python_strings():
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call) or not node.args:
+                    continue
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                args = [
+                    a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+                    for a in node.args
+                ]
+                if name in SINGULAR | PLURAL and args[0]:
+                    yield path, ("s", args[0], None)
+                elif name in CONTEXT and len(args) > 1 and args[0] and args[1]:
+                    yield path, ("p", args[0], args[1])
+
+
+def untranslated(found) -> list[str]:
+    missing = set()
+    with translation.override("vi"):
+        for path, (kind, a, b) in found:
+            if kind == "s":
+                msgid, out = a, translation.gettext(a)
+            else:
+                msgid, out = b, translation.pgettext(a, b)
+            if (
+                not msgid.strip()
+                or msgid in SAME_IN_BOTH
+                or not re.search(r"[A-Za-z]{2}", re.sub(r"%\(\w+\)[sd]|\{\{.*?\}\}", "", msgid))
+            ):
+                continue
+            if out == msgid:
+                missing.add(f"{path.relative_to(ROOT)}: {msgid!r}")
+    return sorted(missing)
+
+
+def test_every_template_string_has_a_vietnamese_translation():
+    missing = untranslated(template_strings())
+    assert not missing, "no Vietnamese translation:\n" + "\n".join(missing)
+
+
+def test_every_python_ui_string_has_a_vietnamese_translation():
+    missing = untranslated(python_strings())
+    assert not missing, "no Vietnamese translation:\n" + "\n".join(missing)
+
+
+def _catalog(path: Path) -> dict[str, str]:
+    text = path.read_text(encoding="utf-8")
+    out = {}
+    pattern = r'(?:msgctxt "[^\n]*"\n)?msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?msgstr(?:\[0\])? ((?:".*"\n?)+)'
+    for m in re.finditer(pattern, text):
+        if m.group(0).startswith("msgctxt"):
+            continue  # a context keeps its own translation
+        msgid = "".join(re.findall(r'"(.*)"', m.group(1)))
+        out[msgid] = "".join(re.findall(r'"(.*)"', m.group(2)))
+    return out
+
+
+def test_shared_catalog_does_not_contradict_the_apps():
+    """Django merges the catalogs and ``core`` comes first: a string of the shared UI catalog translated
+    otherwise in an app would replace the app's meaning everywhere (a status "Processing finished"
+    shown as a field label "Date processing finished"). Synonyms between two apps are left alone."""
+    core = _catalog(ROOT / "core/locale/vi/LC_MESSAGES/django.po")
+    clashes = []
+    for path in sorted(ROOT.glob("*/locale/vi/LC_MESSAGES/django.po")) + [
+        ROOT / "locale/vi/LC_MESSAGES/django.po"
+    ]:
+        if path.parts[-5] == "core":
+            continue
+        for msgid, msgstr in _catalog(path).items():
+            if msgid and msgstr and core.get(msgid) and core[msgid] != msgstr:
+                clashes.append(f"{msgid!r}: core {core[msgid]!r} vs {path.relative_to(ROOT)} {msgstr!r}")
+    assert not clashes, "\n".join(clashes)
