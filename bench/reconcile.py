@@ -84,7 +84,8 @@ def _province_sql() -> str:
                                  x.recv) AS ev,
                    (x.g * 16807) %% 10007 < 300 AS missing, (x.g * 69621) %% 10007 < 10 AS portal_only,
                    (x.g * 48271) %% 10007 < 100 AND x.status IN (9, 10) AS stale,
-                   (x.g * 2654435761) %% 10007 < 30 AS due_shift
+                   (x.g * 2654435761) %% 10007 < 30 AS due_shift,
+                   x.status IN (9, 10) AND x.g %% 3 = 0 AS eres, (x.g * 7777) %% 10007 < 20 AS eres_lost
             FROM (
                 SELECT g, %(prefix)s || g AS code,
                        (%(agencies)s::bigint[])[1 + (g * 7919) %% cardinality(%(agencies)s::bigint[])] AS agency,
@@ -100,17 +101,19 @@ def _province_sql() -> str:
         ),
         src AS (
             INSERT INTO reconciliation_sourcedossier (source_id, code, agency_id, procedure_id, status, previous_status,
-                channel, received_at, due_at, finished_at, returned_at, progress_steps, event_at, synced_at, digest)
+                channel, received_at, due_at, finished_at, returned_at, progress_steps, event_at, synced_at, digest,
+                e_result)
             SELECT sys, code, agency, proc, status,
                    CASE status WHEN 10 THEN 9 WHEN 9 THEN 4 WHEN 5 THEN 4 WHEN 4 THEN 2 ELSE 1 END,
                    1 + g %% 2, recv, recv + interval '5 days', fin,
                    CASE WHEN status = 10 THEN fin + interval '2 hours' END,
-                   CASE status WHEN 10 THEN 5 WHEN 9 THEN 4 ELSE 2 END, ev, ev + interval '7 minutes', %(digest)s
+                   CASE status WHEN 10 THEN 5 WHEN 9 THEN 4 ELSE 2 END, ev, ev + interval '7 minutes', %(digest)s, eres
             FROM base WHERE NOT portal_only RETURNING 1
         ),
         portal AS (
             INSERT INTO reconciliation_sourcedossier (source_id, code, agency_id, procedure_id, status, previous_status,
-                channel, received_at, due_at, finished_at, returned_at, progress_steps, event_at, synced_at, digest)
+                channel, received_at, due_at, finished_at, returned_at, progress_steps, event_at, synced_at, digest,
+                e_result)
             SELECT %(portal)s, code, agency, proc, CASE WHEN stale THEN 4 ELSE status END,
                    CASE WHEN stale THEN 2 ELSE
                        CASE status WHEN 10 THEN 9 WHEN 9 THEN 4 WHEN 5 THEN 4 WHEN 4 THEN 2 ELSE 1 END END,
@@ -120,7 +123,8 @@ def _province_sql() -> str:
                    CASE WHEN stale OR status <> 10 THEN NULL ELSE fin + interval '2 hours' END,
                    CASE WHEN stale THEN 2 WHEN status = 10 THEN 5 WHEN status = 9 THEN 4 ELSE 2 END,
                    CASE WHEN stale THEN recv ELSE ev END,
-                   CASE WHEN stale THEN recv ELSE ev END + interval '20 minutes', %(digest)s
+                   CASE WHEN stale THEN recv ELSE ev END + interval '20 minutes', %(digest)s,
+                   eres AND NOT stale AND NOT eres_lost
             FROM base WHERE NOT missing RETURNING 1
         )
         SELECT (SELECT count(*) FROM src) + (SELECT count(*) FROM portal)

@@ -5,6 +5,7 @@ in-process, e-mail printed to the console. ``DATABASE_URL`` switches to PostgreS
 ``REDIS_URL`` to a Redis broker/result backend/cache with real workers and beat.
 """
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "tthc",
     "reconciliation",
     "complaints",
+    "readiness",
     "indicators",
     "reports",
     "demo",
@@ -323,7 +325,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Agencies, procedures, dossiers, sync reconciliation, sync-gap requests and the 766 index.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "ENUM_NAME_OVERRIDES": {"SourceKindEnum": "reconciliation.models.SourceKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "reconciliation.models.SourceKind",
+        "StateEnum": "complaints.workflow.State",
+        "AssessmentStateEnum": "readiness.models.AssessmentState",
+    },
     # Swagger UI from drf-spectacular-sidecar's files (served by whitenoise), not a CDN: works offline and
     # under the Content-Security-Policy.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -348,6 +354,15 @@ INDICATOR_BANDS = [
         for item in env.list("INDICATOR_BANDS", default=["good:90", "fair:70", "average:50", "weak:0"])
     )
 ]
+# [assumed] Where a level lacks some of a group's components (ministries: group 3 without
+# E_CERTIFIED_COPY and POPULATION_DATA_*), rescale the group's points to its full weight (× 22/16),
+# so both levels are out of 100. False: such a group is out of its applicable points only.
+INDICATOR_RESCALE_PARTIAL_GROUPS = env.bool("INDICATOR_RESCALE_PARTIAL_GROUPS", default=True)
+# [assumed] First day of the methodology that splits group 4 into 4a online services (12) and
+# 4b online payment (10), as the 2026 portal dashboard shows it (ISO date).
+INDICATOR_GROUP4_SPLIT_FROM = date.fromisoformat(env.str("INDICATOR_GROUP4_SPLIT_FROM", default="2026-01-01"))
+# Procedures without dossiers (seed 003 II.2.đ): no dossier anywhere for this many months.
+INDICATOR_DORMANT_MONTHS = env.int("INDICATOR_DORMANT_MONTHS", default=36)
 # Early warning: open dossiers due within this many working days.
 TTHC_EARLY_WARNING_DAYS = env.int("TTHC_EARLY_WARNING_DAYS", default=3)
 # Debounce (seconds) of the recompute that ingestion asks for after a batch.
@@ -366,6 +381,16 @@ TTHC_FINISH_TOLERANCE_SECONDS = env.int("TTHC_FINISH_TOLERANCE_SECONDS", default
 TTHC_DUE_TOLERANCE_SECONDS = env.int("TTHC_DUE_TOLERANCE_SECONDS", default=0)
 # "Finish time equal to sync time" (suspicious): equal within this many seconds (0: the same second).
 TTHC_SUSPICIOUS_SYNC_SECONDS = env.int("TTHC_SUSPICIOUS_SYNC_SECONDS", default=0)
+# Suspicious patterns are flags kept apart from gaps (docs/domain.md#suspicious-patterns): True counts
+# them in a run's gap total, the matrix colour and the requests like any gap.
+TTHC_SUSPICIOUS_COUNTS_AS_GAP = env.bool("TTHC_SUSPICIOUS_COUNTS_AS_GAP", default=False)
+# "Finished without any processing step" applies only to a source that normally sends progress: at
+# least this share of its finished dossiers (a sample of TTHC_PROGRESS_SAMPLE per province) has steps.
+TTHC_PROGRESS_SOURCE_SHARE = env.float("TTHC_PROGRESS_SOURCE_SHARE", default=0.5)
+TTHC_PROGRESS_SAMPLE = env.int("TTHC_PROGRESS_SAMPLE", default=500)
+# Three-way comparison: the province's own system takes part in a ministry system's chain for a
+# procedure when it holds at least this share of as many of its dossiers as the ministry's system.
+TTHC_CHAIN_MIN_SHARE = env.float("TTHC_CHAIN_MIN_SHARE", default=0.5)
 # Gap matrix colours: percent of a cell's dossiers with a gap at which it turns low/medium/high.
 TTHC_GAP_SEVERITY_THRESHOLDS = env.list("TTHC_GAP_SEVERITY_THRESHOLDS", cast=float, default=[1, 5, 15])
 # Excel exports stop after this many rows (CSV streams without a limit).
@@ -437,6 +462,18 @@ CELERY_BEAT_SCHEDULE.update(
 # Logging, configured once: one console handler on the root logger. Django's own "django" logger
 # handler is dropped (it printed every line a second time with DEBUG on); expected 403/404 answers are
 # INFO lines without a traceback (core/logging.py).
+# --- Readiness of procedures on ministries' centralized systems (readiness; docs/adr/0018) ----------
+# The body that issues the criteria set by default (seed 002: the Ministry of Science and Technology).
+TTHC_READINESS_ISSUER = env("TTHC_READINESS_ISSUER", default="Bộ Khoa học và Công nghệ")
+# The date from which ministries' centralized systems must serve every ready procedure (seed 002, 3b).
+TTHC_READINESS_COMMITMENT_DATE = date.fromisoformat(
+    env("TTHC_READINESS_COMMITMENT_DATE", default="2026-07-01")
+)
+# Classification deadline chasing: reminder this many working days before a set's deadline, escalation
+# this many working days after it (the notice goes on the day itself) — through complaints' hourly chase.
+TTHC_READINESS_REMINDER_DAYS = env.int("TTHC_READINESS_REMINDER_DAYS", default=5)
+TTHC_READINESS_ESCALATION_DAYS = env.int("TTHC_READINESS_ESCALATION_DAYS", default=2)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

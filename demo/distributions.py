@@ -26,6 +26,11 @@ ONLINE_SPREAD = 0.10  # each province's online share varies ± this much
 POSTAL_SHARE = 0.03
 OFF_DAY_WEIGHT = 0.05  # a weekend or holiday sees 5 % of a working day's filings (online only)
 AFTER_HOURS_ONLINE = 0.22  # online filings on working days made outside office hours
+#: Online dossiers filed through the national portal (NoiNopHoSo 1), the rest on the handling system's
+#: own portal (2 ministry, 3 province); direct and postal dossiers are entered where they are handled.
+#: [assumed] demo share: seed 004 gives only the portal's own figure (2,153,294 online dossiers filed
+#: through the national portal in May 2024), not the share.
+FILED_ON_PORTAL = 50  # percent
 AUTO_RECEIPT = 0.5  # after-hours online filings received at once by the system (the rest next morning)
 REFUSED = 0.012  # status 3, refused at intake
 WITHDRAWN = 0.012  # status 7

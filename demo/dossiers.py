@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
+from zlib import crc32
 
 from tthc import calendar
 from tthc.models import DossierStatus
@@ -47,6 +48,7 @@ from .distributions import (
     E_RESULT,
     FAMILY,
     FEE_EXEMPT,
+    FILED_ON_PORTAL,
     FINANCIAL_OBLIGATION,
     GIVEN,
     MIDDLE,
@@ -380,12 +382,17 @@ def generate_day(world: World, index: int, count: int) -> Day:
         reused, personal = rand() < DATA_REUSE, rand() < PERSONAL_STORE[channel != 2]
         population = rand() < POPULATION_DATA[0 if proc.population_connected and kind == 1 else 1]
         complaint = rand() < COMPLAINT[was_late]
+        # Where it was filed: the portal for a share of online dossiers (a hash of the code, so the
+        # random stream and every other figure stay as they were), else the system that handles it.
+        own = 2 if proc.central_system or rec.province is None else 3
+        filed = 1 if channel == 2 and crc32(code.encode()) % 100 < FILED_ON_PORTAL else own
         record = {
             "MaHoSo": code,
             "MaTTHC": proc.code,
             "MaDonVi": rec.code,
             "DonViXuLy": handling.code,
             "KenhThucHien": TEXT[channel],
+            "NoiNopHoSo": TEXT[filed],
             "LoaiDoiTuong": TEXT[kind],
             "ChuHoSo": applicant,
             "TrichYeuHoSo": proc.name,
@@ -407,6 +414,8 @@ def generate_day(world: World, index: int, count: int) -> Day:
                     "NguoiXuLy": who,
                     "ChucDanh": title,
                     "NoiDungXuLy": note,
+                    # The approval step's own deadline is the dossier's: a late one overran there.
+                    **({"NgayKetThucTheoQuyDinh": stamp(due)} if to == FINISHED and due is not None else {}),
                 }
                 for at, _, to, unit, who, title, note in ev
             ],

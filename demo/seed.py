@@ -21,6 +21,7 @@ from tthc.models import ApologyLetter, CalendarOverride, Dossier, DossierEvent
 from .distributions import DEFAULT_CHUNK, DEFAULT_DOSSIERS, DEFAULT_SEED, KNOWN_OVERRIDES, VN_TZ
 from .index import seed_demo_index
 from .pipeline import Feeder, FeedReport, can_fork, feed
+from .readiness import seed_demo_readiness
 from .reporting import reconcile_latest, report_counts
 from .requests import seed_demo_requests
 from .systems import ensure_systems, plan_feeds
@@ -141,4 +142,5 @@ FOLLOW_UPS: tuple[tuple[str, Callable[[int], object]], ...] = (
     ("reconciliation of the latest months", lambda seed: reconcile_latest(2)),
     ("index snapshots and inputs", lambda seed: seed_demo_index(seed=seed)),
     ("draft requests", lambda seed: seed_demo_requests(seed=seed)),
+    ("readiness assessments", lambda seed: seed_demo_readiness(seed=seed)),
 )

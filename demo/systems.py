@@ -34,6 +34,9 @@ SYSTEM_NAMES = {
     "CPXD": "Hệ thống cấp phép xây dựng",
     "CCHN": "Hệ thống quản lý chứng chỉ hành nghề",
     "MADVNS": "Hệ thống cấp mã đơn vị có quan hệ với ngân sách",
+    # Public-service providers named by seeds 001 and 004 (descriptive names, not official ones).
+    "BHXH": "Hệ thống thông tin giải quyết TTHC của Bảo hiểm xã hội Việt Nam",
+    "EVN": "Hệ thống cung cấp dịch vụ điện trực tuyến của Tập đoàn Điện lực Việt Nam",
 }
 
 

@@ -11,6 +11,11 @@ urlpatterns = [
     path("indicators/", views.index, name="index"),
     path("indicators/rankings/", views.rankings, name="rankings"),
     path("indicators/late/", views.late_units, name="late"),
+    path(
+        "indicators/procedures-without-dossiers/",
+        views.procedures_without_dossiers,
+        name="procedures-without-dossiers",
+    ),
     path("indicators/<code:agency>/", views.dashboard, name="dashboard"),
     path("indicators/<code:agency>/<period:period>/<code:code>/", views.component, name="component"),
     path("public/results/", views.public_results, name="public-results"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -26,11 +27,13 @@ from tthc.periods import KINDS, Period
 
 from .definitions import get
 from .models import IndicatorSnapshot, Level
-from .services import explain, late, scoring, warning
+from .services import dormant, explain, late, scoring, warning
 from .services.export import export_response
 from .trend import trend_chart
 
 TREND_MONTHS = 13
+#: Ranked peers by rank; those without data (no rank) after them, on every database.
+RANKED_FIRST = F("rank").asc(nulls_last=True)
 AT_RISK_SHOWN = 20  # the full list is in the API (paginated)
 PAGE_CACHE_SECONDS = 300  # snapshot-derived fragments; the key changes whenever the snapshot is recomputed
 
@@ -131,7 +134,7 @@ def dashboard(request, agency):
         "peers": lambda: list(
             IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
             .select_related("agency")
-            .order_by("rank", "agency__code")
+            .order_by(RANKED_FIRST, "agency__code")
         ),
         "band_label": scoring.band_label(snapshot.band),
         "is_live": not snapshot.final,
@@ -176,7 +179,7 @@ def _rankings_context(request, public: bool) -> dict:
     rows = list(
         IndicatorSnapshot.objects.filter(period=period, level=level, **published)
         .select_related("agency")
-        .order_by("rank", "agency__code")
+        .order_by(RANKED_FIRST, "agency__code")
     )
     methodology = get(rows[0].methodology) if rows else None
     group = request.GET.get("group") or ""
@@ -221,8 +224,18 @@ def rankings(request):
 
 
 def public_results(request):
-    """Published results without login: ranks, totals and group scores — nothing else."""
-    return render(request, "indicators/public_results.html", _rankings_context(request, public=True))
+    """Published results without login: ranks, totals and group scores, and the month's late units
+    and officers (names and counts: no dossier, no applicant) — nothing else."""
+    context = _rankings_context(request, public=True)
+    computed = max((s.computed_at for s in context["rows"]), default=None)
+    key = f"indicators:public-late:{context['period']}:{context['level']}:{computed and computed.timestamp()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = late.public_late_units(context["period"], context["level"]) or []
+        cache.set(key, rows, PAGE_CACHE_SECONDS)
+    context["late_rows"] = rows
+    context["late_limit"] = late.PUBLIC_LIMIT
+    return render(request, "indicators/public_results.html", context)
 
 
 @login_required
@@ -279,5 +292,37 @@ def late_units(request):
             "rows": late.late_units(period, agency=agency, user=request.user)[:500],
             "compliance": late.apology_compliance(period, agency=agency, user=request.user),
             "title": _("Late units and officers"),
+        },
+    )
+
+
+def _dormant_ministry(request) -> Agency | None:
+    """``?ministry=CODE``: a ministry the user sees (else 404, as everywhere)."""
+    if code := params.text(request.GET, "ministry"):
+        return get_object_or_404(Agency.objects.visible_to(request.user).ministries(), code=code)
+    return None
+
+
+@login_required
+def procedures_without_dossiers(request):
+    """Procedures with no dossier anywhere for N months (seed 003 II.2.đ), for ministries to review:
+    a ministry sees its own procedures, national administrators all; paginated, exportable."""
+    ministry = _dormant_ministry(request)
+    qs = dormant.without_dossiers(request.user, ministry=ministry)
+    fmt = request.GET.get("export")
+    if fmt in EXPORT_FORMATS:
+        return dormant.export_response(qs, fmt, f"procedures-without-dossiers-{dormant.months()}m")
+    page = Paginator(qs.values_list(*(c[1] for c in dormant.COLUMNS)), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "indicators/procedures_without_dossiers.html",
+        {
+            "page": page,
+            "columns": dormant.COLUMNS,
+            "months": dormant.months(),
+            "since": dormant.cutoff(),
+            "ministry": ministry,
+            "per_ministry": dormant.per_ministry(qs),
+            "query": request.GET.copy().urlencode(),
         },
     )

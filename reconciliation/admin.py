@@ -5,6 +5,7 @@ and what each source saw. Batches and rejects carry applicants' data, so they ar
 the users of the agency that owns the source system, not to every user who may see the system.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ from accounts import audit, gate
 from accounts.models import Role
 from core.admin import GatedAdminMixin, LargeTableAdminMixin
 
-from .models import IngestBatch, RejectedRecord, SourceDossier, SourceSystem
+from .models import IngestBatch, ProcedureAssignment, RejectedRecord, SourceDossier, SourceSystem
 from .services.replay import replay_rejected
 from .services.sources import create_source_system, rotate_source_token, update_source_system
 
@@ -210,11 +211,52 @@ class SourceDossierAdmin(LargeTableAdminMixin, GatedAdminMixin, admin.ModelAdmin
         "event_at",
         "synced_at",
         "progress_steps",
+        "filing_place",
+        "corrected",
     )
-    list_filter = ("source", "status")
+    list_filter = ("source", "status", "corrected")
     list_select_related = ("source",)
     search_fields = ("=code",)
     readonly_fields = [f.name for f in SourceDossier._meta.fields]
 
     def gate_agencies(self, obj):
         return [obj.agency]
+
+
+# --- Procedure → system assignments ---------------------------------------------------------------
+
+
+class ProcedureAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = ProcedureAssignment
+        fields = ("procedure", "province", "system_code", "valid_from", "valid_to")
+
+    def clean_system_code(self):
+        code = self.cleaned_data.get("system_code", "").strip()
+        if code and not SourceSystem.objects.comparable().filter(code=code).exists():
+            raise ValidationError(_("No ministry or provincial source system with this code."))
+        return code
+
+
+@admin.register(ProcedureAssignment)
+class ProcedureAssignmentAdmin(GatedAdminMixin, admin.ModelAdmin):
+    """National configuration (issue 16): only national administrators see and change which system
+    handles a procedure where and when; the bulk path is ``manage.py import_procedure_systems``."""
+
+    view_role = add_role = change_role = delete_role = Role.NATIONAL_ADMIN
+    list_display = ("procedure", "province", "system_label", "valid_from", "valid_to", "updated_at")
+    list_filter = ("system_code",)
+    list_select_related = ("procedure", "province")
+    search_fields = ("procedure__code", "procedure__name", "system_code", "province__code")
+    autocomplete_fields = ("procedure", "province")
+    fields = ("procedure", "province", "system_code", "valid_from", "valid_to")
+    date_hierarchy = "valid_from"
+    form = ProcedureAssignmentForm
+
+    @admin.display(description=_("system"), ordering="system_code")
+    def system_label(self, obj):
+        return obj.system_code or _("each province's own system")
+
+    def save_model(self, request, obj, form, change):
+        self.check_save(request, obj)
+        super().save_model(request, obj, form, change)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext, gettext_noop
 
 from core import exports as writer
+from tthc import filing
 
 from . import labels
 from .models import GapKind
@@ -28,6 +29,7 @@ COLUMNS = (
     ("source_value", "source_value", gettext_noop("Source value")),
     ("portal_value", "portal_value", gettext_noop("Portal value")),
     ("detail", "detail", gettext_noop("Detail")),
+    ("filing_place", "filing_place", gettext_noop("Filed at")),
 )
 #: The same rows in words, after the machine columns (codes stay above for programs): the gap kind's
 #: label, the province's and the system's names, the compared values and the detail in words.
@@ -45,15 +47,18 @@ CHUNK = 2000
 def rows(queryset, limit: int | None = None) -> Iterator[tuple]:
     """The export rows of a gap queryset (keeps its ordering), streamed from the database: the machine
     columns, then the same in words (``LABEL_COLUMNS``)."""
-    qs = queryset.values_list(*(column[1] for column in COLUMNS), "run__province__name", "run__source__name")
+    qs = queryset.with_filing_place().values_list(
+        *(column[1] for column in COLUMNS), "run__province__name", "run__source__name"
+    )
     if limit is not None:
         qs = qs[:limit]
     kinds = dict(GapKind.choices)
-    for period, *machine, province_name, source_name in qs.iterator(chunk_size=CHUNK):
+    for period, *machine, place, province_name, source_name in qs.iterator(chunk_size=CHUNK):
         kind, source_value, portal_value, detail = machine[2], machine[6], machine[7], machine[8]
         yield (
             str(period),  # the period as its text
             *machine,
+            filing.key(place),  # the filing place as its key (tthc/data/filing_places.csv), as the API
             str(kinds.get(kind, kind)),
             province_name,
             source_name,

@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tthc.period_fields import PeriodField
 
-from .querysets import GapQuerySet, RunQuerySet, SourceDossierQuerySet, SourceSystemQuerySet
+from .querysets import (
+    AssignmentQuerySet,
+    GapQuerySet,
+    RunQuerySet,
+    SourceDossierQuerySet,
+    SourceSystemQuerySet,
+)
 
 
 class SourceKind(models.TextChoices):
@@ -146,8 +152,9 @@ class RejectedRecord(models.Model):
 
 class SourceDossier(models.Model):
     """A dossier as one source system last reported it (the portal's copy beside the ministry's or
-    the province's). ``event_at`` — the latest of the record's own event times — orders versions:
-    a state arriving late with an older ``event_at`` never overwrites a newer one."""
+    the province's). Versions are ordered by lifecycle stage, then ``event_at`` — the latest of the
+    record's own event times — so a state arriving late never overwrites a newer one; a correction
+    (``isUpdating``) of the same or a later stage wins whatever its dates (ADR 0013)."""
 
     # No separate indexes on source, agency, procedure: source and agency lead the indexes below,
     # and every index costs each of the millions of monthly upserts.
@@ -194,7 +201,34 @@ class SourceDossier(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
     progress_steps = models.PositiveIntegerField(_("progress steps"), default=0)
+    e_result = models.BooleanField(
+        _("electronic result"),
+        default=False,
+        db_default=False,
+        help_text=_("The record's result documents (DanhSachGiayToKetQua) carry an electronic file."),
+    )
+    filing_place = models.PositiveSmallIntegerField(
+        _("filed at"),
+        null=True,
+        blank=True,
+        help_text=_("Where the dossier was filed (NoiNopHoSo), as this source reported it."),
+    )
     event_at = models.DateTimeField(_("latest event time"))
+    corrected = models.BooleanField(
+        _("sent as a correction"),
+        default=False,
+        db_default=False,
+        help_text=_("The version held here was sent as a correction (isUpdating)."),
+    )
+    superseded_at = models.DateTimeField(
+        _("corrected up to"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A correction replaced this source's versions up to this event time: a replay of them "
+            "never wins again (ADR 0013)."
+        ),
+    )
     synced_at = models.DateTimeField(_("last synced at"))
     digest = models.CharField(_("payload digest"), max_length=32)
     batch = models.ForeignKey(
@@ -272,6 +306,18 @@ class GapKind(models.TextChoices):
     RESULT_MISSING = "result_missing", _("Result documents missing on the portal")
 
 
+#: Flags, not gaps: kept apart from a run's gap total, the matrix colour and the requests.
+FLAG_KINDS: tuple[str, ...] = (GapKind.SUSPICIOUS,)
+
+
+def counted_kinds() -> tuple[str, ...]:
+    """The gap kinds that count — in a run's ``gap_total``, its ``gap_dossiers`` (the matrix colour)
+    and the requests: every kind but the suspicious flags, unless ``TTHC_SUSPICIOUS_COUNTS_AS_GAP``."""
+    if settings.TTHC_SUSPICIOUS_COUNTS_AS_GAP:
+        return tuple(GapKind.values)
+    return tuple(k for k in GapKind.values if k not in FLAG_KINDS)
+
+
 class ReconciliationRun(models.Model):
     """The reconciliation of one province's dossiers in one month against one source system."""
 
@@ -305,8 +351,19 @@ class ReconciliationRun(models.Model):
         return f"{self.period} {self.province_id} × {self.source_id}"
 
     @property
+    def gap_total(self) -> int:
+        """The gaps that count (:func:`counted_kinds`): suspicious flags are not gaps."""
+        kinds = counted_kinds()
+        return sum(int(n) for k, n in (self.gap_counts or {}).items() if k in kinds)
+
+    @property
     def total_gaps(self) -> int:
-        return sum(self.gap_counts.values())
+        return self.gap_total
+
+    @property
+    def suspicious(self) -> int:
+        """Dossiers flagged with a suspicious pattern (their own tab; not in ``gap_total``)."""
+        return int((self.gap_counts or {}).get(GapKind.SUSPICIOUS, 0))
 
 
 class Gap(models.Model):
@@ -375,6 +432,8 @@ class ProcedureAssignment(models.Model):
     valid_to = models.DateField(_("valid to (inclusive)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("procedure → system assignment")

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.scope import is_active_user, scope_of
+from tthc.models import Dossier
 
 
 def run_q(user, prefix: str = "") -> Q:
@@ -78,17 +79,23 @@ class SourceSystemQuerySet(models.QuerySet):
 class SourceDossierQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A source's copy of a dossier is visible with its receiving agency, or to the owner of the
-        centralized system handling its procedure (a ministry sees every province's copies of the
-        dossiers on its systems, including the portal's copy)."""
+        centralized system handling its procedure — by ``central_system`` or by an assignment (a
+        ministry sees every province's copies of the dossiers on its systems, including the portal's
+        copy)."""
         if _anonymous(user):
             return self.none()
         scope = scope_of(user)
         if scope.is_national:
             return self
-        from .models import SourceKind, SourceSystem
+        from .models import ProcedureAssignment, SourceKind, SourceSystem
 
         owned = SourceSystem.objects.filter(scope.agency_q("owner"), kind=SourceKind.MINISTRY).values("code")
-        return self.filter(scope.agency_q("agency") | Q(procedure__central_system__in=owned))
+        assigned = ProcedureAssignment.objects.filter(system_code__in=owned).values("procedure_id")
+        return self.filter(
+            scope.agency_q("agency")
+            | Q(procedure__central_system__in=owned)
+            | Q(procedure_id__in=assigned)  # assigned to its system at some date (issue 16)
+        )
 
 
 class RunQuerySet(models.QuerySet):
@@ -102,8 +109,44 @@ class RunQuerySet(models.QuerySet):
 
 
 class GapQuerySet(models.QuerySet):
+    def counted(self):
+        """The gaps that count in totals, matrix colours and requests (``models.counted_kinds``): the
+        suspicious flags excluded unless ``TTHC_SUSPICIOUS_COUNTS_AS_GAP``."""
+        from .models import counted_kinds
+
+        return self.filter(kind__in=counted_kinds())
+
+    def flags(self):
+        """The suspicious-pattern flags (their own tab)."""
+        from .models import FLAG_KINDS
+
+        return self.filter(kind__in=FLAG_KINDS)
+
     def visible_to(self, user):
         """Gaps of the runs the user sees (see :func:`run_q`)."""
         if _anonymous(user):
             return self.none()
         return self.filter(run_q(user, "run"))
+
+    def with_filing_place(self):
+        """Annotated with ``filing_place``: where the gap's dossier was filed (``NoiNopHoSo``, as the
+        platform's dossier holds it — one indexed lookup by code per row; ``None`` when not stated)."""
+        if "filing_place" in self.query.annotations:
+            return self
+        return self.annotate(
+            filing_place=models.Subquery(
+                Dossier.objects.filter(code=models.OuterRef("dossier_code")).values("filing_place")[:1]
+            )
+        )
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Which system handles which procedure is public configuration: every active user reads it
+        (only national administrators change it — the admin and the import command)."""
+        if _anonymous(user):
+            return self.none()
+        return self
+
+    def in_force(self, day):
+        return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))

@@ -73,6 +73,8 @@ CENTRAL_SYSTEMS = {
     "CPXD",
     "CCHN",
     "MADVNS",
+    "BHXH",
+    "EVN",
 }
 LEVELS = ["central", "province", "commune"]
 ONLINE = {"none", "partial", "full"}

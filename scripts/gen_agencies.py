@@ -78,6 +78,9 @@ ABOLISHED = [
     ("BTTTT", "Bộ Thông tin và Truyền thông", "Thông tin và Truyền thông", "ministry", "BKHCN"),
     ("BLDTBXH", "Bộ Lao động - Thương binh và Xã hội", "Lao động - Thương binh và Xã hội", "ministry", "BNV"),
     ("UBDT", "Ủy ban Dân tộc", "Ủy ban Dân tộc", "ministry_level", "BDTTG"),
+    # A Government agency addressed beside the ministers in seeds 001 (2022) and 004 (2024) and scored
+    # with them then; since 2025-03-01 it belongs to the Ministry of Finance (BTC-BHXH below).
+    ("BHXH", "Bảo hiểm xã hội Việt Nam", "Bảo hiểm xã hội Việt Nam", "ministry_level", "BTC"),
 ]
 UNITS = [  # code, name, short, parent, valid_from, valid_to, successor
     ("BTP-KSTT", "Cục Kiểm soát thủ tục hành chính", "Cục Kiểm soát TTHC", "BTP", "", "", ""),
@@ -104,6 +107,11 @@ UNITS = [  # code, name, short, parent, valid_from, valid_to, successor
     ),
     ("BTC-THUE", "Cục Thuế", "Cục Thuế", "BTC", "", "", ""),
     ("BTC-HQ", "Cục Hải quan", "Cục Hải quan", "BTC", "", "", ""),
+    # Social insurance, a vertical sector scored with its ministry (docs/domain.md) since 2025-03-01.
+    ("BTC-BHXH", "Bảo hiểm xã hội Việt Nam", "Bảo hiểm xã hội Việt Nam", "BTC", GOV_START, "", ""),
+    # A state-owned group providing public services (electricity supply) through the portal, addressed
+    # by seeds 001 and 004; not a state body, so under the root and never ranked.
+    ("EVN", "Tập đoàn Điện lực Việt Nam", "Tập đoàn Điện lực Việt Nam", "CP", "", "", ""),
     ("BYT-QLKCB", "Cục Quản lý Khám, chữa bệnh", "Cục QLKCB", "BYT", "", "", ""),
     ("BYT-BTXH", "Cục Bảo trợ xã hội", "Cục Bảo trợ xã hội", "BYT", GOV_START, "", ""),
     ("BNNMT-QLDD", "Cục Quản lý đất đai", "Cục Quản lý đất đai", "BNNMT", GOV_START, "", ""),

@@ -22,7 +22,17 @@ from django.apps import apps as django_apps
 ROOT = Path(__file__).resolve().parent.parent
 
 #: The layering, bottom first: an app may import only the apps before it.
-LAYERS = ("core", "tthc", "accounts", "reconciliation", "complaints", "indicators", "reports", "demo")
+LAYERS = (
+    "core",
+    "tthc",
+    "accounts",
+    "reconciliation",
+    "complaints",
+    "readiness",
+    "indicators",
+    "reports",
+    "demo",
+)
 
 
 _DYNAMIC = {"import_module", "import_string"}

@@ -185,7 +185,7 @@ class DossierChildAdmin(CodePrefixSearchMixin, LargeTableAdminMixin, GatedAdminM
 
 @admin.register(DossierEvent)
 class DossierEventAdmin(DossierChildAdmin):
-    list_display = ("dossier", "from_status", "to_status", "at", "unit", "officer", "source")
+    list_display = ("dossier", "from_status", "to_status", "at", "due_at", "unit", "officer", "source")
     list_filter = ("to_status",)  # choices only: a filter listing distinct values would scan the table
 
 

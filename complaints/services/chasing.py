@@ -13,6 +13,7 @@ of office hours on the first working day the chase runs in that week.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
@@ -31,6 +32,15 @@ from .deadlines import local_date, office_start
 from .requests import _event, _lock, transition
 
 DIGEST_STATES = (*AWAITING_MINISTRY, State.ESCALATED)
+
+#: Other apps' deadline chasers, run in every pass (apps above complaints register theirs in their
+#: ``AppConfig.ready``, e.g. readiness' classification deadline): ``chaser(now) -> {count name: n}``.
+CHASERS: list[Callable[[datetime], dict[str, int]]] = []
+
+
+def register_chaser(chaser: Callable[[datetime], dict[str, int]]) -> None:
+    if chaser not in CHASERS:
+        CHASERS.append(chaser)
 
 
 def _window(stage: str) -> tuple[str, str | None]:
@@ -197,4 +207,6 @@ def chase_overdue(now: datetime | None = None) -> dict[str, int]:
             if send_stage(case_id, stage, now):
                 counts[key] += 1
     counts["digests"] = send_digests(now)
+    for chaser in CHASERS:  # their counts are reported when something was sent
+        counts.update({key: n for key, n in chaser(now).items() if n})
     return counts

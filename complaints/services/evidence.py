@@ -50,7 +50,7 @@ def _rows(run: ReconciliationRun) -> Iterator[list[Any]]:
         "portal_value",
         "detail",
     )
-    qs = run.gaps.order_by("kind", "dossier_code").values_list(*fields)
+    qs = run.gaps.counted().order_by("kind", "dossier_code").values_list(*fields)
     for kind, *rest in qs.iterator(chunk_size=CHUNK):
         label = GAP_PHRASES.get(kind, kind)
         yield [label[:1].upper() + label[1:], kind, *rest]
@@ -76,7 +76,7 @@ def copy_figures(case: SyncGapRequest, run: ReconciliationRun) -> None:
     counts = {k: int(v) for k, v in (run.gap_counts or {}).items()}
     case.run = run
     case.gap_counts = counts
-    case.gap_total = sum(counts.values())
+    case.gap_total = run.gap_total  # the gaps that count: suspicious flags are not gaps
     case.dossiers_compared = run.dossiers
     case.points_at_stake = Decimal(run.points_at_stake or 0)
 

@@ -16,14 +16,14 @@ class AgencyScoreSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     level = serializers.CharField()
-    total = serializers.FloatField()
-    band = serializers.CharField()
+    total = serializers.FloatField(allow_null=True, help_text="null: no dossier judged (band no_data)")
+    band = serializers.CharField(help_text="good, fair, average, weak, or no_data (no total, no rank)")
     rank = serializers.IntegerField(allow_null=True)
     peers = serializers.IntegerField()
     change = serializers.FloatField(allow_null=True)
     as_of = serializers.DateTimeField()
     final = serializers.BooleanField()
-    groups = serializers.DictField(child=serializers.FloatField())
+    groups = serializers.DictField(child=serializers.FloatField(allow_null=True))
     components = serializers.DictField(child=ComponentSerializer(), required=False)
 
 

@@ -28,7 +28,7 @@ from tthc.models import Agency
 from tthc.periods import KINDS, Period
 
 from ..models import IndicatorSnapshot, Level
-from ..services import explain, late, present, warning
+from ..services import dormant, explain, late, present, warning
 from ..services.export import export_response
 from .serializers import PeriodScoresSerializer
 
@@ -80,7 +80,7 @@ class ScoresView(APIView):
             qs = qs.filter(agency__code=agency)
         if level := params.choice(request.query_params, "level", Level.values):
             qs = qs.filter(level=level)
-        snapshots = sorted(qs, key=lambda s: (s.level != "province", s.rank or 0, s.agency.code))
+        snapshots = sorted(qs, key=present.ranked_order)
         return Response(
             {
                 "period": str(period),
@@ -105,7 +105,7 @@ class RankingsView(APIView):
         if group:
             rows.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
         else:
-            rows.sort(key=lambda s: (s.rank or 10**6, s.agency.code))
+            rows.sort(key=lambda s: (s.rank or 10**6, s.agency.code))  # no data (no rank) last
         return Response(
             {
                 "period": str(period),
@@ -130,7 +130,7 @@ class ComponentItemsView(APIView):
             OpenApiParameter("export", str, enum=["csv", "xlsx"]),
             *(
                 OpenApiParameter(name, str)
-                for name in ("agency", "procedure", "unit", "officer", "status", "code")
+                for name in ("agency", "procedure", "unit", "officer", "status", "code", "filing_place")
             ),
         ],
         responses=OpenApiTypes.OBJECT,
@@ -160,7 +160,8 @@ class ComponentItemsView(APIView):
 
 
 class ComponentGroupsView(APIView):
-    """A dossier set counted per handling unit and officer ("who lost the points")."""
+    """A dossier set counted per handling unit and officer ("who lost the points"); for late
+    dossiers, per responsible step's unit and officer (``basis`` ``step``) or handling unit."""
 
     @extend_schema(parameters=[OpenApiParameter("set", str)], responses=OpenApiTypes.OBJECT)
     def get(self, request, agency, period, code):
@@ -180,7 +181,12 @@ class ComponentGroupsView(APIView):
             {
                 "set": items.key,
                 "groups": [
-                    {"unit": g["handling_unit"], "officer": g["handling_officer"], "dossiers": g["n"]}
+                    {
+                        "unit": g["handling_unit"],
+                        "officer": g["handling_officer"],
+                        "basis": g.get("basis", "handling_unit"),
+                        "dossiers": g["n"],
+                    }
                     for g in groups
                 ],
             }
@@ -234,7 +240,11 @@ class EarlyWarningView(APIView):
 
 
 class LateUnitsView(APIView):
-    """Units and officers with overdue dossiers in a period, and apology-letter compliance."""
+    """Units and officers with overdue dossiers in a period, and apology-letter compliance.
+
+    Each late dossier counts for the unit and officer of its first step that overran its own
+    deadline (``basis: "step"``), else for its handling unit with no officer (``basis:
+    "handling_unit"``)."""
 
     @extend_schema(parameters=[PERIOD, OpenApiParameter("agency", str)], responses=OpenApiTypes.OBJECT)
     def get(self, request):
@@ -249,3 +259,32 @@ class LateUnitsView(APIView):
                 "apology_compliance": late.apology_compliance(period, agency=agency, user=request.user),
             }
         )
+
+
+class ProceduresWithoutDossiersView(APIView):
+    """Procedures with no dossier anywhere for ``INDICATOR_DORMANT_MONTHS`` months (seed 003 II.2.đ):
+    the owning ministry's own (national administrators: all), paginated; ``?export=csv|xlsx``."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("ministry", str, description="owning ministry code"),
+            OpenApiParameter("export", str, enum=["csv", "xlsx"]),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        ministry = None
+        if code := params.text(request.query_params, "ministry"):
+            ministry = get_object_or_404(Agency.objects.visible_to(request.user).ministries(), code=code)
+        qs = dormant.without_dossiers(request.user, ministry=ministry)
+        fmt = request.query_params.get("export")
+        if fmt in EXPORT_FORMATS:
+            return dormant.export_response(qs, fmt, f"procedures-without-dossiers-{dormant.months()}m")
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(qs.values(*(c[1] for c in dormant.COLUMNS)), request, view=self)
+        response = paginator.get_paginated_response(
+            [{key: row[lookup] for key, lookup, _ in dormant.COLUMNS} for row in page]
+        )
+        response.data["months"] = dormant.months()
+        response.data["since"] = dormant.cutoff()
+        return response

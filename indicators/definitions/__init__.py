@@ -18,11 +18,16 @@ _BY_VERSION = {m.version: m for m in METHODOLOGIES}
 
 
 def methodology_for(period: Period | str) -> Methodology:
-    """The methodology in force on the period's first day (the oldest one before it existed)."""
+    """The methodology in force on the period's first day (the oldest one before it existed).
+
+    A start that is an assumption (the 2026 group-4 split) comes from its setting
+    (``INDICATOR_GROUP4_SPLIT_FROM``), read at call time.
+    """
     first_day = Period.parse(period).first_day
-    chosen = METHODOLOGIES[0]
-    for m in METHODOLOGIES:
-        if m.valid_from <= first_day:
+    ordered = sorted(METHODOLOGIES, key=lambda m: m.effective_from)
+    chosen = ordered[0]
+    for m in ordered:
+        if m.effective_from <= first_day:
             chosen = m
     return chosen
 

@@ -26,9 +26,14 @@ LEVELS = (PROVINCE, MINISTRY)
 BOTH = frozenset(LEVELS)
 PROVINCE_ONLY = frozenset({PROVINCE})
 
-#: When the denominator is empty: ZERO (no activity, no points) or FULL (no obligation arose).
+#: The one rule for an empty denominator, across every component (docs/adr/0015-no-data.md): the
+#: obligation the component measures did not arise, so nothing was done wrong — full points. An
+#: agency with nothing to judge at all (its methodology's ``requires_data`` denominator is empty)
+#: gets no score instead (band ``NO_DATA``, no total, no rank).
 ZERO = "zero"
 FULL = "full"
+EMPTY_DENOMINATOR = FULL
+NO_DATA = "no_data"
 
 #: Working days of the publication rules (docs/domain.md#sets): decide ≥ N before the legal basis takes
 #: effect, make public ≤ N after the decision. Stored per procedure in ``PublicationDeadline``.
@@ -212,15 +217,17 @@ class Component:
     numerator: Count | None = None  # None: denominator minus the penalties
     penalties: tuple[Penalty, ...] = ()
     rule: Linear | FullAt = LINEAR
-    when_empty: str = ZERO
     levels: frozenset[str] = BOTH
     note_en: str = ""
 
     def __post_init__(self) -> None:
         if (self.numerator is None) == (not self.penalties):
             raise ValueError(f"{self.code}: give either a numerator or penalties")
-        if self.when_empty not in (ZERO, FULL):
-            raise ValueError(f"{self.code}: when_empty must be {ZERO!r} or {FULL!r}")
+
+    @property
+    def when_empty(self) -> str:
+        """What an empty denominator scores: the index's one rule (``EMPTY_DENOMINATOR``)."""
+        return EMPTY_DENOMINATOR
 
     def applies_to(self, level: str) -> bool:
         return level in self.levels
@@ -258,6 +265,11 @@ class Methodology:
     description: str
     groups: tuple[Group, ...]
     components: tuple[Component, ...]
+    #: The component whose denominator says whether an agency has anything to judge (dossiers
+    #: judged in the period): empty ⇒ no total, no rank, band ``NO_DATA``.
+    requires_data: str = "ON_TIME"
+    #: A setting (a ``date``) that overrides ``valid_from`` when the start is an assumption.
+    valid_from_setting: str | None = None
     _by_code: dict[str, Component] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -277,6 +289,19 @@ class Methodology:
         if sum(g.points for g in self.groups) != 100:
             raise ValueError(f"methodology {self.version}: groups do not sum to 100")
         self._by_code.update({c.code: c for c in self.components})
+        if self.requires_data not in self._by_code:
+            raise ValueError(
+                f"methodology {self.version}: requires_data {self.requires_data!r} is no component"
+            )
+
+    @property
+    def effective_from(self) -> date:
+        """The first day in force: ``valid_from``, or the setting that overrides it."""
+        if self.valid_from_setting:
+            from django.conf import settings
+
+            return getattr(settings, self.valid_from_setting, self.valid_from)
+        return self.valid_from
 
     def component(self, code: str) -> Component:
         try:

@@ -12,9 +12,7 @@ from typing import Any
 
 from . import filters as f
 from .base import (
-    FULL,
     PROVINCE_ONLY,
-    ZERO,
     Component,
     Count,
     FullAt,
@@ -32,7 +30,7 @@ D = Decimal
 GROUPS = (
     Group("1", "Công khai, minh bạch", "Publicity and transparency", D(18)),
     Group("2", "Tiến độ, kết quả giải quyết", "Progress and results", D(20)),
-    Group("3", "Số hóa hồ sơ, kết quả", "Digitisation", D(22)),
+    Group("3", "Số hóa hồ sơ", "Digitisation", D(22)),
     Group("4", "Cung cấp dịch vụ trực tuyến", "Online services", D(22)),
     Group("5", "Mức độ hài lòng", "Satisfaction", D(18)),
 )
@@ -56,7 +54,6 @@ COMPONENTS = (
         D(6),
         numerator=_procedures(f.published_on_time),
         denominator=_procedures(f.due_for_publication),
-        when_empty=FULL,
         note_en="Decision ≥ 20 working days (ministries) / 5 (provinces) before the legal basis takes effect.",
     ),
     Component(
@@ -67,7 +64,6 @@ COMPONENTS = (
         D(4),
         numerator=_procedures(f.made_public_on_time),
         denominator=_procedures(f.published_in_period),
-        when_empty=FULL,
         note_en="Made public ≤ decision + 10 working days (ministries) / + 5 (provinces).",
     ),
     Component(
@@ -78,7 +74,6 @@ COMPONENTS = (
         D(2),
         numerator=_procedures(f.public_complete),
         denominator=_procedures(f.public),
-        when_empty=FULL,
     ),
     Component(
         "DOSSIER_SYNC",
@@ -167,7 +162,6 @@ COMPONENTS = (
         D(2),
         numerator=_procedures(f.population_connected),
         denominator=_procedures(f.citizen_facing),
-        when_empty=FULL,
         levels=PROVINCE_ONLY,
     ),
     # --- 4 Online services (22) ---
@@ -209,7 +203,6 @@ COMPONENTS = (
         numerator=_procedures(f.payment_integrated),
         denominator=_procedures(f.fee_bearing),
         rule=FullAt(D("0.8")),
-        when_empty=FULL,
     ),
     Component(
         "PAYMENT_USED",
@@ -220,7 +213,6 @@ COMPONENTS = (
         numerator=_dossiers(f.fee_procedure_paid, distinct="procedure"),
         denominator=_dossiers(f.fee_procedure_dossier, distinct="procedure"),
         rule=FullAt(D("0.8")),
-        when_empty=FULL,
     ),
     Component(
         "PAYMENT_SHARE",
@@ -230,7 +222,6 @@ COMPONENTS = (
         D(6),
         numerator=_dossiers(f.paid_online),
         denominator=_dossiers(f.with_fee),
-        when_empty=FULL,
     ),
     # --- 5 Satisfaction (18) ---
     Component(
@@ -241,7 +232,6 @@ COMPONENTS = (
         D(6),
         numerator=Count(S.FEEDBACK, f.feedback_on_time),
         denominator=Count(S.FEEDBACK, f.feedback_received),
-        when_empty=FULL,
     ),
     Component(
         "FEEDBACK_SATISFACTION",
@@ -255,7 +245,6 @@ COMPONENTS = (
             Penalty("overdue", "Quá hạn", "Overdue", Count(S.FEEDBACK, f.feedback_overdue)),
             Penalty("repeated", "Phản ánh lặp lại", "Repeated", Count(S.FEEDBACK, f.feedback_repeated)),
         ),
-        when_empty=FULL,
         note_en="(feedback − disliked − overdue − repeated) / feedback.",
     ),
     Component(
@@ -275,7 +264,6 @@ COMPONENTS = (
             ),
         ),
         rule=FullAt(D("0.9")),
-        when_empty=ZERO,
         note_en="1 − (overdue ratio + ratio of dossiers with complaints or dislikes), full at 90 %.",
     ),
 )

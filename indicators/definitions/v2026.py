@@ -38,6 +38,7 @@ def _regroup(component: Component) -> Component:
 METHODOLOGY = Methodology(
     version="2026",
     valid_from=date(2026, 1, 1),
+    valid_from_setting="INDICATOR_GROUP4_SPLIT_FROM",  # [assumed]: no seed states the date
     description="2026 dashboard: group 4 split into online services (12) and online payment (10).",
     groups=GROUPS,
     components=tuple(_regroup(c) for c in v2022.COMPONENTS),

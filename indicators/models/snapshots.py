@@ -50,7 +50,14 @@ class IndicatorSnapshot(models.Model):
     final = models.BooleanField(
         _("final"), default=False, help_text=_("The period had ended when it was computed.")
     )
-    total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
+    total = models.DecimalField(
+        _("total"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty when the agency had no dossier judged in the period (band no_data, no rank)."),
+    )
     band = models.CharField(_("band"), max_length=20)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     peers = models.PositiveSmallIntegerField(_("ranked peers"), default=0)
@@ -74,11 +81,20 @@ class IndicatorSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "period"], name="snapshot_agency_period"),
             models.CheckConstraint(condition=Q(total__gte=0, total__lte=100), name="snapshot_total_range"),
+            models.CheckConstraint(
+                condition=Q(total__isnull=False) | Q(band="no_data", rank__isnull=True),
+                name="snapshot_no_data_unranked",
+            ),
         ]
         indexes = [models.Index(fields=["period", "level", "rank"], name="snapshot_period_rank")]
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.period}: {self.total}"
+
+    @property
+    def has_data(self) -> bool:
+        """False: nothing was judged in the period — no total, no rank ("chưa có dữ liệu")."""
+        return self.total is not None
 
 
 class ComponentValue(models.Model):

@@ -104,6 +104,8 @@ def compute(
 
 
 def _rank(results: list[AgencyResult]) -> None:
+    """Competition ranks among the peers with data; an agency without data has no rank (and takes
+    no place: the others rank exactly as if it were absent)."""
     totals = scoring.competition_ranks({r.agency.pk: r.score.total for r in results})
     group_codes = {code for r in results for code in r.score.groups}
     per_group = {
@@ -111,19 +113,27 @@ def _rank(results: list[AgencyResult]) -> None:
         for code in group_codes
     }
     for r in results:
-        r.rank = totals[r.agency.pk]
-        r.group_ranks = {code: ranks[r.agency.pk] for code, ranks in per_group.items()}
+        r.rank = totals.get(r.agency.pk)
+        r.group_ranks = {code: ranks.get(r.agency.pk) for code, ranks in per_group.items()}
+
+
+def _difference(now: Decimal | str | None, before: Decimal | str | None) -> Decimal | None:
+    """The change against the previous period; none when either side has no data."""
+    if now is None or before is None:
+        return None
+    return Decimal(now) - Decimal(before)
 
 
 def _groups_json(result: AgencyResult, previous: IndicatorSnapshot | None) -> dict:
     out = {}
     for code, g in result.score.groups.items():
         before = (previous.groups.get(code) or {}).get("score") if previous else None
+        change = _difference(g["score"], before)
         out[code] = {
-            "score": str(g["score"]),
+            "score": None if g["score"] is None else str(g["score"]),
             "max": str(g["max"]),
             "rank": (result.group_ranks or {}).get(code),
-            "change": str(g["score"] - Decimal(before)) if before is not None else None,
+            "change": None if change is None else str(change),
         }
     return out
 
@@ -150,10 +160,10 @@ def store(result: PeriodResult) -> list[IndicatorSnapshot]:
                 total=r.score.total,
                 band=r.score.band,
                 rank=r.rank,
-                peers=sum(1 for x in result.agencies if x.level == r.level),
+                peers=sum(1 for x in result.agencies if x.level == r.level and x.score.has_data),
                 groups=_groups_json(r, before),
                 previous_total=before.total if before else None,
-                change=r.score.total - before.total if before else None,
+                change=_difference(r.score.total, before.total if before else None),
             )
         )
     fields = [
@@ -227,10 +237,11 @@ def _refresh_next_change(period: Period, level: str | None = None) -> None:
     for s in following:
         before = current.get(s.agency_id)
         s.previous_total = before.total if before else None
-        s.change = s.total - before.total if before else None
+        s.change = _difference(s.total, s.previous_total)
         for code, g in s.groups.items():
             prev = (before.groups.get(code) or {}).get("score") if before else None
-            g["change"] = str(Decimal(g["score"]) - Decimal(prev)) if prev is not None else None
+            change = _difference(g.get("score"), prev)
+            g["change"] = None if change is None else str(change)
     IndicatorSnapshot.objects.bulk_update(following, ["previous_total", "change", "groups"])
 
 

@@ -8,6 +8,11 @@ the rows of their commune only. Nothing here restates a formula.
 Sets: ``numerator``, ``denominator``, ``missing`` (in the denominator, not in the numerator — "the
 dossiers that cost points"), ``penalty:<name>``; for DOSSIER_SYNC, whose denominator is a number
 (max of two counts), ``missing`` lists the platform's dossiers of the period that the portal lacks.
+
+A set of *late* dossiers (ON_TIME's ``missing``, a penalty counted with the ``overdue`` filter) also
+names who is responsible: the unit and officer of the first step that overran its own deadline, or
+the handling unit (``services.late.attribute``); its ``unit``/``officer`` filters and the grouping
+use them.
 """
 
 from __future__ import annotations
@@ -23,12 +28,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core import params
 from reconciliation.models import SourceDossier
+from tthc import filing
 from tthc.models import Agency, Dossier
 
 from ..definitions import filters as f
 from ..definitions import get
 from ..definitions.base import Component, Count, MaxOf, Measure, Source, Window
 from ..models import IndicatorSnapshot
+from . import late as lateness
 
 SET_LABELS = {
     "numerator": _("Numerator"),
@@ -48,6 +55,7 @@ COLUMNS = {
         ("officer", "handling_officer", _("Handling officer")),
         ("status", "status", _("Status")),
         ("channel", "channel", _("Channel")),
+        ("filing_place", "filing_place", _("Filed at")),
         ("received_at", "received_at", _("Received at")),
         ("due_at", "due_at", _("Due at")),
         ("finished_at", "finished_at", _("Finished at")),
@@ -90,6 +98,19 @@ COLUMNS = {
     ),
 }
 
+#: Extra columns of a set of late dossiers: who is responsible (``services.late.attribute``).
+LATE_COLUMNS = (
+    ("responsible_unit", "late_unit", _("Responsible unit")),
+    ("responsible_officer", "late_officer", _("Responsible officer")),
+    ("responsibility", "late_basis", _("Responsibility from")),
+)
+#: In a set of late dossiers the ``unit``/``officer`` filters match the responsible ones.
+LATE_FILTERS = {"unit": "late_unit", "officer": "late_officer"}
+
+#: The ``filing_place`` filter (``NoiNopHoSo``): a key of ``tthc/data/filing_places.csv`` (``portal``,
+#: ``ministry``, ``province``) or ``none``. ``filing_place=portal&channel=2`` isolates the online dossiers
+#: filed through the national portal (seed 004, Phụ lục II).
+FILING_PLACE = "filing_place"
 #: Query-string filters per source: name → lookup (``agency`` matches the subtree by path).
 FILTERS = {
     Source.DOSSIER: {
@@ -99,6 +120,7 @@ FILTERS = {
         "officer": "handling_officer",
         "status": "status",
         "channel": "channel",
+        "filing_place": FILING_PLACE,
         "code": "code__icontains",
     },
     Source.PROCEDURE: {"code": "code__icontains", "field": "field_code"},
@@ -111,6 +133,7 @@ FILTERS = {
     Source.SOURCE_DOSSIER: {
         "agency": "agency__path__startswith",
         "procedure": "procedure__code",
+        "filing_place": FILING_PLACE,
         "code": "code__icontains",
     },
 }
@@ -126,10 +149,12 @@ class ItemSet:
     label: str
     source: Source
     queryset: QuerySet[Any]
+    #: The rows are late dossiers, annotated with who is responsible (``LATE_COLUMNS``).
+    late: bool = False
 
     @property
     def columns(self) -> tuple[tuple[str, str, Any], ...]:
-        return COLUMNS[self.source]
+        return COLUMNS[self.source] + (LATE_COLUMNS if self.late else ())
 
 
 def window_of(snapshot: IndicatorSnapshot) -> Window:
@@ -151,6 +176,15 @@ def available_sets(snapshot: IndicatorSnapshot, comp: Component) -> list[tuple[s
     for p in comp.penalties:
         out.append((f"penalty:{p.name}", p.name_en))
     return out
+
+
+def is_lateness_set(comp: Component, which: str) -> bool:
+    """Whether the set lists late dossiers: read from the declaration (the filters it counts with)."""
+    if which == "missing":
+        num, den = comp.numerator, comp.denominator
+        return isinstance(num, Count) and isinstance(den, Count) and (num.q, den.q) == (f.on_time, f.decided)
+    penalty = next((p for p in comp.penalties if f"penalty:{p.name}" == which), None)
+    return penalty is not None and penalty.measure.q is f.overdue
 
 
 def _scope(source: Source, snapshot: IndicatorSnapshot) -> Q:
@@ -204,9 +238,17 @@ def item_set(
         q = den & ~num
     manager: Any = source.model._default_manager  # every listed source's manager has ``visible_to``
     qs = (manager.visible_to(user) if user is not None else manager.all()).filter(q)
-    qs = _filter(qs, source, filters or {})
+    late = source == Source.DOSSIER and is_lateness_set(comp, which)
+    filters = dict(filters or {})
+    if late:
+        qs = lateness.attribute(qs, w.as_of)
+        for name, annotation in LATE_FILTERS.items():
+            if value := params.text(filters, name):
+                qs = qs.filter(**{annotation: value})
+            filters.pop(name, None)
+    qs = _filter(qs, source, filters)
     label = str(SET_LABELS.get(which) or dict(available_sets(snapshot, comp))[which])
-    return ItemSet(which, label, source, qs.order_by(*_ordering(source)))
+    return ItemSet(which, label, source, qs.order_by(*_ordering(source)), late)
 
 
 def _missing_on_portal(snapshot: IndicatorSnapshot, w: Window) -> tuple[Source, Q]:
@@ -224,6 +266,12 @@ def _filter(qs: QuerySet[Any], source: Source, filters: Mapping[str, str]) -> Qu
             continue
         value = params.text(filters, name)
         lookup = allowed[name]
+        if lookup == FILING_PLACE:
+            try:
+                qs = qs.filter(filing.q(value or ""))
+            except ValueError as exc:
+                raise params.InvalidParameter(name, str(exc)) from None
+            continue
         if lookup.endswith("path__startswith"):
             path = Agency.objects.filter(code=value).values_list("path", flat=True).first()
             if path is None:
@@ -266,10 +314,26 @@ def rows(item_set_: ItemSet, limit: int | None = None) -> Iterator[tuple[Any, ..
     return qs.iterator(chunk_size=2000)
 
 
-def grouped(
-    item_set_: ItemSet, by: tuple[str, ...] = ("handling_unit", "handling_officer")
-) -> list[dict[str, Any]]:
-    """Counts of a dossier set per handling unit and officer, largest first (who lost the points)."""
+def grouped(item_set_: ItemSet, by: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Counts of a dossier set per handling unit and officer, largest first (who lost the points).
+
+    For a set of late dossiers the unit and officer are the responsible ones (the first step that
+    overran, else the handling unit), still under the keys ``handling_unit``/``handling_officer``,
+    with ``basis`` saying which.
+    """
     if item_set_.source != Source.DOSSIER:
         raise UnknownSet("grouping is for dossier sets")
+    if by is None and item_set_.late:
+        keys = ("late_unit", "late_officer", "late_basis")
+        rows = item_set_.queryset.order_by().values(*keys).annotate(n=CountAgg("pk")).order_by("-n", *keys)
+        return [
+            {
+                "handling_unit": r["late_unit"],
+                "handling_officer": r["late_officer"],
+                "basis": r["late_basis"],
+                "n": r["n"],
+            }
+            for r in rows
+        ]
+    by = by or ("handling_unit", "handling_officer")
     return list(item_set_.queryset.order_by().values(*by).annotate(n=CountAgg("pk")).order_by("-n", *by))

@@ -1,9 +1,19 @@
 """Late units and officers of a period, and apology-letter compliance (docs/domain.md#apology-letter).
 
 The overdue dossiers are ON_TIME's "missing" set from the methodology in force — the very dossiers
-that cost ON_TIME points — grouped by ranked agency, handling agency, unit and officer in one
-query. An overdue dossier is *apologised* when it has an apology letter issued at least one
+that cost ON_TIME points — grouped by ranked agency, handling agency, responsible unit and officer
+in one query. An overdue dossier is *apologised* when it has an apology letter issued at least one
 calendar day before its (original) due date, in Vietnam time.
+
+**Lateness traced to the step** (cá thể hóa trách nhiệm, seed 003): a progress item carries its own
+deadline (``NgayKetThucTheoQuyDinh`` → ``DossierEvent.due_at``); a step *overran* when it was
+recorded (``ThoiDiemXuLy``) after that deadline. A late dossier is attributed to the unit
+(``PhongBanXuLy``) and officer (``NguoiXuLy``) of its **first** step that overran, by the as-of
+instant — not to whoever did the last step (often the clerk who handed the result back). When no
+step overran (no step deadlines sent, or the delay is not in any recorded step) the dossier is
+attributed to its handling unit, with no officer, and says so (``basis = "handling_unit"``).
+The attribution is correlated subqueries on the (dossier, at) index: set-based, one statement (the
+late-units list uses a single one, "unit␟officer", and merges the few groups it returns).
 """
 
 from __future__ import annotations
@@ -11,19 +21,49 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils import timezone
 
-from tthc.models import Agency, Dossier
+from tthc.models import Agency, Dossier, DossierEvent
 from tthc.periods import Period
 
 from ..definitions import methodology_for
 from ..definitions.base import Count as Counted
 from ..definitions.base import Window
-from .compute import window_for
+from .compute import LEVEL_KINDS, window_for
 
 #: Apology letter issued on or before the day before the due date (Vietnam time).
 APOLOGISED = Q(apology_letter__issued_at__date__lt=F("due_at__date"))
+
+
+#: Where a late dossier's responsibility comes from: the first step that overran, or (fallback)
+#: the dossier's handling unit.
+STEP = "step"
+HANDLING_UNIT = "handling_unit"
+#: Joins a step's unit and officer in one subquery value (a control character no name contains).
+SEP = "\x1f"
+
+
+def overran_steps(as_of: datetime, dossier: Any = None) -> QuerySet[DossierEvent]:
+    """Steps recorded after their own deadline, by ``as_of``, first first (of ``dossier``, or of the
+    outer query's dossier when none is given)."""
+    return DossierEvent.objects.filter(
+        dossier=OuterRef("pk") if dossier is None else dossier,
+        due_at__isnull=False,
+        at__gt=F("due_at"),
+        at__lte=as_of,
+    ).order_by("at", "pk")
+
+
+def attribute(qs: QuerySet[Dossier], as_of: datetime) -> QuerySet[Dossier]:
+    """Annotate ``late_unit``, ``late_officer`` and ``late_basis`` (``STEP`` or ``HANDLING_UNIT``)."""
+    first = overran_steps(as_of)
+    return qs.annotate(
+        late_basis=Case(When(Exists(first), then=Value(STEP)), default=Value(HANDLING_UNIT)),
+        late_unit=Coalesce(NullIf(Subquery(first.values("unit")[:1]), Value("")), F("handling_unit")),
+        late_officer=Coalesce(Subquery(first.values("officer")[:1]), Value("")),
+    )
 
 
 def overdue_q(w: Window) -> Q:
@@ -44,24 +84,68 @@ def overdue_dossiers(
 
 
 def late_units(
-    period: Period | str, now: datetime | None = None, agency: Agency | None = None, user: Any = None
+    period: Period | str,
+    now: datetime | None = None,
+    agency: Agency | None = None,
+    user: Any = None,
+    kinds: tuple[str, ...] | None = None,
 ) -> list[dict[str, Any]]:
-    """[{ranked, ranked_name, handling_agency_name, unit, officer, overdue, apologised, without_apology}], worst first."""
+    """[{ranked, ranked_name, handling_agency_name, unit, officer, basis, overdue, apologised,
+    without_apology}], worst first. ``unit``/``officer`` are the responsible step's (``basis``
+    ``"step"``) or the handling unit with no officer (``basis`` ``"handling_unit"``); ``kinds``
+    restricts to ranked agencies of those kinds (one level)."""
+    w = window_for(period, now or timezone.now())
     qs = overdue_dossiers(period, now, agency, user).order_by()
-    rows = qs.values(
-        ranked=F("receiving_agency__ranked_agency__code"),
-        ranked_name=F("receiving_agency__ranked_agency__name"),
-        handling_agency_name=F("handling_agency__name"),
-        unit=F("handling_unit"),
-        officer=F("handling_officer"),
-    ).annotate(overdue=Count("pk"), apologised=Count("pk", filter=APOLOGISED))
-    out: list[dict[str, Any]] = []
+    if kinds is not None:
+        qs = qs.filter(receiving_agency__ranked_agency__kind__in=kinds)
+    # One correlated subquery per dossier (the responsible step's "unit SEP officer", NULL when no
+    # step overran), grouped with the handling unit for the fallback; groups are merged below.
+    step = overran_steps(w.as_of).annotate(who=Concat(F("unit"), Value(SEP), F("officer")))
+    rows = (
+        qs.annotate(late_step=Subquery(step.values("who")[:1]))
+        .values(
+            "late_step",
+            "handling_unit",
+            ranked=F("receiving_agency__ranked_agency__code"),
+            ranked_name=F("receiving_agency__ranked_agency__name"),
+            handling_agency_name=F("handling_agency__name"),
+        )
+        .annotate(overdue=Count("pk"), apologised=Count("pk", filter=APOLOGISED))
+    )
+    merged: dict[tuple, dict[str, Any]] = {}
     for values in rows:
-        row: dict[str, Any] = dict(values)
+        who, handling_unit = values["late_step"], values["handling_unit"]
+        if who is None:
+            unit, officer, basis = handling_unit, "", HANDLING_UNIT
+        else:
+            unit, officer = who.split(SEP, 1)
+            unit, basis = unit or handling_unit, STEP
+        key = (values["ranked"], values["ranked_name"], values["handling_agency_name"], unit, officer, basis)
+        row = merged.setdefault(
+            key,
+            {
+                "ranked": key[0],
+                "ranked_name": key[1],
+                "handling_agency_name": key[2],
+                "unit": unit,
+                "officer": officer,
+                "basis": basis,
+                "overdue": 0,
+                "apologised": 0,
+            },
+        )
+        row["overdue"] += values["overdue"]
+        row["apologised"] += values["apologised"]
+    out = list(merged.values())
+    for row in out:
         row["without_apology"] = row["overdue"] - row["apologised"]
-        out.append(row)
     out.sort(key=lambda r: (-r["overdue"], r["ranked"] or "", r["unit"] or "", r["officer"] or ""))
     return out
+
+
+def responsible_step(dossier: Dossier, as_of: datetime | None = None) -> DossierEvent | None:
+    """The first step of one dossier that overran its own deadline (detail pages, tests)."""
+    return overran_steps(as_of or timezone.now(), dossier).first()
 
 
 def apology_compliance(
@@ -80,3 +164,23 @@ def apology_compliance(
         row["ratio"] = round(row["apologised"] / row["overdue"], 4) if row["overdue"] else None
         out.append(row)
     return out
+
+
+#: Rows the public page lists per level and period (worst first); the rest is in the signed-in page.
+PUBLIC_LIMIT = 500
+
+
+def public_late_units(
+    period: Period | str, level: str, now: datetime | None = None
+) -> list[dict[str, Any]] | None:
+    """The month's published list of late units and officers of one level (seed 003: "danh sách cán
+    bộ, công chức, viên chức, cơ quan, đơn vị để xảy ra chậm trễ"): names and counts only — no
+    dossier, no applicant. ``None`` while the period is not over (only closed periods are published).
+    """
+    now = now or timezone.now()
+    p = Period.parse(period)
+    if p.end > now:
+        return None
+    keys = ("ranked", "ranked_name", "handling_agency_name", "unit", "officer", "basis", "overdue")
+    rows = late_units(p, now=now, kinds=LEVEL_KINDS[level])[:PUBLIC_LIMIT]
+    return [{k: r[k] for k in keys} for r in rows]

@@ -13,6 +13,11 @@ from typing import Any
 from ..models import IndicatorSnapshot
 
 
+def ranked_order(snapshot: IndicatorSnapshot) -> tuple:
+    """Provinces, then ministries; by rank; agencies without data (no rank) last, by code."""
+    return (snapshot.level != "province", snapshot.rank is None, snapshot.rank or 0, snapshot.agency.code)
+
+
 def num(value: Decimal | str | None) -> float | None:
     return None if value is None else float(Decimal(value))
 
@@ -43,8 +48,9 @@ def snapshot_payload(snapshot: IndicatorSnapshot, with_components: bool = True) 
 
 
 def period_payload(period: str, snapshots: list[IndicatorSnapshot]) -> dict[str, Any]:
-    """``{"period", "methodology", "agencies": [...]}``: provinces by rank, then ministries by rank."""
-    ordered = sorted(snapshots, key=lambda s: (s.level != "province", s.rank or 0, s.agency.code))
+    """``{"period", "methodology", "agencies": [...]}``: provinces by rank, then ministries by rank;
+    an agency without data has ``"total": null, "rank": null, "band": "no_data"``."""
+    ordered = sorted(snapshots, key=ranked_order)
     return {
         "period": str(period),
         "methodology": ordered[0].methodology if ordered else None,

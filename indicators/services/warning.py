@@ -75,14 +75,16 @@ def at_risk_counts(
 @dataclass
 class Projection:
     at_risk: int  # dossiers due before the month ends, counted in the projection
-    current: Decimal
+    current: Decimal | None  # None: no data yet (so is a projection with nothing at risk)
     if_late: scoring.AgencyScore
     if_on_time: scoring.AgencyScore
     rank_if_late: int | None
     rank_if_on_time: int | None
 
     @property
-    def winnable(self) -> Decimal:
+    def winnable(self) -> Decimal | None:
+        if self.if_on_time.total is None or self.if_late.total is None:
+            return None
         return self.if_on_time.total - self.if_late.total
 
 
@@ -132,13 +134,15 @@ def project(
     if_on_time = scoring.score_agency(
         methodology, snapshot.level, _shifted(methodology, counts, k, late=False)
     )
-    others = list(
-        IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
+    others = [
+        t
+        for t in IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
         .exclude(pk=snapshot.pk)
         .values_list("total", flat=True)
-    )
+        if t is not None  # peers without data take no place
+    ]
 
-    def rank(total: Decimal) -> int:
-        return 1 + sum(1 for t in others if t > total)
+    def rank(total: Decimal | None) -> int | None:
+        return None if total is None else 1 + sum(1 for t in others if t > total)
 
     return Projection(k, snapshot.total, if_late, if_on_time, rank(if_late.total), rank(if_on_time.total))

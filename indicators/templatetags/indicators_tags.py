@@ -33,12 +33,15 @@ def band(code) -> str:
 
 @register.filter
 def group_score(snapshot, code):
-    return (snapshot.groups.get(code) or {}).get("score", "")
+    """The group's score, or "—" when the agency has no data (no score)."""
+    score = (snapshot.groups.get(code) or {}).get("score", "")
+    return "—" if score is None else score
 
 
 @register.filter
 def group_rank(snapshot, code):
-    return (snapshot.groups.get(code) or {}).get("rank", "")
+    rank = (snapshot.groups.get(code) or {}).get("rank", "")
+    return "" if rank is None else rank
 
 
 @register.filter

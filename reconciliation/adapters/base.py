@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from .fields import Context, validate_dossier, validate_progress
+from .fields import Context, DossierRecord, validate_dossier, validate_progress
 from .limits import Limits, Refused, malformed, safe_payload, screened, too_large
+from .values import yes_no
 
 __all__ = ["Adapter", "Refused", "UnreadableBody", "malformed", "is_progress"]
 
@@ -44,6 +45,9 @@ class Adapter:
     def __init__(self, limits: Limits | None = None):
         #: Set by parsers that know the record kind for the whole input (the envelope's service).
         self.service: str | None = None
+        #: The input says its records are corrections (the envelope's ``isUpdating``, read before its
+        #: ``data``); a record's own ``isUpdating`` key says so for that record (ADR 0013).
+        self.is_updating = False
         self.limits = limits or Limits.from_settings()
 
     def parse(self, stream) -> Iterator[tuple[int, object]]:
@@ -75,7 +79,10 @@ class Adapter:
             self.service is None and raw.__class__ is dict and is_progress(raw)
         ):
             return validate_progress(index, raw, ctx)
-        return validate_dossier(index, raw, ctx)
+        result = validate_dossier(index, raw, ctx)
+        if result.__class__ is DossierRecord and (self.is_updating or yes_no(raw.get("isUpdating"))):
+            result.correction = True
+        return result
 
     @staticmethod
     def payload(raw) -> object:

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
+from tthc.filing import codes as filing_codes
 from tthc.models import Agency, Procedure
 from tthc.store.staging import Step, Version
 
@@ -173,6 +174,18 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
             applicant_kind,
             f"unknown applicant kind {show(value)} (expected 1–4)",
         )
+    value = raw.get("NoiNopHoSo")
+    filing_place = small_int(value, 0, 99) or None  # 0, like empty: not stated
+    if filing_place is not None and filing_place not in filing_codes():
+        code_error(
+            errors,
+            "NoiNopHoSo",
+            value,
+            filing_place,
+            f"unknown filing place {show(value)} (expected one of "
+            f"{', '.join(str(c) for c in sorted(filing_codes()))}: tthc/data/filing_places.csv)",
+        )
+        filing_place = None
     value = raw.get("DuocThanhToanTrucTuyen")
     payment_kind = small_int(value, 0, 2, default=0)
     if payment_kind < 0:
@@ -284,6 +297,7 @@ def validate_dossier(index: int, raw, ctx: Context) -> DossierRecord | list[dict
         paused_seconds=paused,
         progress_steps=len(events),
         event_at=event_at,
+        filing_place=filing_place,
         events=events,
     )
     record.digest = _digest(record)
@@ -349,9 +363,15 @@ def _step(item, errors: Errors, prefix: str = "") -> Event | None:
     officer = text_field(item, "NguoiXuLy", 255, errors, prefix)
     title = text_field(item, "ChucDanh", 255, errors, prefix)
     note = text_field(item, "NoiDungXuLy", 4000, errors, prefix)
+    value = item.get("NgayKetThucTheoQuyDinh")  # the step's own deadline (lateness per step)
+    try:
+        due = norm_date(value)
+    except ValueError:
+        date_error(errors, prefix + "NgayKetThucTheoQuyDinh", value, "yyyyMMddHHmmss")
+        return None
     if at is None or to_status is None or to_status < 0:
         return None
-    return Event(at, None, to_status, unit, officer, title, note)
+    return Event(at, None, to_status, unit, officer, title, note, due)
 
 
 def _supplements(raw: dict, errors: Errors) -> tuple[list[str], int, int]:
@@ -414,15 +434,24 @@ def _fee(raw: dict, errors: Errors) -> int:
     return total
 
 
-_DIGESTED = tuple(n for n in DossierRecord.__slots__ if n not in ("digest", "events", "rendered"))
+_DIGESTED = tuple(
+    n
+    for n in DossierRecord.__slots__
+    if n not in ("digest", "events", "rendered", "filing_place", "correction", "floor")
+)
 
 
 def _digest(record: DossierRecord) -> str:
-    """md5 of the stored values and history: equal digests ⇔ nothing to write."""
+    """md5 of the stored values and history: equal digests ⇔ nothing to write. Whether a version was
+    sent as a correction is not a value; the filing place counts only when stated (so digests of
+    records without it are those stored before the field existed)."""
     values = [getattr(record, name) for name in _DIGESTED]
+    if record.filing_place is not None:
+        values.append(record.filing_place)
     values.append(
         [
             (e.at, e.from_status, e.to_status, e.unit, e.officer, e.officer_title, e.note)
+            + ((e.due_at,) if e.due_at else ())  # digests of records without step deadlines unchanged
             for e in record.events
         ]
     )
@@ -455,6 +484,7 @@ def validate_progress(index: int, raw, ctx: Context) -> ProgressRecord | list[di
     digest = hashlib.md5(
         orjson.dumps(
             [code, event.at, event.to_status, event.unit, event.officer, event.officer_title, event.note]
+            + ([event.due_at] if event.due_at else [])
         )
     ).hexdigest()
     return ProgressRecord(code, event, digest)

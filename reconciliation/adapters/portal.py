@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from . import register
 from .base import DOSSIER_SERVICE, PROGRESS_SERVICE, Adapter, UnreadableBody
 from .limits import DECODER, needs_screen, screened, too_large
+from .values import yes_no
 
 SERVICES = (DOSSIER_SERVICE, PROGRESS_SERVICE)
 READ_SIZE = 1 << 20
@@ -122,10 +123,6 @@ class PortalEnvelopeAdapter(Adapter):
     media_types = ("application/json", "text/json")
     description = "The portal's envelope JSON (DongBoHoSoMC dossiers or CapNhatTienDoHoSoMC progress steps)"
 
-    def __init__(self):
-        super().__init__()
-        self.is_updating = None
-
     def parse(self, stream) -> Iterator[tuple[int, object]]:
         buf = _Buffer(stream)
         if buf.peek() != "{":
@@ -148,7 +145,7 @@ class PortalEnvelopeAdapter(Adapter):
                 if key == "service":
                     self._set_service(value)
                 elif key == "isUpdating":
-                    self.is_updating = value
+                    self.is_updating = bool(yes_no(value))
             if buf.peek() == ",":
                 buf.pos += 1
         if buf.peek() != "":

@@ -10,9 +10,13 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from tthc.api.filters import FilingPlaceFilter
 from tthc.period_fields import PeriodFilter
 
 from ..models import Gap, GapKind, ReconciliationRun, SourceKind, SourceSystem
+
+TAB_GAPS, TAB_SUSPICIOUS = "gaps", "suspicious"
+GAP_TABS = ((TAB_GAPS, _("Gaps")), (TAB_SUSPICIOUS, _("Suspicious patterns")))
 
 
 class RunFilter(filters.FilterSet):
@@ -30,6 +34,13 @@ class RunFilter(filters.FilterSet):
         fields = ["period", "province", "source", "source_kind"]
 
 
+class GapFilingPlaceFilter(FilingPlaceFilter):
+    """Where the gap's dossier was filed: the dossier's column, annotated (``with_filing_place``)."""
+
+    def filter(self, qs, value):
+        return super().filter(qs.with_filing_place(), value) if value else qs
+
+
 class GapFilter(filters.FilterSet):
     period = PeriodFilter(field_name="run__period", help_text=_("Month, YYYY-MM."))
     province = filters.CharFilter(field_name="run__province__code", help_text=_("Province (agency) code."))
@@ -38,10 +49,37 @@ class GapFilter(filters.FilterSet):
     procedure = filters.CharFilter(field_name="procedure_code", help_text=_("Procedure (TTHC) code."))
     agency = filters.CharFilter(field_name="agency_code", help_text=_("Receiving agency code."))
     dossier = filters.CharFilter(field_name="dossier_code", help_text=_("Dossier code (MaHoSo)."))
+    tab = filters.ChoiceFilter(
+        choices=GAP_TABS,
+        method="filter_tab",
+        help_text=_(
+            "gaps: the gaps that count (suspicious flags excluded unless configured otherwise); "
+            "suspicious: the suspicious-pattern flags only. Empty: both."
+        ),
+    )
+    filing_place = GapFilingPlaceFilter(
+        help_text=_(
+            "Where the gap's dossier was filed (NoiNopHoSo): portal (the national portal), ministry, "
+            "province, or none (not stated)."
+        ),
+    )
 
     class Meta:
         model = Gap
-        fields = ["period", "province", "source", "kind", "procedure", "agency", "dossier"]
+        fields = [
+            "period",
+            "province",
+            "source",
+            "kind",
+            "procedure",
+            "agency",
+            "dossier",
+            "tab",
+            "filing_place",
+        ]
+
+    def filter_tab(self, queryset, name, value):
+        return queryset.flags() if value == TAB_SUSPICIOUS else queryset.counted()
 
 
 class SourceSystemFilter(filters.FilterSet):

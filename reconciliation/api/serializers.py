@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import ApiToken
+from tthc import filing
 from tthc.models import Agency
 from tthc.period_fields import PeriodSerializerField
 
@@ -35,6 +36,13 @@ class RunSerializer(serializers.ModelSerializer):
     gap_percent = serializers.SerializerMethodField(
         help_text="Dossiers with a gap, percent of the compared dossiers."
     )
+    gap_total = serializers.IntegerField(
+        read_only=True,
+        help_text="The gaps that count: every kind but the suspicious flags (unless configured).",
+    )
+    suspicious = serializers.IntegerField(
+        read_only=True, help_text="Dossiers flagged with a suspicious pattern (not in gap_total)."
+    )
 
     class Meta:
         model = ReconciliationRun
@@ -52,6 +60,8 @@ class RunSerializer(serializers.ModelSerializer):
             "gap_dossiers",
             "gap_percent",
             "gap_counts",
+            "gap_total",
+            "suspicious",
             "points_at_stake",
             "started_at",
             "finished_at",
@@ -68,6 +78,13 @@ class GapSerializer(serializers.ModelSerializer):
     province = serializers.CharField(source="run.province.code", read_only=True)
     source = serializers.CharField(source="run.source.code", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    filing_place = serializers.SerializerMethodField(
+        help_text="Where the dossier was filed (NoiNopHoSo), as the filter's value: portal, ministry, "
+        "province ('' when not stated)."
+    )
+
+    def get_filing_place(self, obj: Gap) -> str:
+        return filing.key(getattr(obj, "filing_place", None))
 
     class Meta:
         model = Gap
@@ -85,6 +102,7 @@ class GapSerializer(serializers.ModelSerializer):
             "source_value",
             "portal_value",
             "detail",
+            "filing_place",
         ]
         read_only_fields = fields
 

@@ -164,7 +164,11 @@ class GapViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = GapFilter
 
     def get_queryset(self):
-        return Gap.objects.visible_to(self.request.user).select_related("run__province", "run__source")
+        return (
+            Gap.objects.visible_to(self.request.user)
+            .select_related("run__province", "run__source")
+            .with_filing_place()
+        )
 
     def get_renderers(self):
         """The export formats exist on the list only (a single gap stays JSON)."""

@@ -32,6 +32,8 @@ import orjson
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
+from tthc.store.staging import STAGES, supersedes
+
 from ..adapters import Adapter, get_adapter
 from ..adapters.fields import INVALID, UNKNOWN_DOSSIER, Context, DossierRecord, ProgressRecord, safe_text
 from ..adapters.limits import Limits, storable_payload
@@ -434,17 +436,7 @@ def _write_chunk(
             progress, refused = remit.refuse_progress(progress)
             rejects.extend((i, chunk.raws[i], [error]) for i, error in refused)
         if chunk.dossiers:
-            best: dict[str, DossierRecord] = {}
-            stale = []
-            for _, record in chunk.dossiers:
-                current = best.get(record.code)
-                if current is None:
-                    best[record.code] = record
-                elif (record.event_at, record.digest) > (current.event_at, current.digest):
-                    stale.append(current)
-                    best[record.code] = record
-                else:
-                    stale.append(record)
+            best, stale = _latest_versions(chunk.dossiers)
             created, updated = writer.write_dossiers(list(best.values()), stale)
             counts["created"] += created
             counts["updated"] += updated
@@ -487,6 +479,30 @@ def _write_chunk(
     for _, _, errors in rejects:
         if len(report.errors) < MAX_ERRORS_KEPT:
             report.errors.extend(errors)
+
+
+def _latest_versions(items: list) -> tuple[dict[str, DossierRecord], list[DossierRecord]]:
+    """The version of each dossier that a chunk's records, applied in the order sent, leave standing
+    (the store's precedence, ADR 0013), and the superseded ones (their history is still written)."""
+    best: dict[str, DossierRecord] = {}
+    floors: dict[str, str | None] = {}
+    stale = []
+    for _, record in items:
+        current = best.get(record.code)
+        if current is None:
+            best[record.code] = record
+        elif supersedes(record, current, floors.get(record.code)):
+            if STAGES[record.status] != STAGES[current.status]:
+                floors.pop(record.code, None)
+            elif record.correction:
+                floors[record.code] = max(current.event_at, floors.get(record.code) or current.event_at)
+            stale.append(current)
+            best[record.code] = record
+        else:
+            stale.append(record)
+    for code, floor in floors.items():
+        best[code].floor = floor
+    return best, stale
 
 
 def _f(name: str, counts: dict):

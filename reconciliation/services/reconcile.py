@@ -3,9 +3,9 @@
 The command, the Celery task and (through them) the pages all call :func:`reconcile_period`.
 
 The universe of a run (period P, province V, source system S) is the dossiers received in P by the
-agencies of V's subtree whose procedure S handles: a ministry's centralized system handles the
-procedures whose ``central_system`` is its code; a province's own system handles the procedures
-with no centralized system. Each side (S, the portal) is filtered to that universe by its own
+agencies of V's subtree whose procedure S handles in P — by the procedure assignment in force
+(``ProcedureAssignment``, falling back to ``Procedure.central_system``); a province's own systems
+share the "own system" procedures by subtree (:mod:`.universe`). Each side (S, the portal) is filtered to that universe by its own
 record, then both are joined on the dossier code (``gap_sql``) — set-based, one statement.
 
 A run is idempotent: the same run row is locked, its gaps deleted and re-inserted, and its counts
@@ -27,14 +27,15 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from tthc import period_fields
-from tthc.models import Agency, Procedure
+from tthc.models import Agency
 from tthc.periods import Period
 
 from ..models import Gap, ReconciliationRun, ReportedCount, SourceKind, SourceSystem
 from ..querysets import NoPortalSystem
 from ..signals import run_finished, runs_counted
-from . import gap_sql
-from .gap_sql import KINDS, RunSpec, Thresholds, Universe
+from . import gap_sql, universe
+from .assignments import MonthAssignments
+from .gap_sql import KINDS, Thresholds
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class _Context:
     ministry_systems: list[SourceSystem]
     provincial_systems: list[SourceSystem]
     thresholds: Thresholds
-    procedures: dict[str, tuple[int, ...]]
+    assignments: MonthAssignments
 
     @classmethod
     def build(cls, period: Period) -> _Context:
@@ -92,9 +93,6 @@ class _Context:
             .select_related("owner")
             .order_by("code")
         )
-        procedures: dict[str, list[int]] = {}
-        for pk, central in Procedure.objects.order_by().values_list("pk", "central_system"):
-            procedures.setdefault(central or "", []).append(pk)
         return cls(
             period=period,
             portal=_portal(),
@@ -102,15 +100,11 @@ class _Context:
             ministry_systems=ministry,
             provincial_systems=provincial,
             thresholds=Thresholds.from_settings(),
-            procedures={k: tuple(v) for k, v in procedures.items()},
+            assignments=MonthAssignments.for_period(period),
         )
 
     def sources_for(self, province: Agency) -> list[SourceSystem]:
-        own = [s for s in self.provincial_systems if s.owner.path.startswith(province.path)]
-        return [*self.ministry_systems, *own]
-
-    def procedure_ids(self, source: SourceSystem) -> tuple[int, ...]:
-        return self.procedures.get("" if source.kind == SourceKind.PROVINCIAL else source.code, ())
+        return [*self.ministry_systems, *universe.province_systems(self.provincial_systems, province)]
 
 
 def reported_counts(ctx: _Context, province: Agency) -> dict[str, int]:
@@ -147,7 +141,7 @@ def province_counts(portal: int, reported: dict[str, int]) -> ProvinceCounts:
 
 
 def reconcile_province(
-    ctx: _Context, province: Agency, agency_ids: tuple[int, ...], reported: dict[str, int]
+    ctx: _Context, province: Agency, agencies: list[tuple[int, str]], reported: dict[str, int]
 ) -> list[ReconciliationRun]:
     """All the province's runs of the month, replaced atomically in one transaction: upsert and lock
     the run rows, delete their gaps, compare (one set-based statement for all systems), store counts."""
@@ -173,14 +167,16 @@ def reconcile_province(
             .order_by("source_id")
         }
         Gap.objects.filter(run__in=list(runs.values())).delete()
-        universe = Universe(
-            portal_id=ctx.portal.pk,
-            agency_ids=agency_ids,
-            start=ctx.period.start,
-            end=ctx.period.end,
-            runs=tuple(RunSpec(runs[s.pk].pk, s.pk, ctx.procedure_ids(s)) for s in sources),
+        compared = universe.build(
+            ctx.period,
+            province,
+            agencies,
+            ctx.assignments.for_province(province.pk),
+            sources,
+            {s.pk: runs[s.pk].pk for s in sources},
+            ctx.portal.pk,
         )
-        comparison = gap_sql.compare(universe, ctx.thresholds)
+        comparison = gap_sql.compare(compared, ctx.thresholds)
         counts = comparison.runs
         finished = timezone.now()
         ordered = []
@@ -260,8 +256,8 @@ def reconcile_period(
     ctx = _Context.build(period)
     runs: list[ReconciliationRun] = []
     for prov in provinces_for(period, province):
-        agency_ids = tuple(Agency.objects.subtree(prov).order_by().values_list("pk", flat=True))
-        province_runs = reconcile_province(ctx, prov, agency_ids, reported_counts(ctx, prov))
+        agencies = list(Agency.objects.subtree(prov).order_by().values_list("pk", "path"))
+        province_runs = reconcile_province(ctx, prov, agencies, reported_counts(ctx, prov))
         for run in province_runs:
             if progress:
                 progress(run)
@@ -280,6 +276,7 @@ def summary(period: Period | str, runs: Iterable[ReconciliationRun]) -> dict[str
                 "source": run.source.code,
                 "dossiers": run.dossiers,
                 "gaps": {k: int(run.gap_counts.get(k, 0)) for k in KINDS},
+                "gap_total": run.gap_total,
             }
             for run in runs
         ],

@@ -8,8 +8,8 @@ about progress steps) before anything is written:
 * a **provincial system** only dossiers whose receiving agency — and handling agency, when the
   record names a known one — is its owner agency or under it;
 * a **ministry's centralized system** only dossiers of the procedures assigned to it
-  (``Procedure.central_system`` = its code) wherever they are received, or of agencies under its
-  owner ministry;
+  (``Procedure.central_system`` = its code, or a ``ProcedureAssignment`` naming it at any date)
+  wherever they are received, or of agencies under its owner ministry;
 * a **reporting system** sends counts, never dossiers;
 * "under an agency" includes the agencies merged into it (their ``successor`` is under it), so a
   merged province's system keeps syncing the history of its predecessors.
@@ -29,10 +29,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.db.models import Q
+
 from tthc.models import Agency, Procedure
 
 from ..adapters.fields import OUT_OF_SCOPE, Context, ProgressRecord
-from ..models import SourceDossier, SourceKind, SourceSystem
+from ..models import ProcedureAssignment, SourceDossier, SourceKind, SourceSystem
 
 #: Merger chains followed when collecting the agencies merged into an owner's subtree.
 MERGER_DEPTH = 4
@@ -60,8 +62,13 @@ class Remit:
             return cls(source.pk, source.code, kind, owner.code, frozenset(), ctx=ctx)
         procedures: frozenset[int] = frozenset()
         if kind == SourceKind.MINISTRY:
+            # Its catalogue procedures and those an assignment gives it at any date (issue 16): a
+            # system may sync the dossiers of a procedure it handled in some month.
+            assigned = ProcedureAssignment.objects.filter(system_code=source.code).values("procedure_id")
             procedures = frozenset(
-                Procedure.objects.filter(central_system=source.code).values_list("pk", flat=True)
+                Procedure.objects.filter(Q(central_system=source.code) | Q(pk__in=assigned)).values_list(
+                    "pk", flat=True
+                )
             )
         return cls(source.pk, source.code, kind, owner.code, _agencies_under(owner), procedures, ctx)
 

@@ -7,12 +7,16 @@ rows in the same order and cannot deadlock on them):
    reserved up front, so every staged row already carries its final id (no second pass).
 2. Stage the chunk in the store's staging tables (PostgreSQL: ``COPY``; SQLite: ``executemany``).
 3. Upsert what this source saw (``SourceDossier``, key ``(source, code)``). A version replaces the
-   stored one only when ``(event_at, digest)`` is greater: same payload ⇒ no write (``unchanged``),
-   an older state arriving late never wins, and ties resolve the same way in any arrival order.
-   The store flags the staged rows that won (and tells created from updated).
+   stored one by the precedence of ADR 0013: a later lifecycle stage always, an earlier one never;
+   within a stage a correction (``isUpdating``) whatever its dates, otherwise a greater
+   ``(event_at, digest)`` beyond the times a correction already replaced. Same payload ⇒ no write
+   (``unchanged``), an older state arriving late never wins, and versions that are not corrections
+   resolve the same way in any arrival order. The store flags the staged rows that won (and tells
+   created from updated).
 4. The store writes the winners to the platform's ``Dossier`` (the authoritative state the index
    reads): a non-portal source always outranks the portal's copy; among equals the newer
-   ``state_at`` wins, ties broken by source code — again independent of arrival order.
+   ``state_at`` wins, ties broken by source code — again independent of arrival order; the source
+   that holds the dossier replaces its own state with any version that won its copy.
 5. The store inserts the history (``DossierEvent``) with ``ON CONFLICT DO NOTHING`` on its natural key.
 
 Every SQL dialect difference lives in the store (:mod:`tthc.store`); this module names only its
@@ -24,7 +28,7 @@ from __future__ import annotations
 from django.db import connection
 
 from tthc.store import PROGRESS, PROGRESS_COLUMNS, VERSIONS, store_for
-from tthc.store.staging import EVENT_COLUMNS, EVENTS
+from tthc.store.staging import EVENT_COLUMNS, EVENTS, STAGES
 
 from ..adapters.fields import TERMINAL, DossierRecord, Event
 from ..models import SourceDossier
@@ -40,8 +44,11 @@ _SD_STATE = (
     "finished_at",
     "returned_at",
     "progress_steps",
+    "e_result",
+    "filing_place",
     "event_at",
     "digest",
+    "corrected",
 )
 _SD_COLUMNS = (
     "source_id",
@@ -57,11 +64,26 @@ _SD_COLUMNS = (
     "finished_at",
     "returned_at",
     "progress_steps",
+    "e_result",
+    "filing_place",
     "event_at",
     "synced_at",
     "digest",
+    "corrected",
+    "superseded_at",
     "batch_id",
 )
+#: The stored copy ``t`` and an incoming full version (the upsert's ``excluded``), for the store's
+#: precedence rule (ADR 0013).
+_STORED = {"status": "t.status", "at": "t.event_at", "digest": "t.digest", "floor": "t.superseded_at"}
+_INCOMING = {
+    "status": "excluded.status",
+    "at": "excluded.event_at",
+    "digest": "excluded.digest",
+    "correction": "excluded.corrected",
+    "floor": "excluded.superseded_at",
+}
+_STEP = {"status": "p.to_status", "at": "p.at", "digest": "p.digest"}
 
 
 class Writer:
@@ -110,8 +132,10 @@ class Writer:
         return created, updated
 
     def _copies_upsert_sql(self) -> str:
+        renamed = {"corrected": "s.correction", "superseded_at": "s.floor"}
         values = ", ".join(
-            "%s" if c in ("source_id", "synced_at", "batch_id") else f"s.{c}" for c in _SD_COLUMNS
+            "%s" if c in ("source_id", "synced_at", "batch_id") else renamed.get(c, f"s.{c}")
+            for c in _SD_COLUMNS
         )
         sets = ", ".join(f"{c} = excluded.{c}" for c in ("dossier_id", *_SD_STATE, "synced_at", "batch_id"))
         return (
@@ -119,8 +143,9 @@ class Writer:
             f"SELECT {values} FROM {VERSIONS} s WHERE 1 = 1 ORDER BY s.code "
             f"ON CONFLICT (source_id, code) DO UPDATE SET "
             f"previous_status = CASE WHEN excluded.status <> t.status THEN t.status "
-            f"ELSE COALESCE(t.previous_status, excluded.previous_status) END, {sets} "
-            f"WHERE (excluded.event_at, excluded.digest) > (t.event_at, t.digest)"
+            f"ELSE COALESCE(t.previous_status, excluded.previous_status) END, "
+            f"superseded_at = {self.store.floor_after(_INCOMING, _STORED)}, {sets} "
+            f"WHERE {self.store.newer_version(_INCOMING, _STORED)}"
         )
 
     def _repoint(self, cursor, lost: set[str], ids: dict) -> dict[str, int | None]:
@@ -177,10 +202,11 @@ class Writer:
                             e.officer,
                             e.officer_title,
                             e.note,
+                            ts(e.due_at),
                         )
                     )
                     previous = e.to_status
-                last = steps[-1]
+                last = max(steps, key=lambda p: (STAGES[p.event.to_status], p.event.at, p.digest))
                 finished = min((p.event.at for p in steps if p.event.to_status in TERMINAL), default=None)
                 returned = min((p.event.at for p in steps if p.event.to_status == 10), default=None)
                 top.append(
@@ -211,9 +237,10 @@ class Writer:
             "status = p.to_status, event_at = p.at, digest = p.digest, progress_steps = t.progress_steps + p.steps, "
             "finished_at = CASE WHEN t.received_at IS NULL OR p.fin_at >= t.received_at "
             "THEN COALESCE(t.finished_at, p.fin_at) ELSE t.finished_at END, "
-            "returned_at = COALESCE(t.returned_at, p.ret_at), synced_at = %s, batch_id = %s "
+            "returned_at = COALESCE(t.returned_at, p.ret_at), synced_at = %s, batch_id = %s, "
+            f"corrected = false, superseded_at = {store.floor_after(_STEP, _STORED)} "
             f"FROM {PROGRESS} p WHERE t.source_id = %s AND t.code = p.code "
-            "AND (p.at, p.digest) > (t.event_at, t.digest)",
+            f"AND {store.newer_version(_STEP, _STORED)}",
             [store.now(), self.batch.pk, self.source.pk],
             PROGRESS,
         )

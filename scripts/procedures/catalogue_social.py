@@ -655,4 +655,15 @@ PROCEDURES = {
             citizen=0,
         ),
     ],
+    # Public-service providers named by seeds 001 and 004 (synthetic codes, central level: received
+    # by the provider itself, through its own system).
+    "BHXH": [
+        E(None, "Cấp lại thẻ bảo hiểm y tế do mất, hỏng", [C], 3, "full", 0),
+        E(None, "Giải quyết hưởng chế độ ốm đau", [C], 6, "full", 0),
+        E(None, "Đăng ký tham gia bảo hiểm xã hội tự nguyện", [C], 5, "full", 0),
+    ],
+    "DIEN": [
+        E(None, "Cấp điện mới từ lưới điện hạ áp", [C], 4, "full", 1, citizen=1),
+        E(None, "Thay đổi chủ thể hợp đồng mua bán điện", [C], 3, "full", 0, citizen=1),
+    ],
 }

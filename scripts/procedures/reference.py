@@ -159,6 +159,8 @@ FIELDS = {
     "QUOCPHONG": ("Nghĩa vụ quân sự", "BQP", "", 1),
     "LANHSU": ("Lãnh sự", "BNG", "", 1),
     "NGANHANG": ("Hoạt động ngân hàng, thanh toán", "NHNN", "", 0),
+    "BHXH": ("Bảo hiểm xã hội, bảo hiểm y tế", "BTC", "BHXH", 1),
+    "DIEN": ("Cung cấp điện", "BCT", "EVN", 1),
 }
 
 C, P, X = "central", "province", "commune"
@@ -227,6 +229,8 @@ EFFECTIVE = {
     "QUOCPHONG": ["2025-07-01", "2024-01-01"],
     "LANHSU": ["2025-03-01", "2024-07-01"],
     "NGANHANG": ["2025-07-01", "2024-07-01"],
+    "BHXH": ["2025-07-01", "2024-07-01"],
+    "DIEN": ["2025-07-01", "2024-07-01"],
 }
 
 # Rates per central system (payment integrated among fee-bearing, population data among citizen-facing).

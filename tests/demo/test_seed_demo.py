@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.conf import settings
 from django.core.management import CommandError
+from django.db.models import F
 
 from demo import seed as demo
 from demo.distributions import KNOWN_OVERRIDES
@@ -138,6 +139,12 @@ def test_distributions(seed):
     assert qs.filter(payment_kind__gt=0).exists()
     assert not qs.filter(payment_kind__gt=0, fee_amount=0).exists()
     assert not qs.filter(payment_kind__gt=0).exclude(channel=2).exists()
+    # where it was filed (NoiNopHoSo): about half the online dossiers through the national portal,
+    # only online ones; every dossier says where
+    on_portal = qs.filter(filing_place=1)
+    assert 0.35 <= on_portal.count() / qs.filter(channel=2).count() <= 0.65
+    assert not on_portal.exclude(channel=2).exists() and not qs.filter(filing_place__isnull=True).exists()
+    assert qs.filter(filing_place=2).exists() and qs.filter(filing_place=3).exists()
     assert qs.filter(receiving_agency__kind="commune").count() > N / 3
     assert qs.filter(receiving_agency__kind="ministry").count() < N / 10
     assert qs.exclude(applicant_kind=1).exists()
@@ -278,3 +285,20 @@ def test_every_dossier_comes_through_ingestion(seed):
     step = returns.first()
     copy = SourceDossier.objects.get(code=step.dossier.code, source__code=step.source)
     assert copy.status == DossierStatus.RETURNED and copy.previous_status == DossierStatus.FINISHED
+
+
+@pytest.mark.django_db
+def test_approval_steps_carry_their_deadline_so_lateness_is_traced(seed):
+    """The approval step's ``NgayKetThucTheoQuyDinh`` is the dossier's due date: a dossier finished
+    late overran at that step, so the late-units list names its unit and officer."""
+    seed()
+    steps = DossierEvent.objects.filter(to_status=DossierStatus.FINISHED, due_at__isnull=False)
+    assert steps.exists()
+    assert (
+        not DossierEvent.objects.exclude(to_status=DossierStatus.FINISHED)
+        .filter(due_at__isnull=False)
+        .exists()
+    )
+    late = Dossier.objects.filter(finished_at__gt=F("due_at"), status__in=(9, 10))
+    overran = steps.filter(at__gt=F("due_at"), dossier__in=late)
+    assert late.exists() and overran.values("dossier").distinct().count() == late.count()

@@ -135,6 +135,32 @@ def check_pages(client, world, expect, errors):
             errors.append(f"index component page {code}: {got}")
 
 
+@covers("indicators:procedures-without-dossiers", "indicators-api:procedures-without-dossiers")
+def check_procedures_without_dossiers(client, world, expect, errors):
+    """A ministry sees its own procedures without dossiers; everyone else none of the ministry's."""
+    from tthc.models import Procedure
+
+    made = {
+        code: world.make(
+            ("dormant", code),
+            lambda code=code: Procedure.objects.create(code=f"DORM-{code}", name="x", ministry=world.a[code]),
+        )
+        for code in ("BTP", "BYT", "VPCP")
+    }
+    api = {r["code"] for r in client.get("/api/v1/indicators/procedures-without-dossiers/").json()["results"]}
+    page = client.get(reverse("indicators:procedures-without-dossiers")).content.decode()
+    for code in expect.codes():
+        if code not in made:
+            continue
+        listed = made[code].code
+        if (listed in api) != expect.visible(code) or (listed in page) != expect.visible(code):
+            errors.append(f"procedures without dossiers {code}")
+        want = 200 if expect.visible(code) else 404
+        got = client.get("/api/v1/indicators/procedures-without-dossiers/", {"ministry": code}).status_code
+        if got != want:
+            errors.append(f"procedures without dossiers ?ministry={code}: {got}")
+
+
 ADMIN_SPECS[Feedback] = (Role.VIEWER, lambda w, c: build(w)["feedback"].get(c), False)
 ADMIN_SPECS[CertifiedCopyCommune] = (Role.VIEWER, lambda w, c: build(w)["copies"].get(c), False)
 ADMIN_SPECS[IndicatorSnapshot] = (Role.VIEWER, lambda w, c: build(w)["snapshots"].get(c), False)

@@ -95,24 +95,26 @@ P2 = {
             "PAYMENT_INTEGRATED",
         )
     },
-    "DOSSIER_SYNC": (0, 0, None, "0.00"),  # max(0, 0) = 0: no dossiers ⇒ 0
-    "ON_TIME": (0, 0, None, "0.00"),
-    "E_RESULT": (0, 0, None, "0.00"),
-    "DIGITISED": (0, 0, None, "0.00"),
+    # Every empty denominator scores full points (docs/adr/0015-no-data.md) — but P2 judged no
+    # dossier at all, so it has no total, no group scores, no rank: band "no_data".
+    "DOSSIER_SYNC": (0, 0, None, "6.00"),
+    "ON_TIME": (0, 0, None, "20.00"),
+    "E_RESULT": (0, 0, None, "6.00"),
+    "DIGITISED": (0, 0, None, "4.00"),
     "E_CERTIFIED_COPY": (0, 1, "0", "0.00"),
-    "DATA_REUSE": (0, 0, None, "0.00"),
-    "PERSONAL_STORE": (0, 0, None, "0.00"),
-    "POPULATION_DATA_DOSSIER": (0, 0, None, "0.00"),
+    "DATA_REUSE": (0, 0, None, "2.00"),
+    "PERSONAL_STORE": (0, 0, None, "4.00"),
+    "POPULATION_DATA_DOSSIER": (0, 0, None, "2.00"),
     "ONLINE_USED": (0, 2, "0", "0.00"),
-    "ONLINE_SHARE": (0, 0, None, "0.00"),
+    "ONLINE_SHARE": (0, 0, None, "6.00"),
     "PAYMENT_USED": (0, 0, None, "2.00"),  # no fee-bearing dossier: nothing to pay ⇒ full
     "PAYMENT_SHARE": (0, 0, None, "6.00"),
-    "FEEDBACK_ON_TIME": (0, 0, None, "6.00"),  # no feedback ⇒ full points
+    "FEEDBACK_ON_TIME": (0, 0, None, "6.00"),  # no feedback ⇒ full points (the portal's rule)
     "FEEDBACK_SATISFACTION": (0, 0, None, "6.00"),
-    "DOSSIER_SATISFACTION": (0, 0, None, "0.00"),  # no dossiers ⇒ 0
+    "DOSSIER_SATISFACTION": (0, 0, None, "6.00"),
 }
-P2_GROUPS = {"1": "6.33", "2": "0.00", "3": "1.00", "4a": "1.67", "4b": "9.25", "5": "12.00"}
-P2_TOTAL = "30.25"
+P2_GROUPS = {g: None for g in ("1", "2", "3", "4a", "4b", "5")}
+P2_TOTAL = None
 
 # M1: procedures M, N (central level); dossiers m1 (late), m2 (on time), m3 (open, due 31/3 17:00).
 M1 = {
@@ -148,30 +150,31 @@ M2 = {
     "PUBLISH_ON_TIME": (0, 0, None, "6.00"),  # nothing due for publication ⇒ full
     "PUBLIC_UPDATE_ON_TIME": (0, 0, None, "4.00"),
     "PUBLIC_CONTENT_FULL": (0, 0, None, "2.00"),
-    "DOSSIER_SYNC": (0, 0, None, "0.00"),
-    "ON_TIME": (0, 0, None, "0.00"),
-    "E_RESULT": (0, 0, None, "0.00"),
-    "DIGITISED": (0, 0, None, "0.00"),
-    "DATA_REUSE": (0, 0, None, "0.00"),
-    "PERSONAL_STORE": (0, 0, None, "0.00"),
+    "DOSSIER_SYNC": (0, 0, None, "6.00"),
+    "ON_TIME": (0, 0, None, "20.00"),
+    "E_RESULT": (0, 0, None, "6.00"),
+    "DIGITISED": (0, 0, None, "4.00"),
+    "DATA_REUSE": (0, 0, None, "2.00"),
+    "PERSONAL_STORE": (0, 0, None, "4.00"),
     "ONLINE_OFFERED": (1, 1, "1", "2.00"),
     "ONLINE_USED": (0, 1, "0", "0.00"),
-    "ONLINE_SHARE": (0, 0, None, "0.00"),
+    "ONLINE_SHARE": (0, 0, None, "6.00"),
     "PAYMENT_INTEGRATED": (0, 0, None, "2.00"),
     "PAYMENT_USED": (0, 0, None, "2.00"),
     "PAYMENT_SHARE": (0, 0, None, "6.00"),
     "FEEDBACK_ON_TIME": (0, 0, None, "6.00"),
     "FEEDBACK_SATISFACTION": (0, 0, None, "6.00"),
-    "DOSSIER_SATISFACTION": (0, 0, None, "0.00"),
+    "DOSSIER_SATISFACTION": (0, 0, None, "6.00"),
 }
-M2_GROUPS = {"1": "12.00", "2": "0.00", "3": "0.00", "4a": "2.00", "4b": "10.00", "5": "12.00"}
-M2_TOTAL = "36.00"
+# A ministry with nothing at all: no data, not "36/100 Yếu" built from zeros.
+M2_GROUPS = {g: None for g in ("1", "2", "3", "4a", "4b", "5")}
+M2_TOTAL = None
 
 EXPECTED = {
     "01": (P1, P1_GROUPS, P1_TOTAL, "weak", 1),
-    "04": (P2, P2_GROUPS, P2_TOTAL, "weak", 2),
+    "04": (P2, P2_GROUPS, P2_TOTAL, "no_data", None),
     "BTP": (M1, M1_GROUPS, M1_TOTAL, "average", 1),
-    "BYT": (M2, M2_GROUPS, M2_TOTAL, "weak", 2),
+    "BYT": (M2, M2_GROUPS, M2_TOTAL, "no_data", None),
 }
 
 
@@ -200,16 +203,21 @@ def test_every_component_exactly(data, code):
     snap = IndicatorSnapshot.objects.get(agency__code=code, period=golden.PERIOD)
     got = {cv.code: _as_tuple(cv) for cv in snap.components.all()}
     assert got == {c: _expected_tuple(v) for c, v in components.items()}
-    assert {g: D(v["score"]) for g, v in snap.groups.items()} == {g: D(v) for g, v in groups.items()}
-    assert sum(D(v) for v in groups.values()) == D(total)
+
+    def dec(v):
+        return None if v is None else D(v)
+
+    assert {g: dec(v["score"]) for g, v in snap.groups.items()} == {g: dec(v) for g, v in groups.items()}
+    if total is not None:
+        assert sum(D(v) for v in groups.values()) == D(total)
     assert (snap.total, snap.band, snap.rank, snap.methodology, snap.final) == (
-        D(total),
+        dec(total),
         band,
         rank,
         "2026",
         True,
     )
-    assert snap.peers == 2
+    assert snap.peers == 1  # the peers ranked: an agency without data is not one
 
 
 def test_recompute_twice_gives_identical_rows(data):

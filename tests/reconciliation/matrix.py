@@ -339,3 +339,35 @@ def check_admin_source_system_writes(client, world, expect, errors):
 
 
 # --- end of source systems ---------------------------------------------------------------------------------
+
+
+# --- Procedure → system assignments (issue 16): national configuration, national administrators only ------
+def _assignment(world):
+    from datetime import date
+
+    from reconciliation.models import ProcedureAssignment
+    from tests.factories import ProcedureFactory
+
+    procedure = ProcedureFactory(code="PA-PROC", ministry=world.a["BYT"], central_system="")
+    return ProcedureAssignment.objects.get_or_create(
+        procedure=procedure, province=None, valid_from=date(2026, 7, 1), defaults={"system_code": ""}
+    )[0]
+
+
+def _register_assignment_admin():
+    from reconciliation.models import ProcedureAssignment
+
+    ADMIN_SPECS[ProcedureAssignment] = (_Role.NATIONAL_ADMIN, lambda w, c: _assignment(w), True)
+
+
+_register_assignment_admin()
+_world_init_before_assignment = World.__init__
+
+
+def _world_with_assignment(self):
+    _world_init_before_assignment(self)
+    _assignment(self)  # listed by the changelist before the marker is asked for
+
+
+World.__init__ = _world_with_assignment
+# --- end of procedure → system assignments ----------------------------------------------------------------

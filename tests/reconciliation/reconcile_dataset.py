@@ -49,6 +49,7 @@ EXPECTED = {
     ("HOTICH", "suspicious", "H-JUMP"),
     ("HOTICH", "suspicious", "H-SYNC"),
     ("HOTICH", "suspicious", "H-BARE"),
+    ("HOTICH", "progress_missing", "H-PROG"),
     ("HOTICH", "status_differs", "H-MULTI"),
     ("HOTICH", "finish_differs", "H-MULTI"),
     ("HOTICH", "synced_late", "H-MULTI"),
@@ -154,8 +155,8 @@ def build() -> SimpleNamespace:
     fin = T0 + 20 * H
     w.row("HOTICH", "H-SYNC", status=9, prev=4, finished=fin, event=fin, synced=fin)
     w.row("DVCQG", "H-SYNC", status=9, prev=4, finished=fin, event=fin)
-    w.row("HOTICH", "H-BARE")
-    w.row("DVCQG", "H-BARE", steps=0)
+    w.both("HOTICH", "H-BARE", steps=0)  # finished without a step, from a system that sends steps
+    w.both("HOTICH", "H-PROG", portal={"steps": 1})  # 3 steps at the source, 1 on the portal
     w.row("HOTICH", "H-MULTI", status=9, prev=4, event=T0 + 72 * H, finished=T0 + 72 * H)
     w.row("DVCQG", "H-MULTI", status=4, prev=2, finished=None, event=T0 + H)
     # Month boundaries in Vietnam time: 1 Oct 00:00 is in, 30 Sep 23:59 and 1 Nov 00:00 are out.

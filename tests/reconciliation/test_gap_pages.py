@@ -13,6 +13,7 @@ from reconciliation import views
 from reconciliation.exports import COLUMNS, LABEL_COLUMNS
 from reconciliation.services.matrix import severity
 from reconciliation.services.reconcile import reconcile_period
+from tthc import filing
 from tthc.periods import Period
 
 from . import reconcile_dataset as data
@@ -49,7 +50,9 @@ def test_matrix_for_a_province_officer(ds):
     assert [row.province.code for row in grid.rows] == ["01"]
     assert [key for key, _ in grid.columns] == ["DKDN", "HOTICH", "__provincial__"]
     cells = {key: cell for (key, _), cell in zip(grid.columns, grid.rows[0].cells, strict=True)}
-    assert cells["HOTICH"].run.gap_dossiers == 11 and cells["HOTICH"].level == "critical"  # 11 of 15
+    assert (
+        cells["HOTICH"].run.gap_dossiers == 9 and cells["HOTICH"].level == "critical"
+    )  # 9 of 16 (flags apart)
     html = response.content.decode()
     assert "/reconciliation/gaps/?period=2026-10&amp;province=01&amp;source=HOTICH" in html
     assert "sev-critical" in html
@@ -104,6 +107,7 @@ def page_rows(client, query):
                     gap.source_value,
                     gap.portal_value,
                     gap.detail,
+                    filing.key(gap.filing_place),
                 )
             )
         if not response.context["page"].has_next():
@@ -149,8 +153,18 @@ def test_gap_list_page(ds):
     response = client.get(GAPS, {"period": "2026-10", "province": "01", "source": "HOTICH"})
     html = response.content.decode()
     assert response.context["run"].source.code == "HOTICH"
-    assert set(re.findall(r'data-code="([^"]+)"', html)) == {c for s, _, c in data.EXPECTED if s == "HOTICH"}
-    assert "/reconciliation/gaps/export.csv?period=2026-10&amp;province=01&amp;source=HOTICH" in html
+    # The page opens on the gaps that count; the suspicious flags have their own tab.
+    assert set(re.findall(r'data-code="([^"]+)"', html)) == {
+        c for s, k, c in data.EXPECTED if s == "HOTICH" and k != "suspicious"
+    }
+    assert (
+        "/reconciliation/gaps/export.csv?period=2026-10&amp;province=01&amp;source=HOTICH&amp;tab=gaps"
+        in html
+    )
+    flagged = client.get(
+        GAPS, {"period": "2026-10", "province": "01", "source": "HOTICH", "tab": "suspicious"}
+    )
+    assert set(re.findall(r'data-code="([^"]+)"', flagged.content.decode())) == {"H-JUMP", "H-SYNC", "H-BARE"}
     assert "/reconciliation/dossiers/H-MOP/" in html
     response = client.get(
         GAPS, {"period": "2026-10", "province": "01", "source": "HOTICH", "kind": "suspicious"}
@@ -173,13 +187,42 @@ def test_gap_list_scoping(ds):
 def test_dossier_comparison(ds):
     response = login(ds.users.p01).get("/reconciliation/dossiers/H-MULTI/")
     assert response.status_code == 200
-    assert [v.source.code for v in response.context["versions"]] == ["DVCQG", "HOTICH"]
-    status = next(r for r in response.context["rows"] if r["label"] == "TrangThaiHoSo")
-    assert [value[:1] for value, _ in status["cells"]] == ["4", "9"]
-    assert [differs for _, differs in status["cells"]] == [False, True]  # marked against the portal's copy
+    comparison = response.context["comparison"]
+    assert [c.label for c in comparison.columns] == ["HOTICH", "DVCQG"]  # the system, then the portal
+    status = next(r for r in comparison.rows if r.portal_field == "TrangThaiHoSo")
+    assert [value[:1] for value, _ in status.cells] == ["9", "4"]
+    assert [differs for _, differs in status.cells] == [False, True]  # marked against the system's copy
     html = response.content.decode()
-    assert 'class="differs"' in html
-    assert {g.kind for g in response.context["gaps"]} == {"status_differs", "finish_differs", "synced_late"}
+    assert 'class="differs"' in html and "style=" not in html.split("<main", 1)[-1]
+    assert {g.kind for g in comparison.gaps} == {"status_differs", "finish_differs", "synced_late"}
+    assert [e.system for e in comparison.timeline if e.system] == ["DVCQG", "DVCQG", "HOTICH", "HOTICH"]
+
+
+def test_dossier_comparison_shows_a_portal_column_when_missing_on_the_portal(ds):
+    comparison = login(ds.users.p01).get("/reconciliation/dossiers/H-MOP/").context["comparison"]
+    assert [(c.label, c.copy is not None) for c in comparison.columns] == [("HOTICH", True), ("DVCQG", False)]
+    status = next(r for r in comparison.rows if r.portal_field == "TrangThaiHoSo")
+    assert status.cells[1] == (None, True)
+
+
+def test_dossier_comparison_three_copies(db):
+    from . import chain_dataset as chain
+
+    cds = chain.build()
+    chain.plant_chain(cds)
+    from accounts.models import Role
+    from tests.accounts.helpers import make_user
+
+    user = make_user("p01", Role.OFFICER, cds.agencies["01"])
+    response = login(user).get("/reconciliation/dossiers/C-PSD-STATUS/")
+    comparison = response.context["comparison"]
+    assert [c.label for c in comparison.columns] == ["HOTICH", "TINH-01", "DVCQG"]
+    status = next(r for r in comparison.rows if r.portal_field == "TrangThaiHoSo")
+    assert [d for _, d in status.cells] == [False, True, False]
+    html = (
+        login(user).get("/reconciliation/dossiers/C-PSD-STATUS/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    )
+    assert "Trạng thái hồ sơ" in html and "Diễn biến đồng bộ" in html  # portal fields with Vietnamese labels
 
 
 def test_dossier_comparison_scoping(ds):

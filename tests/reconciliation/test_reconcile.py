@@ -51,10 +51,12 @@ def test_finds_every_planted_gap_and_nothing_else(ds, join_mode):
 def test_run_counts(ds):
     runs = {r.source.code: r for r in reconcile_period(data.PERIOD, "01")}
     hotich = runs["HOTICH"]
-    # 14 HOTICH dossiers of 01 in October on the source side + H-MAS on the portal side only.
-    assert hotich.dossiers == 15
-    assert hotich.portal_dossiers == 13
-    assert hotich.gap_dossiers == 11
+    # 15 HOTICH dossiers of 01 in October on the source side + H-MAS on the portal side only.
+    assert hotich.dossiers == 16
+    assert hotich.portal_dossiers == 14
+    # Suspicious flags (H-JUMP, H-SYNC, H-BARE) are not gaps: not in gap_dossiers nor gap_total.
+    assert hotich.gap_dossiers == 9
+    assert hotich.gap_total == 11
     assert hotich.gap_counts == {
         "missing_on_portal": 2,
         "missing_at_source": 1,
@@ -66,7 +68,7 @@ def test_run_counts(ds):
         "not_synced": 0,
         "missing_in_province_system": 0,
         "province_system_differs": 0,
-        "progress_missing": 0,
+        "progress_missing": 1,
         "result_missing": 0,
     }
     assert hotich.reported_count == 20
@@ -128,9 +130,11 @@ def test_gap_values_are_both_sides_as_text(ds):
         "",
     )
     assert (gap("suspicious", "H-BARE").source_value, gap("suspicious", "H-BARE").portal_value) == (
-        "",
         "no_processing_step",
+        "",
     )
+    prog = gap("progress_missing", "H-PROG")
+    assert (prog.source_value, prog.portal_value, prog.detail) == ("3", "1", "QuaTrinhXuLy")
 
 
 def test_rerun_is_idempotent_and_replaces_results(ds):
@@ -210,7 +214,8 @@ def test_command_json_shape(ds):
         ("01", "TINH-01"),
     ]
     for run in payload["runs"]:
-        assert set(run) == {"province", "source", "dossiers", "gaps"}
+        assert set(run) == {"province", "source", "dossiers", "gaps", "gap_total"}
+        assert run["gap_total"] == sum(n for k, n in run["gaps"].items() if k != "suspicious")
         assert list(run["gaps"]) == [k.value for k in GapKind]
     dkdn = payload["runs"][0]
     assert dkdn["dossiers"] == 3

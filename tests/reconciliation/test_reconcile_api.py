@@ -161,7 +161,7 @@ def test_csv_and_excel_exports_match_the_list(ds):
     c = client_for(ds.users.p01)
     query = {"period": "2026-10", "province": "01", "source": "HOTICH"}
     listed = _json_rows(c.get(GAPS, {**query, "page_size": 500}))
-    assert len(listed) == 13
+    assert len(listed) == 14
     response = c.get(GAPS, {**query, "format": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert 'filename="gaps-2026-10-01-HOTICH.csv"' in response["Content-Disposition"]

@@ -19,9 +19,9 @@ def gain(portal, reported, missing):
 def test_dossier_sync_points():
     assert impact.dossier_sync_points(90, 100) == Decimal("5.4")
     assert impact.dossier_sync_points(100, 90) == Decimal(6)  # the portal's count is the larger
-    # Nothing received: the declaration's empty-denominator policy is "zero" (docs/domain.md); the
-    # deleted copy in reconciliation said 6 here. Nothing is at stake either way:
-    assert impact.dossier_sync_points(0, None) == Decimal(0)
+    # Nothing received: the index's one empty-denominator rule is "full points" (docs/adr/0015-no-data.md).
+    # Nothing is at stake either way:
+    assert impact.dossier_sync_points(0, None) == Decimal(6)
     assert gain(0, None, 0) == Decimal("0.000")
 
 

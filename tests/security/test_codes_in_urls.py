@@ -83,7 +83,7 @@ def test_the_gap_list_renders_and_links_every_odd_dossier_code_to_its_page(w):
         dossier_page = client.get(link)
         assert dossier_page.status_code == 200, code
         assert dossier_page.context["code"] == code
-        assert dossier_page.context["platform"].code == code
+        assert dossier_page.context["comparison"].platform.code == code
 
 
 def test_the_dossier_page_with_slashes_encoded_by_the_client(w):

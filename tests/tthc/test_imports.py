@@ -163,3 +163,22 @@ def test_tree_fields_computed_on_insert_match_a_full_rebuild():
 
     import_agencies(_csv(AGENCIES))
     assert rebuild_tree() == 0
+
+
+def test_the_public_service_providers_named_by_the_seeds_are_in_the_reference_data():
+    """Seeds 001 and 004 address Bảo hiểm xã hội Việt Nam and Tập đoàn Điện lực Việt Nam: both are
+    agencies (BHXH moved under the Ministry of Finance on 2025-03-01) with their systems' procedures."""
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[2] / "tthc" / "data"
+    assert import_agencies(data / "agencies_central.csv").rejected == 0
+    assert import_procedures(data / "procedures.csv").rejected == 0
+    old, now, evn = (Agency.objects.get(code=c) for c in ("BHXH", "BTC-BHXH", "EVN"))
+    assert old.name == now.name == "Bảo hiểm xã hội Việt Nam" and old.successor.code == "BTC"
+    assert now.parent.code == "BTC" and str(now.valid_from) == "2025-03-01"
+    assert evn.name == "Tập đoàn Điện lực Việt Nam" and evn.parent.code == "CP" and evn.kind == "unit"
+    systems = dict(
+        Procedure.objects.filter(central_system__in=["BHXH", "EVN"]).values_list("name", "central_system")
+    )
+    assert systems["Cấp lại thẻ bảo hiểm y tế do mất, hỏng"] == "BHXH"
+    assert systems["Cấp điện mới từ lưới điện hạ áp"] == "EVN"

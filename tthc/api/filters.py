@@ -14,7 +14,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField, IsoDateTimeRangeField, RangeField
+from drf_spectacular.utils import extend_schema_field
 
+from .. import filing
 from ..models import Agency, AgencyKind, Channel, Dossier, DossierStatus
 
 
@@ -46,6 +48,28 @@ class UtcIsoDateTimeFromToRangeFilter(filters.IsoDateTimeFromToRangeFilter):
     field_class = _UtcIsoDateTimeRangeField
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": [*(p.key for p in filing.places()), filing.NOT_STATED],
+        "description": "Where the dossier was filed (NoiNopHoSo, tthc/data/filing_places.csv): portal "
+        "(the national portal), ministry (a ministry's system), province (a provincial system), "
+        "none (not stated).",
+    }
+)
+class FilingPlaceFilter(filters.ChoiceFilter):
+    """``filing_place=portal|ministry|province|none`` (``NoiNopHoSo``, :mod:`tthc.filing`) on the column
+    ``filing_place`` — of the model or of an annotation (``lookup``)."""
+
+    def __init__(self, *args, lookup: str = "filing_place", **kwargs):
+        kwargs.setdefault("choices", filing.filter_choices)
+        super().__init__(*args, **kwargs)
+        self.lookup = lookup
+
+    def filter(self, qs, value):
+        return qs.filter(filing.q(value, self.lookup)) if value else qs
+
+
 class AgencyFilter(filters.FilterSet):
     kind = filters.MultipleChoiceFilter(
         choices=AgencyKind.choices, distinct=False, help_text=_("Agency kind (repeatable).")
@@ -75,6 +99,12 @@ class DossierFilter(filters.FilterSet):
     channel = filters.MultipleChoiceFilter(
         choices=Channel.choices, distinct=False, help_text=_("KenhThucHien code (repeatable).")
     )
+    filing_place = FilingPlaceFilter(
+        help_text=_(
+            "Where the dossier was filed (NoiNopHoSo): portal (the national portal), ministry, province, "
+            "or none (not stated)."
+        ),
+    )
     procedure = filters.CharFilter(field_name="procedure__code", help_text=_("Procedure (TTHC) code."))
     receiving_agency = filters.CharFilter(
         method="filter_receiving_agency", help_text=_("Code of the receiving agency (that agency only).")
@@ -97,6 +127,7 @@ class DossierFilter(filters.FilterSet):
         fields = [
             "status",
             "channel",
+            "filing_place",
             "procedure",
             "receiving_agency",
             "receiving_agency_subtree",

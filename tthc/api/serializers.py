@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from .. import filing
 from ..models import Agency, Dossier
 
 
@@ -36,6 +37,12 @@ class DossierSerializer(serializers.ModelSerializer):
     is_overdue = serializers.BooleanField(
         read_only=True, help_text="Overdue as of now (see the index rules)."
     )
+    filing_place_key = serializers.SerializerMethodField(
+        help_text="Where the dossier was filed, as the filter's value: portal, ministry, province ('' when not stated)."
+    )
+
+    def get_filing_place_key(self, obj: Dossier) -> str:
+        return filing.key(obj.filing_place)
 
     class Meta:
         model = Dossier
@@ -48,6 +55,8 @@ class DossierSerializer(serializers.ModelSerializer):
             "handling_unit",
             "handling_officer",
             "channel",
+            "filing_place",
+            "filing_place_key",
             "applicant_kind",
             "applicant_name",
             "summary",

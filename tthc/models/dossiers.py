@@ -217,6 +217,14 @@ class Dossier(models.Model):
     )
     has_complaint = models.BooleanField(_("has a complaint"), default=False)
     supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
+    filing_place = models.PositiveSmallIntegerField(
+        _("filed at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Where the dossier was filed (NoiNopHoSo): 1 national portal, 2 ministry system, 3 provincial system."
+        ),
+    )
     paused_duration = models.DurationField(_("paused duration"), default=timedelta)
     state_at = models.DateTimeField(
         _("state as of"),
@@ -313,6 +321,12 @@ class DossierEvent(models.Model):
     officer = models.CharField(_("officer"), max_length=255, blank=True)
     officer_title = models.CharField(_("officer title"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)
+    due_at = models.DateTimeField(
+        _("step due by rule"),
+        null=True,
+        blank=True,
+        help_text=_("The step's own deadline (NgayKetThucTheoQuyDinh): a step recorded after it overran."),
+    )
     source = models.CharField(_("source"), max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -324,6 +338,13 @@ class DossierEvent(models.Model):
         ordering = ["dossier", "at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["dossier", "at", "to_status"], name="dossier_event_unique_step"),
+        ]
+        indexes = [  # the steps that overran their own deadline: late units trace lateness to them
+            models.Index(
+                fields=["dossier", "at"],
+                condition=Q(due_at__isnull=False, at__gt=F("due_at")),
+                name="dossier_event_overran",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,18 @@ from datetime import datetime
 from django.db import connection
 
 from ..models import ApologyLetter, Dossier, DossierEvent
-from .staging import DOSSIER_MAP, EVENTS, PROGRESS, STAGED_COLUMNS, TABLES, VERSIONS, Version, history
+from .staging import (
+    DOSSIER_MAP,
+    EVENT_COLUMNS,
+    EVENTS,
+    PROGRESS,
+    STAGED_COLUMNS,
+    TABLES,
+    VERSIONS,
+    Version,
+    history,
+    stage_sql,
+)
 
 DOSSIERS = Dossier._meta.db_table
 HISTORY = DossierEvent._meta.db_table
@@ -47,6 +58,8 @@ class DossierStore(ABC):
     clear_sql = "TRUNCATE {table}"
     #: Whether other connections may write the same dossiers between two statements of a chunk.
     concurrent = True
+    #: The larger of two values (PostgreSQL's ``GREATEST``, SQLite's scalar ``max``).
+    greatest = "GREATEST"
 
     @abstractmethod
     def ts(self, value: str | None):
@@ -100,24 +113,20 @@ class DossierStore(ABC):
         self.stage(
             VERSIONS,
             STAGED_COLUMNS,
-            [(ids[r.code], *self.version_values(r), r.code in held) for r in records],
+            [(ids[r.code], *self.version_values(r), r.code in held, self.ts(r.floor)) for r in records],
         )
 
     def stage_history(self, records: list[Version], ids: dict[str, int | None]) -> bool:
         """Stage the history of ``records`` whose dossier exists (id not ``None``); False if none."""
         ts = self.ts
         rows = [
-            (ids[r.code], ts(at), *rest)
+            (ids[r.code], ts(at), *rest, ts(due))
             for r in records
             if ids[r.code] is not None
-            for at, *rest in history(r)
+            for at, *rest, due in history(r)
         ]
         if rows:
-            self.stage(
-                EVENTS,
-                ("dossier_id", "at", "from_status", "to_status", "unit", "officer", "officer_title", "note"),
-                rows,
-            )
+            self.stage(EVENTS, EVENT_COLUMNS, rows)
         return bool(rows)
 
     def version_values(self, r: Version) -> tuple:
@@ -154,6 +163,8 @@ class DossierStore(ABC):
             r.progress_steps,
             ts(r.event_at),
             r.digest,
+            r.filing_place,
+            r.correction,
         )
 
     # -- ids ----------------------------------------------------------------------------------------
@@ -192,13 +203,15 @@ class DossierStore(ABC):
 
     # -- dossiers -----------------------------------------------------------------------------------
     def _outranks(self, source: str, portal_codes: Sequence[str]) -> tuple[str, list]:
-        """SQL and parameters: the incoming state (``excluded``) may replace the dossier's (``t``)."""
+        """SQL and parameters: the incoming state (``excluded``) may replace the dossier's (``t``). A version
+        of the source that holds the dossier always does: it reaches here only after winning that
+        source's copy, whose precedence (:meth:`newer_version`, ADR 0013) already decided it."""
         codes = list(portal_codes) or [""]
         marks = ", ".join(["%s"] * len(codes))
         sql = (
             f"((%s, excluded.state_at, excluded.state_source) > "
             f"(CASE WHEN t.state_source IN ({marks}) THEN 0 ELSE 1 END, COALESCE(t.state_at, {self.ts_min}), "
-            f"t.state_source) OR (excluded.state_source = t.state_source AND excluded.state_at >= t.state_at))"
+            f"t.state_source) OR excluded.state_source = t.state_source)"
         )
         return sql, [0 if source in codes else 1, *codes]
 
@@ -210,7 +223,10 @@ class DossierStore(ABC):
         exprs = [
             ("s." + e) if not e.startswith("{") else e.format(paused=self.paused) for _, e in DOSSIER_MAP
         ]
-        sets = ", ".join(f"{c} = excluded.{c}" for c in (*targets, "state_source", "updated_at"))
+        sets = ", ".join(
+            f"{c} = COALESCE(excluded.{c}, t.{c})" if c == "filing_place" else f"{c} = excluded.{c}"
+            for c in (*targets, "state_source", "updated_at")
+        )
         outranks, params = self._outranks(source, portal_codes)
         cursor.execute(
             f"INSERT INTO {DOSSIERS} AS t (id, code, {', '.join(targets)}, state_source, satisfaction, "
@@ -227,8 +243,8 @@ class DossierStore(ABC):
         """The staged history, each step once (natural key: dossier, time, status)."""
         cursor.execute(
             f"INSERT INTO {HISTORY} (dossier_id, at, from_status, to_status, unit, officer, officer_title, "
-            "note, source, created_at) SELECT e.dossier_id, e.at, e.from_status, e.to_status, e.unit, e.officer, "
-            f"e.officer_title, e.note, %s, %s FROM {EVENTS} e WHERE 1 = 1 "  # WHERE: SQLite's upsert-parsing rule
+            "note, due_at, source, created_at) SELECT e.dossier_id, e.at, e.from_status, e.to_status, e.unit, "
+            f"e.officer, e.officer_title, e.note, e.due_at, %s, %s FROM {EVENTS} e WHERE 1 = 1 "  # WHERE: SQLite's upsert rule
             "ORDER BY e.dossier_id, e.at, e.to_status "
             "ON CONFLICT (dossier_id, at, to_status) DO NOTHING",
             [source, self.now()],
@@ -248,9 +264,39 @@ class DossierStore(ABC):
             f"FROM {PROGRESS} p WHERE p.won AND t.id = p.dossier_id AND "
             f"((%s, p.at, %s) > (CASE WHEN t.state_source IN ({marks}) THEN 0 ELSE 1 END, "
             f"COALESCE(t.state_at, {self.ts_min}), t.state_source) "
-            "OR (t.state_source = %s AND p.at >= t.state_at))",
+            "OR t.state_source = %s)",
             [source, self.now(), 0 if source in codes else 1, source, *codes, source],
         )
+
+    def newer_version(self, new: dict[str, str], old: dict[str, str]) -> str:
+        """SQL: the version ``new`` replaces the stored ``old`` of the same source (ADR 0013). Both map
+        ``status``, ``at``, ``digest`` to SQL expressions; ``new`` may map ``correction`` (a boolean
+        expression) and ``old`` maps ``floor`` (the newest time a correction replaced, or NULL).
+        The twin of :func:`tthc.store.staging.supersedes`."""
+        a, b = stage_sql(new["status"]), stage_sql(old["status"])
+        ordered = (
+            f"({new['at']}, {new['digest']}) > ({old['at']}, {old['digest']}) "
+            f"AND {new['at']} > COALESCE({old['floor']}, {self.ts_min})"
+        )
+        if "correction" in new:
+            ordered = (
+                f"CASE WHEN {new['correction']} THEN {new['digest']} <> {old['digest']} ELSE {ordered} END"
+            )
+        return f"(CASE WHEN {a} <> {b} THEN {a} > {b} ELSE {ordered} END)"
+
+    def floor_after(self, new: dict[str, str], old: dict[str, str]) -> str:
+        """SQL: the stored copy's ``floor`` once ``new`` replaced ``old``: on a change of stage, what the
+        chunk left (``new['floor']``, a correction in the same chunk, or NULL); raised to the replaced
+        version's time by a correction; kept otherwise — never below what the chunk left."""
+        a, b = stage_sql(new["status"]), stage_sql(old["status"])
+        g = self.greatest
+        fresh = new.get("floor", "NULL")
+        kept = old["floor"]
+        if fresh != "NULL":  # the larger of two values that may be NULL
+            kept = f"{g}(COALESCE({kept}, {fresh}), COALESCE({fresh}, {kept}))"
+        raised = f"{g}({old['at']}, COALESCE({old['floor']}, {old['at']}), COALESCE({fresh}, {old['at']}))"
+        correction = f"WHEN {new['correction']} THEN {raised} " if "correction" in new else ""
+        return f"(CASE WHEN {a} <> {b} THEN {fresh} {correction}ELSE {kept} END)"
 
     def flag_returning(self, cursor, sql: str, params: list, table: str) -> int:
         """Run ``sql`` (an ``UPDATE`` or upsert of another table from the staged rows of ``table``)

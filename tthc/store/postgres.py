@@ -58,11 +58,12 @@ class PostgresStore(DossierStore):
             f"{n(ts(r.due_at))}\t{n(ts(r.finished_at))}\t{n(ts(r.returned_at))}\t{n(ts(r.refused_at))}\t"
             f"{'t' if r.digitised else 'f'}\t{'t' if r.e_result else 'f'}\t{'t' if r.data_reused else 'f'}\t"
             f"{'t' if r.personal_store else 'f'}\t{'t' if r.population else 'f'}\t{r.payment_kind}\t{r.fee_amount}\t"
-            f"{r.supplement_count}\t{r.paused_seconds}\t{r.progress_steps}\t{ts(r.event_at)}\t{r.digest}"
+            f"{r.supplement_count}\t{r.paused_seconds}\t{r.progress_steps}\t{ts(r.event_at)}\t{r.digest}\t"
+            f"{n(r.filing_place)}\t{'t' if r.correction else 'f'}"
         )
         events = [
-            f"{ts(at)}\t{n(frm)}\t{to}\t{t(unit)}\t{t(officer)}\t{t(title)}\t{t(note)}"
-            for at, frm, to, unit, officer, title, note in history(r)
+            f"{ts(at)}\t{n(frm)}\t{to}\t{t(unit)}\t{t(officer)}\t{t(title)}\t{t(note)}\t{n(ts(due))}"
+            for at, frm, to, unit, officer, title, note, due in history(r)
         ]
         record.rendered = (stage, events)
         record.events = ()
@@ -74,7 +75,10 @@ class PostgresStore(DossierStore):
         self.copy_text(
             VERSIONS,
             STAGED_COLUMNS,
-            "".join(f"{ids[r.code]}\t{r.rendered[0]}\t{'t' if r.code in held else 'f'}\n" for r in records),
+            "".join(
+                f"{ids[r.code]}\t{r.rendered[0]}\t{'t' if r.code in held else 'f'}\t{_int(self.ts(r.floor))}\n"
+                for r in records
+            ),
         )
 
     def stage_history(self, records, ids):

@@ -19,6 +19,7 @@ class SqliteStore(DossierStore):
     paused = "s.paused_seconds * 1000000"
     clear_sql = "DELETE FROM {table}"
     concurrent = False
+    greatest = "max"
 
     def ts(self, value):
         if value is None:

@@ -54,6 +54,8 @@ VERSION_COLUMNS = (
     "progress_steps",
     "event_at",
     "digest",
+    "filing_place",
+    "correction",
 )
 VERSION_TYPES = (
     "bigint",
@@ -87,20 +89,34 @@ VERSION_TYPES = (
     "integer",
     "{ts}",
     "text",
+    "smallint",
+    "boolean",
 )
 #: ``held``: the dossier holds a state this version can never outrank (staged with the version);
 #: ``won``: the version replaced what its source had stored (set by the caller's upsert);
 #: ``created``: that source had no copy yet.
 VERSION_FLAGS = ", held boolean DEFAULT false, won boolean DEFAULT false, created boolean DEFAULT false"
-STAGED_COLUMNS = (*VERSION_COLUMNS, "held")
-EVENT_COLUMNS = ("dossier_id", "at", "from_status", "to_status", "unit", "officer", "officer_title", "note")
-EVENT_TYPES = ("bigint", "{ts}", "smallint", "smallint", "text", "text", "text", "text")
+#: ``floor``: the newest event time a correction in the same chunk replaced (``Version.floor``), staged
+#: beside the version rather than rendered with it (it is known only once the chunk is de-duplicated).
+STAGED_COLUMNS = (*VERSION_COLUMNS, "held", "floor")
+EVENT_COLUMNS = (
+    "dossier_id",
+    "at",
+    "from_status",
+    "to_status",
+    "unit",
+    "officer",
+    "officer_title",
+    "note",
+    "due_at",
+)
+EVENT_TYPES = ("bigint", "{ts}", "smallint", "smallint", "text", "text", "text", "text", "{ts}")
 PROGRESS_COLUMNS = ("code", "dossier_id", "at", "to_status", "digest", "steps", "fin_at", "ret_at")
 PROGRESS_TYPES = ("text", "bigint", "{ts}", "smallint", "text", "integer", "{ts}", "{ts}")
 PROGRESS_FLAGS = ", won boolean DEFAULT false"
 
 TABLES = (
-    (VERSIONS, VERSION_COLUMNS, VERSION_TYPES, VERSION_FLAGS),
+    (VERSIONS, (*VERSION_COLUMNS, "floor"), (*VERSION_TYPES, "{ts}"), VERSION_FLAGS),
     (EVENTS, EVENT_COLUMNS, EVENT_TYPES, ""),
     (PROGRESS, PROGRESS_COLUMNS, PROGRESS_TYPES, PROGRESS_FLAGS),
 )
@@ -133,6 +149,7 @@ DOSSIER_MAP = (
     ("supplement_count", "supplement_count"),
     ("paused_duration", "{paused}"),
     ("state_at", "event_at"),
+    ("filing_place", "filing_place"),
 )
 
 
@@ -147,6 +164,8 @@ class Step:
     officer: str
     officer_title: str
     note: str
+    #: The step's own deadline (``NgayKetThucTheoQuyDinh``), ``yyyyMMddHHmmss``; ``None`` if not sent.
+    due_at: str | None = None
 
 
 @dataclass(slots=True)
@@ -184,6 +203,13 @@ class Version:
     progress_steps: int
     event_at: str
     digest: str = ""
+    #: Where the dossier was filed (``NoiNopHoSo``, :mod:`tthc.filing`); ``None``: not stated.
+    filing_place: int | None = None
+    #: Sent as a correction (the envelope's or the record's ``isUpdating``): see :func:`supersedes`.
+    correction: bool = False
+    #: Set when a chunk is de-duplicated: the newest event time a correction sent earlier in the same
+    #: chunk replaced (``yyyyMMddHHmmss``), kept as the copy's ``superseded_at``.
+    floor: str | None = None
     events: list[Step] = field(default_factory=list)
     #: The dialect's pre-rendered staging rows (PostgreSQL: COPY text), prepared off the database thread.
     rendered: object = None
@@ -205,11 +231,39 @@ def _version(values: tuple) -> Version:
 
 
 def history(r: Version) -> Iterator[tuple]:
-    """A version's history rows ``(at, from, to, unit, officer, title, note)``: every step it reports,
-    plus the status change itself at its latest event time when no step reports it."""
+    """A version's history rows ``(at, from, to, unit, officer, title, note, due)``: every step it
+    reports, plus the status change itself at its latest event time when no step reports it."""
     reported = False
     for e in r.events:
         reported = reported or e.to_status == r.status
-        yield (e.at, e.from_status, e.to_status, e.unit, e.officer, e.officer_title, e.note)
+        yield (e.at, e.from_status, e.to_status, e.unit, e.officer, e.officer_title, e.note, e.due_at)
     if not reported:
-        yield (r.event_at, r.previous_status, r.status, "", "", "", "")
+        yield (r.event_at, r.previous_status, r.status, "", "", "", "", None)
+
+
+# -- precedence of a source's versions (docs/adr/0013-corrections-and-replays.md) -------------------
+
+#: A status's place in a dossier's lifecycle: 0 registered (1) · 1 in hand (2 received, 4 processing,
+#: 5/6 waiting for the applicant) · 2 ended (3 refused at intake, 7 withdrawn, 8 stopped, 9 finished)
+#: · 3 result returned (10). A dossier moves forward through these stages, never back.
+STAGES = {1: 0, 2: 1, 4: 1, 5: 1, 6: 1, 3: 2, 7: 2, 8: 2, 9: 2, 10: 3}
+
+
+def stage_sql(status: str) -> str:
+    """SQL: the lifecycle stage (:data:`STAGES`) of the status expression ``status``."""
+    return f"(CASE WHEN {status} = 10 THEN 3 WHEN {status} IN (3, 7, 8, 9) THEN 2 WHEN {status} = 1 THEN 0 ELSE 1 END)"
+
+
+def supersedes(new: Version, old: Version, floor: str | None = None) -> bool:
+    """Whether ``new``, sent after ``old`` by the same source, replaces it (the rule of ADR 0013, the
+    same as the writer's SQL): a later lifecycle stage always; an earlier stage never; within one
+    stage a correction (``isUpdating``) whatever its dates, otherwise the newer ``(event_at, digest)``
+    — and never a time at or before ``floor``, the newest time a correction already replaced."""
+    a, b = STAGES[new.status], STAGES[old.status]
+    if a != b:
+        return a > b
+    if new.correction:
+        return new.digest != old.digest
+    if floor is not None and new.event_at <= floor:
+        return False
+    return (new.event_at, new.digest) > (old.event_at, old.digest)

@@ -1,4 +1,7 @@
-"""``manage.py compute_indicators --period YYYY-MM [--json]``: compute, store and print the index."""
+"""``manage.py compute_indicators --period YYYY-MM [--json]``: compute, store and print the index.
+
+An agency with no dossier judged in the period prints ``"total": null, "rank": null, "band":
+"no_data"`` (docs/adr/0015-no-data.md)."""
 
 import json
 from datetime import datetime
@@ -55,9 +58,9 @@ class Command(BaseCommand):
             self.stdout.write(_dumps(payload))
             return
         self.stdout.write(f"{p} · methodology {payload['methodology']} · {len(snapshots)} agencies")
-        for s in sorted(snapshots, key=lambda s: (s.level != "province", s.rank or 0)):
+        for s in sorted(snapshots, key=present.ranked_order):
             self.stdout.write(
-                f"{s.level:9} {s.rank or '-':>3}  {s.agency.code:10} {s.total:>6}  {s.band:8} "
+                f"{s.level:9} {s.rank or '-':>3}  {s.agency.code:10} {s.total if s.has_data else '-':>6}  {s.band:8} "
                 f"{s.agency.short_name or s.agency.name}"
             )
 

@@ -39,9 +39,15 @@ class Command(BaseCommand):
         self._table(result)
 
     def _table(self, result):
-        header = ["province", "source", "dossiers", *KINDS]
+        header = ["province", "source", "dossiers", "gap_total", *KINDS]
         rows = [
-            [r["province"], r["source"], str(r["dossiers"]), *(str(r["gaps"][k]) for k in KINDS)]
+            [
+                r["province"],
+                r["source"],
+                str(r["dossiers"]),
+                str(r["gap_total"]),
+                *(str(r["gaps"][k]) for k in KINDS),
+            ]
             for r in result["runs"]
         ]
         widths = [

@@ -1,0 +1,166 @@
+"""Lateness traced to the step (seed 003, "cá thể hóa trách nhiệm"): a late dossier is attributed to
+the unit and officer of its first progress step that overran its own deadline
+(``NgayKetThucTheoQuyDinh``), not to whoever did the last step; without such a step, to the
+handling unit, stated as such. The public results page lists the month's late units without login."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import IndicatorSnapshot
+from indicators.services import compute, explain, late
+from reconciliation.services.ingest import ingest
+from tests.factories import DossierFactory
+from tests.reconciliation.fixtures.world import build_world, stream
+from tthc.models import DossierEvent, DossierStatus
+
+from . import golden
+
+pytestmark = pytest.mark.django_db
+vn = golden.vn
+
+
+def step(dossier, at, status, unit, officer, due=None):
+    return DossierEvent.objects.create(
+        dossier=dossier, at=at, to_status=status, unit=unit, officer=officer, due_at=due
+    )
+
+
+@pytest.fixture
+def g():
+    g = golden.build()
+    # Late: due 11/3, finished 12/3. The appraisal step (due 5/3, done 9/3) overran first; approval
+    # overran too, later; the clerk who handed the result back is the last step and was on time.
+    g.late = DossierFactory(
+        code="late-1",
+        procedure=g.B,
+        receiving_agency=g.U1,
+        handling_agency=g.U1,
+        handling_unit="Bộ phận Một cửa",
+        handling_officer="Nguyễn Văn Trả",
+        status=DossierStatus.RETURNED,
+        received_at=vn(3, 2, 9),
+        due_at=vn(3, 11, 17),
+        finished_at=vn(3, 12, 10),
+    )
+    step(g.late, vn(3, 2, 9), 2, "Bộ phận Một cửa", "Nguyễn Văn Tiếp", vn(3, 2, 17))
+    step(g.late, vn(3, 9, 15), 4, "Phòng Hộ tịch", "Trần Thị Thẩm", vn(3, 5, 17))
+    step(g.late, vn(3, 12, 10), 9, "Lãnh đạo Sở", "Lê Văn Duyệt", vn(3, 11, 17))
+    step(g.late, vn(3, 12, 15), 10, "Bộ phận Một cửa", "Nguyễn Văn Trả", vn(3, 13, 17))
+    # Late with steps that carry no deadline: the handling unit, no officer.
+    g.unknown = DossierFactory(
+        code="late-2",
+        procedure=g.B,
+        receiving_agency=g.U1,
+        handling_unit="Phòng Chứng thực",
+        handling_officer="Phạm Văn Cuối",
+        status=DossierStatus.FINISHED,
+        received_at=vn(3, 2, 9),
+        due_at=vn(3, 4, 17),
+        finished_at=vn(3, 6, 10),
+    )
+    step(g.unknown, vn(3, 6, 10), 9, "Phòng Chứng thực", "Phạm Văn Cuối")
+    return g
+
+
+def _rows(**kw):
+    return {
+        r["ranked"] + "/" + (r["unit"] or "") + "/" + (r["officer"] or ""): r for r in late.late_units(**kw)
+    }
+
+
+def test_late_dossier_is_attributed_to_the_step_that_overran_not_the_last(g):
+    assert late.responsible_step(g.late).officer == "Trần Thị Thẩm"
+    rows = _rows(period=golden.PERIOD, now=golden.NOW)
+    row = rows["01/Phòng Hộ tịch/Trần Thị Thẩm"]
+    assert (row["overdue"], row["basis"]) == (1, "step")
+    assert not any(r["officer"] in ("Nguyễn Văn Trả", "Lê Văn Duyệt") for r in rows.values())
+    fallback = rows["01/Phòng Chứng thực/"]
+    assert (fallback["overdue"], fallback["basis"], fallback["officer"]) == (1, "handling_unit", "")
+
+
+def test_a_step_recorded_after_as_of_does_not_count(g):
+    """Judged at 10/3 noon the appraisal step (9/3 15:00) had overran; judged at 8/3 it had not."""
+    assert late.responsible_step(g.late, vn(3, 8, 12)) is None
+    assert late.responsible_step(g.late, vn(3, 10, 12)).officer == "Trần Thị Thẩm"
+
+
+def test_drill_down_of_on_time_names_the_responsible_step(g):
+    compute.recompute(golden.PERIOD, now=golden.NOW)
+    snapshot = IndicatorSnapshot.objects.get(agency__code="01", period=golden.PERIOD)
+    items = explain.item_set(snapshot, "ON_TIME", "missing")
+    assert items.late
+    keys = [c[0] for c in items.columns]
+    assert {"responsible_unit", "responsible_officer", "responsibility"} <= set(keys)
+    rows = {r[0]: dict(zip(keys, r, strict=True)) for r in explain.rows(items)}
+    assert rows["late-1"]["responsible_officer"] == "Trần Thị Thẩm"
+    assert rows["late-1"]["officer"] == "Nguyễn Văn Trả"  # the last step's, still shown as such
+    assert rows["late-2"]["responsibility"] == "handling_unit"
+    groups = {(x["handling_unit"], x["handling_officer"]): x for x in explain.grouped(items)}
+    assert groups[("Phòng Hộ tịch", "Trần Thị Thẩm")]["n"] == 1
+    # Filtering by the responsible officer keeps the attributed dossier only.
+    only = explain.item_set(snapshot, "ON_TIME", "missing", filters={"officer": "Trần Thị Thẩm"})
+    assert [r[0] for r in explain.rows(only)] == ["late-1"]
+    # DOSSIER_SATISFACTION's overdue penalty lists the same late dossiers, attributed the same way.
+    penalty = explain.item_set(snapshot, "DOSSIER_SATISFACTION", "penalty:overdue")
+    assert penalty.late and "late-1" in [r[0] for r in explain.rows(penalty)]
+    # Not a lateness set: no attribution columns.
+    assert not explain.item_set(snapshot, "DIGITISED", "missing").late
+    assert not explain.item_set(snapshot, "ON_TIME", "numerator").late
+
+
+def test_public_page_lists_the_months_late_units_without_login(g, client):
+    compute.recompute(golden.PERIOD, now=golden.NOW)
+    response = client.get(reverse("indicators:public-results"), {"period": golden.PERIOD})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Phòng Hộ tịch" in html and "Trần Thị Thẩm" in html and "Phòng Chứng thực" in html
+    assert "Nguyễn Văn Trả" not in html  # the last step's clerk is not blamed
+    for personal in ("late-1", g.late.applicant_name or "@@"):  # no dossier codes, no applicants
+        assert personal not in html
+
+
+def test_public_page_shows_no_late_list_for_a_month_in_progress(g, client):
+    response = client.get(reverse("indicators:public-results"), {"period": "2099-01"})
+    assert response.status_code == 200
+    assert "Trần Thị Thẩm" not in response.content.decode()
+
+
+def test_the_step_deadline_is_ingested():
+    world = build_world()
+    body = {
+        "service": "DongBoHoSoMC",
+        "data": [
+            {
+                "MaHoSo": "00004-250105-000777",
+                "MaTTHC": "1.001193",
+                "TrangThaiHoSo": "4",
+                "NgayTiepNhan": "20250105083000",
+                "NgayHenTra": "20250110170000",
+                "QuaTrinhXuLy": [
+                    {
+                        "ThoiDiemXuLy": "20250105083000",
+                        "TrangThai": "2",
+                        "NguoiXuLy": "A",
+                        "PhongBanXuLy": "BPMC",
+                        "NgayKetThucTheoQuyDinh": "20250105170000",
+                    },
+                    {"ThoiDiemXuLy": "20250107090000", "TrangThai": "4", "NguoiXuLy": "B"},
+                ],
+            }
+        ],
+    }
+    report = ingest(world["province_system"], stream(json.dumps(body).encode()), "portal")
+    assert (report.created, report.rejected) == (1, 0), report.errors
+    events = list(DossierEvent.objects.filter(dossier__code="00004-250105-000777").order_by("at"))
+    assert events[0].due_at is not None and events[0].due_at.hour == 10  # 17:00 Vietnam = 10:00 UTC
+    assert events[1].due_at is None
+    bad = json.loads(json.dumps(body))
+    bad["data"][0]["MaHoSo"] = "00004-250105-000778"
+    bad["data"][0]["QuaTrinhXuLy"][0]["NgayKetThucTheoQuyDinh"] = "2025-01-05"
+    report = ingest(world["province_system"], stream(json.dumps(bad).encode()), "portal")
+    assert report.rejected == 1
+    assert report.errors[0]["field"] == "QuaTrinhXuLy[0].NgayKetThucTheoQuyDinh"
