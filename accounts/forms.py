@@ -10,6 +10,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core import outbox
 from tthc.models import Agency
 
 from . import gate
@@ -132,4 +133,4 @@ class QueuedPasswordResetForm(PasswordResetForm):
             options["subject_template_name"] = subject_template_name
         if email_template_name:
             options["email_template_name"] = email_template_name
-        send_password_reset.delay(self.cleaned_data["email"], **options)
+        outbox.send_now(send_password_reset, args=[self.cleaned_data["email"]], kwargs=options)

@@ -6,7 +6,7 @@
 is hours for 10 million. The ingestion benchmark only needs the big tables to be big (index depth,
 cache pressure), so after a realistic ``seed_demo`` base this adds plain dossiers with one
 ``INSERT … SELECT generate_series`` (secondary indexes dropped during the load and rebuilt after,
-as a bulk load would). Codes are ``<commune code>-<yymmdd>-9<6 digits>``, which neither
+as a bulk load would; the unique index on ``code`` stays: ``ON CONFLICT (code)`` needs it). Codes are ``<commune code>-<yymmdd>-9<6 digits>``, which neither
 ``seed_demo`` nor ``bench/ingest.py`` generate. Prints JSON.
 """
 
@@ -67,21 +67,15 @@ def main(argv=None) -> int:
         before = cursor.fetchone()[0]
         missing = max(0, args.dossiers - before)
         if missing:
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'tthc_dossier' AND indexname NOT IN "
-                "(SELECT conname FROM pg_constraint WHERE conrelid = 'tthc_dossier'::regclass)"
-            )
-            indexes = cursor.fetchall()
-            for name, _ in indexes:
-                cursor.execute(f'DROP INDEX "{name}"')
-            step = 1_000_000
-            for start in range(1, missing + 1, step):
-                cursor.execute(FILL_SQL, {"start": start, "stop": min(missing, start + step - 1)})
-                print(f"filled {min(missing, start + step - 1):,}/{missing:,}", file=sys.stderr, flush=True)
-            cursor.execute("SET maintenance_work_mem = '1GB'")
-            for _, definition in indexes:
-                cursor.execute(definition)
-            cursor.execute("ANALYZE tthc_dossier")
+            from _indexes import without_secondary_indexes
+
+            with without_secondary_indexes(cursor, "tthc_dossier", "1GB"):
+                step = 1_000_000
+                for start in range(1, missing + 1, step):
+                    cursor.execute(FILL_SQL, {"start": start, "stop": min(missing, start + step - 1)})
+                    print(
+                        f"filled {min(missing, start + step - 1):,}/{missing:,}", file=sys.stderr, flush=True
+                    )
         cursor.execute("SELECT count(*) FROM tthc_dossier")
         after = cursor.fetchone()[0]
     print(

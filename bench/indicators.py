@@ -128,6 +128,7 @@ def _log(message: str) -> None:
 
 
 def _fill(month, current, total: int, in_month: int, base_demo: int) -> None:
+    from _indexes import without_secondary_indexes
     from django.core.management import call_command
     from django.db import connection
 
@@ -150,15 +151,9 @@ def _fill(month, current, total: int, in_month: int, base_demo: int) -> None:
         cursor.execute("SELECT count(*) FROM tthc_dossier WHERE code LIKE 'BI%%'")
         if cursor.fetchone()[0] >= in_month + rest + 5000:
             return  # already filled (the fill is idempotent anyway: ON CONFLICT DO NOTHING)
-        # A bulk load: secondary indexes dropped during the fill and rebuilt after (as fill_dossiers.py does).
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'tthc_dossier' AND indexname NOT IN "
-            "(SELECT conname FROM pg_constraint WHERE conrelid = 'tthc_dossier'::regclass)"
-        )
-        indexes = cursor.fetchall()
-        for name, _ in indexes:
-            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
-        try:
+        # A bulk load: secondary indexes dropped during the fill and rebuilt after (bench/_indexes.py;
+        # the unique index on code stays, ON CONFLICT (code) needs it).
+        with without_secondary_indexes(cursor, "tthc_dossier"):
             for prefix, count, start, span, is_open in plans:
                 done = 0
                 while done < count:
@@ -177,12 +172,6 @@ def _fill(month, current, total: int, in_month: int, base_demo: int) -> None:
                     )
                     done += step
                     _log(f"  fill {prefix}: {done}/{count} ({time.perf_counter() - t0:.1f} s)")
-        finally:
-            t0 = time.perf_counter()
-            cursor.execute("SET maintenance_work_mem = '512MB'")
-            for _, definition in indexes:
-                cursor.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
-            _log(f"  indexes rebuilt ({time.perf_counter() - t0:.1f} s)")
         cursor.execute("VACUUM ANALYZE tthc_dossier")
         cursor.execute("ANALYZE")  # the agency tree and the rest too: planner estimates for the dashboard
 

@@ -132,27 +132,14 @@ def _province_sql() -> str:
 
 
 def _generate(period, province_rows: int, other_rows: int) -> dict:
+    from _indexes import without_secondary_indexes
     from django.db import connection
 
     from demo.systems import ensure_systems
 
     systems, _ = ensure_systems()
-    with connection.cursor() as cursor:  # load without the secondary indexes, rebuild them after
-        cursor.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = 'reconciliation_sourcedossier' "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.indexname))::regclass)"
-        )
-        indexes = cursor.fetchall()
-        for name, _ in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-    try:
+    with connection.cursor() as cursor, without_secondary_indexes(cursor, "reconciliation_sourcedossier"):
         return _load(period, province_rows, other_rows, systems)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '512MB'")
-            for _, definition in indexes:
-                cursor.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
-            cursor.execute("VACUUM ANALYZE reconciliation_sourcedossier")
 
 
 def _load(period, province_rows: int, other_rows: int, systems) -> dict:

@@ -17,7 +17,7 @@ ministry. Source systems' accounts (``is_system``) only ingest data: they never 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from accounts import gate
 from accounts.models import Role
@@ -70,8 +70,21 @@ def request_q(user, prefix: str = "") -> Q:
     if is_supervisor(user):
         return public | gate.agency_q(user, f"{p}province")
     province = gate.agency_q(user, f"{p}province")
-    ministry = gate.agency_q(user, f"{p}ministry") | gate.agency_q(user, f"{p}source__owner")
-    return province | (ministry & public)
+    return province | (_ministry_q(user, prefix) & public)
+
+
+def _ministry_q(user, prefix: str = "") -> Q:
+    """Addressed to one of the user's agencies, or listing a system one of them owns."""
+    from .models import RequestSystem
+
+    p = f"{prefix}__" if prefix else ""
+    owned = RequestSystem.objects.filter(gate.agency_q(user, "source__owner"), request=OuterRef(f"{p}pk"))
+    return gate.agency_q(user, f"{p}ministry") | Q(Exists(owned))
+
+
+def addressee_agencies(case) -> list:
+    """The agencies on the receiving side: the addressed ministry and the owners of the listed systems."""
+    return case.addressee_agencies
 
 
 def _rank(role) -> int:
@@ -83,7 +96,7 @@ def side_roles(user, case) -> tuple[str | None, str | None]:
     if not is_active_user(user) or user.is_system or gate.is_national(user):
         return None, None
     province = gate.role_on(user, case.province)
-    ministry = gate.role_on_any(user, [case.ministry, case.source.owner])
+    ministry = gate.role_on_any(user, addressee_agencies(case))
     return province, ministry
 
 
@@ -131,7 +144,7 @@ def ministry_side_q(user) -> Q:
     """Requests addressed to the user's ministries (or systems), drafts excepted: the inbox."""
     if gate.is_national(user):
         return ~Q(state__in=PRIVATE)
-    return (gate.agency_q(user, "ministry") | gate.agency_q(user, "source__owner")) & ~Q(state__in=PRIVATE)
+    return _ministry_q(user) & ~Q(state__in=PRIVATE)
 
 
 def province_side_q(user) -> Q:

@@ -9,7 +9,7 @@ from django.contrib import admin
 from accounts.models import Role
 from core.admin import GatedAdminMixin
 
-from .models import Feedback, RequestEvent, SyncGapRequest
+from .models import Feedback, RequestEvent, RequestSystem, SyncGapRequest
 
 
 class RequestEventInline(admin.TabularInline):
@@ -34,20 +34,38 @@ class RequestEventInline(admin.TabularInline):
         return False
 
 
+class RequestSystemInline(admin.TabularInline):
+    model = RequestSystem
+    extra = 0
+    can_delete = False
+    fields = ["source", "gap_total", "gap_counts", "points_at_stake", "points_breakdown", "latest_gap_total"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SyncGapRequest)
 class SyncGapRequestAdmin(GatedAdminMixin, admin.ModelAdmin):
     view_role = Role.VIEWER
     change_role = None
     add_role = None
     delete_role = None
-    list_display = ["id", "period", "province", "ministry", "source", "state", "gap_total", "response_due_at"]
-    list_filter = ["state", "period"]
-    search_fields = ["subject", "province__code", "ministry__code", "source__code"]
-    list_select_related = ["province", "ministry", "source"]
-    inlines = [RequestEventInline]
+    list_display = ["id", "period", "province", "ministry", "route", "state", "number_text", "gap_total"]
+    list_filter = ["state", "period", "route"]
+    search_fields = ["subject", "province__code", "ministry__code", "systems__source__code"]
+    list_select_related = ["province", "ministry"]
+    inlines = [RequestSystemInline, RequestEventInline]
 
     def gate_agencies(self, obj):
-        return [obj.province, obj.ministry, obj.source.owner]
+        return [
+            obj.province,
+            obj.ministry,
+            *(s.source.owner for s in obj.systems.select_related("source__owner")),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

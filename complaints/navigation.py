@@ -64,5 +64,12 @@ def register() -> None:
         ),
         navigation.Item("complaints:inbox", gettext_lazy("Ministry inbox"), ("ministry",), order=61),
         navigation.Item("complaints:supervision", gettext_lazy("Supervision"), ("supervisor",), order=62),
+        navigation.Item("complaints:summary", gettext_lazy("Chairman's summary"), ("province",), order=63),
+        navigation.Item(
+            "complaints:moj-report",
+            gettext_lazy("Report to the Ministry of Justice"),
+            ("province",),
+            order=64,
+        ),
     )
     navigation.register_card(20, requests_card)

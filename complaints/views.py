@@ -27,7 +27,7 @@ from .api.filters import RequestFilter
 from .forms import AssignForm, AttachmentForm, CommentForm, DraftForm, TransitionForm
 from .machine import WorkflowError
 from .models import Notification, SyncGapRequest
-from .services import attachments, deadlines, notifications
+from .services import attachments, deadlines, notifications, report, summary
 from .services import requests as svc
 from .services.report import OVERDUE_STATES, counts_by_state, open_by_ministry, overdue_ranking
 from .workflow import OPEN, PRIVATE, WORKFLOW, State
@@ -38,7 +38,7 @@ def _ctx(request):
 
 
 def _visible(request):
-    return SyncGapRequest.objects.visible_to(request.user).select_related("province", "ministry", "source")
+    return SyncGapRequest.objects.visible_to(request.user).select_related("province", "ministry")
 
 
 def _overdue_first(qs, now):
@@ -210,7 +210,7 @@ def supervision(request):
 
 def _case(request, pk) -> SyncGapRequest:
     return get_object_or_404(
-        _visible(request).select_related("source__owner", "province_assignee", "ministry_assignee"), pk=pk
+        _visible(request).select_related("province_assignee", "ministry_assignee"), pk=pk
     )
 
 
@@ -243,6 +243,7 @@ def detail(request, pk):
             "case": case,
             "events": case.events.select_related("actor").order_by("at", "pk"),
             "attachments": case.attachments.order_by("superseded", "uploaded_at", "pk"),
+            "systems": case.systems.select_related("source").order_by("source__code"),
             "transition_forms": forms,
             "can_write": bool(actors),
             "can_edit": case.state == State.DRAFT and access.is_province_side(request.user, case),
@@ -415,3 +416,21 @@ def open_notification(request, pk):
     if n.read_at is None:
         notifications.mark_read(request.user, [n.pk])
     return _redirect_within_site(request, n.url, "complaints:notifications")
+
+
+@login_required
+def chairman_summary(request):
+    """The monthly summary for the Chairman of the provincial People's Committee (seed 000, item 2)."""
+    period, province = summary.scope_from_query(request.user, request.GET)
+    data = summary.monthly_summary(request.user, period, province)
+    return render(request, "complaints/summary.html", {"data": data, "period": period, "province": province})
+
+
+@login_required
+def moj_report(request):
+    """The section of the monthly TTHC reform report to the Ministry of Justice (Cục Kiểm soát TTHC)."""
+    period, province = summary.scope_from_query(request.user, request.GET)
+    data = report.monthly_report_section(period, province, user=request.user)
+    return render(
+        request, "complaints/moj_report.html", {"data": data, "period": period, "province": province}
+    )

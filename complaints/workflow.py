@@ -68,6 +68,16 @@ REASON = FieldSpec("reason", label=gettext_lazy("Reason"))
 FIX_PLAN = FieldSpec("fix_plan", label=gettext_lazy("Fix plan"))
 TARGET_DATE = FieldSpec("target_date", kind="date", label=gettext_lazy("Target date"), not_before_today=True)
 ANSWER = FieldSpec("answer", label=gettext_lazy("Answer"))
+#: Submitting is signing (seed 000: every letter is signed by a leader): the title and the mode are
+#: optional, defaulting to ``TTHC_REQUEST_SIGNER_TITLE`` / ``TTHC_REQUEST_SIGNER_MODE``.
+SIGNER_TITLE = FieldSpec("signer_title", label=gettext_lazy("Signer's title"), required=False)
+SIGNER_MODE = FieldSpec(
+    "signer_mode",
+    kind="choice",
+    label=gettext_lazy("Signing mode"),
+    choices=(("KT.", "KT."), ("TM.", "TM."), ("-", gettext_lazy("In own name"))),
+    required=False,
+)
 RESOLUTION = FieldSpec(
     "resolution", kind="choice", label=gettext_lazy("Outcome"), choices=tuple(Resolution.choices)
 )
@@ -100,8 +110,16 @@ def _t(source, target, actors, fields=(), guard=None, label=""):
 
 S = State
 TRANSITIONS = [
-    # The province files its draft, or throws it away with a reason.
-    _t(S.DRAFT, S.SUBMITTED, PROVINCE, guard=has_letter, label=gettext_lazy("Submit to the ministry")),
+    # The province drafts (officers and leaders); only a leader signs and submits it (the letter gets its
+    # number); either throws a draft away with a reason.
+    _t(
+        S.DRAFT,
+        S.SUBMITTED,
+        PROVINCE_LEADERS,
+        [SIGNER_TITLE, SIGNER_MODE],
+        guard=has_letter,
+        label=gettext_lazy("Sign and submit to the ministry"),
+    ),
     _t(S.DRAFT, S.DISCARDED, PROVINCE, [REASON], label=gettext_lazy("Discard the draft")),
     # The ministry takes it up, plans the fix, answers — or a ministry leader rejects it.
     _t(S.SUBMITTED, S.ACKNOWLEDGED, MINISTRY, label=gettext_lazy("Acknowledge")),

@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -113,13 +114,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica (docs/scaling.md): with DATABASE_REPLICA_URL, dashboards, lists and exports read
+# from it (core/db_router.py); writes, and reads inside a write transaction, stay on "default".
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"].get("CONN_MAX_AGE", 0))
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+TTHC_REPLICA_APPS = ("tthc", "indicators", "reconciliation")
+# Bulk paths (seed, large ingestion batches, reconciliation runs) ANALYZE the tables they changed
+# when they wrote at least this many rows (core/stats.py): the planner's statistics stay current
+# even where autovacuum is off or lags behind a bulk load.
+TTHC_ANALYZE_MIN_ROWS = env.int("TTHC_ANALYZE_MIN_ROWS", default=50_000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 # --- Cache, Celery ---------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Misses and skipped writes while Redis is down, never an error (core/cache.py); short timeouts.
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -170,8 +191,27 @@ if TTHC_TASK_MAX_COUNTDOWN >= TTHC_VISIBILITY_TIMEOUT:
     raise ImproperlyConfigured("TTHC_TASK_MAX_COUNTDOWN must be below CELERY_VISIBILITY_TIMEOUT")
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Queues by kind of work (docs/adr/0019-outbox-queues-replica.md, docs/scaling.md): each can get its
+# own workers (deploy/systemd/tthc-worker@.service, `-Q <queue>`). A worker started without -Q (`make
+# worker`, scripts/serve.sh) consumes every queue declared here.
+TTHC_TASK_QUEUES = ("default", "ingestion", "reconciliation", "indicators", "documents", "notifications")
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in TTHC_TASK_QUEUES]
+CELERY_TASK_ROUTES = {
+    "reconciliation.tasks.ingest*": {"queue": "ingestion"},
+    "reconciliation.tasks.*": {"queue": "reconciliation"},
+    "complaints.tasks.prepare_*": {"queue": "reconciliation"},
+    "indicators.tasks.*": {"queue": "indicators"},
+    "reports.tasks.*": {"queue": "documents"},
+    "complaints.tasks.send_*": {"queue": "notifications"},
+    "accounts.tasks.send_*": {"queue": "notifications"},
+}
+# The transactional outbox (core/outbox.py): a task recorded with the change that needs it is sent on
+# commit; what Redis refused is sent by the relay (beat, every minute) once this many seconds old.
+TTHC_OUTBOX_RELAY_MIN_AGE = env.int("TTHC_OUTBOX_RELAY_MIN_AGE", default=30)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The beat schedule is code: reviewable, versioned. Apps add their entries here.
 CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {"task": "core.tasks.relay_outbox", "schedule": 60.0},
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(minute=15, hour=3),
@@ -439,6 +479,19 @@ TTHC_REQUEST_ATTACHMENT_TYPES = [  # lower case, without the dot
 TTHC_REQUEST_EMAIL_MAX_RETRIES = env.int("TTHC_REQUEST_EMAIL_MAX_RETRIES", default=5)
 # The platform's public address, for links in e-mails (workers have no request to build them from).
 TTHC_REQUEST_SITE_URL = env("TTHC_REQUEST_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Issue 12 (seeds 000/002): routes, signing and numbering of requests.
+# Escalation to TTHC_REQUEST_SUPERVISOR_AGENCIES after TTHC_REQUEST_ESCALATION_DAYS working days overdue
+# is this platform's own rule (the Government's letters do not set it): change it here.
+# The portal's operator (Bộ Công an runs the national portal, seed 002): portal faults are addressed to it.
+TTHC_PORTAL_OPERATOR_AGENCY = env("TTHC_PORTAL_OPERATOR_AGENCY", default="BCA")
+# The official number: "Số: N/<ABBREV>-<UNIT>" (a per-province, per-year sequence).
+TTHC_REQUEST_NUMBER_ABBREV = env("TTHC_REQUEST_NUMBER_ABBREV", default="UBND")
+TTHC_REQUEST_NUMBER_UNIT = env("TTHC_REQUEST_NUMBER_UNIT", default="KSTT")
+# The signer's default title and mode ("KT." on behalf of the Chairman, "TM." for the Committee, "").
+TTHC_REQUEST_SIGNER_TITLE = env("TTHC_REQUEST_SIGNER_TITLE", default="PHÓ CHỦ TỊCH")
+TTHC_REQUEST_SIGNER_MODE = env("TTHC_REQUEST_SIGNER_MODE", default="KT.")
+# A reported count above what the portal holds by MORE than this is a "not_synced" gap (reconciliation).
+TTHC_NOT_SYNCED_THRESHOLD = env.int("TTHC_NOT_SYNCED_THRESHOLD", default=0)
 # Complaints' beat entries: prepare the closed month's drafts after its reconciliation (04:00 on the 1st;
 # repeated on the 2nd and 3rd, idempotent, for late runs), chase overdue ministries (and verify answered
 # cases against new runs) every hour, and re-reconcile nightly the months of cases answered "fixed".

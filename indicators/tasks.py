@@ -23,9 +23,9 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
+from core import outbox
 from tthc.periods import Period
 
 from .services import compute, publication
@@ -109,9 +109,8 @@ def schedule_recompute(period: Period | str | None = None, delay: int | None = N
     from config.celery import app
 
     eager = eager or bool(app.conf.task_always_eager)
-    transaction.on_commit(
-        lambda: recompute_period.apply_async(
-            args=[str(p)], kwargs={"release": not eager}, countdown=0 if eager else delay
-        )
+    # Recorded with the caller's transaction, sent on commit, relayed later if Redis is down (core/outbox.py).
+    outbox.enqueue(
+        recompute_period, args=[str(p)], kwargs={"release": not eager}, countdown=0 if eager else delay
     )
     return True

@@ -336,6 +336,8 @@ class ReconciliationRun(models.Model):
     gap_counts = models.JSONField(_("gaps per kind"), default=dict)
     gap_dossiers = models.PositiveIntegerField(_("dossiers with a gap"), default=0)
     points_at_stake = models.DecimalField(_("points at stake"), max_digits=7, decimal_places=3, default=0)
+    # Per 766 component ({code: points as text}), set by the index (indicators.services.impact).
+    points_breakdown = models.JSONField(_("points at stake per component"), default=dict, blank=True)
 
     objects = RunQuerySet.as_manager()
 

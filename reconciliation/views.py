@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
+from core.pagination import CappedCountPaginator
 from tthc import filing, period_fields
 from tthc.periods import Period
 
 from . import exports
-from .api.filters import GAP_TABS, TAB_GAPS, GapFilter
+from .api.filters import GAP_TABS, TAB_GAPS, GapFilter, gap_list
 from .models import Gap, GapKind, ReconciliationRun
 from .services import matrix as matrix_service
 from .services.comparison import compare_dossier
@@ -50,8 +51,9 @@ def matrix(request):
     )
 
 
-def _scoped_gaps(request) -> GapFilter:
-    """The gap filter over the user's visible gaps; naming a province/source the user cannot see is a 404."""
+def _scoped_gaps(request) -> tuple[GapFilter, QuerySet[Gap]]:
+    """The gap filter over the user's visible gaps, and its rows; naming a province/source the user
+    cannot see is a 404."""
     user = request.user
     runs = ReconciliationRun.objects.visible_to(user)
     named = {
@@ -61,14 +63,15 @@ def _scoped_gaps(request) -> GapFilter:
     }
     if named and not runs.filter(**named).exists():
         raise Http404(_("No reconciliation visible to you matches this province and source system."))
-    base = Gap.objects.visible_to(user).select_related("run__province", "run__source").with_filing_place()
+    base = Gap.objects.visible_to(user).with_filing_place()
     data = request.GET
     if "tab" not in data and "kind" not in data:  # the page opens on the gaps that count
         data = data.copy()
         data["tab"] = TAB_GAPS
-    filterset = GapFilter(data, queryset=base)
+    filterset, rows = gap_list(user, data, base=base)  # the unique index's order; one run pinned by id
+    rows = rows.with_filing_place()
     params.check_form(filterset.form, "period")
-    return filterset
+    return filterset, rows
 
 
 def _query_without(query_dict, *keys) -> str:
@@ -80,8 +83,8 @@ def _query_without(query_dict, *keys) -> str:
 
 @login_required
 def gaps(request):
-    filterset = _scoped_gaps(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset, rows = _scoped_gaps(request)
+    page = CappedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for gap in page.object_list:
         gap.filing_label = filing.label(gap.filing_place)
     run = None
@@ -102,6 +105,8 @@ def gaps(request):
         {
             "filter": filterset,
             "page": page,
+            "count_cap": settings.API_COUNT_CAP,
+            "count_capped": bool(settings.API_COUNT_CAP) and page.paginator.count > settings.API_COUNT_CAP,
             "run": run,
             "kinds": GapKind.choices,
             "query": _query_without(filterset.data, "page"),
@@ -120,8 +125,8 @@ def gaps(request):
 def gaps_export(request, fmt: str):
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    filterset = _scoped_gaps(request)
-    return exports.export_response(filterset.qs, fmt, exports.filename_for(request.GET))
+    _, rows = _scoped_gaps(request)
+    return exports.export_response(rows, fmt, exports.filename_for(request.GET))
 
 
 @login_required

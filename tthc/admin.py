@@ -13,6 +13,7 @@ from core.roles import Role
 from core.scope import scope_of
 
 from .models import Agency, ApologyLetter, CalendarOverride, Dossier, DossierEvent, Procedure
+from .models.dossiers import LIST_ORDER
 from .services.agencies import save_agency
 
 
@@ -142,7 +143,7 @@ class DossierAdmin(CodePrefixSearchMixin, LargeTableAdminMixin, GatedAdminMixin,
     list_select_related = ("procedure", "receiving_agency")
     autocomplete_fields = ("procedure", "receiving_agency", "handling_agency")
     readonly_fields = ("state_at", "state_source", "created_at", "updated_at")
-    ordering = ("-received_at",)
+    ordering = LIST_ORDER  # an index's order: never-received dossiers last
 
     def get_queryset(self, request):
         # The changelist ignores list_select_related once the queryset selects related rows, so

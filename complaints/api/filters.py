@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tthc.period_fields import PeriodFilter
 
-from ..models import SyncGapRequest
+from ..models import RequestSystem, Route, SyncGapRequest
 from ..workflow import OPEN, State
 
 
@@ -17,13 +17,21 @@ class RequestFilter(filters.FilterSet):
     period = PeriodFilter(help_text=_("Month reviewed, YYYY-MM."))
     ministry = filters.CharFilter(field_name="ministry__code", help_text=_("Code of the addressed ministry."))
     province = filters.CharFilter(field_name="province__code", help_text=_("Code of the filing province."))
-    system = filters.CharFilter(field_name="source__code", help_text=_("Code of the ministry system."))
+    system = filters.CharFilter(method="filter_system", help_text=_("Code of a listed ministry system."))
+    route = filters.ChoiceFilter(
+        choices=Route.choices, help_text=_("Addressed to a ministry or the portal operator.")
+    )
     open = filters.BooleanFilter(method="filter_open", help_text=_("Still open (true) or finished (false)."))
     overdue = filters.BooleanFilter(method="filter_overdue", help_text=_("Past the response deadline now."))
 
     class Meta:
         model = SyncGapRequest
-        fields = ["state", "period", "ministry", "province", "system", "open", "overdue"]
+        fields = ["state", "period", "ministry", "province", "system", "route", "open", "overdue"]
+
+    def filter_system(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=RequestSystem.objects.filter(source__code=value).values("request_id"))
 
     def filter_open(self, queryset, name, value):
         if value is None:

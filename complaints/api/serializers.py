@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from tthc.period_fields import PeriodSerializerField
 
-from ..models import Notification, RequestAttachment, RequestEvent, SyncGapRequest
+from ..models import Notification, RequestAttachment, RequestEvent, Route, SyncGapRequest
 from ..services import deadlines
 from ..services.requests import available_transitions
 from ..workflow import AWAITING_MINISTRY, Resolution, State
@@ -20,9 +20,26 @@ class AgencyRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class SystemRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
+class RequestSystemSerializer(serializers.Serializer):
+    """One of the ministry's systems listed in a request, with its own figures."""
+
+    code = serializers.CharField(source="source.code")
+    name = serializers.CharField(source="source.name")
+    gap_total = serializers.IntegerField()
+    gaps = serializers.DictField(source="gap_counts", child=serializers.IntegerField())
+    dossiers_compared = serializers.IntegerField()
+    reported_count = serializers.IntegerField(allow_null=True)
+    points_at_stake = serializers.DecimalField(max_digits=7, decimal_places=3)
+    points_breakdown = serializers.DictField(child=serializers.DecimalField(max_digits=7, decimal_places=3))
+    latest_gap_total = serializers.IntegerField(allow_null=True)
+    latest_checked_at = serializers.DateTimeField(allow_null=True)
+
+
+class SignerSerializer(serializers.Serializer):
+    mode = serializers.CharField(source="signer_mode")
+    title = serializers.CharField(source="signer_title")
+    name = serializers.CharField(source="signer_name")
+    signed_at = serializers.DateTimeField()
 
 
 class FieldSpecSerializer(serializers.Serializer):
@@ -55,7 +72,9 @@ class RequestListSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     province = AgencyRefSerializer()
     ministry = AgencyRefSerializer()
-    system = SystemRefSerializer(source="source")
+    systems = RequestSystemSerializer(many=True)
+    kind = serializers.CharField(source="letter_kind", help_text="gaps | not_synced | portal_fault")
+    number = serializers.CharField(source="number_text", help_text="The official number, once signed.")
     state_label = serializers.CharField(source="get_state_display")
     overdue = serializers.SerializerMethodField()
     countdown = serializers.SerializerMethodField()
@@ -68,12 +87,16 @@ class RequestListSerializer(serializers.ModelSerializer):
             "period",
             "province",
             "ministry",
-            "system",
+            "route",
+            "kind",
+            "systems",
+            "number",
             "state",
             "state_label",
             "subject",
             "gap_total",
             "points_at_stake",
+            "points_breakdown",
             "submitted_at",
             "response_due_at",
             "overdue",
@@ -126,9 +149,11 @@ class RequestDetailSerializer(RequestListSerializer):
     attachments = AttachmentSerializer(many=True)
     province_assignee = serializers.StringRelatedField()
     ministry_assignee = serializers.StringRelatedField()
+    signer = serializers.SerializerMethodField()
 
     class Meta(RequestListSerializer.Meta):
         fields = RequestListSerializer.Meta.fields + [
+            "signer",
             "body",
             "gap_counts",
             "dossiers_compared",
@@ -154,6 +179,10 @@ class RequestDetailSerializer(RequestListSerializer):
             "attachments",
         ]
 
+    @extend_schema_field(SignerSerializer(allow_null=True))
+    def get_signer(self, obj):
+        return SignerSerializer(obj).data if obj.signed_at else None
+
     @extend_schema_field(TransitionSerializer(many=True))
     def get_allowed_transitions(self, obj):
         user = self.context["request"].user
@@ -162,8 +191,25 @@ class RequestDetailSerializer(RequestListSerializer):
 
 class CreateRequestSerializer(serializers.Serializer):
     province = serializers.CharField(help_text="Code of the filing province.")
-    system = serializers.CharField(help_text="Code of the ministry's centralized system.")
+    ministry = serializers.CharField(required=False, help_text="Code of the addressed ministry.")
+    system = serializers.CharField(
+        required=False, help_text="Code of one of the ministry's centralized systems (names the ministry)."
+    )
     period = PeriodSerializerField(help_text="YYYY-MM")
+    route = serializers.ChoiceField(
+        choices=Route.choices,
+        default=Route.MINISTRY,
+        help_text="portal_operator: the portal's own faults, addressed to its operator (Bộ Công an).",
+    )
+
+    def validate(self, attrs):
+        if attrs.get("route") == "portal_operator":
+            return attrs
+        if not attrs.get("ministry") and not attrs.get("system"):
+            raise serializers.ValidationError(
+                {"ministry": "Give the ministry's code (or one of its systems)."}
+            )
+        return attrs
 
 
 class TransitionRequestSerializer(serializers.Serializer):
@@ -174,6 +220,8 @@ class TransitionRequestSerializer(serializers.Serializer):
     target_date = serializers.CharField(required=False, allow_blank=True, help_text="YYYY-MM-DD")
     answer = serializers.CharField(required=False, allow_blank=True)
     resolution = serializers.CharField(required=False, allow_blank=True, help_text="fixed | explained")
+    signer_title = serializers.CharField(required=False, allow_blank=True, help_text="Signing: the title.")
+    signer_mode = serializers.CharField(required=False, allow_blank=True, help_text="Signing: KT. | TM. | -")
 
     def validate_to(self, value):
         if value not in State.values:

@@ -19,12 +19,13 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from accounts.audit import AuditContext
+from core import params
 from reconciliation.models import SourceSystem
 from tthc.models import Agency
 
 from ..machine import GuardFailed, TransitionDenied, UnknownTransition
 from ..models import Feedback, Notification, SyncGapRequest
-from ..services import attachments, notifications
+from ..services import attachments, letters, notifications, report, summary
 from ..services import requests as svc
 from .filters import RequestFilter
 from .serializers import (
@@ -80,8 +81,9 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         qs = SyncGapRequest.objects.visible_to(self.request.user).select_related(
-            "province", "ministry", "source__owner", "province_assignee", "ministry_assignee"
+            "province", "ministry", "province_assignee", "ministry_assignee"
         )
+        qs = qs.prefetch_related("systems__source")
         if self.action == "retrieve":
             qs = qs.prefetch_related("events__actor", "attachments")
         return qs.order_by("-period", "response_due_at", "pk")
@@ -101,18 +103,30 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         responses={201: RequestDetailSerializer, 200: RequestDetailSerializer},
     )
     def create(self, request):
-        """File a draft for province × ministry system × month; an existing one is returned (200)."""
+        """File a draft for province × ministry × month; an existing one is returned (200)."""
         data = CreateRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         province = get_object_or_404(
             Agency.objects.visible_to(request.user), code=data.validated_data["province"]
         )
-        source = get_object_or_404(
-            SourceSystem.objects.visible_to(request.user), code=data.validated_data["system"]
-        )
+        addressee: Agency | SourceSystem
+        route = data.validated_data["route"]
+        if route == "portal_operator":
+            addressee = province
+        elif data.validated_data.get("system"):
+            addressee = get_object_or_404(
+                SourceSystem.objects.visible_to(request.user), code=data.validated_data["system"]
+            )
+        else:
+            addressee = get_object_or_404(Agency.objects.all(), code=data.validated_data["ministry"])
         try:
             case, created = svc.create_request(
-                province, source, data.validated_data["period"], user=request.user, context=self._context()
+                province,
+                addressee,
+                data.validated_data["period"],
+                user=request.user,
+                route=route,
+                context=self._context(),
             )
         except REFUSALS as exc:
             return _refusal(exc)
@@ -160,6 +174,48 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(
             {"submitted": [c.pk for c in submitted], "errors": {str(k): v for k, v in errors.items()}}
         )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, description="YYYY-MM (default: the last closed month)"),
+            OpenApiParameter("province", str, description="Code of a province you may see (default: all)"),
+        ],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="monthly_summary(): per ministry")},
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def summary(self, request):
+        """The Chairman's monthly summary: per ministry its systems, gaps, points at stake per component,
+        requests sent / answered / verified / overdue (``complaints.services.summary.monthly_summary``)."""
+        period, province = summary.scope_from_query(request.user, request.query_params)
+        return Response(summary.monthly_summary(request.user, period, province))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, description="YYYY-MM (default: the last closed month)"),
+            OpenApiParameter("province", str, description="Code of a province you may see (default: all)"),
+        ],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="monthly_report_section()")},
+    )
+    @action(detail=False, methods=["get"], url_path="moj-report", filter_backends=[], pagination_class=None)
+    def moj_report(self, request):
+        """The section of the monthly TTHC reform report to the Ministry of Justice (Cục Kiểm soát TTHC)."""
+        period, province = summary.scope_from_query(request.user, request.query_params)
+        return Response(report.monthly_report_section(period, province, user=request.user))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("limit", int, description="Appendix rows (1–1000, default 200)"),
+        ],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="letter_content(): the letter")},
+    )
+    @action(detail=True, methods=["get"])
+    def letter(self, request, pk=None):
+        """The letter's content (wording per case, systems, points at stake, a bounded appendix)."""
+        case = self.get_object()
+        raw = str(params.text(request.query_params, "limit", "200"))
+        if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+            raise params.InvalidParameter("limit", "Expected a whole number from 1 to 1000.")
+        return Response(letters.letter_content(case, int(raw)))
 
     @extend_schema(request=CommentSerializer, responses={201: EventSerializer})
     @action(detail=True, methods=["post"])

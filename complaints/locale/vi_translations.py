@@ -8,6 +8,26 @@
 import re
 
 VI = {
+    # Issue 12: requests per ministry, signing, numbering, routes
+    "Addressed to a ministry or the portal operator.": "Gửi Bộ, ngành hay đơn vị vận hành Cổng DVCQG.",
+    "Portal operator": "Đơn vị vận hành Cổng DVCQG",
+    "In own name": "Ký tên cá nhân",
+    "route": "nơi gửi",
+    "signed by": "người ký",
+    "signer's title": "chức vụ người ký",
+    "signing mode": "hình thức ký",
+    "number": "số",
+    "number year": "năm của số văn bản",
+    "official number": "số văn bản",
+    "reported count": "số liệu báo cáo",
+    "year": "năm",
+    "last number issued": "số đã cấp gần nhất",
+    "letter number counter": "sổ cấp số văn bản",
+    "letter number counters": "sổ cấp số văn bản",
+    "No portal operator agency is configured (TTHC_PORTAL_OPERATOR_AGENCY).": "Chưa cấu hình cơ quan vận hành Cổng DVCQG (TTHC_PORTAL_OPERATOR_AGENCY).",
+    "Only a leader of the province (or a role above it) can sign and submit a request; an officer drafts and edits it.": "Chỉ lãnh đạo tỉnh (hoặc vai trò cao hơn) được ký và gửi kiến nghị; chuyên viên soạn thảo và chỉnh sửa.",
+    "Signer's title": "Chức vụ người ký",
+    "Signing mode": "Hình thức ký",
     # Feedback items (the model moved here from indicators)
     "code": "mã",
     "agency": "cơ quan",

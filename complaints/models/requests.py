@@ -37,11 +37,30 @@ class SyncGapRequestQuerySet(models.QuerySet):
         return self.filter(state__in=(*AWAITING_MINISTRY, State.ESCALATED), response_due_at__lt=now)
 
 
+class Route(models.TextChoices):
+    """Whom the request goes to (seed 000 and 002): the ministry owning the systems, or the portal's
+    operator (Bộ Công an by default, ``TTHC_PORTAL_OPERATOR_AGENCY``) for the portal's own faults."""
+
+    MINISTRY = "ministry", _("Ministry")
+    PORTAL_OPERATOR = "portal_operator", _("Portal operator")
+
+
+class SignerMode(models.TextChoices):
+    """How the leader signs: on behalf of the Chairman (``KT.``), for the Committee (``TM.``), or in
+    their own name."""
+
+    KT = "KT.", "KT."
+    TM = "TM.", "TM."
+    OWN = "", _("In own name")
+
+
 class SyncGapRequest(models.Model):
-    """One request per province × ministry system × month, with the evidence frozen when it was filed.
+    """One request (kiến nghị) per province × ministry × month (× route), listing each of the
+    ministry's systems (``RequestSystem``) with the evidence frozen when it was filed.
 
     The evidence (gap counts per kind, points at stake, the gap list as CSV and Excel attachments)
-    is copied from the reconciliation run, not referenced: the run is replaced by later runs of the
+    is copied from the reconciliation runs, not referenced; the request's own figures are the sums
+    over its systems: the run is replaced by later runs of the
     same month, the letter must keep saying what it said. Later figures seen by verification go to
     the ``latest_*`` fields. Deadlines are stored (``response_due_at`` and the chasing moments), so
     "overdue" is an indexed comparison, and each new deadline starts a new ``deadline_round`` so
@@ -60,12 +79,7 @@ class SyncGapRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="sync_requests_received",
     )
-    source = models.ForeignKey(
-        "reconciliation.SourceSystem",
-        verbose_name=_("ministry system"),
-        on_delete=models.PROTECT,
-        related_name="sync_requests",
-    )
+    route = models.CharField(_("route"), max_length=20, choices=Route.choices, default=Route.MINISTRY)
     period = PeriodField(_("period"), help_text="YYYY-MM")
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     subject = models.CharField(_("subject"), max_length=500, blank=True)
@@ -84,6 +98,9 @@ class SyncGapRequest(models.Model):
     gap_total = models.PositiveIntegerField(_("gaps"), default=0)
     dossiers_compared = models.PositiveIntegerField(_("dossiers compared"), default=0)
     points_at_stake = models.DecimalField(_("points at stake"), max_digits=7, decimal_places=3, default=0)
+    points_breakdown = models.JSONField(
+        _("points at stake per component"), default=dict, blank=True, help_text="{component code: points}"
+    )
     evidence_at = models.DateTimeField(_("evidence frozen at"), null=True, blank=True)
     # What the latest verification saw.
     latest_gap_counts = models.JSONField(_("latest gaps per kind"), null=True, blank=True)
@@ -111,6 +128,25 @@ class SyncGapRequest(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    # Signing (submitting is signing: a leader's act) and the official number.
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=255, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=255, blank=True)
+    signer_mode = models.CharField(
+        _("signing mode"), max_length=3, choices=SignerMode.choices, blank=True, default=SignerMode.KT
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    number_year = models.PositiveSmallIntegerField(_("number year"), null=True, blank=True)
+    number_text = models.CharField(_("official number"), max_length=60, blank=True)
 
     province_assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -145,10 +181,15 @@ class SyncGapRequest(models.Model):
     class Meta:
         verbose_name = _("sync-gap request")
         verbose_name_plural = _("sync-gap requests")
-        ordering = ["-period", "province", "ministry", "source"]
+        ordering = ["-period", "province", "ministry", "route"]
         constraints = [
             models.UniqueConstraint(
-                fields=["province", "source", "period"], name="sync_request_one_per_month"
+                fields=["province", "ministry", "period", "route"], name="sync_request_one_per_ministry"
+            ),
+            models.UniqueConstraint(
+                fields=["province", "number_year", "number"],
+                condition=Q(number__isnull=False),
+                name="sync_request_number_unique",
             ),
             models.CheckConstraint(condition=Q(state__in=State.values), name="sync_request_known_state"),
             models.CheckConstraint(
@@ -163,12 +204,38 @@ class SyncGapRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.period} {self.province_id}→{self.source_id}"
+        return f"#{self.pk} {self.period} {self.province_id}→{self.ministry_id}"
 
     @property
     def reference(self) -> str:
         """The number shown on pages and in e-mails: KN-<period>-<id>."""
         return f"KN-{self.period}-{self.pk:05d}" if self.pk else "KN-?"
+
+    @property
+    def letter_kind(self) -> str:
+        """The letter's wording: ``portal_fault`` (to the portal operator), ``not_synced`` (the only
+        finding is that the systems do not sync at all), or ``gaps``."""
+        if self.route == Route.PORTAL_OPERATOR:
+            return "portal_fault"
+        kinds = {k for k, v in (self.gap_counts or {}).items() if int(v)}
+        return "not_synced" if kinds == {"not_synced"} else "gaps"
+
+    @property
+    def system_names(self) -> str:
+        """The listed systems' names, comma-separated (subjects of e-mails, lists)."""
+        return ", ".join(
+            e.source.name for e in self.systems.select_related("source").order_by("source__code")
+        )
+
+    @property
+    def addressee_agencies(self) -> list:
+        """The receiving side: the addressed ministry and the owners of the listed systems."""
+        owners = [e.source.owner for e in self.systems.select_related("source__owner")]
+        return [self.ministry, *owners]
+
+    @property
+    def draft(self) -> bool:
+        return self.state == "draft"
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -177,6 +244,73 @@ class SyncGapRequest(models.Model):
             and self.response_due_at is not None
             and self.response_due_at < now
         )
+
+
+class RequestSystem(models.Model):
+    """One of the ministry's systems listed in a request, with its own frozen figures and verdict."""
+
+    request = models.ForeignKey(
+        SyncGapRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="systems"
+    )
+    source = models.ForeignKey(
+        "reconciliation.SourceSystem",
+        verbose_name=_("system"),
+        on_delete=models.PROTECT,
+        related_name="sync_request_entries",
+    )
+    run = models.ForeignKey(
+        "reconciliation.ReconciliationRun",
+        verbose_name=_("reconciliation run"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    gap_counts = models.JSONField(_("gaps per kind"), default=dict, blank=True)
+    gap_total = models.PositiveIntegerField(_("gaps"), default=0)
+    dossiers_compared = models.PositiveIntegerField(_("dossiers compared"), default=0)
+    reported_count = models.PositiveIntegerField(_("reported count"), null=True, blank=True)
+    points_at_stake = models.DecimalField(_("points at stake"), max_digits=7, decimal_places=3, default=0)
+    points_breakdown = models.JSONField(_("points at stake per component"), default=dict, blank=True)
+    latest_gap_counts = models.JSONField(_("latest gaps per kind"), null=True, blank=True)
+    latest_gap_total = models.PositiveIntegerField(_("latest gaps"), null=True, blank=True)
+    latest_checked_at = models.DateTimeField(_("last verified at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("system in a request")
+        verbose_name_plural = _("systems in requests")
+        ordering = ["request", "source__code"]
+        constraints = [models.UniqueConstraint(fields=["request", "source"], name="request_system_once")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.source_id}"
+
+    @property
+    def resolved(self) -> bool | None:
+        """Whether the latest verification found this system's gaps gone (None: not verified yet)."""
+        if self.latest_gap_total is None:
+            return None
+        return self.latest_gap_total <= settings.TTHC_REQUEST_CLOSE_THRESHOLD
+
+
+class LetterCounter(models.Model):
+    """The per-agency, per-year sequence of official numbers (``Số: N/UBND-KSTT``): one row, locked
+    with ``SELECT … FOR UPDATE`` by the submitting transaction, so numbers are gap-free and never
+    reused even under concurrent submissions."""
+
+    agency = models.ForeignKey(
+        "tthc.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("letter number counter")
+        verbose_name_plural = _("letter number counters")
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="letter_counter_key")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last}"
 
 
 class AppendOnlyQuerySet(models.QuerySet):

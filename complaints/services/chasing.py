@@ -154,14 +154,14 @@ def send_digest(ministry: Agency, week: str, now: datetime) -> bool:
             return False
         cases = list(
             SyncGapRequest.objects.filter(ministry=ministry, state__in=DIGEST_STATES)
-            .select_related("province", "source__owner", "ministry_assignee")
+            .select_related("province", "ministry_assignee")
             .order_by("response_due_at", "pk")
         )
         marker.cases = len(cases)
         marker.save(update_fields=["cases"])
         if not cases:
             return True
-        recipients = notifications.agency_users([ministry, *{c.source.owner for c in cases}])
+        recipients = notifications.agency_users([ministry, *{a for c in cases for a in c.addressee_agencies}])
         recipients = notifications._merge(recipients, [c.ministry_assignee for c in cases])
         with notifications._lang():
             subject = _("Weekly digest %(week)s: %(n)s open sync-gap requests for %(ministry)s") % {
@@ -178,7 +178,7 @@ def send_digest(ministry: Agency, week: str, now: datetime) -> bool:
                     % {
                         "ref": c.reference,
                         "province": c.province.name,
-                        "system": c.source.name,
+                        "system": c.system_names,
                         "state": c.get_state_display(),
                         "due": f"{local_date(c.response_due_at):%d/%m/%Y}",
                         "overdue": overdue,

@@ -1,6 +1,6 @@
 """Freezing a reconciliation run's findings onto a request: counts, points at stake, the gap list files.
 
-The run of a month is recomputed by later reconciliations; the request must keep what it said when
+A request lists the ministry's systems, one ``RequestSystem`` per system's run. The run of a month is recomputed by later reconciliations; the request must keep what it said when
 it was filed. So the figures are copied onto the request and the gap list is written out as CSV and
 Excel attachments by the shared export writer (``core.exports``: formulas neutralised, rows
 streamed from the database in chunks so a large list does not fill memory; the Excel copy stops at
@@ -21,11 +21,12 @@ from typing import IO, Any
 from django.core.files import File
 
 from core import exports as writer
-from reconciliation.models import ReconciliationRun
+from reconciliation.models import ReconciliationRun, counted_kinds
 
 from ..models import AttachmentKind, RequestAttachment, SyncGapRequest
 
 HEADER = [
+    "Hệ thống",
     "Loại sai lệch",
     "Mã loại",
     "Mã hồ sơ",
@@ -38,9 +39,30 @@ HEADER = [
 CHUNK = 2000
 
 
-def _rows(run: ReconciliationRun) -> Iterator[list[Any]]:
+def _gaps(run: ReconciliationRun, portal_route: bool = False) -> Any:
+    """The run's gaps a request reports: all, or (portal operator route) the portal's faults."""
+    if portal_route:
+        from .portal import portal_faults
+
+        return portal_faults(run)
+    return run.gaps.counted()  # suspicious flags are not gaps (``counted_kinds``)
+
+
+def findings(run: ReconciliationRun, portal_route: bool = False) -> dict[str, int]:
+    """{gap kind: n} a request reports for ``run`` (zero kinds left out)."""
+    if portal_route:
+        n = _gaps(run, True).count()
+        return {"status_differs": n} if n else {}
+    counted = set(counted_kinds())
+    return {k: int(v) for k, v in (run.gap_counts or {}).items() if int(v) and k in counted}
+
+
+def _rows(
+    runs: ReconciliationRun | list[ReconciliationRun], portal_route: bool = False
+) -> Iterator[list[Any]]:
     from .letters import GAP_PHRASES
 
+    runs = runs if isinstance(runs, list) else [runs]
     fields = (
         "kind",
         "dossier_code",
@@ -50,57 +72,112 @@ def _rows(run: ReconciliationRun) -> Iterator[list[Any]]:
         "portal_value",
         "detail",
     )
-    qs = run.gaps.counted().order_by("kind", "dossier_code").values_list(*fields)
-    for kind, *rest in qs.iterator(chunk_size=CHUNK):
-        label = GAP_PHRASES.get(kind, kind)
-        yield [label[:1].upper() + label[1:], kind, *rest]
+    for run in runs:
+        qs = _gaps(run, portal_route).order_by("kind", "dossier_code").values_list(*fields)
+        for kind, *rest in qs.iterator(chunk_size=CHUNK):
+            label = GAP_PHRASES.get(kind, kind)
+            yield [run.source.code, label[:1].upper() + label[1:], kind, *rest]
 
 
-def write_csv(run: ReconciliationRun, out: IO[str]) -> int:
+def write_csv(
+    runs: ReconciliationRun | list[ReconciliationRun], out: IO[str], portal_route: bool = False
+) -> int:
     """CSV in UTF-8 with a BOM (Excel opens Vietnamese text correctly); returns the row count."""
-    return writer.write_csv(out, HEADER, _rows(run))
+    return writer.write_csv(out, HEADER, _rows(runs, portal_route))
 
 
 def _truncated(limit: int) -> str:
     return f"… Danh sách đầy đủ trong tệp CSV (bản Excel giới hạn {limit} dòng)."
 
 
-def write_xlsx(run: ReconciliationRun, out: IO[bytes], title: str) -> int:
+def write_xlsx(
+    runs: ReconciliationRun | list[ReconciliationRun], out: IO[bytes], title: str, portal_route: bool = False
+) -> int:
     return writer.write_xlsx(
-        out, HEADER, _rows(run), "Danh sách sai lệch", preamble=[[title]], truncated=_truncated
+        out, HEADER, _rows(runs, portal_route), "Danh sách sai lệch", preamble=[[title]], truncated=_truncated
     )
 
 
-def copy_figures(case: SyncGapRequest, run: ReconciliationRun) -> None:
-    """Counts and points from the run onto the case (the caller saves)."""
-    counts = {k: int(v) for k, v in (run.gap_counts or {}).items()}
-    case.run = run
+def _portal(case: SyncGapRequest) -> bool:
+    return case.route == "portal_operator"
+
+
+def _sum_breakdowns(items: list[dict[str, Any]]) -> dict[str, str]:
+    total: dict[str, Decimal] = {}
+    for item in items:
+        for code, value in (item or {}).items():
+            total[code] = total.get(code, Decimal(0)) + Decimal(str(value))
+    return {code: str(value) for code, value in sorted(total.items()) if value}
+
+
+def _entry_figures(run: ReconciliationRun, portal_route: bool = False) -> dict[str, Any]:
+    counts = findings(run, portal_route)
+    if portal_route:  # the points at stake stay with the ministry's request (docs/domain.md)
+        return {
+            "run": run,
+            "gap_counts": counts,
+            "gap_total": sum(counts.values()),
+            "dossiers_compared": run.dossiers,
+            "reported_count": run.reported_count,
+            "points_at_stake": Decimal(0),
+            "points_breakdown": {},
+        }
+    return {
+        "run": run,
+        "gap_counts": counts,
+        "gap_total": sum(counts.values()),
+        "dossiers_compared": run.dossiers,
+        "reported_count": run.reported_count,
+        "points_at_stake": Decimal(run.points_at_stake or 0),
+        "points_breakdown": dict(getattr(run, "points_breakdown", None) or {}),
+    }
+
+
+def copy_figures(case: SyncGapRequest, runs: list[ReconciliationRun]) -> None:
+    """One ``RequestSystem`` per run (created or updated), and the case's figures as their sums (the
+    caller saves the case; it must have a primary key)."""
+    from ..models import RequestSystem
+
+    entries = []
+    for run in runs:
+        entry, _created = RequestSystem.objects.update_or_create(
+            request=case, source=run.source, defaults=_entry_figures(run, _portal(case))
+        )
+        entries.append(entry)
+    case.systems.exclude(source__in=[r.source_id for r in runs]).delete()
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for kind, n in entry.gap_counts.items():
+            counts[kind] = counts.get(kind, 0) + int(n)
+    case.run = runs[0] if len(runs) == 1 else None
     case.gap_counts = counts
-    case.gap_total = run.gap_total  # the gaps that count: suspicious flags are not gaps
-    case.dossiers_compared = run.dossiers
-    case.points_at_stake = Decimal(run.points_at_stake or 0)
+    case.gap_total = sum(counts.values())
+    case.dossiers_compared = sum(e.dossiers_compared for e in entries)
+    case.points_at_stake = sum((Decimal(e.points_at_stake) for e in entries), Decimal(0))
+    case.points_breakdown = _sum_breakdowns([e.points_breakdown for e in entries])
 
 
 def attach_gap_lists(
-    case: SyncGapRequest, run: ReconciliationRun, now: datetime, user: Any = None
+    case: SyncGapRequest, runs: list[ReconciliationRun], now: datetime, user: Any = None
 ) -> list[RequestAttachment]:
-    """Write the CSV and Excel gap lists as attachments, superseding earlier evidence files."""
+    """Write the CSV and Excel gap lists (all the request's systems) as attachments, superseding
+    earlier evidence files."""
     case.attachments.filter(kind__in=(AttachmentKind.EVIDENCE_CSV, AttachmentKind.EVIDENCE_XLSX)).update(
         superseded=True
     )
-    stem = f"danh-sach-sai-lech-{case.period}-{case.province.code}-{case.source.code}".lower()
-    title = f"{case.source.name} — {case.province.name} — {case.period}"
+    stem = f"danh-sach-sai-lech-{case.period}-{case.province.code}-{case.ministry.code}".lower()
+    title = f"{case.ministry.name} — {case.province.name} — {case.period}"
     created = []
     with tempfile.TemporaryFile() as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        write_csv(run, text)
+        write_csv(runs, text, _portal(case))
         text.flush()
         text.detach()  # keep ``raw`` open for the storage backend
         created.append(
             _save(case, AttachmentKind.EVIDENCE_CSV, f"{stem}.csv", "text/csv; charset=utf-8", raw, now, user)
         )
     with tempfile.TemporaryFile() as raw:
-        write_xlsx(run, raw, title)
+        write_xlsx(runs, raw, title, _portal(case))
         created.append(
             _save(case, AttachmentKind.EVIDENCE_XLSX, f"{stem}.xlsx", writer.XLSX_TYPE, raw, now, user)
         )
@@ -121,9 +198,9 @@ def _save(
 
 
 def freeze(
-    case: SyncGapRequest, run: ReconciliationRun, now: datetime, user: Any = None
+    case: SyncGapRequest, runs: list[ReconciliationRun], now: datetime, user: Any = None
 ) -> list[RequestAttachment]:
-    """Copy the run's figures onto ``case`` and attach its gap list; the caller saves ``case``."""
-    copy_figures(case, run)
+    """Copy the runs' figures onto ``case`` and attach their gap list; the caller saves ``case``."""
+    copy_figures(case, runs)
     case.evidence_at = now
-    return attach_gap_lists(case, run, now, user)
+    return attach_gap_lists(case, runs, now, user)

@@ -1,10 +1,18 @@
-"""The request's subject and body, written like the Government's official letters.
+"""The request's letter (công văn kiến nghị), written like the Government's official letters.
 
-The layout and the rules are in docs/domain.md#preparation.
+:func:`letter_content` is the contract with the documents (``reports``) that typeset it: one dict,
+the same keys for every case, the wording chosen per case (``kind``):
 
-The wording is Vietnamese data (an official letter), not interface text, so it lives in editable
-templates (``templates/complaints/letter/``) rather than in translation catalogues; the province
-edits the draft before submitting it.
+* ``gaps`` — the ministry's systems sync, but not fully or not correctly (seed 000, item 2);
+* ``not_synced`` — the only finding is that the systems send nothing (or far too little) to the
+  portal although the province's own records show dossiers (seed 000: "chưa thực hiện");
+* ``portal_fault`` — the systems sent their records but the portal shows another state: addressed
+  to the portal's operator (Bộ Công an, seed 002 item 2).
+
+:func:`render` gives the draft's editable (subject, body) from the same paragraphs. The layout and
+the rules are in docs/domain.md#preparation. The wording is Vietnamese data (an official letter),
+not interface text, so it is not in translation catalogues; the province edits the draft before a
+leader signs it.
 """
 
 from __future__ import annotations
@@ -12,8 +20,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.template.loader import render_to_string
+from django.conf import settings
+from django.utils import timezone
 
+from reconciliation.models import Gap
 from tthc.models import Agency, AgencyKind
 
 if TYPE_CHECKING:
@@ -29,11 +39,60 @@ GAP_PHRASES = {
     "synced_late": "hồ sơ đồng bộ chậm so với thời điểm phát sinh",
     "suspicious": "hồ sơ có dấu hiệu bất thường (chuyển trạng thái không có quá trình xử lý, "
     "thời điểm kết thúc trùng thời điểm đồng bộ)",
+    "not_synced": "hồ sơ đã tiếp nhận nhưng chưa được đồng bộ lên Cổng Dịch vụ công quốc gia "
+    "(theo số liệu tiếp nhận của địa phương)",
+    "missing_in_province_system": "hồ sơ chưa được đồng bộ về Hệ thống thông tin giải quyết TTHC cấp tỉnh",
+    "province_system_differs": "hồ sơ có thông tin không thống nhất với Hệ thống thông tin giải quyết "
+    "TTHC cấp tỉnh",
+    "progress_missing": "hồ sơ chưa đồng bộ đầy đủ tiến độ xử lý lên Cổng Dịch vụ công quốc gia",
+    "result_missing": "hồ sơ chưa đồng bộ kết quả giải quyết lên Cổng Dịch vụ công quốc gia",
 }
+
+#: The field of the dossier a gap kind is about (the appendix's "field" column).
+GAP_FIELDS = {
+    "missing_on_portal": "Hồ sơ",
+    "missing_at_source": "Hồ sơ",
+    "status_differs": "Trạng thái",
+    "finish_differs": "Thời điểm kết thúc",
+    "due_differs": "Ngày hẹn trả",
+    "synced_late": "Thời điểm đồng bộ",
+    "suspicious": "Trạng thái",
+    "not_synced": "Số hồ sơ",
+    "missing_in_province_system": "Hồ sơ",
+    "province_system_differs": "Trạng thái",
+    "progress_missing": "Tiến độ xử lý",
+    "result_missing": "Kết quả giải quyết",
+}
+
+#: The 766 components a gap can cost, as the letter names them (codes of ``indicators.definitions``).
+COMPONENT_PHRASES = {
+    "ON_TIME": "hồ sơ giải quyết đúng hạn",
+    "DOSSIER_SYNC": "đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia",
+    "ONLINE_SHARE": "hồ sơ nộp trực tuyến",
+    "DOSSIER_SATISFACTION": "mức độ hài lòng về giải quyết hồ sơ",
+}
+
+KINDS = ("gaps", "not_synced", "portal_fault")
+BASIS = (
+    "Thực hiện Quyết định số 766/QĐ-TTg ngày 23 tháng 6 năm 2022 của Thủ tướng Chính phủ phê duyệt Bộ chỉ "
+    "số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp trong thực hiện thủ tục "
+    "hành chính, dịch vụ công theo thời gian thực trên môi trường điện tử và đề nghị của Bộ Tư pháp về việc "
+    "định kỳ hằng tháng rà soát, tổng hợp, gửi kiến nghị các Bộ, ngành chưa thực hiện hoặc thực hiện việc "
+    "tích hợp, đồng bộ chưa đầy đủ, chính xác"
+)
 
 
 def gap_phrase(kind: str) -> str:
     return GAP_PHRASES.get(kind, f"trường hợp sai lệch loại “{kind}”")
+
+
+def _short_name(province: Agency) -> str:
+    """``Thành phố Hà Nội`` → ``Hà Nội`` (the place line)."""
+    name = province.name.strip()
+    for prefix in ("Thành phố ", "Tỉnh "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
 
 
 def people_committee(province: Agency) -> str:
@@ -45,7 +104,7 @@ def people_committee(province: Agency) -> str:
     return f"Ủy ban nhân dân {name}"
 
 
-def _number(value: Decimal | float | int) -> str:
+def number_format(value: Decimal | float | int) -> str:
     """Vietnamese number style: 1.234 and 0,75."""
     if isinstance(value, Decimal | float):
         text = f"{Decimal(value).normalize():f}"
@@ -55,34 +114,256 @@ def _number(value: Decimal | float | int) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
-def context(case: SyncGapRequest, days: int) -> dict[str, Any]:
-    year, month = str(case.period.year), f"{case.period.number:02d}"
-    ministry = case.ministry
-    counts = {k: int(v) for k, v in (case.gap_counts or {}).items() if int(v)}
-    lines = [
-        {"count": _number(n), "phrase": gap_phrase(k)}
-        for k, n in sorted(counts.items(), key=lambda kv: -kv[1])
+_number = number_format
+
+
+def number_placeholder() -> str:
+    return f"Số:      /{settings.TTHC_REQUEST_NUMBER_ABBREV}-{settings.TTHC_REQUEST_NUMBER_UNIT}"
+
+
+def _points(value: Any) -> str:
+    return _number(Decimal(value or 0).quantize(Decimal("0.01")))
+
+
+def systems_of(case: SyncGapRequest) -> list[dict[str, Any]]:
+    """The systems listed in the request, each with its own counts and points (the contract's shape)."""
+    rows = []
+    for entry in case.systems.select_related("source").order_by("source__code"):
+        counts = {k: int(v) for k, v in (entry.gap_counts or {}).items() if int(v)}
+        rows.append(
+            {
+                "code": entry.source.code,
+                "name": entry.source.name,
+                "gap_total": int(entry.gap_total),
+                "gaps": counts,
+                "points_at_stake": {k: float(v) for k, v in (entry.points_breakdown or {}).items()},
+                "dossiers_compared": int(entry.dossiers_compared),
+                "reported_count": entry.reported_count,
+            }
+        )
+    return rows
+
+
+def _system_paragraph(system: dict[str, Any], index: int) -> str:
+    letter = "abcdefghijklmnopqrstuvwxyz"[index % 26]
+    lines = sorted(system["gaps"].items(), key=lambda kv: (-kv[1], kv[0]))
+    head = (
+        f"{letter}) {system['name']} ({_number(system['dossiers_compared'])} hồ sơ được rà soát): "
+        f"{_number(system['gap_total'])} trường hợp, cụ thể:"
+    )
+    body = [
+        f"- {_number(n)} {gap_phrase(k)}{'.' if i == len(lines) - 1 else ';'}"
+        for i, (k, n) in enumerate(lines)
     ]
+    return "\n".join([head, *body])
+
+
+def _not_synced_paragraph(system: dict[str, Any], index: int) -> str:
+    letter = "abcdefghijklmnopqrstuvwxyz"[index % 26]
+    shortfall = int(system["gaps"].get("not_synced", 0))
+    reported = system["reported_count"] if system["reported_count"] is not None else shortfall
+    on_portal = max(int(reported) - shortfall, 0)
+    portal = (
+        "Cổng Dịch vụ công quốc gia chưa ghi nhận hồ sơ nào"
+        if on_portal == 0
+        else f"Cổng Dịch vụ công quốc gia mới ghi nhận {_number(on_portal)} hồ sơ"
+    )
+    return (
+        f"{letter}) {system['name']}: các cơ quan, đơn vị trên địa bàn đã tiếp nhận {_number(reported)} hồ sơ "
+        f"trên Hệ thống, nhưng {portal} (còn {_number(shortfall)} hồ sơ chưa được đồng bộ)."
+    )
+
+
+def _impact_paragraph(case: SyncGapRequest) -> str | None:
     points = Decimal(case.points_at_stake or 0)
+    if points <= 0:
+        return (
+            "Việc đồng bộ chưa đầy đủ, chính xác nêu trên làm ảnh hưởng đến kết quả đánh giá Bộ chỉ số "
+            "phục vụ người dân, doanh nghiệp của địa phương."
+        )
+    parts = [
+        f"{_points(v)} điểm chỉ tiêu {COMPONENT_PHRASES.get(code, code)}"
+        for code, v in sorted((case.points_breakdown or {}).items(), key=lambda kv: -float(kv[1]))
+        if float(v) > 0
+    ]
+    detail = f", trong đó: {'; '.join(parts)}" if parts else ""
+    return (
+        "Việc đồng bộ chưa đầy đủ, chính xác nêu trên làm ảnh hưởng đến kết quả đánh giá Bộ chỉ số phục vụ "
+        f"người dân, doanh nghiệp của địa phương (ước tính ảnh hưởng {_points(points)} điểm{detail})."
+    )
+
+
+def _names(systems: list[dict[str, Any]]) -> str:
+    names = [s["name"] for s in systems]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " và " + names[-1]
+
+
+def paragraphs(case: SyncGapRequest, systems: list[dict[str, Any]], days: int) -> list[str]:
+    """The body of the letter, one string per paragraph, worded for ``case.letter_kind``."""
+    kind = case.letter_kind
+    sender = people_committee(case.province)
+    ministry = case.ministry.name
+    month, year = f"{case.period.number:02d}", case.period.year
+    addressee_short = "Quý Bộ" if case.ministry.kind == AgencyKind.MINISTRY else "Quý cơ quan"
+    total = _number(case.gap_total)
+    names = _names(systems) if systems else "Hệ thống thông tin giải quyết TTHC"
+    out = []
+    if kind == "portal_fault":
+        out.append(
+            f"{BASIS}, {sender} đã rà soát trạng thái các hồ sơ thủ tục hành chính (TTHC) tháng {month} năm "
+            f"{year} được {names} đồng bộ lên Cổng Dịch vụ công quốc gia."
+        )
+        out.append(
+            f"Kết quả rà soát cho thấy có {total} hồ sơ đã được Hệ thống gửi và Cổng Dịch vụ công quốc gia "
+            "tiếp nhận, nhưng trạng thái hiển thị trên Cổng không thống nhất với trạng thái xử lý thực tế, cụ thể:"
+        )
+        out.extend(_system_paragraph(s, i) for i, s in enumerate(systems))
+        out.append(_impact_paragraph(case) or "")
+        out.append(
+            f"Thực hiện chỉ đạo tại Văn bản số 5686/VPCP-CĐS ngày 17 tháng 6 năm 2026 của Văn phòng Chính phủ "
+            f"về xử lý các vướng mắc kỹ thuật trong đồng bộ trạng thái hồ sơ, {sender} trân trọng đề nghị "
+            f"{ministry} (đơn vị vận hành Cổng Dịch vụ công quốc gia) rà soát, khắc phục lỗi đồng bộ trạng "
+            f"thái các hồ sơ nêu trên và phản hồi kết quả cho {sender} trong thời hạn {days} ngày làm việc "
+            "kể từ ngày nhận được văn bản này."
+        )
+    elif kind == "not_synced":
+        out.append(
+            f"{BASIS}, {sender} đã rà soát việc kết nối, tích hợp, đồng bộ thông tin tiếp nhận, xử lý hồ sơ "
+            f"thủ tục hành chính (TTHC) giữa {names} của {ministry} với Cổng Dịch vụ công quốc gia trong "
+            f"tháng {month} năm {year}."
+        )
+        out.append(
+            f"Theo số liệu tiếp nhận hồ sơ của địa phương, {names} chưa thực hiện kết nối, tích hợp, đồng bộ "
+            f"hồ sơ lên Cổng Dịch vụ công quốc gia ({total} hồ sơ chưa được đồng bộ), cụ thể:"
+        )
+        out.extend(_not_synced_paragraph(s, i) for i, s in enumerate(systems))
+        out.append(_impact_paragraph(case) or "")
+        out.append(
+            f"{sender} trân trọng đề nghị {ministry} khẩn trương chỉ đạo hoàn thành việc kết nối, tích hợp, "
+            f"đồng bộ đầy đủ, chính xác thông tin, dữ liệu, trạng thái xử lý hồ sơ TTHC từ {names} lên Cổng "
+            f"Dịch vụ công quốc gia theo yêu cầu tại Văn bản số 39/TTg-KSTT ngày 09 tháng 01 năm 2026 của "
+            f"Thủ tướng Chính phủ và phản hồi kết quả cho {sender} trong thời hạn {days} ngày làm việc kể "
+            "từ ngày nhận được văn bản này."
+        )
+    else:
+        out.append(
+            f"{BASIS}, {sender} đã rà soát việc kết nối, tích hợp, đồng bộ thông tin tiếp nhận, xử lý hồ sơ "
+            f"thủ tục hành chính (TTHC) giữa {names} của {ministry} với Cổng Dịch vụ công quốc gia trong "
+            f"tháng {month} năm {year}."
+        )
+        out.append(
+            f"Kết quả rà soát cho thấy còn {total} trường hợp chưa được đồng bộ hoặc đồng bộ chưa đầy đủ, "
+            "chính xác, cụ thể:"
+        )
+        out.extend(
+            _not_synced_paragraph(s, i) if set(s["gaps"]) == {"not_synced"} else _system_paragraph(s, i)
+            for i, s in enumerate(systems)
+        )
+        out.append(_impact_paragraph(case) or "")
+        out.append(
+            "Để bảo đảm thông tin, dữ liệu được chia sẻ “đúng, đủ, sạch, sống, thống nhất, dùng chung”, phản "
+            f"ánh chính xác tình hình thực tế tại địa phương, {sender} trân trọng đề nghị {ministry} chỉ đạo "
+            f"đơn vị quản lý, vận hành {names} rà soát, khắc phục, đồng bộ đầy đủ, chính xác trạng thái, tình "
+            f"hình xử lý các hồ sơ nêu trên lên Cổng Dịch vụ công quốc gia và phản hồi kết quả cho {sender} "
+            f"trong thời hạn {days} ngày làm việc kể từ ngày nhận được văn bản này."
+        )
+    out.append("(Danh sách hồ sơ chi tiết tại Phụ lục và tệp đính kèm.)")
+    out.append(f"Trân trọng cảm ơn sự quan tâm, phối hợp của {addressee_short}./.")
+    return [p for p in out if p]
+
+
+def summary_line(case: SyncGapRequest) -> str:
+    """The "V/v …" line under the number."""
+    period = f"{case.period.number:02d}/{case.period.year}"
+    kind = case.letter_kind
+    if kind == "portal_fault":
+        return f"V/v đề nghị khắc phục lỗi đồng bộ trạng thái hồ sơ TTHC trên Cổng Dịch vụ công quốc gia tháng {period}"
+    if kind == "not_synced":
+        return f"V/v đề nghị kết nối, đồng bộ hồ sơ TTHC lên Cổng Dịch vụ công quốc gia tháng {period}"
+    return f"V/v kiến nghị rà soát, đồng bộ đầy đủ, chính xác dữ liệu hồ sơ TTHC tháng {period}"
+
+
+def recipients(case: SyncGapRequest) -> list[str]:
+    sender = people_committee(case.province)
+    return [
+        "Như trên;",
+        "Bộ Tư pháp (Cục Kiểm soát TTHC) (để b/c);",
+        "Văn phòng Chính phủ (để b/c);",
+        f"Chủ tịch {sender} (để b/c);",
+        f"Lưu: VT, {settings.TTHC_REQUEST_NUMBER_UNIT}.",
+    ]
+
+
+def signer(case: SyncGapRequest) -> dict[str, Any]:
+    mode = case.signer_mode if case.signed_at else settings.TTHC_REQUEST_SIGNER_MODE
+    authority = {"KT.": "CHỦ TỊCH", "TM.": "ỦY BAN NHÂN DÂN"}.get(mode, "")
     return {
-        "ministry": ministry,
-        "source": case.source,
-        "province": case.province,
-        "sender": people_committee(case.province),
-        "addressee_short": "Quý Bộ" if ministry.kind == AgencyKind.MINISTRY else "Quý cơ quan",
-        "month": month,
-        "year": year,
-        "dossiers": _number(case.dossiers_compared),
-        "total": _number(case.gap_total),
-        "lines": lines,
-        "points": _number(points.quantize(Decimal("0.01"))) if points > 0 else "",
-        "days": days,
+        "mode": mode,
+        "authority": authority,
+        "title": (case.signer_title if case.signed_at else settings.TTHC_REQUEST_SIGNER_TITLE).upper(),
+        "name": case.signer_name if case.signed_at else "",
+        "signed": case.signed_at is not None,
+    }
+
+
+def appendix(case: SyncGapRequest, limit: int | None = 200, offset: int = 0) -> list[dict[str, Any]]:
+    """The gap list of the request's systems (bounded: ``limit`` rows from ``offset``; ``None``: all)."""
+    runs = [r for r in case.systems.values_list("run_id", flat=True) if r]
+    qs = (
+        Gap.objects.filter(run_id__in=runs)
+        .order_by("run__source__code", "kind", "dossier_code")
+        .values_list("run__source__code", "kind", "dossier_code", "source_value", "portal_value")
+    )
+    if case.letter_kind == "portal_fault":
+        from .portal import faults_q
+
+        qs = qs.filter(faults_q())
+    rows = qs[offset : offset + limit] if limit is not None else qs[offset:]
+    return [
+        {
+            "system": system,
+            "kind": kind,
+            "kind_label": gap_phrase(kind)[:1].upper() + gap_phrase(kind)[1:],
+            "dossier": dossier,
+            "field": GAP_FIELDS.get(kind, ""),
+            "source_value": source_value,
+            "portal_value": portal_value,
+        }
+        for system, kind, dossier, source_value, portal_value in rows
+    ]
+
+
+def letter_content(
+    case: SyncGapRequest, limit: int | None = 200, *, days: int | None = None
+) -> dict[str, Any]:
+    """Everything the typeset letter needs (the contract with ``reports``; keys documented above and in
+    docs/domain.md#the-letter). ``limit`` bounds the appendix (``None``: every gap)."""
+    systems = systems_of(case)
+    signed = case.signed_at
+    return {
+        "kind": case.letter_kind,
+        "issuer": ["ỦY BAN NHÂN DÂN", case.province.name.upper()],
+        "number": case.number_text or number_placeholder(),
+        "place": _short_name(case.province),
+        "date": timezone.localtime(signed).date() if signed else None,
+        "summary": summary_line(case),
+        "addressees": [case.ministry.name],
+        "paragraphs": paragraphs(case, systems, days or case.response_days),
+        "signer": signer(case),
+        "recipients": recipients(case),
+        "systems": [
+            {k: s[k] for k in ("code", "name", "gap_total", "gaps", "points_at_stake")} for s in systems
+        ],
+        "points_at_stake": float(case.points_at_stake or 0),
+        "appendix": appendix(case, limit),
+        "draft": case.state == "draft",
     }
 
 
 def render(case: SyncGapRequest, days: int) -> tuple[str, str]:
-    """(subject, body) for ``case`` from its frozen evidence."""
-    ctx = context(case, days)
-    subject = render_to_string("complaints/letter/subject.txt", ctx).strip()
-    body = render_to_string("complaints/letter/body.txt", ctx).strip()
-    return subject[:500], body
+    """(subject, body) of the draft from its frozen evidence (the province may edit both)."""
+    received = "\n".join(["Nơi nhận:", *(f"- {line}" for line in recipients(case))])
+    body = "\n\n".join(
+        [f"Kính gửi: {case.ministry.name}.", *paragraphs(case, systems_of(case), days), received]
+    )
+    return summary_line(case)[:500], body

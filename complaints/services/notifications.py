@@ -1,7 +1,7 @@
 """Notifications: stored in-app (with unread counts) and e-mailed through Django's mail framework.
 
 Rows are written inside the caller's transaction; the e-mails are queued with
-``transaction.on_commit`` so nobody is told about a change that rolled back, and are sent by a Celery
+``core.outbox`` (sent on commit) so nobody is told about a change that rolled back, and are sent by a Celery
 task with capped retries (``complaints.tasks.send_notification_email``). The task is idempotent:
 ``emailed_at`` is checked under a row lock, so a retried or duplicated task sends once.
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment, User
+from core import outbox
 from tthc.models import Agency
 
 from ..models import Notification, NotificationKind, RequestEvent, SyncGapRequest
@@ -58,7 +58,7 @@ def province_users(case: SyncGapRequest) -> list[User]:
 
 
 def ministry_users(case: SyncGapRequest) -> list[User]:
-    return _merge(agency_users([case.ministry, case.source.owner]), [case.ministry_assignee])
+    return _merge(agency_users(case.addressee_agencies), [case.ministry_assignee])
 
 
 def supervisor_users() -> list[User]:
@@ -116,16 +116,9 @@ def notify(
         ]
     )
     ids = [n.pk for n, u in zip(rows, users, strict=True) if u.email]
-    if ids:
-        transaction.on_commit(partial(_enqueue, ids), robust=True)
+    # Recorded in this transaction, sent on commit (core/outbox.py: nothing lost if Redis is down).
+    outbox.enqueue_many("complaints.tasks.send_notification_email", [[pk] for pk in ids], robust=True)
     return len(users)
-
-
-def _enqueue(ids: list[int]) -> None:
-    from ..tasks import send_notification_email
-
-    for pk in ids:
-        send_notification_email.delay(pk)
 
 
 def send_email(notification_id: int) -> bool:
@@ -189,7 +182,7 @@ def on_transition(case: SyncGapRequest, event: RequestEvent, actor: Any = None) 
         subject = _("[%(ref)s] %(state)s: %(system)s — %(province)s") % {
             "ref": case.reference,
             "state": to_label,
-            "system": case.source.name,
+            "system": case.system_names,
             "province": case.province.name,
         }
         who = str(actor) if actor is not None else _("The platform")
@@ -242,7 +235,7 @@ def chase_message(case: SyncGapRequest, stage: str) -> tuple[str, str]:
             "due": due,
             "ministry": case.ministry.name,
             "province": case.province.name,
-            "system": case.source.name,
+            "system": case.system_names,
         }
         if stage == ChaseStage.REMINDER:
             subject = _("[%(ref)s] Reminder: the answer to %(province)s is due on %(due)s") % params

@@ -54,11 +54,17 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def monthly_report_section(
-    period: Period | str, province: Agency | None = None, *, as_of: datetime | None = None
+    period: Period | str,
+    province: Agency | None = None,
+    *,
+    as_of: datetime | None = None,
+    user: Any = None,
 ) -> dict[str, Any]:
+    """The section (``user``: scoped by the gate, as on the Ministry of Justice page and API)."""
     period = Period.parse(period)
     now = as_of or timezone.now()
-    qs = SyncGapRequest.objects.for_period(period).exclude(state__in=PRIVATE)
+    base = SyncGapRequest.objects.all() if user is None else SyncGapRequest.objects.visible_to(user)
+    qs = base.for_period(period).exclude(state__in=PRIVATE)
     if province is not None:
         qs = qs.filter(province=province)
     counts = _counts(now)
@@ -78,7 +84,9 @@ def monthly_report_section(
             "reference": c.reference,
             "province": c.province.name,
             "ministry": c.ministry.name,
-            "system": c.source.name,
+            "number": c.number_text,
+            "systems": [e.source.code for e in c.systems.all()],
+            "system": c.system_names,
             "state": c.state,
             "state_label": str(c.get_state_display()),
             "submitted_at": c.submitted_at.isoformat() if c.submitted_at else None,
@@ -89,9 +97,9 @@ def monthly_report_section(
             "latest_gap_total": c.latest_gap_total,
             "points_at_stake": str(c.points_at_stake),
         }
-        for c in qs.select_related("province", "ministry", "source").order_by(
-            "ministry__code", "province__code", "pk"
-        )
+        for c in qs.select_related("province", "ministry")
+        .prefetch_related("systems__source")
+        .order_by("ministry__code", "province__code", "pk")
     ]
     return {
         "period": str(period),

@@ -29,9 +29,9 @@ from tthc.periods import MONTH, Period
 
 from .. import access
 from ..machine import Context, Transition, TransitionDenied, WorkflowError
-from ..models import EventKind, RequestEvent, SyncGapRequest
-from ..workflow import PROVINCE_LEADER, WORKFLOW, State
-from . import deadlines, evidence, letters, notifications
+from ..models import EventKind, RequestEvent, Route, SyncGapRequest
+from ..workflow import PROVINCE_LEADER, PROVINCE_OFFICER, WORKFLOW, State
+from . import deadlines, evidence, letters, notifications, signing
 
 if TYPE_CHECKING:
     from ..models import RequestAttachment
@@ -61,7 +61,7 @@ def _lock(case: SyncGapRequest | int) -> SyncGapRequest:
     pk = case.pk if isinstance(case, SyncGapRequest) else case
     return (
         SyncGapRequest.objects.select_for_update(of=("self",))
-        .select_related("province", "ministry", "source__owner", "province_assignee", "ministry_assignee")
+        .select_related("province", "ministry", "province_assignee", "ministry_assignee")
         .get(pk=pk)
     )
 
@@ -113,24 +113,67 @@ def ministry_of(agency: Agency) -> Agency:
     return found or agency
 
 
-def latest_run(province: Agency, source: SourceSystem, period: Period | str) -> ReconciliationRun | None:
-    return ReconciliationRun.objects.filter(province=province, source=source, period=period).first()
+def portal_operator() -> Agency | None:
+    """The agency operating the national portal (``TTHC_PORTAL_OPERATOR_AGENCY``, Bộ Công an)."""
+    return Agency.objects.filter(code=settings.TTHC_PORTAL_OPERATOR_AGENCY).first()
+
+
+def ministry_runs(
+    province: Agency, ministry: Agency, period: Period | str, route: str = Route.MINISTRY
+) -> list[ReconciliationRun]:
+    """The month's finished runs of the province against the centralized systems the request covers:
+    the ministry's own systems, or (portal route) every ministry system."""
+    runs = (
+        ReconciliationRun.objects.filter(
+            province=province, period=str(period), source__kind=SourceKind.MINISTRY, finished_at__isnull=False
+        )
+        .select_related("source__owner")
+        .order_by("source__code")
+    )
+    if route == Route.PORTAL_OPERATOR:
+        return list(runs)
+    return [run for run in runs if ministry_of(run.source.owner).pk == ministry.pk]
+
+
+def _with_findings(runs: list[ReconciliationRun], route: str = Route.MINISTRY) -> list[ReconciliationRun]:
+    threshold = settings.TTHC_REQUEST_DRAFT_THRESHOLD
+    if route == Route.PORTAL_OPERATOR:
+        from .portal import fault_counts
+
+        faults = fault_counts(runs)
+        return [run for run in runs if faults.get(run.pk, 0) > threshold]
+    return [run for run in runs if run.total_gaps > threshold]
+
+
+def _addressee(target: Agency | SourceSystem) -> Agency:
+    if isinstance(target, SourceSystem):
+        if target.kind != SourceKind.MINISTRY:
+            raise ValidationError({"source": _("Requests are addressed to a ministry's centralized system.")})
+        return ministry_of(target.owner)
+    if target.kind not in (AgencyKind.MINISTRY, AgencyKind.MINISTRY_LEVEL):
+        raise ValidationError(
+            {"ministry": _("Requests are addressed to a ministry or a ministry-level body.")}
+        )
+    return target
 
 
 def create_request(
     province: Agency,
-    source: SourceSystem,
+    addressee: Agency | SourceSystem,
     period: Period | str,
     *,
     user: Any = None,
-    run: ReconciliationRun | None = None,
+    runs: list[ReconciliationRun] | None = None,
+    route: str = Route.MINISTRY,
     now: datetime | None = None,
     context: AuditContext | None = None,
 ) -> tuple[SyncGapRequest, bool]:
-    """A draft request for province × system × month, pre-filled from its run; or the existing one.
+    """A draft request for province × ministry × month (× route), listing the ministry's systems
+    with findings (pre-filled from their runs); or the existing one.
 
-    ``user=None`` is the monthly preparation. A second attempt (a re-run, a double click, a race
-    between two workers) answers with the request that exists: the unique constraint decides.
+    ``addressee`` is the ministry (or one of its systems, which names it). ``user=None`` is the monthly
+    preparation. A second attempt (a re-run, a double click, a race between two workers) answers with
+    the request that exists: the unique constraint decides.
     """
     period = Period.parse(period, MONTH)
     if user is not None and not access.may_file_for(user, province):
@@ -140,33 +183,43 @@ def create_request(
         raise PermissionDenied(_("Only the province's officers and leaders can file its requests."))
     if province.kind != AgencyKind.PROVINCE:
         raise ValidationError({"province": _("Requests are filed by provinces.")})
-    if source.kind != SourceKind.MINISTRY:
-        raise ValidationError({"source": _("Requests are addressed to a ministry's centralized system.")})
-    existing = SyncGapRequest.objects.filter(province=province, source=source, period=period).first()
+    if route == Route.PORTAL_OPERATOR:
+        operator = portal_operator()
+        if operator is None:
+            raise ValidationError(
+                {"ministry": _("No portal operator agency is configured (TTHC_PORTAL_OPERATOR_AGENCY).")}
+            )
+        ministry = operator
+    else:
+        ministry = _addressee(addressee)
+    key = {"province": province, "ministry": ministry, "period": period, "route": route}
+    existing = SyncGapRequest.objects.filter(**key).first()
     if existing is not None:
         return existing, False
     now = now or timezone.now()
-    run = run or latest_run(province, source, period)
+    if runs is None:
+        every = ministry_runs(province, ministry, period, route)
+        if isinstance(addressee, SourceSystem):
+            every = [r for r in every if r.source_id == addressee.pk] or every
+        runs = _with_findings(every, route) or (every if route == Route.MINISTRY else [])
     try:
         with transaction.atomic():
             case = SyncGapRequest(
-                province=province,
-                ministry=ministry_of(source.owner),
-                source=source,
-                period=period,
+                **key,
                 created_by=user,
                 state=State.DRAFT,
                 state_changed_at=now,
                 response_days=settings.TTHC_REQUEST_RESPONSE_DAYS,
                 province_assignee=user,
             )
-            if run is not None:
-                evidence.copy_figures(case, run)
+            case.save()
+            if runs:
+                evidence.copy_figures(case, runs)
                 case.evidence_at = now
             case.subject, case.body = letters.render(case, case.response_days)
             case.save()
-            if run is not None:
-                evidence.attach_gap_lists(case, run, now, user)
+            if runs:
+                evidence.attach_gap_lists(case, runs, now, user)
             _event(
                 case,
                 EventKind.CREATED,
@@ -174,14 +227,21 @@ def create_request(
                 now,
                 to_state=State.DRAFT,
                 fields={
-                    "run": run.pk if run else None,
+                    "runs": [r.pk for r in runs],
+                    "systems": [r.source.code for r in runs],
                     "gap_total": case.gap_total,
                     "points_at_stake": case.points_at_stake,
                 },
             )
-            _audit(AUDIT_CREATE, user, case, {"period": str(period), "source": source.code}, context)
+            _audit(
+                AUDIT_CREATE,
+                user,
+                case,
+                {"period": str(period), "ministry": ministry.code, "route": route},
+                context,
+            )
     except IntegrityError:
-        existing = SyncGapRequest.objects.filter(province=province, source=source, period=period).first()
+        existing = SyncGapRequest.objects.filter(**key).first()
         if existing is None:
             raise
         return existing, False
@@ -212,22 +272,27 @@ def _on_submitted(
     case: SyncGapRequest, fields: dict[str, Any], now: datetime, actor: Any, source_state: str
 ) -> None:
     if source_state == State.DRAFT:
-        run = latest_run(case.province, case.source, case.period)
-        stale = run is not None and (
-            case.run_id != run.pk
-            or (run.finished_at and case.evidence_at and run.finished_at > case.evidence_at)
+        listed = {entry.source_id: entry.run_id for entry in case.systems.all()}
+        every = ministry_runs(case.province, case.ministry, case.period, case.route)
+        runs = [r for r in every if r.source_id in listed] + _with_findings(
+            [r for r in every if r.source_id not in listed], case.route
         )
-        if stale and run is not None:
-            _refresh_evidence(case, run, now, actor)
+        stale = bool(runs) and (
+            {r.source_id: r.pk for r in runs} != listed
+            or any(r.finished_at and case.evidence_at and r.finished_at > case.evidence_at for r in runs)
+        )
+        if stale:
+            _refresh_evidence(case, runs, now, actor)
+        signing.sign(case, actor, fields, now)
         case.submitted_at = now
     _new_deadline(case, now)
 
 
-def _refresh_evidence(case: SyncGapRequest, run: ReconciliationRun, now: datetime, actor: Any) -> None:
+def _refresh_evidence(case: SyncGapRequest, runs: list[ReconciliationRun], now: datetime, actor: Any) -> None:
     """A newer run replaced the draft's: freeze it instead, and rewrite the letter unless the province
     edited it (its wording wins; the timeline says the figures changed under it)."""
     before = {"gap_total": case.gap_total, "points_at_stake": case.points_at_stake}
-    evidence.freeze(case, run, now, actor)
+    evidence.freeze(case, runs, now, actor)
     edited = case.events.filter(kind=EventKind.EDIT).exists()
     if not edited:
         case.subject, case.body = letters.render(case, settings.TTHC_REQUEST_RESPONSE_DAYS)
@@ -237,7 +302,7 @@ def _refresh_evidence(case: SyncGapRequest, run: ReconciliationRun, now: datetim
         actor,
         now,
         fields={
-            "run": run.pk,
+            "runs": [r.pk for r in runs],
             "before": before,
             "gap_total": case.gap_total,
             "points_at_stake": case.points_at_stake,
@@ -300,6 +365,17 @@ EFFECTS: dict[str, Effect] = {
 }
 
 
+def _check_signer(ctx: Context) -> None:
+    """Submitting is signing: an officer of the province is told so, in plain words."""
+    if PROVINCE_OFFICER in ctx.actors and PROVINCE_LEADER not in ctx.actors:
+        raise TransitionDenied(
+            _(
+                "Only a leader of the province (or a role above it) can sign and submit a request; "
+                "an officer drafts and edits it."
+            )
+        )
+
+
 def transition(
     case: SyncGapRequest,
     target: str,
@@ -322,6 +398,8 @@ def transition(
         with transaction.atomic():
             locked = _lock(case)
             ctx = Context(access.actors_for(user, locked), now)
+            if locked.state == State.DRAFT and str(target) == State.SUBMITTED:
+                _check_signer(ctx)
             rule = WORKFLOW.check(locked, locked.state, str(target), ctx)
             cleaned = rule.clean(fields, deadlines.local_date(now))
             source_state = locked.state

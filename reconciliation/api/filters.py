@@ -90,3 +90,41 @@ class SourceSystemFilter(filters.FilterSet):
     class Meta:
         model = SourceSystem
         fields = ["kind", "owner", "active"]
+
+
+RUN_KEYS = ("period", "province", "source")
+
+
+def gap_list(user, params, base=None):
+    """The gap list's rows for ``params`` (a ``GapFilter``'s data), in the unique (run, kind,
+    dossier_code) index's order.
+
+    When the parameters name one run the user may see (period, province and source), its gaps are
+    selected by ``run_id`` alone — no join conditions on the run, its province or its source, whose
+    combined selectivity the planner underestimates into "sort every gap of the run" (256 ms for
+    80,000 gaps) instead of reading the first 50 from the index (0.4 ms). Otherwise the filter runs
+    as usual and several runs sort plain columns (not the run's Meta ordering through two joins).
+    Returns ``(filterset, queryset)``; the filterset holds the user's parameters (form, validation).
+    """
+    base = base if base is not None else Gap.objects.visible_to(user)
+    base = base.select_related("run__province", "run__source").order_by("run_id", "kind", "dossier_code")
+    filterset = GapFilter(params, queryset=base)
+    keys = {k: params.get(k) for k in RUN_KEYS}
+    if not all(keys.values()) or not filterset.is_valid():
+        return filterset, filterset.qs
+    ids = list(
+        ReconciliationRun.objects.visible_to(user)
+        .filter(
+            period=filterset.form.cleaned_data["period"],
+            province__code=keys["province"],
+            source__code=keys["source"],
+        )
+        .values_list("pk", flat=True)[:2]
+    )
+    if len(ids) != 1:
+        return filterset, filterset.qs
+    rest = params.copy()
+    for key in RUN_KEYS:
+        rest.pop(key, None)
+    pinned = Gap.objects.filter(run_id=ids[0]).select_related("run__province", "run__source")
+    return filterset, GapFilter(rest, queryset=pinned.order_by("run_id", "kind", "dossier_code")).qs

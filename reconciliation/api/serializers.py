@@ -63,6 +63,7 @@ class RunSerializer(serializers.ModelSerializer):
             "gap_total",
             "suspicious",
             "points_at_stake",
+            "points_breakdown",
             "started_at",
             "finished_at",
         ]

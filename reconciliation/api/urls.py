@@ -4,7 +4,7 @@ The pages (matrix, gap list, dossier comparison) are in reconciliation/urls.py."
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import reported, views
 
 app_name = "reconciliation-api"
 
@@ -16,6 +16,7 @@ runs.register("gaps", views.GapViewSet, basename="gap")
 
 urlpatterns = [
     path("sync/dossiers/", views.SyncDossiersView.as_view(), name="sync-dossiers"),
+    path("reported-counts/", reported.ReportedCountsView.as_view(), name="reported-counts"),
     path("", include(sources.urls)),
     path("reconciliation/", include(runs.urls)),
 ]

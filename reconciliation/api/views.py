@@ -58,6 +58,7 @@ from accounts.models import ApiToken
 from core.converters import CODE_REGEX
 from core.exports import FORMATS as EXPORT_FORMATS
 from core.exports import XLSX_TYPE
+from core.pagination import CappedCountPagination
 
 from .. import exports
 from ..adapters import UnreadableBody, format_for_media_type, formats, get_adapter
@@ -71,7 +72,7 @@ from ..services.sources import (
     source_for_user,
     update_source_system,
 )
-from .filters import GapFilter, RunFilter, SourceSystemFilter
+from .filters import GapFilter, RunFilter, SourceSystemFilter, gap_list
 from .serializers import (
     GapSerializer,
     RunSerializer,
@@ -162,6 +163,7 @@ class GapViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = GapSerializer
     filterset_class = GapFilter
+    pagination_class = CappedCountPagination  # a province-month holds hundreds of thousands of gaps
 
     def get_queryset(self):
         return (
@@ -169,6 +171,15 @@ class GapViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("run__province", "run__source")
             .with_filing_place()
         )
+
+    def filter_queryset(self, queryset):
+        """The list in the unique index's order, one named run pinned by id (``gap_list``)."""
+        if self.action != "list":
+            return super().filter_queryset(queryset)
+        filterset, rows = gap_list(self.request.user, self.request.query_params, base=queryset)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return rows.with_filing_place()
 
     def get_renderers(self):
         """The export formats exist on the list only (a single gap stays JSON)."""

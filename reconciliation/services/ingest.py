@@ -32,15 +32,19 @@ import orjson
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
+from core.stats import analyze_on_commit
+from tthc.models import Dossier, DossierEvent
 from tthc.store.staging import STAGES, supersedes
 
 from ..adapters import Adapter, get_adapter
 from ..adapters.fields import INVALID, UNKNOWN_DOSSIER, Context, DossierRecord, ProgressRecord, safe_text
 from ..adapters.limits import Limits, storable_payload
-from ..models import BatchStatus, IngestBatch, RejectedRecord, SourceSystem
+from ..models import BatchStatus, IngestBatch, RejectedRecord, SourceDossier, SourceSystem
 from ..signals import batch_ingested
 from .remit import Remit
 from .writer import writer_for
+
+INGESTED = (Dossier, DossierEvent, SourceDossier)
 
 log = logging.getLogger(__name__)
 
@@ -352,6 +356,8 @@ def write_chunks(
         )
         raise
     IngestBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE, finished_at=timezone.now())
+    # Large batches: fresh planner statistics (core/stats.py).
+    analyze_on_commit(INGESTED, rows=report.created + report.updated)
     report.errors.sort(key=lambda e: e["index"])
     if announce and (report.created or report.updated):  # e.g. indicators schedules a (debounced) recompute
         transaction.on_commit(lambda: batch_ingested.send(sender=IngestBatch, batch=batch))

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from core.stats import analyze_on_commit
 from tthc import period_fields
 from tthc.models import Agency
 from tthc.periods import Period
@@ -33,7 +34,7 @@ from tthc.periods import Period
 from ..models import Gap, ReconciliationRun, ReportedCount, SourceKind, SourceSystem
 from ..querysets import NoPortalSystem
 from ..signals import run_finished, runs_counted
-from . import gap_sql, universe
+from . import gap_sql, not_synced, universe
 from .assignments import MonthAssignments
 from .gap_sql import KINDS, Thresholds
 
@@ -178,6 +179,7 @@ def reconcile_province(
         )
         comparison = gap_sql.compare(compared, ctx.thresholds)
         counts = comparison.runs
+        _add_not_synced(ctx, province, compared, sources, runs, counts)
         finished = timezone.now()
         ordered = []
         for source in sources:
@@ -210,11 +212,47 @@ def reconcile_province(
                 "gap_counts",
                 "reported_count",
                 "points_at_stake",
+                "points_breakdown",
             ],
         )
         for run in ordered:  # e.g. complaints verifies the cases this run can judge
             transaction.on_commit(partial(run_finished.send, sender=ReconciliationRun, run=run))
+        analyze_on_commit([Gap], rows=sum(run.total_gaps for run in ordered))
     return ordered
+
+
+def _add_not_synced(
+    ctx: _Context,
+    province: Agency,
+    compared: gap_sql.Universe,
+    sources: list[SourceSystem],
+    runs: dict[int, ReconciliationRun],
+    counts: dict[int, Any],
+) -> None:
+    """The reported counts the portal falls short of become ``not_synced`` gaps (``not_synced``), each
+    system judged on the procedures it serves this month (its universe's)."""
+    specs = {spec.source_id: spec for spec in compared.runs}
+
+    def served(source: SourceSystem) -> tuple[int, ...]:
+        spec = specs.get(source.pk)
+        if spec is None:
+            return ()
+        own = compared.own_procedure_ids if spec.own_agency_ids else ()
+        return tuple(sorted({*spec.procedure_ids, *own}))
+
+    found = not_synced.shortfalls(
+        reporting=ctx.reporting,
+        portal=ctx.portal,
+        period=str(ctx.period),
+        start=ctx.period.start,
+        end=ctx.period.end,
+        province=province,
+        agency_ids=compared.agency_ids,
+        sources=sources,
+        procedure_ids=served,
+    )
+    for run_id, total in not_synced.record(runs, found).items():
+        counts[run_id].gaps["not_synced"] = total
 
 
 def _tune_session() -> None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from accounts.models import Role, RoleAssignment, User
-from complaints.models import SyncGapRequest
+from complaints.models import RequestSystem, SyncGapRequest
 from complaints.workflow import State
 from reconciliation.models import Gap, ReconciliationRun, SourceKind, SourceSystem
 from tests.factories import AgencyFactory
@@ -174,4 +174,22 @@ def make_case(
     if state in (State.ANSWERED, State.VERIFIED_CLOSED):
         defaults.update(answer="Đã đồng bộ lại", resolution="fixed", answered_at=vn(2026, 9, 10, 10, 0))
     defaults.update(fields)
-    return SyncGapRequest.objects.create(province=province, source=source, period=period, **defaults)
+    case = SyncGapRequest.objects.create(province=province, period=period, **defaults)
+    RequestSystem.objects.create(
+        request=case, source=source, gap_counts=defaults["gap_counts"], gap_total=defaults["gap_total"]
+    )
+    return case
+
+
+def leader_for(world, province):
+    """A leader of ``province`` (who signs and submits its requests); created on first use for 48."""
+    if province.code == "01":
+        return world.u["province_leader"]
+    user, created = User.objects.get_or_create(
+        username=f"leader_{province.code}", defaults={"email": f"leader_{province.code}@example.vn"}
+    )
+    if created:
+        user.full_name = f"Lãnh đạo {province.code}"
+        user.save(update_fields=["full_name"])
+        RoleAssignment.objects.create(user=user, agency=province, role=Role.LEADER, include_subunits=True)
+    return user

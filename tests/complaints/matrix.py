@@ -17,7 +17,14 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import Role
-from complaints.models import AttachmentKind, Feedback, Notification, RequestAttachment, SyncGapRequest
+from complaints.models import (
+    AttachmentKind,
+    Feedback,
+    Notification,
+    RequestAttachment,
+    RequestSystem,
+    SyncGapRequest,
+)
 from complaints.services.requests import ministry_of
 from complaints.workflow import State
 from reconciliation.models import SourceKind, SourceSystem
@@ -61,7 +68,6 @@ def objects(world) -> dict[str, SyncGapRequest]:
     for index, (code, (province, source)) in enumerate(placed.items(), start=1):
         case = SyncGapRequest.objects.create(
             province=province,
-            source=source,
             ministry=ministry_of(source.owner),
             period=f"2026-{index:02d}",
             state=State.SUBMITTED,
@@ -69,6 +75,7 @@ def objects(world) -> dict[str, SyncGapRequest]:
             body="Kính gửi",
             gap_total=1,
         )
+        RequestSystem.objects.create(request=case, source=source, gap_total=1)
         attachment = RequestAttachment(
             request=case, kind=AttachmentKind.DOCUMENT, name=f"{code}.txt", content_type="text/plain"
         )
@@ -319,3 +326,61 @@ def _world_with_requests(self):
 
 
 World.__init__ = _world_with_requests
+
+
+# --- Issue 12: the Chairman's summary, the report section, the letter, reported counts -------------------
+@covers(
+    "complaints-api:request-summary",
+    "complaints-api:request-moj-report",
+    "complaints:summary",
+    "complaints:moj-report",
+)
+def check_summaries(client, world, expect, errors):
+    """Each position's request is alone in its month: the month's summaries show its ministry exactly
+    when the request is visible; a province outside the scope answers 404."""
+    for code, case in _positions(world, expect):
+        period = str(case.period)
+        data = client.get(reverse("complaints-api:request-summary"), {"period": period}).json()
+        shown = any(m["requests"] for m in data["ministries"])
+        if shown != expect.visible(code):
+            errors.append(f"summary API {code}: shown={shown}")
+        section = client.get(reverse("complaints-api:request-moj-report"), {"period": period}).json()
+        listed = any(r["reference"] == case.reference for r in section["requests"])
+        if listed != expect.visible(code):
+            errors.append(f"report section API {code}: listed={listed}")
+        for name in ("complaints:summary", "complaints:moj-report"):
+            page = client.get(reverse(name), {"period": period})
+            if page.status_code != 200:
+                errors.append(f"{name} {code}: {page.status_code}")
+            elif (case.ministry.name in page.content.decode()) != expect.visible(code):
+                errors.append(f"{name} {code}: ministry shown={not expect.visible(code)}")
+    for code in expect.codes():
+        if world.a[code].kind != "province":
+            continue
+        for name in (
+            "complaints-api:request-summary",
+            "complaints-api:request-moj-report",
+            "complaints:summary",
+            "complaints:moj-report",
+        ):
+            got = client.get(reverse(name), {"province": code}).status_code
+            if got != _want(expect, code, 200):
+                errors.append(f"{name} province={code}: {got}")
+
+
+@covers("complaints-api:request-letter")
+def check_letter(client, world, expect, errors):
+    for code, case in _positions(world, expect):
+        got = client.get(reverse("complaints-api:request-letter", args=[case.pk])).status_code
+        if got != _want(expect, code, 200):
+            errors.append(f"letter {code}: {got}")
+
+
+@covers("reconciliation-api:reported-counts")
+def check_reported_counts_endpoint(client, world, expect, errors):
+    """People never push counts: the endpoint takes a reporting system's token only (session ⇒ 401)."""
+    got = client.post(
+        reverse("reconciliation-api:reported-counts"), {"counts": []}, content_type="application/json"
+    )
+    if got.status_code != 401:
+        errors.append(f"reported counts with a session: {got.status_code}")

@@ -87,8 +87,20 @@ def test_the_whole_journey_through_the_api(api, world):
     )
     assert again.status_code == 200 and again.json()["id"] == pk
     assert created.json()["state"] == "draft" and len(created.json()["attachments"]) == 2
-    response = api.post(f"/api/v1/requests/{pk}/transition/", {"to": "submitted"}, format="json")
+    refused = api.post(f"/api/v1/requests/{pk}/transition/", {"to": "submitted"}, format="json")
+    detail = refused.json()["detail"]
+    assert refused.status_code == 403 and ("leader" in detail or "lãnh đạo" in detail)
+    as_user(api, world, "province_leader")
+    response = api.post(
+        f"/api/v1/requests/{pk}/transition/",
+        {"to": "submitted", "signer_title": "Phó Chủ tịch", "signer_mode": "KT."},
+        format="json",
+    )
     assert response.status_code == 200 and response.json()["state"] == "submitted"
+    assert response.json()["number"] == "Số: 1/UBND-KSTT"
+    assert response.json()["signer"]["name"] == "province leader"
+    assert response.json()["signer"]["title"] == "Phó Chủ tịch"
+    assert [s["code"] for s in response.json()["systems"]] == ["HTDT"]
 
     as_user(api, world, "ministry_officer")
     url = f"/api/v1/requests/{pk}/transition/"

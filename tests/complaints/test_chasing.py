@@ -14,15 +14,14 @@ from complaints.services.chasing import chase_overdue
 from complaints.services.requests import transition
 from complaints.workflow import State
 
-from .helpers import make_case, vn
+from .helpers import leader_for, make_case, vn
 
 ZERO = {"reminders": 0, "deadline_notices": 0, "escalations": 0, "digests": 0}
 
 
 def submitted_case(world, at, **kwargs):
     case = make_case(world, State.DRAFT, **kwargs)
-    officer = world.u["other_province_officer" if case.province.code == "48" else "province_officer"]
-    return transition(case, State.SUBMITTED, officer, now=at)
+    return transition(case, State.SUBMITTED, leader_for(world, case.province), now=at)
 
 
 def test_five_runs_at_the_same_instant_send_each_reminder_once(world):

@@ -94,16 +94,20 @@ def test_the_demo_journey_by_clicks(client, world, django_capture_on_commit_call
     assert review.status_code == 200 and case.reference in review.content.decode()
     assert "Danh sách" in review.content.decode() or "Gap list" in review.content.decode()
     detail = client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
-    assert offered(detail) == ["submitted", "discarded"]
+    assert offered(detail) == ["discarded"]  # an officer drafts; a leader signs
     client.post(
         reverse("complaints:edit", args=[case.pk]),
         {"subject": case.subject, "body": case.body + "\nBổ sung."},
     )
+    login(client, world, "province_leader")
+    detail = client.get(reverse("complaints:detail", args=[case.pk])).content.decode()
+    assert offered(detail) == ["submitted", "discarded"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("complaints:transition", args=[case.pk]), {"to": "submitted"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == State.SUBMITTED and case.body.endswith("Bổ sung.")
+    assert case.number_text == "Số: 1/UBND-KSTT" and case.signer_name == "province leader"
 
     login(client, world, "ministry_officer")
     assert case.reference in client.get(reverse("complaints:inbox")).content.decode()

@@ -13,7 +13,7 @@ from .helpers import make_case, vn
 
 def test_monthly_report_section_per_ministry(world):
     as_of = vn(2026, 10, 1, 9, 0)
-    make_case(world, State.DRAFT)  # drafts are not reported
+    make_case(world, State.DRAFT, province=world.a["48"], source=world.health_system)  # not reported
     make_case(
         world, State.SUBMITTED, province=world.a["48"], points_at_stake="0.25"
     )  # overdue (due in Sept.)
@@ -51,7 +51,7 @@ def test_nightly_recheck_asks_reconciliation_for_the_answered_months(world):
 
     make_case(world, State.ANSWERED)  # 01, 2026-08, fixed
     make_case(world, State.ANSWERED, province=world.a["48"], period="2026-07")
-    make_case(world, State.ANSWERED, source=world.other_system, resolution="explained")  # nothing to verify
+    make_case(world, State.ANSWERED, period="2026-05", resolution="explained")  # nothing to verify
     make_case(world, State.SUBMITTED, period="2026-06")
     with mock.patch("reconciliation.tasks.reconcile_period.delay") as delay:
         assert recheck_answered.apply().get() == [["2026-07", "48"], ["2026-08", "01"]]

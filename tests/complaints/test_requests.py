@@ -30,6 +30,7 @@ def test_create_freezes_the_evidence_and_writes_the_letter(world):
     )
     assert created
     assert (case.state, case.ministry, case.run) == (State.DRAFT, world.a["BTP"], run)
+    assert [(s.source, s.run, s.gap_total) for s in case.systems.all()] == [(world.system, run, 15)]
     assert case.gap_counts == {"missing_on_portal": 12, "status_differs": 3}
     assert (case.gap_total, case.points_at_stake, case.dossiers_compared) == (15, Decimal("1.250"), 500)
     assert case.subject.startswith("V/v kiến nghị rà soát, đồng bộ")
@@ -42,7 +43,7 @@ def test_create_freezes_the_evidence_and_writes_the_letter(world):
     assert "(ước tính ảnh hưởng 1,25 điểm)" in body
     assert "trong thời hạn 10 ngày làm việc" in body
     assert "“đúng, đủ, sạch, sống, thống nhất, dùng chung”" in body
-    assert body.rstrip().endswith("- Lưu: VT.")
+    assert body.rstrip().endswith("- Lưu: VT, KSTT.")
     event = case.events.get()
     assert (event.kind, event.to_state, event.actor) == (
         EventKind.CREATED,
@@ -59,12 +60,12 @@ def test_the_gap_list_is_attached_as_csv_and_excel(world):
     assert set(files) == {AttachmentKind.EVIDENCE_CSV, AttachmentKind.EVIDENCE_XLSX}
     text = files[AttachmentKind.EVIDENCE_CSV].file.open("rb").read().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:3] == ["Loại sai lệch", "Mã loại", "Mã hồ sơ"]
+    assert rows[0][:4] == ["Hệ thống", "Loại sai lệch", "Mã loại", "Mã hồ sơ"]
     assert len(rows) == 1 + 6
-    assert {r[1] for r in rows[1:]} == {"missing_on_portal", "status_differs"}
+    assert {r[2] for r in rows[1:]} == {"missing_on_portal", "status_differs"}
     sheet = load_workbook(files[AttachmentKind.EVIDENCE_XLSX].file.open("rb")).active
     values = list(sheet.values)
-    assert values[1][0] == "Loại sai lệch" and len(values) == 2 + 6
+    assert values[1][1] == "Loại sai lệch" and len(values) == 2 + 6
     assert files[AttachmentKind.EVIDENCE_CSV].size > 0
 
 
@@ -78,9 +79,12 @@ def test_one_request_per_province_system_and_month(world):
     )
     assert created and not created_again and again.pk == first.pk
     assert SyncGapRequest.objects.count() == 1
-    # Another month, another system, another province: separate requests.
+    # Another system of the same ministry: the same request (one per ministry).
+    assert svc.create_request(world.a["01"], world.other_system, "2026-08") == (first, False)
+    assert svc.create_request(world.a["01"], world.a["BTP"], "2026-08") == (first, False)
+    # Another month, another ministry, another province: separate requests.
     assert svc.create_request(world.a["01"], world.system, "2026-09")[1]
-    assert svc.create_request(world.a["01"], world.other_system, "2026-08")[1]
+    assert svc.create_request(world.a["01"], world.health_system, "2026-08")[1]
     assert svc.create_request(world.a["48"], world.system, "2026-08")[1]
 
 
@@ -132,7 +136,7 @@ def test_people_committee_names():
 def test_submission_sets_the_stored_deadline_in_working_days(world):
     case = make_case(world)
     submitted = vn(2026, 8, 20, 10, 0)  # Thursday; Sat 22/8 is a make-up working day, 31/8–2/9 are off
-    result = svc.transition(case, State.SUBMITTED, world.u["province_officer"], now=submitted)
+    result = svc.transition(case, State.SUBMITTED, world.u["province_leader"], now=submitted)
     # Working days after 20/8: 21, 22 (Sat, make-up), 24, 25, 26, 27, 28, 3/9, 4/9, 7/9 → the 10th is 7/9.
     assert result.response_due_at == vn(2026, 9, 7, 17, 0)
     assert result.reminder_at == vn(2026, 9, 3, 7, 0)  # two working days before: 3/9 (1/9, 2/9 are holidays)
@@ -151,7 +155,7 @@ def test_submission_refreshes_stale_evidence(world):
     make_run(world, counts={"missing_on_portal": 12}, finished_at=vn(2026, 9, 1, 4, 0))
     case, _ = svc.create_request(world.a["01"], world.system, "2026-08", now=vn(2026, 9, 1, 6, 0))
     make_run(world, counts={"missing_on_portal": 20}, finished_at=vn(2026, 9, 2, 4, 0))
-    result = svc.transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
+    result = svc.transition(case, State.SUBMITTED, world.u["province_leader"], now=vn(2026, 9, 3, 9, 0))
     assert result.gap_total == 20
     assert "- 20 hồ sơ chưa được đồng bộ" in result.body  # not edited: the letter follows the figures
     refreshed = result.events.get(kind=EventKind.EVIDENCE)
@@ -167,7 +171,7 @@ def test_an_edited_letter_is_kept_when_the_evidence_is_refreshed(world):
         case, world.u["province_officer"], subject=case.subject, body="Nội dung do địa phương soạn"
     )
     make_run(world, counts={"missing_on_portal": 20}, finished_at=vn(2026, 9, 2, 4, 0))
-    result = svc.transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
+    result = svc.transition(case, State.SUBMITTED, world.u["province_leader"], now=vn(2026, 9, 3, 9, 0))
     assert result.body == "Nội dung do địa phương soạn" and result.gap_total == 20
     assert result.events.get(kind=EventKind.EVIDENCE).fields["letter_rewritten"] is False
 

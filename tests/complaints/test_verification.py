@@ -24,7 +24,7 @@ from .helpers import make_case, make_run, vn
 def answered_fixed(world):
     run = make_run(world, counts={"missing_on_portal": 12}, finished_at=vn(2026, 9, 1, 4, 0))
     case = make_case(world, State.DRAFT, run=run, gap_counts={"missing_on_portal": 12}, gap_total=12)
-    case = transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
+    case = transition(case, State.SUBMITTED, world.u["province_leader"], now=vn(2026, 9, 3, 9, 0))
     transition(case, State.ACKNOWLEDGED, world.u["ministry_officer"], now=vn(2026, 9, 4, 9, 0))
     transition(
         case,
@@ -52,7 +52,8 @@ def test_the_gap_closed_so_the_case_is_verified_closed(world):
     assert case.state == State.VERIFIED_CLOSED and case.latest_gap_total == 0 and case.closed_at
     event = case.events.filter(kind=EventKind.TRANSITION).latest("pk")
     assert (event.from_state, event.to_state, event.actor) == (State.ANSWERED, State.VERIFIED_CLOSED, None)
-    assert event.fields["gap_total"] == 0 and event.fields["run"] == run.pk
+    assert event.fields["gap_total"] == 0 and event.fields["systems"]["HTDT"]["run"] == run.pk
+    assert case.systems.get().latest_gap_total == 0
     assert Notification.objects.filter(request=case, recipient=world.u["province_officer"]).exists()
     # The full timeline, in order.
     assert [(e.from_state, e.to_state) for e in case.events.filter(kind=EventKind.TRANSITION)] == [
@@ -138,12 +139,14 @@ def test_the_hourly_safety_net_verifies_when_the_hook_was_missed(world):
 def test_prepare_drafts_above_the_threshold_and_is_idempotent(world, settings):
     settings.TTHC_REQUEST_DRAFT_THRESHOLD = 5
     make_run(world, counts={"missing_on_portal": 12})  # 01 × HTDT: drafted
-    make_run(world, source=world.other_system, counts={"status_differs": 5})  # at the threshold: not drafted
+    make_run(world, source=world.other_system, counts={"status_differs": 5})  # at the threshold: not listed
     make_run(world, source=world.health_system, province=world.a["48"], counts={"synced_late": 9})  # drafted
     make_run(world, source=world.provincial_system, counts={"missing_on_portal": 99})  # provincial: never
     make_run(world, period="2026-07", counts={"missing_on_portal": 50})  # another month
     created = prepare_requests("2026-08")
-    assert sorted((c.province.code, c.source.code) for c in created) == [("01", "HTDT"), ("48", "KCB")]
+    assert sorted(
+        (c.province.code, c.ministry.code, tuple(s.source.code for s in c.systems.all())) for c in created
+    ) == [("01", "BTP", ("HTDT",)), ("48", "BYT", ("KCB",))]
     assert all(c.state == State.DRAFT and c.attachments.count() == 2 for c in created)
     assert prepare_requests("2026-08") == []
     assert SyncGapRequest.objects.count() == 2
@@ -154,9 +157,10 @@ def test_prepare_command_prints_json(world):
     out = StringIO()
     call_command("prepare_requests", "--period", "2026-08", "--json", stdout=out)
     rows = json.loads(out.getvalue())
-    assert [(r["province"], r["ministry"], r["system"], r["gap_total"], r["state"]) for r in rows] == [
-        ("01", "BTP", "HTDT", 3, "draft")
+    assert [(r["province"], r["ministry"], r["systems"], r["gap_total"], r["state"]) for r in rows] == [
+        ("01", "BTP", [{"code": "HTDT", "gap_total": 3, "gaps": {"missing_on_portal": 3}}], 3, "draft")
     ]
+    assert set(rows[0]) >= {"id", "reference", "period", "points_at_stake"}
     out = StringIO()
     call_command("prepare_requests", "--period", "2026-08", "--json", stdout=out)
     assert json.loads(out.getvalue()) == []
@@ -173,7 +177,7 @@ def test_prepare_command_rejects_a_bad_period(world):
 def test_email_is_sent_only_after_commit(world, django_capture_on_commit_callbacks):
     case = make_case(world, State.DRAFT)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
+        transition(case, State.SUBMITTED, world.u["province_leader"], now=vn(2026, 9, 3, 9, 0))
     assert mail.outbox == []  # the rows exist, the mail waits for the commit
     assert Notification.objects.filter(request=case).count() == 3
     assert len(callbacks) == 1
@@ -194,7 +198,7 @@ def test_a_rolled_back_change_sends_nothing(world, django_capture_on_commit_call
     case = make_case(world, State.DRAFT)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), db_transaction.atomic():
-            transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
+            transition(case, State.SUBMITTED, world.u["province_leader"], now=vn(2026, 9, 3, 9, 0))
             raise RuntimeError("boom")
     assert mail.outbox == [] and not Notification.objects.exists()
 
@@ -202,7 +206,7 @@ def test_a_rolled_back_change_sends_nothing(world, django_capture_on_commit_call
 def test_email_is_sent_once_and_failures_are_recorded_and_retried(world, django_capture_on_commit_callbacks):
     case = make_case(world, State.DRAFT)
     with django_capture_on_commit_callbacks(execute=False):
-        transition(case, State.SUBMITTED, world.u["province_officer"], now=vn(2026, 9, 3, 9, 0))
+        transition(case, State.SUBMITTED, world.u["province_leader"], now=vn(2026, 9, 3, 9, 0))
     n = Notification.objects.filter(request=case).first()
     with mock.patch("complaints.services.notifications.send_mail", side_effect=SMTPException("down")):
         with pytest.raises(SMTPException):

@@ -35,7 +35,7 @@ SUPERVISORS = {"supervisor", "vpcp_officer", "national_admin"}
 SYSTEM = {"system"}
 
 EXPECTED = {
-    (S.DRAFT, S.SUBMITTED): PROVINCE,
+    (S.DRAFT, S.SUBMITTED): PROVINCE_LEADER,  # signing is a leader's act
     (S.DRAFT, S.DISCARDED): PROVINCE,
     (S.SUBMITTED, S.ACKNOWLEDGED): MINISTRY,
     (S.SUBMITTED, S.REJECTED): MINISTRY_LEADER,
@@ -297,7 +297,7 @@ def test_only_an_answer_fixed_is_verified(world):
 def test_a_draft_without_a_letter_cannot_be_submitted(world):
     case = make_case(world, S.DRAFT, body="  ")
     with pytest.raises(GuardFailed):
-        transition(case, S.SUBMITTED, world.u["province_officer"], now=NOW)
+        transition(case, S.SUBMITTED, world.u["province_leader"], now=NOW)
 
 
 def test_available_transitions_are_the_permitted_and_unguarded_ones(world):

@@ -234,7 +234,7 @@ def test_preparing_requests_province_by_province_matches_one_call(settings, tmp_
     def drafts():
         return sorted(
             SyncGapRequest.objects.values_list(
-                "province__code", "source__code", "period", "state", "gap_total", "subject"
+                "province__code", "ministry__code", "period", "state", "gap_total", "subject"
             )
         )
 

@@ -54,9 +54,10 @@ def test_run_counts(ds):
     # 15 HOTICH dossiers of 01 in October on the source side + H-MAS on the portal side only.
     assert hotich.dossiers == 16
     assert hotich.portal_dossiers == 14
-    # Suspicious flags (H-JUMP, H-SYNC, H-BARE) are not gaps: not in gap_dossiers nor gap_total.
+    # Suspicious flags (H-JUMP, H-SYNC, H-BARE) are not gaps: not in gap_dossiers nor gap_total;
+    # the not_synced shortfall counts (11 per-dossier gaps + 6).
     assert hotich.gap_dossiers == 9
-    assert hotich.gap_total == 11
+    assert hotich.gap_total == 17
     assert hotich.gap_counts == {
         "missing_on_portal": 2,
         "missing_at_source": 1,
@@ -65,7 +66,7 @@ def test_run_counts(ds):
         "due_differs": 1,
         "synced_late": 2,
         "suspicious": 3,
-        "not_synced": 0,
+        "not_synced": 6,  # 20 reported − 14 on the portal
         "missing_in_province_system": 0,
         "province_system_differs": 0,
         "progress_missing": 1,
@@ -81,13 +82,15 @@ def test_points_at_stake_follow_the_declared_dossier_sync(ds):
     """Each run's points at stake come from the index's DOSSIER_SYNC declaration (indicators listens
     to ``runs_counted``), to 2 decimals as the index scores, and are stored with the run."""
     runs = {r.source.code: r for r in reconcile_period(data.PERIOD, "01")}
-    # Portal holds 16 of the province's October dossiers, the reporting system counts 27:
-    # closing HOTICH's 2 missing dossiers moves DOSSIER_SYNC from 6×16/27 = 3.56 to 6×18/27 = 4.00.
-    assert runs["HOTICH"].points_at_stake == Decimal("0.440")
-    assert runs["DKDN"].points_at_stake == Decimal("0.440")
+    # Portal holds 17 of the province's October dossiers, the reporting system counts 27. HOTICH is
+    # 6 short of its reported 20 (not_synced, which includes its 2 missing dossiers): syncing them moves
+    # DOSSIER_SYNC from 6×17/27 = 3.78 to 6×23/27 = 5.11; DKDN is 3 short (6×20/27 = 4.44), TINH-01 1.
+    assert runs["HOTICH"].points_at_stake == Decimal("1.330")
+    assert runs["DKDN"].points_at_stake == Decimal("0.660")
     assert runs["TINH-01"].points_at_stake == Decimal("0.220")
     stored = ReconciliationRun.objects.get(pk=runs["HOTICH"].pk)
-    assert stored.points_at_stake == Decimal("0.440")
+    assert stored.points_at_stake == Decimal("1.330")
+    assert stored.points_breakdown == {"DOSSIER_SYNC": "1.330"}
 
 
 def test_points_at_stake_stay_zero_without_the_index(ds):
@@ -190,7 +193,10 @@ def test_thresholds_are_configurable(ds, settings):
 def test_other_month_has_its_own_runs(ds):
     reconcile_period("2026-09", "01")
     assert found("01") == set()
-    assert set(Gap.objects.values_list("kind", "dossier_code")) == {("missing_on_portal", "H-SEPT")}
+    assert set(Gap.objects.values_list("kind", "dossier_code")) == {
+        ("missing_on_portal", "H-SEPT"),
+        ("not_synced", "NOT_SYNCED:01"),  # 99 reported, none on the portal
+    }
     run = ReconciliationRun.objects.get(period="2026-09", source__code="HOTICH")
     assert run.reported_count == 99
 
@@ -219,7 +225,8 @@ def test_command_json_shape(ds):
         assert list(run["gaps"]) == [k.value for k in GapKind]
     dkdn = payload["runs"][0]
     assert dkdn["dossiers"] == 3
-    assert dkdn["gaps"] == {k.value: (2 if k == GapKind.MISSING_ON_PORTAL else 0) for k in GapKind}
+    expected = {GapKind.MISSING_ON_PORTAL: 2, GapKind.NOT_SYNCED: 3}  # 4 reported, 1 on the portal
+    assert dkdn["gaps"] == {k.value: expected.get(k, 0) for k in GapKind}
 
 
 def test_command_text_output_and_errors(ds):

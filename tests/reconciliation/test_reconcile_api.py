@@ -77,7 +77,7 @@ def test_run_detail_outside_scope_is_404(ds):
         "progress_missing",
         "result_missing",
     }
-    assert body["points_at_stake"] == "0.440" and body["reported_count"] == 20  # the index's DOSSIER_SYNC
+    assert body["points_at_stake"] == "1.330" and body["reported_count"] == 20  # the index's DOSSIER_SYNC
 
 
 def test_run_filters(ds):
@@ -161,7 +161,7 @@ def test_csv_and_excel_exports_match_the_list(ds):
     c = client_for(ds.users.p01)
     query = {"period": "2026-10", "province": "01", "source": "HOTICH"}
     listed = _json_rows(c.get(GAPS, {**query, "page_size": 500}))
-    assert len(listed) == 14
+    assert len(listed) == 15  # 14 dossiers + the not_synced row
     response = c.get(GAPS, {**query, "format": "csv"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert 'filename="gaps-2026-10-01-HOTICH.csv"' in response["Content-Disposition"]

@@ -121,6 +121,15 @@ class DossierFilter(filters.FilterSet):
         method="filter_overdue", help_text=_("Overdue as of now (true) or not (false).")
     )
     open = filters.BooleanFilter(method="filter_open", help_text=_("Still open (true) or finished (false)."))
+    received = filters.BooleanFilter(
+        field_name="received_at",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text=_(
+            "Received (true) or never received — refused at intake or only submitted (false); "
+            "the list shows the never-received after all the others."
+        ),
+    )
 
     class Meta:
         model = Dossier
@@ -135,6 +144,7 @@ class DossierFilter(filters.FilterSet):
             "due_at",
             "overdue",
             "open",
+            "received",
         ]
 
     def filter_receiving_agency(self, queryset, name, value):

@@ -28,7 +28,8 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class DossierViewSet(viewsets.ReadOnlyModelViewSet):
-    """Dossiers the user may see (received or handled in scope, or under a ministry in scope), newest first."""
+    """Dossiers the user may see (received or handled in scope, or under a ministry in scope), newest
+    receipt first and never-received dossiers last (``received=false`` lists those alone)."""
 
     serializer_class = DossierSerializer
     filterset_class = DossierFilter
@@ -40,5 +41,5 @@ class DossierViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             Dossier.objects.visible_to(self.request.user)
             .select_related("procedure", "receiving_agency", "handling_agency")
-            .order_by("-received_at", "-pk")
+            .newest_first()
         )

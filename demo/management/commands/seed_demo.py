@@ -7,11 +7,16 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from core.stats import analyze_if_changed
+from reconciliation.models import SourceDossier
+from tthc.models import ApologyLetter, Dossier, DossierEvent
 from tthc.services.imports import load_reference_data
 
 from ... import seed as demo
 from ...accounts import create_demo_accounts
 from ...distributions import DEFAULT_CHUNK, DEFAULT_DOSSIERS, DEFAULT_SEED
+
+SEEDED = (Dossier, DossierEvent, ApologyLetter, SourceDossier)
 
 
 class Command(BaseCommand):
@@ -98,6 +103,8 @@ class Command(BaseCommand):
             bar.close()
         self.result = result  # for callers such as bench/seed.py
         self._summary(result)
+        # Fresh statistics before the follow-ups plan their joins over what was just loaded.
+        analyze_if_changed(SEEDED, rows=result.dossiers_created)
         self.hook_seconds = {}
         if not options["skip_hooks"]:
             self._hooks(options["seed"])

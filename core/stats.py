@@ -1,0 +1,51 @@
+"""Planner statistics after bulk writes: ANALYZE the tables a bulk path changed when the change is large.
+
+PostgreSQL plans from statistics that autovacuum's ANALYZE refreshes only after 10 % of a table has
+changed (``autovacuum_analyze_scale_factor``) — a million rows of a 10-million-row dossier table,
+i.e. never within a month — and not at all where autovacuum is off. Until then a new month's rows
+are missing from the ``received_at`` histogram, the planner expects none and picks row-by-row plans.
+So every bulk path (seed, a large ingestion batch, a reconciliation run) calls
+:func:`analyze_if_changed` after its commit: each table is analysed when the caller changed at
+least ``TTHC_ANALYZE_MIN_ROWS`` rows or PostgreSQL counts that many changes since its last ANALYZE
+(``pg_stat_user_tables.n_mod_since_analyze``, which also catches many small batches adding up).
+Elsewhere than PostgreSQL it does nothing. docs/scaling.md#statistics-and-autovacuum.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.db.models import Model
+
+logger = logging.getLogger(__name__)
+
+
+def analyze_if_changed(models: Iterable[type[Model]], rows: int = 0, using: str = "default") -> list[str]:
+    """ANALYZE the tables of those ``models`` changed enough; returns the tables analysed."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return []
+    threshold = settings.TTHC_ANALYZE_MIN_ROWS
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = ANY(%s)", [tables]
+        )
+        modified = dict(cursor.fetchall())
+        done = []
+        for table in tables:
+            if table in modified and max(rows, modified[table]) >= threshold:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+                done.append(table)
+    if done:
+        logger.info("analysed %s (%s rows changed by the caller)", ", ".join(done), rows)
+    return done
+
+
+def analyze_on_commit(models: Iterable[type[Model]], rows: int = 0, using: str = "default") -> None:
+    """:func:`analyze_if_changed` once the current transaction commits (at once outside one)."""
+    models = list(models)
+    transaction.on_commit(lambda: analyze_if_changed(models, rows, using), using=using, robust=True)

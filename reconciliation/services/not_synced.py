@@ -1,0 +1,129 @@
+"""``not_synced``: a system that sends (almost) nothing, found by counts instead of dossiers.
+
+A system that sends nothing to the portal and nothing to the platform leaves no dossier to compare,
+so the per-dossier comparison finds 0 gaps although dossiers exist (seed 000 names these ministries
+first: "chưa thực hiện"). The province's own records say how many dossiers each agency received in
+the month through each system (``ReportedCount`` rows with a ``system_code``, imported by
+``import_reported_counts`` or ``POST /api/v1/reported-counts/``, stored under the active reporting
+system). For each reported (agency, system) the portal's count for the same agency subtree × system
+universe × month is subtracted; a shortfall above ``TTHC_NOT_SYNCED_THRESHOLD`` is one ``Gap`` row
+of kind ``not_synced`` (its ``dossier_code`` names the agency: ``NOT_SYNCED:<agency code>``; the
+values are the reported and the portal count) and counts as the shortfall in the run's
+``gap_counts["not_synced"]``.
+
+Set-based: one grouped count of the portal's rows per system reported (a handful per province), then
+arithmetic over the agencies reported (never over dossiers). Called by ``reconcile.reconcile_province``
+inside the province's transaction, after the comparison and before the points at stake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count
+
+from tthc.models import Agency
+
+from ..models import Gap, GapKind, ReconciliationRun, ReportedCount, SourceDossier, SourceSystem
+
+PREFIX = "NOT_SYNCED:"
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    agency_code: str
+    reported: int
+    on_portal: int
+
+    @property
+    def missing(self) -> int:
+        return max(self.reported - self.on_portal, 0)
+
+
+def shortfalls(
+    *,
+    reporting: SourceSystem | None,
+    portal: SourceSystem,
+    period: str,
+    start: datetime,
+    end: datetime,
+    province: Agency,
+    agency_ids: Iterable[int],
+    sources: list[SourceSystem],
+    procedure_ids: Callable[[SourceSystem], tuple[int, ...]],
+) -> dict[int, list[Shortfall]]:
+    """{source id: [shortfall per reported agency]} above the threshold, for the province's month."""
+    if reporting is None or not sources:
+        return {}
+    by_code = {s.code: s for s in sources}
+    reported = list(
+        ReportedCount.objects.filter(
+            source=reporting,
+            period=period,
+            agency__path__startswith=province.path,
+            system_code__in=list(by_code),
+        )
+        .order_by("system_code", "agency__path")
+        .values_list("system_code", "agency__code", "agency__path", "received")
+    )
+    if not reported:
+        return {}
+    ids = list(agency_ids)
+    paths = dict(Agency.objects.filter(pk__in=ids).values_list("pk", "path"))
+    threshold = settings.TTHC_NOT_SYNCED_THRESHOLD
+    out: dict[int, list[Shortfall]] = {}
+    for code in sorted({row[0] for row in reported}):
+        source = by_code[code]
+        procedures = procedure_ids(source)
+        per_agency: dict[str, int] = {}
+        if procedures:
+            rows = (
+                SourceDossier.objects.filter(
+                    source=portal,
+                    agency_id__in=ids,
+                    received_at__gte=start,
+                    received_at__lt=end,
+                    procedure_id__in=procedures,
+                )
+                .order_by()
+                .values("agency_id")
+                .annotate(n=Count("pk"))
+            )
+            per_agency = {paths[r["agency_id"]]: r["n"] for r in rows if r["agency_id"] in paths}
+        for system_code, agency_code, path, received in reported:
+            if system_code != code:
+                continue
+            on_portal = sum(n for p, n in per_agency.items() if p.startswith(path))
+            found = Shortfall(agency_code, int(received), on_portal)
+            if found.missing > threshold:
+                out.setdefault(source.pk, []).append(found)
+    return out
+
+
+def record(runs: dict[int, ReconciliationRun], found: dict[int, list[Shortfall]]) -> dict[int, int]:
+    """Insert the ``not_synced`` gap rows of ``found`` ({source id: shortfalls}) for ``runs`` ({source
+    id: run}, gaps already cleared by the caller); returns {run id: total shortfall}."""
+    rows: list[Gap] = []
+    totals: dict[int, int] = {}
+    for source_id, items in found.items():
+        run = runs.get(source_id)
+        if run is None:
+            continue
+        totals[run.pk] = sum(item.missing for item in items)
+        rows.extend(
+            Gap(
+                run=run,
+                kind=GapKind.NOT_SYNCED,
+                dossier_code=f"{PREFIX}{item.agency_code}"[:64],
+                agency_code=item.agency_code[:40],
+                source_value=str(item.reported),
+                portal_value=str(item.on_portal),
+                detail=f"{item.missing} dossiers reported but not on the portal",
+            )
+            for item in items
+        )
+    Gap.objects.bulk_create(rows, batch_size=1000)
+    return totals
