@@ -167,6 +167,7 @@ TTHC_LONG_TASKS = [
     "reconciliation.tasks.reconcile_province",
     "indicators.tasks.recompute_level",
     "complaints.tasks.prepare_province_requests",
+    "reports.tasks.render_document",
 ]
 CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT = TTHC_TASK_TIME_LIMITS["short"]
 CELERY_TASK_ANNOTATIONS = {
@@ -369,6 +370,7 @@ SPECTACULAR_SETTINGS = {
         "SourceKindEnum": "reconciliation.models.SourceKind",
         "StateEnum": "complaints.workflow.State",
         "AssessmentStateEnum": "readiness.models.AssessmentState",
+        "DocumentJobStateEnum": "reports.models.JobState",
     },
     # Swagger UI from drf-spectacular-sidecar's files (served by whitenoise), not a CDN: works offline and
     # under the Content-Security-Policy.
@@ -512,9 +514,6 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
-# Logging, configured once: one console handler on the root logger. Django's own "django" logger
-# handler is dropped (it printed every line a second time with DEBUG on); expected 403/404 answers are
-# INFO lines without a traceback (core/logging.py).
 # --- Readiness of procedures on ministries' centralized systems (readiness; docs/adr/0018) ----------
 # The body that issues the criteria set by default (seed 002: the Ministry of Science and Technology).
 TTHC_READINESS_ISSUER = env("TTHC_READINESS_ISSUER", default="Bộ Khoa học và Công nghệ")
@@ -527,6 +526,30 @@ TTHC_READINESS_COMMITMENT_DATE = date.fromisoformat(
 TTHC_READINESS_REMINDER_DAYS = env.int("TTHC_READINESS_REMINDER_DAYS", default=5)
 TTHC_READINESS_ESCALATION_DAYS = env.int("TTHC_READINESS_ESCALATION_DAYS", default=2)
 
+# Documents (reports app, docs/adr/0016-documents.md): a document estimated above this many table rows
+# is rendered by a worker (the monthly and national reports always are); stored renderings expire after
+# TTHC_DOCUMENT_TTL_HOURS; a PDF longer than TTHC_DOCUMENT_MAX_PAGES pages is refused (0: no limit).
+TTHC_DOCUMENT_SYNC_MAX_ROWS = env.int("TTHC_DOCUMENT_SYNC_MAX_ROWS", default=2000)
+TTHC_DOCUMENT_TTL_HOURS = env.int("TTHC_DOCUMENT_TTL_HOURS", default=72)
+TTHC_DOCUMENT_MAX_PAGES = env.int("TTHC_DOCUMENT_MAX_PAGES", default=500)
+# Pre-render every province's monthly report on the 1st, after the index closes the month (05:00),
+# and purge expired renderings nightly.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "prerender-monthly-reports": {
+            "task": "reports.tasks.prerender_monthly_reports",
+            "schedule": crontab(minute=0, hour=7, day_of_month=1),
+        },
+        "purge-expired-documents": {
+            "task": "reports.tasks.purge_expired_documents",
+            "schedule": crontab(minute=45, hour=3),
+        },
+    }
+)
+
+# Logging, configured once: one console handler on the root logger. Django's own "django" logger
+# handler is dropped (it printed every line a second time with DEBUG on); expected 403/404 answers are
+# INFO lines without a traceback (core/logging.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -536,6 +559,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO; fontTools its subsetting.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.request": {"filters": ["expected_client_errors"], "propagate": True},

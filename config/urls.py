@@ -10,8 +10,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import views as accounts_views
 from config.docs import RedocView
 
-API_APPS = ["accounts", "tthc", "reconciliation", "complaints", "readiness", "indicators"]
-PAGE_APPS = ["accounts", "reconciliation", "complaints", "readiness", "indicators", "tthc"]
+API_APPS = ["accounts", "tthc", "reconciliation", "complaints", "readiness", "indicators", "reports"]
+PAGE_APPS = ["accounts", "reconciliation", "complaints", "readiness", "indicators", "reports", "tthc"]
 
 # The admin's own name, not Django's ("Trang quản trị cho Django").
 admin.site.site_header = _("TTHC Platform administration")

@@ -27,7 +27,7 @@ from tthc.periods import KINDS, Period
 
 from .definitions import get
 from .models import IndicatorSnapshot, Level
-from .services import dormant, explain, late, scoring, warning
+from .services import dormant, explain, late, present, scoring, warning
 from .services.export import export_response
 from .trend import trend_chart
 
@@ -40,38 +40,6 @@ PAGE_CACHE_SECONDS = 300  # snapshot-derived fragments; the key changes whenever
 
 def _period(request, default=Period.last_closed) -> Period | None:
     return period_fields.from_query(request.GET, kinds=KINDS, default=default)
-
-
-def _groups(snapshot: IndicatorSnapshot) -> list[dict]:
-    methodology = get(snapshot.methodology)
-    out = []
-    for g in methodology.groups:
-        data = snapshot.groups.get(g.code) or {}
-        score = data.get("score")
-        out.append(
-            {
-                "code": g.code,
-                "name_vi": g.name_vi,
-                "name_en": g.name_en,
-                "score": score,
-                "max": g.points,
-                "rank": data.get("rank"),
-                "change": data.get("change"),
-                "percent": round(100 * float(score) / float(g.points)) if score is not None else 0,
-            }
-        )
-        out[-1]["meter"] = charts.meter(out[-1]["percent"])
-    return out
-
-
-def _components(snapshot: IndicatorSnapshot) -> list[dict]:
-    methodology = get(snapshot.methodology)
-    values = {cv.code: cv for cv in snapshot.components.all()}
-    return [
-        {"def": c, "value": values[c.code], "lost": values[c.code].max_points - values[c.code].points}
-        for c in methodology.components
-        if c.code in values
-    ]
 
 
 @login_required
@@ -119,17 +87,13 @@ def dashboard(request, agency):
         )
 
     def trend():
-        months = [period]
-        while len(months) < TREND_MONTHS and period.kind == "month":
-            months.insert(0, months[0].previous())
-        history = dict(visible.filter(period__in=months).values_list("period", "total"))
-        return trend_chart([(str(p), history.get(p)) for p in months])
+        return trend_chart(present.trend_totals(visible.filter(agency=snapshot.agency), period, TREND_MONTHS))
 
     context = {
         "snapshot": snapshot,
         "period": period,
-        "groups": lambda: _groups(snapshot),
-        "components": lambda: _components(snapshot),
+        "groups": lambda: [{**g, "meter": charts.meter(g["percent"])} for g in present.group_rows(snapshot)],
+        "components": lambda: present.component_rows(snapshot),
         "trend": trend,
         "peers": lambda: list(
             IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)

@@ -46,7 +46,8 @@ CHUNK = 2000
 
 def rows(queryset, limit: int | None = None) -> Iterator[tuple]:
     """The export rows of a gap queryset (keeps its ordering), streamed from the database: the machine
-    columns, then the same in words (``LABEL_COLUMNS``)."""
+    columns (the period as its text, the filing place as its key — tthc/data/filing_places.csv — as the
+    API), then the same in words (``LABEL_COLUMNS``)."""
     qs = queryset.with_filing_place().values_list(
         *(column[1] for column in COLUMNS), "run__province__name", "run__source__name"
     )
@@ -56,9 +57,9 @@ def rows(queryset, limit: int | None = None) -> Iterator[tuple]:
     for period, *machine, place, province_name, source_name in qs.iterator(chunk_size=CHUNK):
         kind, source_value, portal_value, detail = machine[2], machine[6], machine[7], machine[8]
         yield (
-            str(period),  # the period as its text
+            str(period),
             *machine,
-            filing.key(place),  # the filing place as its key (tthc/data/filing_places.csv), as the API
+            filing.key(place),
             str(kinds.get(kind, kind)),
             province_name,
             source_name,

@@ -37,6 +37,8 @@ PATTERNS: dict[str, str | Promise] = {
 }
 _TOKEN = re.compile(r"\b(?:20\d{12}|[A-Za-z]+(?:_[a-z]+)*)\b")
 _LAG = re.compile(r"^lag (-?\d+(?:\.\d+)?) h$")
+#: The detail of a ``not_synced`` gap (reconciliation.services.not_synced).
+_NOT_SYNCED = re.compile(r"^(\d+) dossiers reported but not on the portal$")
 
 
 def field_label(name: object) -> str:
@@ -49,6 +51,10 @@ def humanize(text: object) -> str:
     if text in (None, ""):
         return ""
     value = str(text)
+    if missing := _NOT_SYNCED.match(value):
+        return str(_("%(n)s dossiers reported but not on the portal")) % {
+            "n": formatting.number(int(missing.group(1)))
+        }
     if lag := _LAG.match(value):
         return str(_("synced %(hours)s hours late")) % {"hours": formatting.number(lag.group(1), 1)}
 

@@ -49,7 +49,7 @@ ADMIN_SITE_NAMES = {
 OWN_ACCOUNT_NAMES = {"password_change", "password_change_done"}
 SAMPLE_VALUES = ["1", "accounts", "x"]
 #: A sample a converter accepts (``<int:…>``, ``<period:…>``); "x" for the others.
-CONVERTER_SAMPLES = {"int": "1", "period": "2026-01"}
+CONVERTER_SAMPLES = {"int": "1", "period": "2026-01", "uuid": "00000000-0000-0000-0000-000000000000"}
 
 
 def walk(patterns, chain=(), namespace=""):

@@ -10,6 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
+
+from tthc.periods import Period
+
+from ..definitions import get
 from ..models import IndicatorSnapshot
 
 
@@ -56,3 +61,50 @@ def period_payload(period: str, snapshots: list[IndicatorSnapshot]) -> dict[str,
         "methodology": ordered[0].methodology if ordered else None,
         "agencies": [snapshot_payload(s) for s in ordered],
     }
+
+
+# --- The dashboard's tables, shared with the documents (reports): one source for both --------------
+def group_rows(snapshot: IndicatorSnapshot) -> list[dict[str, Any]]:
+    """The methodology's groups in order with the snapshot's score, rank and change."""
+    methodology = get(snapshot.methodology)
+    out = []
+    for g in methodology.groups:
+        data = snapshot.groups.get(g.code) or {}
+        score = data.get("score")
+        out.append(
+            {
+                "code": g.code,
+                "name_vi": g.name_vi,
+                "name_en": g.name_en,
+                "score": score,
+                "max": g.points,
+                "rank": data.get("rank"),
+                "change": data.get("change"),
+                "percent": round(100 * float(score) / float(g.points)) if score is not None else 0,
+            }
+        )
+    return out
+
+
+def component_rows(snapshot: IndicatorSnapshot) -> list[dict[str, Any]]:
+    """The methodology's components in order with the stored values and the points lost."""
+    methodology = get(snapshot.methodology)
+    values = {cv.code: cv for cv in snapshot.components.all()}
+    return [
+        {"def": c, "value": values[c.code], "lost": values[c.code].max_points - values[c.code].points}
+        for c in methodology.components
+        if c.code in values
+    ]
+
+
+def trend_totals(
+    snapshots: QuerySet[IndicatorSnapshot], period: Period, months: int = 13
+) -> list[tuple[str, Decimal | None]]:
+    """(period, total) for the ``months`` months up to ``period`` (a monthly period; else just it).
+
+    ``snapshots`` is already narrowed to one agency (and to what the user may see)."""
+    periods = [period]
+    while len(periods) < months and period.kind == "month":
+        periods.insert(0, periods[0].previous())
+    history = dict(snapshots.filter(period__in=periods).values_list("period", "total"))
+    return [(str(p), history.get(p)) for p in periods]

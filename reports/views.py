@@ -1,0 +1,39 @@
+"""Document downloads for the pages (namespace ``reports``): thin, through ``services.access``.
+
+``/documents/<kind>/?format=&request=&agency=&period=&dossier=`` answers the file when it is small
+or stored, otherwise queues a job and redirects to its page, which shows the progress (refreshing
+itself while the worker renders) and the download link.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from .models import JobState
+from .services import jobs
+from .services.access import file_response, job_file_response, job_for, target_from_query
+
+
+@login_required
+def document(request, kind: str):
+    target = target_from_query(kind, request.GET, request.user)
+    answer = jobs.ask(target, request.user)
+    if answer.rendered is not None:
+        return file_response(answer.rendered, target.filename())
+    assert answer.job is not None
+    if answer.job.state == JobState.DONE:
+        return job_file_response(answer.job)
+    return redirect("reports:job", pk=answer.job.pk)
+
+
+@login_required
+def job(request, pk):
+    found = job_for(request.user, pk)
+    running = found.state in (JobState.QUEUED, JobState.RUNNING)
+    return render(request, "reports/job.html", {"job": found, "running": running})
+
+
+@login_required
+def job_file(request, pk):
+    return job_file_response(job_for(request.user, pk))

@@ -1,0 +1,134 @@
+"""The request letter and the apology slip: every required part, with its diacritics, in the PDF's
+extracted text (pdftotext) and in the Word file; the command's answers."""
+
+from __future__ import annotations
+
+import subprocess
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from docx import Document
+
+from complaints.services.requests import transition
+from reconciliation.models import Gap
+from tests.factories import AgencyFactory
+from tthc.models import AgencyKind, ApologyLetter
+
+from .conftest import leader_of, pdftotext
+
+REQUIRED = (
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "ỦY BAN NHÂN DÂN",
+    "Số:",
+    "V/v",
+    "Kính gửi",
+    "Nơi nhận",
+    "KT. CHỦ TỊCH",
+    "PHÓ CHỦ TỊCH",
+    "PHỤ LỤC",
+)
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def docx_text(path: Path) -> str:
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def render(tmp_path, *args: str, name: str) -> Path:
+    out = tmp_path / name
+    call_command("render_document", *args, "--out", str(out), stdout=StringIO())
+    assert out.exists() and out.stat().st_size > 0
+    return out
+
+
+def _check_letter(text: str, case) -> None:
+    missing = [part for part in REQUIRED if part not in text]
+    assert not missing, f"missing from the letter: {missing}"
+    assert case.ministry.name in text
+    assert case.province.name.upper() in text  # the issuer's second line: TỈNH … / THÀNH PHỐ …
+    runs = case.systems.values_list("run_id", flat=True)
+    codes = set(Gap.objects.filter(run__in=runs).values_list("dossier_code", flat=True))
+    assert codes, "the request has gap dossiers"
+    assert not [c for c in codes if c not in text], "every gap dossier is in the appendix"
+
+
+@pytest.mark.django_db
+@pdftotext
+def test_submitted_letter_pdf_and_docx_carry_every_part(submitted, tmp_path):
+    pdf = render(tmp_path, "request_letter", "--request", str(submitted.pk), name="letter.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = pdf_text(pdf)
+    _check_letter(text, submitted)
+    assert "DỰ THẢO" not in text  # submitted: no draft watermark
+    assert "ngày" in text and "tháng" in text and "năm" in text
+
+    docx = render(
+        tmp_path, "request_letter", "--request", str(submitted.pk), "--format", "docx", name="l.docx"
+    )
+    wtext = docx_text(docx)
+    _check_letter(wtext, submitted)
+    assert "Trân trọng" in wtext and "DỰ THẢO" not in wtext
+
+
+@pytest.mark.django_db
+@pdftotext
+def test_a_draft_is_watermarked(demo, tmp_path):
+    from complaints.models import SyncGapRequest
+
+    draft = SyncGapRequest.objects.filter(state="draft").first()
+    text = pdf_text(render(tmp_path, "request_letter", "--request", str(draft.pk), name="d.pdf"))
+    assert "DỰ THẢO" in text.replace("\n", "") or all(ch in text for ch in "DỰTHẢO")
+    assert "DỰ THẢO" in docx_text(
+        render(tmp_path, "request_letter", "--request", str(draft.pk), "--format", "docx", name="d.docx")
+    )
+    transition(draft, "submitted", leader_of(draft.province))
+
+
+@pytest.mark.django_db
+@pdftotext
+def test_apology_letter(demo, tmp_path):
+    letter = ApologyLetter.objects.select_related("dossier").first()
+    assert letter is not None
+    code = letter.dossier.code
+    for fmt, read in (("pdf", pdf_text), ("docx", docx_text)):
+        text = read(render(tmp_path, "apology_letter", "--dossier", code, "--format", fmt, name=f"a.{fmt}"))
+        for part in ("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "Kính gửi", "Lý do", code, "xin lỗi"):
+            assert part in text, (fmt, part)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "args,reason",
+    [
+        (["bogus"], "Unknown document kind"),
+        (["scorecard", "--agency", "01", "--period", "2026-13"], "period"),
+        (["monthly_report"], "needs --agency"),
+        (["request_letter"], "needs --request"),
+        (["request_letter", "--request", "999999"], "No request 999999"),
+        (["monthly_report", "--agency", "01", "--period", "2001-01"], "nothing to report"),
+        (["monthly_report", "--agency", "01-C1"], "not a province"),
+        (["monthly_report", "--agency", "01", "--format", "docx"], "available as pdf"),
+    ],
+)
+def test_the_command_refuses_with_one_line(args, reason, tmp_path):
+    province = AgencyFactory(code="01", name="Thành phố Hà Nội", kind=AgencyKind.PROVINCE)
+    AgencyFactory(code="01-C1", name="Phường Ba Đình", kind=AgencyKind.COMMUNE, parent=province)
+    out = tmp_path / "x.pdf"
+    with pytest.raises(CommandError) as err:
+        call_command("render_document", *args, "--out", str(out))
+    message = str(err.value)
+    assert reason in message and "\n" not in message
+    assert not out.exists()

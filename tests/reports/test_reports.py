@@ -1,0 +1,98 @@
+"""The monthly report and the scorecard render for every province of the demo, and their numbers are
+the dashboard's for the same period (the page's ``data-value`` attributes); the national report."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from accounts.services.users import cli_actor
+from indicators.models import IndicatorSnapshot, Level
+from reports.services import render
+from reports.services.targets import resolve
+from tthc.periods import Period
+
+from .conftest import pdftotext
+from .test_letters import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def dashboard_values(client, code: str, period: Period) -> dict[str, Decimal]:
+    html = client.get(f"/indicators/{code}/", {"period": str(period)}).content.decode()
+    values = {"total": Decimal(re.search(r'id="total" data-value="([^"]+)"', html).group(1))}
+    for kind in ("group", "component"):
+        for key, value in re.findall(rf'data-{kind}="([^"]+)" data-value="([^"]+)"', html):
+            values[f"{kind}:{key}"] = Decimal(value)
+    return values
+
+
+def document_values(context: dict) -> dict[str, Decimal]:
+    values = {"total": Decimal(context["total"])}
+    values.update({f"group:{g['code']}": Decimal(g["score"]) for g in context["groups"]})
+    values.update({f"component:{c['code']}": Decimal(c["points"]) for c in context["components"]})
+    return values
+
+
+@pdftotext
+def test_monthly_report_and_scorecard_match_the_dashboard_for_every_province(demo, client, tmp_path):
+    period = Period.last_closed()
+    codes = list(
+        IndicatorSnapshot.objects.filter(period=str(period), level=Level.PROVINCE).values_list(
+            "agency__code", flat=True
+        )
+    )
+    assert len(codes) >= 3
+    actor = cli_actor()
+    client.force_login(actor)
+    for code in codes:
+        page = dashboard_values(client, code, period)
+        assert len(page) > 10, "the dashboard shows the total, the groups and the components"
+        for kind in ("monthly_report", "scorecard"):
+            target = resolve(kind, {"agency": code, "period": str(period)}, actor)
+            context = render.KINDS[kind].build(target)
+            assert document_values(context) == page, (kind, code)
+            rendered = render.render(target)
+            assert rendered.content.startswith(b"%PDF") and rendered.pages
+            out = tmp_path / f"{kind}-{code}.pdf"
+            out.write_bytes(rendered.content)
+            text = pdf_text(out)
+            assert context["total_text"] in text  # the total, as typeset (Vietnamese decimal comma)
+            assert target.agency.name in text
+        assert "Đồng bộ dữ liệu hồ sơ theo Bộ, ngành và hệ thống" in text or kind == "scorecard"
+
+
+@pdftotext
+def test_monthly_report_sections(demo, tmp_path):
+    period = Period.last_closed()
+    target = resolve("monthly_report", {"agency": "01"}, cli_actor())
+    assert target.params["period"] == str(period)  # default: the month just closed
+    out = tmp_path / "m.pdf"
+    out.write_bytes(render.render(target).content)
+    text = pdf_text(out)
+    for part in (
+        "Kết quả Bộ chỉ số 766",
+        "Diễn biến tổng điểm 13 tháng",
+        "Hồ sơ quá hạn và việc xin lỗi người dân",
+        "Đồng bộ dữ liệu hồ sơ theo Bộ, ngành và hệ thống",
+        "Bộ, ngành chưa thực hiện đồng bộ",
+        "Kiến nghị gửi Bộ, ngành",
+        "Trang 1/",
+    ):
+        assert part in text, part
+
+
+@pdftotext
+def test_national_report(demo, tmp_path):
+    target = resolve("national_report", {}, cli_actor())
+    rendered = render.render(target)
+    out = tmp_path / "n.pdf"
+    out.write_bytes(rendered.content)
+    text = pdf_text(out)
+    for part in ("Ma trận sai lệch", "Kiến nghị quá hạn theo Bộ, ngành", "tỉnh, thành phố", "bộ, cơ quan"):
+        assert part in text, part
+    for snapshot in IndicatorSnapshot.objects.filter(period=target.params["period"]).select_related("agency"):
+        assert snapshot.agency.name in text
+    assert rendered.pages and rendered.pages >= 3  # the matrix and rankings, then a page per province
