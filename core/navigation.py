@@ -17,6 +17,7 @@ await a leader's signature"), each a function of the request returning a dict or
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
 Label = str | Promise
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,11 @@ def menu(request: Any) -> list[Entry]:
 def cards(request: Any) -> list[dict]:
     out = []
     for _, card in sorted(REGISTRY.cards, key=lambda c: c[0]):
-        value = card(request)
+        try:
+            value = card(request)
+        except Exception:  # a broken card must not take the home page down with it
+            logger.exception("home card %s failed", getattr(card, "__qualname__", card))
+            continue
         if value:
             out.append(value)
     return out

@@ -29,6 +29,16 @@ def score_card(request) -> dict | None:
     if snapshot is None:
         return None
     name = snapshot.agency.short_name or snapshot.agency.name
+    if snapshot.total is None:  # no dossier judged in the period: no score, no rank
+        return {
+            "title": _("766 index of %(agency)s, %(month)s")
+            % {"agency": name, "month": formatting.month(snapshot.period)},
+            "value": _("No data yet"),
+            "text": _("no dossier judged in the period: no score, no rank"),
+            "url": reverse("indicators:dashboard", args=[snapshot.agency.code])
+            + f"?period={snapshot.period}",
+            "link": _("See the dashboard"),
+        }
     return {
         "title": _("766 index of %(agency)s, %(month)s")
         % {"agency": name, "month": formatting.month(snapshot.period)},

@@ -13,3 +13,7 @@ class ReadinessConfig(AppConfig):
         from .services.chasing import chase
 
         register_chaser(chase)
+
+        from . import navigation
+
+        navigation.register()

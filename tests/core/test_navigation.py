@@ -43,3 +43,16 @@ def test_active_entry_and_scope_in_the_header():
     html = client.get("/requests/review/").content.decode()
     assert 'aria-current="page" class="active">Monthly review' in html
     assert 'class="scope"' in html and "Officer" in html
+
+
+def test_a_broken_home_card_does_not_break_the_home_page(monkeypatch):
+    from core import navigation
+
+    def broken(request):
+        raise TypeError("boom")
+
+    monkeypatch.setattr(navigation.REGISTRY, "cards", [(0, broken), *navigation.REGISTRY.cards])
+    tree = build_tree()
+    client = Client()
+    client.force_login(make_user("officer", Role.OFFICER, tree.a["01"]))
+    assert client.get("/").status_code == 200
