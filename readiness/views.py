@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import AuditContext
 from complaints.access import is_supervisor
-from core import exports
+from core import exports, params
 from reconciliation.models import SourceSystem
 from tthc.models import Agency, Procedure
 
@@ -45,7 +45,7 @@ def _format(fmt: str) -> str:
 # --- public -----------------------------------------------------------------------------------------
 def _public_entries(request):
     entries = publication.roadmap()
-    ministry = request.GET.get("ministry", "")
+    ministry = params.text(request.GET, "ministry", "") or ""  # a NUL byte is a 400, not a query
     if ministry:
         entries = entries.filter(ministry__code=ministry)
     if request.GET.get("overdue") == "1":
