@@ -32,7 +32,7 @@ class GrantForm(forms.Form):
     )
     full_name = forms.CharField(label=_("Full name (new account)"), max_length=255, required=False)
     email = forms.EmailField(label=_("E-mail (new account)"), required=False)
-    # Off unless asked: most officers never need the admin site (issue 15).
+    # Off unless asked: most officers never need the admin site.
     is_staff = forms.BooleanField(
         label=_("May use the administration site (new account)"), required=False, initial=False
     )

@@ -1,4 +1,4 @@
-"""Benchmark the points at stake per component (issue 12) on one province-month, on PostgreSQL.
+"""Benchmark the points at stake per component on one province-month, on PostgreSQL.
 
     python bench/points_at_stake.py [--database-url URL] [--dossiers 200000] [--period 2026-10]
                                     [--repeat 3] [--drop]

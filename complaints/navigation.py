@@ -64,7 +64,7 @@ def register() -> None:
         ),
         navigation.Item("complaints:inbox", gettext_lazy("Ministry inbox"), ("ministry",), order=61),
         navigation.Item("complaints:supervision", gettext_lazy("Supervision"), ("supervisor",), order=62),
-        # The routes of seed 000 (issue 12): the Chairman's summary and the Ministry of Justice section.
+        # The routes of seed 000: the Chairman's summary and the Ministry of Justice section.
         navigation.Item(
             "complaints:summary", gettext_lazy("Chairman's summary"), ("province", "supervisor"), order=63
         ),

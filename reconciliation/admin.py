@@ -240,7 +240,7 @@ class ProcedureAssignmentForm(forms.ModelForm):
 
 @admin.register(ProcedureAssignment)
 class ProcedureAssignmentAdmin(GatedAdminMixin, admin.ModelAdmin):
-    """National configuration (issue 16): only national administrators see and change which system
+    """National configuration: only national administrators see and change which system
     handles a procedure where and when; the bulk path is ``manage.py import_procedure_systems``."""
 
     view_role = add_role = change_role = delete_role = Role.NATIONAL_ADMIN

@@ -94,7 +94,7 @@ class SourceDossierQuerySet(models.QuerySet):
         return self.filter(
             scope.agency_q("agency")
             | Q(procedure__central_system__in=owned)
-            | Q(procedure_id__in=assigned)  # assigned to its system at some date (issue 16)
+            | Q(procedure_id__in=assigned)  # assigned to its system at some date
         )
 
 

@@ -79,7 +79,7 @@ def points_at_stake(
     return Decimal(function(counts, gap_counts, period=period)).quantize(QUANT, rounding=ROUND_HALF_UP)
 
 
-# --- Every component a gap touches (issue 12) ------------------------------------------------------------
+# --- Every component a gap touches ------------------------------------------------------------
 #: Gap kinds where the portal holds another version of the dossier (or none): the source's version
 #: would change what the index counts.
 VERSION_KINDS = (

@@ -1,4 +1,4 @@
-"""Data migration: each procedure's ``central_system`` becomes its initial assignment (issue 16).
+"""Data migration: each procedure's ``central_system`` becomes its initial assignment.
 
 One every-province row per procedure with a centralized system, in force from ``INITIAL`` and
 open-ended. Procedures without one need no row: no assignment means each province's own system.

@@ -62,7 +62,7 @@ class Remit:
             return cls(source.pk, source.code, kind, owner.code, frozenset(), ctx=ctx)
         procedures: frozenset[int] = frozenset()
         if kind == SourceKind.MINISTRY:
-            # Its catalogue procedures and those an assignment gives it at any date (issue 16): a
+            # Its catalogue procedures and those an assignment gives it at any date: a
             # system may sync the dossiers of a procedure it handled in some month.
             assigned = ProcedureAssignment.objects.filter(system_code=source.code).values("procedure_id")
             procedures = frozenset(

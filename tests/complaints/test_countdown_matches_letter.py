@@ -1,5 +1,5 @@
 """The countdown agrees with the letter: "within 10 working days" shows 10 days on the day of receipt,
-whatever the hour or weekday of filing (the day of receipt is not counted; issue 15)."""
+whatever the hour or weekday of filing (the day of receipt is not counted)."""
 
 from datetime import datetime
 

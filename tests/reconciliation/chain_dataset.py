@@ -1,5 +1,5 @@
-"""A planted dataset for the ministry system → provincial system → portal chain (issue 13), the
-suspicious flags, two systems in one province, and an effective-dated reassignment (issue 16).
+"""A planted dataset for the ministry system → provincial system → portal chain, the
+suspicious flags, two systems in one province, and an effective-dated reassignment.
 
     CP ─┬─ VPCP (owns DVCQG, the portal)
         ├─ BTP (owns HOTICH, a ministry's centralized system)

@@ -341,7 +341,7 @@ def check_admin_source_system_writes(client, world, expect, errors):
 # --- end of source systems ---------------------------------------------------------------------------------
 
 
-# --- Procedure → system assignments (issue 16): national configuration, national administrators only ------
+# --- Procedure → system assignments: national configuration, national administrators only ------
 def _assignment(world):
     from datetime import date
 
