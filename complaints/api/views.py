@@ -72,6 +72,19 @@ class AnyMediaRenderer(BaseRenderer):
 REFUSALS = (TransitionDenied, DjangoPermissionDenied, UnknownTransition, GuardFailed, DjangoValidationError)
 
 
+def _fire(transition, case, serializer_class, request, context):
+    """Validate a ``{"to", "comment"?, …}`` body with ``serializer_class`` and fire ``transition`` (a
+    workflow service) on ``case``: the request's and the feedback case's endpoints alike. The caller
+    turns ``REFUSALS`` into answers (``_refusal``)."""
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    data = body.validated_data
+    fields = {k: v for k, v in data.items() if k not in ("to", "comment")}
+    return transition(
+        case, data["to"], request.user, comment=data.get("comment", ""), context=context, **fields
+    )
+
+
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Sync-gap requests (kiến nghị) the user may see: a province its own, a ministry those addressed to
     it (drafts excepted), supervisors all."""
@@ -145,18 +158,8 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def transition(self, request, pk=None):
         """Fire a transition: ``{"to": "acknowledged"}``, ``{"to": "answered", "answer": …, "resolution": "fixed"}``…"""
         case = self.get_object()
-        body = TransitionRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        fields = {k: v for k, v in body.validated_data.items() if k not in ("to", "comment")}
         try:
-            case = svc.transition(
-                case,
-                body.validated_data["to"],
-                request.user,
-                comment=body.validated_data.get("comment", ""),
-                context=self._context(),
-                **fields,
-            )
+            case = _fire(svc.transition, case, TransitionRequestSerializer, request, self._context())
         except REFUSALS as exc:
             return _refusal(exc)
         return self._detail(case)
@@ -296,17 +299,13 @@ class FeedbackCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         from ..services import feedback as feedback_svc
 
         item = self.get_object()
-        body = FeedbackTransitionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        fields = {k: v for k, v in body.validated_data.items() if k not in ("to", "comment")}
         try:
-            item = feedback_svc.transition(
+            item = _fire(
+                feedback_svc.transition,
                 item,
-                body.validated_data["to"],
-                request.user,
-                comment=body.validated_data.get("comment", ""),
-                context=AuditContext.from_request(request, source="api"),
-                **fields,
+                FeedbackTransitionSerializer,
+                request,
+                AuditContext.from_request(request, source="api"),
             )
         except REFUSALS as exc:
             return _refusal(exc)
