@@ -127,6 +127,10 @@ TTHC_REPLICA_APPS = ("tthc", "indicators", "reconciliation")
 # when they wrote at least this many rows (core/stats.py): the planner's statistics stay current
 # even where autovacuum is off or lags behind a bulk load.
 TTHC_ANALYZE_MIN_ROWS = env.int("TTHC_ANALYZE_MIN_ROWS", default=50_000)
+# Ingestion writes each chunk in its own transaction; when the connection is lost (PostgreSQL
+# restarted, network cut) the chunk is written again on a new connection for up to this many
+# seconds before the batch fails (reconciliation/services/ingest.py). 0: fail at once.
+TTHC_INGEST_RECONNECT_SECONDS = env.float("TTHC_INGEST_RECONNECT_SECONDS", default=60.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 

@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import orjson
-from django.db import OperationalError, transaction
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from core.stats import analyze_on_commit
@@ -351,17 +352,44 @@ def write_chunks(
                 if progress:
                     progress(len(chunk))
     except Exception as exc:
-        IngestBatch.objects.filter(pk=batch.pk).update(
-            status=BatchStatus.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
-        )
+        _mark_failed(batch, exc)
         raise
-    IngestBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE, finished_at=timezone.now())
+    # On this thread's own connection, which a database restart during the writes may have cut.
+    _with_retry(_mark_done, batch)
     # Large batches: fresh planner statistics (core/stats.py).
     analyze_on_commit(INGESTED, rows=report.created + report.updated)
     report.errors.sort(key=lambda e: e["index"])
     if announce and (report.created or report.updated):  # e.g. indicators schedules a (debounced) recompute
         transaction.on_commit(lambda: batch_ingested.send(sender=IngestBatch, batch=batch))
     return report
+
+
+def _mark_done(batch: IngestBatch) -> None:
+    IngestBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.DONE, finished_at=timezone.now())
+
+
+#: Pauses before each new attempt to record a failure when the connection itself was lost (15 s in
+#: all: a server restart takes a few seconds).
+MARK_FAILED_PAUSES = (1, 2, 4, 8)
+
+
+def _mark_failed(batch: IngestBatch, exc: BaseException) -> None:
+    """Record the failure on the batch — on a new connection when the failure was the connection's, so
+    that a batch cut by a database restart says ``failed``, not ``running`` for ever."""
+    for pause in (0, *MARK_FAILED_PAUSES):
+        if pause:
+            with contextlib.suppress(Exception):
+                connection.close()
+            time.sleep(pause)
+        try:
+            IngestBatch.objects.filter(pk=batch.pk).update(
+                status=BatchStatus.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
+            )
+            return
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block:
+                break
+    log.error("ingest: batch %s could not be marked failed (the database is unreachable)", batch.pk)
 
 
 def _write_parallel(
@@ -376,7 +404,6 @@ def _write_parallel(
 ) -> None:
     """Each writer thread has its own connection (and temporary tables); chunks lock rows in code
     order, so parallel chunks of one file wait for each other at worst, and deadlocks are retried."""
-    from django.db import connection
 
     work: queue.Queue = queue.Queue(maxsize=writers)
     lock = threading.Lock()
@@ -418,16 +445,57 @@ def _write_parallel(
         raise failure[0]
 
 
+#: SQLSTATEs of a lost connection: class 08 (connection exception), the server shutting down or
+#: crashing (57P01, 57P02) or still starting up (57P03).
+CONNECTION_LOST_PREFIXES = ("08", "57P01", "57P02", "57P03")
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` means this thread's connection to the database is gone (a server restart, a
+    network cut) rather than a fault of the statement: then the chunk's transaction was rolled back by
+    the server (or committed just before the loss) and the chunk can be written again on a new one."""
+    state = getattr(getattr(exc, "__cause__", None), "sqlstate", None)
+    if state:
+        return state.startswith(CONNECTION_LOST_PREFIXES)
+    if isinstance(exc, InterfaceError):
+        return True
+    try:
+        return not connection.is_usable()
+    except Exception:  # noqa: BLE001 - an unusable connection may fail to answer at all
+        return True
+
+
 def _with_retry(fn, *args):
-    for attempt in range(RETRIES):
+    """Run one chunk's transaction, again after a deadlock or serialization failure (``RETRIES``
+    times), and again on a new connection after the connection was lost — the server restarted or
+    the network cut — for up to ``TTHC_INGEST_RECONNECT_SECONDS``. A chunk is idempotent (the same
+    records give the same stored state whatever was committed before), so a retry never doubles data;
+    only inside a caller's transaction is a lost connection final (that transaction is gone)."""
+    conflicts, waited = 0, 0.0
+    while True:
+        outer = connection.in_atomic_block
         try:
             return fn(*args)
-        except OperationalError as exc:
+        except (OperationalError, InterfaceError) as exc:
+            budget = settings.TTHC_INGEST_RECONNECT_SECONDS
+            if not outer and budget > 0 and _connection_lost(exc):
+                if waited >= budget:
+                    raise
+                pause = min(1.0 + waited / 2, 5.0, budget - waited)
+                log.warning(
+                    "ingest: connection lost (%s); chunk retried on a new connection in %.1f s", exc, pause
+                )
+                with contextlib.suppress(Exception):
+                    connection.close()
+                time.sleep(pause)
+                waited += pause
+                continue
             state = getattr(getattr(exc, "__cause__", None), "sqlstate", None)
-            if state not in RETRYABLE_SQLSTATES or attempt == RETRIES - 1:
+            conflicts += 1
+            if state not in RETRYABLE_SQLSTATES or conflicts >= RETRIES:
                 raise
-            log.warning("ingest chunk retried after %s (attempt %d)", state, attempt + 1)
-            time.sleep(0.05 * (2**attempt))
+            log.warning("ingest chunk retried after %s (attempt %d)", state, conflicts)
+            time.sleep(0.05 * (2 ** (conflicts - 1)))
 
 
 def _write_chunk(
