@@ -93,38 +93,39 @@ class SourceSystemFilter(filters.FilterSet):
 
 
 RUN_KEYS = ("period", "province", "source")
+#: The most runs a gap list pins by id (``run_id IN (…)``): a month has one run per province and
+#: compared system, a few thousand nationally.
+RUN_PIN_LIMIT = 5_000
 
 
 def gap_list(user, params, base=None):
     """The gap list's rows for ``params`` (a ``GapFilter``'s data), in the unique (run, kind,
     dossier_code) index's order.
 
-    When the parameters name one run the user may see (period, province and source), its gaps are
-    selected by ``run_id`` alone — no join conditions on the run, its province or its source, whose
-    combined selectivity the planner underestimates into "sort every gap of the run" (256 ms for
-    80,000 gaps) instead of reading the first 50 from the index (0.4 ms). Otherwise the filter runs
-    as usual and several runs sort plain columns (not the run's Meta ordering through two joins).
-    Returns ``(filterset, queryset)``; the filterset holds the user's parameters (form, validation).
+    When the parameters name a month (and possibly a province and a source), the runs they select
+    among those the user may see are resolved first and their gaps selected by ``run_id IN (…)``
+    alone — no join conditions on the run, its province or its source. PostgreSQL reads ``run_id =
+    ANY(…)`` on the index's leading column in index order, so the first page reads 50 index entries
+    whatever the number of runs and gaps, where the joined filters sorted every gap of the
+    province-month (627 ms for 240,000 gaps; 256 ms for one run of 80,000, whose combined
+    selectivity the planner underestimated). Without a month the filter runs as usual and sorts plain
+    columns (not the run's Meta ordering through two joins). Returns ``(filterset, queryset)``; the
+    filterset holds the user's parameters (form, validation).
     """
     base = base if base is not None else Gap.objects.visible_to(user)
     base = base.select_related("run__province", "run__source").order_by("run_id", "kind", "dossier_code")
     filterset = GapFilter(params, queryset=base)
-    keys = {k: params.get(k) for k in RUN_KEYS}
-    if not all(keys.values()) or not filterset.is_valid():
+    if not params.get("period") or not filterset.is_valid():
         return filterset, filterset.qs
-    ids = list(
-        ReconciliationRun.objects.visible_to(user)
-        .filter(
-            period=filterset.form.cleaned_data["period"],
-            province__code=keys["province"],
-            source__code=keys["source"],
-        )
-        .values_list("pk", flat=True)[:2]
-    )
-    if len(ids) != 1:
+    runs = ReconciliationRun.objects.visible_to(user).filter(period=filterset.form.cleaned_data["period"])
+    for key, lookup in (("province", "province__code"), ("source", "source__code")):
+        if params.get(key):
+            runs = runs.filter(**{lookup: params[key]})
+    ids = list(runs.order_by("pk").values_list("pk", flat=True)[: RUN_PIN_LIMIT + 1])
+    if len(ids) > RUN_PIN_LIMIT:
         return filterset, filterset.qs
     rest = params.copy()
     for key in RUN_KEYS:
         rest.pop(key, None)
-    pinned = Gap.objects.filter(run_id=ids[0]).select_related("run__province", "run__source")
+    pinned = Gap.objects.filter(run_id__in=ids).select_related("run__province", "run__source")
     return filterset, GapFilter(rest, queryset=pinned.order_by("run_id", "kind", "dossier_code")).qs

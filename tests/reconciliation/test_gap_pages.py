@@ -258,3 +258,35 @@ def test_exports_carry_labels_beside_codes(ds):
     assert len(next(workbook.active.iter_rows(max_row=1, values_only=True))) == len(COLUMNS) + len(
         LABEL_COLUMNS
     )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"period": "2026-10"},
+        {"period": "2026-10", "province": "01"},
+        {"period": "2026-10", "province": "48"},
+        {"period": "2026-10", "source": "HOTICH"},
+        {"period": "2026-10", "province": "01", "source": "HOTICH", "kind": "missing_on_portal"},
+        {"period": "2026-10", "tab": "suspicious"},
+        {"period": "2026-09"},
+    ],
+)
+def test_the_gap_list_pinned_by_run_ids_lists_what_the_joined_filter_lists(ds, params):
+    """``gap_list`` selects a month's gaps by ``run_id IN (…)`` (index order on PostgreSQL): the same
+    rows, in the same order, as the plain filter over the user's visible gaps — for every user."""
+    from django.http import QueryDict
+
+    from reconciliation.api.filters import GapFilter, gap_list
+    from reconciliation.models import Gap
+
+    query = QueryDict(mutable=True)
+    query.update(params)
+    for user in (ds.users.p01, ds.users.p48, ds.users.btp, ds.users.admin):
+        _, rows = gap_list(user, query)
+        joined = GapFilter(query, queryset=Gap.objects.visible_to(user)).qs.order_by(
+            "run_id", "kind", "dossier_code"
+        )
+        assert list(rows.values_list("pk", flat=True)) == list(joined.values_list("pk", flat=True))
+        if joined.exists():
+            assert " IN (" in str(rows.query)  # pinned by ids
