@@ -166,6 +166,12 @@ def main(argv=None) -> int:
     parser.add_argument("--skip", default="", help="comma-separated steps to skip")
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--load-users", type=int, default=20)
+    parser.add_argument(
+        "--gunicorn-workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="gunicorn workers of the load test (default: 2 × CPUs + 1, as the README's production setting)",
+    )
     parser.add_argument("--timeout", type=int, default=6 * 3600, help="per step, seconds")
     parser.add_argument("--output", help="also write the JSON to this file")
     parser.add_argument(
@@ -195,7 +201,7 @@ def main(argv=None) -> int:
                        str(sizes["province_dossiers"]), "--other-dossiers", str(sizes["other_dossiers"])]),
         ("documents", ["bench/documents.py", "--database-url", url]),
         ("loadtest", ["bench/loadtest.py", "--users", str(args.load_users), "--seconds", str(args.load_seconds),
-                      "--cleanup"]),
+                      "--workers", str(args.gunicorn_workers), "--cleanup"]),
     ]  # fmt: skip
     started = datetime.now(UTC)
     report: dict = {

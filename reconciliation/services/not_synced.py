@@ -11,8 +11,9 @@ of kind ``not_synced`` (its ``dossier_code`` names the agency: ``NOT_SYNCED:<age
 values are the reported and the portal count) and counts as the shortfall in the run's
 ``gap_counts["not_synced"]``.
 
-Set-based: one grouped count of the portal's rows per system reported (a handful per province), then
-arithmetic over the agencies reported (never over dossiers). Called by ``reconcile.reconcile_province``
+Set-based: one grouped count of the portal's month per agency, with a conditional count for each
+system reported (one scan, however many systems), then arithmetic over the agencies reported (never
+over dossiers). Called by ``reconcile.reconcile_province``
 inside the province's transaction, after the comparison and before the points at stake.
 """
 
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from tthc.models import Agency
 
@@ -74,32 +75,43 @@ def shortfalls(
     ids = list(agency_ids)
     paths = dict(Agency.objects.filter(pk__in=ids).values_list("pk", "path"))
     threshold = settings.TTHC_NOT_SYNCED_THRESHOLD
-    out: dict[int, list[Shortfall]] = {}
-    for code in sorted({row[0] for row in reported}):
-        source = by_code[code]
-        procedures = procedure_ids(source)
-        per_agency: dict[str, int] = {}
-        if procedures:
-            rows = (
-                SourceDossier.objects.filter(
-                    source=portal,
-                    agency_id__in=ids,
-                    received_at__gte=start,
-                    received_at__lt=end,
-                    procedure_id__in=procedures,
-                )
-                .order_by()
-                .values("agency_id")
-                .annotate(n=Count("pk"))
+    codes = sorted({row[0] for row in reported})
+    served = {code: procedure_ids(by_code[code]) for code in codes}
+    # One scan of the portal's month for every system reported: per agency, one conditional count per
+    # system's procedures (the systems' procedure sets may overlap).
+    wanted = sorted({p for procedures in served.values() for p in procedures})
+    counted = [code for code in codes if served[code]]
+    per_agency: dict[str, dict[str, int]] = {code: {} for code in codes}
+    if counted:
+        rows = (
+            SourceDossier.objects.filter(
+                source=portal,
+                agency_id__in=ids,
+                received_at__gte=start,
+                received_at__lt=end,
+                procedure_id__in=wanted,
             )
-            per_agency = {paths[r["agency_id"]]: r["n"] for r in rows if r["agency_id"] in paths}
-        for system_code, agency_code, path, received in reported:
-            if system_code != code:
-                continue
-            on_portal = sum(n for p, n in per_agency.items() if p.startswith(path))
-            found = Shortfall(agency_code, int(received), on_portal)
-            if found.missing > threshold:
-                out.setdefault(source.pk, []).append(found)
+            .order_by()
+            .values("agency_id")
+            .annotate(
+                **{
+                    f"n{i}": Count("pk", filter=Q(procedure_id__in=served[code]))
+                    for i, code in enumerate(counted)
+                }
+            )
+        )
+        for row in rows:
+            path = paths.get(row["agency_id"])
+            if path is not None:
+                for i, code in enumerate(counted):
+                    per_agency[code][path] = row[f"n{i}"]
+    out: dict[int, list[Shortfall]] = {}
+    for system_code, agency_code, path, received in reported:
+        # The agency's subtree: a handful of grouped counts, summed by path prefix.
+        on_portal = sum(n for p, n in per_agency[system_code].items() if p.startswith(path))
+        found = Shortfall(agency_code, int(received), on_portal)
+        if found.missing > threshold:
+            out.setdefault(by_code[system_code].pk, []).append(found)
     return out
 
 
