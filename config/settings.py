@@ -368,6 +368,9 @@ REST_FRAMEWORK["EXCEPTION_HANDLER"] = "config.api.exception_handler"
 # API lists of dossiers stop counting at API_COUNT_CAP (0 = always exact) — core/pagination.py.
 ADMIN_COUNT_CAP = env.int("ADMIN_COUNT_CAP", default=10_000)
 API_COUNT_CAP = env.int("API_COUNT_CAP", default=10_000)
+# On PostgreSQL, a list the planner expects to hold more rows than this is not counted: the estimate
+# is the count (``count_estimated: true``). 0: always count (capped).
+API_COUNT_ESTIMATE_ABOVE = env.int("API_COUNT_ESTIMATE_ABOVE", default=1_000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "TTHC Platform API",
     "DESCRIPTION": "Agencies, procedures, dossiers, sync reconciliation, sync-gap requests and the 766 index.",

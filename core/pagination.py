@@ -6,7 +6,12 @@ most ``cap + 1`` rows, so every page costs about the same whatever the scope. Be
 count is exact; ``cap + 1`` means "more than the cap". One paginator serves both users:
 
 - the API (``CappedCountPagination``): ``API_COUNT_CAP`` (0 = always exact), on every database; the
-  response says ``count_capped: true`` and pages stop at the cap — narrow the filters to go further;
+  response says ``count_capped: true`` and pages stop at the cap — narrow the filters to go further.
+  On PostgreSQL a list whose planner estimate is above ``API_COUNT_ESTIMATE_ABOVE`` is not counted
+  at all: the estimate is the count (``count_estimated: true``; above the cap, capped as well). A
+  capped count still reads every matching row when fewer than the cap match — a selective filter
+  over a province's million dossiers (status 3: 7,880 of 817,000, 800 ms cold) — while an estimate
+  costs the planning (< 1 ms); exact counts remain for the small lists people count by hand;
 - the admin (``EstimatedCountPaginator``): ``ADMIN_COUNT_CAP`` on PostgreSQL only, and an unfiltered
   changelist shows the planner's estimate (``pg_class.reltuples``) instead of counting.
 
@@ -15,9 +20,11 @@ Totals come from the indicators, not from list pagination.
 
 from __future__ import annotations
 
+import json
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -46,11 +53,35 @@ def estimated_rows(queryset: QuerySet[Any]) -> int | None:
     return int(row[0]) if row else None
 
 
+def planned_rows(queryset: QuerySet[Any]) -> int | None:
+    """PostgreSQL's estimate of the rows ``queryset`` returns (``EXPLAIN``, no execution), or
+    ``None`` elsewhere."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 class CappedCountPaginator(Paginator):
-    """A Django paginator whose count stops at ``cap()`` (the API's: ``API_COUNT_CAP``)."""
+    """A Django paginator whose count stops at ``cap()`` (the API's: ``API_COUNT_CAP``), and is the
+    planner's estimate above ``estimate_above()`` (``estimated`` then says so)."""
+
+    estimated = False
 
     def cap(self) -> int:
         return settings.API_COUNT_CAP
+
+    def estimate_above(self) -> int:
+        return settings.API_COUNT_ESTIMATE_ABOVE
 
     @property
     def queryset(self) -> QuerySet[Any]:
@@ -59,7 +90,20 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return capped_count(self.queryset, self.cap())
+        cap, above = self.cap(), self.estimate_above()
+        if cap and above:
+            estimate = planned_rows(self.queryset)
+            if estimate is not None and estimate > above:
+                self.estimated = True
+                return min(estimate, cap + 1)
+        return capped_count(self.queryset, cap)
+
+
+class ExactCappedPaginator(CappedCountPaginator):
+    """Counted (capped), never estimated: pages that state a number people act on (a run's gaps)."""
+
+    def estimate_above(self) -> int:
+        return 0
 
 
 class EstimatedCountPaginator(CappedCountPaginator):
@@ -71,6 +115,9 @@ class EstimatedCountPaginator(CappedCountPaginator):
 
     def cap(self) -> int:
         return settings.ADMIN_COUNT_CAP
+
+    def estimate_above(self) -> int:
+        return 0  # filtered changelists are counted (capped); an unfiltered one uses reltuples below
 
     @cached_property
     def count(self) -> int:
@@ -100,12 +147,14 @@ class CappedCountPagination(DefaultPagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         assert self.page is not None  # set by paginate_queryset, which DRF calls first
-        cap, count = settings.API_COUNT_CAP, self.page.paginator.count
+        paginator = cast(CappedCountPaginator, self.page.paginator)
+        cap, count = settings.API_COUNT_CAP, paginator.count
         capped = bool(cap) and count > cap
         return Response(
             {
                 "count": cap if capped else count,
                 "count_capped": capped,
+                "count_estimated": paginator.estimated,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,
@@ -118,5 +167,10 @@ class CappedCountPagination(DefaultPagination):
             "type": "boolean",
             "description": "True when more rows match than API_COUNT_CAP: count is the cap; narrow the filters.",
         }
-        response["required"] = [*response.get("required", []), "count_capped"]
+        response["properties"]["count_estimated"] = {
+            "type": "boolean",
+            "description": "True when count is the database planner's estimate (a large match, not counted: "
+            "API_COUNT_ESTIMATE_ABOVE); false when it is exact (up to the cap).",
+        }
+        response["required"] = [*response.get("required", []), "count_capped", "count_estimated"]
         return response

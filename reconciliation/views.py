@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
-from core.pagination import CappedCountPaginator
+from core.pagination import ExactCappedPaginator
 from tthc import filing, period_fields
 from tthc.periods import Period
 
@@ -84,7 +84,7 @@ def _query_without(query_dict, *keys) -> str:
 @login_required
 def gaps(request):
     filterset, rows = _scoped_gaps(request)
-    page = CappedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = ExactCappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for gap in page.object_list:
         gap.filing_label = filing.label(gap.filing_place)
     run = None
