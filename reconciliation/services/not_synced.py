@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 from datetime import datetime
 
 from django.conf import settings
@@ -100,7 +101,7 @@ def shortfalls(
                 }
             )
         )
-        for row in rows:
+        for row in cast(Iterable[dict[str, int]], rows):
             path = paths.get(row["agency_id"])
             if path is not None:
                 for i, code in enumerate(counted):
