@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import cast
 from datetime import datetime
+from typing import cast
 
 from django.conf import settings
 from django.db.models import Count, Q
