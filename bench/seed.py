@@ -42,6 +42,12 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--hooks", action="store_true", help="also run the follow-ups (timed separately; default: skipped)"
     )
+    parser.add_argument(
+        "--keep-indexes",
+        action="store_true",
+        help="keep the dossier tables' secondary indexes during the load (the seed's default sets them "
+        "aside in a new database and builds them at the end): for comparison",
+    )
     args = parser.parse_args(argv)
 
     if args.database_url:
@@ -61,6 +67,13 @@ def main(argv=None) -> int:
     from tthc.models import ApologyLetter, Dossier, DossierEvent
 
     call_command("migrate", interactive=False, verbosity=0)
+    if args.keep_indexes:
+        from tthc.store.base import DossierStore
+
+        DossierStore.bulk_indexes = False
+        from tthc.store.postgres import PostgresStore
+
+        PostgresStore.bulk_indexes = False
 
     def counts():
         return (
@@ -83,8 +96,22 @@ def main(argv=None) -> int:
     out = io.StringIO()
     command = SeedDemo()
     load_before = os.getloadavg()[0]
+    backends = None
+    if connection.vendor == "postgresql":  # the database's CPU, read apart from other load
+        sys.path.insert(0, str(ROOT / "bench"))
+        from ingest import BackendCpu
+
+        db = connection.settings_dict
+        dsn = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"], "password": db["PASSWORD"],
+               "dbname": db["NAME"]}  # fmt: skip
+        backends = BackendCpu({k: v for k, v in dsn.items() if v}, db["NAME"])
+        backends.__enter__()
     started = time.perf_counter()
-    call_command(command, stdout=out, **options)
+    try:
+        call_command(command, stdout=out, **options)
+    finally:
+        if backends is not None:
+            backends.__exit__(None, None, None)
     seconds = time.perf_counter() - started
     load_after = os.getloadavg()[0]
     cpu = sum(
@@ -114,6 +141,9 @@ def main(argv=None) -> int:
         "ingestion": _ingestion(command.result),
         "hooks": {k: round(v, 2) for k, v in command.hook_seconds.items()} if args.hooks else "skipped",
         "python_cpu_seconds": round(cpu, 1),
+        "postgres_cpu_seconds": round(backends.seconds, 1) if backends else None,
+        "dossiers_per_cpu_s": round(args.dossiers / (cpu + backends.seconds)) if backends else None,
+        "indexes_set_aside": command.result.indexes_set_aside,
         "load_average_1m": [round(load_before, 2), round(load_after, 2)],
         "seed": args.seed,
         "workers": args.workers if args.workers is not None else "auto",
