@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
+from core.exports import header_mode
 from core.pagination import CappedCountPaginator
 from tthc import filing, period_fields
 from tthc.periods import Period
@@ -115,7 +116,6 @@ def gaps(request):
             "tabs": GAP_TABS,
             "tab": (filterset.data or {}).get("tab", ""),
             "selected_kinds": request.GET.getlist("kind"),
-            "columns": exports.COLUMNS,
             "filing_places": filing.filter_choices(),
         },
     )
@@ -126,7 +126,7 @@ def gaps_export(request, fmt: str):
     if fmt not in EXPORT_FORMATS:
         raise Http404
     _, rows = _scoped_gaps(request)
-    return exports.export_response(rows, fmt, exports.filename_for(request.GET))
+    return exports.export_response(rows, fmt, exports.filename_for(request.GET), headers=header_mode(request.GET))
 
 
 @login_required
