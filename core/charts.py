@@ -20,6 +20,7 @@ The charts:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -85,26 +86,45 @@ def _text(
 # --- trend line ----------------------------------------------------------------------------------
 
 
+def nice_ticks(max_value: Number, count: int = 5) -> list[Number]:
+    """Evenly spaced ticks from 0 reaching at least ``max_value``, at most about ``count`` steps of a
+    round size (1, 2, 2.5 or 5 times a power of ten): 100 → 0, 20, …, 100; 2000 → 0, 500, …, 2000."""
+    top = float(max_value)
+    if top <= 0:
+        return [0, 1]
+    raw = top / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+    n = math.ceil(top / step - 1e-9)
+    ticks: list[Number] = []
+    for i in range(n + 1):
+        value = round(i * step, 10)
+        ticks.append(int(value) if value == int(value) else value)
+    return ticks
+
+
 def trend_line(
     points: Sequence[tuple[str, Number | None]],
     *,
     title: str,
     max_value: Number = 100,
-    ticks: Sequence[Number] = (0, 50, 70, 90, 100),
+    ticks: Sequence[Number] | None = None,
     width: int = 640,
     height: int = 200,
     digits: int = 2,
 ) -> SafeString:
     """A line over labelled points (e.g. ``("2026-03", Decimal("87.5"))``); ``None`` breaks the line.
 
-    The y axis runs from 0 to ``max_value`` with a gridline per tick; the x labels are the point
-    labels (``MM/YYYY`` for ``YYYY-MM``), thinned to fit.
+    The y axis runs from 0 to ``max_value`` (or the last tick above it) with a gridline per tick —
+    by default evenly spaced round ticks (:func:`nice_ticks`); the x labels are the point labels
+    (``MM/YYYY`` for ``YYYY-MM``), thinned to fit.
     """
     pad_l, pad_r, pad_t, pad_b = 34, 28, 10, 22
     inner_w, inner_h = width - pad_l - pad_r, height - pad_t - pad_b
     n = max(len(points), 1)
     step = inner_w / max(n - 1, 1)
-    top = float(max_value) or 1.0
+    ticks = nice_ticks(max_value) if ticks is None else ticks
+    top = max([float(max_value), *(float(t) for t in ticks)]) or 1.0
 
     def y(value: Number) -> float:
         return pad_t + inner_h - min(max(float(value), 0.0), top) / top * inner_h

@@ -241,7 +241,7 @@ def _text(value: object) -> str:
 
 
 def _lower_first(text: str) -> str:
-    """"Loại sai lệch" → "loại sai lệch" (an acronym such as "TTHC" stays as it is)."""
+    """The header inside a sentence: "Loại sai lệch" → "loại sai lệch" ("TTHC" stays as it is)."""
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 

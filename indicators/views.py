@@ -220,7 +220,10 @@ def component(request, agency, period, code):
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS:
         return export_response(
-            items, fmt, f"{agency}-{period}-{code}-{which.replace(':', '-')}", headers=header_mode(request.GET)
+            items,
+            fmt,
+            f"{agency}-{period}-{code}-{which.replace(':', '-')}",
+            headers=header_mode(request.GET),
         )
     page = Paginator(items.queryset.values_list(*(c[1] for c in items.columns)), 50).get_page(
         request.GET.get("page")

@@ -160,7 +160,11 @@ def ministry_export(request, agency, fmt):
         .order_by("procedure__code", "system__code")
     )
     return exports.export_response(
-        _format(fmt), LIST_COLUMNS, list_rows(entries), f"readiness-{m.code}", headers=exports.header_mode(request.GET)
+        _format(fmt),
+        LIST_COLUMNS,
+        list_rows(entries),
+        f"readiness-{m.code}",
+        headers=exports.header_mode(request.GET),
     )
 
 

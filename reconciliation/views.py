@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core import params
@@ -40,11 +42,20 @@ def matrix(request):
     periods = matrix_service.periods_for(user)
     if period not in periods:
         periods = sorted([*periods, period], reverse=True)
+    gaps = reverse("reconciliation:gaps")
+
+    def href(row, cell) -> str:
+        query = urlencode(
+            {"period": str(period), "province": row.province.code, "source": cell.run.source.code}
+        )
+        return f"{gaps}?{query}"
+
     return render(
         request,
         "reconciliation/matrix.html",
         {
             "matrix": grid,
+            "heat_map": None if grid.empty else matrix_service.heat_map(grid, href),
             "period": period,
             "periods": periods,
             "thresholds": sorted(settings.TTHC_GAP_SEVERITY_THRESHOLDS),
@@ -126,7 +137,9 @@ def gaps_export(request, fmt: str):
     if fmt not in EXPORT_FORMATS:
         raise Http404
     _, rows = _scoped_gaps(request)
-    return exports.export_response(rows, fmt, exports.filename_for(request.GET), headers=header_mode(request.GET))
+    return exports.export_response(
+        rows, fmt, exports.filename_for(request.GET), headers=header_mode(request.GET)
+    )
 
 
 @login_required

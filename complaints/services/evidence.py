@@ -30,6 +30,7 @@ from tthc.models import Agency
 
 from ..models import AttachmentKind, RequestAttachment, SyncGapRequest
 
+
 #: The gap list's columns (``core.exports.Column``), always in Vietnamese (the request's language):
 #: the system and the agency by name then code, the gap kind in the letter's words then its code,
 #: the compared values and the detail in words then as stored.
@@ -125,7 +126,12 @@ def write_xlsx(
     runs: ReconciliationRun | list[ReconciliationRun], out: IO[bytes], title: str, portal_route: bool = False
 ) -> int:
     return writer.write_xlsx(
-        out, header(), _rows(runs, portal_route), "Danh sách sai lệch", preamble=[[title]], truncated=_truncated
+        out,
+        header(),
+        _rows(runs, portal_route),
+        "Danh sách sai lệch",
+        preamble=[[title]],
+        truncated=_truncated,
     )
 
 

@@ -117,7 +117,11 @@ class RankingsView(APIView):
 
 
 def _drill_filters(request) -> dict:
-    return {k: v for k, v in request.query_params.items() if k not in ("set", "page", "page_size", "export", "headers")}
+    return {
+        k: v
+        for k, v in request.query_params.items()
+        if k not in ("set", "page", "page_size", "export", "headers")
+    }
 
 
 class ComponentItemsView(APIView):
@@ -149,8 +153,11 @@ class ComponentItemsView(APIView):
         fmt = request.query_params.get("export")
         if fmt in EXPORT_FORMATS:
             return export_response(
-            items, fmt, f"{agency}-{period}-{code}-{which.replace(':', '-')}", headers=header_mode(request.query_params)
-        )
+                items,
+                fmt,
+                f"{agency}-{period}-{code}-{which.replace(':', '-')}",
+                headers=header_mode(request.query_params),
+            )
         columns = items.columns
         values = items.queryset.values(*(c[1] for c in columns))
         paginator = DefaultPagination()
@@ -289,8 +296,11 @@ class ProceduresWithoutDossiersView(APIView):
         fmt = request.query_params.get("export")
         if fmt in EXPORT_FORMATS:
             return dormant.export_response(
-            qs, fmt, f"procedures-without-dossiers-{dormant.months()}m", headers=header_mode(request.query_params)
-        )
+                qs,
+                fmt,
+                f"procedures-without-dossiers-{dormant.months()}m",
+                headers=header_mode(request.query_params),
+            )
         paginator = DefaultPagination()
         page = paginator.paginate_queryset(qs.values(*(c[1] for c in dormant.COLUMNS)), request, view=self)
         response = paginator.get_paginated_response(

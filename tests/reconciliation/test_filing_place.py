@@ -136,7 +136,9 @@ def test_gaps_filter_and_export_by_filing_place(world, client):
     code = header.index("Mã nơi nộp hồ sơ (filing_place)")
     assert header[code - 1] == "Nơi nộp hồ sơ"  # the label, then its code
     assert sorted(row[code] for row in rows) == ["", "ministry", "portal"]
-    assert sorted(row[code - 1] for row in rows) == sorted(["", filing.by_code(1).name_vi, filing.by_code(2).name_vi])
+    assert sorted(row[code - 1] for row in rows) == sorted(
+        ["", filing.by_code(1).name_vi, filing.by_code(2).name_vi]
+    )
 
 
 def test_late_dossier_drill_down_isolates_online_dossiers_filed_through_the_portal():

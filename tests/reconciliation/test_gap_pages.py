@@ -1,22 +1,16 @@
 """The gap matrix, gap list, exports and dossier comparison pages, for each kind of user."""
 
-import csv
-import io
 import re
 
 import pytest
 from django.test import Client
-from django.utils import translation
-from openpyxl import load_workbook
 
-from reconciliation import views
-from reconciliation import exports
+from reconciliation import exports, views
 from reconciliation.services.matrix import severity
 from reconciliation.services.reconcile import reconcile_period
+from tests.exported import csv_table, records, xlsx_table
 from tthc import filing
 from tthc.periods import Period
-
-from tests.exported import csv_table, records, xlsx_table
 
 from . import reconcile_dataset as data
 
@@ -61,6 +55,36 @@ def test_matrix_for_a_province_officer(ds):
     assert "Ma trận sai lệch đồng bộ" in html  # Vietnamese first
     english = login(ds.users.p01).get(MATRIX, {"period": "2026-10"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Sync gap matrix" in english.content.decode()
+
+
+def test_matrix_heat_map_is_an_svg_with_a_legend_in_vietnamese(ds, settings):
+    """The matrix drawn server-side (``core.charts.heat_map``) above the table: plain-number
+    coordinates in Vietnamese, a cell per compared system coloured by severity and linking to its
+    gaps, a legend naming every colour."""
+    import xml.etree.ElementTree as ET
+
+    from core.charts import HEAT
+    from tests.core.test_charts import NS, assert_coordinates_numeric
+
+    settings.TTHC_GAP_SEVERITY_THRESHOLDS = [1, 5, 15]
+    html = login(ds.users.btp).get(MATRIX, {"period": "2026-10"}, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    match = re.search(r'<svg[^>]*class="chart chart-heat".*?</svg>', html, re.S)
+    assert match, "the matrix page draws the heat map"
+    root = assert_coordinates_numeric(match.group(0))
+    assert root.get("aria-label") == "Ma trận sai lệch đồng bộ 10/2026"
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert "HOTICH" in texts and any(t and t.endswith("(01)") for t in texts)
+    for words in ("không sai lệch", "< 1 %", "< 5 %", "< 15 %", "≥ 15 %", "không đối chiếu"):
+        assert words in texts, words  # the legend, in Vietnamese number format
+    links = [a.get("href") for a in root.iter(f"{NS}a")]
+    assert "/reconciliation/gaps/?period=2026-10&province=01&source=HOTICH" in links
+    assert len(links) == 2  # one per compared cell (provinces 01 and 48 on HOTICH)
+    fills = {r.get("fill") for r in root.iter(f"{NS}rect")}
+    assert HEAT["critical"] in fills  # 9 of 16 dossiers with a gap in province 01
+    tooltips = [t.text for t in root.iter(f"{NS}title")]
+    assert any(t and t.endswith(": 9 / 16 (56,2 %)") for t in tooltips), tooltips
+    assert '<table class="matrix">' in html  # the accessible table stays
+    ET.fromstring(match.group(0))
 
 
 def test_matrix_for_a_ministry_officer(ds):
@@ -236,9 +260,7 @@ def test_exports_carry_labels_beside_codes(ds):
     the gap kind, the province and system names, values and detail in words."""
     client = login(ds.users.p01)
     query = {"period": "2026-10", "province": "01", "source": "HOTICH"}
-    header, rows = csv_table(
-        client.get("/reconciliation/gaps/export.csv", query, HTTP_ACCEPT_LANGUAGE="vi")
-    )
+    header, rows = csv_table(client.get("/reconciliation/gaps/export.csv", query, HTTP_ACCEPT_LANGUAGE="vi"))
     assert header[:5] == [
         "Kỳ",
         "Tỉnh, thành phố",
@@ -255,7 +277,15 @@ def test_exports_carry_labels_beside_codes(ds):
     assert not any(re.search(r"\b20\d{12}\b|NgayTiepNhan", r["Chi tiết"]) for r in by_header)
     # The same columns headed by the machine keys for programs, and in English on request.
     codes, _ = csv_table(client.get("/reconciliation/gaps/export.csv", {**query, "headers": "codes"}))
-    assert codes[:7] == ["period", "province_label", "province", "source_label", "source", "kind_label", "kind"]
+    assert codes[:7] == [
+        "period",
+        "province_label",
+        "province",
+        "source_label",
+        "source",
+        "kind_label",
+        "kind",
+    ]
     assert len(codes) == len(header)
     english, _ = csv_table(client.get("/reconciliation/gaps/export.csv", query, HTTP_ACCEPT_LANGUAGE="en"))
     assert english[5:7] == ["Gap kind", "Code of gap kind (kind)"]

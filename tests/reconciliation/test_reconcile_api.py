@@ -1,6 +1,5 @@
 """The runs/gaps API: filters, scoping through the permission gate, constant query count, exports."""
 
-import csv
 import io
 
 import pytest
@@ -12,7 +11,6 @@ from rest_framework.test import APIClient
 from reconciliation import exports
 from reconciliation.models import ReconciliationRun
 from reconciliation.services.reconcile import reconcile_period
-
 from tests.exported import GAP_KEYS, csv_table, records, xlsx_table
 
 from . import reconcile_dataset as data
