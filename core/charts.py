@@ -60,12 +60,15 @@ def _e(value: object) -> str:
     return str(escape("" if value is None else value))
 
 
-def _svg(width: Number, height: Number, body: Sequence[str], *, title: str, css_class: str) -> SafeString:
-    """The outer element: scales to its container (viewBox), labelled for screen readers."""
+def _svg(
+    width: Number, height: Number, body: Sequence[str], *, title: str, css_class: str, role: str = "img"
+) -> SafeString:
+    """The outer element: scales to its container (viewBox), labelled for screen readers. A chart
+    with links is a ``group`` (an ``img``'s children are presentational: its links would be lost)."""
     label = _e(title)
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" viewBox="0 0 {_c(width)} {_c(height)}" '
-        f'width="100%" role="img" aria-label="{label}" font-family="{FONT}" font-size="11">'
+        f'width="100%" role="{role}" aria-label="{label}" font-family="{FONT}" font-size="11">'
         f"<title>{label}</title>{''.join(body)}</svg>"
     )
 
@@ -344,7 +347,15 @@ def heat_map(
             else:
                 body.append(rect + text)
     body.append(_legend(legend, 0, grid_h + 8))
-    return _svg(width, grid_h + (30 if legend else 4), body, title=title, css_class="chart-heat")
+    linked = any(cell is not None and cell.href for line in cells for cell in line)
+    return _svg(
+        width,
+        grid_h + (30 if legend else 4),
+        body,
+        title=title,
+        css_class="chart-heat",
+        role="group" if linked else "img",
+    )
 
 
 def _legend(items: Sequence[tuple[str, str]], left: Number, y: Number) -> str:
