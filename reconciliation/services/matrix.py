@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
+from core import charts, formatting
 from tthc.periods import Period
 
 from ..models import ReconciliationRun, SourceKind
@@ -103,10 +105,6 @@ def build_matrix(user: Any, period: Period, provincial_label: str) -> Matrix:
 
 def heat_legend_items(thresholds: Iterable[float] | None = None) -> list[tuple[str, str]]:
     """(level, words) for the legend: no gap, each band by its percent bounds, nothing compared."""
-    from django.utils.translation import gettext
-
-    from core import formatting
-
     bounds = sorted(settings.TTHC_GAP_SEVERITY_THRESHOLDS if thresholds is None else thresholds)
     items = [("clean", gettext("no gap"))]
     for level, bound in zip(LEVELS, bounds, strict=False):
@@ -120,10 +118,6 @@ def heat_map(matrix: Matrix, href: Any) -> Any:
     """The matrix as a server-side SVG heat map (``core.charts.heat_map``): a row per province, a
     column per system, each cell coloured by severity and linking to its gap list (``href(row,
     cell)``), with a legend. The same drawing serves the page and a PDF."""
-    from django.utils.translation import gettext
-
-    from core import charts, formatting
-
     cells = []
     for row in matrix.rows:
         line: list[charts.HeatCell | None] = []
