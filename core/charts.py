@@ -61,14 +61,23 @@ def _e(value: object) -> str:
 
 
 def _svg(
-    width: Number, height: Number, body: Sequence[str], *, title: str, css_class: str, role: str = "img"
+    width: Number,
+    height: Number,
+    body: Sequence[str],
+    *,
+    title: str,
+    css_class: str,
+    role: str = "img",
+    natural: bool = False,
 ) -> SafeString:
-    """The outer element: scales to its container (viewBox), labelled for screen readers. A chart
+    """The outer element: scales to its container (viewBox; ``natural``: drawn at its own width in
+    pixels, for a wide grid that scrolls rather than shrinks), labelled for screen readers. A chart
     with links is a ``group`` (an ``img``'s children are presentational: its links would be lost)."""
     label = _e(title)
+    size = f"{_c(width)}" if natural else "100%"
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" viewBox="0 0 {_c(width)} {_c(height)}" '
-        f'width="100%" role="{role}" aria-label="{label}" font-family="{FONT}" font-size="11">'
+        f'width="{size}" role="{role}" aria-label="{label}" font-family="{FONT}" font-size="11">'
         f"<title>{label}</title>{''.join(body)}</svg>"
     )
 
@@ -307,12 +316,15 @@ def heat_map(
     cell_height: int = 24,
     label_width: int = 150,
     header_height: int = 40,
+    natural: bool = False,
 ) -> SafeString:
     """A grid of coloured cells (rows × columns), ``None`` for no comparison; a legend under it.
 
     ``legend`` is a list of (level, label) pairs, e.g. ``[("clean", "0 %"), ("low", "< 1 %"), …]``.
+    ``natural``: drawn at its own size (a page scrolls a wide grid) rather than scaled to fit.
     """
-    width = label_width + cell_width * max(len(column_labels), 1) + 4
+    legend_w = sum(18 + len(label) * 6.5 + 14 for _, label in legend)
+    width = max(label_width + cell_width * max(len(column_labels), 1) + 4, legend_w)
     grid_h = header_height + cell_height * len(row_labels)
     body = []
     for j, label in enumerate(column_labels):
@@ -355,6 +367,7 @@ def heat_map(
         title=title,
         css_class="chart-heat",
         role="group" if linked else "img",
+        natural=natural,
     )
 
 

@@ -145,4 +145,5 @@ def heat_map(matrix: Matrix, href: Any) -> Any:
         legend=heat_legend_items(),
         cell_width=56,
         label_width=170,
+        natural=True,
     )
