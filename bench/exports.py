@@ -9,7 +9,12 @@ through ``core.exports.csv_chunks`` three ways, best of ``--repeat``:
 * ``plain`` — the values as they come, machine headers (the writer before labels);
 * ``labelled`` — through the gap list's ``Column``s (``reconciliation.exports.columns()``): every
   coded value written as its Vietnamese label and its code;
-* ``labelled_codes_header`` — the same with ``headers="codes"``.
+* ``labelled_codes_header`` — the same with ``headers="codes"``;
+* ``labelled_distinct_details`` — labelled, each detail a different portal timestamp (10,000 distinct
+  values: past the label memo, every one put in words).
+
+Codes repeat (four gap kinds, two statuses, three filing places), so their labels are remembered
+(``core.exports.LABEL_MEMO_SIZE``); the details of ``labelled`` repeat too.
 
 Prints one JSON object: seconds, rows/s and bytes per mode, and the labelled/plain time ratio.
 """
@@ -45,7 +50,7 @@ def main() -> None:
     kinds = ["missing_on_portal", "status_differs", "finish_differs", "late_sync"]
     details = ["TrangThaiHoSo 10 vs 4", "lag 36.5 h", "", "NgayTiepNhan 20261118082400"]
 
-    def rows():
+    def rows(unique: bool = False):
         for i in range(args.rows):
             yield (
                 "2026-10",
@@ -60,7 +65,7 @@ def main() -> None:
                 "Sở Tư pháp",
                 "10",
                 "4",
-                details[i % 4],
+                f"NgayTiepNhan 2026111808{i % 10000:04d}" if unique else details[i % 4],
                 (i % 3) + 1,
             )
 
@@ -74,14 +79,15 @@ def main() -> None:
             chunks = exports.csv_chunks(plain_header, rows())
         else:
             headers = "codes" if mode == "labelled_codes_header" else "labels"
-            chunks = exports.csv_chunks(exports.header_row(columns, headers), exports.expand(columns, rows()))
+            source = rows(unique=mode == "labelled_distinct_details")
+            chunks = exports.csv_chunks(exports.header_row(columns, headers), exports.expand(columns, source))
         for chunk in chunks:
             size += len(chunk.encode("utf-8"))
         return time.perf_counter() - start, size
 
     result: dict = {"rows": args.rows, "repeat": args.repeat, "cpus": os.cpu_count(), "modes": {}}
     with translation.override("vi"):
-        for mode in ("plain", "labelled", "labelled_codes_header"):
+        for mode in ("plain", "labelled", "labelled_codes_header", "labelled_distinct_details"):
             best, size = min(run(mode) for _ in range(args.repeat))
             result["modes"][mode] = {
                 "seconds": round(best, 3),

@@ -319,11 +319,41 @@ def header_row(columns: Sequence[Column], mode: str = "labels") -> list[str]:
     return [h for column in columns for h in column.headers(mode)]
 
 
-def _label(column: Column, value: Any) -> Any:
-    if value is None or value == "":
-        return ""
-    label = column.label(value) if column.label is not None else value
-    return "" if label is None else label
+#: Labels remembered per column during one export (codes repeat: a gap kind, a status); bounded,
+#: so a column of mostly distinct values (a detail with timestamps) cannot grow memory.
+LABEL_MEMO_SIZE = 4096
+
+
+def _labeller(column: Column) -> Callable[[Any], Any]:
+    """``column``'s label function with '' for a missing value, remembering up to
+    ``LABEL_MEMO_SIZE`` labels (the language is fixed for the length of one export)."""
+    label = column.label
+    memo: dict[Any, Any] = {}
+
+    def words(value: Any) -> Any:
+        if value is None or value == "":
+            return ""
+        try:
+            return memo[value]
+        except (KeyError, TypeError):
+            pass
+        text = label(value) if label is not None else value
+        text = "" if text is None else str(text) if isinstance(text, Promise) else text
+        if len(memo) < LABEL_MEMO_SIZE:
+            try:
+                memo[value] = text
+            except TypeError:  # an unhashable value: not remembered
+                pass
+        return text
+
+    return words
+
+
+def _coder(column: Column) -> Callable[[Any], Any]:
+    code = column.code
+    if code is None:
+        return lambda value: value
+    return lambda value: None if value is None else code(value)
 
 
 def expand(columns: Sequence[Column], rows: Iterable[Sequence]) -> Iterator[Sequence]:
@@ -331,20 +361,23 @@ def expand(columns: Sequence[Column], rows: Iterable[Sequence]) -> Iterator[Sequ
     if not any(c.coded for c in columns):
         yield from rows
         return
-    plan = [(c, c.named, c.label is not None, c.code) for c in columns]
+    plan = [
+        (c.named, _labeller(c) if c.label is not None else None, _coder(c) if c.label is not None else None)
+        for c in columns
+    ]
     for row in rows:
         values = iter(row)
         out: list[Any] = []
         append = out.append
-        for column, named, labelled, code in plan:
+        for named, words, code in plan:
             value = next(values)
             if named:
                 name = next(values)
                 append("" if name is None else name)
                 append(value)
-            elif labelled:
-                append(_label(column, value))
-                append(code(value) if code is not None and value is not None else value)
+            elif words is not None and code is not None:
+                append(words(value))
+                append(code(value))
             else:
                 append(value)
         yield out

@@ -19,6 +19,14 @@ from tthc.models import Agency
 from . import labels
 from .models import GapKind
 
+
+def _kind_label(kind: str) -> str:
+    try:
+        return str(GapKind(kind).label)
+    except ValueError:
+        return kind
+
+
 #: (column, queryset fields): the page shows the same gaps; the keys are the API list's fields. A
 #: coded value is written as its words then its code (``core.exports.Column``); a province, a system
 #: and an agency by their name then their code.
@@ -32,7 +40,7 @@ COLUMNS: tuple[tuple[writer.Column, tuple[str, ...]], ...] = (
         writer.Column("source", gettext_noop("Source system"), named=True),
         ("run__source__code", "run__source__name"),
     ),
-    (writer.Column("kind", gettext_noop("Gap kind"), label=lambda kind: _kinds().get(kind, kind)), ("kind",)),
+    (writer.Column("kind", gettext_noop("Gap kind"), label=_kind_label), ("kind",)),
     (writer.Column("dossier_code", gettext_noop("Dossier code")), ("dossier_code",)),
     (writer.Column("procedure_code", gettext_noop("Procedure code")), ("procedure_code",)),
     (writer.Column("agency_code", gettext_noop("Agency"), named=True), ("agency_code", "agency_name")),
@@ -69,10 +77,6 @@ COLUMNS: tuple[tuple[writer.Column, tuple[str, ...]], ...] = (
     ),
 )
 CHUNK = 2000
-
-
-def _kinds() -> dict[str, str]:
-    return {kind: str(label) for kind, label in GapKind.choices}
 
 
 def columns() -> list[writer.Column]:
