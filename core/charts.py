@@ -20,6 +20,7 @@ The charts:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -59,12 +60,24 @@ def _e(value: object) -> str:
     return str(escape("" if value is None else value))
 
 
-def _svg(width: Number, height: Number, body: Sequence[str], *, title: str, css_class: str) -> SafeString:
-    """The outer element: scales to its container (viewBox), labelled for screen readers."""
+def _svg(
+    width: Number,
+    height: Number,
+    body: Sequence[str],
+    *,
+    title: str,
+    css_class: str,
+    role: str = "img",
+    natural: bool = False,
+) -> SafeString:
+    """The outer element: scales to its container (viewBox; ``natural``: drawn at its own width in
+    pixels, for a wide grid that scrolls rather than shrinks), labelled for screen readers. A chart
+    with links is a ``group`` (an ``img``'s children are presentational: its links would be lost)."""
     label = _e(title)
+    size = f"{_c(width)}" if natural else "100%"
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" viewBox="0 0 {_c(width)} {_c(height)}" '
-        f'width="100%" role="img" aria-label="{label}" font-family="{FONT}" font-size="11">'
+        f'width="{size}" role="{role}" aria-label="{label}" font-family="{FONT}" font-size="11">'
         f"<title>{label}</title>{''.join(body)}</svg>"
     )
 
@@ -85,26 +98,45 @@ def _text(
 # --- trend line ----------------------------------------------------------------------------------
 
 
+def nice_ticks(max_value: Number, count: int = 5) -> list[Number]:
+    """Evenly spaced ticks from 0 reaching at least ``max_value``, at most about ``count`` steps of a
+    round size (1, 2, 2.5 or 5 times a power of ten): 100 → 0, 20, …, 100; 2000 → 0, 500, …, 2000."""
+    top = float(max_value)
+    if top <= 0:
+        return [0, 1]
+    raw = top / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+    n = math.ceil(top / step - 1e-9)
+    ticks: list[Number] = []
+    for i in range(n + 1):
+        value = round(i * step, 10)
+        ticks.append(int(value) if value == int(value) else value)
+    return ticks
+
+
 def trend_line(
     points: Sequence[tuple[str, Number | None]],
     *,
     title: str,
     max_value: Number = 100,
-    ticks: Sequence[Number] = (0, 50, 70, 90, 100),
+    ticks: Sequence[Number] | None = None,
     width: int = 640,
     height: int = 200,
     digits: int = 2,
 ) -> SafeString:
     """A line over labelled points (e.g. ``("2026-03", Decimal("87.5"))``); ``None`` breaks the line.
 
-    The y axis runs from 0 to ``max_value`` with a gridline per tick; the x labels are the point
-    labels (``MM/YYYY`` for ``YYYY-MM``), thinned to fit.
+    The y axis runs from 0 to ``max_value`` (or the last tick above it) with a gridline per tick —
+    by default evenly spaced round ticks (:func:`nice_ticks`); the x labels are the point labels
+    (``MM/YYYY`` for ``YYYY-MM``), thinned to fit.
     """
     pad_l, pad_r, pad_t, pad_b = 34, 28, 10, 22
     inner_w, inner_h = width - pad_l - pad_r, height - pad_t - pad_b
     n = max(len(points), 1)
     step = inner_w / max(n - 1, 1)
-    top = float(max_value) or 1.0
+    ticks = nice_ticks(max_value) if ticks is None else ticks
+    top = max([float(max_value), *(float(t) for t in ticks)]) or 1.0
 
     def y(value: Number) -> float:
         return pad_t + inner_h - min(max(float(value), 0.0), top) / top * inner_h
@@ -284,12 +316,15 @@ def heat_map(
     cell_height: int = 24,
     label_width: int = 150,
     header_height: int = 40,
+    natural: bool = False,
 ) -> SafeString:
     """A grid of coloured cells (rows × columns), ``None`` for no comparison; a legend under it.
 
     ``legend`` is a list of (level, label) pairs, e.g. ``[("clean", "0 %"), ("low", "< 1 %"), …]``.
+    ``natural``: drawn at its own size (a page scrolls a wide grid) rather than scaled to fit.
     """
-    width = label_width + cell_width * max(len(column_labels), 1) + 4
+    legend_w = sum(18 + len(label) * 6.5 + 14 for _, label in legend)
+    width = max(label_width + cell_width * max(len(column_labels), 1) + 4, legend_w)
     grid_h = header_height + cell_height * len(row_labels)
     body = []
     for j, label in enumerate(column_labels):
@@ -324,7 +359,16 @@ def heat_map(
             else:
                 body.append(rect + text)
     body.append(_legend(legend, 0, grid_h + 8))
-    return _svg(width, grid_h + (30 if legend else 4), body, title=title, css_class="chart-heat")
+    linked = any(cell is not None and cell.href for line in cells for cell in line)
+    return _svg(
+        width,
+        grid_h + (30 if legend else 4),
+        body,
+        title=title,
+        css_class="chart-heat",
+        role="group" if linked else "img",
+        natural=natural,
+    )
 
 
 def _legend(items: Sequence[tuple[str, str]], left: Number, y: Number) -> str:

@@ -15,6 +15,15 @@ evidence) goes through it, so a spreadsheet can never receive a live formula.
 
 The callers own their columns and rows (an iterable of sequences, typically
 ``queryset.values_list(...).iterator()``); this module owns how they are written.
+
+**Columns** (:class:`Column`): a machine key, a translatable header and, for a coded value (a gap
+kind, a status, a channel, a filing place, a system, an agency…), how to put it in words. A coded
+column is written as *two* columns: its label first, under the header ("Loại sai lệch"), then the
+code, under a header that says it is the code and names the key ("Mã loại sai lệch (kind)"), so
+people read words and other systems still read codes. Headers are in the request's language
+(Vietnamese by default). ``headers="codes"`` (``?headers=codes`` on every export) heads the very
+same columns with the machine keys instead (``kind_label``, ``kind``), a header row that never
+changes with the language or the wording — for programs.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ import csv
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import IO, TYPE_CHECKING, Any, TypeVar, overload
@@ -32,7 +42,7 @@ from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -40,6 +50,8 @@ if TYPE_CHECKING:
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
+#: Header rows: ``labels`` (words in the request's language, the default) or ``codes`` (machine keys).
+HEADER_MODES = ("labels", "codes")
 #: Leading characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 #: CSV rows are yielded in chunks of about this many characters (fewer, larger writes).
@@ -222,23 +234,197 @@ def xlsx_response(
     return FileResponse(spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
 
 
+# --- Columns: headers in words, codes beside their labels -------------------------------------------
+def _text(value: object) -> str:
+    """A header given lazily (``gettext_lazy``) or as a marked msgid (``gettext_noop``), translated."""
+    return gettext(str(value))
+
+
+def _lower_first(text: str) -> str:
+    """The header inside a sentence: "Loại sai lệch" → "loại sai lệch" ("TTHC" stays as it is)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def yes_no(value: object) -> str:
+    """A boolean in words ('' when unknown)."""
+    if value is None or value == "":
+        return ""
+    return gettext("Yes") if value else gettext("No")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported value.
+
+    * plain (no ``label``, not ``named``): one column, the value as it is;
+    * ``label``: a function of the stored value giving its words — written as the label column,
+      then the code column (``code(value)`` when given, else the value itself);
+    * ``named``: the row carries *two* values for this column, the code then its name (a system's,
+      an agency's, from the database) — written as the name, then the code.
+
+    ``code_header`` replaces the generic "Mã <header> (key)" when the second column is not quite a
+    code (a value as stored, say).
+    """
+
+    key: str
+    header: Any
+    label: Callable[[Any], Any] | None = None
+    code: Callable[[Any], Any] | None = None
+    named: bool = False
+    code_header: Any = None
+
+    @property
+    def coded(self) -> bool:
+        return self.label is not None or self.named
+
+    def headers(self, mode: str = "labels") -> list[str]:
+        if mode == "codes":
+            return [f"{self.key}_label", self.key] if self.coded else [self.key]
+        header = _text(self.header)
+        if not self.coded:
+            return [header]
+        if self.code_header is not None:
+            code = _text(self.code_header) % {"header": header, "key": self.key}
+        else:
+            code = gettext("Code of %(header)s (%(key)s)") % {"header": _lower_first(header), "key": self.key}
+        return [header, code]
+
+
+gettext_noop("Code of %(header)s (%(key)s)")
+
+
+def _true_false(value: object) -> str:
+    return "true" if value else "false"
+
+
+def boolean(key: str, header: Any) -> Column:
+    """A yes/no column: "Có"/"Không", then ``true``/``false`` for programs."""
+    return Column(
+        key,
+        header,
+        label=yes_no,
+        code=_true_false,
+        code_header=gettext_noop("%(header)s, as true/false (%(key)s)"),
+    )
+
+
+def as_columns(columns: Sequence[Column | tuple[str, Any]]) -> list[Column]:
+    """``Column``s, a ``(key, header)`` pair standing for a plain column."""
+    return [c if isinstance(c, Column) else Column(c[0], c[1]) for c in columns]
+
+
+def header_row(columns: Sequence[Column], mode: str = "labels") -> list[str]:
+    if mode not in HEADER_MODES:
+        raise ValueError(f"unknown header mode {mode!r}")
+    return [h for column in columns for h in column.headers(mode)]
+
+
+#: Labels remembered per column during one export (codes repeat: a gap kind, a status); bounded,
+#: so a column of mostly distinct values (a detail with timestamps) cannot grow memory.
+LABEL_MEMO_SIZE = 4096
+
+
+def _labeller(column: Column) -> Callable[[Any], Any]:
+    """``column``'s label function with '' for a missing value, remembering up to
+    ``LABEL_MEMO_SIZE`` labels (the language is fixed for the length of one export)."""
+    label = column.label
+    memo: dict[Any, Any] = {}
+
+    def words(value: Any) -> Any:
+        if value is None or value == "":
+            return ""
+        try:
+            return memo[value]
+        except (KeyError, TypeError):
+            pass
+        text = label(value) if label is not None else value
+        text = "" if text is None else str(text) if isinstance(text, Promise) else text
+        if len(memo) < LABEL_MEMO_SIZE:
+            try:
+                memo[value] = text
+            except TypeError:  # an unhashable value: not remembered
+                pass
+        return text
+
+    return words
+
+
+def _coder(column: Column) -> Callable[[Any], Any]:
+    code = column.code
+    if code is None:
+        return lambda value: value
+    return lambda value: None if value is None else code(value)
+
+
+def expand(columns: Sequence[Column], rows: Iterable[Sequence]) -> Iterator[Sequence]:
+    """The rows as written: each coded value as its label and its code (streamed, row by row)."""
+    if not any(c.coded for c in columns):
+        yield from rows
+        return
+    plan = [
+        (c.named, _labeller(c) if c.label is not None else None, _coder(c) if c.label is not None else None)
+        for c in columns
+    ]
+    for row in rows:
+        values = iter(row)
+        out: list[Any] = []
+        append = out.append
+        for named, words, code in plan:
+            value = next(values)
+            if named:
+                name = next(values)
+                append("" if name is None else name)
+                append(value)
+            elif words is not None and code is not None:
+                append(words(value))
+                append(code(value))
+            else:
+                append(value)
+        yield out
+
+
+def header_mode(params: Any) -> str:
+    """The ``headers`` query parameter (``labels``, the default, or ``codes``); anything else is a
+    400 naming it."""
+    from . import params as query
+
+    value = query.text(params, "headers", "labels")
+    if value not in HEADER_MODES:
+        raise query.InvalidParameter(
+            "headers", gettext("Expected one of: %(values)s.") % {"values": ", ".join(HEADER_MODES)}
+        )
+    return value
+
+
+#: The ``headers`` parameter as documented in the OpenAPI schema (the exporting endpoints).
+HEADERS_PARAMETER_DESCRIPTION = (
+    "Export header row: `labels` (default) — column headers in the request's language (Vietnamese "
+    "unless `Accept-Language: en`), each coded value as its label followed by a column with its "
+    "code, headed 'Mã … (key)'; `codes` — the same columns headed by stable machine keys "
+    "(`kind_label`, `kind`, …), for programs."
+)
+
+
 def export_response(
     fmt: str,
-    columns: Sequence[tuple[str, str]],
+    columns: Sequence[Column | tuple[str, Any]],
     fetch: Callable[[int | None], Iterable[Sequence]],
     filename: str,
     sheet: str = "",
+    headers: str = "labels",
 ) -> StreamingHttpResponse | FileResponse:
     """A ``csv`` or ``xlsx`` download; ``filename`` without extension.
 
-    ``columns`` are ``(key, label)`` pairs: CSV is headed by the keys (machine-readable), Excel by
-    the labels. ``fetch(limit)`` returns the rows, all of them for ``limit=None`` (CSV), else at
-    most ``limit`` — Excel asks for one more than it writes, to know whether to say it stopped.
+    ``columns`` are :class:`Column`s (or ``(key, header)`` pairs for plain ones); both formats are
+    headed by the headers in words (``headers="codes"``: by the machine keys), every coded value
+    written as its label and its code. ``fetch(limit)`` returns the rows (one value per column, two
+    for a ``named`` one), all of them for ``limit=None`` (CSV), else at most ``limit`` — Excel asks
+    for one more than it writes, to know whether to say it stopped.
     """
+    specs = as_columns(columns)
+    head = header_row(specs, headers)
     if fmt == "csv":
-        return csv_response([key for key, _ in columns], fetch(None), filename)
+        return csv_response(head, expand(specs, fetch(None)), filename)
     if fmt == "xlsx":
-        return xlsx_response(
-            [str(label) for _, label in columns], fetch(xlsx_row_limit() + 1), filename, sheet or filename
-        )
+        return xlsx_response(head, expand(specs, fetch(xlsx_row_limit() + 1)), filename, sheet or filename)
     raise ValueError(f"unknown export format {fmt!r}")

@@ -11,8 +11,6 @@ from core import charts
 
 
 def trend_chart(points: list[tuple[str, Decimal | None]]) -> SafeString:
-    """(label, total) pairs on a 0–100 chart with the band thresholds as gridlines; missing months
-    break the line."""
-    return charts.trend_line(
-        points, title=_("Total score by month"), max_value=100, ticks=(0, 50, 70, 90, 100)
-    )
+    """(label, total) pairs on a 0–100 chart, gridlines evenly every 20 points; missing months break
+    the line."""
+    return charts.trend_line(points, title=_("Total score by month"), max_value=100)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core import charts, formatting, params
 from core.exports import FORMATS as EXPORT_FORMATS
+from core.exports import header_mode
 from core.scope import scope_of
 from tthc import period_fields
 from tthc.models import Agency
@@ -210,7 +211,7 @@ def component(request, agency, period, code):
         period=period,
     )  # a Period: the path's <period:…>
     which = request.GET.get("set", "missing")
-    filters = {k: v for k, v in request.GET.items() if k not in ("set", "page", "export")}
+    filters = {k: v for k, v in request.GET.items() if k not in ("set", "page", "export", "headers")}
     try:
         comp = explain.component_of(snapshot, code)
         items = explain.item_set(snapshot, code, which, request.user, filters)
@@ -218,7 +219,12 @@ def component(request, agency, period, code):
         raise Http404(str(exc)) from exc
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS:
-        return export_response(items, fmt, f"{agency}-{period}-{code}-{which.replace(':', '-')}")
+        return export_response(
+            items,
+            fmt,
+            f"{agency}-{period}-{code}-{which.replace(':', '-')}",
+            headers=header_mode(request.GET),
+        )
     page = Paginator(items.queryset.values_list(*(c[1] for c in items.columns)), 50).get_page(
         request.GET.get("page")
     )
@@ -275,7 +281,9 @@ def procedures_without_dossiers(request):
     qs = dormant.without_dossiers(request.user, ministry=ministry)
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS:
-        return dormant.export_response(qs, fmt, f"procedures-without-dossiers-{dormant.months()}m")
+        return dormant.export_response(
+            qs, fmt, f"procedures-without-dossiers-{dormant.months()}m", headers=header_mode(request.GET)
+        )
     page = Paginator(qs.values_list(*(c[1] for c in dormant.COLUMNS)), 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -69,7 +69,13 @@ def public_list(request):
 
 def public_export(request, fmt):
     entries, _ministry = _public_entries(request)
-    return exports.export_response(_format(fmt), ROADMAP_COLUMNS, roadmap_rows(entries), "readiness-roadmap")
+    return exports.export_response(
+        _format(fmt),
+        ROADMAP_COLUMNS,
+        roadmap_rows(entries),
+        "readiness-roadmap",
+        headers=exports.header_mode(request.GET),
+    )
 
 
 # --- dashboards ---------------------------------------------------------------------------------
@@ -153,7 +159,13 @@ def ministry_export(request, agency, fmt):
         .select_related("procedure", "ministry", "system", "criteria_set")
         .order_by("procedure__code", "system__code")
     )
-    return exports.export_response(_format(fmt), LIST_COLUMNS, list_rows(entries), f"readiness-{m.code}")
+    return exports.export_response(
+        _format(fmt),
+        LIST_COLUMNS,
+        list_rows(entries),
+        f"readiness-{m.code}",
+        headers=exports.header_mode(request.GET),
+    )
 
 
 # --- assessing ------------------------------------------------------------------------------------

@@ -9,71 +9,99 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext, gettext_noop
 
 from core import exports as writer
 from tthc import filing
+from tthc.models import Agency
 
 from . import labels
 from .models import GapKind
 
-#: (column key, queryset field, translatable header) — the page shows the same columns.
-COLUMNS = (
-    ("period", "run__period", gettext_noop("Period")),
-    ("province", "run__province__code", gettext_noop("Province")),
-    ("source", "run__source__code", gettext_noop("Source system")),
-    ("kind", "kind", gettext_noop("Gap kind")),
-    ("dossier_code", "dossier_code", gettext_noop("Dossier code")),
-    ("procedure_code", "procedure_code", gettext_noop("Procedure code")),
-    ("agency_code", "agency_code", gettext_noop("Agency code")),
-    ("source_value", "source_value", gettext_noop("Source value")),
-    ("portal_value", "portal_value", gettext_noop("Portal value")),
-    ("detail", "detail", gettext_noop("Detail")),
-    ("filing_place", "filing_place", gettext_noop("Filed at")),
-)
-#: The same rows in words, after the machine columns (codes stay above for programs): the gap kind's
-#: label, the province's and the system's names, the compared values and the detail in words.
-LABEL_COLUMNS = (
-    ("kind_label", gettext_noop("Gap kind (in words)")),
-    ("province_name", gettext_noop("Province name")),
-    ("source_name", gettext_noop("Source system name")),
-    ("source_value_label", gettext_noop("Source value (in words)")),
-    ("portal_value_label", gettext_noop("Portal value (in words)")),
-    ("detail_label", gettext_noop("Detail (in words)")),
+
+def _kind_label(kind: str) -> str:
+    try:
+        return str(GapKind(kind).label)
+    except ValueError:
+        return kind
+
+
+#: (column, queryset fields): the page shows the same gaps; the keys are the API list's fields. A
+#: coded value is written as its words then its code (``core.exports.Column``); a province, a system
+#: and an agency by their name then their code.
+COLUMNS: tuple[tuple[writer.Column, tuple[str, ...]], ...] = (
+    (writer.Column("period", gettext_noop("Period")), ("run__period",)),
+    (
+        writer.Column("province", gettext_noop("Province"), named=True),
+        ("run__province__code", "run__province__name"),
+    ),
+    (
+        writer.Column("source", gettext_noop("Source system"), named=True),
+        ("run__source__code", "run__source__name"),
+    ),
+    (writer.Column("kind", gettext_noop("Gap kind"), label=_kind_label), ("kind",)),
+    (writer.Column("dossier_code", gettext_noop("Dossier code")), ("dossier_code",)),
+    (writer.Column("procedure_code", gettext_noop("Procedure code")), ("procedure_code",)),
+    (writer.Column("agency_code", gettext_noop("Agency"), named=True), ("agency_code", "agency_name")),
+    (
+        writer.Column(
+            "source_value",
+            gettext_noop("Source value"),
+            label=labels.status_label,
+            code_header=gettext_noop("Source value as stored (%(key)s)"),
+        ),
+        ("source_value",),
+    ),
+    (
+        writer.Column(
+            "portal_value",
+            gettext_noop("Portal value"),
+            label=labels.status_label,
+            code_header=gettext_noop("Portal value as stored (%(key)s)"),
+        ),
+        ("portal_value",),
+    ),
+    (
+        writer.Column(
+            "detail",
+            gettext_noop("Detail"),
+            label=labels.humanize,
+            code_header=gettext_noop("Detail as stored (%(key)s)"),
+        ),
+        ("detail",),
+    ),
+    (
+        writer.Column("filing_place", gettext_noop("Filed at"), label=filing.label, code=filing.key),
+        ("filing_place",),
+    ),
 )
 CHUNK = 2000
 
 
+def columns() -> list[writer.Column]:
+    return [column for column, _ in COLUMNS]
+
+
 def rows(queryset, limit: int | None = None) -> Iterator[tuple]:
-    """The export rows of a gap queryset (keeps its ordering), streamed from the database: the machine
-    columns (the period as its text, the filing place as its key — tthc/data/filing_places.csv — as the
-    API), then the same in words (``LABEL_COLUMNS``)."""
-    qs = queryset.with_filing_place().values_list(
-        *(column[1] for column in COLUMNS), "run__province__name", "run__source__name"
+    """The export rows of a gap queryset (keeps its ordering), streamed from the database: one value
+    per column, the code then the name for a named one (``COLUMNS``); the agency's name is looked up
+    by its code (one indexed subquery)."""
+    agency_name = Subquery(Agency.objects.filter(code=OuterRef("agency_code")).values("name")[:1])
+    qs = (
+        queryset.with_filing_place()
+        .annotate(agency_name=agency_name)
+        .values_list(*(field for _, fields in COLUMNS for field in fields))
     )
     if limit is not None:
         qs = qs[:limit]
-    kinds = dict(GapKind.choices)
-    for period, *machine, place, province_name, source_name in qs.iterator(chunk_size=CHUNK):
-        kind, source_value, portal_value, detail = machine[2], machine[6], machine[7], machine[8]
-        yield (
-            str(period),
-            *machine,
-            filing.key(place),
-            str(kinds.get(kind, kind)),
-            province_name,
-            source_name,
-            labels.status_label(source_value),
-            labels.status_label(portal_value),
-            labels.humanize(detail),
-        )
+    for period, *rest in qs.iterator(chunk_size=CHUNK):
+        yield (str(period), *rest)
 
 
-def export_response(queryset, fmt: str, filename: str = "gaps"):
-    columns = [(key, gettext(header)) for key, _, header in COLUMNS]
-    columns += [(key, gettext(header)) for key, header in LABEL_COLUMNS]
+def export_response(queryset, fmt: str, filename: str = "gaps", headers: str = "labels"):
     return writer.export_response(
-        fmt, columns, lambda limit: rows(queryset, limit), filename, gettext("Gaps")
+        fmt, columns(), lambda limit: rows(queryset, limit), filename, gettext("Gaps"), headers=headers
     )
 
 

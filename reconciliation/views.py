@@ -13,10 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
+from core.exports import header_mode
 from core.pagination import ExactCappedPaginator
 from tthc import filing, period_fields
 from tthc.periods import Period
@@ -39,11 +42,20 @@ def matrix(request):
     periods = matrix_service.periods_for(user)
     if period not in periods:
         periods = sorted([*periods, period], reverse=True)
+    gaps = reverse("reconciliation:gaps")
+
+    def href(row, cell) -> str:
+        query = urlencode(
+            {"period": str(period), "province": row.province.code, "source": cell.run.source.code}
+        )
+        return f"{gaps}?{query}"
+
     return render(
         request,
         "reconciliation/matrix.html",
         {
             "matrix": grid,
+            "heat_map": None if grid.empty else matrix_service.heat_map(grid, href),
             "period": period,
             "periods": periods,
             "thresholds": sorted(settings.TTHC_GAP_SEVERITY_THRESHOLDS),
@@ -115,7 +127,6 @@ def gaps(request):
             "tabs": GAP_TABS,
             "tab": (filterset.data or {}).get("tab", ""),
             "selected_kinds": request.GET.getlist("kind"),
-            "columns": exports.COLUMNS,
             "filing_places": filing.filter_choices(),
         },
     )
@@ -126,7 +137,9 @@ def gaps_export(request, fmt: str):
     if fmt not in EXPORT_FORMATS:
         raise Http404
     _, rows = _scoped_gaps(request)
-    return exports.export_response(rows, fmt, exports.filename_for(request.GET))
+    return exports.export_response(
+        rows, fmt, exports.filename_for(request.GET), headers=header_mode(request.GET)
+    )
 
 
 @login_required

@@ -13,29 +13,54 @@ from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import IO, Any
 
 from django.core.files import File
+from django.db.models import OuterRef, Subquery
+from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from core import exports as writer
+from reconciliation import exports as gap_exports
 from reconciliation.models import ReconciliationRun, counted_kinds
+from tthc.models import Agency
 
 from ..models import AttachmentKind, RequestAttachment, SyncGapRequest
 
-HEADER = [
-    "Hệ thống",
-    "Loại sai lệch",
-    "Mã loại",
-    "Mã hồ sơ",
-    "Mã TTHC",
-    "Mã cơ quan",
-    "Giá trị tại hệ thống nguồn",
-    "Giá trị trên Cổng DVCQG",
-    "Chi tiết",
-]
+
+#: The gap list's columns (``core.exports.Column``), always in Vietnamese (the request's language):
+#: the system and the agency by name then code, the gap kind in the letter's words then its code,
+#: the compared values and the detail in words then as stored.
+def _kind_label(kind: str) -> str:
+    from .letters import GAP_PHRASES
+
+    label = str(GAP_PHRASES.get(kind, kind))
+    return label[:1].upper() + label[1:]
+
+
+def _columns() -> list[writer.Column]:
+    by_key = {column.key: column for column in gap_exports.columns()}
+    return [
+        writer.Column("source", gettext_noop("System"), named=True),
+        writer.Column("kind", gettext_noop("Gap kind"), label=_kind_label),
+        by_key["dossier_code"],
+        by_key["procedure_code"],
+        by_key["agency_code"],
+        by_key["source_value"],
+        by_key["portal_value"],
+        by_key["detail"],
+    ]
+
+
+def header() -> list[str]:
+    """The header row of the attached gap lists (Vietnamese)."""
+    with translation.override("vi"):
+        return writer.header_row(_columns())
+
+
 CHUNK = 2000
 
 
@@ -59,31 +84,38 @@ def findings(run: ReconciliationRun, portal_route: bool = False) -> dict[str, in
 
 def _rows(
     runs: ReconciliationRun | list[ReconciliationRun], portal_route: bool = False
-) -> Iterator[list[Any]]:
-    from .letters import GAP_PHRASES
-
+) -> Iterator[Sequence[Any]]:
+    """The gaps of ``runs``, streamed, already written out in Vietnamese (labels beside codes)."""
     runs = runs if isinstance(runs, list) else [runs]
     fields = (
         "kind",
         "dossier_code",
         "procedure_code",
         "agency_code",
+        "agency_name",
         "source_value",
         "portal_value",
         "detail",
     )
+    agency_name = Subquery(Agency.objects.filter(code=OuterRef("agency_code")).values("name")[:1])
+    columns = _columns()
     for run in runs:
-        qs = _gaps(run, portal_route).order_by("kind", "dossier_code").values_list(*fields)
-        for kind, *rest in qs.iterator(chunk_size=CHUNK):
-            label = GAP_PHRASES.get(kind, kind)
-            yield [run.source.code, label[:1].upper() + label[1:], kind, *rest]
+        qs = (
+            _gaps(run, portal_route)
+            .order_by("kind", "dossier_code")
+            .annotate(agency_name=agency_name)
+            .values_list(*fields)
+        )
+        raw = ((run.source.code, run.source.name, *row) for row in qs.iterator(chunk_size=CHUNK))
+        with translation.override("vi"):
+            yield from writer.expand(columns, raw)
 
 
 def write_csv(
     runs: ReconciliationRun | list[ReconciliationRun], out: IO[str], portal_route: bool = False
 ) -> int:
     """CSV in UTF-8 with a BOM (Excel opens Vietnamese text correctly); returns the row count."""
-    return writer.write_csv(out, HEADER, _rows(runs, portal_route))
+    return writer.write_csv(out, header(), _rows(runs, portal_route))
 
 
 def _truncated(limit: int) -> str:
@@ -94,7 +126,12 @@ def write_xlsx(
     runs: ReconciliationRun | list[ReconciliationRun], out: IO[bytes], title: str, portal_route: bool = False
 ) -> int:
     return writer.write_xlsx(
-        out, HEADER, _rows(runs, portal_route), "Danh sách sai lệch", preamble=[[title]], truncated=_truncated
+        out,
+        header(),
+        _rows(runs, portal_route),
+        "Danh sách sai lệch",
+        preamble=[[title]],
+        truncated=_truncated,
     )
 
 

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
+from core.exports import HEADER_MODES, HEADERS_PARAMETER_DESCRIPTION, header_mode
 from core.pagination import DefaultPagination
 from tthc import period_fields
 from tthc.models import Agency
@@ -116,7 +117,11 @@ class RankingsView(APIView):
 
 
 def _drill_filters(request) -> dict:
-    return {k: v for k, v in request.query_params.items() if k not in ("set", "page", "page_size", "export")}
+    return {
+        k: v
+        for k, v in request.query_params.items()
+        if k not in ("set", "page", "page_size", "export", "headers")
+    }
 
 
 class ComponentItemsView(APIView):
@@ -128,6 +133,9 @@ class ComponentItemsView(APIView):
                 "set", str, description="numerator, denominator, missing (default) or penalty:<name>"
             ),
             OpenApiParameter("export", str, enum=["csv", "xlsx"]),
+            OpenApiParameter(
+                "headers", str, enum=list(HEADER_MODES), description=HEADERS_PARAMETER_DESCRIPTION
+            ),
             *(
                 OpenApiParameter(name, str)
                 for name in ("agency", "procedure", "unit", "officer", "status", "code", "filing_place")
@@ -144,7 +152,12 @@ class ComponentItemsView(APIView):
             raise Http404(str(exc)) from exc
         fmt = request.query_params.get("export")
         if fmt in EXPORT_FORMATS:
-            return export_response(items, fmt, f"{agency}-{period}-{code}-{which.replace(':', '-')}")
+            return export_response(
+                items,
+                fmt,
+                f"{agency}-{period}-{code}-{which.replace(':', '-')}",
+                headers=header_mode(request.query_params),
+            )
         columns = items.columns
         values = items.queryset.values(*(c[1] for c in columns))
         paginator = DefaultPagination()
@@ -269,6 +282,9 @@ class ProceduresWithoutDossiersView(APIView):
         parameters=[
             OpenApiParameter("ministry", str, description="owning ministry code"),
             OpenApiParameter("export", str, enum=["csv", "xlsx"]),
+            OpenApiParameter(
+                "headers", str, enum=list(HEADER_MODES), description=HEADERS_PARAMETER_DESCRIPTION
+            ),
         ],
         responses=OpenApiTypes.OBJECT,
     )
@@ -279,7 +295,12 @@ class ProceduresWithoutDossiersView(APIView):
         qs = dormant.without_dossiers(request.user, ministry=ministry)
         fmt = request.query_params.get("export")
         if fmt in EXPORT_FORMATS:
-            return dormant.export_response(qs, fmt, f"procedures-without-dossiers-{dormant.months()}m")
+            return dormant.export_response(
+                qs,
+                fmt,
+                f"procedures-without-dossiers-{dormant.months()}m",
+                headers=header_mode(request.query_params),
+            )
         paginator = DefaultPagination()
         page = paginator.paginate_queryset(qs.values(*(c[1] for c in dormant.COLUMNS)), request, view=self)
         response = paginator.get_paginated_response(

@@ -23,7 +23,6 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import exports as writer
 from core.scope import scope_of
 from tthc.calendar import VN_TZ
 from tthc.models import Agency, Dossier, Procedure
@@ -116,7 +115,10 @@ def rows(qs: QuerySet[Procedure], limit: int | None = None) -> Iterator[tuple[An
     return values.iterator(chunk_size=2000)
 
 
-def export_response(qs: QuerySet[Procedure], fmt: str, filename: str) -> StreamingHttpResponse | FileResponse:
-    """CSV or Excel through the shared writer (``core.exports``)."""
-    columns = [(key, str(header)) for key, _, header in COLUMNS]
-    return writer.export_response(fmt, columns, lambda limit: rows(qs, limit), filename, "procedures")
+def export_response(
+    qs: QuerySet[Procedure], fmt: str, filename: str, headers: str = "labels"
+) -> StreamingHttpResponse | FileResponse:
+    """CSV or Excel through the shared writer (``core.exports``, columns from ``services.export``)."""
+    from .export import queryset_export
+
+    return queryset_export(qs, COLUMNS, fmt, filename, "procedures", headers=headers)

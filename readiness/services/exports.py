@@ -10,31 +10,39 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Assessment
+from core.exports import Column, boolean
 
-ROADMAP_COLUMNS: list[tuple[str, Any]] = [
-    ("ministry_code", _("Ministry code")),
-    ("ministry", _("Ministry")),
-    ("procedure_code", _("Procedure code")),
-    ("procedure", _("Procedure")),
-    ("system_code", _("System")),
-    ("planned_ready_on", _("Planned ready date")),
-    ("overdue", _("Overdue")),
-    ("steps", _("Roadmap steps")),
-    ("approved_at", _("Approved at")),
+from ..models import Assessment, Classification
+
+#: A ministry, a procedure, a system and a criteria set are written as their name then their code,
+#: the classification and "overdue" in words then as codes (``core.exports.Column``).
+ROADMAP_COLUMNS: list[Column] = [
+    Column("ministry", _("Ministry"), named=True),
+    Column("procedure", _("Procedure"), named=True),
+    Column("system", _("System"), named=True),
+    Column("planned_ready_on", _("Planned ready date")),
+    boolean("overdue", _("Overdue")),
+    Column("steps", _("Roadmap steps")),
+    Column("approved_at", _("Approved at")),
 ]
 
-LIST_COLUMNS: list[tuple[str, Any]] = [
-    ("ministry_code", _("Ministry code")),
-    ("procedure_code", _("Procedure code")),
-    ("procedure", _("Procedure")),
-    ("system_code", _("System")),
-    ("criteria_set", _("Criteria set")),
-    ("classification", _("Classification")),
-    ("planned_ready_on", _("Planned ready date")),
-    ("overdue", _("Overdue")),
-    ("approved_at", _("Approved at")),
+LIST_COLUMNS: list[Column] = [
+    Column("ministry", _("Ministry"), named=True),
+    Column("procedure", _("Procedure"), named=True),
+    Column("system", _("System"), named=True),
+    Column("criteria_set", _("Criteria set"), named=True),
+    Column("classification", _("Classification"), label=lambda value: _choice(Classification, value)),
+    Column("planned_ready_on", _("Planned ready date")),
+    boolean("overdue", _("Overdue")),
+    Column("approved_at", _("Approved at")),
 ]
+
+
+def _choice(choices: Any, value: Any) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
 
 
 def _fetcher(
@@ -50,11 +58,10 @@ def _fetcher(
     return fetch
 
 
-def _overdue(e: Assessment, today: date) -> str:
-    late = (
+def _overdue(e: Assessment, today: date) -> bool:
+    return bool(
         e.is_current and e.classification == "not_ready" and e.planned_ready_on and e.planned_ready_on < today
     )
-    return "x" if late else ""
 
 
 def roadmap_rows(entries: QuerySet[Assessment]) -> Callable[[int | None], Iterable[Sequence]]:
@@ -66,6 +73,7 @@ def roadmap_rows(entries: QuerySet[Assessment]) -> Callable[[int | None], Iterab
             e.procedure.code,
             e.procedure.name,
             e.system.code,
+            e.system.name,
             e.planned_ready_on,
             _overdue(e, today),
             "; ".join(f"{s.due_on:%d/%m/%Y} {s.action}" for s in e.steps.all()),
@@ -79,10 +87,13 @@ def list_rows(entries: QuerySet[Assessment]) -> Callable[[int | None], Iterable[
         entries,
         lambda e, today: (
             e.ministry.code,
+            e.ministry.name,
             e.procedure.code,
             e.procedure.name,
             e.system.code,
-            str(e.criteria_set),
+            e.system.name,
+            e.criteria_set.code,
+            e.criteria_set.name,
             e.classification,
             e.planned_ready_on,
             _overdue(e, today),

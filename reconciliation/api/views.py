@@ -57,7 +57,7 @@ from accounts.authentication import TokenAuthentication
 from accounts.models import ApiToken
 from core.converters import CODE_REGEX
 from core.exports import FORMATS as EXPORT_FORMATS
-from core.exports import XLSX_TYPE
+from core.exports import HEADER_MODES, HEADERS_PARAMETER_DESCRIPTION, XLSX_TYPE, header_mode
 from core.pagination import CappedCountPagination
 
 from .. import exports
@@ -195,7 +195,10 @@ class GapViewSet(viewsets.ReadOnlyModelViewSet):
                 str,
                 enum=["json", "csv", "xlsx"],
                 description="csv / xlsx: export every gap the filters select (streamed) instead of one JSON page.",
-            )
+            ),
+            OpenApiParameter(
+                "headers", str, enum=list(HEADER_MODES), description=HEADERS_PARAMETER_DESCRIPTION
+            ),
         ],
         responses={
             200: GapSerializer(many=True),
@@ -207,7 +210,12 @@ class GapViewSet(viewsets.ReadOnlyModelViewSet):
         fmt = getattr(request.accepted_renderer, "format", None)
         if fmt in EXPORT_FORMATS:
             queryset = self.filter_queryset(self.get_queryset())
-            return exports.export_response(queryset, fmt, exports.filename_for(request.query_params))
+            return exports.export_response(
+                queryset,
+                fmt,
+                exports.filename_for(request.query_params),
+                headers=header_mode(request.query_params),
+            )
         return super().list(request, *args, **kwargs)
 
 

@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
+from core import charts, formatting
 from tthc.periods import Period
 
 from ..models import ReconciliationRun, SourceKind
@@ -99,3 +101,49 @@ def build_matrix(user: Any, period: Period, provincial_label: str) -> Matrix:
         row.points_at_stake += run.points_at_stake
     matrix.rows = list(rows.values())
     return matrix
+
+
+def heat_legend_items(thresholds: Iterable[float] | None = None) -> list[tuple[str, str]]:
+    """(level, words) for the legend: no gap, each band by its percent bounds, nothing compared."""
+    bounds = sorted(settings.TTHC_GAP_SEVERITY_THRESHOLDS if thresholds is None else thresholds)
+    items = [("clean", gettext("no gap"))]
+    for level, bound in zip(LEVELS, bounds, strict=False):
+        items.append((level, f"< {formatting.percent(bound, 0)}"))
+    items.append((LEVELS[min(len(bounds), len(LEVELS) - 1)], f"≥ {formatting.percent(bounds[-1], 0)}"))
+    items.append(("empty", gettext("not compared")))
+    return items
+
+
+def heat_map(matrix: Matrix, href: Any) -> Any:
+    """The matrix as a server-side SVG heat map (``core.charts.heat_map``): a row per province, a
+    column per system, each cell coloured by severity and linking to its gap list (``href(row,
+    cell)``), with a legend. The same drawing serves the page and a PDF."""
+    cells = []
+    for row in matrix.rows:
+        line: list[charts.HeatCell | None] = []
+        for cell in row.cells:
+            if cell is None:
+                line.append(None)
+                continue
+            run = cell.run
+            compared = f"{formatting.number(run.gap_dossiers)} / {formatting.number(run.dossiers)}"
+            line.append(
+                charts.HeatCell(
+                    level=cell.level,
+                    text=formatting.number(run.gap_dossiers) if run.dossiers else "—",
+                    href=href(row, cell),
+                    tooltip=f"{run.source.name}: {compared} ({formatting.percent(cell.percent)})",
+                )
+            )
+        cells.append(line)
+    provinces: list[Any] = [row.province for row in matrix.rows]
+    return charts.heat_map(
+        [f"{p.short_name or p.name} ({p.code})" for p in provinces],
+        [key if key != PROVINCIAL_COLUMN else label for key, label in matrix.columns],
+        cells,
+        title=gettext("Sync gap matrix %(period)s") % {"period": formatting.month(str(matrix.period))},
+        legend=heat_legend_items(),
+        cell_width=56,
+        label_width=170,
+        natural=True,
+    )

@@ -60,12 +60,21 @@ def test_the_gap_list_is_attached_as_csv_and_excel(world):
     assert set(files) == {AttachmentKind.EVIDENCE_CSV, AttachmentKind.EVIDENCE_XLSX}
     text = files[AttachmentKind.EVIDENCE_CSV].file.open("rb").read().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:4] == ["Hệ thống", "Loại sai lệch", "Mã loại", "Mã hồ sơ"]
+    assert rows[0][:5] == [
+        "Hệ thống",
+        "Mã hệ thống (source)",
+        "Loại sai lệch",
+        "Mã loại sai lệch (kind)",
+        "Mã hồ sơ",
+    ]
     assert len(rows) == 1 + 6
-    assert {r[2] for r in rows[1:]} == {"missing_on_portal", "status_differs"}
+    assert {r[1] for r in rows[1:]} == {world.system.code}
+    assert {r[0] for r in rows[1:]} == {world.system.name}
+    assert {r[3] for r in rows[1:]} == {"missing_on_portal", "status_differs"}
+    assert all(r[2] and r[2] != r[3] for r in rows[1:])
     sheet = load_workbook(files[AttachmentKind.EVIDENCE_XLSX].file.open("rb")).active
     values = list(sheet.values)
-    assert values[1][1] == "Loại sai lệch" and len(values) == 2 + 6
+    assert list(values[1]) == rows[0] and len(values) == 2 + 6
     assert files[AttachmentKind.EVIDENCE_CSV].size > 0
 
 

@@ -126,6 +126,78 @@ def test_export_response_names_the_file_safely():
         exports.export_response("pdf", [], lambda limit: [], "x")
 
 
+def _columns():
+    colours = {"r": "Đỏ", "g": "Xanh"}
+    return [
+        exports.Column("n", "Số"),
+        exports.Column("colour", "Màu", label=colours.get),
+        exports.Column("unit", "Đơn vị", named=True),
+        exports.Column("place", "Nơi", label=str.upper, code=lambda v: f"k-{v}"),
+        exports.boolean("late", "Quá hạn"),
+    ]
+
+
+def test_columns_write_labels_beside_codes_in_both_header_modes():
+    from django.utils import translation
+
+    with translation.override("vi"):
+        assert exports.header_row(_columns()) == [
+            "Số",
+            "Màu",
+            "Mã màu (colour)",
+            "Đơn vị",
+            "Mã đơn vị (unit)",
+            "Nơi",
+            "Mã nơi (place)",
+            "Quá hạn",
+            "Quá hạn, dạng true/false (late)",
+        ]
+        rows = list(
+            exports.expand(
+                _columns(), [(1, "r", "U1", "Phòng A", "x", True), (2, None, "U2", None, "", False)]
+            )
+        )
+        assert rows == [
+            [1, "Đỏ", "r", "Phòng A", "U1", "X", "k-x", "Có", "true"],
+            [2, "", None, "", "U2", "", "k-", "Không", "false"],
+        ]
+    with translation.override("en"):
+        assert exports.header_row(_columns())[2] == "Code of màu (colour)"  # headers given in Vietnamese here
+    assert exports.header_row(_columns(), "codes") == [
+        "n",
+        "colour_label",
+        "colour",
+        "unit_label",
+        "unit",
+        "place_label",
+        "place",
+        "late_label",
+        "late",
+    ]
+    with pytest.raises(ValueError):
+        exports.header_row(_columns(), "keys")
+
+
+def test_columns_expand_while_streaming():
+    def rows():
+        yield (1, "r", "U1", "A", "x", True)
+        raise AssertionError("read past the first row")
+
+    first = next(iter(exports.expand(_columns(), rows())))  # one row in, one row out
+    assert first[:3] == [1, "Đỏ", "r"]
+    response = exports.export_response("csv", _columns(), lambda limit: rows(), "x", headers="codes")
+    assert response.streaming  # nothing read yet: the rows are read as the response is sent
+
+
+def test_header_mode_parameter():
+    from core.params import InvalidParameter
+
+    assert exports.header_mode({}) == "labels"
+    assert exports.header_mode({"headers": "codes"}) == "codes"
+    with pytest.raises(InvalidParameter):
+        exports.header_mode({"headers": "keys"})
+
+
 @pytest.mark.parametrize("code", ["01", "Đà Nẵng 48 #?%", "a b"])
 def test_code_converter_round_trips(code):
     assert CodeConverter().to_python(CodeConverter().to_url(code)) == code

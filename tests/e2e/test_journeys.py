@@ -108,6 +108,9 @@ def officer_reads_the_dashboard_matrix_gap_and_dossier(j: Journey) -> None:
         float(x), float(y)
     j.menu("Sai lệch đồng bộ")
     j.check("matrix")
+    heat = j.page.locator("svg.chart-heat")
+    assert heat.is_visible(), "the matrix is drawn as a heat map"
+    assert heat.locator(f"a[href*='source={run.source.code}']").count(), "its cells link to the gaps"
     j.page.locator(f"table.matrix td.cell a[href*='source={run.source.code}']").first.click()
     j.page.wait_for_load_state("load")
     j.check("gaps")

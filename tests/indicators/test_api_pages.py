@@ -189,7 +189,10 @@ def test_exports(g, users):
     url = f"/api/v1/indicators/01/{golden.PERIOD}/components/ON_TIME/"
     csv_text = b"".join(client.get(url, {"export": "csv"}).streaming_content).decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
-    assert lines[0].startswith("code,procedure,procedure_name,agency") and len(lines) == 5
+    assert lines[0].startswith("Mã hồ sơ,Thủ tục,Mã thủ tục (procedure),") and len(lines) == 5
+    codes = client.get(url, {"export": "csv", "headers": "codes"})
+    first = b"".join(codes.streaming_content).decode("utf-8-sig").splitlines()[0]
+    assert first.startswith("code,procedure_label,procedure,agency_label,agency,")
     response = client.get(url, {"export": "xlsx"})
     from openpyxl import load_workbook
 

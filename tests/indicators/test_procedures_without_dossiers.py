@@ -100,9 +100,14 @@ def test_scoped_by_the_gate_page_api_and_exports(w, client, monkeypatch):
         assert page.status_code == 200
         html = page.content.decode()
         assert all(code in html for code in want) and ("Y-NEVER" in html) == ("Y-NEVER" in want)
-        exported = client.get(reverse("indicators:procedures-without-dossiers"), {"export": "csv"})
+        exported = client.get(
+            reverse("indicators:procedures-without-dossiers"), {"export": "csv", "headers": "codes"}
+        )
         text = b"".join(exported.streaming_content).decode("utf-8-sig")
         assert [r["code"] for r in csv.DictReader(io.StringIO(text))] == want
+        words = client.get(reverse("indicators:procedures-without-dossiers"), {"export": "csv"})
+        header = next(csv.reader(io.StringIO(b"".join(words.streaming_content).decode("utf-8-sig"))))
+        assert header[:4] == ["Mã thủ tục", "Tên thủ tục", "Bộ quản lý", "Mã bộ quản lý (ministry)"]
     # Another ministry's filter is out of scope: 404, as everywhere.
     api = APIClient()
     api.force_authenticate(users["btp"])

@@ -155,7 +155,11 @@ def test_province_sees_what_it_keeps_serving_and_plans(client, world, listed):
 def test_exports(client, world, listed):
     response = client.get(reverse("readiness:public-export", args=["csv"]))
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("ministry_code,ministry,procedure_code")
+    assert text.splitlines()[0].startswith("Bộ,Mã bộ (ministry),Thủ tục,Mã thủ tục (procedure),Hệ thống,")
+    assert '"Quá hạn, dạng true/false (overdue)"' in text.splitlines()[0]
+    codes = client.get(reverse("readiness:public-export", args=["csv"]), {"headers": "codes"})
+    first = b"".join(codes.streaming_content).decode("utf-8-sig").splitlines()[0]
+    assert first.startswith("ministry_label,ministry,procedure_label,procedure,system_label,system,")
     assert "P-BTP" in text and "P-BYT" in text
     assert client.get(reverse("readiness:public-export", args=["pdf"])).status_code == 404
     client.force_login(world.u["btp_officer"])

@@ -83,9 +83,10 @@ def check_api_runs(client, world, expect, errors):
 def check_api_gaps(client, world, expect, errors):
     objs = runs(world)
     listed = {g["id"] for g in client.get("/api/v1/reconciliation/gaps/?page_size=500").json()["results"]}
-    response = client.get("/api/v1/reconciliation/gaps/?format=csv")
+    response = client.get("/api/v1/reconciliation/gaps/?format=csv&headers=codes")
     exported = {
-        row[4] for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+        row["dossier_code"]
+        for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
     }
     for code in expect.codes():
         _run, gap = objs[code]
@@ -118,9 +119,10 @@ def check_gap_pages(client, world, expect, errors):
         g.dossier_code
         for g in client.get(reverse("reconciliation:gaps") + "?page=1").context["page"].paginator.object_list
     }
-    response = client.get(reverse("reconciliation:gaps-export", args=["csv"]))
+    response = client.get(reverse("reconciliation:gaps-export", args=["csv"]) + "?headers=codes")
     exported = {
-        row[4] for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+        row["dossier_code"]
+        for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
     }
     for code in expect.codes():
         if (f"G-{code}" in listed) != expect.visible(code):

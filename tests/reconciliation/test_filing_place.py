@@ -129,12 +129,16 @@ def test_gaps_filter_and_export_by_filing_place(world, client):
     assert page.status_code == 200
     assert "00004-251010-000022" in page.text and "00004-251010-000021" not in page.text
     assert "Hệ thống thông tin giải quyết TTHC cấp bộ" in page.text or "A ministry&#x27;s system" in page.text
-    export = client.get("/reconciliation/gaps/export.csv", {"period": "2025-10"})
+    export = client.get("/reconciliation/gaps/export.csv", {"period": "2025-10"}, HTTP_ACCEPT_LANGUAGE="vi")
     text = b"".join(export.streaming_content).decode("utf-8-sig")
     header, *rows = list(csv.reader(io.StringIO(text.strip())))
-    assert "filing_place" in header and len(rows) == 3
-    column = header.index("filing_place")  # the label columns follow the machine ones
-    assert sorted(row[column] for row in rows) == ["", "ministry", "portal"]
+    assert "filing_place" not in header and len(rows) == 3  # Vietnamese headers, the key in brackets
+    code = header.index("Mã nơi nộp hồ sơ (filing_place)")
+    assert header[code - 1] == "Nơi nộp hồ sơ"  # the label, then its code
+    assert sorted(row[code] for row in rows) == ["", "ministry", "portal"]
+    assert sorted(row[code - 1] for row in rows) == sorted(
+        ["", filing.by_code(1).name_vi, filing.by_code(2).name_vi]
+    )
 
 
 def test_late_dossier_drill_down_isolates_online_dossiers_filed_through_the_portal():

@@ -1,18 +1,14 @@
 """The gap matrix, gap list, exports and dossier comparison pages, for each kind of user."""
 
-import csv
-import io
 import re
 
 import pytest
 from django.test import Client
-from django.utils import translation
-from openpyxl import load_workbook
 
-from reconciliation import views
-from reconciliation.exports import COLUMNS, LABEL_COLUMNS
+from reconciliation import exports, views
 from reconciliation.services.matrix import severity
 from reconciliation.services.reconcile import reconcile_period
+from tests.exported import csv_table, records, xlsx_table
 from tthc import filing
 from tthc.periods import Period
 
@@ -59,6 +55,36 @@ def test_matrix_for_a_province_officer(ds):
     assert "Ma trận sai lệch đồng bộ" in html  # Vietnamese first
     english = login(ds.users.p01).get(MATRIX, {"period": "2026-10"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Sync gap matrix" in english.content.decode()
+
+
+def test_matrix_heat_map_is_an_svg_with_a_legend_in_vietnamese(ds, settings):
+    """The matrix drawn server-side (``core.charts.heat_map``) above the table: plain-number
+    coordinates in Vietnamese, a cell per compared system coloured by severity and linking to its
+    gaps, a legend naming every colour."""
+    import xml.etree.ElementTree as ET
+
+    from core.charts import HEAT
+    from tests.core.test_charts import NS, assert_coordinates_numeric
+
+    settings.TTHC_GAP_SEVERITY_THRESHOLDS = [1, 5, 15]
+    html = login(ds.users.btp).get(MATRIX, {"period": "2026-10"}, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    match = re.search(r'<svg[^>]*class="chart chart-heat".*?</svg>', html, re.S)
+    assert match, "the matrix page draws the heat map"
+    root = assert_coordinates_numeric(match.group(0))
+    assert root.get("aria-label") == "Ma trận sai lệch đồng bộ 10/2026"
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert "HOTICH" in texts and any(t and t.endswith("(01)") for t in texts)
+    for words in ("không sai lệch", "< 1 %", "< 5 %", "< 15 %", "≥ 15 %", "không đối chiếu"):
+        assert words in texts, words  # the legend, in Vietnamese number format
+    links = [a.get("href") for a in root.iter(f"{NS}a")]
+    assert "/reconciliation/gaps/?period=2026-10&province=01&source=HOTICH" in links
+    assert len(links) == 2  # one per compared cell (provinces 01 and 48 on HOTICH)
+    fills = {r.get("fill") for r in root.iter(f"{NS}rect")}
+    assert HEAT["critical"] in fills  # 9 of 16 dossiers with a gap in province 01
+    tooltips = [t.text for t in root.iter(f"{NS}title")]
+    assert any(t and t.endswith(": 9 / 16 (56,2 %)") for t in tooltips), tooltips
+    assert '<table class="matrix">' in html  # the accessible table stays
+    ET.fromstring(match.group(0))
 
 
 def test_matrix_for_a_ministry_officer(ds):
@@ -116,18 +142,13 @@ def page_rows(client, query):
 
 
 def csv_rows(response):
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0] == [c[0] for c in COLUMNS] + [c[0] for c in LABEL_COLUMNS]
-    return [tuple(r[: len(COLUMNS)]) for r in rows[1:]]  # the machine columns; the labels: test below
+    header, rows = csv_table(response)
+    assert header == exports.writer.header_row(exports.columns(), "codes")
+    return records(header, rows)  # the codes; the labels beside them: test below
 
 
 def xlsx_rows(response):
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
-    return [
-        tuple("" if v is None else str(v) for v in row[: len(COLUMNS)])
-        for row in sheet.iter_rows(min_row=2, values_only=True)
-    ]
+    return records(*xlsx_table(response))
 
 
 @pytest.mark.parametrize(
@@ -144,8 +165,9 @@ def test_exports_match_the_page(ds, monkeypatch, query):
     client = login(ds.users.p01)
     shown = page_rows(client, query)
     assert shown
-    assert csv_rows(client.get("/reconciliation/gaps/export.csv", query)) == shown
-    assert xlsx_rows(client.get("/reconciliation/gaps/export.xlsx", query)) == shown
+    codes = {**query, "headers": "codes"}
+    assert csv_rows(client.get("/reconciliation/gaps/export.csv", codes)) == shown
+    assert xlsx_rows(client.get("/reconciliation/gaps/export.xlsx", codes)) == shown
 
 
 def test_gap_list_page(ds):
@@ -234,30 +256,42 @@ def test_dossier_comparison_scoping(ds):
 
 
 def test_exports_carry_labels_beside_codes(ds):
-    """Vietnamese words after the codes: the gap kind, province and system names, values in words."""
+    """Vietnamese headers; each coded value in words, its code in the next column ("Mã … (key)"):
+    the gap kind, the province and system names, values and detail in words."""
     client = login(ds.users.p01)
-    with translation.override("vi"):
-        response = client.get(
-            "/reconciliation/gaps/export.csv",
-            {"period": "2026-10", "province": "01", "source": "HOTICH"},
-            HTTP_ACCEPT_LANGUAGE="vi",
-        )
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    header, *rows = list(csv.reader(io.StringIO(body)))
-    by_key = [dict(zip(header, row, strict=True)) for row in rows]
-    kinds = {r["kind"]: r["kind_label"] for r in by_key}
-    assert kinds["missing_on_portal"] and kinds["missing_on_portal"] != "missing_on_portal"
-    assert all(r["province_name"] and r["source_name"] for r in by_key)
-    assert not any(re.search(r"\b20\d{12}\b|NgayTiepNhan", r["detail_label"]) for r in by_key)
-    workbook = load_workbook(
-        io.BytesIO(
-            b"".join(client.get("/reconciliation/gaps/export.xlsx", {"period": "2026-10"}).streaming_content)
-        ),
-        read_only=True,
-    )
-    assert len(next(workbook.active.iter_rows(max_row=1, values_only=True))) == len(COLUMNS) + len(
-        LABEL_COLUMNS
-    )
+    query = {"period": "2026-10", "province": "01", "source": "HOTICH"}
+    header, rows = csv_table(client.get("/reconciliation/gaps/export.csv", query, HTTP_ACCEPT_LANGUAGE="vi"))
+    assert header[:5] == [
+        "Kỳ",
+        "Tỉnh, thành phố",
+        "Mã tỉnh, thành phố (province)",
+        "Hệ thống nguồn",
+        "Mã hệ thống nguồn (source)",
+    ]
+    assert header[5:7] == ["Loại sai lệch", "Mã loại sai lệch (kind)"]
+    assert "filing_place" not in header and "Mã nơi nộp hồ sơ (filing_place)" in header
+    by_header = [dict(zip(header, row, strict=True)) for row in rows]
+    kinds = {r["Mã loại sai lệch (kind)"]: r["Loại sai lệch"] for r in by_header}
+    assert kinds["missing_on_portal"] == "Thiếu trên Cổng DVCQG"
+    assert all(r["Tỉnh, thành phố"] and r["Hệ thống nguồn"] for r in by_header)
+    assert not any(re.search(r"\b20\d{12}\b|NgayTiepNhan", r["Chi tiết"]) for r in by_header)
+    # The same columns headed by the machine keys for programs, and in English on request.
+    codes, _ = csv_table(client.get("/reconciliation/gaps/export.csv", {**query, "headers": "codes"}))
+    assert codes[:7] == [
+        "period",
+        "province_label",
+        "province",
+        "source_label",
+        "source",
+        "kind_label",
+        "kind",
+    ]
+    assert len(codes) == len(header)
+    english, _ = csv_table(client.get("/reconciliation/gaps/export.csv", query, HTTP_ACCEPT_LANGUAGE="en"))
+    assert english[5:7] == ["Gap kind", "Code of gap kind (kind)"]
+    assert client.get("/reconciliation/gaps/export.csv", {"headers": "keys"}).status_code == 400
+    excel, _ = xlsx_table(client.get("/reconciliation/gaps/export.xlsx", {"period": "2026-10"}))
+    assert excel == header
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,5 @@
 """The runs/gaps API: filters, scoping through the permission gate, constant query count, exports."""
 
-import csv
 import io
 
 import pytest
@@ -9,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from reconciliation.exports import COLUMNS, LABEL_COLUMNS
+from reconciliation import exports
 from reconciliation.models import ReconciliationRun
 from reconciliation.services.reconcile import reconcile_period
+from tests.exported import GAP_KEYS, csv_table, records, xlsx_table
 
 from . import reconcile_dataset as data
 
@@ -146,15 +146,13 @@ def test_list_query_count_is_constant(ds):
 
 
 def _csv_rows(response):
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0] == [c[0] for c in COLUMNS] + [c[0] for c in LABEL_COLUMNS]
-    return [tuple(r[: len(COLUMNS)]) for r in rows[1:]]  # the machine columns (the labels follow them)
+    header, rows = csv_table(response)
+    assert header == exports.writer.header_row(exports.columns(), "codes")  # stable for programs
+    return records(header, rows)
 
 
 def _json_rows(response):
-    keys = [c[0] for c in COLUMNS]
-    return [tuple(str(g[k]) for k in keys) for g in response.json()["results"]]
+    return [tuple(str(g[k]) for k in GAP_KEYS) for g in response.json()["results"]]
 
 
 def test_csv_and_excel_exports_match_the_list(ds):
@@ -162,23 +160,22 @@ def test_csv_and_excel_exports_match_the_list(ds):
     query = {"period": "2026-10", "province": "01", "source": "HOTICH"}
     listed = _json_rows(c.get(GAPS, {**query, "page_size": 500}))
     assert len(listed) == 15  # 14 dossiers + the not_synced row
-    response = c.get(GAPS, {**query, "format": "csv"})
+    response = c.get(GAPS, {**query, "format": "csv", "headers": "codes"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert 'filename="gaps-2026-10-01-HOTICH.csv"' in response["Content-Disposition"]
     assert _csv_rows(response) == listed
 
-    response = c.get(GAPS, {**query, "format": "xlsx"})
+    response = c.get(GAPS, {**query, "format": "xlsx", "headers": "codes"})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
-    rows = [
-        tuple("" if v is None else str(v) for v in row[: len(COLUMNS)])
-        for row in sheet.iter_rows(min_row=2, values_only=True)
-    ]
-    assert rows == listed
+    assert records(*xlsx_table(response)) == listed
+    # By default the headers are in words (the request's language, Vietnamese unless asked).
+    words, _ = csv_table(c.get(GAPS, {**query, "format": "csv"}))
+    assert "Mã loại sai lệch (kind)" in words and "kind" not in words
+    assert c.get(GAPS, {**query, "format": "csv", "headers": "nope"}).status_code == 400
 
 
 def test_export_is_scoped_too(ds):
-    response = client_for(ds.users.p48).get(GAPS, {"province": "01", "format": "csv"})
+    response = client_for(ds.users.p48).get(GAPS, {"province": "01", "format": "csv", "headers": "codes"})
     assert _csv_rows(response) == []
 
 
