@@ -417,6 +417,9 @@ INDICATOR_GROUP4_SPLIT_FROM = date.fromisoformat(env.str("INDICATOR_GROUP4_SPLIT
 INDICATOR_DORMANT_MONTHS = env.int("INDICATOR_DORMANT_MONTHS", default=36)
 # Early warning: open dossiers due within this many working days.
 TTHC_EARLY_WARNING_DAYS = env.int("TTHC_EARLY_WARNING_DAYS", default=3)
+# The live dashboard's early warning (at-risk counts and list) is cached this many seconds per agency
+# and viewer: a repeat view within it costs no dossier query. 0: never cached.
+TTHC_EARLY_WARNING_CACHE_SECONDS = env.int("TTHC_EARLY_WARNING_CACHE_SECONDS", default=60)
 # Debounce (seconds) of the recompute that ingestion asks for after a batch.
 INDICATOR_RECOMPUTE_DELAY = env.int("INDICATOR_RECOMPUTE_DELAY", default=120)
 if INDICATOR_RECOMPUTE_DELAY > TTHC_TASK_MAX_COUNTDOWN:  # a delayed task waits unacknowledged (workers)

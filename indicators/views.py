@@ -10,6 +10,7 @@ so. A malformed period is a 400 with the period form and its error (``tthc.perio
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -109,16 +110,24 @@ def dashboard(request, agency):
     }
     if not snapshot.final and period == Period.current():
         days = warning.default_days()
-        counts = warning.at_risk_counts(snapshot.agency, days=days)
-        at_risk = warning.at_risk(snapshot.agency, days=days, user=request.user).only(
-            "code",
-            "due_at",
-            "handling_unit",
-            "handling_officer",
-            "procedure__code",
-            "receiving_agency__name",
-            "receiving_agency__short_name",
-        )
+        # Live, but not to the second: cached briefly per agency and viewer (the list is the viewer's).
+        warned_key = f"indicators:at-risk:{snapshot.agency_id}:{request.user.pk}:{days}"
+        warned = cache.get(warned_key)
+        if warned is None:
+            counts = warning.at_risk_counts(snapshot.agency, days=days)
+            listed = warning.at_risk(snapshot.agency, days=days, user=request.user).only(
+                "code",
+                "due_at",
+                "handling_unit",
+                "handling_officer",
+                "procedure__code",
+                "receiving_agency__name",
+                "receiving_agency__short_name",
+            )
+            warned = (counts, list(listed[:AT_RISK_SHOWN]))
+            if settings.TTHC_EARLY_WARNING_CACHE_SECONDS > 0:
+                cache.set(warned_key, warned, settings.TTHC_EARLY_WARNING_CACHE_SECONDS)
+        counts, at_risk = warned
         key = f"indicators:projection:{context['cache_key']}:{days}:{counts['this_month']}"
         projection = cache.get(key)
         if projection is None:
@@ -127,7 +136,7 @@ def dashboard(request, agency):
         context.update(
             {
                 "warning_days": days,
-                "at_risk": list(at_risk[:AT_RISK_SHOWN]),
+                "at_risk": at_risk,
                 "at_risk_count": counts["total"],
                 "projection": projection,
             }

@@ -169,3 +169,39 @@ def test_closing_a_quarter_end_month_closes_the_quarter(monkeypatch):
     result = tasks.close_previous_month()
     assert result["period"] == "2026-03" and result["quarter"]["period"] == "2026-Q1"
     assert IndicatorSnapshot.objects.get(agency__code="01", period="2026-03").final
+
+
+def test_the_live_dashboards_early_warning_is_cached_briefly_per_viewer(monkeypatch, settings, client):
+    """Within ``TTHC_EARLY_WARNING_CACHE_SECONDS`` a repeat view reads no dossier for the warning; with
+    0 every view counts again (and sees a change at once)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accounts.models import Role
+    from tests.accounts.helpers import make_user
+    from tthc.models import Dossier
+
+    g = golden.build()
+    compute.recompute(golden.PERIOD, now=LIVE)
+    monkeypatch.setattr(timezone, "now", lambda: LIVE)
+    client.force_login(make_user("p1.officer", Role.OFFICER, g.P1))
+    url = reverse("indicators:dashboard", args=["01"])
+
+    def view():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url)
+        assert page.status_code == 200 and page.context["is_live"]
+        dossier_reads = [q for q in queries.captured_queries if '"tthc_dossier"' in q["sql"]]
+        return page.context["at_risk_count"], [d.code for d in page.context["at_risk"]], dossier_reads
+
+    settings.TTHC_EARLY_WARNING_CACHE_SECONDS = 60
+    assert view()[:2] == (1, ["d5"])
+    Dossier.objects.filter(code="d5").update(due_at=None)  # no longer at risk
+    count, listed, reads = view()
+    assert (count, listed, reads) == (1, ["d5"], [])  # the cached warning, no dossier query
+    cache.clear()
+    settings.TTHC_EARLY_WARNING_CACHE_SECONDS = 0
+    count, listed, reads = view()
+    assert (count, listed) == (0, []) and reads
