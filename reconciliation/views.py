@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -38,7 +39,14 @@ def matrix(request):
     """One month's matrix; default: the last closed month."""
     user = request.user
     period = period_fields.from_query(request.GET, default=Period.last_closed)
-    grid = matrix_service.build_matrix(user, period, _("Province's own system"))
+    # Built only when the template's cached fragment misses: its key changes with every run of the
+    # month the user sees (count and latest finish), so a new reconciliation shows at once.
+    grid = SimpleLazyObject(lambda: matrix_service.build_matrix(user, period, _("Province's own system")))
+    version = (
+        ReconciliationRun.objects.visible_to(user)
+        .filter(period=period)
+        .aggregate(n=Count("pk"), last=Max("finished_at"), top=Max("pk"))
+    )
     periods = matrix_service.periods_for(user)
     if period not in periods:
         periods = sorted([*periods, period], reverse=True)
@@ -55,7 +63,9 @@ def matrix(request):
         "reconciliation/matrix.html",
         {
             "matrix": grid,
-            "heat_map": None if grid.empty else matrix_service.heat_map(grid, href),
+            "heat_map": lambda: None if grid.empty else matrix_service.heat_map(grid, href),
+            "matrix_version": f"{user.pk}.{period}.{version['n']}.{version['top']}."
+            f"{version['last'] and version['last'].timestamp()}",
             "period": period,
             "periods": periods,
             "thresholds": sorted(settings.TTHC_GAP_SEVERITY_THRESHOLDS),

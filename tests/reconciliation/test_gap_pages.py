@@ -324,3 +324,21 @@ def test_the_gap_list_pinned_by_run_ids_lists_what_the_joined_filter_lists(ds, p
         assert list(rows.values_list("pk", flat=True)) == list(joined.values_list("pk", flat=True))
         if joined.exists():
             assert " IN (" in str(rows.query)  # pinned by ids
+
+
+def test_the_matrix_is_cached_until_a_run_of_the_month_changes(ds):
+    """The rendered matrix is kept per viewer and month; a new or re-run reconciliation (its finish
+    time) shows at once."""
+    from datetime import timedelta
+
+    from reconciliation.models import ReconciliationRun
+
+    client = login(ds.users.p01)
+    run = ReconciliationRun.objects.get(period="2026-10", province__code="01", source__code="HOTICH")
+    first = client.get(MATRIX, {"period": "2026-10"}).content.decode()
+    assert 'class="cell sev-critical"' in first
+    ReconciliationRun.objects.filter(pk=run.pk).update(gap_dossiers=0)  # behind the page's back
+    assert 'class="cell sev-critical"' in client.get(MATRIX, {"period": "2026-10"}).content.decode()  # cached
+    ReconciliationRun.objects.filter(pk=run.pk).update(finished_at=run.finished_at + timedelta(minutes=1))
+    again = client.get(MATRIX, {"period": "2026-10"}).content.decode()
+    assert 'class="cell sev-critical"' not in again
