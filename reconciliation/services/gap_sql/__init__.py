@@ -14,9 +14,10 @@ mapping ``a(agency, run, source)`` routes the "own system" procedures by receivi
 join key is ``(code, run)``: exactly the union of the per-run universes, at the cost of one join
 instead of one per system (reading the portal's province slice once per system was 13× the I/O).
 For the three-way chain a third, small side ``v`` (the province's own system's copies of the chain
-procedures) is left-joined on ``(code, run)``. Counts come from the inserted gaps and one
+procedures) is left-joined on ``(code, run)``. Counts come from the computed gaps and one
 index-only count of the portal's side (dossiers = portal rows + ``missing_on_portal``), so the join
-is never materialised.
+is never materialised. On PostgreSQL the computed gaps are merged into the gap table: only the
+difference with the stored ones is written (``_merge_stage``).
 
 Modules: ``spec`` (kinds, columns, the universe), ``dialects`` (time arithmetic per database),
 ``statement`` (the SQL text); this module runs it.
