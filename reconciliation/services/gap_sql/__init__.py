@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from ...models import Gap, SourceDossier, counted_kinds
 from .dialects import _Dialect, _Postgres, _SQLite, dialect
@@ -136,7 +137,7 @@ def _row_kinds_of(run_ids: list[int]) -> tuple[str, list]:
     return f"g.run_id IN ({runs}) AND g.kind IN ({kinds})", [*run_ids, *ROW_KINDS]
 
 
-def _merge_stage(cursor, gap_table: str, run_ids: list[int]) -> int:
+def _merge_stage(cursor: CursorWrapper, gap_table: str, run_ids: list[int]) -> int:
     """Make the runs' gaps equal to the staged ones, writing only the difference: delete the gaps no
     longer found, update the values that changed, insert the new gaps (in the unique index's order).
 
