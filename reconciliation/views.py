@@ -8,6 +8,8 @@ period (or other parameter) answers 400 with the period form and its error (``co
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, QuerySet
@@ -41,7 +43,9 @@ def matrix(request):
     period = period_fields.from_query(request.GET, default=Period.last_closed)
     # Built only when the template's cached fragment misses: its key changes with every run of the
     # month the user sees (count and latest finish), so a new reconciliation shows at once.
-    grid = SimpleLazyObject(lambda: matrix_service.build_matrix(user, period, _("Province's own system")))
+    grid: Any = SimpleLazyObject(
+        lambda: matrix_service.build_matrix(user, period, _("Province's own system"))
+    )
     version = (
         ReconciliationRun.objects.visible_to(user)
         .filter(period=period)

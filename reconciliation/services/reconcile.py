@@ -8,8 +8,9 @@ agencies of V's subtree whose procedure S handles in P — by the procedure assi
 share the "own system" procedures by subtree (:mod:`.universe`). Each side (S, the portal) is filtered to that universe by its own
 record, then both are joined on the dossier code (``gap_sql``) — set-based, one statement.
 
-A run is idempotent: the same run row is locked, its gaps deleted and re-inserted, and its counts
-replaced in one transaction (one per province: all its systems are compared by one statement), so
+A run is idempotent: the same run row is locked, its gaps replaced (on PostgreSQL only the
+difference is written: gaps no longer found deleted, changed values updated, new gaps inserted) and
+its counts replaced in one transaction (one per province: all its systems are compared by one statement), so
 readers see either the old or the new result, never a mix.
 """
 
@@ -36,7 +37,7 @@ from ..querysets import NoPortalSystem
 from ..signals import run_finished, runs_counted
 from . import gap_sql, not_synced, universe
 from .assignments import MonthAssignments
-from .gap_sql import KINDS, Thresholds
+from .gap_sql import KINDS, ROW_KINDS, Thresholds
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,8 @@ def reconcile_province(
     ctx: _Context, province: Agency, agencies: list[tuple[int, str]], reported: dict[str, int]
 ) -> list[ReconciliationRun]:
     """All the province's runs of the month, replaced atomically in one transaction: upsert and lock
-    the run rows, delete their gaps, compare (one set-based statement for all systems), store counts."""
+    the run rows, compare (one set-based statement for all systems) and replace their gaps, store
+    counts."""
     sources = ctx.sources_for(province)
     if not sources:
         return []
@@ -167,7 +169,9 @@ def reconcile_province(
             .filter(period=ctx.period, province=province, source__in=sources)
             .order_by("source_id")
         }
-        Gap.objects.filter(run__in=list(runs.values())).delete()
+        # The comparison replaces its own kinds' gaps (writing only what changed); the others
+        # (not_synced) are recorded again below.
+        Gap.objects.filter(run__in=list(runs.values())).exclude(kind__in=ROW_KINDS).delete()
         compared = universe.build(
             ctx.period,
             province,
@@ -179,7 +183,7 @@ def reconcile_province(
         )
         comparison = gap_sql.compare(compared, ctx.thresholds)
         counts = comparison.runs
-        _add_not_synced(ctx, province, compared, sources, runs, counts)
+        not_synced_rows = _add_not_synced(ctx, province, compared, sources, runs, counts)
         finished = timezone.now()
         ordered = []
         for source in sources:
@@ -217,7 +221,8 @@ def reconcile_province(
         )
         for run in ordered:  # e.g. complaints verifies the cases this run can judge
             transaction.on_commit(partial(run_finished.send, sender=ReconciliationRun, run=run))
-        analyze_on_commit([Gap], rows=sum(run.total_gaps for run in ordered))
+        # Statistics follow the rows written (a re-run that changes little writes little).
+        analyze_on_commit([Gap], rows=comparison.written + not_synced_rows)
     return ordered
 
 
@@ -228,9 +233,9 @@ def _add_not_synced(
     sources: list[SourceSystem],
     runs: dict[int, ReconciliationRun],
     counts: dict[int, Any],
-) -> None:
+) -> int:
     """The reported counts the portal falls short of become ``not_synced`` gaps (``not_synced``), each
-    system judged on the procedures it serves this month (its universe's)."""
+    system judged on the procedures it serves this month (its universe's); returns the rows recorded."""
     specs = {spec.source_id: spec for spec in compared.runs}
 
     def served(source: SourceSystem) -> tuple[int, ...]:
@@ -253,6 +258,7 @@ def _add_not_synced(
     )
     for run_id, total in not_synced.record(runs, found).items():
         counts[run_id].gaps["not_synced"] = total
+    return sum(len(items) for items in found.values())
 
 
 def _tune_session() -> None:

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from reconciliation.models import Gap, GapKind, ReconciliationRun, SourceDossier
 from reconciliation.services import gap_sql
@@ -158,6 +159,31 @@ def test_rerun_is_idempotent_and_replaces_results(ds):
     reconcile_period(data.PERIOD, "01")
     assert found() == data.EXPECTED - {("HOTICH", "missing_on_portal", "H-MOP")}
     assert ReconciliationRun.objects.get(source__code="HOTICH").gap_counts["missing_on_portal"] == 1
+
+
+def test_rerun_replaces_changed_values_and_keeps_the_rest(ds):
+    """A re-run replaces the results: a gap whose values changed carries the new values, a new gap
+    appears, a resolved one goes. On PostgreSQL only the difference is written: the other gaps are the
+    same rows as before (SQLite deletes and re-inserts them)."""
+    reconcile_period(data.PERIOD, "01")
+    untouched = Gap.objects.get(kind="due_differs", dossier_code="H-DUE").pk
+
+    SourceDossier.objects.filter(source__code="DVCQG", code="H-STATUS").update(status=2)  # 4 vs 2 now
+    SourceDossier.objects.filter(source__code="DVCQG", code="H-CLEAN1").update(status=4)  # a new gap
+    SourceDossier.objects.filter(source__code="DVCQG", code="H-PROG").update(progress_steps=3)  # resolved
+    runs = {r.source.code: r for r in reconcile_period(data.PERIOD, "01")}
+
+    assert found() == (data.EXPECTED | {("HOTICH", "status_differs", "H-CLEAN1")}) - {
+        ("HOTICH", "progress_missing", "H-PROG")
+    }
+    status = Gap.objects.get(kind="status_differs", dossier_code="H-STATUS")
+    assert (status.source_value, status.portal_value) == ("4", "2")
+    if connection.vendor == "postgresql":
+        assert Gap.objects.get(kind="due_differs", dossier_code="H-DUE").pk == untouched
+    assert runs["HOTICH"].gap_counts["status_differs"] == 3
+    assert runs["HOTICH"].gap_counts["progress_missing"] == 0
+    # not_synced is recorded again on every run, never duplicated
+    assert Gap.objects.filter(kind="not_synced", run=runs["HOTICH"]).count() == 1
 
 
 def test_all_provinces_keep_each_province_to_itself(ds):
