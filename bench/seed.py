@@ -42,12 +42,6 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--hooks", action="store_true", help="also run the follow-ups (timed separately; default: skipped)"
     )
-    parser.add_argument(
-        "--keep-indexes",
-        action="store_true",
-        help="keep the dossier tables' secondary indexes during the load (the seed's default sets them "
-        "aside in a new database and builds them at the end): for comparison",
-    )
     args = parser.parse_args(argv)
 
     if args.database_url:
@@ -67,13 +61,6 @@ def main(argv=None) -> int:
     from tthc.models import ApologyLetter, Dossier, DossierEvent
 
     call_command("migrate", interactive=False, verbosity=0)
-    if args.keep_indexes:
-        from tthc.store.base import DossierStore
-
-        DossierStore.bulk_indexes = False
-        from tthc.store.postgres import PostgresStore
-
-        PostgresStore.bulk_indexes = False
 
     def counts():
         return (
@@ -143,7 +130,6 @@ def main(argv=None) -> int:
         "python_cpu_seconds": round(cpu, 1),
         "postgres_cpu_seconds": round(backends.seconds, 1) if backends else None,
         "dossiers_per_cpu_s": round(args.dossiers / (cpu + backends.seconds)) if backends else None,
-        "indexes_set_aside": command.result.indexes_set_aside,
         "load_average_1m": [round(load_before, 2), round(load_after, 2)],
         "seed": args.seed,
         "workers": args.workers if args.workers is not None else "auto",

@@ -131,9 +131,6 @@ TTHC_ANALYZE_MIN_ROWS = env.int("TTHC_ANALYZE_MIN_ROWS", default=50_000)
 # restarted, network cut) the chunk is written again on a new connection for up to this many
 # seconds before the batch fails (reconciliation/services/ingest.py). 0: fail at once.
 TTHC_INGEST_RECONNECT_SECONDS = env.float("TTHC_INGEST_RECONNECT_SECONDS", default=60.0)
-# A bulk load into the dossier tables (the demo seed into a new database) builds their secondary
-# indexes at the end with this much memory per build (tthc/store/base.py: bulk_load).
-TTHC_BULK_MAINTENANCE_WORK_MEM = env("TTHC_BULK_MAINTENANCE_WORK_MEM", default="256MB")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 

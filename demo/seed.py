@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from tthc import calendar
 from tthc.models import ApologyLetter, CalendarOverride, Dossier, DossierEvent
-from tthc.store import store_for
 
 from .distributions import DEFAULT_CHUNK, DEFAULT_DOSSIERS, DEFAULT_SEED, KNOWN_OVERRIDES, VN_TZ
 from .index import seed_demo_index
@@ -47,8 +46,6 @@ class SeedResult:
     rewriting_system: str = ""
     feeds: FeedReport | None = None
     reported_counts: int = 0
-    #: Secondary indexes of the dossier tables dropped for the load and built after it (a new database).
-    indexes_set_aside: list[str] = field(default_factory=list)
 
     @property
     def already_present(self) -> int:
@@ -122,16 +119,14 @@ def seed_dossiers(
         if connection.in_atomic_block or not postgres:
             writers = 1  # the caller's transaction (tests), or SQLite's single writer
         before = _counts()
-        with store_for().bulk_load(dossiers) as set_aside:  # indexes built once at the end
-            result.indexes_set_aside = set_aside
-            result.feeds = feed(
-                Feeder(world, plans, systems),
-                world.day_counts(dossiers),
-                chunk_size=chunk_size,
-                workers=workers,
-                writers=writers,
-                progress=progress,
-            )
+        result.feeds = feed(
+            Feeder(world, plans, systems),
+            world.day_counts(dossiers),
+            chunk_size=chunk_size,
+            workers=workers,
+            writers=writers,
+            progress=progress,
+        )
         after = _counts()
         result.dossiers_created, result.events_created, result.letters_created = (
             a - b for a, b in zip(after, before, strict=True)

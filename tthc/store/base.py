@@ -7,11 +7,8 @@ chunks lock the same dossiers in the same order and cannot deadlock on them.
 
 from __future__ import annotations
 
-import logging
-import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import connection
@@ -37,10 +34,6 @@ LETTER_STAGE = "store_letters"
 RATING_STAGE = "store_ratings"
 #: Codes per ``IN (…)`` list where the database takes no array parameter.
 IN_BATCH = 900
-#: The tables whose secondary indexes a bulk load may set aside (:meth:`DossierStore.bulk_load`).
-BULK_MODELS = (Dossier, DossierEvent)
-
-log = logging.getLogger(__name__)
 
 
 class DossierStore(ABC):
@@ -100,68 +93,6 @@ class DossierStore(ABC):
 
     def prepare(self, record: Version) -> None:  # noqa: B027 - optional hook, a no-op by default
         """Work that needs no database, done ahead (e.g. by a parsing thread or process)."""
-
-    # -- bulk loads -------------------------------------------------------------------------------
-    #: Whether :meth:`bulk_load` sets secondary indexes aside on this database.
-    bulk_indexes = False
-
-    @contextmanager
-    def bulk_load(self, rows: int) -> Iterator[list[str]]:
-        """A load of about ``rows`` dossiers that at least doubles the dossier table (the demo seed into
-        a new database): the secondary indexes of dossiers and their history — every ``Meta.indexes``
-        entry; unique constraints stay, they are the upserts' ``ON CONFLICT`` arbiters and the
-        lookups by code — are dropped for the load and built once at the end, in one pass each, as
-        ``pg_restore`` does, instead of being updated row by row. They are rebuilt even when the load
-        fails, and any index a killed load left missing is rebuilt when the next one starts
-        (:meth:`restore_indexes`). Yields the names of the indexes set aside (none for a smaller load
-        or where ``bulk_indexes`` is off)."""
-        self.restore_indexes()
-        if not self.bulk_indexes or rows <= 0 or connection.in_atomic_block:
-            yield []
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {DOSSIERS}")
-            existing = cursor.fetchone()[0]
-        if rows < existing:
-            yield []
-            return
-        dropped = []
-        with connection.schema_editor(atomic=False) as editor:
-            for model, index in self._secondary_indexes():
-                editor.remove_index(model, index)
-                dropped.append(index.name)
-        try:
-            yield dropped
-        finally:
-            self.restore_indexes()
-
-    def _secondary_indexes(self):
-        return [(model, index) for model in BULK_MODELS for index in model._meta.indexes]
-
-    def restore_indexes(self) -> list[str]:
-        """Build every declared secondary index of the bulk-loaded tables that is missing; returns their
-        names. Cheap when none is (one catalogue query per table)."""
-        missing = []
-        with connection.cursor() as cursor:
-            present = {
-                model: set(connection.introspection.get_constraints(cursor, model._meta.db_table))
-                for model in BULK_MODELS
-            }
-        for model, index in self._secondary_indexes():
-            if index.name not in present[model]:
-                missing.append((model, index))
-        if not missing:
-            return []
-        started = time.perf_counter()
-        self._before_index_build()
-        with connection.schema_editor(atomic=False) as editor:
-            for model, index in missing:
-                editor.add_index(model, index)
-        log.info("dossier store: built %d indexes in %.1f s", len(missing), time.perf_counter() - started)
-        return [index.name for _, index in missing]
-
-    def _before_index_build(self) -> None:  # noqa: B027 - optional hook, a no-op by default
-        """Session settings for building indexes (PostgreSQL: more ``maintenance_work_mem``)."""
 
     # -- staging ----------------------------------------------------------------------------------
     def create_stage(self, cursor) -> None:

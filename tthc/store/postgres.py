@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.db import connection
 
 from .base import DOSSIERS, DossierStore
@@ -25,12 +24,6 @@ def _int(value) -> str:
 
 
 class PostgresStore(DossierStore):
-    bulk_indexes = True
-
-    def _before_index_build(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET maintenance_work_mem = '{settings.TTHC_BULK_MAINTENANCE_WORK_MEM}'")
-
     def ts(self, value):
         if value is None:
             return None
