@@ -144,8 +144,16 @@ def _merge_stage(cursor: CursorWrapper, gap_table: str, run_ids: list[int]) -> i
     One hash full join of the staged gaps with the runs' stored ones finds the difference (a merge
     join would sort both sides by the dossier code's collation); the three writes then read only
     that. A re-run of an unchanged month writes nothing — no index entries, no foreign-key checks,
-    no dead rows — and a first run inserts everything as before. Returns the rows written."""
+    no dead rows. When the runs have no stored gaps yet (a month's first run) the staged gaps are
+    inserted as they are, without the join. Returns the rows written."""
     mine, params = _row_kinds_of(run_ids)
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {gap_table} g WHERE {mine})", params)
+    if not cursor.fetchone()[0]:  # the month's first run: nothing to compare with, insert everything
+        cursor.execute(
+            f"INSERT INTO {gap_table} ({GAP_COLUMNS}) SELECT {GAP_COLUMNS} FROM {STAGE} "
+            "ORDER BY run_id, kind, dossier_code"
+        )
+        return cursor.rowcount
     same = " AND ".join(f"s.{c} = g.{c}" for c in _KEY)
     stored = ", ".join(f"g.{c}" for c in (*_KEY, *_VALUES))
     changed = (
