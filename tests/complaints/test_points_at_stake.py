@@ -89,3 +89,45 @@ def test_nothing_at_stake_when_the_portal_agrees(world):
     run = golden_world(world)
     SourceDossier.objects.filter(source__code="DVCQG").update(status=10, finished_at=vn(2026, 8, 8, 9, 0))
     assert impact.component_impacts([run], Period.parse("2026-08")) == {run.pk: {}}
+
+
+def test_each_run_is_credited_with_its_own_gap_dossiers(world):
+    """Two systems' runs in one province: the golden run's two status gaps, and another system's run
+    whose one dossier the portal shows finished late (finish_differs). Today (the portal's view) 8 of
+    11 judged dossiers are on time: 20 × 8/11 = 14.55. Fixing the golden run's gaps gives 10/11 =
+    18.18 (+3.63), fixing the other run's 9/11 = 16.36 (+1.81): each run counts only its own dossiers,
+    the other's stay as the portal has them."""
+    golden = golden_world(world)
+    other_system = SourceSystem.objects.create(
+        code="HTKHAC", name="Hệ thống khác", kind=world.system.kind, owner=world.system.owner
+    )
+    other = make_run(world, source=other_system, counts={"finish_differs": 1}, points="0")
+    (code,) = other.gaps.values_list("dossier_code", flat=True)
+    procedure = SourceDossier.objects.filter(source__code="DVCQG").first().procedure
+    received = vn(2026, 8, 3, 9, 0)
+    DossierFactory(
+        code=code,
+        procedure=procedure,
+        receiving_agency=world.a["01-C1"],
+        status=DossierStatus.RETURNED,
+        received_at=received,
+        submitted_at=received,
+        due_at=received + timedelta(days=10),
+        finished_at=received + timedelta(days=5),
+    )
+    SourceDossier.objects.create(
+        source=SourceSystem.objects.get(code="DVCQG"),
+        code=code,
+        agency=world.a["01-C1"],
+        procedure=procedure,
+        status=10,
+        received_at=received,
+        due_at=received + timedelta(days=10),
+        finished_at=received + timedelta(days=17),  # late on the portal
+        event_at=received,
+        synced_at=received,
+        digest="x",
+    )
+    points = impact.component_impacts([golden, other], Period.parse("2026-08"))
+    assert points[golden.pk]["ON_TIME"] == Decimal("3.63")
+    assert points[other.pk]["ON_TIME"] == Decimal("1.81")
