@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db.models import Count as CountAgg
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -161,7 +161,6 @@ def _deltas(
             gap_run=Subquery(
                 gaps.filter(dossier_code=OuterRef("code")).order_by("run_id").values("run_id")[:1]
             ),
-            p_present=Exists(portal),
             **{f"{_ALT}{f}": Subquery(portal.values(f)[:1]) for f in PORTAL_FIELDS},
         )
         .order_by()
@@ -169,7 +168,7 @@ def _deltas(
     aggregates: dict[str, Any] = {f"n_{run.pk}": CountAgg("pk", filter=Q(gap_run=run.pk)) for run in runs}
     for alias, leaf in leaves:
         q = leaf.q(w)
-        portal_q = _remap(q) & Q(p_present=True)
+        portal_q = _remap(q) & Q(**{f"{_ALT}status__isnull": False})  # the portal holds a copy
         for run in runs:
             # the run first: PostgreSQL stops at it for the other runs' rows
             aggregates[f"a_{alias}_{run.pk}"] = CountAgg("pk", filter=Q(gap_run=run.pk) & q)
