@@ -8,7 +8,8 @@ So every bulk path (seed, a large ingestion batch, a reconciliation run) calls
 :func:`analyze_if_changed` after its commit: each table is analysed when the caller changed at
 least ``TTHC_ANALYZE_MIN_ROWS`` rows or PostgreSQL counts that many changes since its last ANALYZE
 (``pg_stat_user_tables.n_mod_since_analyze``, which also catches many small batches adding up).
-Elsewhere than PostgreSQL it does nothing. docs/scaling.md#statistics-and-autovacuum.
+The reference tables (agencies, procedures) are small and every plan over dossiers joins them: their
+imports analyse them after any change. Elsewhere than PostgreSQL it does nothing. docs/scaling.md#statistics-and-autovacuum.
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ from django.db.models import Model
 logger = logging.getLogger(__name__)
 
 
-def analyze_if_changed(models: Iterable[type[Model]], rows: int = 0, using: str = "default") -> list[str]:
-    """ANALYZE the tables of those ``models`` changed enough; returns the tables analysed."""
+def analyze_if_changed(
+    models: Iterable[type[Model]], rows: int = 0, using: str = "default", min_rows: int | None = None
+) -> list[str]:
+    """ANALYZE the tables of those ``models`` changed enough (``min_rows``, default
+    ``TTHC_ANALYZE_MIN_ROWS``); returns the tables analysed."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return []
-    threshold = settings.TTHC_ANALYZE_MIN_ROWS
+    threshold = settings.TTHC_ANALYZE_MIN_ROWS if min_rows is None else min_rows
     tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -45,7 +49,9 @@ def analyze_if_changed(models: Iterable[type[Model]], rows: int = 0, using: str 
     return done
 
 
-def analyze_on_commit(models: Iterable[type[Model]], rows: int = 0, using: str = "default") -> None:
+def analyze_on_commit(
+    models: Iterable[type[Model]], rows: int = 0, using: str = "default", min_rows: int | None = None
+) -> None:
     """:func:`analyze_if_changed` once the current transaction commits (at once outside one)."""
     models = list(models)
-    transaction.on_commit(lambda: analyze_if_changed(models, rows, using), using=using, robust=True)
+    transaction.on_commit(lambda: analyze_if_changed(models, rows, using, min_rows), using=using, robust=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.db import connection
 
 from core.stats import analyze_if_changed
 from tests.factories import DossierFactory
 from tthc.models import Dossier, DossierEvent
+from tthc.services.imports import import_agencies
 
 
 @pytest.mark.postgres
@@ -33,3 +36,31 @@ def test_nothing_happens_elsewhere_than_postgresql(settings):
         pytest.skip("the SQLite pass checks the no-op")
     settings.TTHC_ANALYZE_MIN_ROWS = 0
     assert analyze_if_changed([Dossier], rows=10**6) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_reference_import_analyses_the_small_tables_it_changed(
+    django_capture_on_commit_callbacks, settings
+):
+    """Agencies and procedures are far below TTHC_ANALYZE_MIN_ROWS, yet every plan over dossiers joins
+    them (a never-analysed agency table made the planner expect 2 receiving units of a province
+    instead of 139): their imports analyse them after any change, and not when nothing changed."""
+    settings.TTHC_ANALYZE_MIN_ROWS = 10**9
+
+    def last_analyze():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # read afresh inside the test's transaction
+            cursor.execute("SELECT pg_stat_get_last_analyze_time('tthc_agency'::regclass)")
+            return cursor.fetchone()[0]
+
+    csv = "code,name,kind,parent_code,valid_from,valid_to\nZZ-B,Bộ thử,ministry,,,\n"
+    before = last_analyze()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_agencies(io.StringIO(csv))
+    assert report.created == 1
+    analysed = last_analyze()
+    assert analysed is not None and (before is None or analysed > before)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_agencies(io.StringIO(csv)).unchanged == 1
+    assert last_analyze() == analysed

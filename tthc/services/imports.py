@@ -19,6 +19,8 @@ from typing import IO, Any
 
 from django.db import transaction
 
+from core.stats import analyze_on_commit
+
 from ..models import Agency, AgencyKind, OnlineLevel, Procedure, ProcessingUnit
 from ..models.agencies import PATH_SEPARATOR
 from .agencies import rebuild_tree
@@ -312,6 +314,8 @@ def import_agencies(source: str | Path | IO[str]) -> ImportReport:
         Agency.objects.bulk_update(successors, ["successor"], batch_size=500)
         if moved:
             rebuild_tree()
+    if report.created or report.updated:  # small table, joined by every plan over dossiers
+        analyze_on_commit([Agency], rows=report.created + report.updated, min_rows=1)
     report.errors.sort(key=lambda e: e.row)
     return report
 
@@ -446,6 +450,8 @@ def import_procedures(source: str | Path | IO[str]) -> ImportReport:
             chunk = []
     if chunk:
         report.add(_upsert_procedures(chunk))
+    if report.created or report.updated:
+        analyze_on_commit([Procedure], rows=report.created + report.updated, min_rows=1)
     return report
 
 
