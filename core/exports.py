@@ -293,6 +293,19 @@ class Column:
 gettext_noop("Code of %(header)s (%(key)s)")
 
 
+def choice_label(choices: Any) -> Callable[[Any], str]:
+    """A label function for a Django ``choices`` enum: the member's label, the value itself when it
+    is not a member (a code the enum does not know yet is still written)."""
+
+    def label(value: Any) -> str:
+        try:
+            return str(choices(value).label)
+        except ValueError:
+            return str(value)
+
+    return label
+
+
 def _true_false(value: object) -> str:
     return "true" if value else "false"
 

@@ -27,16 +27,6 @@ from . import late
 from .explain import ItemSet
 
 
-def _choice(choices: Any) -> Callable[[Any], str]:
-    def label(value: Any) -> str:
-        try:
-            return str(choices(value).label)
-        except ValueError:
-            return str(value)
-
-    return label
-
-
 def _basis(value: Any) -> str:
     return {
         late.STEP: gettext("The first step that overran"),
@@ -46,10 +36,10 @@ def _basis(value: Any) -> str:
 
 #: Coded fields by lookup: (label, code) functions.
 LABELS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any] | None]] = {
-    "status": (_choice(DossierStatus), None),
-    "channel": (_choice(Channel), None),
+    "status": (writer.choice_label(DossierStatus), None),
+    "channel": (writer.choice_label(Channel), None),
     "filing_place": (filing.label, filing.key),
-    "online_level": (_choice(OnlineLevel), None),
+    "online_level": (writer.choice_label(OnlineLevel), None),
     "late_basis": (_basis, None),
 }
 #: Yes/no fields: "Có"/"Không", then true/false.

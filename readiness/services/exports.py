@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.exports import Column, boolean
+from core.exports import Column, boolean, choice_label
 
 from ..models import Assessment, Classification
 
@@ -31,18 +30,11 @@ LIST_COLUMNS: list[Column] = [
     Column("procedure", _("Procedure"), named=True),
     Column("system", _("System"), named=True),
     Column("criteria_set", _("Criteria set"), named=True),
-    Column("classification", _("Classification"), label=lambda value: _choice(Classification, value)),
+    Column("classification", _("Classification"), label=choice_label(Classification)),
     Column("planned_ready_on", _("Planned ready date")),
     boolean("overdue", _("Overdue")),
     Column("approved_at", _("Approved at")),
 ]
-
-
-def _choice(choices: Any, value: Any) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value)
 
 
 def _fetcher(
