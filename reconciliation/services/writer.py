@@ -17,7 +17,9 @@ rows in the same order and cannot deadlock on them):
    reads): a non-portal source always outranks the portal's copy; among equals the newer
    ``state_at`` wins, ties broken by source code — again independent of arrival order; the source
    that holds the dossier replaces its own state with any version that won its copy.
-5. The store inserts the history (``DossierEvent``) with ``ON CONFLICT DO NOTHING`` on its natural key.
+5. The store inserts the history (``DossierEvent``) with ``ON CONFLICT DO NOTHING`` on its natural key;
+   the steps of dossiers this chunk created (reported once in it) cannot conflict and are copied
+   straight in where the database allows (PostgreSQL's ``COPY``).
 
 Every SQL dialect difference lives in the store (:mod:`tthc.store`); this module names only its
 own table.
@@ -127,7 +129,13 @@ class Writer:
             lost = set(missing) - inserted
             if lost:
                 ids.update(self._repoint(cursor, lost, ids))
-            if store.stage_history([*records, *stale], ids):
+            history = [*records, *stale]
+            new = inserted.intersection(missing).difference(r.code for r in stale)
+            if new:  # created by this chunk under reserved ids, reported once: no step can conflict
+                fresh = [r for r in records if r.code in new]
+                if store.copy_new_history(cursor, fresh, ids, self.source.code):
+                    history = [r for r in history if r.code not in new]
+            if store.stage_history(history, ids):
                 store.insert_events(cursor, self.source.code)
         return created, updated
 

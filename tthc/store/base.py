@@ -239,6 +239,14 @@ class DossierStore(ABC):
         )
         return {code for code, fresh in cursor.fetchall() if fresh}
 
+    def copy_new_history(
+        self, cursor, records: list[Version], ids: dict[str, int | None], source: str
+    ) -> bool:
+        """Write the history of ``records`` whose dossiers this transaction inserted (each code once),
+        without conflict checks; False when this database has no faster path than
+        :meth:`stage_history` + :meth:`insert_events` (the caller then uses those)."""
+        return False
+
     def insert_events(self, cursor, source: str) -> None:
         """The staged history, each step once (natural key: dossier, time, status)."""
         cursor.execute(

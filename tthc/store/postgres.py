@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from django.db import connection
 
-from .base import DOSSIERS, DossierStore
+from .base import DOSSIERS, HISTORY, DossierStore
 from .staging import EVENT_COLUMNS, EVENTS, STAGED_COLUMNS, VERSIONS, history
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -93,6 +93,22 @@ class PostgresStore(DossierStore):
         if lines:
             self.copy_text(EVENTS, EVENT_COLUMNS, "".join(lines))
         return bool(lines)
+
+    def copy_new_history(self, cursor, records, ids, source):
+        """``COPY`` straight into the history table: these dossiers were inserted by this transaction
+        under ids reserved for it, so no stored step can conflict, and a version's history holds each
+        (time, status) once (the adapters drop repeated steps; :func:`~.staging.history` adds the
+        status change only when no step reports it). Cheaper than staging + ``ON CONFLICT``."""
+        tail = f"\t{_text(source)}\t{self.now().isoformat()}\n"
+        lines = []
+        for r in records:
+            if r.rendered is None:
+                self.prepare(r)
+            head = f"{ids[r.code]}\t"
+            lines.extend(f"{head}{text}{tail}" for text in r.rendered[1])
+        if lines:
+            self.copy_text(HISTORY, (*EVENT_COLUMNS, "source", "created_at"), "".join(lines))
+        return True
 
     def existing(self, cursor, codes):
         cursor.execute(f"SELECT code, id, state_source FROM {DOSSIERS} WHERE code = ANY(%s)", [list(codes)])
