@@ -110,18 +110,42 @@ def _wait_port(port: int, seconds: float = 60) -> None:
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
 
 
+def warm_up_paths(fixture: dict) -> list[tuple[str, str]]:
+    """(role, path) of every read ``bench/locustfile.py`` makes — keep the two in step."""
+    month, province = fixture["month"], fixture["province"]
+    officer = [
+        "/api/v1/dossiers/",
+        "/api/v1/dossiers/?status=4",
+        f"/api/v1/dossiers/{fixture['officer']['dossier_codes'][0]}/",
+        f"/indicators/{province}/",
+        f"/api/v1/indicators/?period={month}",
+        f"/api/v1/reconciliation/gaps/?period={month}&province={province}",
+        "/requests/",
+    ]
+    admin = [
+        "/api/v1/dossiers/",
+        f"/api/v1/dossiers/{fixture['admin']['dossier_codes'][0]}/",
+        f"/reconciliation/matrix/?period={month}",
+        "/indicators/rankings/",
+        f"/api/v1/reconciliation/runs/?period={month}",
+        f"/reconciliation/gaps/?period={month}&province={province}",
+    ]
+    return [("officer", p) for p in officer] + [("admin", p) for p in admin]
+
+
 def _warm_up(port: int, fixture: dict, workers: int) -> None:
-    """A few requests per worker first: imports, templates and connections are not what is measured."""
+    """Every read of the load test a few times per worker first: a gunicorn worker's first request
+    of each kind imports its views, compiles its templates and fills its per-process caches (150–200 ms
+    each here), which is what a freshly started server pays, not what the load test measures."""
     import urllib.request
 
-    paths = ["/api/v1/dossiers/", f"/indicators/{fixture['province']}/", "/indicators/rankings/"]
     for _ in range(2 * workers):
-        for path in paths:
+        for role, path in warm_up_paths(fixture):
             request = urllib.request.Request(
                 f"http://127.0.0.1:{port}{path}",
-                headers={"Authorization": f"Token {fixture['admin']['token']}"},
+                headers={"Authorization": f"Token {fixture[role]['token']}"},
             )
-            request.add_header("Cookie", f"sessionid={fixture['admin']['session']}")
+            request.add_header("Cookie", f"sessionid={fixture[role]['session']}")
             try:
                 urllib.request.urlopen(request, timeout=60).read()
             except Exception as exc:  # reported by Locust if it persists
