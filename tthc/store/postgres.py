@@ -81,33 +81,32 @@ class PostgresStore(DossierStore):
             ),
         )
 
-    def stage_history(self, records, ids):
-        lines = []
+    def _history_lines(self, records, ids, tail="\n"):
+        """COPY lines of the history of ``records`` whose dossier exists: its id, the pre-rendered
+        step, then ``tail``."""
         for r in records:
             dossier_id = ids[r.code]
             if dossier_id is None:
                 continue
             if r.rendered is None:
                 self.prepare(r)
-            lines.extend(f"{dossier_id}\t{text}\n" for text in r.rendered[1])
-        if lines:
-            self.copy_text(EVENTS, EVENT_COLUMNS, "".join(lines))
-        return bool(lines)
+            head = f"{dossier_id}\t"
+            yield from (f"{head}{text}{tail}" for text in r.rendered[1])
+
+    def stage_history(self, records, ids):
+        text = "".join(self._history_lines(records, ids))
+        if text:
+            self.copy_text(EVENTS, EVENT_COLUMNS, text)
+        return bool(text)
 
     def copy_new_history(self, cursor, records, ids, source):
         """``COPY`` straight into the history table: these dossiers were inserted by this transaction
         under ids reserved for it, so no stored step can conflict, and a version's history holds each
         (time, status) once (the adapters drop repeated steps; :func:`~.staging.history` adds the
         status change only when no step reports it). Cheaper than staging + ``ON CONFLICT``."""
-        tail = f"\t{_text(source)}\t{self.now().isoformat()}\n"
-        lines = []
-        for r in records:
-            if r.rendered is None:
-                self.prepare(r)
-            head = f"{ids[r.code]}\t"
-            lines.extend(f"{head}{text}{tail}" for text in r.rendered[1])
-        if lines:
-            self.copy_text(HISTORY, (*EVENT_COLUMNS, "source", "created_at"), "".join(lines))
+        text = "".join(self._history_lines(records, ids, f"\t{_text(source)}\t{self.now().isoformat()}\n"))
+        if text:
+            self.copy_text(HISTORY, (*EVENT_COLUMNS, "source", "created_at"), text)
         return True
 
     def existing(self, cursor, codes):
