@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from tthc import calendar
 
@@ -10,22 +10,24 @@ from .distributions import VN_TZ
 
 
 class Clock:
-    """``tthc.calendar`` on integer epoch seconds, memoised (the generator's hot path).
+    """``tthc.calendar`` on integer epoch seconds (the generator's hot path).
 
     ``ordinal(t)`` is ``calendar.working_seconds_between(ref, t)`` for a fixed ``ref`` before the
     window, and ``moment(o)`` is ``calendar.add_working_seconds(ref, o)``; so
     ``moment(ordinal(t) + k)`` *is* ``calendar.add_working_seconds(t, k)`` for k > 0, and
-    ``ordinal(b) - ordinal(a)`` *is* ``calendar.working_seconds_between(a, b)``. All generated
-    offsets are whole minutes, so the caches hit almost always at scale. Nothing here counts days.
+    ``ordinal(b) - ordinal(a)`` *is* ``calendar.working_seconds_between(a, b)``. The arithmetic is
+    the calendar's own (:class:`tthc.calendar.EpochCalendar`): nothing here counts days.
     """
 
-    LIMIT = 2_000_000  # entries per cache before it is cleared (memory stays bounded)
+    #: How far past ``ref`` the generator's moments reach (due dates, apology letters' new dates).
+    YEARS = 12
 
     def __init__(self, ref: datetime):
         self.ref = ref
-        self._ord: dict[int, int] = {}
-        self._mom: dict[int, int] = {}
-        self._due: dict[int, int] = {}
+        self._calendar = calendar.EpochCalendar(ref.date(), ref.date() + timedelta(days=366 * self.YEARS))
+        self._base = self._calendar.ordinal(int(ref.timestamp()))
+        self._ordinal = self._calendar.ordinal
+        self._moment = self._calendar.moment
         self._back: dict[tuple, date] = {}
 
     @staticmethod
@@ -33,43 +35,18 @@ class Clock:
         return datetime.fromtimestamp(t, VN_TZ)
 
     def ordinal(self, t: int) -> int:
-        o = self._ord.get(t)
-        if o is None:
-            if len(self._ord) > self.LIMIT:
-                self._ord.clear()
-            o = self._ord[t] = calendar.working_seconds_between(self.ref, self.dt(t))
-        return o
+        return self._ordinal(t) - self._base
 
     def moment(self, o: int) -> int:
-        t = self._mom.get(o)
-        if t is None:
-            if len(self._mom) > self.LIMIT:
-                self._mom.clear()
-            t = self._mom[o] = int(calendar.add_working_seconds(self.ref, o).timestamp())
-        return t
+        return self._moment(self._base + o, o > 0)
 
     def add(self, t: int, seconds: int) -> int:
         """``calendar.add_working_seconds(t, seconds)`` (seconds > 0)."""
         return self.moment(self.ordinal(t) + seconds)
 
     def due(self, received: int, proc, pauses=()) -> int:
-        """``calendar.due_at`` for a dossier received at ``received``.
-
-        Without pauses the result is memoised per (office-time ordinal of the receipt, processing
-        time): ``due_at`` counts from the next office-hour instant, so every receipt with the same
-        ordinal (e.g. all of one night's online filings) has the same due date.
-        """
-        dt = self.dt
-        if pauses:
-            pauses = [(dt(a), dt(b)) for a, b in pauses]
-            return int(calendar.due_at(dt(received), proc.amount, proc.unit, pauses).timestamp())
-        key = self.ordinal(received) * 4096 + proc.term
-        t = self._due.get(key)
-        if t is None:
-            if len(self._due) > self.LIMIT:
-                self._due.clear()
-            t = self._due[key] = int(calendar.due_at(dt(received), proc.amount, proc.unit).timestamp())
-        return t
+        """``calendar.due_at`` for a dossier received at ``received`` (``pauses``: epoch pairs)."""
+        return self._calendar.due(received, proc.amount, proc.unit, pauses)
 
     def working_days_before(self, day: date, days: int) -> date:
         key = (day, days)

@@ -62,7 +62,6 @@ class _Proc:
     business: bool
     financial_obligation: bool
     weight: float
-    term: int = 0  # index of (amount, unit) among the procedures: part of the due-date cache key
 
 
 @dataclass
@@ -253,9 +252,6 @@ class World:
             )
             levels = {name for name in ("commune", "province", "central") if getattr(p, f"level_{name}")}
             out.append((proc, levels))
-        terms: dict[tuple, int] = {}
-        for proc, _ in out:
-            proc.term = terms.setdefault((proc.amount, proc.unit), len(terms))
         return out
 
     def _receiver(

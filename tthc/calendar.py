@@ -13,6 +13,7 @@ working time or measuring it between two moments is a couple of binary searches,
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from bisect import bisect_left, bisect_right
@@ -26,6 +27,11 @@ import holidays
 from django.conf import settings
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+#: Vietnam time has been UTC+7 without daylight saving since 1975, so a local day is a fixed span of
+#: epoch seconds: the arithmetic below runs on integers (``_build`` checks the offset of its range).
+_UTC_OFFSET = 7 * 3600
+_DAY = 86_400
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
 WORKING_DAYS = "working_days"
 CALENDAR_DAYS = "calendar_days"
 _FIRST_YEAR = 2010
@@ -40,6 +46,13 @@ class _Table:
     segments: tuple[tuple[int, int], ...]  # office-hour segments, seconds since midnight
     day_seconds: int
     built_at: float
+    #: The same days on epoch seconds: ``first`` as a day number since 1970-01-01, then per calendar
+    #: day of [first, last] the working days before it and whether it is one, and the epoch second
+    #: of each working day's local midnight.
+    day0: int = 0
+    before: tuple[int, ...] = ()
+    flags: bytes = b""
+    midnights: tuple[int, ...] = ()
 
 
 _lock = threading.Lock()
@@ -99,6 +112,17 @@ def _build(first_year: int, last_year: int) -> _Table:
             working.append(day)
         day += one
     segments = _parse_segments(settings.TTHC_OFFICE_HOURS)
+    for year in (first_year, last_year):
+        if VN_TZ.utcoffset(datetime(year, 7, 1)) != timedelta(seconds=_UTC_OFFSET):
+            raise ValueError(f"the calendar assumes UTC+7 in {year}")
+    day0 = first.toordinal() - _EPOCH_DAY
+    before, flags, count = [], bytearray(), 0
+    working_numbers = {d.toordinal() - _EPOCH_DAY for d in working}
+    for number in range(day0, last.toordinal() - _EPOCH_DAY + 1):
+        before.append(count)
+        is_working = number in working_numbers
+        flags.append(is_working)
+        count += is_working
     return _Table(
         first=first,
         last=last,
@@ -106,6 +130,10 @@ def _build(first_year: int, last_year: int) -> _Table:
         segments=segments,
         day_seconds=sum(e - s for s, e in segments),
         built_at=time.monotonic(),
+        day0=day0,
+        before=tuple(before),
+        flags=bytes(flags),
+        midnights=tuple((d.toordinal() - _EPOCH_DAY) * _DAY - _UTC_OFFSET for d in working),
     )
 
 
@@ -201,29 +229,44 @@ def _local(moment: datetime) -> datetime:
 
 
 def _ordinal(table: _Table, moment: datetime) -> int:
-    """Working seconds from the table's first day to ``moment``.
+    """Working seconds from the table's first day to ``moment`` (:func:`_epoch_ordinal`)."""
+    if moment.tzinfo is None:
+        raise ValueError("calendar functions need timezone-aware datetimes")
+    return _epoch_ordinal(table, math.floor(moment.timestamp()))
+
+
+def _epoch_ordinal(table: _Table, t: int) -> int:
+    """Working seconds from the table's first day to the epoch second ``t``.
 
     A moment outside office hours maps to the next office-hour instant, so receipt after 17:00 or
     on a day off counts from the next working morning, and receipt in the lunch break from 13:30.
     """
-    local = _local(moment)
-    day = local.date()
-    i = bisect_left(table.working, day)
-    if i < len(table.working) and table.working[i] == day:
-        secs = local.hour * 3600 + local.minute * 60 + local.second
-        offset = 0
-        for s, e in table.segments:
-            if secs >= e:
-                offset += e - s
-            elif secs > s:
-                offset += secs - s
-        return i * table.day_seconds + offset
-    return i * table.day_seconds
+    local = t + _UTC_OFFSET
+    k = local // _DAY - table.day0
+    if k < 0:
+        return 0
+    if k >= len(table.before):
+        return len(table.working) * table.day_seconds
+    base = table.before[k] * table.day_seconds
+    if not table.flags[k]:
+        return base
+    secs = local % _DAY
+    for s, e in table.segments:
+        if secs >= e:
+            base += e - s
+        elif secs > s:
+            base += secs - s
+    return base
 
 
 def _moment(table: _Table, ordinal: int, end_of_day: bool) -> datetime:
-    """Inverse of ``_ordinal``. With ``end_of_day`` an exact day boundary is 17:00 of the day that
-    ends there (a deadline), otherwise 07:00 of the next working day (a start)."""
+    """Inverse of ``_ordinal`` (:func:`_epoch_moment`), in Vietnam time."""
+    return datetime.fromtimestamp(_epoch_moment(table, ordinal, end_of_day), VN_TZ)
+
+
+def _epoch_moment(table: _Table, ordinal: int, end_of_day: bool) -> int:
+    """Inverse of ``_epoch_ordinal``. With ``end_of_day`` an exact day boundary is 17:00 of the day
+    that ends there (a deadline), otherwise 07:00 of the next working day (a start)."""
     L = table.day_seconds
     if end_of_day and ordinal > 0:
         index, rem = divmod(ordinal - 1, L)
@@ -232,7 +275,6 @@ def _moment(table: _Table, ordinal: int, end_of_day: bool) -> datetime:
         index, rem = divmod(ordinal, L)
     if not 0 <= index < len(table.working):
         raise ValueError("date beyond the working-day calendar's range")
-    day = table.working[index]
     clock = table.segments[-1][1]
     for s, e in table.segments:
         length = e - s
@@ -240,8 +282,7 @@ def _moment(table: _Table, ordinal: int, end_of_day: bool) -> datetime:
             clock = s + rem
             break
         rem -= length
-    base = datetime(day.year, day.month, day.day, tzinfo=VN_TZ)
-    return base + timedelta(seconds=clock)
+    return table.midnights[index] + clock
 
 
 def next_office_moment(moment: datetime) -> datetime:
@@ -287,18 +328,20 @@ def due_at(
     amount = Decimal(str(amount))
     if amount < 0:
         raise ValueError("processing time cannot be negative")
-    start = next_office_moment(received_at)
     if unit == WORKING_DAYS:
-        result = add_working_seconds(start, int(amount * working_day_seconds()))
+        local = _local(received_at)
+        seconds = int(amount * working_day_seconds())
+        epoch_pauses = []
         for pause_start, pause_end in pauses:
-            pause_start, pause_end = (
-                _local(pause_start),
-                _local(pause_end),
-            )  # naive → ValueError, not TypeError
-            paused = working_seconds_between(max(pause_start, received_at), pause_end)
-            if paused > 0:
-                result = add_working_seconds(result, paused)
-        return result
+            pause_start, pause_end = _local(pause_start), _local(pause_end)  # naive → ValueError
+            epoch_pauses.append((math.floor(pause_start.timestamp()), math.floor(pause_end.timestamp())))
+        horizon = local.date() + timedelta(
+            days=seconds // 3600 + 400 + sum(b - a for a, b in epoch_pauses) // 3600
+        )
+        table = _get(local.date(), horizon)
+        due = _working_due(table, math.floor(received_at.timestamp()), seconds, epoch_pauses)
+        return datetime.fromtimestamp(due, VN_TZ)
+    start = next_office_moment(received_at)
     if unit == CALENDAR_DAYS:
         result = start + timedelta(days=float(amount))
         for pause_start, pause_end in pauses:
@@ -312,3 +355,46 @@ def due_at(
             result = datetime.combine(day, local.timetz())
         return result
     raise ValueError(f"unknown processing unit {unit!r}: expected {WORKING_DAYS!r} or {CALENDAR_DAYS!r}")
+
+
+def _working_due(table: _Table, received: int, seconds: int, pauses: Iterable[tuple[int, int]]) -> int:
+    """:func:`due_at` in working days on epoch seconds: ``seconds`` of office time from the next
+    office-hour instant after ``received``, then each pause's office time after the receipt."""
+    result = _epoch_moment(table, _epoch_ordinal(table, received) + seconds, end_of_day=seconds > 0)
+    for start, end in pauses:
+        paused = _epoch_ordinal(table, end) - _epoch_ordinal(table, max(start, received))
+        if paused > 0:
+            result = _epoch_moment(table, _epoch_ordinal(table, result) + paused, end_of_day=True)
+    return result
+
+
+class EpochCalendar:
+    """The working-time arithmetic above on integer epoch seconds, bound to one table.
+
+    For code that handles millions of moments (the demo's generator): no datetimes, and no check of
+    the cached table per call. ``ordinal``/``moment`` are the module's working-second ordinals
+    (relative to the table's first day), so ``moment(ordinal(t) + k, True)`` is
+    ``add_working_seconds(t, k)`` for ``k > 0``. The table is the one current when it was made: an
+    override changed afterwards is not seen (make a new one).
+    """
+
+    def __init__(self, first: date, last: date):
+        self.table = _get(first, last)
+        self.day_seconds = self.table.day_seconds
+
+    def ordinal(self, t: int) -> int:
+        return _epoch_ordinal(self.table, t)
+
+    def moment(self, ordinal: int, end_of_day: bool) -> int:
+        return _epoch_moment(self.table, ordinal, end_of_day)
+
+    def due(self, received: int, amount: Decimal | float | str, unit: str, pauses=()) -> int:
+        """:func:`due_at` on epoch seconds (``pauses``: pairs of epoch seconds)."""
+        if unit == WORKING_DAYS:
+            if amount.__class__ is not Decimal:
+                amount = Decimal(str(amount))
+            if amount < 0:
+                raise ValueError("processing time cannot be negative")
+            return _working_due(self.table, received, int(amount * self.day_seconds), pauses)
+        pauses = [(datetime.fromtimestamp(a, VN_TZ), datetime.fromtimestamp(b, VN_TZ)) for a, b in pauses]
+        return math.floor(due_at(datetime.fromtimestamp(received, VN_TZ), amount, unit, pauses).timestamp())

@@ -957,3 +957,50 @@ def test_property_working_seconds_between_inverts_add_working_seconds():
         else:  # a start: inside a segment, at its beginning included
             assert 7 * HOUR <= clock < 11 * HOUR + 1800 or 13 * HOUR + 1800 <= clock < 17 * HOUR, b
             assert b <= a
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def test_epoch_calendar_agrees_with_the_datetime_functions():
+    """``EpochCalendar`` (integer epoch seconds, for the demo's generator) gives the same ordinals,
+    moments and due dates as the datetime functions, at any second of any day (off hours, lunch,
+    days off), with and without pauses, in working and calendar days."""
+    rng = random.Random(5122026)
+    epoch = calendar.EpochCalendar(date(2024, 1, 1), date(2029, 12, 31))
+    origin = vn("2024-01-02 07:00")
+    for _ in range(800):
+        a = origin + timedelta(seconds=rng.randrange(0, 3 * 365 * 86_400))
+        b = a + timedelta(seconds=rng.randrange(-30 * 86_400, 200 * 86_400))
+        ta, tb = _epoch(a), _epoch(b)
+        assert epoch.ordinal(tb) - epoch.ordinal(ta) == calendar.working_seconds_between(a, b), (a, b)
+        k = rng.choice([1, rng.randrange(1, DAY), rng.randrange(1, 300 * DAY)])
+        assert epoch.moment(epoch.ordinal(ta) + k, True) == _epoch(calendar.add_working_seconds(a, k)), (a, k)
+        assert epoch.moment(epoch.ordinal(ta), False) == _epoch(calendar.next_office_moment(a)), a
+        amount = rng.choice([Decimal("0"), Decimal("0.5"), Decimal(rng.randrange(1, 40)), Decimal("2.25")])
+        pauses = [
+            (p, p + timedelta(seconds=rng.randrange(3600, 20 * 86_400)))
+            for p in sorted(
+                a + timedelta(seconds=rng.randrange(-86_400, 30 * 86_400)) for _ in range(rng.randrange(3))
+            )
+        ]
+        for unit in (WD, CD):
+            expected = calendar.due_at(a, amount, unit, pauses)
+            got = epoch.due(ta, amount, unit, [(_epoch(p), _epoch(q)) for p, q in pauses])
+            assert got == _epoch(expected), (a, amount, unit, pauses)
+
+
+def test_epoch_calendar_sees_overrides_made_before_it():
+    _set_overrides({"2026-03-02": OFF})  # a Monday off: Friday 16:00 + 2 h ends on Tuesday 08:00
+    epoch = calendar.EpochCalendar(date(2026, 1, 1), date(2026, 12, 31))
+    t = epoch.moment(epoch.ordinal(_epoch(vn("2026-02-27 16:00"))) + 2 * HOUR, True)
+    assert datetime.fromtimestamp(t, VN_TZ) == vn("2026-03-03 08:00")
+
+
+def test_epoch_calendar_refuses_moments_beyond_its_table():
+    epoch = calendar.EpochCalendar(date(2026, 1, 1), date(2026, 12, 31))
+    with pytest.raises(ValueError, match="range"):
+        epoch.moment(len(epoch.table.working) * DAY + 1, True)
+    with pytest.raises(ValueError, match="negative"):
+        epoch.due(_epoch(vn("2026-03-02 09:00")), Decimal("-1"), WD)
