@@ -157,13 +157,17 @@ class SourceDossier(models.Model):
     (``isUpdating``) of the same or a later stage wins whatever its dates (ADR 0013)."""
 
     # No separate indexes on source, agency, procedure: source and agency lead the indexes below,
-    # and every index costs each of the millions of monthly upserts.
+    # and every index costs each of the millions of monthly upserts. No database constraint on
+    # source, agency, procedure and batch either: a per-row check of each was a fifth of the bulk
+    # writes' database time; the writer holds the referenced rows once per chunk instead (ADR 0020),
+    # and Django still applies on_delete.
     source = models.ForeignKey(
         SourceSystem,
         verbose_name=_("source"),
         on_delete=models.CASCADE,
         related_name="dossiers",
         db_index=False,
+        db_constraint=False,
     )
     code = models.CharField(_("dossier code"), max_length=64)
     dossier = models.ForeignKey(
@@ -180,6 +184,7 @@ class SourceDossier(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     procedure = models.ForeignKey(
         "tthc.Procedure",
@@ -187,6 +192,7 @@ class SourceDossier(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     status = models.PositiveSmallIntegerField(_("status"))
     previous_status = models.PositiveSmallIntegerField(
@@ -232,7 +238,12 @@ class SourceDossier(models.Model):
     synced_at = models.DateTimeField(_("last synced at"))
     digest = models.CharField(_("payload digest"), max_length=32)
     batch = models.ForeignKey(
-        IngestBatch, verbose_name=_("last batch"), null=True, on_delete=models.SET_NULL, related_name="+"
+        IngestBatch,
+        verbose_name=_("last batch"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
 
     objects = SourceDossierQuerySet.as_manager()

@@ -43,7 +43,7 @@ from ..adapters.limits import Limits, storable_payload
 from ..models import BatchStatus, IngestBatch, RejectedRecord, SourceDossier, SourceSystem
 from ..signals import batch_ingested
 from .remit import Remit
-from .writer import writer_for
+from .writer import ReferenceLost, writer_for
 
 INGESTED = (Dossier, DossierEvent, SourceDossier)
 
@@ -538,13 +538,17 @@ def _write_chunk(
             )
         if rejects:
             (on_reject or _store_rejects)(batch, rejects)
-        IngestBatch.objects.filter(pk=batch.pk).update(
+        # The row lock this takes until commit also keeps the batch (and its source) from being
+        # deleted under the copies that name it (no database constraint there, ADR 0020).
+        kept = IngestBatch.objects.filter(pk=batch.pk).update(
             received=_f("received", counts),
             created=_f("created", counts),
             updated=_f("updated", counts),
             unchanged=_f("unchanged", counts),
             rejected=_f("rejected", {"rejected": len(rejects)}),
         )
+        if not kept:
+            raise ReferenceLost(f"batch {batch.pk} was deleted while it was written")
     report.received += counts["received"]
     report.created += counts["created"]
     report.updated += counts["updated"]

@@ -6,6 +6,8 @@ rows in the same order and cannot deadlock on them):
 1. Resolve dossier ids through ``tthc``'s dossier store: existing ids by code; new dossiers get ids
    reserved up front, so every staged row already carries its final id (no second pass).
 2. Stage the chunk in the store's staging tables (PostgreSQL: ``COPY``; SQLite: ``executemany``).
+   The chunk's agencies and procedures are held (``FOR KEY SHARE``) by one statement each: the copies
+   name them without a database constraint, so this is their foreign-key check (ADR 0020).
 3. Upsert what this source saw (``SourceDossier``, key ``(source, code)``). A version replaces the
    stored one by the precedence of ADR 0013: a later lifecycle stage always, an earlier one never;
    within a stage a correction (``isUpdating``) whatever its dates, otherwise a greater
@@ -36,6 +38,12 @@ from ..adapters.fields import TERMINAL, DossierRecord, Event
 from ..models import SourceDossier
 
 SOURCE_COPIES = SourceDossier._meta.db_table
+
+
+class ReferenceLost(Exception):
+    """An agency, procedure or batch a chunk names was deleted after the batch was validated."""
+
+
 _SD_STATE = (
     "agency_id",
     "procedure_id",
@@ -107,6 +115,11 @@ class Writer:
         with connection.cursor() as cursor:
             store.create_stage(cursor)
             records.sort(key=lambda r: r.code)
+            lost = store.hold_references(
+                cursor, {r.agency_id for r in records}, {r.procedure_id for r in records}
+            )
+            if lost:  # validated against them when the batch began: deleted since
+                raise ReferenceLost(f"{'; '.join(lost)} (deleted while the batch was written): send it again")
             found = store.existing(cursor, [r.code for r in records])
             ids: dict[str, int | None] = {code: pk for code, (pk, _) in found.items()}
             missing = [r.code for r in records if r.code not in ids]

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.db import connection
 
-from ..models import ApologyLetter, Dossier, DossierEvent
+from ..models import Agency, ApologyLetter, Dossier, DossierEvent, Procedure
 from .staging import (
     DOSSIER_MAP,
     EVENT_COLUMNS,
@@ -60,6 +60,9 @@ class DossierStore(ABC):
     concurrent = True
     #: The larger of two values (PostgreSQL's ``GREATEST``, SQLite's scalar ``max``).
     greatest = "GREATEST"
+    #: How :meth:`hold_references` keeps the rows it reads until the transaction ends ("" where the
+    #: database lets one writer in at a time).
+    key_share = " FOR KEY SHARE"
 
     @abstractmethod
     def ts(self, value: str | None):
@@ -166,6 +169,30 @@ class DossierStore(ABC):
             r.filing_place,
             r.correction,
         )
+
+    # -- reference data -----------------------------------------------------------------------------
+    def hold_references(self, cursor, agencies: Iterable[int], procedures: Iterable[int]) -> list[str]:
+        """Hold these agencies and procedures until the transaction ends, as a foreign key's check
+        would (``FOR KEY SHARE``: they cannot be deleted meanwhile, their other columns may change),
+        and describe those that do not exist. One statement per table and chunk, for tables whose
+        rows name them without a database constraint (ADR 0020)."""
+        problems = []
+        for model, wanted in ((Agency, agencies), (Procedure, procedures)):
+            ids = sorted({i for i in wanted if i is not None})
+            found: set[int] = set()
+            for i in range(0, len(ids), IN_BATCH):
+                part = ids[i : i + IN_BATCH]
+                cursor.execute(
+                    f"SELECT id FROM {model._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(part))}) "
+                    f"ORDER BY id{self.key_share}",
+                    part,
+                )
+                found.update(row[0] for row in cursor.fetchall())
+            lost = [i for i in ids if i not in found]
+            if lost:
+                shown = ", ".join(map(str, lost[:10])) + (", …" if len(lost) > 10 else "")
+                problems.append(f"{model.__name__.lower()} ids {shown} no longer exist")
+        return problems
 
     # -- ids ----------------------------------------------------------------------------------------
     def existing(self, cursor, codes: list[str]) -> dict[str, tuple[int, str]]:

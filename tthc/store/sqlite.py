@@ -20,6 +20,7 @@ class SqliteStore(DossierStore):
     clear_sql = "DELETE FROM {table}"
     concurrent = False
     greatest = "max"
+    key_share = ""
 
     def ts(self, value):
         if value is None:
