@@ -15,13 +15,34 @@ imports analyse them after any change. Elsewhere than PostgreSQL it does nothing
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Model
 
 logger = logging.getLogger(__name__)
+
+_held = 0
+_held_lock = threading.Lock()
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Skip every :func:`analyze_if_changed` in this process while inside: for a command that owns
+    its process and loads in many batches (the demo's seed), where each batch would otherwise
+    re-analyse tables growing by millions of rows, every ``TTHC_ANALYZE_MIN_ROWS`` changes, and
+    that analyses once at its end. Process-wide on purpose: the load's writer threads are covered."""
+    global _held
+    with _held_lock:
+        _held += 1
+    try:
+        yield
+    finally:
+        with _held_lock:
+            _held -= 1
 
 
 def analyze_if_changed(
@@ -30,7 +51,7 @@ def analyze_if_changed(
     """ANALYZE the tables of those ``models`` changed enough (``min_rows``, default
     ``TTHC_ANALYZE_MIN_ROWS``); returns the tables analysed."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or _held:
         return []
     threshold = settings.TTHC_ANALYZE_MIN_ROWS if min_rows is None else min_rows
     tables = [model._meta.db_table for model in models]

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.db import connection
 
+from core import stats
 from core.stats import analyze_if_changed
 from tests.factories import DossierFactory
 from tthc.models import Dossier, DossierEvent
@@ -28,6 +29,18 @@ def test_tables_changed_past_the_threshold_are_analysed(settings):
         assert cursor.fetchone()[0] > 0  # the planner has statistics for the new rows
     settings.TTHC_ANALYZE_MIN_ROWS = 10**9
     assert analyze_if_changed([Dossier], rows=5) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_held_process_analyses_nothing_until_released(settings):
+    """The seed holds analysis while its batches load, then analyses once."""
+    settings.TTHC_ANALYZE_MIN_ROWS = 0
+    with stats.held():
+        with stats.held():  # nested: released only when the outermost ends
+            pass
+        assert analyze_if_changed([Dossier], rows=10) == []
+    assert analyze_if_changed([Dossier], rows=10) == ["tthc_dossier"]
 
 
 @pytest.mark.django_db
