@@ -60,3 +60,56 @@ def test_a_portal_version_is_held_back_only_from_dossiers_other_sources_hold():
     found = {"A": (1, "DVCQG"), "B": (2, "HOTICH"), "C": (3, "")}
     assert DossierStore.held_by_sources(found, "DVCQG", ["DVCQG"]) == {"B", "C"}
     assert DossierStore.held_by_sources(found, "HOTICH", ["DVCQG"]) == set()
+
+
+def test_a_version_crosses_processes_whole():
+    """Versions validated in worker processes are pickled to the writer: every field, the steps and
+    the pre-rendered rows come back equal (not shared), defaults included."""
+    import pickle
+    from dataclasses import replace
+
+    from tthc.store.staging import Step, Version
+
+    version = Version(
+        code="00004-250105-000300",
+        procedure_id=1,
+        agency_id=2,
+        handling_agency_id=None,
+        handling_unit="Phòng Tư pháp",
+        handling_officer="Nguyễn Văn A",
+        channel=2,
+        applicant_kind=1,
+        applicant_name="Trần Thị B",
+        summary="Đăng ký khai sinh",
+        status=4,
+        previous_status=2,
+        submitted_at="20250105080000",
+        received_at="20250105083000",
+        due_at="20250110170000",
+        finished_at=None,
+        returned_at=None,
+        refused_at=None,
+        digitised=True,
+        e_result=False,
+        data_reused=True,
+        personal_store=False,
+        population=True,
+        payment_kind=1,
+        fee_amount=8000,
+        supplement_count=1,
+        paused_seconds=3600,
+        progress_steps=2,
+        event_at="20250106090000",
+        digest="d" * 32,
+        filing_place=3,
+        correction=True,
+        floor="20250105090000",
+        events=[Step("20250105083000", None, 2, "Một cửa", "C", "Chuyên viên", "Tiếp nhận")],
+        rendered=("stage", ["event"]),
+    )
+    copy = pickle.loads(pickle.dumps(version))
+    assert copy == version and copy is not version
+    assert copy.rendered == ("stage", ["event"]) and copy.events[0] == version.events[0]
+    assert copy.events is not version.events
+    bare = pickle.loads(pickle.dumps(replace(version, events=[], rendered=None, floor=None)))
+    assert bare.events == [] and bare.rendered is None and bare.floor is None and bare.code == version.code
