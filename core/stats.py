@@ -5,7 +5,8 @@ changed (``autovacuum_analyze_scale_factor``) — a million rows of a 10-million
 i.e. never within a month — and not at all where autovacuum is off. Until then a new month's rows
 are missing from the ``received_at`` histogram, the planner expects none and picks row-by-row plans.
 So every bulk path (seed, a large ingestion batch, a reconciliation run) calls
-:func:`analyze_if_changed` after its commit: each table is analysed when the caller changed at
+:func:`analyze_if_changed` after its commit (a small ingestion batch through a worker,
+:func:`analyze_after`): each table is analysed when the caller changed at
 least ``TTHC_ANALYZE_MIN_ROWS`` rows or PostgreSQL counts that many changes since its last ANALYZE
 (``pg_stat_user_tables.n_mod_since_analyze``, which also catches many small batches adding up).
 The reference tables (agencies, procedures) are small and every plan over dossiers joins them: their
@@ -76,3 +77,30 @@ def analyze_on_commit(
     """:func:`analyze_if_changed` once the current transaction commits (at once outside one)."""
     models = list(models)
     transaction.on_commit(lambda: analyze_if_changed(models, rows, using, min_rows), using=using, robust=True)
+
+
+#: How long a worker's pending analysis of a set of tables stands for every later request of it.
+DEBOUNCE_SECONDS = 60
+
+
+def analyze_after(models: Iterable[type[Model]], rows: int = 0, using: str = "default") -> None:
+    """After commit: a change of at least ``TTHC_ANALYZE_MIN_ROWS`` rows is a bulk load, analysed at
+    once (its caller waits for the load anyway); a smaller one that may tip the tables' accumulated
+    changes over the threshold hands the check to a worker (``core.tasks.analyze_tables``, at most
+    one pending per set of tables), so that a sync request never waits for an ``ANALYZE``. Eager
+    Celery (the embedded default, the tests) runs the task in-process, as before."""
+    models = list(models)
+    connection = connections[using]
+    if connection.vendor != "postgresql" or _held:
+        return
+    if rows >= settings.TTHC_ANALYZE_MIN_ROWS:
+        analyze_on_commit(models, rows, using)
+        return
+    labels = sorted(model._meta.label for model in models)
+    from django.core.cache import cache
+
+    from .outbox import enqueue
+
+    if cache.add(f"tthc:analyze:{using}:{','.join(labels)}", 1, timeout=DEBOUNCE_SECONDS):
+        with transaction.atomic(using=using):  # the outbox row commits with the caller's work
+            enqueue("core.tasks.analyze_tables", [labels, using], robust=True)

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from core.stats import analyze_on_commit
+from core.stats import analyze_after
 from tthc.models import Dossier, DossierEvent
 from tthc.store.staging import STAGES, supersedes
 
@@ -356,8 +356,8 @@ def write_chunks(
         raise
     # On this thread's own connection, which a database restart during the writes may have cut.
     _with_retry(_mark_done, batch)
-    # Large batches: fresh planner statistics (core/stats.py).
-    analyze_on_commit(INGESTED, rows=report.created + report.updated)
+    # Fresh planner statistics: a large batch at once, a small one through a worker (core/stats.py).
+    analyze_after(INGESTED, rows=report.created + report.updated)
     report.errors.sort(key=lambda e: e["index"])
     if announce and (report.created or report.updated):  # e.g. indicators schedules a (debounced) recompute
         transaction.on_commit(lambda: batch_ingested.send(sender=IngestBatch, batch=batch))

@@ -77,3 +77,57 @@ def test_a_reference_import_analyses_the_small_tables_it_changed(
     with django_capture_on_commit_callbacks(execute=True):
         assert import_agencies(io.StringIO(csv)).unchanged == 1
     assert last_analyze() == analysed
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    """What ``analyze_after`` did: analyses run in-process, tasks handed to a worker."""
+    from django.core.cache import cache
+
+    cache.clear()
+    calls = {"inline": [], "queued": []}
+    monkeypatch.setattr(
+        stats,
+        "analyze_if_changed",
+        lambda models, rows=0, *a, **k: calls["inline"].append((models, rows)) or [],
+    )
+    import core.outbox
+
+    monkeypatch.setattr(
+        core.outbox, "enqueue", lambda task, args=(), **k: calls["queued"].append((task, args))
+    )
+    return calls
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_large_batch_is_analysed_at_once_a_small_one_by_one_worker(
+    recorded, settings, django_capture_on_commit_callbacks
+):
+    settings.TTHC_ANALYZE_MIN_ROWS = 1000
+    with django_capture_on_commit_callbacks(execute=True):
+        stats.analyze_after([Dossier, DossierEvent], rows=1000)
+    assert recorded["inline"] == [([Dossier, DossierEvent], 1000)] and recorded["queued"] == []
+    stats.analyze_after([DossierEvent, Dossier], rows=10)
+    stats.analyze_after([Dossier, DossierEvent], rows=10)  # one pending task stands for both
+    assert recorded["queued"] == [
+        ("core.tasks.analyze_tables", [["tthc.Dossier", "tthc.DossierEvent"], "default"])
+    ]
+    assert len(recorded["inline"]) == 1  # the sync request never analyses a small batch itself
+
+
+@pytest.mark.django_db
+def test_nothing_is_analysed_or_queued_elsewhere_than_postgresql(recorded):
+    if connection.vendor == "postgresql":
+        pytest.skip("the SQLite pass checks the no-op")
+    stats.analyze_after([Dossier], rows=10**6)
+    stats.analyze_after([Dossier], rows=1)
+    assert recorded == {"inline": [], "queued": []}
+
+
+def test_the_worker_task_checks_the_models_it_names(recorded):
+    """The task gets labels (JSON), checks those models' tables against their own change counters."""
+    from core.tasks import analyze_tables
+
+    analyze_tables(["tthc.Dossier", "tthc.DossierEvent"])
+    assert recorded["inline"] == [([Dossier, DossierEvent], 0)]
