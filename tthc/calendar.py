@@ -388,7 +388,9 @@ class EpochCalendar:
     def moment(self, ordinal: int, end_of_day: bool) -> int:
         return _epoch_moment(self.table, ordinal, end_of_day)
 
-    def due(self, received: int, amount: Decimal | float | str, unit: str, pauses=()) -> int:
+    def due(
+        self, received: int, amount: Decimal | float | str, unit: str, pauses: Iterable[tuple[int, int]] = ()
+    ) -> int:
         """:func:`due_at` on epoch seconds (``pauses``: pairs of epoch seconds)."""
         if unit == WORKING_DAYS:
             if amount.__class__ is not Decimal:
@@ -396,5 +398,5 @@ class EpochCalendar:
             if amount < 0:
                 raise ValueError("processing time cannot be negative")
             return _working_due(self.table, received, int(amount * self.day_seconds), pauses)
-        pauses = [(datetime.fromtimestamp(a, VN_TZ), datetime.fromtimestamp(b, VN_TZ)) for a, b in pauses]
-        return math.floor(due_at(datetime.fromtimestamp(received, VN_TZ), amount, unit, pauses).timestamp())
+        moments = [(datetime.fromtimestamp(a, VN_TZ), datetime.fromtimestamp(b, VN_TZ)) for a, b in pauses]
+        return math.floor(due_at(datetime.fromtimestamp(received, VN_TZ), amount, unit, moments).timestamp())
