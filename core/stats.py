@@ -101,6 +101,9 @@ def analyze_after(models: Iterable[type[Model]], rows: int = 0, using: str = "de
 
     from .outbox import enqueue
 
-    if cache.add(f"tthc:analyze:{using}:{','.join(labels)}", 1, timeout=DEBOUNCE_SECONDS):
-        with transaction.atomic(using=using):  # the outbox row commits with the caller's work
-            enqueue("core.tasks.analyze_tables", [labels, using], robust=True)
+    try:
+        if cache.add(f"tthc:analyze:{using}:{','.join(labels)}", 1, timeout=DEBOUNCE_SECONDS):
+            with transaction.atomic(using=using):  # the outbox row commits with the caller's work
+                enqueue("core.tasks.analyze_tables", [labels, using], robust=True)
+    except Exception:  # the caller's work is stored: statistics are never worth failing it for
+        logger.exception("could not hand the statistics of %s to a worker", ", ".join(labels))

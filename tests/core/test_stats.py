@@ -131,3 +131,21 @@ def test_the_worker_task_checks_the_models_it_names(recorded):
 
     analyze_tables(["tthc.Dossier", "tthc.DossierEvent"])
     assert recorded["inline"] == [([Dossier, DossierEvent], 0)]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_failed_hand_over_is_logged_not_raised(monkeypatch, caplog):
+    """The batch is stored by then: its answer must not turn into an error over statistics."""
+    from django.core.cache import cache
+
+    import core.outbox
+
+    cache.clear()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr(core.outbox, "enqueue", broken)
+    stats.analyze_after([Dossier], rows=1)
+    assert "could not hand the statistics of tthc.Dossier to a worker" in caplog.text
