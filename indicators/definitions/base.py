@@ -219,6 +219,8 @@ class Component:
     rule: Linear | FullAt = LINEAR
     levels: frozenset[str] = BOTH
     note_en: str = ""
+    #: The formula in a line, for the component's page (``note_en`` in English).
+    note_vi: str = ""
 
     def __post_init__(self) -> None:
         if (self.numerator is None) == (not self.penalties):

@@ -55,6 +55,7 @@ COMPONENTS = (
         numerator=_procedures(f.published_on_time),
         denominator=_procedures(f.due_for_publication),
         note_en="Decision ≥ 20 working days (ministries) / 5 (provinces) before the legal basis takes effect.",
+        note_vi="Quyết định công bố ban hành trước ngày văn bản quy định có hiệu lực ít nhất 20 ngày làm việc (bộ, ngành) / 5 ngày làm việc (tỉnh).",
     ),
     Component(
         "PUBLIC_UPDATE_ON_TIME",
@@ -65,6 +66,7 @@ COMPONENTS = (
         numerator=_procedures(f.made_public_on_time),
         denominator=_procedures(f.published_in_period),
         note_en="Made public ≤ decision + 10 working days (ministries) / + 5 (provinces).",
+        note_vi="Công khai chậm nhất 10 ngày làm việc (bộ, ngành) / 5 ngày làm việc (tỉnh) kể từ ngày quyết định công bố.",
     ),
     Component(
         "PUBLIC_CONTENT_FULL",
@@ -84,6 +86,7 @@ COMPONENTS = (
         numerator=Count(S.SOURCE_DOSSIER, f.portal_synced),
         denominator=MaxOf((Count(S.SOURCE_DOSSIER, f.portal_synced), ReportedSum(f.reported))),
         note_en="Synced / max(dossiers per portal, dossiers per the national reporting system).",
+        note_vi="Số hồ sơ đồng bộ / số lớn hơn giữa hồ sơ trên Cổng Dịch vụ công quốc gia và hồ sơ báo cáo qua Hệ thống báo cáo quốc gia.",
     ),
     # --- 2 Progress and results (20) ---
     Component(
@@ -95,6 +98,7 @@ COMPONENTS = (
         numerator=_dossiers(f.on_time, at_risk=(0, 1)),
         denominator=_dossiers(f.decided, at_risk=(1, 1)),
         note_en="On time / (on time + overdue), open dossiers judged at period end; >1 supplement = overdue.",
+        note_vi="Đúng hạn / (đúng hạn + quá hạn); hồ sơ đang giải quyết xét tại cuối kỳ; yêu cầu bổ sung quá 1 lần tính là quá hạn.",
     ),
     # --- 3 Digitisation (22) ---
     Component(
@@ -246,6 +250,7 @@ COMPONENTS = (
             Penalty("repeated", "Phản ánh lặp lại", "Repeated", Count(S.FEEDBACK, f.feedback_repeated)),
         ),
         note_en="(feedback − disliked − overdue − repeated) / feedback.",
+        note_vi="(phản ánh, kiến nghị − không hài lòng − quá hạn − lặp lại) / phản ánh, kiến nghị.",
     ),
     Component(
         "DOSSIER_SATISFACTION",
@@ -265,6 +270,7 @@ COMPONENTS = (
         ),
         rule=FullAt(D("0.9")),
         note_en="1 − (overdue ratio + ratio of dossiers with complaints or dislikes), full at 90 %.",
+        note_vi="1 − (tỷ lệ hồ sơ quá hạn + tỷ lệ hồ sơ có khiếu nại hoặc không hài lòng); đạt 90 % được điểm tối đa.",
     ),
 )
 

@@ -21,6 +21,13 @@ def localname(obj) -> str:
 
 
 @register.filter
+def localnote(component) -> str:
+    """A component's formula note in the current language (``note_vi`` / ``note_en``)."""
+    lang = (get_language() or "vi")[:2]
+    return (component.note_vi if lang == "vi" else "") or component.note_en
+
+
+@register.filter
 def signed(value) -> str:
     """A change in the current language's number format: ``+1,25`` / ``−4,75`` (``core.formatting``)."""
     return formatting.signed(value)

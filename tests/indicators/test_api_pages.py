@@ -215,6 +215,12 @@ def test_pages_render(g, users, client):
     assert client.get(reverse("indicators:dashboard", args=["BTP"])).status_code == 404
     page = client.get(reverse("indicators:component", args=["01", golden.PERIOD, "ON_TIME"])).content.decode()
     assert "Phạm Văn C" in page and "d6" in page
+    # The formula note in the interface's language: Vietnamese first, English on request.
+    assert "Đúng hạn / (đúng hạn + quá hạn)" in page and "On time / (on time + overdue)" not in page
+    english = client.get(
+        reverse("indicators:component", args=["01", golden.PERIOD, "ON_TIME"]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "On time / (on time + overdue)" in english
     csv_page = client.get(
         reverse("indicators:component", args=["01", golden.PERIOD, "ON_TIME"]), {"export": "csv"}
     )
@@ -283,3 +289,13 @@ def test_definitions_have_names_in_both_languages():
         for c in get(version).components:
             assert c.name_vi and c.name_en and c.code in DOMAIN_CODES
         assert {c.code for c in get(version).components} == DOMAIN_CODES
+
+
+def test_every_formula_note_exists_in_vietnamese():
+    """The component page shows the note in the interface's language: none may be English-only."""
+    from indicators.definitions import METHODOLOGIES
+
+    missing = [
+        (m.version, c.code) for m in METHODOLOGIES for c in m.components if c.note_en and not c.note_vi
+    ]
+    assert missing == []
