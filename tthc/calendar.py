@@ -325,9 +325,7 @@ def due_at(
     falls on a day off. ``pauses`` — (start, end) pairs of supplement or financial-obligation waits —
     push the due date back by the office time (or, for calendar days, the time) they lasted.
     """
-    amount = Decimal(str(amount))
-    if amount < 0:
-        raise ValueError("processing time cannot be negative")
+    amount = _amount(amount)
     if unit == WORKING_DAYS:
         local = _local(received_at)
         seconds = int(amount * working_day_seconds())
@@ -355,6 +353,15 @@ def due_at(
             result = datetime.combine(day, local.timetz())
         return result
     raise ValueError(f"unknown processing unit {unit!r}: expected {WORKING_DAYS!r} or {CALENDAR_DAYS!r}")
+
+
+def _amount(amount: Decimal | float | str) -> Decimal:
+    """A processing time as a ``Decimal``, refused when negative."""
+    if amount.__class__ is not Decimal:
+        amount = Decimal(str(amount))
+    if amount < 0:
+        raise ValueError("processing time cannot be negative")
+    return amount
 
 
 def _working_due(table: _Table, received: int, seconds: int, pauses: Iterable[tuple[int, int]]) -> int:
@@ -393,10 +400,7 @@ class EpochCalendar:
     ) -> int:
         """:func:`due_at` on epoch seconds (``pauses``: pairs of epoch seconds)."""
         if unit == WORKING_DAYS:
-            if amount.__class__ is not Decimal:
-                amount = Decimal(str(amount))
-            if amount < 0:
-                raise ValueError("processing time cannot be negative")
-            return _working_due(self.table, received, int(amount * self.day_seconds), pauses)
+            seconds = int(_amount(amount) * self.day_seconds)
+            return _working_due(self.table, received, seconds, pauses)
         moments = [(datetime.fromtimestamp(a, VN_TZ), datetime.fromtimestamp(b, VN_TZ)) for a, b in pauses]
         return math.floor(due_at(datetime.fromtimestamp(received, VN_TZ), amount, unit, moments).timestamp())

@@ -8,7 +8,7 @@ chunks lock the same dossiers in the same order and cannot deadlock on them.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 from django.db import connection
@@ -34,6 +34,14 @@ LETTER_STAGE = "store_letters"
 RATING_STAGE = "store_ratings"
 #: Codes per ``IN (…)`` list where the database takes no array parameter.
 IN_BATCH = 900
+
+
+def _select_in(cursor, sql: str, values: Sequence) -> Iterator[tuple]:
+    """The rows of ``sql`` (its ``{}`` the ``IN`` list) for ``values``, ``IN_BATCH`` at a time."""
+    for i in range(0, len(values), IN_BATCH):
+        part = values[i : i + IN_BATCH]
+        cursor.execute(sql.format(", ".join(["%s"] * len(part))), part)
+        yield from cursor.fetchall()
 
 
 class DossierStore(ABC):
@@ -179,15 +187,8 @@ class DossierStore(ABC):
         problems = []
         for model, wanted in ((Agency, agencies), (Procedure, procedures)):
             ids = sorted({i for i in wanted if i is not None})
-            found: set[int] = set()
-            for i in range(0, len(ids), IN_BATCH):
-                part = ids[i : i + IN_BATCH]
-                cursor.execute(
-                    f"SELECT id FROM {model._meta.db_table} WHERE id IN ({', '.join(['%s'] * len(part))}) "
-                    f"ORDER BY id{self.key_share}",
-                    part,
-                )
-                found.update(row[0] for row in cursor.fetchall())
+            sql = f"SELECT id FROM {model._meta.db_table} WHERE id IN ({{}}) ORDER BY id{self.key_share}"
+            found = {pk for (pk,) in _select_in(cursor, sql, ids)}
             lost = [i for i in ids if i not in found]
             if lost:
                 shown = ", ".join(map(str, lost[:10])) + (", …" if len(lost) > 10 else "")
@@ -197,16 +198,8 @@ class DossierStore(ABC):
     # -- ids ----------------------------------------------------------------------------------------
     def existing(self, cursor, codes: list[str]) -> dict[str, tuple[int, str]]:
         """``(id, state source)`` of the dossiers with these codes that exist."""
-        found: dict[str, tuple[int, str]] = {}
-        for i in range(0, len(codes), IN_BATCH):
-            part = codes[i : i + IN_BATCH]
-            cursor.execute(
-                f"SELECT code, id, state_source FROM {DOSSIERS} WHERE code IN "
-                f"({', '.join(['%s'] * len(part))})",
-                part,
-            )
-            found.update((code, (pk, source)) for code, pk, source in cursor.fetchall())
-        return found
+        sql = f"SELECT code, id, state_source FROM {DOSSIERS} WHERE code IN ({{}})"
+        return {code: (pk, source) for code, pk, source in _select_in(cursor, sql, codes)}
 
     def existing_ids(self, cursor, codes: list[str]) -> dict[str, int]:
         """The ids of the dossiers with these codes that exist."""
