@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from core import stats
-from core.stats import analyze_if_changed
 from reconciliation.models import SourceDossier
 from tthc.models import ApologyLetter, Dossier, DossierEvent
 from tthc.services.imports import load_reference_data
@@ -106,7 +105,7 @@ class Command(BaseCommand):
         self.result = result  # for callers such as bench/seed.py
         self._summary(result)
         # Fresh statistics before the follow-ups plan their joins over what was just loaded.
-        analyze_if_changed(SEEDED, rows=result.dossiers_created)
+        stats.analyze_if_changed(SEEDED, rows=result.dossiers_created)
         self.hook_seconds = {}
         if not options["skip_hooks"]:
             self._hooks(options["seed"])
