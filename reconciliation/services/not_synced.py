@@ -56,8 +56,13 @@ def shortfalls(
     agency_ids: Iterable[int],
     sources: list[SourceSystem],
     procedure_ids: Callable[[SourceSystem], tuple[int, ...]],
+    portal_counts: Iterable[tuple[int, int, int]] | None = None,
 ) -> dict[int, list[Shortfall]]:
-    """{source id: [shortfall per reported agency]} above the threshold, for the province's month."""
+    """{source id: [shortfall per reported agency]} above the threshold, for the province's month.
+
+    ``portal_counts``: the portal's month for ``agency_ids`` already counted per (procedure, agency)
+    — the comparison counts it anyway (``gap_sql.Comparison.portal_counts``) — so that the portal's
+    month is not scanned a second time; without it, one grouped count is run here."""
     if reporting is None or not sources:
         return {}
     by_code = {s.code: s for s in sources}
@@ -83,7 +88,18 @@ def shortfalls(
     wanted = sorted({p for procedures in served.values() for p in procedures})
     counted = [code for code in codes if served[code]]
     per_agency: dict[str, dict[str, int]] = {code: {} for code in codes}
-    if counted:
+    if counted and portal_counts is not None:
+        # Summing the (procedure, agency) groups per system: a few thousand rows, not dossiers.
+        serving: dict[int, list[str]] = {}
+        for code in counted:
+            for procedure in served[code]:
+                serving.setdefault(procedure, []).append(code)
+        for procedure, agency, n in portal_counts:
+            path = paths.get(agency)
+            if path is not None:
+                for code in serving.get(procedure, ()):
+                    per_agency[code][path] = per_agency[code].get(path, 0) + n
+    elif counted:
         rows = (
             SourceDossier.objects.filter(
                 source=portal,
@@ -96,7 +112,9 @@ def shortfalls(
             .values("agency_id")
             .annotate(
                 **{
-                    f"n{i}": Count("pk", filter=Q(procedure_id__in=served[code]))
+                    # Counting the procedure (never null inside the filter), not the id: the
+                    # (source, agency, time, procedure) index covers the scan.
+                    f"n{i}": Count("procedure_id", filter=Q(procedure_id__in=served[code]))
                     for i, code in enumerate(counted)
                 }
             )

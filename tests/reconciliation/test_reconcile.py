@@ -281,3 +281,59 @@ def test_beat_schedule_runs_nightly_and_on_the_first(settings):
     assert len(entries) == 2
     closed = [e for e in entries if e.get("kwargs", {}).get("closed")]
     assert len(closed) == 1 and closed[0]["schedule"].day_of_month == {1}
+
+
+def test_not_synced_read_from_the_comparisons_portal_counts_equals_its_own_count(ds, monkeypatch):
+    """The run hands the comparison's (procedure, agency) counts of the portal's month to
+    ``not_synced`` instead of letting it scan that month again: the same gaps either way."""
+    from reconciliation.services import not_synced
+
+    def not_synced_gaps():
+        return set(
+            Gap.objects.filter(kind=GapKind.NOT_SYNCED, run__period=data.PERIOD).values_list(
+                "run__source__code", "dossier_code", "source_value", "portal_value", "detail"
+            )
+        )
+
+    handed = []
+    original = not_synced.shortfalls
+
+    def spy(**kwargs):
+        handed.append(kwargs.get("portal_counts"))
+        return original(**kwargs)
+
+    monkeypatch.setattr(not_synced, "shortfalls", spy)
+    reconcile_period(data.PERIOD, "01")
+    from_comparison = not_synced_gaps()
+    assert handed and all(counts for counts in handed)  # the counts were handed over, not re-read
+    assert any(portal != "0" for *_, portal, _detail in from_comparison)  # the portal's rows counted
+
+    monkeypatch.setattr(not_synced, "shortfalls", lambda **kw: original(**{**kw, "portal_counts": None}))
+    reconcile_period(data.PERIOD, "01")
+    assert not_synced_gaps() == from_comparison
+
+
+@pytest.mark.postgres
+def test_the_runs_transaction_prices_random_reads_as_postgresqls_default(ds, monkeypatch):
+    """A server priced for SSDs (``random_page_cost = 1.1``) must not turn the comparison's bitmap
+    reads into row-by-row reads of every system's rows: the run's transaction pins 4."""
+    seen = []
+    original = gap_sql.compare
+
+    def spy(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('random_page_cost')")
+            seen.append(cursor.fetchone()[0])
+        return original(*args, **kwargs)
+
+    from reconciliation.services import reconcile
+
+    monkeypatch.setattr(reconcile.gap_sql, "compare", spy)
+    with connection.cursor() as cursor:
+        cursor.execute("SET random_page_cost = 1.1")
+    try:
+        reconcile_period(data.PERIOD, "01")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET random_page_cost")
+    assert seen == ["4"]

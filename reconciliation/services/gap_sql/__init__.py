@@ -79,18 +79,17 @@ __all__ = [
 
 
 def _portal_counts(universe: Universe) -> tuple[str, list]:
-    """The portal's rows per procedure (and agency, with several own systems): one index-only scan of
-    the portal's slice. Mapped to runs in Python (``_tally``); their sum is the province's portal total
-    (all procedures) that the points at stake need. The sources' side needs no scan of its own:
+    """The portal's rows per procedure and agency: one index-only scan of the portal's slice. Mapped
+    to runs in Python (``_tally``); their sum is the province's portal total (all procedures) that
+    the points at stake need, and ``not_synced`` sums them per reported agency and system (the
+    portal's month is read once). The sources' side needs no scan of its own:
     |source| = |portal| + missing_on_portal − missing_at_source."""
     table = SourceDossier._meta.db_table
     where, params = _slice(universe)
-    select, group = (
-        ("sd.procedure_id, sd.agency_id", "sd.procedure_id, sd.agency_id")
-        if universe.by_agency
-        else ("sd.procedure_id, 0", "sd.procedure_id")
+    sql = (
+        f"SELECT sd.procedure_id, sd.agency_id, count(*) FROM {table} sd "
+        f"WHERE sd.source_id = %s AND {where} GROUP BY sd.procedure_id, sd.agency_id"
     )
-    sql = f"SELECT {select}, count(*) FROM {table} sd WHERE sd.source_id = %s AND {where} GROUP BY {group}"
     return sql, [universe.portal_id, *params]
 
 
@@ -124,6 +123,9 @@ class Comparison:
     runs: dict[int, Counts]  # by run id
     portal_total: int = 0  # the portal's rows in the universe's agencies and period, all procedures
     written: int = 0  # gap rows deleted, updated or inserted (what the table's statistics see change)
+    #: The portal's rows of the universe's agencies and period per (procedure, agency, count); None
+    #: when the universe is empty (nothing was counted).
+    portal_counts: list[tuple[int, int, int]] | None = None
 
 
 _KEY = ("run_id", "kind", "dossier_code")
@@ -240,7 +242,8 @@ def compare(
         if source == STAGE:
             cursor.execute(f"DROP TABLE {STAGE}")
         cursor.execute(*_portal_counts(universe))
-        comparison.portal_total = _tally(universe, cursor.fetchall(), counts)
+        comparison.portal_counts = cursor.fetchall()
+        comparison.portal_total = _tally(universe, comparison.portal_counts, counts)
     return comparison
 
 
