@@ -246,6 +246,19 @@ class SourceDossier(models.Model):
         db_constraint=False,
     )
 
+    #: The platform's dossier of the same code, as a join (no column, no constraint): lets a query over
+    #: dossiers read one source's copy of each (``FilteredRelation("copies_by_code", …)``) with a
+    #: LEFT JOIN on the (source, code) key instead of a correlated subquery per field.
+    dossier_by_code = models.ForeignObject(
+        "tthc.Dossier",
+        on_delete=models.DO_NOTHING,
+        from_fields=["code"],
+        to_fields=["code"],
+        related_name="copies_by_code",
+        null=True,
+        editable=False,
+    )
+
     objects = SourceDossierQuerySet.as_manager()
 
     class Meta:

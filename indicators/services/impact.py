@@ -27,7 +27,6 @@ module's ``dossier_sync_impact``) replaces the function, with the signature
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -35,12 +34,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db.models import Count as CountAgg
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from core.pg import local_settings
-from reconciliation.models import Gap, SourceDossier, SourceSystem
+from reconciliation.models import Gap, SourceSystem
 from tthc.periods import Period
 
 from ..definitions import methodology_for
@@ -147,49 +146,49 @@ def _deltas(
     runs: list[ReconciliationRun], w: Window, plan: _Plan, portal_id: int
 ) -> dict[int, dict[str, int]]:
     """{run id: {alias: counted with the source's version − counted with the portal's}} over the runs'
-    gap dossiers: ONE aggregate statement. The portal's values come from correlated subqueries,
-    evaluated once per gap dossier: the aggregates (one per run and leaf) reference them, so Django
-    computes them in a subquery in ``FROM`` and aggregates over it. Grouping by run instead repeated
-    every subquery in every ``FILTER`` clause (about 100 sub-plans for 14 leaves), each evaluated."""
+    gap dossiers: ONE statement grouped by run. Each gap dossier's portal copy is LEFT JOINed on the
+    (source, code) key (``SourceDossier.dossier_by_code``), so the portal's fields are plain columns
+    the leaves' filters read directly; the dossier's run (the first of its gaps' runs) is one
+    correlated subquery, grouped by. Two aggregates per leaf whatever the number of runs (one per
+    run and leaf took 0.5 s of Python to build for 15 runs and 14 leaves)."""
     leaves = plan.families.get(Source.DOSSIER, [])
     if not leaves:
         return {}
     gaps = Gap.objects.filter(run__in=[r.pk for r in runs], kind__in=VERSION_KINDS)
-    portal = SourceDossier.objects.filter(source_id=portal_id, code=OuterRef("code"))
     key = str(Source.DOSSIER.ranked_key())
     model = Source.DOSSIER.model
-    qs = (
+    aggregates: dict[str, Any] = {"n": CountAgg("pk")}
+    for alias, leaf in leaves:
+        q = leaf.q(w)
+        aggregates[f"a_{alias}"] = CountAgg("pk", filter=q)
+        # the portal's version, where the portal holds a copy
+        aggregates[f"b_{alias}"] = CountAgg("pk", filter=_remap(q) & Q(**{f"{_ALT}status__isnull": False}))
+    rows = (
         model._default_manager.filter(code__in=gaps.values("dossier_code"), **{key: runs[0].province_id})
+        .annotate(
+            portal_copy=FilteredRelation("copies_by_code", condition=Q(copies_by_code__source_id=portal_id))
+        )
         .annotate(
             gap_run=Subquery(
                 gaps.filter(dossier_code=OuterRef("code")).order_by("run_id").values("run_id")[:1]
             ),
-            **{f"{_ALT}{f}": Subquery(portal.values(f)[:1]) for f in PORTAL_FIELDS},
+            **{f"{_ALT}{f}": F(f"portal_copy__{f}") for f in PORTAL_FIELDS},
         )
         .order_by()
+        .values("gap_run")
+        .annotate(**aggregates)
     )
-    aggregates: dict[str, Any] = {f"n_{run.pk}": CountAgg("pk", filter=Q(gap_run=run.pk)) for run in runs}
-    for alias, leaf in leaves:
-        q = leaf.q(w)
-        portal_q = _remap(q) & Q(**{f"{_ALT}status__isnull": False})  # the portal holds a copy
-        for run in runs:
-            # the run first: PostgreSQL stops at it for the other runs' rows
-            aggregates[f"a_{alias}_{run.pk}"] = CountAgg("pk", filter=Q(gap_run=run.pk) & q)
-            aggregates[f"b_{alias}_{run.pk}"] = CountAgg("pk", filter=Q(gap_run=run.pk) & portal_q)
-    # A LIMIT keeps PostgreSQL from pulling the subquery up into the aggregate, which would copy the
-    # portal's subqueries into every FILTER again (an optimisation fence; no row is ever cut).
     # The gap dossiers are a few thousand among millions: probing the code index for each is the plan,
     # which PostgreSQL prices right only with random reads priced as cached ones (a run's transaction
     # prices them for bulk reads; at 4 it scans the whole dossier table: 1.2 s instead of 0.14 s on
     # 10 M dossiers).
     with local_settings(random_page_cost=PROBE_RANDOM_PAGE_COST):
-        row = qs[: sys.maxsize].aggregate(**aggregates)
+        found = {row["gap_run"]: row for row in rows}
     out: dict[int, dict[str, int]] = {}
     for run in runs:
-        if row[f"n_{run.pk}"]:  # the run has gap dossiers in the province
-            out[run.pk] = {
-                alias: row[f"a_{alias}_{run.pk}"] - row[f"b_{alias}_{run.pk}"] for alias, _l in leaves
-            }
+        row = found.get(run.pk)
+        if row and row["n"]:  # the run has gap dossiers in the province
+            out[run.pk] = {alias: row[f"a_{alias}"] - row[f"b_{alias}"] for alias, _l in leaves}
     return out
 
 
