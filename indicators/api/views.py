@@ -196,6 +196,7 @@ class ComponentGroupsView(APIView):
                 "groups": [
                     {
                         "unit": g["handling_unit"],
+                        "unit_name": g["unit_name"],
                         "officer": g["handling_officer"],
                         "basis": g.get("basis", "handling_unit"),
                         "dossiers": g["n"],

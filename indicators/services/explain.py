@@ -326,14 +326,31 @@ def grouped(item_set_: ItemSet, by: tuple[str, ...] | None = None) -> list[dict[
     if by is None and item_set_.late:
         keys = ("late_unit", "late_officer", "late_basis")
         rows = item_set_.queryset.order_by().values(*keys).annotate(n=CountAgg("pk")).order_by("-n", *keys)
-        return [
-            {
-                "handling_unit": r["late_unit"],
-                "handling_officer": r["late_officer"],
-                "basis": r["late_basis"],
-                "n": r["n"],
-            }
-            for r in rows
-        ]
+        return _unit_names(
+            [
+                {
+                    "handling_unit": r["late_unit"],
+                    "handling_officer": r["late_officer"],
+                    "basis": r["late_basis"],
+                    "n": r["n"],
+                }
+                for r in rows
+            ]
+        )
     by = by or ("handling_unit", "handling_officer")
-    return list(item_set_.queryset.order_by().values(*by).annotate(n=CountAgg("pk")).order_by("-n", *by))
+    groups = list(item_set_.queryset.order_by().values(*by).annotate(n=CountAgg("pk")).order_by("-n", *by))
+    return _unit_names(groups) if "handling_unit" in by else groups
+
+
+def _unit_names(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``unit_name`` beside each group's ``handling_unit``: the agency's name where the unit is an
+    agency code (``DonViXuLy`` usually is; a step's ``PhongBanXuLy`` usually is a department's name,
+    which stays as sent), else empty — so that a reader sees "UBND xã …", not "00070"."""
+    units = {g["handling_unit"] for g in groups if g["handling_unit"]}
+    names = {
+        code: short or name
+        for code, short, name in Agency.objects.filter(code__in=units).values_list("code", "short_name", "name")
+    }
+    for g in groups:
+        g["unit_name"] = names.get(g["handling_unit"] or "", "")
+    return groups

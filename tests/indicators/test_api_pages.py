@@ -163,11 +163,33 @@ def test_drill_down_lists_the_dossiers_that_cost_points_within_scope(g, users):
     assert {r["code"] for r in numerator["results"]} == {"d1", "d7", "d11"}
     by_unit = api(users["p1"]).get(url + "by-unit/").json()["groups"]
     # No step carries a deadline here: each late dossier counts for its handling unit, no officer.
-    assert {"unit": "Sở Tư pháp", "officer": "", "basis": "handling_unit", "dossiers": 2} in by_unit
+    assert {
+        "unit": "Sở Tư pháp",
+        "unit_name": "",  # a name as sent, not an agency code
+        "officer": "",
+        "basis": "handling_unit",
+        "dossiers": 2,
+    } in by_unit
     assert sum(row["dossiers"] for row in by_unit) == 4
     filtered = api(users["p1"]).get(url, {"unit": "Sở Tư pháp"}).json()
     assert {r["code"] for r in filtered["results"]} == {"d3", "d5"}
     assert {r["code"] for r in api(users["p1"]).get(url, {"agency": "C2"}).json()["results"]} == {"d6"}
+
+
+def test_a_handling_unit_sent_as_an_agency_code_is_shown_by_its_name(g, users, client):
+    """``DonViXuLy`` usually carries the handling agency's code: the groups name the agency (API
+    ``unit_name``, page "Xã Hai (C2)") and still filter by the unit as stored."""
+    from tthc.models import Dossier
+
+    Dossier.objects.filter(code="d6").update(handling_unit="C2")
+    url = f"/api/v1/indicators/01/{golden.PERIOD}/components/ON_TIME/"
+    by_unit = api(users["p1"]).get(url + "by-unit/").json()["groups"]
+    (row,) = [r for r in by_unit if r["unit"] == "C2"]
+    assert (row["unit_name"], row["dossiers"]) == ("Xã Hai", 1)
+    client.force_login(users["p1"])
+    page = client.get(f"/indicators/01/{golden.PERIOD}/ON_TIME/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert 'Xã Hai <small class="muted">(C2)</small>' in page
+    assert "unit=C2" in page
 
 
 def test_drill_down_other_sources(g, users):
