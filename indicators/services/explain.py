@@ -349,7 +349,9 @@ def _unit_names(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     units = {g["handling_unit"] for g in groups if g["handling_unit"]}
     names = {
         code: short or name
-        for code, short, name in Agency.objects.filter(code__in=units).values_list("code", "short_name", "name")
+        for code, short, name in Agency.objects.filter(code__in=units).values_list(
+            "code", "short_name", "name"
+        )
     }
     for g in groups:
         g["unit_name"] = names.get(g["handling_unit"] or "", "")
