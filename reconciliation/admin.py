@@ -217,7 +217,7 @@ class SourceDossierAdmin(LargeTableAdminMixin, GatedAdminMixin, admin.ModelAdmin
     list_filter = ("source", "status", "corrected")
     list_select_related = ("source",)
     search_fields = ("=code",)
-    readonly_fields = [f.name for f in SourceDossier._meta.fields]
+    readonly_fields = [f.name for f in SourceDossier._meta.concrete_fields]  # not dossier_by_code (a join)
 
     def gate_agencies(self, obj):
         return [obj.agency]
