@@ -120,9 +120,8 @@ def dashboard(request, agency):
                 "due_at",
                 "handling_unit",
                 "handling_officer",
-                "procedure__code",
-                "receiving_agency__name",
-                "receiving_agency__short_name",
+                "procedure",
+                "receiving_agency",
             )
             warned = (counts, list(listed[:AT_RISK_SHOWN]))
             if settings.TTHC_EARLY_WARNING_CACHE_SECONDS > 0:

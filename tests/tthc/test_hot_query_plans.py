@@ -91,7 +91,13 @@ def loaded(settings):
     officer = User.objects.create(username="plan-officer")
     RoleAssignment.objects.create(user=officer, agency=provinces[0], role=Role.OFFICER)
     admin = User.objects.create(username="plan-admin", is_superuser=True)
-    return {"officer": officer, "admin": admin, "province": provinces[0], "commune": communes[0]}
+    return {
+        "officer": officer,
+        "admin": admin,
+        "province": provinces[0],
+        "commune": communes[0],
+        "communes": communes,
+    }
 
 
 URLS = [
@@ -154,4 +160,38 @@ def test_indicator_month_window_reads_only_the_month_and_the_open(loaded):
 
     window = Window.of(Period.last_closed(), timezone.now())
     sql, params = Dossier.objects.filter(dossier_window(window)).values("id").query.sql_with_params()
+    assert _full_scans(sql, params) == []
+
+
+def test_the_dashboards_dossiers_at_risk_read_the_provinces_open_dossiers_only(loaded):
+    """The early warning (open dossiers of the province due within days): through the open dossiers'
+    (agency, due date) index, never the province's whole history (at 85 M dossiers the (agency,
+    time) index handed 4.3 million entries to a bitmap intersection: 250 ms; 7 ms with this one)."""
+    from indicators.services import warning
+
+    # Elsewhere in the country, many open dossiers fall due in the same days: the national due-date
+    # index alone would read them all to keep this province's few.
+    other = [a for a in loaded["communes"] if a.parent_id != loaded["province"].pk]
+    soon = timezone.now() + timedelta(hours=20)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO tthc_dossier (code, procedure_id, receiving_agency_id, handling_unit, handling_officer, "
+            "channel, applicant_kind, applicant_name, summary, status, submitted_at, received_at, due_at, "
+            "has_digitised_components, has_electronic_result, data_reused, linked_personal_store, "
+            "population_data_used, payment_kind, fee_amount, has_complaint, supplement_count, paused_duration, "
+            "state_source, created_at, updated_at) "
+            "SELECT 'SOON-' || g, (SELECT min(id) FROM tthc_procedure), (%s::bigint[])[1 + g %% %s], '', '', 1, 1, "
+            "'', '', 4, now(), now(), %s, false, false, false, false, false, 0, 0, false, 0, interval '0', '', "
+            "now(), now() FROM generate_series(1, 20000) g",
+            [[a.pk for a in other], len(other), soon],
+        )
+        cursor.execute("ANALYZE tthc_dossier")
+    sql, params = warning.at_risk(loaded["province"]).values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        raw = cursor.fetchone()[0]
+    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    indexes = {n.get("Index Name") for n in _nodes(plan)} - {None}
+    assert "dossier_open_agency_due" in indexes, indexes
+    assert "dossier_recv_agency_time" not in indexes, indexes
     assert _full_scans(sql, params) == []

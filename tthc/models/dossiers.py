@@ -323,6 +323,14 @@ class Dossier(models.Model):
             # Open dossiers only: the overdue filter, and the indicators' carry-over arm (``finished_at
             # IS NULL``, a bitmap scan of this small index beside the received/finished ranges).
             models.Index(fields=["due_at"], condition=Q(finished_at__isnull=True), name="dossier_open_due"),
+            # Open dossiers by receiving agency and due date: a province's dossiers at risk (the
+            # dashboard's early warning) without reading the index entries of all its history — at
+            # 85 M dossiers the (agency, time) index gave 4.3 million of them to intersect (250 ms).
+            models.Index(
+                fields=["receiving_agency", "due_at"],
+                condition=Q(finished_at__isnull=True),
+                name="dossier_open_agency_due",
+            ),
             # With the two above, each arm of ``overdue()`` (more than one supplement, finished late,
             # open past due) is an index: the overdue list's count no longer reads the whole table.
             # Both hold a small share of the dossiers, so they cost little on insert.
