@@ -122,6 +122,7 @@ def dashboard(request, agency):
                 "handling_officer",
                 "procedure",
                 "receiving_agency",
+                "handling_agency",
             )
             warned = (counts, list(listed[:AT_RISK_SHOWN]))
             if settings.TTHC_EARLY_WARNING_CACHE_SECONDS > 0:

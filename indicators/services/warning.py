@@ -65,9 +65,11 @@ def at_risk(
         )
     )
     qs = Dossier.objects.visible_to(user) if user is not None else Dossier.objects.all()
-    # The procedure and agency of the page's rows come in two small queries: joined, the planner
+    # The procedure and agencies of the page's rows come in small queries: joined, the planner
     # (expecting one row from so many filters) looped over the agency table once per dossier.
-    return qs.filter(q).prefetch_related("procedure", "receiving_agency").order_by("due_at", "code")
+    return qs.filter(q).prefetch_related("procedure", "receiving_agency", "handling_agency").order_by(
+        "due_at", "code"
+    )
 
 
 def at_risk_counts(

@@ -197,7 +197,11 @@ def test_the_live_dashboards_early_warning_is_cached_briefly_per_viewer(monkeypa
         return page.context["at_risk_count"], [d.code for d in page.context["at_risk"]], dossier_reads
 
     settings.TTHC_EARLY_WARNING_CACHE_SECONDS = 60
+    # The handling unit came as an agency code (DonViXuLy): the list names the agency.
+    Dossier.objects.filter(code="d5").update(handling_agency=g.C2, handling_unit="C2")
     assert view()[:2] == (1, ["d5"])
+    html = client.get(url).content.decode()
+    assert 'Xã Hai <small class="muted">(C2)</small>' in html
     Dossier.objects.filter(code="d5").update(due_at=None)  # no longer at risk
     count, listed, reads = view()
     assert (count, listed, reads) == (1, ["d5"], [])  # the cached warning, no dossier query
