@@ -67,8 +67,10 @@ def at_risk(
     qs = Dossier.objects.visible_to(user) if user is not None else Dossier.objects.all()
     # The procedure and agencies of the page's rows come in small queries: joined, the planner
     # (expecting one row from so many filters) looped over the agency table once per dossier.
-    return qs.filter(q).prefetch_related("procedure", "receiving_agency", "handling_agency").order_by(
-        "due_at", "code"
+    return (
+        qs.filter(q)
+        .prefetch_related("procedure", "receiving_agency", "handling_agency")
+        .order_by("due_at", "code")
     )
 
 
