@@ -17,6 +17,17 @@ from contextlib import contextmanager
 from django.db import connections, transaction
 
 
+def set_local(using: str = "default", **values: str) -> None:
+    """Set these PostgreSQL settings until the current transaction ends (``SET LOCAL``); a no-op
+    elsewhere than PostgreSQL."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for name, value in values.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
 @contextmanager
 def local_settings(using: str = "default", **values: str) -> Iterator[None]:
     """Run the block with these PostgreSQL settings (e.g. ``random_page_cost="1.1"``), in a
@@ -32,6 +43,4 @@ def local_settings(using: str = "default", **values: str) -> Iterator[None]:
                 cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
                 previous[name] = cursor.fetchone()[0]
         yield  # an exception rolls the savepoint back, and with it these settings
-        with connection.cursor() as cursor:
-            for name, value in previous.items():
-                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        set_local(using, **previous)

@@ -23,10 +23,11 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from core.pg import set_local
 from core.stats import analyze_on_commit
 from tthc import period_fields
 from tthc.models import Agency
@@ -269,29 +270,24 @@ def _tune_session() -> None:
     """PostgreSQL settings for this transaction only (``SET LOCAL``): a province's join hashes millions
     of rows, so give it the memory to do so in one batch (``TTHC_RECONCILE_WORK_MEM``) instead of
     spilling to temporary files, and the plan shape of a batch job."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        work_mem = settings.TTHC_RECONCILE_WORK_MEM
-        if work_mem:
-            cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
-        for name, value in (
-            # JIT-compiling the comparison's expressions costs more than it saves.
-            ("jit", "off"),
-            # A batch transaction: let both sides of the join be scanned by parallel workers (the
-            # defaults are priced for short queries and leave the portal's side to one process).
-            ("parallel_setup_cost", "10"),
-            ("parallel_tuple_cost", "0.001"),
-            # The results are derived data that the next run rebuilds: do not wait for the WAL flush
-            # at commit (a crash can lose only the last runs, which re-running restores).
-            ("synchronous_commit", "off"),
-            # Random reads priced as PostgreSQL's default, whatever the server's setting: the sides
-            # are bulk reads through the (source, agency, time) index's bitmaps. Priced for SSDs
-            # (1.1, docs/scaling.md) the planner reads them through the (agency, time) index row by
-            # row, every system's rows included: 8.5 s instead of 3.2 s for a 2 M-dossier province.
-            ("random_page_cost", "4"),
-        ):
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    work_mem = settings.TTHC_RECONCILE_WORK_MEM
+    set_local(
+        **({"work_mem": work_mem} if work_mem else {}),
+        # JIT-compiling the comparison's expressions costs more than it saves.
+        jit="off",
+        # A batch transaction: let both sides of the join be scanned by parallel workers (the
+        # defaults are priced for short queries and leave the portal's side to one process).
+        parallel_setup_cost="10",
+        parallel_tuple_cost="0.001",
+        # The results are derived data that the next run rebuilds: do not wait for the WAL flush
+        # at commit (a crash can lose only the last runs, which re-running restores).
+        synchronous_commit="off",
+        # Random reads priced as PostgreSQL's default, whatever the server's setting: the sides
+        # are bulk reads through the (source, agency, time) index's bitmaps. Priced for SSDs
+        # (1.1, docs/scaling.md) the planner reads them through the (agency, time) index row by
+        # row, every system's rows included: 8.5 s instead of 3.2 s for a 2 M-dossier province.
+        random_page_cost="4",
+    )
 
 
 def reconcile_period(

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
+from core.pg import local_settings
+
 from ...models import Gap, SourceDossier, counted_kinds
 from .dialects import _Dialect, _Postgres, _SQLite, dialect
 from .spec import (
@@ -161,14 +163,13 @@ def _merge_stage(cursor: CursorWrapper, gap_table: str, run_ids: list[int]) -> i
     changed = (
         f"({', '.join(f'g.{c}' for c in _VALUES)}) IS DISTINCT FROM ({', '.join(f's.{c}' for c in _VALUES)})"
     )
-    cursor.execute("SELECT set_config('enable_mergejoin', 'off', true)")
-    cursor.execute(
-        f"CREATE TEMP TABLE {DIFF} AS SELECT g.id AS gap_id, s.* FROM {STAGE} s "
-        f"FULL JOIN (SELECT g.id, {stored} FROM {gap_table} g WHERE {mine}) g ON {same} "
-        f"WHERE g.id IS NULL OR s.run_id IS NULL OR {changed}",
-        params,
-    )
-    cursor.execute("RESET enable_mergejoin")
+    with local_settings(enable_mergejoin="off"):
+        cursor.execute(
+            f"CREATE TEMP TABLE {DIFF} AS SELECT g.id AS gap_id, s.* FROM {STAGE} s "
+            f"FULL JOIN (SELECT g.id, {stored} FROM {gap_table} g WHERE {mine}) g ON {same} "
+            f"WHERE g.id IS NULL OR s.run_id IS NULL OR {changed}",
+            params,
+        )
     cursor.execute(f"DELETE FROM {gap_table} WHERE id IN (SELECT gap_id FROM {DIFF} WHERE run_id IS NULL)")
     written = cursor.rowcount
     values = ", ".join(f"{c} = d.{c}" for c in _VALUES)
