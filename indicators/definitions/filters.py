@@ -43,6 +43,21 @@ def dossier_window(w: Window) -> Q:
     )
 
 
+def dossier_window_arms(w: Window) -> tuple[Q, Q, Q]:
+    """``dossier_window`` cut into three disjoint parts whose union is the window, each the range of
+    one index when the query also names the receiving agencies: received in the period (the (agency,
+    received) index), received earlier and finished since the period began (the (agency, finished)
+    index), received earlier and still open (the open dossiers' index). One province's count then
+    reads its month and its carry-over only, not its whole history nor the national table
+    (``measures._dossier_family``; ``tests/indicators`` checks the partition)."""
+    earlier = Q(received_at__lt=w.start)
+    return (
+        Q(received_at__gte=w.start, received_at__lte=w.as_of),
+        earlier & Q(finished_at__gte=w.start),
+        earlier & Q(finished_at__isnull=True),
+    )
+
+
 def received(w: Window) -> Q:
     """Received in the period (by ``as_of``); never-received (status 1, 3) excluded."""
     return dossier_q("in_period", w.period) & Q(received_at__lte=w.as_of) & ~Q(status__in=NEVER_RECEIVED)

@@ -69,3 +69,41 @@ def test_dossier_window_contains_every_dossier_measure(as_of):
             if getattr(measure, "source", None) == Source.DOSSIER:
                 rows = set(Dossier.objects.filter(measure.q(w)).values_list("code", flat=True))
                 assert rows <= window, (comp.code, name, rows - window)
+
+
+@pytest.mark.parametrize("as_of", MOMENTS)
+def test_dossier_window_arms_partition_the_window(as_of):
+    """One province's count reads the window in three parts (``measures._dossier_family``): together
+    they are the window, and no dossier is in two of them (the counts are added up)."""
+    from indicators.definitions import filters as f
+    from indicators.definitions.base import Window
+    from tthc.periods import Period
+
+    golden.build()
+    w = Window(Period.parse("2026-03"), min(as_of, Period.parse("2026-03").end))
+    window = set(Dossier.objects.filter(f.dossier_window(w)).values_list("code", flat=True))
+    parts = [
+        set(Dossier.objects.filter(arm).values_list("code", flat=True)) for arm in f.dossier_window_arms(w)
+    ]
+    assert window and all(parts[1:])  # the golden month has carry-over, finished and still open
+    assert set().union(*parts) == window
+    assert sum(len(p) for p in parts) == len(window)
+
+
+@pytest.mark.parametrize("as_of", MOMENTS)
+def test_one_provinces_counts_equal_its_counts_among_all(as_of):
+    """``collect(…, restrict=True)`` (the three index ranges of one province, the distinct-procedure
+    measures merged across them) gives the province exactly what the national pass gives it."""
+    from indicators.definitions import get
+    from indicators.definitions.base import PROVINCE, Window
+    from indicators.services.measures import collect
+    from tthc.periods import Period
+
+    g = golden.build()
+    w = Window(Period.parse("2026-03"), min(as_of, Period.parse("2026-03").end))
+    methodology = get("2026")
+    national = collect(methodology, w, {PROVINCE: [g.P1.pk, g.P2.pk]})
+    for agency in (g.P1, g.P2):
+        one = collect(methodology, w, {PROVINCE: [agency.pk]}, restrict=True)
+        assert one[agency.pk] == national[agency.pk]
+    assert any(n for comp in national[g.P1.pk].values() for n in comp.values())
