@@ -7,8 +7,9 @@
   department). A system named by an assignment serves that procedure in the whole province; the
   "own system" procedures of a dossier go to the province's system whose owner is the nearest
   ancestor of the receiving agency, among the systems with no procedure assigned by code this month
-  (all of them if every one has such procedures). So a department's system is compared on its
-  subtree, the province's main system on the rest, and neither reports the other's dossiers missing.
+  (all of them if every one has such procedures); of several systems with the same owner, the one
+  holding the most of the month's copies from the province. So a department's system is compared on
+  its subtree, the province's main system on the rest, and neither reports the other's dossiers missing.
 * **Three-way chain.** For a procedure on a ministry system, the province's own system takes part
   in the chain (``missing_in_province_system``, ``province_system_differs``) when it holds at least
   ``TTHC_CHAIN_MIN_SHARE`` of as many of the month's dossiers of that procedure as the ministry
@@ -92,6 +93,25 @@ def progress_sources(
     return tuple(sorted(pk for pk, flags in seen.items() if sum(flags) >= share * len(flags)))
 
 
+def _untied(period: Period, agency_ids: Sequence[int], systems: list[SourceSystem]) -> list[SourceSystem]:
+    """``systems`` with those that share an owner ordered by the month's copies they hold from the
+    province (most first, then by code): of two systems registered for the same agency (a vendor
+    change, a second system), the one actually sending this month serves its subtree's "own system"
+    procedures. By code alone, a newly registered, still silent system would take them all and report
+    every dossier of the working one missing at its source. One index-only count, only on a tie."""
+    owners = [s.owner_id for s in systems]
+    if len(set(owners)) == len(owners):
+        return systems
+    held = dict(
+        _slice(period, agency_ids)
+        .filter(source_id__in=[s.pk for s in systems])
+        .values("source_id")
+        .annotate(n=Count("*"))
+        .values_list("source_id", "n")
+    )
+    return sorted(systems, key=lambda s: (-held.get(s.pk, 0), s.code))
+
+
 def build(
     period: Period,
     province: Agency,
@@ -107,7 +127,9 @@ def build(
     agency_ids = tuple(pk for pk, _ in agencies)
     own = [s for s in sources if s.kind == SourceKind.PROVINCIAL]
     defaults = [s for s in own if not groups.get(s.code)] or own
-    served = own_system_by_agency(agencies, [(s.pk, s.owner.path) for s in defaults])
+    served = own_system_by_agency(
+        agencies, [(s.pk, s.owner.path) for s in _untied(period, agency_ids, defaults)]
+    )
     own_agencies: dict[int, list[int]] = {}
     for agency_id, system_id in served.items():
         own_agencies.setdefault(system_id, []).append(agency_id)
