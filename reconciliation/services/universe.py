@@ -98,17 +98,24 @@ def _untied(period: Period, agency_ids: Sequence[int], systems: list[SourceSyste
     province (most first, then by code): of two systems registered for the same agency (a vendor
     change, a second system), the one actually sending this month serves its subtree's "own system"
     procedures. By code alone, a newly registered, still silent system would take them all and report
-    every dossier of the working one missing at its source. One index-only count, only on a tie."""
-    owners = [s.owner_id for s in systems]
-    if len(set(owners)) == len(owners):
+    every dossier of the working one missing at its source. Only on a tie: an index probe per tied
+    system, and an index-only count when more than one of them sent copies this month."""
+    by_owner: dict[int, list[SourceSystem]] = {}
+    for system in systems:
+        by_owner.setdefault(system.owner_id, []).append(system)
+    tied = [s for group in by_owner.values() if len(group) > 1 for s in group]
+    if not tied:
         return systems
-    held = dict(
-        _slice(period, agency_ids)
-        .filter(source_id__in=[s.pk for s in systems])
-        .values("source_id")
-        .annotate(n=Count("*"))
-        .values_list("source_id", "n")
-    )
+    month = _slice(period, agency_ids)
+    sending = [s.pk for s in tied if month.filter(source_id=s.pk).exists()]
+    held = {pk: 1 for pk in sending}
+    if len(sending) > 1:
+        held = dict(
+            month.filter(source_id__in=sending)
+            .values("source_id")
+            .annotate(n=Count("*"))
+            .values_list("source_id", "n")
+        )
     return sorted(systems, key=lambda s: (-held.get(s.pk, 0), s.code))
 
 

@@ -195,7 +195,7 @@ def test_a_ministry_sees_the_copies_of_procedures_assigned_to_its_system(db):
 def test_of_two_systems_with_the_same_owner_the_one_sending_this_month_serves(db):
     """A second system registered for the province (a vendor change) sorts first by code but sends
     nothing yet: the working system keeps the "own system" procedures, and nothing is reported
-    missing at the silent one. Once the new one holds more of the month's copies, it serves."""
+    missing at the silent one. When both send, the one holding more of the month's copies serves."""
     from reconciliation.models import SourceKind, SourceSystem
 
     ds = data.build()
@@ -208,10 +208,17 @@ def test_of_two_systems_with_the_same_owner_the_one_sending_this_month_serves(db
     assert found() == set()
     assert (runs["TINH-01"].dossiers, runs["A-01"].dossiers) == (2, 0)
 
-    systems = {**ds.systems, "A-01": SourceSystem.objects.get(code="A-01")}
-    for code in ("N-1", "N-2", "N-3"):
-        data.Writer(systems, ds.agencies, ds.procedures).both("A-01", code, proc="local", agency="01-C1")
+    writer = data.Writer(
+        {**ds.systems, "A-01": SourceSystem.objects.get(code="A-01")}, ds.agencies, ds.procedures
+    )
+    # Both send: the one holding more of the month serves (TINH-01, 2 copies, though A-01 sorts first).
+    writer.both("A-01", "N-1", proc="local", agency="01-C1")
     runs = {r.source.code: r for r in reconcile_period(data.PERIOD, "01")}
+    assert (runs["TINH-01"].dossiers, runs["A-01"].dossiers) == (3, 0)
+    assert found() == {("TINH-01", "missing_at_source", "N-1")}
     # The new system now holds more of the month: it serves, and the portal's copies it lacks are its gaps.
+    for code in ("N-2", "N-3"):
+        writer.both("A-01", code, proc="local", agency="01-C1")
+    runs = {r.source.code: r for r in reconcile_period(data.PERIOD, "01")}
     assert (runs["A-01"].dossiers, runs["TINH-01"].dossiers) == (5, 0)
     assert found() == {("A-01", "missing_at_source", "L-1"), ("A-01", "missing_at_source", "L-2")}
