@@ -93,13 +93,18 @@ def progress_sources(
     return tuple(sorted(pk for pk, flags in seen.items() if sum(flags) >= share * len(flags)))
 
 
+#: Copies counted per system, at most, to break a tie between systems with the same owner (beyond it
+#: both are "sending a month's worth" and the code decides): each count stays a short index range.
+TIE_COUNT_CAP = 100_000
+
+
 def _untied(period: Period, agency_ids: Sequence[int], systems: list[SourceSystem]) -> list[SourceSystem]:
     """``systems`` with those that share an owner ordered by the month's copies they hold from the
-    province (most first, then by code): of two systems registered for the same agency (a vendor
-    change, a second system), the one actually sending this month serves its subtree's "own system"
-    procedures. By code alone, a newly registered, still silent system would take them all and report
-    every dossier of the working one missing at its source. Only on a tie: an index probe per tied
-    system, and an index-only count when more than one of them sent copies this month."""
+    province (most first, counted up to ``TIE_COUNT_CAP``, then by code): of two systems registered
+    for the same agency (a vendor change, a second system), the one actually sending this month serves
+    its subtree's "own system" procedures. By code alone, a newly registered, still silent system
+    would take them all and report every dossier of the working one missing at its source. Only on a
+    tie: one capped index-only count per tied system."""
     by_owner: dict[int, list[SourceSystem]] = {}
     for system in systems:
         by_owner.setdefault(system.owner_id, []).append(system)
@@ -107,15 +112,7 @@ def _untied(period: Period, agency_ids: Sequence[int], systems: list[SourceSyste
     if not tied:
         return systems
     month = _slice(period, agency_ids)
-    sending = [s.pk for s in tied if month.filter(source_id=s.pk).exists()]
-    held = {pk: 1 for pk in sending}
-    if len(sending) > 1:
-        held = dict(
-            month.filter(source_id__in=sending)
-            .values("source_id")
-            .annotate(n=Count("*"))
-            .values_list("source_id", "n")
-        )
+    held = {s.pk: month.filter(source_id=s.pk).values("source_id")[:TIE_COUNT_CAP].count() for s in tied}
     return sorted(systems, key=lambda s: (-held.get(s.pk, 0), s.code))
 
 

@@ -222,3 +222,22 @@ def test_of_two_systems_with_the_same_owner_the_one_sending_this_month_serves(db
     runs = {r.source.code: r for r in reconcile_period(data.PERIOD, "01")}
     assert (runs["A-01"].dossiers, runs["TINH-01"].dossiers) == (5, 0)
     assert found() == {("A-01", "missing_at_source", "L-1"), ("A-01", "missing_at_source", "L-2")}
+
+
+def test_beyond_the_tie_count_cap_two_sending_systems_are_ordered_by_code(db, monkeypatch):
+    """Each tied system's copies are counted up to ``TIE_COUNT_CAP`` (a short index range): two
+    systems both above it are equal, and the first by code serves."""
+    from reconciliation.models import SourceKind, SourceSystem
+    from reconciliation.services import universe
+
+    monkeypatch.setattr(universe, "TIE_COUNT_CAP", 1)
+    ds = data.build()
+    new = SourceSystem.objects.create(
+        code="A-01", name="New", kind=SourceKind.PROVINCIAL, owner=ds.agencies["01"]
+    )
+    writer = data.Writer({**ds.systems, "A-01": new}, ds.agencies, ds.procedures)
+    writer.both("TINH-01", "L-1", proc="local", agency="01-C1")
+    writer.both("TINH-01", "L-2", proc="local", agency="01-C2")
+    writer.both("A-01", "N-1", proc="local", agency="01-C1")
+    runs = {r.source.code: r for r in reconcile_period(data.PERIOD, "01")}
+    assert (runs["A-01"].dossiers, runs["TINH-01"].dossiers) == (3, 0)
