@@ -59,12 +59,17 @@ def _nodes(plan):
         yield from _nodes(child)
 
 
+def _plan(sql: str, params=None, *, analyze: bool = True) -> dict:
+    """The statement's plan (``EXPLAIN (FORMAT JSON)``, run with ``ANALYZE`` unless told not to)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN ({'ANALYZE, ' if analyze else ''}FORMAT JSON) {sql}", params)
+        raw = cursor.fetchone()[0]
+    return (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+
+
 def _full_scans(sql: str, params=None) -> list[str]:
     """Sequential scans of tthc_dossier reading more than a quarter of the table (actual rows)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
-        raw = cursor.fetchone()[0]
-    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    plan = _plan(sql, params)
     found = []
     for node in _nodes(plan):
         if node.get("Relation Name") == "tthc_dossier" and "Seq Scan" in node["Node Type"]:
@@ -145,10 +150,7 @@ def test_list_order_puts_never_received_last_and_follows_the_index(loaded):
     refused = client.get("/api/v1/dossiers/?received=false").json()
     assert refused["count"] == ROWS // 100 and all(row["received_at"] is None for row in refused["results"])
     sql, params = Dossier.objects.newest_first().values("id")[:50].query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        raw = cursor.fetchone()[0]
-    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    plan = _plan(sql, params, analyze=False)
     nodes = list(_nodes(plan))
     assert not any(n["Node Type"] in ("Sort", "Incremental Sort") for n in nodes), "the order needs a sort"
     assert any(n.get("Index Name") == "dossier_received_desc" for n in nodes)
@@ -187,10 +189,7 @@ def test_the_dashboards_dossiers_at_risk_read_the_provinces_open_dossiers_only(l
         )
         cursor.execute("ANALYZE tthc_dossier")
     sql, params = warning.at_risk(loaded["province"]).values("id").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        raw = cursor.fetchone()[0]
-    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    plan = _plan(sql, params, analyze=False)
     indexes = {n.get("Index Name") for n in _nodes(plan)} - {None}
     assert "dossier_open_agency_due" in indexes, indexes
     assert "dossier_recv_agency_time" not in indexes, indexes
@@ -199,12 +198,8 @@ def test_the_dashboards_dossiers_at_risk_read_the_provinces_open_dossiers_only(l
 
 def _rows_read(sql: str) -> int:
     """Rows of tthc_dossier the statement's scans read (returned, filtered out or rechecked away)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
-        raw = cursor.fetchone()[0]
-    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
     read = 0
-    for node in _nodes(plan):
+    for node in _nodes(_plan(sql)):
         if node.get("Relation Name") == "tthc_dossier":
             rows = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
             read += (rows + node.get("Rows Removed by Index Recheck", 0)) * node["Actual Loops"]
