@@ -91,17 +91,26 @@ def dashboard(request, agency):
     def trend():
         return trend_chart(present.trend_totals(visible.filter(agency=snapshot.agency), period, TREND_MONTHS))
 
+    openable = _openable(request.user, snapshot.period, snapshot.level)
+    in_scope = scope_of(request.user).agency_ids()
+
     context = {
         "snapshot": snapshot,
         "period": period,
         "groups": lambda: [{**g, "meter": charts.meter(g["percent"])} for g in present.group_rows(snapshot)],
         "components": lambda: present.component_rows(snapshot),
         "trend": trend,
-        "peers": lambda: list(
+        "peers": lambda: _linked(
             IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
             .select_related("agency")
-            .order_by(RANKED_FIRST, "agency__code")
+            .order_by(RANKED_FIRST, "agency__code"),
+            openable,
         ),
+        # The ranking's links depend on what the viewer may open: part of its fragment's cache key.
+        "ranking_key": "all" if openable is None else ".".join(map(str, sorted(openable))),
+        # The monthly report lists the province's dossiers: only for viewers who see the province
+        # itself (a commune officer sees the province's score, not its report).
+        "can_report": in_scope is None or snapshot.agency_id in in_scope,
         "band_label": scoring.band_label(snapshot.band),
         "is_live": not snapshot.final,
         "agency_code": agency,
@@ -144,16 +153,37 @@ def dashboard(request, agency):
     return render(request, "indicators/dashboard.html", context)
 
 
+def _openable(user, period, level) -> set[int] | None:
+    """Agencies whose dashboard for this period and level ``user`` may open (``None``: all)."""
+    if scope_of(user).agency_ids() is None:
+        return None
+    return set(
+        IndicatorSnapshot.objects.visible_to(user)
+        .filter(period=period, level=level)
+        .values_list("agency_id", flat=True)
+    )
+
+
+def _linked(rows, openable: set[int] | None) -> list:
+    """The ranking's rows, each marked ``linked`` when its dashboard is one the viewer may open: the
+    others are shown, not linked (their page would answer 404)."""
+    rows = list(rows)
+    for row in rows:
+        row.linked = openable is None or row.agency_id in openable
+    return rows
+
+
 def _rankings_context(request, public: bool) -> dict:
     level = request.GET.get("level", Level.PROVINCE)
     if level not in Level.values:
         raise Http404(level)
     period = _period(request)
     published = {"final": True} if public else {}  # the public page never shows a live score
-    rows = list(
+    rows = _linked(
         IndicatorSnapshot.objects.filter(period=period, level=level, **published)
         .select_related("agency")
-        .order_by(RANKED_FIRST, "agency__code")
+        .order_by(RANKED_FIRST, "agency__code"),
+        set() if public else _openable(request.user, period, level),
     )
     methodology = get(rows[0].methodology) if rows else None
     group = request.GET.get("group") or ""
@@ -219,13 +249,13 @@ def component(request, agency, period, code):
         agency__code=agency,
         period=period,
     )  # a Period: the path's <period:…>
-    which = request.GET.get("set", "missing")
     filters = {k: v for k, v in request.GET.items() if k not in ("set", "page", "export", "headers")}
     try:
         comp = explain.component_of(snapshot, code)
-        items = explain.item_set(snapshot, code, which, request.user, filters)
+        items = explain.item_set(snapshot, code, request.GET.get("set"), request.user, filters)
     except (KeyError, explain.UnknownSet) as exc:
         raise Http404(str(exc)) from exc
+    which = items.key
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS:
         return export_response(
@@ -238,6 +268,8 @@ def component(request, agency, period, code):
         request.GET.get("page")
     )
     grouped = explain.grouped(items) if items.source == "dossier" else None
+    sets = explain.available_sets(snapshot, comp)
+    counts = explain.penalty_counts(snapshot, comp) if comp.penalties else {}
     return render(
         request,
         "indicators/component.html",
@@ -247,7 +279,13 @@ def component(request, agency, period, code):
             "value": snapshot.components.get(code=code),
             "items": items,
             "page": page,
-            "sets": explain.available_sets(snapshot, comp),
+            "sets": sets,
+            # Each penalty named in the interface's language, with its count and its set.
+            "penalties": [
+                (label, counts[key.removeprefix("penalty:")], key)
+                for key, label in sets
+                if key.startswith("penalty:")
+            ],
             "which": which,
             "filters": filters,
             "grouped": grouped[:30] if grouped else None,

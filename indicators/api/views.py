@@ -130,7 +130,10 @@ class ComponentItemsView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "set", str, description="numerator, denominator, missing (default) or penalty:<name>"
+                "set",
+                str,
+                description="numerator, denominator, missing or penalty:<name>; default: missing, or the "
+                "first penalty of a component without a numerator (the response's `sets` lists them)",
             ),
             OpenApiParameter("export", str, enum=["csv", "xlsx"]),
             OpenApiParameter(
@@ -145,11 +148,13 @@ class ComponentItemsView(APIView):
     )
     def get(self, request, agency, period, code):
         snapshot = visible_snapshot(request.user, agency, period)
-        which = request.query_params.get("set", "missing")
         try:
-            items = explain.item_set(snapshot, code, which, request.user, _drill_filters(request))
+            items = explain.item_set(
+                snapshot, code, request.query_params.get("set"), request.user, _drill_filters(request)
+            )
         except (KeyError, explain.UnknownSet) as exc:
             raise Http404(str(exc)) from exc
+        which = items.key
         fmt = request.query_params.get("export")
         if fmt in EXPORT_FORMATS:
             return export_response(
@@ -183,7 +188,7 @@ class ComponentGroupsView(APIView):
             items = explain.item_set(
                 snapshot,
                 code,
-                request.query_params.get("set", "missing"),
+                request.query_params.get("set"),
                 request.user,
                 _drill_filters(request),
             )

@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Count as CountAgg
 from django.db.models import Exists, Field, Model, OuterRef, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core import params
@@ -173,9 +174,32 @@ def available_sets(snapshot: IndicatorSnapshot, comp: Component) -> list[tuple[s
         out.append(("denominator", str(SET_LABELS["denominator"])))
     if comp.numerator is not None:
         out.append(("missing", str(SET_LABELS["missing"])))
+    vietnamese = (get_language() or "vi")[:2] == "vi"
     for p in comp.penalties:
-        out.append((f"penalty:{p.name}", p.name_en))
+        out.append((f"penalty:{p.name}", p.name_vi if vietnamese else p.name_en))
     return out
+
+
+def penalty_counts(snapshot: IndicatorSnapshot, comp: Component) -> dict[str, int]:
+    """The snapshot's count of each penalty of ``comp`` (by penalty name), as computed."""
+    value = snapshot.components.filter(code=comp.code).only("details").first()
+    counts = ((value.details or {}).get("penalties") or {}) if value is not None else {}
+    return {p.name: int(counts.get(p.name) or 0) for p in comp.penalties}
+
+
+def default_set(snapshot: IndicatorSnapshot, comp: Component) -> str:
+    """The set a drill-down opens on: where the points were lost. That is ``missing`` (in the
+    denominator, not in the numerator) where the component has a numerator; a satisfaction component
+    has none (its points are the denominator less its penalties), so it opens on its first penalty
+    that counted something, else its first penalty; otherwise the first set offered."""
+    keys = [key for key, _ in available_sets(snapshot, comp)]
+    if "missing" in keys:
+        return "missing"
+    if comp.penalties:
+        counts = penalty_counts(snapshot, comp)
+        hit = next((p for p in comp.penalties if counts[p.name]), comp.penalties[0])
+        return f"penalty:{hit.name}"
+    return keys[0]
 
 
 def is_lateness_set(comp: Component, which: str) -> bool:
@@ -214,12 +238,14 @@ def _rows(measure: Measure | None, snapshot: IndicatorSnapshot, w: Window) -> tu
 def item_set(
     snapshot: IndicatorSnapshot,
     code: str,
-    which: str,
+    which: str | None,
     user: Any = None,
     filters: Mapping[str, str] | None = None,
 ) -> ItemSet:
-    """The rows of one set of one component of a snapshot, visible to ``user``, filtered."""
+    """The rows of one set of one component of a snapshot, visible to ``user``, filtered; ``which``
+    ``None`` (or empty): the component's :func:`default_set`."""
     comp = component_of(snapshot, code)
+    which = which or default_set(snapshot, comp)
     if which not in dict(available_sets(snapshot, comp)):
         raise UnknownSet(which)
     w = window_of(snapshot)

@@ -321,3 +321,72 @@ def test_every_formula_note_exists_in_vietnamese():
         (m.version, c.code) for m in METHODOLOGIES for c in m.components if c.note_en and not c.note_vi
     ]
     assert missing == []
+
+
+def test_a_component_without_a_numerator_opens_on_a_penalty_that_counted(g, users, client):
+    """Satisfaction components have no numerator, so no "missing" set: the dashboard's link (no
+    ``set``) opens the first penalty that cost points instead of answering 404; the penalties are
+    named in Vietnamese, each with its count and a link to its set."""
+    from indicators.models import ComponentValue
+
+    client.force_login(users["p1"])
+    snapshot = IndicatorSnapshot.objects.get(agency__code="01", period=golden.PERIOD)
+    feedback = ComponentValue.objects.get(snapshot=snapshot, code="FEEDBACK_SATISFACTION")
+    assert feedback.details["penalties"]["disliked"] > 0 and feedback.details["penalties"]["overdue"] > 0
+    feedback.details["penalties"]["disliked"] = 0  # as if nobody disliked: the next penalty that counted
+    feedback.save(update_fields=["details"])
+    for code, first, labels in (
+        ("FEEDBACK_SATISFACTION", "penalty:overdue", ("Không hài lòng", "Quá hạn", "Phản ánh lặp lại")),
+        ("DOSSIER_SATISFACTION", "penalty:overdue", ("Quá hạn",)),
+    ):
+        url = reverse("indicators:component", args=["01", golden.PERIOD, code])
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="vi")
+        assert response.status_code == 200, code
+        assert response.context["which"] == first
+        html = response.content.decode()
+        for label in labels:
+            assert f">{label}</a>" in html
+        subtracted = re.sub(r"<[^>]+>", "", html.split("Bị trừ:", 1)[1].split("</p>", 1)[0])
+        assert "disliked" not in subtracted and "overdue" not in subtracted
+        assert client.get(url, {"set": "missing"}).status_code == 404  # asked for explicitly: none
+        data = api(users["p1"]).get(f"/api/v1/indicators/01/{golden.PERIOD}/components/{code}/").json()
+        assert data["set"] == first and first in data["sets"]
+    on_time = client.get(reverse("indicators:component", args=["01", golden.PERIOD, "ON_TIME"]))
+    assert on_time.context["which"] == "missing"
+    page = client.get(
+        reverse("indicators:dashboard", args=["01"]), {"period": golden.PERIOD}
+    ).content.decode()
+    assert f'href="/indicators/01/{golden.PERIOD}/FEEDBACK_SATISFACTION/"' in page
+
+
+def _dashboard_links(client, user, code="01"):
+    client.force_login(user)
+    page = client.get(
+        reverse("indicators:dashboard", args=[code]), {"period": golden.PERIOD}
+    ).content.decode()
+    ranking = page.split("<h2>Xếp hạng</h2>", 1)[1]
+    return page, set(re.findall(r'href="/indicators/(\w+)/\?period=', ranking))
+
+
+def test_the_ranking_links_only_the_dashboards_the_viewer_may_open(g, users, client):
+    page, linked = _dashboard_links(client, users["p1"])
+    assert linked == {"01"} and "Cao Bằng" in page  # the other province is ranked, not linked
+    assert (
+        client.get(reverse("indicators:dashboard", args=["04"]), {"period": golden.PERIOD}).status_code == 404
+    )
+    _, linked = _dashboard_links(client, users["national"])  # the same cached fragment, another viewer
+    assert linked == {"01", "04"}
+    _, linked = _dashboard_links(client, users["c1"])  # a commune officer sees the province's score
+    assert linked == {"01"}
+    client.force_login(users["p1"])
+    rankings = client.get(reverse("indicators:rankings"), {"period": golden.PERIOD}).content.decode()
+    assert set(re.findall(r'href="/indicators/(\w+)/\?period=', rankings)) == {"01"}
+
+
+def test_the_monthly_report_is_offered_to_those_who_may_open_it(g, users, client):
+    report = "/documents/monthly_report/?agency=01"
+    page, _ = _dashboard_links(client, users["p1"])
+    assert report in page and client.get(report + f"&period={golden.PERIOD}").status_code != 404
+    page, _ = _dashboard_links(client, users["c1"])
+    assert report not in page and "/documents/scorecard/?agency=01" in page
+    assert client.get(report + f"&period={golden.PERIOD}").status_code == 404
