@@ -14,6 +14,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import formatting
 
@@ -62,9 +63,12 @@ def month_label(value: Any) -> str:
 
 @register.filter
 def vn(value: Any) -> str:
-    """Any value as shown to people: a datetime, date or number in the Vietnamese format, else as text."""
+    """Any value as shown to people: a datetime, date or number in the Vietnamese format, a boolean as
+    "Có" / "Không" (the interface's yes and no), else as text."""
     if value is None or value == "":
         return formatting.EMPTY
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, dt.datetime):
         return formatting.datetime(value)
     if isinstance(value, dt.date):

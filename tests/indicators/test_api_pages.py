@@ -344,6 +344,8 @@ def test_a_component_without_a_numerator_opens_on_a_penalty_that_counted(g, user
         assert response.status_code == 200, code
         assert response.context["which"] == first
         html = response.content.decode()
+        if code == "FEEDBACK_SATISFACTION":
+            feedback_html = html
         for label in labels:
             assert f">{label}</a>" in html
         subtracted = re.sub(r"<[^>]+>", "", html.split("Bị trừ:", 1)[1].split("</p>", 1)[0])
@@ -351,6 +353,9 @@ def test_a_component_without_a_numerator_opens_on_a_penalty_that_counted(g, user
         assert client.get(url, {"set": "missing"}).status_code == 404  # asked for explicitly: none
         data = api(users["p1"]).get(f"/api/v1/indicators/01/{golden.PERIOD}/components/{code}/").json()
         assert data["set"] == first and first in data["sets"]
+    # The feedback rows' flags (disliked, repeated) read as yes / no, not Python's True / False.
+    assert "<td>Không</td>" in feedback_html or "<td>Có</td>" in feedback_html
+    assert "<td>True</td>" not in feedback_html and "<td>False</td>" not in feedback_html
     on_time = client.get(reverse("indicators:component", args=["01", golden.PERIOD, "ON_TIME"]))
     assert on_time.context["which"] == "missing"
     page = client.get(
