@@ -83,3 +83,16 @@ def test_a_province_files_a_portal_fault_request_through_the_api(world, settings
         "BCA",
     )
     assert body["systems"][0]["gaps"] == {"status_differs": 2}
+
+
+def test_the_monthly_review_says_which_request_goes_to_the_portals_operator(world, settings, client):
+    """The operator's request names a system of another ministry: the review says why it is there."""
+    setup_faults(world, settings)
+    prepare_requests("2026-08")
+    client.force_login(world.u["province_leader"])
+    page = client.get("/requests/review/?period=2026-08", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    rows = {row.split("</tr>")[0] for row in page.split('<tr class="request')[1:]}
+    note = "Với tư cách đơn vị vận hành Cổng DVCQG"
+    (to_portal,) = [r for r in rows if "Bộ Công an" in r]
+    assert note in to_portal
+    assert all(note not in r for r in rows - {to_portal}) and len(rows) == 2
