@@ -10,3 +10,10 @@ class IndicatorsConfig(AppConfig):
         from . import navigation, signals  # noqa: F401  (signals: connects the receivers)
 
         navigation.register()
+        from core import components  # the registry the apps below read the component names from
+
+        from .definitions import METHODOLOGIES
+
+        for methodology in METHODOLOGIES:
+            for component in methodology.components:
+                components.register(component.code, component.name_vi, component.name_en)

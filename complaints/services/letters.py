@@ -21,8 +21,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from core import components
 from reconciliation.models import Gap
 from tthc.models import Agency, AgencyKind
 
@@ -64,13 +65,43 @@ GAP_FIELDS = {
     "result_missing": "Kết quả giải quyết",
 }
 
-#: The 766 components a gap can cost, as the letter names them (codes of ``indicators.definitions``).
+#: The 766 components, as the letter names them ("… điểm chỉ tiêu <phrase>"), by the codes of
+#: ``indicators.definitions`` — every component of every methodology (a test holds the list complete):
+#: a request's points at stake are priced on each component its gaps move.
 COMPONENT_PHRASES = {
-    "ON_TIME": "hồ sơ giải quyết đúng hạn",
+    "PUBLISH_ON_TIME": "công bố thủ tục hành chính đúng hạn",
+    "PUBLIC_UPDATE_ON_TIME": "công khai thủ tục hành chính trên Cơ sở dữ liệu quốc gia đúng hạn",
+    "PUBLIC_CONTENT_FULL": "công khai đầy đủ nội dung thủ tục hành chính",
     "DOSSIER_SYNC": "đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia",
+    "ON_TIME": "hồ sơ giải quyết đúng hạn",
+    "E_RESULT": "cấp kết quả giải quyết thủ tục hành chính điện tử",
+    "DIGITISED": "số hóa hồ sơ, kết quả giải quyết thủ tục hành chính",
+    "E_CERTIFIED_COPY": "cung cấp dịch vụ chứng thực bản sao điện tử cấp xã",
+    "DATA_REUSE": "tái sử dụng dữ liệu đã được số hóa",
+    "PERSONAL_STORE": "hồ sơ kết nối kho dữ liệu cá nhân",
+    "POPULATION_DATA_DOSSIER": "hồ sơ sử dụng dữ liệu dân cư",
+    "POPULATION_DATA_PROCEDURE": "thủ tục hành chính kết nối, khai thác dữ liệu dân cư",
+    "ONLINE_OFFERED": "thủ tục hành chính cung cấp dịch vụ công trực tuyến",
+    "ONLINE_USED": "dịch vụ công trực tuyến phát sinh hồ sơ",
     "ONLINE_SHARE": "hồ sơ nộp trực tuyến",
+    "PAYMENT_INTEGRATED": "thủ tục hành chính có phí được tích hợp thanh toán trực tuyến",
+    "PAYMENT_USED": "thủ tục hành chính có phí phát sinh thanh toán trực tuyến",
+    "PAYMENT_SHARE": "hồ sơ thanh toán trực tuyến",
+    "FEEDBACK_ON_TIME": "xử lý phản ánh, kiến nghị đúng hạn",
+    "FEEDBACK_SATISFACTION": "mức độ hài lòng về xử lý phản ánh, kiến nghị",
     "DOSSIER_SATISFACTION": "mức độ hài lòng về giải quyết hồ sơ",
 }
+
+
+def component_phrase(code: str) -> str:
+    """A component as the letter names it: the phrase above, else its registered Vietnamese name (never
+    the bare code in a signed letter)."""
+    if code in COMPONENT_PHRASES:
+        return COMPONENT_PHRASES[code]
+    with translation.override("vi"):
+        name = components.name(code)
+    return name[:1].lower() + name[1:] if name != code else code
+
 
 KINDS = ("gaps", "not_synced", "portal_fault")
 BASIS = (
@@ -182,7 +213,7 @@ def _impact_paragraph(case: SyncGapRequest) -> str | None:
             "phục vụ người dân, doanh nghiệp của địa phương."
         )
     parts = [
-        f"{_points(v)} điểm chỉ tiêu {COMPONENT_PHRASES.get(code, code)}"
+        f"{_points(v)} điểm chỉ tiêu {component_phrase(code)}"
         for code, v in sorted((case.points_breakdown or {}).items(), key=lambda kv: -float(kv[1]))
         if float(v) > 0
     ]

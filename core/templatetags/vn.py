@@ -3,7 +3,8 @@
 ``{{ x|num }}`` ``1.234,5`` · ``{{ x|num:2 }}`` two decimals · ``{{ r|ratio_pct }}`` ``0.947`` → ``94,7 %`` ·
 ``{{ p|pct }}`` ``94.72`` → ``94,7 %`` · ``{{ d|vndate }}`` ``05/12/2026`` · ``{{ t|vndatetime }}``
 ``05/12/2026 09:37`` · ``{{ c|signed_num }}`` ``+1,25`` · ``{{ s|portal_time }}`` the portal's
-``20261115085100`` as a date and time · ``{{ p|month_label }}`` ``2026-03`` → ``03/2026``.
+``20261115085100`` as a date and time · ``{{ p|month_label }}`` ``2026-03`` → ``03/2026`` ·
+``{{ code|component_name }}`` ``DOSSIER_SYNC`` → "Đồng bộ hồ sơ lên Cổng DVCQG".
 
 For visible text only: SVG coordinates, CSS and ``data-*`` attributes keep ``|unlocalize``.
 """
@@ -16,7 +17,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core import formatting
+from core import components, formatting
 
 register = template.Library()
 
@@ -97,3 +98,9 @@ def period_picker(context: Any, period: Any, periods: Any = None) -> dict[str, A
         "live": str(period) == timezone.localdate().strftime("%Y-%m"),  # the month in progress
         "default": "period" not in query,
     }
+
+
+@register.filter
+def component_name(code: Any) -> str:
+    """A 766 component's code (``DOSSIER_SYNC``) as its name in the interface's language."""
+    return components.name(str(code))

@@ -1,0 +1,49 @@
+"""Points at stake per component are stored by component code; the letter and the pages name the
+components in words (never ``PAYMENT_SHARE`` in a signed letter) and write the points as Vietnamese
+numbers."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+
+from complaints.models import RequestSystem
+from complaints.services.letters import COMPONENT_PHRASES, letter_content
+from complaints.workflow import State
+from indicators.definitions import METHODOLOGIES
+
+from .helpers import make_case
+from .test_pages import login
+
+BREAKDOWN = {"DOSSIER_SYNC": "0.270", "PAYMENT_SHARE": "0.100"}
+
+
+def _visible_text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_letter_has_words_for_every_component():
+    codes = {c.code for m in METHODOLOGIES for c in m.components}
+    assert codes == set(COMPONENT_PHRASES)
+
+
+def test_the_letter_names_the_components_it_prices(world):
+    case = make_case(world, points_at_stake="0.370", points_breakdown=BREAKDOWN)
+    text = " ".join(letter_content(case)["paragraphs"])
+    assert "0,27 điểm chỉ tiêu đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia" in text
+    assert "0,1 điểm chỉ tiêu hồ sơ thanh toán trực tuyến" in text
+    assert "PAYMENT_SHARE" not in text and "DOSSIER_SYNC" not in text
+
+
+def test_the_request_page_and_the_chairmans_summary_name_the_components(client, world):
+    case = make_case(world, State.SUBMITTED, points_at_stake="0.370", points_breakdown=BREAKDOWN)
+    RequestSystem.objects.filter(request=case).update(points_at_stake="0.370", points_breakdown=BREAKDOWN)
+    login(client, world, "province_officer")
+    detail = _visible_text(client.get(reverse("complaints:detail", args=[case.pk])).content.decode())
+    assert "Hồ sơ thanh toán trực tuyến 0,100" in detail and "Đồng bộ hồ sơ lên Cổng DVCQG 0,270" in detail
+    summary = _visible_text(client.get(reverse("complaints:summary"), {"period": "2026-08"}).content.decode())
+    assert "Hồ sơ thanh toán trực tuyến: 0,100" in summary
+    assert "Điểm bị ảnh hưởng: 0,370" in summary  # the month's total, as a number too
+    for text in (detail, summary):
+        assert "PAYMENT_SHARE" not in text and "0.100" not in text
