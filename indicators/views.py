@@ -30,7 +30,7 @@ from tthc.periods import KINDS, Period
 from .definitions import get
 from .models import IndicatorSnapshot, Level
 from .services import dormant, explain, late, present, scoring, warning
-from .services.export import export_response
+from .services.export import export_response, page_labels
 from .trend import trend_chart
 
 TREND_MONTHS = 13
@@ -268,6 +268,8 @@ def component(request, agency, period, code):
         request.GET.get("page")
     )
     grouped = explain.grouped(items) if items.source == "dossier" else None
+    shown = page_labels(items.columns)
+    rows = [[f(v) if f else v for f, v in zip(shown, row, strict=True)] for row in page]
     sets = explain.available_sets(snapshot, comp)
     counts = explain.penalty_counts(snapshot, comp) if comp.penalties else {}
     return render(
@@ -279,6 +281,7 @@ def component(request, agency, period, code):
             "value": snapshot.components.get(code=code),
             "items": items,
             "page": page,
+            "rows": rows,
             "sets": sets,
             # Each penalty named in the interface's language, with its count and its set.
             "penalties": [

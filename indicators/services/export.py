@@ -49,6 +49,16 @@ BOOLEANS = frozenset(
 NAMED_SUFFIX = "__code"
 
 
+def page_labels(columns: Sequence[tuple[str, str, Any]]) -> list[Callable[[Any], Any] | None]:
+    """Per column, the function that shows a coded value as its label on the page (status 4 →
+    "Đang xử lý"), ``None`` where the value shows as it is; an absent value stays absent."""
+
+    def shown(label: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return lambda value: None if value is None else label(value)
+
+    return [shown(LABELS[lookup][0]) if lookup in LABELS else None for _, lookup, _ in columns]
+
+
 def export_columns(columns: Sequence[tuple[str, str, Any]]) -> tuple[list[writer.Column], list[str]]:
     """The writer's columns and the lookups of their values (a named column: code, then name)."""
     lookups = {lookup for _, lookup, _ in columns}

@@ -395,3 +395,22 @@ def test_the_monthly_report_is_offered_to_those_who_may_open_it(g, users, client
     page, _ = _dashboard_links(client, users["c1"])
     assert report not in page and "/documents/scorecard/?agency=01" in page
     assert client.get(report + f"&period={golden.PERIOD}").status_code == 404
+
+
+def test_a_dossier_set_shows_labels_not_codes_and_scrolls_in_its_box(g, users, client):
+    """The page reads like the export: status, channel and filing place as words (the API and the
+    export keep the codes); the wide table scrolls inside its own box (the page hides overflow)."""
+    from tthc.models import DossierStatus
+
+    client.force_login(users["p1"])
+    response = client.get(
+        reverse("indicators:component", args=["01", golden.PERIOD, "ON_TIME"]), HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    keys = [key for key, _, _ in response.context["items"].columns]
+    statuses = [row[keys.index("status")] for row in response.context["rows"]]
+    labels = {str(s.label) for s in DossierStatus}
+    assert statuses and all(s in labels for s in statuses)
+    assert all(isinstance(row[keys.index("channel")], str) for row in response.context["rows"])
+    assert '<div class="table-wrap"><table class="wide">' in response.content.decode()
+    api_rows = api(users["p1"]).get(f"/api/v1/indicators/01/{golden.PERIOD}/components/ON_TIME/").json()
+    assert all(isinstance(r["status"], int) for r in api_rows["results"])
