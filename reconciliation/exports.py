@@ -20,6 +20,14 @@ from . import labels
 from .models import GapKind
 
 
+def _value_label(value: labels.GapValue) -> str:
+    return value.label
+
+
+def _stored(value: labels.GapValue) -> object:
+    return value.stored
+
+
 def _kind_label(kind: str) -> str:
     try:
         return str(GapKind(kind).label)
@@ -48,7 +56,8 @@ COLUMNS: tuple[tuple[writer.Column, tuple[str, ...]], ...] = (
         writer.Column(
             "source_value",
             gettext_noop("Source value"),
-            label=labels.status_label,
+            label=_value_label,
+            code=_stored,
             code_header=gettext_noop("Source value as stored (%(key)s)"),
         ),
         ("source_value",),
@@ -57,7 +66,8 @@ COLUMNS: tuple[tuple[writer.Column, tuple[str, ...]], ...] = (
         writer.Column(
             "portal_value",
             gettext_noop("Portal value"),
-            label=labels.status_label,
+            label=_value_label,
+            code=_stored,
             code_header=gettext_noop("Portal value as stored (%(key)s)"),
         ),
         ("portal_value",),
@@ -95,8 +105,14 @@ def rows(queryset, limit: int | None = None) -> Iterator[tuple]:
     )
     if limit is not None:
         qs = qs[:limit]
-    for period, *rest in qs.iterator(chunk_size=CHUNK):
-        yield (str(period), *rest)
+    fields = [field for _, fields in COLUMNS for field in fields]
+    kind, values = fields.index("kind"), [fields.index("source_value"), fields.index("portal_value")]
+    for row in qs.iterator(chunk_size=CHUNK):
+        out = list(row)
+        out[0] = str(out[0])  # the period
+        for i in values:  # a compared value is read with its kind (a count of steps is not a status)
+            out[i] = labels.GapValue(row[kind], row[i])
+        yield tuple(out)
 
 
 def export_response(queryset, fmt: str, filename: str = "gaps", headers: str = "labels"):

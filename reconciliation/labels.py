@@ -10,6 +10,7 @@ import re
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core import formatting
 from tthc.models import DossierStatus
@@ -77,3 +78,32 @@ def status_label(value: object) -> str:
     if text.isdigit() and int(text) in DossierStatus.values:
         return f"{text} – {DossierStatus(int(text)).label}"
     return humanize(text)
+
+
+def value_label(value: object, kind: str | None = None) -> str:
+    """A gap's compared value in words for its kind: a count as such — the progress steps of
+    ``progress_missing`` ("3 bước"), the dossiers of ``not_synced`` ("12 hồ sơ") — else a status
+    code with its name or a timestamp as a date and time (``status_label``)."""
+    text = str(value or "").strip()
+    if text.isdigit() and kind == "progress_missing":
+        return ngettext("%(n)s step", "%(n)s steps", int(text)) % {"n": formatting.number(int(text))}
+    if text.isdigit() and kind == "not_synced":
+        return ngettext("%(n)s dossier", "%(n)s dossiers", int(text)) % {"n": formatting.number(int(text))}
+    return status_label(text)
+
+
+class GapValue(tuple):
+    """A compared value with its gap's kind, for the export's label (the code column keeps the value)."""
+
+    __slots__ = ()
+
+    def __new__(cls, kind: str, value: object) -> GapValue:
+        return super().__new__(cls, (kind, value))
+
+    @property
+    def label(self) -> str:
+        return value_label(self[1], self[0])
+
+    @property
+    def stored(self) -> object:
+        return self[1]

@@ -244,3 +244,36 @@ def test_every_exporter_is_checked():
         if imports.search(text) and writes.search(text):
             found.add(relative)
     assert found == EXPORTERS, "a new export: add it to tests/test_export_labels.py"
+
+
+def test_request_evidence_reads_counts_as_counts(settings, tmp_path):
+    """The gap list sent to a ministry: a progress_missing gap's "3" is three steps, not status 3."""
+    import io
+
+    from complaints.services.evidence import write_csv
+    from reconciliation.models import Gap
+    from tests.complaints.helpers import build_world, make_run
+
+    settings.MEDIA_ROOT = tmp_path
+    world = build_world()
+    run = make_run(world, counts={"progress_missing": 1, "status_differs": 1})
+    Gap.objects.filter(run=run, kind="progress_missing").update(source_value="3", portal_value="0")
+    Gap.objects.filter(run=run, kind="status_differs").update(source_value="9", portal_value="4")
+
+    class Written:
+        streaming = False
+
+        def __init__(self, text):
+            self.content = text.encode("utf-8-sig")
+
+    out = io.StringIO()
+    write_csv(run, out)
+    header, rows = csv_table(Written(out.getvalue()))
+    by_kind = {r[header.index("Mã loại sai lệch (kind)")]: dict(zip(header, r, strict=True)) for r in rows}
+    progress, status = by_kind["progress_missing"], by_kind["status_differs"]
+    assert (progress["Giá trị tại hệ thống nguồn"], progress["Giá trị trên Cổng DVCQG"]) == (
+        "3 bước",
+        "0 bước",
+    )
+    assert progress["Giá trị gốc tại hệ thống nguồn (source_value)"] == "3"
+    assert status["Giá trị tại hệ thống nguồn"].startswith("9 – ")

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_noop
 
 from core import exports as writer
 from reconciliation import exports as gap_exports
+from reconciliation.labels import GapValue
 from reconciliation.models import ReconciliationRun, counted_kinds
 from tthc.models import Agency
 
@@ -106,9 +107,17 @@ def _rows(
             .annotate(agency_name=agency_name)
             .values_list(*fields)
         )
-        raw = ((run.source.code, run.source.name, *row) for row in qs.iterator(chunk_size=CHUNK))
+        raw = (
+            (run.source.code, run.source.name, *_read_with_kind(row)) for row in qs.iterator(chunk_size=CHUNK)
+        )
         with translation.override("vi"):
             yield from writer.expand(columns, raw)
+
+
+def _read_with_kind(row: Sequence[Any]) -> tuple[Any, ...]:
+    """A gap row whose compared values carry its kind: a count of steps or dossiers is not a status."""
+    kind, *middle, source_value, portal_value, detail = row
+    return (kind, *middle, GapValue(kind, source_value), GapValue(kind, portal_value), detail)
 
 
 def write_csv(

@@ -18,6 +18,7 @@ def gap_text(value: object) -> str:
 
 
 @register.filter
-def gap_value(value: object) -> str:
-    """A compared value: a status code with its name, a timestamp as a date and time."""
-    return labels.status_label(value)
+def gap_value(value: object, kind: str | None = None) -> str:
+    """A compared value in words for its gap's kind (``{{ gap.source_value|gap_value:gap.kind }}``):
+    a count of steps or dossiers, a status code with its name, a timestamp as a date and time."""
+    return labels.value_label(value, kind)

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from reconciliation import exports, views
 from reconciliation.services.matrix import severity
@@ -342,3 +343,32 @@ def test_the_matrix_is_cached_until_a_run_of_the_month_changes(ds):
     ReconciliationRun.objects.filter(pk=run.pk).update(finished_at=run.finished_at + timedelta(minutes=1))
     again = client.get(MATRIX, {"period": "2026-10"}).content.decode()
     assert ": 9 / 16" not in again and ": 0 / 16" in again
+
+
+def test_counts_read_as_counts_not_as_statuses(ds):
+    """A progress_missing gap compares numbers of steps and a not_synced gap numbers of dossiers:
+    "3" there is three steps, not status 3 ("Không được tiếp nhận"). Page, export and evidence alike."""
+    from reconciliation.labels import value_label
+    from reconciliation.models import Gap
+
+    with translation.override("vi"):
+        assert value_label("3", "progress_missing") == "3 bước"
+        assert value_label("4", "not_synced") == "4 hồ sơ"
+        assert value_label("4", "status_differs").startswith("4 – ")
+        assert value_label("1", "progress_missing") == "1 bước"
+    client = login(ds.users.p01)
+    query = {"period": "2026-10", "province": "01", "source": "DKDN"}
+    synced = Gap.objects.get(run__source__code="DKDN", kind="not_synced")
+    assert (synced.source_value, synced.portal_value) == ("4", "1")
+    html = client.get(GAPS, query, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "<td>4 hồ sơ</td><td>1 hồ sơ</td>" in html
+    header, rows = csv_table(client.get("/reconciliation/gaps/export.csv", query, HTTP_ACCEPT_LANGUAGE="vi"))
+    (row,) = [dict(zip(header, r, strict=True)) for r in rows if "not_synced" in r]
+    assert (row["Giá trị tại hệ thống nguồn"], row["Giá trị gốc tại hệ thống nguồn (source_value)"]) == (
+        "4 hồ sơ",
+        "4",
+    )
+    assert (row["Giá trị trên Cổng DVCQG"], row["Giá trị gốc trên Cổng (portal_value)"]) == ("1 hồ sơ", "1")
+    progress = Gap.objects.get(run__source__code="HOTICH", kind="progress_missing")
+    html = client.get(GAPS, {**query, "source": "HOTICH"}, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert f"<td>{progress.source_value} bước</td><td>{progress.portal_value} bước</td>" in html
