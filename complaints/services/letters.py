@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from core import components
+from reconciliation.labels import value_label
 from reconciliation.models import Gap
 from tthc.models import Agency, AgencyKind
 
@@ -359,9 +360,18 @@ def appendix(case: SyncGapRequest, limit: int | None = 200, offset: int = 0) -> 
             "field": GAP_FIELDS.get(kind, ""),
             "source_value": source_value,
             "portal_value": portal_value,
+            # As the letter prints them (always Vietnamese): a status with its name, a time as a date
+            # and time, a count of steps or dossiers as such; the values above stay as stored.
+            "source_text": _value_text(source_value, kind),
+            "portal_text": _value_text(portal_value, kind),
         }
         for system, kind, dossier, source_value, portal_value in rows
     ]
+
+
+def _value_text(value: str, kind: str) -> str:
+    with translation.override("vi"):
+        return value_label(value, kind)
 
 
 def letter_content(

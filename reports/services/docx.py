@@ -157,8 +157,8 @@ def request_letter(ctx: dict[str, Any]) -> Rendered:
                     row["dossier"],
                     row["kind_label"],
                     row["field"],
-                    row["source_value"],
-                    row["portal_value"],
+                    row["source_text"],
+                    row["portal_text"],
                 )
                 for cell, text in zip(table.add_row().cells, values, strict=True):
                     _para(_first(cell), text or "", size=10, align=WD_ALIGN_PARAGRAPH.LEFT)

@@ -47,3 +47,29 @@ def test_the_request_page_and_the_chairmans_summary_name_the_components(client, 
     assert "Điểm bị ảnh hưởng: 0,370" in summary  # the month's total, as a number too
     for text in (detail, summary):
         assert "PAYMENT_SHARE" not in text and "0.100" not in text
+
+
+def test_the_letters_appendix_prints_values_in_words(world):
+    """The appendix prints a status with its name, a time as a date and time and a count of steps as
+    steps; the letter's JSON keeps the stored values beside them for programs."""
+    from reconciliation.models import Gap
+
+    from .helpers import make_run
+
+    run = make_run(world, counts={"status_differs": 1, "finish_differs": 1, "progress_missing": 1})
+    Gap.objects.filter(run=run, kind="status_differs").update(source_value="9", portal_value="4")
+    Gap.objects.filter(run=run, kind="finish_differs").update(source_value="20260812093000", portal_value="")
+    Gap.objects.filter(run=run, kind="progress_missing").update(source_value="3", portal_value="0")
+    from complaints.services import requests as svc
+
+    case, _ = svc.create_request(world.a["01"], world.system, "2026-08")
+    rows = {row["kind"]: row for row in letter_content(case)["appendix"]}
+    assert (
+        rows["status_differs"]["source_text"].startswith("9 – ")
+        and rows["status_differs"]["source_value"] == "9"
+    )
+    assert rows["finish_differs"]["source_text"] == "12/08/2026 09:30"
+    assert (rows["progress_missing"]["source_text"], rows["progress_missing"]["portal_text"]) == (
+        "3 bước",
+        "0 bước",
+    )

@@ -164,6 +164,8 @@ def test_letter_content_contract_for_gaps(world):
         "field",
         "source_value",
         "portal_value",
+        "source_text",
+        "portal_text",
     }
     text = "\n".join(content["paragraphs"])
     assert "- 4 hồ sơ chưa được đồng bộ lên Cổng Dịch vụ công quốc gia;" in text
