@@ -75,6 +75,7 @@ COLUMNS = {
     Source.FEEDBACK: (
         ("code", "code", _("Feedback code")),
         ("agency", "agency__code", _("Agency")),
+        ("agency_name", "agency__name", _("Agency name")),
         ("procedure", "procedure__code", _("Procedure")),
         ("received_at", "received_at", _("Received at")),
         ("answer_due_at", "answer_due_at", _("Answer due")),
@@ -92,6 +93,7 @@ COLUMNS = {
     Source.SOURCE_DOSSIER: (
         ("code", "code", _("Dossier code")),
         ("agency", "agency__code", _("Receiving agency")),
+        ("agency_name", "agency__name", _("Receiving agency name")),
         ("procedure", "procedure__code", _("Procedure")),
         ("status", "status", _("Status")),
         ("received_at", "received_at", _("Received at")),

@@ -346,6 +346,9 @@ def test_a_component_without_a_numerator_opens_on_a_penalty_that_counted(g, user
         html = response.content.decode()
         if code == "FEEDBACK_SATISFACTION":
             feedback_html = html
+            keys = [key for key, _, _ in response.context["items"].columns]
+            names = {row[keys.index("agency_name")] for row in response.context["rows"]}
+            assert names and names <= {g.P1.name, g.C1.name, g.C2.name, g.U1.name}  # named, not only coded
         for label in labels:
             assert f">{label}</a>" in html
         subtracted = re.sub(r"<[^>]+>", "", html.split("Bị trừ:", 1)[1].split("</p>", 1)[0])
