@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -129,3 +130,17 @@ def test_the_dashboard_trend_uses_even_ticks():
     root = assert_coordinates_numeric(trend_chart([("2026-01", Decimal("70")), ("2026-02", None)]))
     ys = sorted(float(line.get("y1")) for line in root.iter(f"{NS}line"))
     assert len({round(b - a, 6) for a, b in zip(ys, ys[1:], strict=False)}) == 1
+
+
+def test_the_stylesheet_leaves_a_chart_texts_own_colour_alone():
+    """CSS outranks SVG presentation attributes: a rule giving every chart text a fill turned the
+    heat map's white figures on dark red cells grey (unreadable). Only texts without a fill get the
+    muted default."""
+    css = (Path(__file__).resolve().parents[2] / "static" / "tthc" / "site.css").read_text(encoding="utf-8")
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", css)
+    offending = [
+        selector.strip()
+        for selector, body in rules
+        if re.search(r"\btext\b", selector) and "fill:" in body and ":not([fill])" not in selector
+    ]
+    assert offending == []
