@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from core import components
 from reconciliation.labels import value_label
 from reconciliation.models import Gap
+from reconciliation.services.not_synced import PREFIX as NOT_SYNCED_PREFIX
 from tthc.models import Agency, AgencyKind
 
 if TYPE_CHECKING:
@@ -350,13 +351,26 @@ def appendix(case: SyncGapRequest, limit: int | None = 200, offset: int = 0) -> 
         from .portal import faults_q
 
         qs = qs.filter(faults_q())
-    rows = qs[offset : offset + limit] if limit is not None else qs[offset:]
+    rows = list(qs[offset : offset + limit] if limit is not None else qs[offset:])
+    # A not_synced gap has no dossier: its "code" names the reporting agency (NOT_SYNCED:<code>).
+    prefix = NOT_SYNCED_PREFIX
+    reporting = {d.removeprefix(prefix) for _, kind, d, _, _ in rows if kind == "not_synced"}
+    names = dict(Agency.objects.filter(code__in=reporting).values_list("code", "name")) if reporting else {}
+
+    def dossier_text(kind: str, dossier: str) -> str:
+        if kind != "not_synced" or not dossier.startswith(prefix):
+            return dossier
+        code = dossier.removeprefix(prefix)
+        return f"{names[code]} ({code})" if code in names else code
+
     return [
         {
             "system": system,
             "kind": kind,
             "kind_label": gap_phrase(kind)[:1].upper() + gap_phrase(kind)[1:],
             "dossier": dossier,
+            # As the letter prints it: the reporting agency's name for a count without dossiers.
+            "dossier_text": dossier_text(kind, dossier),
             "field": GAP_FIELDS.get(kind, ""),
             "source_value": source_value,
             "portal_value": portal_value,

@@ -154,7 +154,7 @@ def request_letter(ctx: dict[str, Any]) -> Rendered:
             for i, row in enumerate(group["rows"], start=1):
                 values = (
                     str(i),
-                    row["dossier"],
+                    row["dossier_text"],
                     row["kind_label"],
                     row["field"],
                     row["source_text"],

@@ -73,3 +73,26 @@ def test_the_letters_appendix_prints_values_in_words(world):
         "3 bước",
         "0 bước",
     )
+
+
+def test_the_letters_appendix_names_the_agency_of_a_count_without_dossiers(world):
+    """A not_synced gap counts dossiers an agency reported: the appendix names the agency, not the
+    gap's internal key NOT_SYNCED:<code> (the letter's JSON keeps the key as `dossier`)."""
+    from complaints.services import requests as svc
+    from reconciliation.models import Gap
+
+    from .helpers import make_run
+
+    run = make_run(world, counts={"missing_on_portal": 1, "not_synced": 1})
+    agency = world.a["01-C1"]
+    Gap.objects.filter(run=run, kind="not_synced").update(
+        dossier_code=f"NOT_SYNCED:{agency.code}", source_value="7", portal_value="3"
+    )
+    case, _ = svc.create_request(world.a["01"], world.system, "2026-08")
+    rows = {row["kind"]: row for row in letter_content(case)["appendix"]}
+    synced = rows["not_synced"]
+    assert synced["dossier"] == f"NOT_SYNCED:{agency.code}"
+    assert synced["dossier_text"] == f"{agency.name} ({agency.code})"
+    assert (synced["source_text"], synced["portal_text"]) == ("7 hồ sơ", "3 hồ sơ")
+    other = rows["missing_on_portal"]
+    assert other["dossier_text"] == other["dossier"]

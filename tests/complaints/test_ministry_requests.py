@@ -161,6 +161,7 @@ def test_letter_content_contract_for_gaps(world):
         "kind",
         "kind_label",
         "dossier",
+        "dossier_text",
         "field",
         "source_value",
         "portal_value",
