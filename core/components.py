@@ -6,7 +6,7 @@ component codes — a reconciliation run's and a request's points at stake per c
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from core.formatting import localized
 
 _NAMES: dict[str, tuple[str, str]] = {}
 
@@ -19,10 +19,4 @@ def register(code: str, name_vi: str, name_en: str) -> None:
 def name(code: str) -> str:
     """The component's name in the interface's language (Vietnamese first), else its code."""
     names = _NAMES.get(code)
-    if names is None:
-        return code
-    return names[0] if (get_language() or "vi")[:2] == "vi" else names[1]
-
-
-def codes() -> set[str]:
-    return set(_NAMES)
+    return code if names is None else localized(*names)

@@ -21,6 +21,11 @@ EMPTY = "—"
 Number = int | float | Decimal
 
 
+def localized(vietnamese: str, english: str) -> str:
+    """The text in the interface's language: Vietnamese (the default) or the English otherwise."""
+    return vietnamese if (get_language() or "vi")[:2] == "vi" else english
+
+
 def _separators(lang: str | None = None) -> tuple[str, str]:
     """(thousands, decimal) for the language (the current one by default)."""
     lang = (lang or get_language() or "vi")[:2]

@@ -271,14 +271,15 @@ def component(request, agency, period, code):
     shown = page_labels(items.columns)
     rows = [[f(v) if f else v for f, v in zip(shown, row, strict=True)] for row in page]
     sets = explain.available_sets(snapshot, comp)
-    counts = explain.penalty_counts(snapshot, comp) if comp.penalties else {}
+    value = snapshot.components.get(code=code)
+    counts = explain.penalty_counts(comp, value.details)
     return render(
         request,
         "indicators/component.html",
         {
             "snapshot": snapshot,
             "component": comp,
-            "value": snapshot.components.get(code=code),
+            "value": value,
             "items": items,
             "page": page,
             "rows": rows,

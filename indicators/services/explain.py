@@ -24,10 +24,9 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Count as CountAgg
 from django.db.models import Exists, Field, Model, OuterRef, Q, QuerySet
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core import params
+from core import formatting, params
 from reconciliation.models import SourceDossier
 from tthc import filing
 from tthc.models import Agency, Dossier
@@ -176,16 +175,14 @@ def available_sets(snapshot: IndicatorSnapshot, comp: Component) -> list[tuple[s
         out.append(("denominator", str(SET_LABELS["denominator"])))
     if comp.numerator is not None:
         out.append(("missing", str(SET_LABELS["missing"])))
-    vietnamese = (get_language() or "vi")[:2] == "vi"
     for p in comp.penalties:
-        out.append((f"penalty:{p.name}", p.name_vi if vietnamese else p.name_en))
+        out.append((f"penalty:{p.name}", formatting.localized(p.name_vi, p.name_en)))
     return out
 
 
-def penalty_counts(snapshot: IndicatorSnapshot, comp: Component) -> dict[str, int]:
-    """The snapshot's count of each penalty of ``comp`` (by penalty name), as computed."""
-    value = snapshot.components.filter(code=comp.code).only("details").first()
-    counts = ((value.details or {}).get("penalties") or {}) if value is not None else {}
+def penalty_counts(comp: Component, details: Mapping[str, Any] | None) -> dict[str, int]:
+    """The count of each penalty of ``comp`` (by penalty name) in its computed value's ``details``."""
+    counts = (details or {}).get("penalties") or {}
     return {p.name: int(counts.get(p.name) or 0) for p in comp.penalties}
 
 
@@ -198,7 +195,8 @@ def default_set(snapshot: IndicatorSnapshot, comp: Component) -> str:
     if "missing" in keys:
         return "missing"
     if comp.penalties:
-        counts = penalty_counts(snapshot, comp)
+        value = snapshot.components.filter(code=comp.code).only("details").first()
+        counts = penalty_counts(comp, value.details if value is not None else None)
         hit = next((p for p in comp.penalties if counts[p.name]), comp.penalties[0])
         return f"penalty:{hit.name}"
     return keys[0]
