@@ -1,5 +1,12 @@
 """What ``accounts`` tells the menu (``core.navigation``): who works for a province or a ministry,
-who administers, and the delegation and admin-site entries."""
+who works under a province (a commune, a department), who administers, and the delegation and
+admin-site entries.
+
+``province`` is a role on the province itself: the province's own pages (its reconciliation, its
+requests to ministries and their reports, its readiness plan) are visible with the province agency
+only, so a commune officer of Hà Nội would find them empty. ``under_province`` is a role on an agency
+below a province (a commune, a department, a one-stop shop): such a user sees their province's
+score and their own dossiers, and the apps offer them those pages."""
 
 from __future__ import annotations
 
@@ -15,19 +22,34 @@ _KINDS_ATTR = "_tthc_side_kinds"
 MINISTRY_KINDS = {AgencyKind.MINISTRY, AgencyKind.MINISTRY_LEVEL}
 
 
-def side_kinds(user) -> set[str]:
-    """The kinds of the ranked agencies (province, ministry) the user's roles sit under: one query."""
+def role_kinds(user) -> set[tuple[str, str]]:
+    """``(kind, ranked kind)`` of each agency the user's roles sit on: the agency's own kind and the
+    kind of the ranked agency (province, ministry) it sits under; one query, cached on the user."""
     cached = getattr(user, _KINDS_ATTR, None)
     if cached is None:
         ids = [g.agency_id for g in gate.scopes(user)]
         rows = Agency.objects.filter(pk__in=ids).values_list("kind", "ranked_agency__kind")
-        cached = {ranked or kind for kind, ranked in rows}
+        cached = {(kind, ranked or kind) for kind, ranked in rows}
         setattr(user, _KINDS_ATTR, cached)
     return cached
 
 
+def side_kinds(user) -> set[str]:
+    """The kinds of the ranked agencies (province, ministry) the user's roles sit under."""
+    return {ranked for _kind, ranked in role_kinds(user)}
+
+
 def is_province_side(user) -> bool:
-    return AgencyKind.PROVINCE in side_kinds(user)
+    """A role on a province itself: the user sees the province's own data (its reconciliation, its
+    requests, its reports), which a role on one of its communes does not show."""
+    return any(kind == AgencyKind.PROVINCE for kind, _ranked in role_kinds(user))
+
+
+def is_under_province(user) -> bool:
+    """A role on an agency below a province (a commune, a department, a one-stop shop)."""
+    return any(
+        kind != AgencyKind.PROVINCE and ranked == AgencyKind.PROVINCE for kind, ranked in role_kinds(user)
+    )
 
 
 def is_ministry_side(user) -> bool:
@@ -55,6 +77,7 @@ def scope_label(user) -> str:
 
 def register() -> None:
     navigation.register_audience("province", is_province_side)
+    navigation.register_audience("under_province", is_under_province)
     navigation.register_audience("ministry", is_ministry_side)
     navigation.register_audience("administrator", is_administrator)
     navigation.register_audience("staff", lambda user: bool(user.is_staff))

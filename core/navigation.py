@@ -1,15 +1,17 @@
 """The site's menu, built from what each app declares and what the user is.
 
 Each app registers its pages (``register``) and, where it knows one, an *audience* test
-(``register_audience``): ``accounts`` knows who works for a province, a ministry or administers;
-``complaints`` knows who supervises. The base layout (``templates/base.html``, through the
-``core.context_processors.site`` context processor) shows a user the items of their audiences only —
-a province officer no longer sees the ministry inbox, nor supervision (a 403). This keeps the layering:
-``core`` names no app, the apps register themselves in their ``AppConfig.ready``.
+(``register_audience``): ``accounts`` knows who works for a province (a role on the province itself),
+under a province (a commune, a department), for a ministry or administers; ``complaints`` knows who
+supervises. The base layout (``templates/base.html``, through the ``core.context_processors.site``
+context processor) shows a user the items of their audiences only — a province officer no longer sees
+the ministry inbox, nor supervision (a 403), and a commune officer no longer sees the province's own
+pages (its gap matrix, requests and reports: empty for them). This keeps the layering: ``core`` names
+no app, the apps register themselves in their ``AppConfig.ready``.
 
 Audiences: ``public`` (everyone, signed in or not), ``signed_in``, and whatever the apps register
-(``province``, ``ministry``, ``supervisor``, ``administrator``, ``staff``). National administrators
-belong to every audience.
+(``province``, ``under_province``, ``ministry``, ``supervisor``, ``administrator``, ``staff``).
+National administrators belong to every audience.
 
 Home cards (``register_card``) are the home page's short answers ("your province's score", "6 drafts
 await a leader's signature"), each a function of the request returning a dict or ``None``.

@@ -11,13 +11,18 @@ from tthc.periods import Period
 
 from .models import IndicatorSnapshot
 
-WORKERS = ("province", "ministry", "supervisor")
+#: The index's users: a province's or a ministry's people, supervisors, and the people of a province's
+#: communes and departments (``under_province``), who see their province's score and, in its
+#: drill-downs and on the late-units page, their own dossiers.
+WORKERS = ("province", "under_province", "ministry", "supervisor")
+#: Whose home page shows their own agency's score: the province's, read by its communes too.
+SCORED = {"province", "under_province", "ministry"}
 
 
 def score_card(request) -> dict | None:
     """The user's own agency's last closed-month score and the points it lost."""
     user = request.user
-    if not user.is_authenticated or not navigation.audiences_of(user) & {"province", "ministry"}:
+    if not user.is_authenticated or not navigation.audiences_of(user) & SCORED:
         return None
     snapshot = (
         IndicatorSnapshot.objects.visible_to(user)
@@ -58,7 +63,12 @@ def register() -> None:
     navigation.register(
         navigation.Item("indicators:index", gettext_lazy("766 index"), WORKERS, order=10),
         navigation.Item("indicators:rankings", gettext_lazy("Rankings"), ("signed_in",), order=20),
-        navigation.Item("indicators:late", gettext_lazy("Late units"), ("province", "ministry"), order=30),
+        navigation.Item(
+            "indicators:late",
+            gettext_lazy("Late units"),
+            ("province", "under_province", "ministry"),
+            order=30,
+        ),
         navigation.Item("indicators:public-results", gettext_lazy("Public results"), ("public",), order=90),
     )
     navigation.register_card(10, score_card)

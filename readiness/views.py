@@ -85,18 +85,30 @@ def _reads_all(user) -> bool:
 
 @login_required
 def dashboard(request):
-    """National (or, for a ministry's or province's users, their own) readiness at a glance."""
+    """National (or, for a ministry's or province's users, their own) readiness at a glance.
+
+    The ministries' part — their procedures' classification and the commitment figure, both measured
+    on ministries' procedures — is shown to those who read every ministry or see one of them. A
+    province's users see their province's plans and a sentence saying why there is no ministry part,
+    not an empty table and a "0 of 0" commitment line.
+    """
+    reads_all = _reads_all(request.user)
     ministries = Agency.objects.ministries().active()  # merged or abolished bodies have nothing to assess
     provinces = Agency.objects.provinces().active()
-    if not _reads_all(request.user):
+    if not reads_all:
         ministries = ministries.visible_to(request.user)
         provinces = provinces.visible_to(request.user)
+    rows = publication.ministry_rows(ministries)
+    show_ministries = reads_all or bool(rows)
     return render(
         request,
         "readiness/dashboard.html",
         {
-            "rows": publication.ministry_rows(ministries),
-            "compliance": publication.compliance(None if _reads_all(request.user) else ministries),
+            "rows": rows,
+            "show_ministries": show_ministries,
+            "compliance": (
+                publication.compliance(None if reads_all else ministries) if show_ministries else None
+            ),
             "provinces": publication.province_rows(provinces),
             "criteria_set": svc.set_in_force(),
         },

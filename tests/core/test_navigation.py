@@ -56,3 +56,38 @@ def test_a_broken_home_card_does_not_break_the_home_page(monkeypatch):
     client = Client()
     client.force_login(make_user("officer", Role.OFFICER, tree.a["01"]))
     assert client.get("/").status_code == 200
+
+
+#: The province's own pages: visible with the province agency only (its reconciliation runs, its
+#: requests and the reports made of them, its readiness plan), so a commune user would find them empty.
+PROVINCE_PAGES = {
+    "Sync gaps",
+    "Monthly review",
+    "Requests",
+    "Chairman's summary",
+    "Report to the Ministry of Justice",
+    "Readiness",
+}
+
+
+def test_a_commune_user_is_not_offered_the_province_pages():
+    tree = build_tree()
+    national = make_user("national", Role.NATIONAL_ADMIN, tree.a["VPCP"])
+    province = {make_user(f"p-{r}", r, tree.a["01"]) for r in (Role.OFFICER, Role.LEADER, Role.VIEWER)}
+    for user in (*province, national):
+        assert PROVINCE_PAGES | {"766 index", "Late units"} <= set(menu_labels(user)), user.username
+    below = [
+        make_user("c-officer", Role.OFFICER, tree.a["01-C1"]),
+        make_user("c-viewer", Role.VIEWER, tree.a["01-C1"]),
+        make_user("department", Role.OFFICER, tree.a["01-STP"]),
+    ]
+    for user in below:
+        labels = menu_labels(user)
+        assert not PROVINCE_PAGES & set(labels), (user.username, labels)
+        # What they can use: their province's score, the rankings and their own late dossiers.
+        assert {"766 index", "Rankings", "Late units", "Public results"} <= set(labels), user.username
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(user)
+        assert "Review the month's drafts" not in client.get("/").content.decode()  # the requests card
+    ministry = make_user("ministry", Role.OFFICER, tree.a["BTP"])
+    assert "Readiness" in menu_labels(ministry) and "Monthly review" not in menu_labels(ministry)

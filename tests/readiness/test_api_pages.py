@@ -139,3 +139,32 @@ def test_supervisors_read_every_ministry_but_act_for_none(client, world):
     )
     assert response.status_code == 403
     assert client.get(reverse("readiness:assess", args=["BYT"])).status_code == 403
+
+
+def test_dashboard_shows_each_user_the_sections_of_their_scope(client, world):
+    approved(world, "BTP")
+    # A province's users: their province's plans, and a sentence instead of an empty ministries table
+    # and a "0 of 0" commitment line.
+    client.force_login(world.u["province_officer"])
+    html = client.get(reverse("readiness:dashboard")).content.decode()
+    assert 'data-province="01"' in html
+    assert 'class="compliance"' not in html and "<th>Bộ, ngành</th>" not in html
+    assert "Không có bộ, ngành nào trong phạm vi của bạn." not in html
+    assert "Phần liên quan đến tỉnh của bạn ở dưới đây" in html
+    # A ministry's users: their ministry and the commitment figure, as before; no sentence.
+    client.force_login(world.u["btp_officer"])
+    html = client.get(reverse("readiness:dashboard")).content.decode()
+    assert (
+        'class="compliance"' in html and 'data-ministry="BTP"' in html and 'data-ministry="BYT"' not in html
+    )
+    assert "scope-note" not in html and "data-province" not in html
+    # National administrators: every ministry, every province and the figure.
+    client.force_login(world.u["national"])
+    html = client.get(reverse("readiness:dashboard")).content.decode()
+    assert 'class="compliance"' in html and 'data-ministry="BYT"' in html and 'data-province="48"' in html
+    assert "scope-note" not in html
+    # Neither a ministry nor a province in scope (a commune): one sentence says what applies.
+    client.force_login(make_user("c1-officer", Role.OFFICER, world.a["01-C1"]))
+    html = client.get(reverse("readiness:dashboard")).content.decode()
+    assert 'class="compliance"' not in html and "data-province" not in html
+    assert "Phạm vi của bạn không có bộ, ngành hay tỉnh, thành phố nào" in html
