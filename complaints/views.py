@@ -27,7 +27,7 @@ from .api.filters import RequestFilter
 from .forms import AssignForm, AttachmentForm, CommentForm, DraftForm, TransitionForm
 from .machine import WorkflowError
 from .models import Notification, SyncGapRequest
-from .services import attachments, deadlines, notifications, report, summary
+from .services import attachments, deadlines, notifications, report, signed_letters, summary
 from .services import requests as svc
 from .services.report import OVERDUE_STATES, counts_by_state, open_by_ministry, overdue_ranking
 from .workflow import OPEN, PRIVATE, WORKFLOW, State
@@ -257,6 +257,7 @@ def detail(request, pk):
             "overdue": case.is_overdue(now),
             "state_label": WORKFLOW.label(case.state),
             "gap_rows": gap_rows(case),
+            "signed_letter": signed_letters.stored(case),
         },
     )
 

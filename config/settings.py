@@ -172,6 +172,7 @@ TTHC_LONG_TASKS = [
     "indicators.tasks.recompute_level",
     "complaints.tasks.prepare_province_requests",
     "reports.tasks.render_document",
+    "reports.tasks.freeze_signed_letter",
 ]
 CELERY_TASK_SOFT_TIME_LIMIT, CELERY_TASK_TIME_LIMIT = TTHC_TASK_TIME_LIMITS["short"]
 CELERY_TASK_ANNOTATIONS = {

@@ -19,6 +19,15 @@ def render_document(job_id: str) -> str:
 
 
 @shared_task(acks_late=True)
+def freeze_signed_letter(request_id: int) -> str:
+    """Store a signed letter too large to typeset in the signing transaction (idempotent; the ``long``
+    kind's time limits)."""
+    from .services import render
+
+    return render.freeze_queued(request_id)
+
+
+@shared_task(acks_late=True)
 def prerender_monthly_reports(period: str | None = None) -> list[str]:
     """Monthly beat: every province's monthly report for the month just closed, ready to download."""
     from .services import jobs

@@ -78,6 +78,19 @@ class RequestListSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
     overdue = serializers.SerializerMethodField()
     countdown = serializers.SerializerMethodField()
+    letter_sha256 = serializers.CharField(
+        source="signed_letter.pdf_sha256",
+        read_only=True,
+        allow_null=True,
+        help_text="SHA-256 of the signed letter's PDF, stored at signing and served unchanged by every "
+        "download (null: a draft, or a letter signed before copies were stored and not downloaded since).",
+    )
+    letter_docx_sha256 = serializers.CharField(
+        source="signed_letter.docx_sha256",
+        read_only=True,
+        allow_null=True,
+        help_text="SHA-256 of the signed letter's Word file (like letter_sha256).",
+    )
 
     class Meta:
         model = SyncGapRequest
@@ -91,6 +104,8 @@ class RequestListSerializer(serializers.ModelSerializer):
             "kind",
             "systems",
             "number",
+            "letter_sha256",
+            "letter_docx_sha256",
             "state",
             "state_label",
             "subject",

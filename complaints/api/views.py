@@ -94,7 +94,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_queryset(self):
         qs = SyncGapRequest.objects.visible_to(self.request.user).select_related(
-            "province", "ministry", "province_assignee", "ministry_assignee"
+            "province", "ministry", "province_assignee", "ministry_assignee", "signed_letter"
         )
         qs = qs.prefetch_related("systems__source")
         if self.action == "retrieve":
@@ -213,7 +213,9 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     @action(detail=True, methods=["get"])
     def letter(self, request, pk=None):
-        """The letter's content (wording per case, systems, points at stake, a bounded appendix)."""
+        """The letter's content (wording per case, systems, points at stake, a bounded appendix), as
+        data worded today. The signed letter itself is the PDF and Word file stored at signing
+        (``/api/v1/documents/request_letter/?request=``; their SHA-256 in ``letter_sha256``)."""
         case = self.get_object()
         raw = str(params.text(request.query_params, "limit", "200"))
         if not raw.isdigit() or not 1 <= int(raw) <= 1000:

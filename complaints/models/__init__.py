@@ -1,5 +1,5 @@
 """complaints models: sync-gap requests, their timeline and files, citizen feedback and its timeline,
-chasing markers, notifications."""
+chasing markers, notifications, the signed letters' stored files."""
 
 from .chasing import ChaseMarker, ChaseStage, DigestMarker
 from .feedback import Feedback, FeedbackEvent, FeedbackQuerySet
@@ -13,6 +13,7 @@ from .requests import (
     RequestEvent,
     RequestSystem,
     Route,
+    SignedLetter,
     SignerMode,
     SyncGapRequest,
     SyncGapRequestQuerySet,
@@ -35,6 +36,7 @@ __all__ = [
     "RequestEvent",
     "RequestSystem",
     "Route",
+    "SignedLetter",
     "SignerMode",
     "SyncGapRequest",
     "SyncGapRequestQuerySet",

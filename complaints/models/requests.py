@@ -321,6 +321,52 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise TypeError("This table is append-only.")
 
 
+def _signed_letter_upload_to(instance: SignedLetter, filename: str) -> str:
+    return f"complaints/{instance.request.period}/{instance.request_id}/signed/{filename}"
+
+
+class SignedLetter(models.Model):
+    """The letter as it was signed: its PDF and Word files, rendered once and stored with their SHA-256.
+
+    The letter is typeset from code templates, wording and settings that change over time; an official
+    document must not. So the files are rendered when the request is signed (in the signing transaction;
+    a letter too large to typeset there, by a worker right after it) and every later download of the
+    signed request's letter serves these bytes. One row per request, written once: never updated, never
+    deleted (``complaints.services.signed_letters``, docs/domain.md#the-signed-letter). A request signed
+    before letters were stored gets its row at the first download of its letter (``rendered_at`` later
+    than ``signed_at`` tells it).
+    """
+
+    request = models.OneToOneField(
+        SyncGapRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="signed_letter"
+    )
+    pdf = models.FileField(_("PDF file"), upload_to=_signed_letter_upload_to, max_length=300)
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    pdf_size = models.PositiveIntegerField(_("PDF size (bytes)"))
+    pdf_pages = models.PositiveIntegerField(_("PDF pages"), null=True, blank=True)
+    docx = models.FileField(_("Word file"), upload_to=_signed_letter_upload_to, max_length=300)
+    docx_sha256 = models.CharField(_("SHA-256 of the Word file"), max_length=64)
+    docx_size = models.PositiveIntegerField(_("Word file size (bytes)"))
+    rendered_at = models.DateTimeField(_("rendered at"), default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signed letter")
+        verbose_name_plural = _("signed letters")
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.pdf_sha256}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("A signed letter is stored once and never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("A signed letter is stored once and never changed.")
+
+
 class EventKind(models.TextChoices):
     CREATED = "created", _("Created")
     TRANSITION = "transition", _("State changed")

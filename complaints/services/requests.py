@@ -408,6 +408,8 @@ def transition(
                 effect(locked, cleaned, now, user, source_state)
             locked.state, locked.state_changed_at = rule.target, now
             locked.save()
+            if source_state == State.DRAFT and rule.target == State.SUBMITTED:
+                signing.freeze_letter(locked, now)
             event = _event(
                 locked,
                 EventKind.TRANSITION,

@@ -42,6 +42,8 @@ def job_for(user: Any, pk: Any) -> DocumentJob:
 def file_response(rendered: Rendered, filename: str) -> HttpResponse:
     response = HttpResponse(rendered.content, content_type=rendered.content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if rendered.checksum:
+        response["X-Checksum-SHA256"] = rendered.checksum
     return response
 
 

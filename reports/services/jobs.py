@@ -1,5 +1,7 @@
 """Asking for a document: a stored copy, a rendering on the spot, or a worker's job.
 
+- A signed request letter is its copy stored at signing (``render.stored_letter``), whatever its size;
+  one signed before copies were stored is frozen by its first download (``render.render``).
 - A document whose kind, format, parameters and inputs' versions (``render.inputs``) match a stored,
   unexpired rendering is that file again — the same bytes, the same checksum.
 - A small document (``render.is_large`` false) is rendered on request and not stored.
@@ -59,6 +61,10 @@ def _enqueue(job: DocumentJob) -> None:
 
 def ask(target: Target, user: Any, *, force_job: bool = False) -> Answer:
     """The document for ``target`` (already resolved through the gate for ``user``)."""
+    if render.is_signed_letter(target):
+        copy = render.stored_letter(target)
+        if copy is not None:
+            return Answer(target, rendered=copy)
     inputs = render.inputs(target)
     key = content_key(target, inputs)
     now = timezone.now()

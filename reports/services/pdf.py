@@ -23,6 +23,7 @@ class Rendered:
     content: bytes
     content_type: str
     pages: int | None
+    checksum: str | None = None  # the SHA-256 recorded with a stored copy (a signed letter)
 
 
 def render_pdf(

@@ -1,9 +1,16 @@
 """The registry of document kinds: for each, its context builder, its PDF template, its Word writer,
 its size estimate (small ones render on request, large ones by a worker) and its inputs' versions
-(what makes two renderings the same document)."""
+(what makes two renderings the same document).
+
+A signed request letter is the exception: it is typeset once, when it is signed (:func:`freeze`, from
+``reports.signals``), stored by ``complaints.services.signed_letters``, and :func:`render` answers the
+stored bytes from then on — whatever the wording, the templates or the settings say later. A draft's
+letter, and every other document, is rendered on each request (:func:`render_live`).
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,14 +20,18 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone, translation
 
-from complaints.models import SyncGapRequest
+from complaints.models import SignedLetter, SyncGapRequest
+from complaints.services import signed_letters
+from core import outbox
 from indicators.models import IndicatorSnapshot
 from reconciliation.models import ReconciliationRun
 
 from . import docx
 from .context import letters, reports
 from .pdf import Rendered, render_pdf
-from .targets import DOCX, Target
+from .targets import DOCX, PDF, DocumentError, Target
+
+logger = logging.getLogger(__name__)
 
 #: Bump when a template or builder changes what a document looks like: stored files are not reused.
 LAYOUT_VERSION = "1"
@@ -39,6 +50,8 @@ def _letter_versions(t: Target) -> dict[str, Any]:
         "state": t.case.state,
         "number": t.case.number_text,
         "runs": runs,
+        # A signed letter's job serves the stored copy: never a rendering stored before copies were.
+        **({"signed_copy": True} if signed_letters.is_official(t.case) else {}),
     }
 
 
@@ -134,7 +147,17 @@ def is_large(target: Target) -> bool:
 
 
 def render(target: Target, progress: Callable[[int], None] | None = None) -> Rendered:
-    """The document's bytes. Documents are Vietnamese whatever the asker's interface language."""
+    """The document's bytes. A signed request letter's are its stored copy (a letter signed before
+    copies were stored is frozen now, at its first download); everything else is rendered now."""
+    if is_signed_letter(target):
+        assert target.case is not None
+        return _stored(freeze(target.case, progress=progress), target.fmt)
+    return render_live(target, progress)
+
+
+def render_live(target: Target, progress: Callable[[int], None] | None = None) -> Rendered:
+    """The document rendered now from its templates. Documents are Vietnamese whatever the asker's
+    interface language."""
     kind = KINDS[target.kind]
     with translation.override("vi"):
         context = kind.build(target)
@@ -144,3 +167,71 @@ def render(target: Target, progress: Callable[[int], None] | None = None) -> Ren
             assert kind.docx is not None  # targets.resolve only accepts the formats a kind offers
             return kind.docx(context)
         return render_pdf(kind.template, context, progress=progress)
+
+
+# --- The signed letter: typeset once, stored, served as stored ------------------------------------------
+def is_signed_letter(target: Target) -> bool:
+    """A request letter that was signed and sent: served from its stored copy."""
+    return (
+        target.kind == "request_letter"
+        and target.case is not None
+        and signed_letters.is_official(target.case)
+    )
+
+
+def _stored(letter: SignedLetter, fmt: str) -> Rendered:
+    return Rendered(
+        signed_letters.read(letter, fmt),
+        signed_letters.content_type(fmt),
+        letter.pdf_pages if fmt == PDF else None,
+        checksum=signed_letters.checksum(letter, fmt),
+    )
+
+
+def stored_letter(target: Target) -> Rendered | None:
+    """The stored copy of a signed letter in the target's format (``None``: not stored yet)."""
+    assert target.case is not None
+    letter = signed_letters.stored(target.case)
+    return _stored(letter, target.fmt) if letter is not None else None
+
+
+def _letter_target(case: SyncGapRequest, fmt: str) -> Target:
+    """The letter of ``case`` as a document target. Only for the signing and for a target already
+    resolved through the gate: it checks nobody's scope."""
+    return Target("request_letter", fmt, {"request": str(case.pk)}, None, case=case, agency=case.province)
+
+
+def freeze(
+    case: SyncGapRequest, *, now: datetime | None = None, progress: Callable[[int], None] | None = None
+) -> SignedLetter:
+    """Typeset the letter's PDF and Word file now and store them; idempotent (a stored copy is kept)."""
+    existing = signed_letters.stored(case)
+    if existing is not None:
+        return existing
+    pdf = render_live(_letter_target(case, PDF), progress)
+    docx_file = render_live(_letter_target(case, DOCX))
+    return signed_letters.store(case, pdf=pdf.content, docx=docx_file.content, pdf_pages=pdf.pages, now=now)
+
+
+def freeze_at_signing(case: SyncGapRequest, now: datetime) -> None:
+    """Inside the signing transaction: store the letter as signed. A letter small enough to render on
+    request is typeset here (a failure fails the signing); a larger one by a worker queued on commit
+    (``reports.tasks.freeze_signed_letter``; a download before it is done freezes it too)."""
+    if is_large(_letter_target(case, PDF)):
+        outbox.enqueue("reports.tasks.freeze_signed_letter", [case.pk])
+        return
+    freeze(case, now=now)
+
+
+def freeze_queued(request_id: int) -> str:
+    """The worker's freezing of a large signed letter: ``stored``, ``skipped`` (not found, not signed)
+    or ``failed`` (the document cannot be rendered: logged, and its download says why)."""
+    case = SyncGapRequest.objects.select_related("province", "ministry").filter(pk=request_id).first()
+    if case is None or not signed_letters.is_official(case):
+        return "skipped"
+    try:
+        freeze(case)
+    except DocumentError as exc:
+        logger.warning("signed letter of request %s not stored: %s", request_id, exc.message)
+        return "failed"
+    return "stored"
