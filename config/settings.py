@@ -454,6 +454,9 @@ TTHC_RECONCILIATION_IMPACT = env(
 )
 # PostgreSQL work_mem for a reconciliation transaction (one province's join hashes millions of rows).
 TTHC_RECONCILE_WORK_MEM = env("TTHC_RECONCILE_WORK_MEM", default="128MB")
+# PostgreSQL: count the portal's side of a province on a second connection while the comparison runs
+# (one more connection per reconciling worker for a moment; off: everything on one connection).
+TTHC_RECONCILE_CONCURRENT_COUNTS = env.bool("TTHC_RECONCILE_CONCURRENT_COUNTS", default=True)
 
 # --- Ingestion limits (reconciliation.adapters.limits; docs/adr/0004-ingestion.md) -----------------
 # A record (JSON line, CSV row, envelope element) larger than this is rejected (too_large), unread.

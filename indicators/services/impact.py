@@ -27,29 +27,38 @@ module's ``dossier_sync_impact``) replaces the function, with the signature
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Count as CountAgg
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core.concurrency import on_own_connection
 from core.pg import local_settings
 from reconciliation.models import Gap, SourceSystem
 from tthc.periods import Period
 
 from ..definitions import methodology_for
 from ..definitions.base import PROVINCE, Component, Count, Methodology, Source, Window
+from .measures import Counts as MeasureCounts
 from .measures import _leaves, _Plan, _value, collect
 from .scoring import score_component
 
 if TYPE_CHECKING:
     from reconciliation.models import ReconciliationRun
     from reconciliation.services.reconcile import ProvinceCounts
+    from tthc.models import Agency
+
+log = logging.getLogger(__name__)
 
 QUANT = Decimal("0.001")
 #: ``random_page_cost`` for the gap dossiers' lookups (pages in cache or on SSD).
@@ -196,13 +205,54 @@ def _counts_of(plan: _Plan, comp: Component, values: dict[str, int]) -> dict[str
     return {name: max(_value(plan, m, values), 0) for name, m in comp.measures().items()}
 
 
+def _platform_counts(comps: list[Component], w: Window, province_id: int) -> MeasureCounts:
+    """The province's dossier components as the platform counts them (one aggregate over its dossiers)."""
+    return collect(_Only(comps), w, {PROVINCE: [province_id]}, restrict=True)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class PlatformCounts:
+    """:func:`_platform_counts` for one province and month, started on a connection of its own when the
+    province's reconciliation starts (``reconciliation.signals.province_starting``), so that it runs
+    while the comparison does; :func:`component_impacts` collects it."""
+
+    province_id: int
+    period: Period
+    window: Window
+    future: Future
+
+    def result(self, comps: list[Component]) -> MeasureCounts:
+        """The counts; counted here again if the other connection failed (e.g. no connection slot)."""
+        try:
+            return self.future.result()
+        except DatabaseError as exc:
+            log.warning("platform counts on a second connection failed (%s): counting them here", exc)
+            return _platform_counts(comps, self.window, self.province_id)
+
+
+def prepare_platform_counts(
+    province: Agency, period: Period, now: datetime | None = None
+) -> PlatformCounts | None:
+    """Start counting ``province``'s dossier components for ``period`` on a connection of its own (the
+    caller's data must be committed); ``None`` when the methodology has no dossier component."""
+    comps = dossier_components(methodology_for(period))
+    if not comps:
+        return None
+    w = Window.of(period, now or timezone.now())
+    return PlatformCounts(province.pk, period, w, on_own_connection(_platform_counts, comps, w, province.pk))
+
+
 def component_impacts(
-    runs: list[ReconciliationRun], period: Period, now: datetime | None = None
+    runs: list[ReconciliationRun],
+    period: Period,
+    now: datetime | None = None,
+    platform: PlatformCounts | None = None,
 ) -> dict[int, dict[str, Decimal]]:
     """{run id: {component: points}} for the province's dossier components: the province's score with
     the source systems' version of each run's gap dossiers on the portal, minus its score today (the
     portal's version of every run's gap dossiers), never below zero. Set-based: one aggregate over the
-    province's dossiers (the platform's counts, ``measures.collect``) and one over the gap dossiers."""
+    province's dossiers (the platform's counts, ``measures.collect``; ``platform``: already started,
+    :func:`prepare_platform_counts`) and one over the gap dossiers."""
     if not runs:
         return {}
     methodology = methodology_for(period)
@@ -212,15 +262,17 @@ def component_impacts(
     portal = SourceSystem.objects.active_portal().first()
     if portal is None:
         return {}
-    w = Window.of(period, now or timezone.now())
+    province_id = runs[0].province_id
+    if platform is not None and (platform.province_id, platform.period) != (province_id, period):
+        platform = None  # counted for another province or month: not these runs'
+    w = platform.window if platform is not None else Window.of(period, now or timezone.now())
     only = _Only(comps)
     plan = _Plan(only, [PROVINCE])  # type: ignore[arg-type]
     deltas = _deltas(runs, w, plan, portal.pk)
     if not deltas:
         return {}
-    province_id = runs[0].province_id
-    platform = collect(only, w, {PROVINCE: [province_id]}, restrict=True)  # type: ignore[arg-type]
-    raw_platform = _raw_values(plan, platform.get(province_id, {}))
+    counted = platform.result(comps) if platform is not None else _platform_counts(comps, w, province_id)
+    raw_platform = _raw_values(plan, counted.get(province_id, {}))
     total = {
         alias: sum(d.get(alias, 0) for d in deltas.values()) for alias, _l in plan.families[Source.DOSSIER]
     }
@@ -253,14 +305,17 @@ def _raw_values(plan: _Plan, counts: dict[str, dict[str, int]]) -> dict[str, int
 
 
 def set_points_at_stake(
-    runs: Iterable[ReconciliationRun], counts: ProvinceCounts, period: Period | None = None
+    runs: Iterable[ReconciliationRun],
+    counts: ProvinceCounts,
+    period: Period | None = None,
+    platform: PlatformCounts | None = None,
 ) -> None:
     """Fill ``points_at_stake`` and ``points_breakdown`` ({component: points}) on a province's runs
     (reconciliation saves them): DOSSIER_SYNC from the counts, the dossier components from the gap
-    dossiers' two versions."""
+    dossiers' two versions (``platform``: the province's platform counts, already started)."""
     runs = list(runs)
     period = period or Period.current()
-    per_component = component_impacts(runs, period)
+    per_component = component_impacts(runs, period, platform=platform)
     for run in runs:
         breakdown = dict(per_component.get(run.pk, {}))
         sync = points_at_stake(counts, run.gap_counts, period=period)

@@ -23,7 +23,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -35,10 +35,13 @@ from tthc.periods import Period
 
 from ..models import Gap, ReconciliationRun, ReportedCount, SourceKind, SourceSystem
 from ..querysets import NoPortalSystem
-from ..signals import run_finished, runs_counted
+from ..signals import province_starting, run_finished, runs_counted
 from . import gap_sql, not_synced, universe
 from .assignments import MonthAssignments
 from .gap_sql import KINDS, ROW_KINDS, Thresholds
+
+#: The kinds found by counts, not per dossier (``not_synced``): recorded again by every run.
+COUNT_KINDS = tuple(k for k in KINDS if k not in ROW_KINDS)
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +156,21 @@ def reconcile_province(
     if not sources:
         return []
     started = timezone.now()
+    # Not nested in a caller's transaction: everything the comparison reads is committed, so the
+    # portal's counts (and the province's platform counts, for listeners of province_starting) may
+    # be taken on connections of their own while the comparison runs.
+    concurrent = settings.TTHC_RECONCILE_CONCURRENT_COUNTS and not connection.in_atomic_block
+    prepared = (
+        [
+            handle
+            for _receiver, handle in province_starting.send(
+                sender=ReconciliationRun, province=province, period=ctx.period
+            )
+            if handle is not None
+        ]
+        if concurrent
+        else []
+    )
     with transaction.atomic():
         _tune_session()
         ReconciliationRun.objects.bulk_create(
@@ -172,7 +190,9 @@ def reconcile_province(
         }
         # The comparison replaces its own kinds' gaps (writing only what changed); the others
         # (not_synced) are recorded again below.
-        Gap.objects.filter(run__in=list(runs.values())).exclude(kind__in=ROW_KINDS).delete()
+        # Named, not "all but ROW_KINDS": one range of the (run, kind, code) key per run instead of
+        # reading every gap of the runs to skip the row kinds.
+        Gap.objects.filter(run__in=list(runs.values()), kind__in=COUNT_KINDS).delete()
         compared = universe.build(
             ctx.period,
             province,
@@ -182,7 +202,7 @@ def reconcile_province(
             {s.pk: runs[s.pk].pk for s in sources},
             ctx.portal.pk,
         )
-        comparison = gap_sql.compare(compared, ctx.thresholds)
+        comparison = gap_sql.compare(compared, ctx.thresholds, concurrent_counts=concurrent)
         counts = comparison.runs
         not_synced_rows = _add_not_synced(
             ctx, province, compared, sources, runs, counts, comparison.portal_counts
@@ -207,6 +227,7 @@ def reconcile_province(
             runs=ordered,
             period=ctx.period,
             counts=province_counts(comparison.portal_total, reported),
+            prepared=prepared,
         )
         ReconciliationRun.objects.bulk_update(
             ordered,

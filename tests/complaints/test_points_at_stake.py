@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+
 from complaints.services import requests as svc
 from complaints.services.letters import letter_content
 from indicators.services import impact
@@ -131,3 +133,35 @@ def test_each_run_is_credited_with_its_own_gap_dossiers(world):
     points = impact.component_impacts([golden, other], Period.parse("2026-08"))
     assert points[golden.pk]["ON_TIME"] == Decimal("3.63")
     assert points[other.pk]["ON_TIME"] == Decimal("1.81")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_platform_counts_taken_on_another_connection_give_the_same_points(world, monkeypatch):
+    """A reconciliation that is not nested in a transaction has indicators start the province's
+    platform counts on a connection of their own while the comparison runs: same points."""
+    import threading
+
+    run = golden_world(world)  # committed: another connection sees it
+    period = Period.parse("2026-08")
+    threads = []
+    original = impact._platform_counts
+
+    def counted(*args):
+        threads.append(threading.current_thread().name)
+        return original(*args)
+
+    monkeypatch.setattr(impact, "_platform_counts", counted)
+    inline = impact.component_impacts([run], period)
+    assert threads == ["MainThread"]
+    handle = impact.prepare_platform_counts(world.a["01"], period)
+    elsewhere = impact.component_impacts([run], period, platform=handle)
+    assert handle.future.done() and len(threads) == 2 and threads[1] != "MainThread"
+    assert (
+        elsewhere == inline == {run.pk: {"ON_TIME": Decimal("4.00"), "DOSSIER_SATISFACTION": Decimal("0.67")}}
+    )
+    # Counted for another month: not used for these runs (counted again here).
+    other = impact.prepare_platform_counts(world.a["01"], Period.parse("2026-07"))
+    other.future.result()
+    assert impact.component_impacts([run], period, platform=other) == inline
+    assert threads[-1] == "MainThread"

@@ -30,12 +30,15 @@ no daylight saving), so a ministry reads them exactly as in its payloads.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 
+from core.concurrency import on_own_connection
 from core.pg import local_settings
 
 from ...models import Gap, SourceDossier, counted_kinds
@@ -95,6 +98,33 @@ def _portal_counts(universe: Universe) -> tuple[str, list]:
     return sql, [universe.portal_id, *params]
 
 
+def _count_elsewhere(universe: Universe) -> Future:
+    """Start :func:`_portal_counts` on a connection of its own, so that it runs while this
+    connection's comparison does (its hash join is done by one process, which leaves the other core
+    free once the sides are scanned). Only for committed data: the caller says so
+    (``compare(concurrent_counts=True)``)."""
+    sql, params = _portal_counts(universe)
+
+    def count() -> list[tuple[int, int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    return on_own_connection(count)
+
+
+def _portal_rows(cursor: CursorWrapper, universe: Universe, started: Future | None) -> list:
+    """The portal's counts: from the concurrent count when one was started (run here again if its
+    connection failed, e.g. no connection slot left), else counted now."""
+    if started is not None:
+        try:
+            return started.result()
+        except DatabaseError as exc:
+            log.warning("portal counts on a second connection failed (%s): counting in the transaction", exc)
+    cursor.execute(*_portal_counts(universe))
+    return cursor.fetchall()
+
+
 def _tally(universe: Universe, rows: Iterable[tuple[int, int, int]], counts: dict[int, Counts]) -> int:
     """Each run's dossier and portal counts from the portal's rows per procedure (and agency) and the
     run's gaps; returns the portal's total over all procedures."""
@@ -115,6 +145,8 @@ def _tally(universe: Universe, rows: Iterable[tuple[int, int, int]], counts: dic
         c.dossiers = c.portal_dossiers + c.gaps["missing_on_portal"]
     return portal_total
 
+
+log = logging.getLogger(__name__)
 
 STAGE = "reconcile_gap_stage"
 DIFF = "reconcile_gap_diff"
@@ -187,7 +219,11 @@ def _merge_stage(cursor: CursorWrapper, gap_table: str, run_ids: list[int]) -> i
 
 
 def compare(
-    universe: Universe, thresholds: Thresholds | None = None, *, full_join: bool | None = None
+    universe: Universe,
+    thresholds: Thresholds | None = None,
+    *,
+    full_join: bool | None = None,
+    concurrent_counts: bool = False,
 ) -> Comparison:
     """Replace the gaps of every run of the universe (the kinds of ``ROW_KINDS``) and return each run's
     counts.
@@ -196,6 +232,10 @@ def compare(
     ``INSERT … SELECT``, it may scan the sides with parallel workers — then merged into the gap table
     (only the difference is written, :func:`_merge_stage`); elsewhere the runs' gaps are deleted and
     re-inserted with ``INSERT … SELECT``. Either way in the caller's transaction.
+
+    ``concurrent_counts``: the portal's side is committed data the caller's transaction has not
+    changed (true of a reconciliation that is not nested in another transaction): on PostgreSQL its
+    counts are then taken on a second connection while the comparison runs (:func:`_count_elsewhere`).
     """
     counts = {run_id: Counts() for run_id in universe.run_ids}
     comparison = Comparison(runs=counts)
@@ -212,6 +252,9 @@ def compare(
     ctes, params = _ctes(universe, d, t)
     insert, select = _insert_select(d, t, _has_chain(universe))
     with transaction.atomic(), connection.cursor() as cursor:
+        started = None
+        if concurrent_counts and connection.vendor == "postgresql":
+            started = _count_elsewhere(universe)
         if connection.vendor == "postgresql":
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}, {DIFF}")
             cursor.execute(f"CREATE TEMP TABLE {STAGE} AS {ctes} {select}", params)
@@ -242,8 +285,7 @@ def compare(
             counts[run_id].gap_dossiers = n
         if source == STAGE:
             cursor.execute(f"DROP TABLE {STAGE}")
-        cursor.execute(*_portal_counts(universe))
-        comparison.portal_counts = cursor.fetchall()
+        comparison.portal_counts = _portal_rows(cursor, universe, started)
         comparison.portal_total = _tally(universe, comparison.portal_counts, counts)
     return comparison
 
