@@ -43,10 +43,11 @@ def test_every_page_renders(client, world):
 def test_case_page_offers_exactly_the_allowed_transitions(client, world):
     case = make_case(world, State.SUBMITTED)
     url = reverse("complaints:detail", args=[case.pk])
-    assert offered(login(client, world, "ministry_leader").get(url).content.decode()) == [
-        "acknowledged",
-        "rejected",
-    ]
+    page = login(client, world, "ministry_leader").get(url).content.decode()
+    assert offered(page) == ["acknowledged", "rejected"]
+    # The countdown sits in its parentheses without a stray space: "(… giờ)", not "(… giờ )".
+    assert "giờ" in page and re.search(r"giờ(</span>)?\)</td></tr>", page)
+    assert not re.search(r"\s\)</td></tr>", page)
     assert offered(login(client, world, "ministry_officer").get(url).content.decode()) == ["acknowledged"]
     assert offered(login(client, world, "province_leader").get(url).content.decode()) == []
     assert offered(login(client, world, "ministry_viewer").get(url).content.decode()) == []
