@@ -109,6 +109,10 @@ def norm_date(value) -> str | None:
     No cache: progress timestamps are nearly all distinct, so a cache would only grow. Fields are
     range-checked as strings; only days past the 28th need the calendar.
     """
+    if value.__class__ is str and _DATE14.fullmatch(value) is not None:  # the common case, one match
+        if value[6:8] > "28":
+            _in_calendar(value)
+        return value
     if value is None:
         return None
     if value.__class__ is str:
@@ -140,11 +144,23 @@ def norm_date(value) -> str | None:
     ):
         raise ValueError(value)
     if s[6:8] > "28":
-        try:
-            date(int(s[:4]), int(s[4:6]), int(s[6:8]))
-        except ValueError:
-            raise ValueError(value) from None
+        _in_calendar(s, value)
     return s
+
+
+#: ``yyyyMMddHHmmss`` in the accepted ranges (years 1990–2100), ASCII digits only: the same rule as
+#: :func:`norm_date`'s field checks, in one match.
+_DATE14 = re.compile(
+    r"(?:199[0-9]|20[0-9][0-9]|2100)(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?:[01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]"
+)
+
+
+def _in_calendar(s: str, value=None) -> None:
+    """Days past the 28th: the month must have them (``ValueError`` naming ``value`` otherwise)."""
+    try:
+        date(int(s[:4]), int(s[4:6]), int(s[6:8]))
+    except ValueError:
+        raise ValueError(s if value is None else value) from None
 
 
 class WrongType(ValueError):
