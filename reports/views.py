@@ -10,15 +10,20 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from complaints.services.signed_letters import SignedLetterAltered
+
 from .models import JobState
 from .services import jobs
-from .services.access import file_response, job_file_response, job_for, target_from_query
+from .services.access import altered_message, file_response, job_file_response, job_for, target_from_query
 
 
 @login_required
 def document(request, kind: str):
     target = target_from_query(kind, request.GET, request.user)
-    answer = jobs.ask(target, request.user)
+    try:
+        answer = jobs.ask(target, request.user)
+    except SignedLetterAltered as exc:
+        return render(request, "reports/altered.html", {"message": altered_message(target, exc)}, status=409)
     if answer.rendered is not None:
         return file_response(answer.rendered, target.filename())
     assert answer.job is not None

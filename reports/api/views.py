@@ -10,8 +10,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from complaints.services.signed_letters import SignedLetterAltered
+
 from ..services import jobs
-from ..services.access import file_response, job_file_response, job_for, target_from_query
+from ..services.access import altered_message, file_response, job_file_response, job_for, target_from_query
 from ..services.targets import KIND_SPECS
 from .serializers import DocumentJobSerializer
 
@@ -56,11 +58,20 @@ class DocumentView(JsonAnswers):
             202: DocumentJobSerializer,
             400: OpenApiResponse(description="a parameter is missing or malformed (named in the answer)"),
             404: NOT_FOUND,
+            409: OpenApiResponse(
+                description="a signed letter whose stored copy no longer matches its SHA-256 "
+                "(code signed_letter_altered): never served"
+            ),
         },
     )
     def get(self, request, kind: str):
         target = target_from_query(kind, request.query_params, request.user)
-        answer = jobs.ask(target, request.user)
+        try:
+            answer = jobs.ask(target, request.user)
+        except SignedLetterAltered as exc:
+            return Response(
+                {"detail": altered_message(target, exc), "code": "signed_letter_altered"}, status=409
+            )
         if answer.rendered is not None:
             return file_response(answer.rendered, target.filename())
         assert answer.job is not None

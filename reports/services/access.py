@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils.translation import gettext as _
 
 from core.params import InvalidParameter
 
 from ..models import DocumentJob, JobState
 from .pdf import Rendered
 from .targets import PARAMS, DocumentError, Target, resolve
+
+logger = logging.getLogger(__name__)
 
 #: Parameter errors (400 naming the parameter); everything else is a 404 (out of scope, nothing to report).
 BAD_INPUT = ("bad_format", "missing_option", "bad_period", "bad_value")
@@ -55,3 +59,15 @@ def job_file_response(job: DocumentJob) -> FileResponse:
     )
     response["X-Checksum-SHA256"] = job.checksum
     return response
+
+
+def altered_message(target: Target, exc: Exception) -> str:
+    """The answer to a download of a signed letter whose stored bytes no longer match their SHA-256
+    (``complaints.services.signed_letters.SignedLetterAltered``): logged as an error for the
+    administrators, explained to the user (409), never served."""
+    logger.error("signed letter not served: %s", exc)
+    return _(
+        "The stored copy of this signed letter no longer matches the SHA-256 recorded when it was "
+        "signed, so it is not served. Tell the system administrator: the letter as signed is the one "
+        "whose checksum the request page shows."
+    )

@@ -249,5 +249,11 @@ def test_the_stored_letter_is_never_changed_and_never_served_altered(world, clie
         handle.seek(20)
         handle.write(b"X")
     client.force_login(world.u["ministry_officer"])
-    with pytest.raises(SignedLetterAltered):
-        client.get(PAGE, {"request": case.pk})
+    page = client.get(PAGE, {"request": case.pk})
+    assert page.status_code == 409 and page["Content-Type"].startswith("text/html")
+    assert "không còn khớp với mã băm SHA-256" in page.content.decode()
+    api = client.get(API, {"request": case.pk, "format": "pdf"})
+    assert api.status_code == 409 and api.json()["code"] == "signed_letter_altered"
+    assert b"%PDF" not in page.content + api.content
+    with pytest.raises(SignedLetterAltered):  # the service itself refuses, whoever calls it
+        render.render(render._letter_target(case, "pdf"))
