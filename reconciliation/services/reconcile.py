@@ -159,7 +159,11 @@ def reconcile_province(
     # Not nested in a caller's transaction: everything the comparison reads is committed, so the
     # portal's counts (and the province's platform counts, for listeners of province_starting) may
     # be taken on connections of their own while the comparison runs.
-    concurrent = settings.TTHC_RECONCILE_CONCURRENT_COUNTS and not connection.in_atomic_block
+    concurrent = (
+        settings.TTHC_RECONCILE_CONCURRENT_COUNTS
+        and connection.vendor == "postgresql"  # SQLite: one writer, readers may meet its locks
+        and not connection.in_atomic_block
+    )
     prepared = (
         [
             handle
