@@ -11,13 +11,15 @@ connection sees what the same count on this connection would.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def on_own_connection(function: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
@@ -34,3 +36,13 @@ def on_own_connection(function: Callable[..., T], *args: Any, **kwargs: Any) -> 
         return pool.submit(run)
     finally:
         pool.shutdown(wait=False)
+
+
+def result_or(future: Future[T], here: Callable[[], T], what: str) -> T:
+    """``future``'s result, or ``here()`` when its connection failed (no connection slot left, the
+    server gone): the work is done again on the caller's connection, and the failure logged."""
+    try:
+        return future.result()
+    except DatabaseError as exc:
+        log.warning("%s on a second connection failed (%s): done on this connection", what, exc)
+        return here()

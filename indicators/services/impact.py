@@ -27,7 +27,6 @@ module's ``dossier_sync_impact``) replaces the function, with the signature
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -36,13 +35,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
-from django.db import DatabaseError
 from django.db.models import Count as CountAgg
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from core.concurrency import on_own_connection
+from core.concurrency import on_own_connection, result_or
 from core.pg import local_settings
 from reconciliation.models import Gap, SourceSystem
 from tthc.periods import Period
@@ -58,7 +56,6 @@ if TYPE_CHECKING:
     from reconciliation.services.reconcile import ProvinceCounts
     from tthc.models import Agency
 
-log = logging.getLogger(__name__)
 
 QUANT = Decimal("0.001")
 #: ``random_page_cost`` for the gap dossiers' lookups (pages in cache or on SSD).
@@ -223,11 +220,9 @@ class PlatformCounts:
 
     def result(self, comps: list[Component]) -> MeasureCounts:
         """The counts; counted here again if the other connection failed (e.g. no connection slot)."""
-        try:
-            return self.future.result()
-        except DatabaseError as exc:
-            log.warning("platform counts on a second connection failed (%s): counting them here", exc)
-            return _platform_counts(comps, self.window, self.province_id)
+        return result_or(
+            self.future, lambda: _platform_counts(comps, self.window, self.province_id), "platform counts"
+        )
 
 
 def prepare_platform_counts(

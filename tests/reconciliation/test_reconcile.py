@@ -340,20 +340,11 @@ def test_the_runs_transaction_prices_random_reads_as_postgresqls_default(ds, mon
 
 
 @pytest.mark.django_db(transaction=True)
-def test_counts_go_to_a_second_connection_only_on_postgresql(monkeypatch, settings):
+def test_counts_go_to_a_second_connection_only_on_postgresql(platform_handed, settings):
     """SQLite has one writer and its readers may meet the writer's locks: everything stays on the
     run's connection there; PostgreSQL hands indicators a handle started when the province starts."""
-    from indicators import signals
-
     data.build()
-    handed = []
-    original = signals.set_points_at_stake
-
-    def spy(runs, counts, period=None, platform=None):
-        handed.append(platform)
-        return original(runs, counts, period, platform=platform)
-
-    monkeypatch.setattr(signals, "set_points_at_stake", spy)
+    handed = platform_handed
     settings.TTHC_RECONCILE_CONCURRENT_COUNTS = True
     reconcile_period(data.PERIOD, "01")
     assert len(handed) == 1 and (handed[0] is not None) == (connection.vendor == "postgresql")

@@ -83,20 +83,14 @@ def test_a_failed_second_connection_falls_back_to_the_runs_own(monkeypatch, sett
     assert runs["HOTICH"].gap_counts["not_synced"] == 6
 
 
-def test_the_province_platform_counts_started_with_the_run_reach_the_points_at_stake(monkeypatch, settings):
+def test_the_province_platform_counts_started_with_the_run_reach_the_points_at_stake(
+    platform_handed, settings
+):
     """``province_starting`` → indicators starts the counts; ``runs_counted`` hands them back."""
-    from indicators import signals
     from indicators.services.impact import PlatformCounts
 
     data.build()
-    handed = []
-    original = signals.set_points_at_stake
-
-    def spy(runs, counts, period=None, platform=None):
-        handed.append(platform)
-        return original(runs, counts, period, platform=platform)
-
-    monkeypatch.setattr(signals, "set_points_at_stake", spy)
+    handed = platform_handed
     settings.TTHC_RECONCILE_CONCURRENT_COUNTS = True
     reconcile_period(data.PERIOD, "01")
     assert len(handed) == 1 and isinstance(handed[0], PlatformCounts)

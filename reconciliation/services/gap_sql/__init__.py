@@ -30,15 +30,14 @@ no daylight saving), so a ministry reads them exactly as in its payloads.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
-from core.concurrency import on_own_connection
+from core.concurrency import on_own_connection, result_or
 from core.pg import local_settings
 
 from ...models import Gap, SourceDossier, counted_kinds
@@ -114,15 +113,14 @@ def _count_elsewhere(universe: Universe) -> Future:
 
 
 def _portal_rows(cursor: CursorWrapper, universe: Universe, started: Future | None) -> list:
-    """The portal's counts: from the concurrent count when one was started (run here again if its
-    connection failed, e.g. no connection slot left), else counted now."""
-    if started is not None:
-        try:
-            return started.result()
-        except DatabaseError as exc:
-            log.warning("portal counts on a second connection failed (%s): counting in the transaction", exc)
-    cursor.execute(*_portal_counts(universe))
-    return cursor.fetchall()
+    """The portal's counts: from the concurrent count when one was started (counted here again if its
+    connection failed), else counted now."""
+
+    def here() -> list:
+        cursor.execute(*_portal_counts(universe))
+        return cursor.fetchall()
+
+    return result_or(started, here, "portal counts") if started is not None else here()
 
 
 def _tally(universe: Universe, rows: Iterable[tuple[int, int, int]], counts: dict[int, Counts]) -> int:
@@ -145,8 +143,6 @@ def _tally(universe: Universe, rows: Iterable[tuple[int, int, int]], counts: dic
         c.dossiers = c.portal_dossiers + c.gaps["missing_on_portal"]
     return portal_total
 
-
-log = logging.getLogger(__name__)
 
 STAGE = "reconcile_gap_stage"
 DIFF = "reconcile_gap_diff"
