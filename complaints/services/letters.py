@@ -341,10 +341,13 @@ def signer(case: SyncGapRequest) -> dict[str, Any]:
 
 
 def appendix(case: SyncGapRequest, limit: int | None = 200, offset: int = 0) -> list[dict[str, Any]]:
-    """The gap list of the request's systems (bounded: ``limit`` rows from ``offset``; ``None``: all)."""
+    """The gap list of the request's systems (bounded: ``limit`` rows from ``offset``; ``None``: all):
+    the gaps that count (:func:`~reconciliation.models.counted_kinds`), as the body and the attached
+    lists count them; a suspicious flag is not a gap and is not reported to the ministry."""
     runs = [r for r in case.systems.values_list("run_id", flat=True) if r]
     qs = (
         Gap.objects.filter(run_id__in=runs)
+        .counted()
         .order_by("run__source__code", "kind", "dossier_code")
         .values_list("run__source__code", "kind", "dossier_code", "source_value", "portal_value")
     )

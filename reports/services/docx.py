@@ -143,7 +143,7 @@ def request_letter(ctx: dict[str, Any]) -> Rendered:
         for n, group in enumerate(ctx["appendix"], start=1):
             _para(
                 doc,
-                f"{n}. {group['system']} ({len(group['rows'])} hồ sơ)",
+                f"{n}. {group['system']} ({group['count_text']})",
                 bold=True,
                 align=WD_ALIGN_PARAGRAPH.LEFT,
             )

@@ -60,7 +60,7 @@ def _check_letter(text: str, case) -> None:
     assert case.ministry.name in text
     assert case.province.name.upper() in text  # the issuer's second line: TỈNH … / THÀNH PHỐ …
     runs = case.systems.values_list("run_id", flat=True)
-    codes = set(Gap.objects.filter(run__in=runs).values_list("dossier_code", flat=True))
+    codes = set(Gap.objects.filter(run__in=runs).counted().values_list("dossier_code", flat=True))
     assert codes, "the request has gap dossiers"
     # A not_synced gap has no dossier: the appendix names its reporting agency (by name and code).
     printed = {f"({c.removeprefix('NOT_SYNCED:')})" if c.startswith("NOT_SYNCED:") else c for c in codes}
@@ -135,3 +135,41 @@ def test_the_command_refuses_with_one_line(args, reason, tmp_path):
     message = str(err.value)
     assert reason in message and "\n" not in message
     assert not out.exists()
+
+
+@pytest.mark.django_db
+def test_the_appendix_counts_cases_as_the_body_does(submitted):
+    """Each system's heading in the appendix gives the body's count of cases ("N trường hợp"), and the
+    distinct dossiers when one dossier has several kinds of gap; a suspicious flag is not a gap and is
+    not listed (the body does not count it)."""
+    from reconciliation.models import GapKind
+    from reports.services.context.letters import request_letter
+    from reports.services.targets import Target
+
+    entry = (
+        submitted.systems.exclude(run=None)
+        .exclude(run__gaps__kind="not_synced")  # a shortfall is counted, not listed by dossier
+        .order_by("-gap_total")
+        .first()
+    )
+    counted = list(entry.run.gaps.counted().exclude(kind="not_synced").order_by("dossier_code")[:2])
+    assert counted, "the demo's request lists gap dossiers"
+    # A second kind of gap on a dossier already listed, and a suspicious flag on another dossier.
+    first = counted[0]
+    held = set(entry.run.gaps.filter(dossier_code=first.dossier_code).values_list("kind", flat=True))
+    other = next(k for k in ("status_differs", "due_differs", "finish_differs") if k not in held)
+    Gap.objects.create(run=entry.run, kind=other, dossier_code=first.dossier_code, source_value="a")
+    Gap.objects.create(
+        run=entry.run, kind=GapKind.SUSPICIOUS, dossier_code="FLAGGED-ONLY-0001", source_value="x"
+    )
+    gaps = entry.run.gaps.counted()
+    entry.gap_total = gaps.count()  # the figures as a request prepared now would freeze them
+    entry.save(update_fields=["gap_total"])
+
+    ctx = request_letter(Target("request_letter", "pdf", {}, None, case=submitted))
+    group = next(g for g in ctx["appendix"] if g["system"] == entry.source.name)
+    assert "FLAGGED-ONLY-0001" not in {row["dossier"] for row in group["rows"]}
+    assert len(group["rows"]) == gaps.count()
+    dossiers = gaps.values("dossier_code").distinct().count()
+    assert dossiers < gaps.count()
+    assert group["count_text"] == f"{gaps.count()} trường hợp thuộc {dossiers} hồ sơ"

@@ -44,6 +44,18 @@ def _points(value: Any) -> Decimal:
     return Decimal(str(value or 0))
 
 
+def _appendix_count(rows: list[dict[str, Any]], total: int | None) -> str:
+    """A system's heading in the appendix: its cases as the body counts them ("N trường hợp": a
+    dossier × a kind of gap; a shortfall of unsynced dossiers counts each missing dossier), and the
+    distinct dossiers when they are fewer (one dossier may have several kinds of gap)."""
+    cases = total if total else len(rows)
+    text = f"{number(cases)} trường hợp"
+    if any(row.get("kind") == "not_synced" for row in rows):
+        return text
+    dossiers = len({row.get("dossier") for row in rows})
+    return f"{text} thuộc {number(dossiers)} hồ sơ" if 0 < dossiers < cases else text
+
+
 def request_letter(target: Target) -> dict[str, Any]:
     assert target.case is not None
     content = letter_content(target.case, None)  # None: the appendix lists every gap dossier
@@ -58,6 +70,7 @@ def request_letter(target: Target) -> dict[str, Any]:
             }
         )
     names = {s.get("code"): s.get("name") for s in systems}
+    totals = {s.get("name"): int(s.get("gap_total") or 0) for s in systems}
     by_system: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
     for row in content.get("appendix") or []:
         by_system.setdefault(names.get(row.get("system")) or row.get("system") or "", []).append(row)
@@ -84,7 +97,10 @@ def request_letter(target: Target) -> dict[str, Any]:
         "recipients": list(content.get("recipients") or []),
         "systems": systems,
         "points_text": number(_points(content.get("points_at_stake")), 2),
-        "appendix": [{"system": name, "rows": rows} for name, rows in by_system.items()],
+        "appendix": [
+            {"system": name, "rows": rows, "count_text": _appendix_count(rows, totals.get(name))}
+            for name, rows in by_system.items()
+        ],
         "appendix_count": sum(len(rows) for rows in by_system.values()),
         "appendix_ref": f"(Kèm theo Công văn số {number_line.removeprefix('Số:').strip()} {date_text})",
         "draft": bool(content.get("draft")),
