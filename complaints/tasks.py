@@ -54,6 +54,17 @@ def recheck_answered() -> list[list[str]]:
     return [list(p) for p in pairs]
 
 
+@shared_task(acks_late=True)
+def sweep_signed_letter_files() -> int:
+    """Nightly: delete stored letter files that no signed letter holds (a signing rolled back after
+    writing them), older than ``TTHC_SIGNED_LETTER_ORPHAN_MINUTES``."""
+    from datetime import timedelta
+
+    from .services.signed_letters import sweep
+
+    return len(sweep(timedelta(minutes=settings.TTHC_SIGNED_LETTER_ORPHAN_MINUTES)))
+
+
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def send_notification_email(self, notification_id: int) -> bool:
     """E-mail one notification (queued on commit). Retried with back-off, at most

@@ -525,8 +525,15 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "complaints.tasks.recheck_answered",
             "schedule": crontab(minute=30, hour=2),
         },
+        "sweep-signed-letter-files": {
+            "task": "complaints.tasks.sweep_signed_letter_files",
+            "schedule": crontab(minute=50, hour=3),
+        },
     }
 )
+# A signed letter's files are written before its row; files no row holds (a signing rolled back after
+# writing them) are deleted nightly once older than this many minutes (a signing never lasts as long).
+TTHC_SIGNED_LETTER_ORPHAN_MINUTES = env.int("TTHC_SIGNED_LETTER_ORPHAN_MINUTES", default=60)
 
 # --- Readiness of procedures on ministries' centralized systems (readiness; docs/adr/0018) ----------
 # The body that issues the criteria set by default (seed 002: the Ministry of Science and Technology).

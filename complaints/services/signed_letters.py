@@ -25,15 +25,19 @@ This module only stores and reads; it renders nothing (``complaints`` cannot imp
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import SignedLetter, SyncGapRequest
 from ..workflow import PRIVATE
 from .attachments import CONTENT_TYPES
+
+logger = logging.getLogger(__name__)
 
 PDF, DOCX = "pdf", "docx"
 FORMATS = (PDF, DOCX)
@@ -115,3 +119,55 @@ def store(
                 field.storage.delete(field.name)
         return SignedLetter.objects.get(request_id=case.pk)
     return letter
+
+
+#: Where the copies are stored (``SignedLetter``'s ``upload_to``): ``<ROOT>/<period>/<request id>/signed/``.
+ROOT, SIGNED = "complaints", "signed"
+
+
+def _signed_dirs(storage: Storage) -> list[tuple[int, str]]:
+    """(request id, directory) of every ``signed`` directory under :data:`ROOT`."""
+    found: list[tuple[int, str]] = []
+    if not storage.exists(ROOT):
+        return found
+    for period in storage.listdir(ROOT)[0]:
+        for request_dir in storage.listdir(f"{ROOT}/{period}")[0]:
+            path = f"{ROOT}/{period}/{request_dir}/{SIGNED}"
+            if request_dir.isdigit() and storage.exists(path):
+                found.append((int(request_dir), path))
+    return found
+
+
+def orphans(older_than: timedelta, now: datetime | None = None, storage: Storage | None = None) -> list[str]:
+    """Stored letter files no ``SignedLetter`` names, written more than ``older_than`` ago: the files
+    of a signing whose transaction rolled back after they were written (a failure later in the
+    signing, a lost connection) or of a worker that died between writing and recording them. The
+    files are written before the row (the row holds their names and checksums), so a file younger
+    than ``older_than`` may belong to a signing still in progress and is left alone."""
+    storage = storage or default_storage
+    now = now or timezone.now()
+    dirs = _signed_dirs(storage)
+    known: set[str] = set()
+    ids = [pk for pk, _ in dirs]
+    for chunk in (ids[i : i + 1000] for i in range(0, len(ids), 1000)):
+        for pdf, docx in SignedLetter.objects.filter(request_id__in=chunk).values_list("pdf", "docx"):
+            known.update((pdf, docx))
+    found = []
+    for _pk, path in dirs:
+        for name in storage.listdir(path)[1]:
+            full = f"{path}/{name}"
+            if full not in known and storage.get_modified_time(full) < now - older_than:
+                found.append(full)
+    return sorted(found)
+
+
+def sweep(older_than: timedelta, now: datetime | None = None, *, dry_run: bool = False) -> list[str]:
+    """Delete the :func:`orphans` (none with ``dry_run``); answers their names. A stored signed
+    letter's files are never touched: only names no ``SignedLetter`` row holds."""
+    found = orphans(older_than, now)
+    if not dry_run:
+        for name in found:
+            default_storage.delete(name)
+        if found:
+            logger.info("removed %d signed-letter files no signed letter holds", len(found))
+    return found

@@ -257,3 +257,62 @@ def test_the_stored_letter_is_never_changed_and_never_served_altered(world, clie
     assert b"%PDF" not in page.content + api.content
     with pytest.raises(SignedLetterAltered):  # the service itself refuses, whoever calls it
         render.render(render._letter_target(case, "pdf"))
+
+
+def _files(root) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and "/signed/" in str(p)}
+
+
+def test_the_files_of_a_signing_that_rolled_back_are_swept_and_stored_letters_kept(world, settings):
+    """A signing's files are written before its row: a rollback after that (later in the signing, or in
+    a caller's transaction) leaves files no signed letter holds. The nightly sweep deletes them once
+    they are older than a signing can last, and never touches a stored letter's files."""
+    import json
+    from datetime import timedelta
+    from io import StringIO
+    from pathlib import Path
+
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from complaints.services import signed_letters
+    from complaints.tasks import sweep_signed_letter_files
+
+    kept = _signed(world)
+    letter = SignedLetter.objects.get(request=kept)
+    draft = _draft(world, "2026-09")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        transition(draft, State.SUBMITTED, world.u["province_leader"])
+        raise RuntimeError("the caller's transaction fails after the signing")
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT and not SignedLetter.objects.filter(request=draft).exists()
+    root = Path(settings.MEDIA_ROOT)
+    left = {name for name in _files(root) if name.startswith(f"complaints/2026-09/{draft.pk}/")}
+    assert len(left) == 2, "the rolled-back signing left its PDF and Word file"
+    stored = {letter.pdf.name, letter.docx.name}
+
+    # Young files may belong to a signing in progress: left alone.
+    assert signed_letters.orphans(timedelta(minutes=60)) == []
+    later = timezone.now() + timedelta(hours=2)
+    assert set(signed_letters.orphans(timedelta(minutes=60), now=later)) == left
+
+    out = StringIO()
+    call_command("sweep_signed_letters", "--older-than", "1", "--dry-run", "--json", stdout=out)
+    assert json.loads(out.getvalue()) == {"dry_run": True, "files": []}  # written seconds ago
+    assert set(signed_letters.sweep(timedelta(minutes=60), now=later)) == left
+    assert _files(root) == stored  # the orphans are gone, the stored letter's files remain
+    assert signed_letters.read(letter, "pdf").startswith(b"%PDF")
+
+    # Signed again, the draft gets its own stored letter; a sweep finds nothing more to delete.
+    case = transition(draft, State.SUBMITTED, world.u["province_leader"])
+    assert SignedLetter.objects.filter(request=case).exists()
+    settings.TTHC_SIGNED_LETTER_ORPHAN_MINUTES = 1
+    assert sweep_signed_letter_files() == 0 and len(_files(root)) == 4
+
+
+def test_the_sweep_command_refuses_a_zero_age(world):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="at least 1 minute"):
+        call_command("sweep_signed_letters", "--older-than", "0")
