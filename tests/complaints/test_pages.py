@@ -46,7 +46,7 @@ def test_case_page_offers_exactly_the_allowed_transitions(client, world):
     page = login(client, world, "ministry_leader").get(url).content.decode()
     assert offered(page) == ["acknowledged", "rejected"]
     # The countdown sits in its parentheses without a stray space: "(… giờ)", not "(… giờ )".
-    assert "giờ" in page and re.search(r"giờ(</span>)?\)</td></tr>", page)
+    assert re.search(r"(giờ|việc)(</span>)?\)</td></tr>", page)
     assert not re.search(r"\s\)</td></tr>", page)
     assert offered(login(client, world, "ministry_officer").get(url).content.decode()) == ["acknowledged"]
     assert offered(login(client, world, "province_leader").get(url).content.decode()) == []
@@ -213,3 +213,31 @@ def test_lists_are_scoped(client, world, name):
     assert f'data-id="{theirs.pk}"' not in html
     if name != "complaints:inbox":
         assert f'data-id="{mine.pk}"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "days,hours,minutes,text",
+    [
+        (10, 3, 0, "còn 10 ngày làm việc 3 giờ"),
+        (10, 0, 0, "còn 10 ngày làm việc"),  # not "10 ngày làm việc 0 giờ"
+        (0, 5, 10, "còn 5 giờ"),
+        (0, 0, 20, "còn chưa đến 1 giờ"),
+        (-2, -1, 0, "quá hạn 2 ngày làm việc 1 giờ"),
+        (-2, 0, 0, "quá hạn 2 ngày làm việc"),
+        (0, -4, 0, "quá hạn 4 giờ"),
+        (0, 0, -5, "quá hạn chưa đến 1 giờ"),
+    ],
+)
+def test_the_countdown_names_only_the_units_it_has(days, hours, minutes, text):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from complaints.services.deadlines import Countdown
+    from tthc import calendar
+
+    c = Countdown(days * calendar.working_day_seconds() + hours * 3600 + minutes * 60)
+    with translation.override("vi"):
+        rendered = render_to_string("complaints/_countdown.html", {"c": c})
+    assert re.sub(r"<[^>]+>", "", rendered) == text
+    assert ('class="overdue"' in rendered) == (days < 0 or hours < 0 or minutes < 0)
