@@ -33,7 +33,7 @@ def score_card(request) -> dict | None:
     )
     if snapshot is None:
         return None
-    name = snapshot.agency.short_name or snapshot.agency.name
+    name = snapshot.agency.name  # "Bộ Tư pháp", "Thành phố Hà Nội": not the short "Tư pháp"
     if snapshot.total is None:  # no dossier judged in the period: no score, no rank
         return {
             "title": _("766 index of %(agency)s, %(month)s")
