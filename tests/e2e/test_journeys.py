@@ -220,6 +220,24 @@ def citizen_opens_public_results_on_a_phone(j: Journey) -> None:
     j.check("public-menu-open")
 
 
+def citizen_reads_the_rankings_on_a_desktop(j: Journey) -> None:
+    """At 1280 px the ranking shows every column without scrolling, one line per agency."""
+    j.goto("/public/results/")
+    j.check("public-results-desktop")
+    box = j.page.locator(".table-wrap:has(table.ranking)").first
+    hidden = box.evaluate("e => e.scrollWidth - e.clientWidth")
+    assert hidden <= 1, f"the ranking table is {hidden} px wider than its box"
+    lines = j.page.locator("table.ranking tbody tr").evaluate_all(
+        """rows => rows.map(r => {
+            const cells = [...r.cells].filter(c => !c.colSpan || c.colSpan === 1);
+            const s = getComputedStyle(cells[0]);
+            const inner = r.getBoundingClientRect().height - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom);
+            return inner / parseFloat(s.lineHeight);
+        })"""
+    )
+    assert len(lines) > 1 and max(lines) < 1.6, f"rows wrap onto several lines: {max(lines):.1f}"
+
+
 def api_docs_render_offline(j: Journey) -> None:
     host = j.base_url.split("//", 1)[1]
     j.context.route(
@@ -240,6 +258,7 @@ JOURNEYS: list[tuple[str, dict, Callable[[Journey], None]]] = [
     ("requests", DESKTOP, leader_submits_ministry_answers_leader_accepts),
     ("delegation", DESKTOP, administrator_delegates_a_role),
     ("citizen", PHONE, citizen_opens_public_results_on_a_phone),
+    ("citizen-desktop", DESKTOP, citizen_reads_the_rankings_on_a_desktop),
     ("api-docs", DESKTOP, api_docs_render_offline),
 ]
 

@@ -390,7 +390,7 @@ def test_the_ranking_links_only_the_dashboards_the_viewer_may_open(g, users, cli
     rankings = client.get(reverse("indicators:rankings"), {"period": golden.PERIOD}).content.decode()
     assert set(re.findall(r'href="/indicators/(\w+)/\?period=', rankings)) == {"01"}
     # A column per group makes the ranking wider than the page, which hides overflow: it scrolls in a box.
-    assert '<div class="table-wrap"><table>' in rankings
+    assert '<div class="table-wrap"><table class="ranking">' in rankings
 
 
 def test_the_monthly_report_is_offered_to_those_who_may_open_it(g, users, client):
