@@ -109,6 +109,7 @@ def late_units(
             ranked=F("receiving_agency__ranked_agency__code"),
             ranked_name=F("receiving_agency__ranked_agency__name"),
             handling_agency_name=F("handling_agency__name"),
+            handling_agency_code=F("handling_agency__code"),
         )
         .annotate(overdue=Count("pk"), apologised=Count("pk", filter=APOLOGISED))
     )
@@ -128,6 +129,13 @@ def late_units(
                 "ranked_name": key[1],
                 "handling_agency_name": key[2],
                 "unit": unit,
+                # As people read it: a unit given by its agency's code (the feed's DonViXuLy often is)
+                # is named like the handling agency, not printed as "00070".
+                "unit_name": (
+                    values["handling_agency_name"]
+                    if unit and unit == values["handling_agency_code"]
+                    else unit
+                ),
                 "officer": officer,
                 "basis": basis,
                 "overdue": 0,
@@ -181,6 +189,15 @@ def public_late_units(
     p = Period.parse(period)
     if p.end > now:
         return None
-    keys = ("ranked", "ranked_name", "handling_agency_name", "unit", "officer", "basis", "overdue")
+    keys = (
+        "ranked",
+        "ranked_name",
+        "handling_agency_name",
+        "unit",
+        "unit_name",
+        "officer",
+        "basis",
+        "overdue",
+    )
     rows = late_units(p, now=now, kinds=LEVEL_KINDS[level])[:PUBLIC_LIMIT]
     return [{k: r[k] for k in keys} for r in rows]

@@ -82,6 +82,27 @@ def test_late_dossier_is_attributed_to_the_step_that_overran_not_the_last(g):
     assert (fallback["overdue"], fallback["basis"], fallback["officer"]) == (1, "handling_unit", "")
 
 
+def test_a_unit_given_by_its_agency_code_is_named_like_the_agency(g):
+    """The feed's DonViXuLy is often the handling agency's code: the lists name that unit as the
+    agency ("unit_name"), where they printed the code; "unit" keeps the value as sent."""
+    DossierFactory(
+        code="late-3",
+        procedure=g.B,
+        receiving_agency=g.U1,
+        handling_agency=g.U1,
+        handling_unit=g.U1.code,
+        status=DossierStatus.FINISHED,
+        received_at=vn(3, 2, 9),
+        due_at=vn(3, 4, 17),
+        finished_at=vn(3, 6, 10),
+    )
+    rows = _rows(period=golden.PERIOD, now=golden.NOW)
+    coded = rows[f"01/{g.U1.code}/"]
+    assert (coded["unit"], coded["unit_name"], coded["basis"]) == (g.U1.code, g.U1.name, "handling_unit")
+    assert rows["01/Phòng Chứng thực/"]["unit_name"] == "Phòng Chứng thực"  # a named unit as it is
+    assert rows["01/Phòng Hộ tịch/Trần Thị Thẩm"]["unit_name"] == "Phòng Hộ tịch"
+
+
 def test_a_step_recorded_after_as_of_does_not_count(g):
     """Judged at 10/3 noon the appraisal step (9/3 15:00) had overran; judged at 8/3 it had not."""
     assert late.responsible_step(g.late, vn(3, 8, 12)) is None
