@@ -216,6 +216,11 @@ def citizen_opens_public_results_on_a_phone(j: Journey) -> None:
     j.goto("/public/results/")
     j.check("public-results")
     assert j.page.locator("table tbody tr").count() > 1
+    # The ranking scrolls sideways on a phone; its headings stay short instead of wrapping word by word.
+    head = j.page.locator("table.ranking thead tr").evaluate(
+        "r => r.getBoundingClientRect().height / parseFloat(getComputedStyle(r.cells[0]).lineHeight)"
+    )
+    assert head < 4, f"the ranking's heading row is {head:.1f} lines tall on a phone"
     j.page.locator(".menu-toggle").click()
     j.check("public-menu-open")
 
