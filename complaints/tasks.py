@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from smtplib import SMTPException
 
 from celery import shared_task
@@ -58,8 +59,6 @@ def recheck_answered() -> list[list[str]]:
 def sweep_signed_letter_files() -> int:
     """Nightly: delete stored letter files that no signed letter holds (a signing rolled back after
     writing them), older than ``TTHC_SIGNED_LETTER_ORPHAN_MINUTES``."""
-    from datetime import timedelta
-
     from .services.signed_letters import sweep
 
     return len(sweep(timedelta(minutes=settings.TTHC_SIGNED_LETTER_ORPHAN_MINUTES)))

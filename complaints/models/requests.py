@@ -321,8 +321,12 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise TypeError("This table is append-only.")
 
 
+#: Where a signed letter's files go: ``<SIGNED_ROOT>/<period>/<request id>/<SIGNED_DIR>/<file>``.
+SIGNED_ROOT, SIGNED_DIR = "complaints", "signed"
+
+
 def _signed_letter_upload_to(instance: SignedLetter, filename: str) -> str:
-    return f"complaints/{instance.request.period}/{instance.request_id}/signed/{filename}"
+    return f"{SIGNED_ROOT}/{instance.request.period}/{instance.request_id}/{SIGNED_DIR}/{filename}"
 
 
 class SignedLetter(models.Model):

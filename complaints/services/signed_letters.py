@@ -29,11 +29,12 @@ import logging
 from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import SignedLetter, SyncGapRequest
+from ..models.requests import SIGNED_DIR, SIGNED_ROOT
 from ..workflow import PRIVATE
 from .attachments import CONTENT_TYPES
 
@@ -121,30 +122,31 @@ def store(
     return letter
 
 
-#: Where the copies are stored (``SignedLetter``'s ``upload_to``): ``<ROOT>/<period>/<request id>/signed/``.
-ROOT, SIGNED = "complaints", "signed"
-
-
 def _signed_dirs(storage: Storage) -> list[tuple[int, str]]:
-    """(request id, directory) of every ``signed`` directory under :data:`ROOT`."""
+    """(request id, directory) of every request's directory of signed letters (``upload_to``)."""
     found: list[tuple[int, str]] = []
-    if not storage.exists(ROOT):
+    if not storage.exists(SIGNED_ROOT):
         return found
-    for period in storage.listdir(ROOT)[0]:
-        for request_dir in storage.listdir(f"{ROOT}/{period}")[0]:
-            path = f"{ROOT}/{period}/{request_dir}/{SIGNED}"
+    for period in storage.listdir(SIGNED_ROOT)[0]:
+        for request_dir in storage.listdir(f"{SIGNED_ROOT}/{period}")[0]:
+            path = f"{SIGNED_ROOT}/{period}/{request_dir}/{SIGNED_DIR}"
             if request_dir.isdigit() and storage.exists(path):
                 found.append((int(request_dir), path))
     return found
 
 
-def orphans(older_than: timedelta, now: datetime | None = None, storage: Storage | None = None) -> list[str]:
+def _storage() -> Storage:
+    """The storage the signed letters' files are in (their field's)."""
+    return SignedLetter._meta.get_field("pdf").storage
+
+
+def orphans(older_than: timedelta, now: datetime | None = None) -> list[str]:
     """Stored letter files no ``SignedLetter`` names, written more than ``older_than`` ago: the files
     of a signing whose transaction rolled back after they were written (a failure later in the
     signing, a lost connection) or of a worker that died between writing and recording them. The
     files are written before the row (the row holds their names and checksums), so a file younger
     than ``older_than`` may belong to a signing still in progress and is left alone."""
-    storage = storage or default_storage
+    storage = _storage()
     now = now or timezone.now()
     dirs = _signed_dirs(storage)
     known: set[str] = set()
@@ -167,7 +169,7 @@ def sweep(older_than: timedelta, now: datetime | None = None, *, dry_run: bool =
     found = orphans(older_than, now)
     if not dry_run:
         for name in found:
-            default_storage.delete(name)
+            _storage().delete(name)
         if found:
             logger.info("removed %d signed-letter files no signed letter holds", len(found))
     return found
