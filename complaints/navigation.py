@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core import formatting, navigation
+from core.scope import scope_of
 from tthc.periods import Period
 
 from . import access
 from .models import SyncGapRequest
-from .workflow import OPEN, State
+from .workflow import OPEN, OVERDUE_STATES, PRIVATE, State
 
 
 def requests_card(request) -> dict | None:
-    """This month's requests: drafts awaiting a leader's signature, or the ministry's open inbox."""
+    """This month's requests: drafts awaiting a leader's signature, or the ministry's open inbox; for
+    national users (who file and answer none) the open and overdue cases nationwide."""
     user = request.user
     mine = navigation.audiences_of(user) if user.is_authenticated else set()
+    if user.is_authenticated and scope_of(user).is_national:
+        return supervision_card(user)
     if "province" in mine:
         period = Period.last_closed()
         visible = SyncGapRequest.objects.visible_to(user).filter(province__in=access.filing_provinces(user))
@@ -49,6 +54,25 @@ def requests_card(request) -> dict | None:
             "link": _("Open the inbox"),
         }
     return None
+
+
+def supervision_card(user) -> dict:
+    """Filed cases still open everywhere, and those whose ministry missed its deadline."""
+    filed = SyncGapRequest.objects.visible_to(user).exclude(state__in=PRIVATE)
+    open_cases = filed.filter(state__in=OPEN).count()
+    overdue = filed.filter(state__in=OVERDUE_STATES, response_due_at__lt=timezone.now()).count()
+    return {
+        "title": _("Requests nationwide"),
+        "value": str(open_cases),
+        "text": ngettext("%(n)s request is open", "%(n)s requests are open", open_cases) % {"n": open_cases}
+        + "; "
+        + ngettext(
+            "%(n)s is past the ministry's deadline.", "%(n)s are past the ministry's deadline.", overdue
+        )
+        % {"n": overdue},
+        "url": reverse("complaints:supervision"),
+        "link": _("Open the supervision page"),
+    }
 
 
 def register() -> None:

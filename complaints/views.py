@@ -29,8 +29,8 @@ from .machine import WorkflowError
 from .models import Notification, SyncGapRequest
 from .services import attachments, deadlines, notifications, report, signed_letters, summary
 from .services import requests as svc
-from .services.report import OVERDUE_STATES, counts_by_state, open_by_ministry, overdue_ranking
-from .workflow import OPEN, PRIVATE, WORKFLOW, State
+from .services.report import counts_by_state, open_by_ministry, overdue_ranking
+from .workflow import OPEN, OVERDUE_STATES, PRIVATE, WORKFLOW, State
 
 
 def _ctx(request):

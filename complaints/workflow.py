@@ -59,6 +59,8 @@ SYSTEM_ONLY = frozenset({SYSTEM})
 AWAITING_MINISTRY = (State.SUBMITTED, State.ACKNOWLEDGED, State.IN_PROGRESS, State.REOPENED)
 #: Open cases (for digests, reports and "my open requests").
 OPEN = (*AWAITING_MINISTRY, State.ESCALATED, State.ANSWERED, State.REJECTED)
+#: The states in which a passed response deadline makes a case overdue (the ministry still owes an answer).
+OVERDUE_STATES = (*AWAITING_MINISTRY, State.ESCALATED)
 #: Drafts are the province's working papers: nobody outside the province sees them.
 PRIVATE = (State.DRAFT, State.DISCARDED)
 TERMINAL = (State.VERIFIED_CLOSED, State.CLOSED, State.DISCARDED)

@@ -46,7 +46,10 @@ def _period(request, default=Period.last_closed) -> Period | None:
 
 @login_required
 def index(request):
-    """The user's own agency's dashboard, or the rankings for national users."""
+    """The user's own agency's dashboard, or the rankings for national users (and for users with
+    no scored agency)."""
+    if scope_of(request.user).is_national:
+        return redirect("indicators:rankings")
     snapshot = (
         IndicatorSnapshot.objects.visible_to(request.user)
         .order_by("-period", "level", "agency__code")

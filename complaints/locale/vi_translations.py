@@ -316,6 +316,9 @@ VI = {
     "Accept the rejection and close": "Chấp nhận việc từ chối và đóng",
     "Escalate": "Báo cáo cấp trên",
     "Close (supervisor)": "Đóng (cơ quan giám sát)",
+    # The national users' home card
+    "Requests nationwide": "Kiến nghị trên toàn quốc",
+    "Open the supervision page": "Mở trang giám sát",
     # base.html (the navigation link added by this app)
     "Sync requests": "Kiến nghị đồng bộ",
 }

@@ -21,9 +21,7 @@ from tthc.models import Agency
 from tthc.periods import Period
 
 from ..models import SyncGapRequest
-from ..workflow import AWAITING_MINISTRY, PRIVATE, State
-
-OVERDUE_STATES = (*AWAITING_MINISTRY, State.ESCALATED)
+from ..workflow import OVERDUE_STATES, PRIVATE, State
 
 
 def _counts(now: datetime) -> dict[str, Aggregate]:

@@ -26,9 +26,8 @@ from tthc.models import Agency
 from tthc.periods import Period
 
 from ..models import RequestSystem, SyncGapRequest
-from ..workflow import AWAITING_MINISTRY, State
+from ..workflow import OVERDUE_STATES, State
 
-OVERDUE_STATES = (*AWAITING_MINISTRY, State.ESCALATED)
 Q3 = Decimal("0.001")
 
 

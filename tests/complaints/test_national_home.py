@@ -1,0 +1,52 @@
+"""A national administrator's home page: the requests nationwide, not their own agency's (none)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.test import RequestFactory
+from django.utils import timezone, translation
+
+from complaints.models import SyncGapRequest
+from complaints.navigation import requests_card
+from complaints.workflow import State
+
+from .helpers import make_case
+
+
+def card_for(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    with translation.override("vi"):
+        card = requests_card(request)
+        return {k: str(v) for k, v in card.items()}
+
+
+def test_national_users_see_open_and_overdue_cases_nationwide(world):
+    overdue = make_case(world, State.SUBMITTED, period="2026-06")  # due in September 2026: long past
+    make_case(world, State.ESCALATED, period="2026-07", source=world.health_system)
+    fresh = make_case(world, State.ACKNOWLEDGED, period="2026-08")
+    SyncGapRequest.objects.filter(pk=fresh.pk).update(response_due_at=timezone.now() + timedelta(days=5))
+    make_case(world, State.ANSWERED, period="2026-05")  # open, not overdue: the ministry has answered
+    make_case(world, State.DRAFT, period="2026-09")  # a province's working paper: not filed
+    make_case(world, State.CLOSED, period="2026-04")
+    card = card_for(world.u["national_admin"])
+    assert card["title"] == "Kiến nghị trên toàn quốc"
+    assert card["value"] == "4"
+    assert card["text"] == "4 kiến nghị đang mở; 2 kiến nghị đã quá hạn trả lời của Bộ."
+    assert card["url"].endswith("/requests/supervision/")
+    SyncGapRequest.objects.filter(pk=overdue.pk).update(state=State.CLOSED)
+    assert (
+        card_for(world.u["national_admin"])["text"]
+        == "3 kiến nghị đang mở; 1 kiến nghị đã quá hạn trả lời của Bộ."
+    )
+
+
+def test_a_province_officer_still_sees_the_province_drafts(world):
+    from tthc.periods import Period
+
+    make_case(world, State.SUBMITTED, period="2026-06")
+    make_case(world, State.DRAFT, period=str(Period.last_closed()))
+    card = card_for(world.u["province_officer"])
+    assert card["title"].startswith("Kiến nghị gửi các bộ")
+    assert (card["value"], card["text"]) == ("1", "1 bản nháp chờ lãnh đạo ký. 1 kiến nghị đang mở.")
