@@ -10,10 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.audit import AuditContext
@@ -22,7 +24,14 @@ from core import exports, params
 from reconciliation.models import SourceSystem
 from tthc.models import Agency, Procedure
 
-from .models import Assessment, CriterionResult, Outcome, PlanStatus
+from .models import (
+    Assessment,
+    Classification,
+    CriterionResult,
+    Outcome,
+    PlanStatus,
+    current_assessment_exists,
+)
 from .services import assessments as svc
 from .services import plans, publication
 from .services.exports import LIST_COLUMNS, ROADMAP_COLUMNS, list_rows, roadmap_rows
@@ -133,8 +142,15 @@ def _province(request, code: str) -> Agency:
 def ministry(request, agency):
     """One ministry: its figures, its procedures' current classification, assessments awaiting approval."""
     m = _ministry(request, agency)
-    procedures = Procedure.objects.filter(ministry=m).order_by("code")
-    page = _page(request, procedures)
+    procedures = Procedure.objects.filter(ministry=m)
+    show = request.GET.get("show", "")
+    if show not in SHOW_FILTERS:
+        show = ""
+    procedures = _shown(procedures, show)
+    query = request.GET.get("q", "").strip()
+    if query:
+        procedures = procedures.filter(Q(code__icontains=query) | Q(name__icontains=query))
+    page = _page(request, procedures.order_by("code"))
     current = {
         a.procedure_id: a
         for a in Assessment.objects.current()
@@ -157,8 +173,38 @@ def ministry(request, agency):
             "waiting": waiting.order_by("-created_at")[:100],
             "can_assess": svc.may_assess(request.user, m),
             "criteria_set": svc.set_in_force(),
+            "show": show,
+            "show_choices": [(k, label) for k, label in SHOW_FILTERS.items()],
+            "query": query,
         },
     )
+
+
+#: The ministry page's "show" filter: every procedure, or those in one classification.
+SHOW_FILTERS = {
+    "": gettext_lazy("All procedures"),
+    "pending": gettext_lazy("Not classified"),
+    "not_ready": gettext_lazy("Not ready"),
+    "overdue": gettext_lazy("Overdue"),
+    "ready": gettext_lazy("Ready"),
+}
+
+
+def _shown(procedures, show: str):
+    """The procedures of one classification (their current approved assessment), or all of them."""
+    if show == "pending":
+        return procedures.exclude(current_assessment_exists())
+    if show == "ready":
+        return procedures.filter(current_assessment_exists(classification=Classification.READY))
+    if show == "not_ready":
+        return procedures.filter(current_assessment_exists(classification=Classification.NOT_READY))
+    if show == "overdue":
+        return procedures.filter(
+            current_assessment_exists(
+                classification=Classification.NOT_READY, planned_ready_on__lt=timezone.localdate()
+            )
+        )
+    return procedures
 
 
 @login_required
@@ -213,6 +259,11 @@ def assess(request, agency):
     criteria = list(criteria_set.criteria.all()) if criteria_set else []
     systems = svc.ministry_systems(m).order_by("code")
     errors: dict = {}
+    # Each criterion with what the officer chose, kept when the form comes back with an error.
+    rows = [
+        (c, request.POST.get(f"outcome-{c.code}", ""), request.POST.get(f"note-{c.code}", ""))
+        for c in criteria
+    ]
     if request.method == "POST" and criteria_set is not None:
         post = request.POST
         try:
@@ -265,15 +316,26 @@ def assess(request, agency):
         {
             "ministry": m,
             "criteria_set": criteria_set,
-            "criteria": criteria,
+            "rows": rows,
             "systems": systems,
             "outcomes": Outcome.choices,
-            "errors": errors,
+            "errors": [(ASSESS_FIELDS.get(field, ""), m) for field, msgs in errors.items() for m in msgs],
             "post": request.POST,
             "initial_procedure": request.POST.get("procedure") or request.GET.get("procedure", ""),
         },
         status=400 if errors else 200,
     )
+
+
+#: The assessment form's fields as its labels name them (an error says which one is wrong; the
+#: criteria's errors name their criterion themselves).
+ASSESS_FIELDS = {
+    "procedure": gettext_lazy("Procedure code"),
+    "system": gettext_lazy("System"),
+    "planned_ready_on": gettext_lazy("Planned ready date (if not ready)"),
+    "steps": gettext_lazy("Roadmap steps"),
+    "attachment": gettext_lazy("Attachment"),
+}
 
 
 def _assessment(request, pk: int) -> Assessment:

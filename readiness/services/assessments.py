@@ -128,7 +128,9 @@ def _check_results(criteria_set: CriteriaSet, results: Sequence[ResultInput]) ->
             )
         elif row.criterion in seen:
             errors.append(_("Criterion %(code)s is given twice.") % {"code": row.criterion})
-        if row.outcome not in Outcome.values:
+        if not row.outcome:
+            errors.append(_("Criterion %(code)s: choose an outcome.") % {"code": row.criterion})
+        elif row.outcome not in Outcome.values:
             errors.append(
                 _("Criterion %(code)s: unknown outcome %(outcome)r (expected one of %(values)s).")
                 % {"code": row.criterion, "outcome": row.outcome, "values": ", ".join(Outcome.values)}

@@ -1,0 +1,92 @@
+"""The ministry's readiness page lets its officers find a procedure (classification filter, search) and
+assess it from its row; the assessment form keeps what was chosen when it comes back with an error."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from readiness.models import Assessment
+from readiness.services import assessments as svc
+from tests.factories import ProcedureFactory
+
+from .helpers import ALL_MET, approved, results
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(html: str) -> list[str]:
+    return re.findall(r'<tr data-procedure="([^"]+)"', html)
+
+
+def test_the_procedures_filter_by_classification_and_by_code_or_name(client, world):
+    approved(world)  # P-BTP: ready
+    late = ProcedureFactory(
+        code="1.000155", name="Thủ tục đăng ký khai sinh lưu động", ministry=world.a["BTP"]
+    )
+    waiting = ProcedureFactory(code="1.000689", name="Thủ tục đăng ký kết hôn", ministry=world.a["BTP"])
+    ProcedureFactory(code="2.000001", name="Thủ tục khác", ministry=world.a["BTP"])  # never assessed
+    for procedure, planned in ((late, date(2020, 1, 31)), (waiting, date(2099, 1, 31))):
+        a = svc.create_assessment(
+            procedure,
+            world.systems["BTP"],
+            world.u["btp_officer"],
+            results(not_met=("VH-01",)),
+            planned_ready_on=planned,
+            steps=[svc.StepInput("Cấu hình", planned)],
+            submit=True,
+        )
+        svc.transition(a, "approve", world.u["btp_leader"])
+    client.force_login(world.u["btp_officer"])
+    url = reverse("readiness:ministry", args=["BTP"])
+
+    def shown(**query):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        return rows(response.content.decode())
+
+    assert shown() == ["1.000155", "1.000689", "2.000001", "P-BTP"]
+    assert shown(show="pending") == ["2.000001"]
+    assert shown(show="ready") == ["P-BTP"]
+    assert shown(show="not_ready") == ["1.000155", "1.000689"]
+    assert shown(show="overdue") == ["1.000155"]
+    assert shown(q="kết hôn") == ["1.000689"]
+    assert shown(q="2.000", show="pending") == ["2.000001"]
+    assert shown(q="2.000", show="ready") == []
+    assert shown(show="bogus") == shown()  # an unknown filter shows everything, as without one
+    # Each row offers its officers the form with the procedure filled in.
+    html = client.get(url).content.decode()
+    assert f"{reverse('readiness:assess', args=['BTP'])}?procedure=2.000001" in html
+    client.force_login(world.u["national"])  # reads every ministry, assesses for none
+    html = client.get(url).content.decode()
+    assert rows(html) == ["1.000155", "1.000689", "2.000001", "P-BTP"] and "?procedure=" not in html
+
+
+def test_the_assessment_form_asks_for_each_outcome_and_keeps_the_choices_on_error(client, world):
+    client.force_login(world.u["btp_officer"])
+    url = reverse("readiness:assess", args=["BTP"])
+    blank = client.get(url + "?procedure=P-BTP", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert 'name="procedure" required value="P-BTP"' in blank
+    assert " selected" not in blank.split('name="outcome-CH-01"')[1].split("</select>")[0], (
+        "nothing chosen yet"
+    )
+    form = {"procedure": "KHONG-CO", "system": "SYS-BTP"}
+    form |= {f"outcome-{c}": "met" for c in ALL_MET} | {
+        "outcome-VH-01": "not_met",
+        "note-VH-01": "Chưa chạy thử",
+    }
+    response = client.post(url, form, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Mã thủ tục: Không có thủ tục với mã này." in html, html.split('class="errors"')[1][:300]
+    vh01 = html.split('name="outcome-VH-01"')[1].split("</select>")[0]
+    assert '<option value="not_met" selected>' in vh01
+    assert 'name="note-VH-01" value="Chưa chạy thử"' in html
+    form |= {"procedure": "P-BTP", "outcome-VH-02": ""}
+    response = client.post(url, form, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400
+    assert "<li>Tiêu chí VH-02: chọn kết quả.</li>" in response.content.decode()
+    assert not Assessment.objects.exists()
