@@ -17,7 +17,18 @@ from django.utils import translation
 from django.utils.translation.template import templatize
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("core", "accounts", "tthc", "reconciliation", "complaints", "indicators", "reports", "demo", "config")
+APPS = (
+    "core",
+    "accounts",
+    "tthc",
+    "reconciliation",
+    "complaints",
+    "indicators",
+    "readiness",
+    "reports",
+    "demo",
+    "config",
+)
 TEMPLATE_DIRS = [ROOT / "templates", *(ROOT / app / "templates" for app in APPS)]
 SAME_IN_BOTH = {
     "API",

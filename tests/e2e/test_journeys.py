@@ -10,7 +10,9 @@ short; each journey's failures are reported under its name:
    answers it; the leader opens the notification and accepts the answer;
 3. an administrator delegates a role (a new account, without admin-site access);
 4. a citizen opens the public results page on a 390 px screen;
-5. the API documentation (Swagger UI, ReDoc) renders with every request outside the site refused.
+5. the API documentation (Swagger UI, ReDoc) renders with every request outside the site refused;
+6. a province leader opens a draft letter on a 390 px phone;
+7. a ministry officer finds an unassessed procedure, assesses it from its row and submits it.
 
 Every page passes ``checks.check_page`` (raw codes, English, number formats, horizontal scrolling,
 axe-core) and is saved as a screenshot in ``var/e2e/``.
@@ -243,6 +245,38 @@ def citizen_reads_the_rankings_on_a_desktop(j: Journey) -> None:
     assert len(lines) > 1 and max(lines) < 1.6, f"rows wrap onto several lines: {max(lines):.1f}"
 
 
+def leader_reads_a_draft_on_a_phone(j: Journey) -> None:
+    """The letter's subject and body fit a 390 px screen (the page never scrolls sideways)."""
+    drafts = SyncGapRequest.objects.filter(state=State.DRAFT).order_by("pk")
+    draft = drafts.filter(province__code__in=PROVINCE_LOGINS).first() or drafts.first()
+    assert draft is not None, "seed_demo drafts the closed month's requests"
+    j.login(_login_for(draft.province, "leader", PROVINCE_LOGINS))
+    j.goto(f"/requests/review/?period={draft.period}")
+    j.check("review-phone")
+    j.page.locator(f"a[href$='/requests/{draft.pk}/']").first.click()
+    j.check("draft-phone")
+    assert j.page.locator("form.transition[data-to=submitted]").count(), "the leader can sign it here"
+
+
+def ministry_officer_assesses_a_procedure(j: Journey) -> None:
+    """A ministry officer finds an unassessed procedure, opens its form from the row and submits it."""
+    j.login("btp.officer")
+    j.goto("/readiness/ministry/BTP/?show=pending")
+    j.check("pending")
+    row = j.page.locator("table.readiness tbody tr[data-procedure]").first
+    code = row.get_attribute("data-procedure")
+    row.locator("a.assess").click()
+    j.check("form")
+    assert j.page.input_value("input[name=procedure]") == code
+    outcomes = j.page.locator("select[name^=outcome-]")
+    for i in range(outcomes.count()):
+        outcomes.nth(i).select_option("met")
+    j.page.locator("form[enctype] button[type=submit]").click()
+    j.check("submitted")
+    assert j.page.locator(".messages li.success").count(), "the assessment is confirmed"
+    assert code in j.page.locator("main").inner_text()
+
+
 def api_docs_render_offline(j: Journey) -> None:
     host = j.base_url.split("//", 1)[1]
     j.context.route(
@@ -265,6 +299,8 @@ JOURNEYS: list[tuple[str, dict, Callable[[Journey], None]]] = [
     ("citizen", PHONE, citizen_opens_public_results_on_a_phone),
     ("citizen-desktop", DESKTOP, citizen_reads_the_rankings_on_a_desktop),
     ("api-docs", DESKTOP, api_docs_render_offline),
+    ("draft-phone", PHONE, leader_reads_a_draft_on_a_phone),
+    ("readiness", DESKTOP, ministry_officer_assesses_a_procedure),
 ]
 
 
