@@ -10,10 +10,12 @@ letter, and every other document, is rendered on each request (:func:`render_liv
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -22,19 +24,32 @@ from django.utils import timezone, translation
 
 from complaints.models import SignedLetter, SyncGapRequest
 from complaints.services import signed_letters
-from core import outbox
+from core import formatting, outbox
 from indicators.models import IndicatorSnapshot
 from reconciliation.models import ReconciliationRun
 
-from . import docx
+from . import docx, vn
 from .context import letters, reports
 from .pdf import Rendered, render_pdf
 from .targets import DOCX, PDF, DocumentError, Target
 
 logger = logging.getLogger(__name__)
 
-#: Bump when a template or builder changes what a document looks like: stored files are not reused.
-LAYOUT_VERSION = "1"
+
+def _layout_version() -> str:
+    """A digest of everything that shapes a document besides its data — the PDF templates and
+    stylesheet, the Word writer, the context builders, the Vietnamese number and date formats — so
+    that a stored rendering is never reused after an upgrade changes how a document looks."""
+    files = sorted((settings.BASE_DIR / "templates" / "reports" / "pdf").glob("*"))
+    files += [Path(m.__file__ or "") for m in (docx, letters, reports, vn, formatting)]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+#: Part of every stored document's key (:func:`inputs`).
+LAYOUT_VERSION = _layout_version()
 ALWAYS_LARGE = 10**9
 
 

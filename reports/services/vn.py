@@ -12,36 +12,26 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core import formatting
+
 #: Room left for a hand-written number or day (no-break spaces: HTML would collapse plain ones).
 BLANK = "\u00a0" * 8
 
 
 def number(value: Decimal | float | int | str | None, places: int | None = None) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        value = Decimal(value)
-    if isinstance(value, int) and places is None:
-        return f"{value:,}".replace(",", ".")
-    dec = Decimal(str(value))
-    if places is not None:
-        dec = dec.quantize(Decimal(1).scaleb(-places))
-    text = f"{dec:f}" if places is not None else f"{dec.normalize():f}"
-    sign = "-" if text.startswith("-") else ""
-    whole, _, frac = text.lstrip("-").partition(".")
-    whole = f"{int(whole):,}".replace(",", ".")
-    return f"{sign}{whole},{frac}" if frac else f"{sign}{whole}"
+    """A number in a document: Vietnamese separators, rounded half up, a true minus sign — the same
+    text as the pages (:func:`core.formatting.number`, always in Vietnamese)."""
+    return formatting.number(value, places, lang="vi")
 
 
 def signed(value: Decimal | float | None, places: int = 2) -> str:
-    if value is None:
-        return "—"
-    text = number(value, places)
-    return text if text.startswith("-") else f"+{text}"
+    """A change: ``+1,25`` / ``−4,75`` (:func:`core.formatting.signed`)."""
+    return formatting.signed(value, places, lang="vi")
 
 
 def percent(value: Decimal | float | None, places: int = 1) -> str:
-    return "—" if value is None else f"{number(Decimal(str(value)) * 100, places)} %"
+    """A fraction as a percentage: ``0.947`` → ``94,7 %`` (:func:`core.formatting.percent`)."""
+    return formatting.percent(value, places, ratio=True, lang="vi")
 
 
 def as_date(value: date | datetime | str | None) -> date:

@@ -6,6 +6,7 @@ handling unit, stated as such. The public results page lists the month's late un
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -185,3 +186,29 @@ def test_the_step_deadline_is_ingested():
     report = ingest(world["province_system"], stream(json.dumps(bad).encode()), "portal")
     assert report.rejected == 1
     assert report.errors[0]["field"] == "QuaTrinhXuLy[0].NgayKetThucTheoQuyDinh"
+
+
+def test_the_monthly_report_names_late_units_like_the_pages(g):
+    """The monthly report (PDF) lists the same rows as the late-units page: the unit's name, not the
+    code the feed sent, and for a dossier no step of which overran, the handling unit said as such."""
+    from django.template.loader import render_to_string
+
+    DossierFactory(
+        code="late-4",
+        procedure=g.B,
+        receiving_agency=g.U1,
+        handling_agency=g.U1,
+        handling_unit=g.U1.code,
+        status=DossierStatus.FINISHED,
+        received_at=vn(3, 2, 9),
+        due_at=vn(3, 4, 17),
+        finished_at=vn(3, 6, 10),
+    )
+    rows = late.late_units(period=golden.PERIOD, now=golden.NOW)
+    html = render_to_string("reports/pdf/monthly_report.html", {"late_rows": rows, "late_count": len(rows)})
+    table = html.split("Đơn vị, cán bộ để xảy ra quá hạn", 1)[1].split("</table>", 1)[0]
+    cells = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", table)]
+    assert g.U1.code not in cells, "the unit is printed by its name, not its code"
+    assert g.U1.name in cells
+    assert "Trần Thị Thẩm" in cells  # the officer of the step that overran
+    assert '<span class="small muted">(đơn vị xử lý: không có bước nào quá hạn)</span>' in cells
