@@ -83,11 +83,10 @@ def test_late_dossier_is_attributed_to_the_step_that_overran_not_the_last(g):
     assert (fallback["overdue"], fallback["basis"], fallback["officer"]) == (1, "handling_unit", "")
 
 
-def test_a_unit_given_by_its_agency_code_is_named_like_the_agency(g):
-    """The feed's DonViXuLy is often the handling agency's code: the lists name that unit as the
-    agency ("unit_name"), where they printed the code; "unit" keeps the value as sent."""
-    DossierFactory(
-        code="late-3",
+def _late_with_coded_unit(g, code):
+    """A late dossier whose handling unit is given as its handling agency's code, no step recorded."""
+    return DossierFactory(
+        code=code,
         procedure=g.B,
         receiving_agency=g.U1,
         handling_agency=g.U1,
@@ -97,6 +96,12 @@ def test_a_unit_given_by_its_agency_code_is_named_like_the_agency(g):
         due_at=vn(3, 4, 17),
         finished_at=vn(3, 6, 10),
     )
+
+
+def test_a_unit_given_by_its_agency_code_is_named_like_the_agency(g):
+    """The feed's DonViXuLy is often the handling agency's code: the lists name that unit as the
+    agency ("unit_name"), where they printed the code; "unit" keeps the value as sent."""
+    _late_with_coded_unit(g, "late-3")
     rows = _rows(period=golden.PERIOD, now=golden.NOW)
     coded = rows[f"01/{g.U1.code}/"]
     assert (coded["unit"], coded["unit_name"], coded["basis"]) == (g.U1.code, g.U1.name, "handling_unit")
@@ -193,17 +198,7 @@ def test_the_monthly_report_names_late_units_like_the_pages(g):
     code the feed sent, and for a dossier no step of which overran, the handling unit said as such."""
     from django.template.loader import render_to_string
 
-    DossierFactory(
-        code="late-4",
-        procedure=g.B,
-        receiving_agency=g.U1,
-        handling_agency=g.U1,
-        handling_unit=g.U1.code,
-        status=DossierStatus.FINISHED,
-        received_at=vn(3, 2, 9),
-        due_at=vn(3, 4, 17),
-        finished_at=vn(3, 6, 10),
-    )
+    _late_with_coded_unit(g, "late-4")
     rows = late.late_units(period=golden.PERIOD, now=golden.NOW)
     html = render_to_string("reports/pdf/monthly_report.html", {"late_rows": rows, "late_count": len(rows)})
     table = html.split("Đơn vị, cán bộ để xảy ra quá hạn", 1)[1].split("</table>", 1)[0]
