@@ -40,16 +40,22 @@ def requests_card(request) -> dict | None:
             "link": _("Review the month's drafts"),
         }
     if "ministry" in mine:
-        waiting = (
-            SyncGapRequest.objects.visible_to(user)
-            .filter(access.ministry_side_q(user), state__in=OPEN)
-            .count()
+        # The cases in which the ministry owes an answer (answered or rejected ones await the province).
+        owed = SyncGapRequest.objects.visible_to(user).filter(
+            access.ministry_side_q(user), state__in=OVERDUE_STATES
         )
+        waiting = owed.count()
+        overdue = owed.filter(response_due_at__lt=timezone.now()).count()
         return {
             "title": _("Requests addressed to your ministry"),
             "value": str(waiting),
             "text": ngettext("%(n)s request awaits an answer.", "%(n)s requests await an answer.", waiting)
-            % {"n": waiting},
+            % {"n": waiting}
+            + " "
+            + ngettext(
+                "%(n)s is past the ministry's deadline.", "%(n)s are past the ministry's deadline.", overdue
+            )
+            % {"n": overdue},
             "url": reverse("complaints:inbox"),
             "link": _("Open the inbox"),
         }

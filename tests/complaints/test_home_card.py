@@ -1,4 +1,5 @@
-"""A national administrator's home page: the requests nationwide, not their own agency's (none)."""
+"""The requests card on the home page: nationwide for national users, the drafts for a province,
+the answers a ministry owes for a ministry."""
 
 from __future__ import annotations
 
@@ -50,3 +51,15 @@ def test_a_province_officer_still_sees_the_province_drafts(world):
     card = card_for(world.u["province_officer"])
     assert card["title"].startswith("Kiến nghị gửi các bộ")
     assert (card["value"], card["text"]) == ("1", "1 bản nháp chờ lãnh đạo ký. 1 kiến nghị đang mở.")
+
+
+def test_a_ministry_counts_the_answers_it_owes_not_those_awaiting_the_province(world):
+    make_case(world, State.SUBMITTED, period="2026-06")  # owed, deadline long past
+    fresh = make_case(world, State.IN_PROGRESS, period="2026-07")
+    SyncGapRequest.objects.filter(pk=fresh.pk).update(response_due_at=timezone.now() + timedelta(days=5))
+    make_case(world, State.ANSWERED, period="2026-05")  # the province's turn
+    make_case(world, State.REJECTED, period="2026-04")  # the province's turn
+    make_case(world, State.SUBMITTED, period="2026-06", source=world.health_system)  # another ministry's
+    card = card_for(world.u["ministry_officer"])
+    assert card["value"] == "2"
+    assert card["text"] == "2 kiến nghị đang chờ trả lời. 1 kiến nghị đã quá hạn trả lời của Bộ."
