@@ -143,6 +143,13 @@ class ComponentItemsView(APIView):
                 OpenApiParameter(name, str)
                 for name in ("agency", "procedure", "unit", "officer", "status", "code", "filing_place")
             ),
+            OpenApiParameter(
+                explain.APOLOGY,
+                str,
+                enum=list(explain.APOLOGY_VALUES),
+                description="late-dossier sets only: `without` keeps those with no apology letter issued "
+                "in time, `in_time` the others (each late row's `apologised` says which)",
+            ),
         ],
         responses=OpenApiTypes.OBJECT,
     )

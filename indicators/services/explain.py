@@ -105,9 +105,14 @@ LATE_COLUMNS = (
     ("responsible_unit", "late_unit", _("Responsible unit")),
     ("responsible_officer", "late_officer", _("Responsible officer")),
     ("responsibility", "late_basis", _("Responsibility from")),
+    ("apologised", "late_apologised", _("Apology letter in time")),
 )
 #: In a set of late dossiers the ``unit``/``officer`` filters match the responsible ones.
 LATE_FILTERS = {"unit": "late_unit", "officer": "late_officer"}
+#: In a set of late dossiers, ``apology=without`` keeps those with no apology letter issued in time
+#: (the ones an officer still has to act on), ``apology=in_time`` the others (``late.APOLOGISED``).
+APOLOGY = "apology"
+APOLOGY_VALUES = ("without", "in_time")
 
 #: The ``filing_place`` filter (``NoiNopHoSo``): a key of ``tthc/data/filing_places.csv`` (``portal``,
 #: ``ministry``, ``province``) or ``none``. ``filing_place=portal&channel=2`` isolates the online dossiers
@@ -272,6 +277,11 @@ def item_set(
             if value := params.text(filters, name):
                 qs = qs.filter(**{annotation: value})
             filters.pop(name, None)
+        if value := params.text(filters, APOLOGY):
+            if value not in APOLOGY_VALUES:
+                raise params.InvalidParameter(APOLOGY, f"expected one of {', '.join(APOLOGY_VALUES)}")
+            qs = qs.filter(lateness.APOLOGISED) if value == "in_time" else qs.exclude(lateness.APOLOGISED)
+        filters.pop(APOLOGY, None)
     qs = _filter(qs, source, filters)
     label = str(SET_LABELS.get(which) or dict(available_sets(snapshot, comp))[which])
     return ItemSet(which, label, source, qs.order_by(*_ordering(source)), late)

@@ -44,7 +44,15 @@ LABELS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any] | None]] = {
 }
 #: Yes/no fields: "Có"/"Không", then true/false.
 BOOLEANS = frozenset(
-    ("fee_bearing", "disliked", "repeated", "level_central", "level_province", "level_commune")
+    (
+        "fee_bearing",
+        "disliked",
+        "repeated",
+        "level_central",
+        "level_province",
+        "level_commune",
+        "late_apologised",
+    )
 )
 NAMED_SUFFIX = "__code"
 

@@ -21,7 +21,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils import timezone
 
@@ -57,12 +69,16 @@ def overran_steps(as_of: datetime, dossier: Any = None) -> QuerySet[DossierEvent
 
 
 def attribute(qs: QuerySet[Dossier], as_of: datetime) -> QuerySet[Dossier]:
-    """Annotate ``late_unit``, ``late_officer`` and ``late_basis`` (``STEP`` or ``HANDLING_UNIT``)."""
+    """Annotate ``late_unit``, ``late_officer``, ``late_basis`` (``STEP`` or ``HANDLING_UNIT``) and
+    ``late_apologised`` (an apology letter issued in time: ``APOLOGISED``)."""
     first = overran_steps(as_of)
     return qs.annotate(
         late_basis=Case(When(Exists(first), then=Value(STEP)), default=Value(HANDLING_UNIT)),
         late_unit=Coalesce(NullIf(Subquery(first.values("unit")[:1]), Value("")), F("handling_unit")),
         late_officer=Coalesce(Subquery(first.values("officer")[:1]), Value("")),
+        late_apologised=Case(
+            When(APOLOGISED, then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
     )
 
 

@@ -11,6 +11,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from core import params
 from indicators.models import IndicatorSnapshot
 from indicators.services import compute, explain, late
 from reconciliation.services.ingest import ingest
@@ -207,3 +208,48 @@ def test_the_monthly_report_names_late_units_like_the_pages(g):
     assert g.U1.name in cells
     assert "Trần Thị Thẩm" in cells  # the officer of the step that overran
     assert '<span class="small muted">(đơn vị xử lý: không có bước nào quá hạn)</span>' in cells
+
+
+def test_the_late_dossiers_still_owed_an_apology_are_one_click_away(g, client):
+    """The late-units page's "without apology" count opens the ON_TIME drill-down on exactly those
+    dossiers (``apology=without``); each late row says whether its apology came in time."""
+    from tests.accounts.helpers import make_user
+    from tthc.models import ApologyLetter
+
+    ApologyLetter.objects.create(
+        dossier=g.late,
+        issued_at=vn(3, 9, 9),  # two days before its due date (11/3): in time
+        reason="Cần xác minh thêm",
+        original_due_at=g.late.due_at,
+        new_due_at=vn(3, 13, 17),
+    )
+    compute.recompute(golden.PERIOD, now=golden.NOW)
+    snapshot = IndicatorSnapshot.objects.get(agency__code="01", period=golden.PERIOD)
+
+    def codes(**filters):
+        items = explain.item_set(snapshot, "ON_TIME", "missing", filters=filters)
+        return sorted(r[0] for r in explain.rows(items))
+
+    everything = codes()
+    assert "late-1" in everything and "late-2" in everything
+    assert codes(apology="in_time") == ["late-1"]
+    assert codes(apology="without") == sorted(c for c in everything if c != "late-1")
+    items = explain.item_set(snapshot, "ON_TIME", "missing")
+    keys = [c[0] for c in items.columns]
+    flags = {r[0]: dict(zip(keys, r, strict=True))["apologised"] for r in explain.rows(items)}
+    assert flags["late-1"] is True and flags["late-2"] is False
+    with pytest.raises(params.InvalidParameter):
+        codes(apology="maybe")
+
+    officer = make_user("late-officer", "officer", g.P1)
+    client.force_login(officer)
+    page = client.get(reverse("indicators:late"), {"period": golden.PERIOD}).content.decode()
+    link = (
+        reverse("indicators:component", args=["01", golden.PERIOD, "ON_TIME"])
+        + "?set=missing&amp;apology=without"
+    )
+    assert link in page
+    listed = client.get(link.replace("&amp;", "&"))
+    assert listed.status_code == 200
+    assert listed.context["page"].paginator.count == len(everything) - 1
+    assert client.get(link.replace("&amp;", "&").replace("without", "maybe")).status_code == 400
