@@ -37,6 +37,7 @@ TREND_MONTHS = 13
 #: Ranked peers by rank; those without data (no rank) after them, on every database.
 RANKED_FIRST = F("rank").asc(nulls_last=True)
 AT_RISK_SHOWN = 20  # the full list is in the API (paginated)
+LATE_ROWS_PAGE = 100
 PAGE_CACHE_SECONDS = 300  # snapshot-derived fragments; the key changes whenever the snapshot is recomputed
 
 
@@ -313,7 +314,9 @@ def late_units(request):
         {
             "period": period,
             "agency": agency,
-            "rows": late.late_units(period, agency=agency, user=request.user)[:500],
+            "page": Paginator(
+                late.late_units(period, agency=agency, user=request.user), LATE_ROWS_PAGE
+            ).get_page(request.GET.get("page")),
             "compliance": late.apology_compliance(period, agency=agency, user=request.user),
             "title": _("Late units and officers"),
         },

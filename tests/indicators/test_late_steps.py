@@ -253,3 +253,23 @@ def test_the_late_dossiers_still_owed_an_apology_are_one_click_away(g, client):
     assert listed.status_code == 200
     assert listed.context["page"].paginator.count == len(everything) - 1
     assert client.get(link.replace("&amp;", "&").replace("without", "maybe")).status_code == 400
+
+
+def test_the_late_units_page_is_paginated_not_cut(g, client, monkeypatch):
+    """Every responsible unit and officer can be reached: the list pages instead of stopping at a cap."""
+    from indicators import views
+    from tests.accounts.helpers import make_user
+
+    monkeypatch.setattr(views, "LATE_ROWS_PAGE", 1)
+    reader = make_user("late-reader", "officer", g.P1)
+    client.force_login(reader)
+    everyone = late.late_units(golden.PERIOD, user=reader)
+    assert len(everyone) >= 2
+    seen = []
+    for number in range(1, len(everyone) + 1):
+        response = client.get(reverse("indicators:late"), {"period": golden.PERIOD, "page": number})
+        (row,) = response.context["page"].object_list
+        seen.append((row["unit"], row["officer"]))
+    assert sorted(seen) == sorted((r["unit"], r["officer"]) for r in everyone)
+    html = response.content.decode()
+    assert f"period={golden.PERIOD}&amp;page={len(everyone) - 1}" in html  # the pager keeps the period
