@@ -170,7 +170,8 @@ def ministry(request, agency):
             "ministry": m,
             "row": publication.ministry_rows(Agency.objects.filter(pk=m.pk))[0],
             "page": page,
-            "waiting": waiting.order_by("-created_at")[:100],
+            "waiting": waiting.order_by("-created_at")[:WAITING_SHOWN],
+            "waiting_count": waiting.count(),
             "can_assess": svc.may_assess(request.user, m),
             "criteria_set": svc.set_in_force(),
             "show": show,
@@ -178,6 +179,10 @@ def ministry(request, agency):
             "query": query,
         },
     )
+
+
+#: Assessments in progress listed on the ministry page, newest first (the API lists them all).
+WAITING_SHOWN = 100
 
 
 #: The ministry page's "show" filter: every procedure, or those in one classification.

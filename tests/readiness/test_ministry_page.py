@@ -90,3 +90,21 @@ def test_the_assessment_form_asks_for_each_outcome_and_keeps_the_choices_on_erro
     assert response.status_code == 400
     assert "<li>Tiêu chí VH-02: chọn kết quả.</li>" in response.content.decode()
     assert not Assessment.objects.exists()
+
+
+def test_the_assessments_in_progress_say_how_many_there_are(client, world, monkeypatch):
+    from readiness import views
+
+    monkeypatch.setattr(views, "WAITING_SHOWN", 1)
+    for code in ("1.000001", "1.000002"):
+        svc.create_assessment(
+            ProcedureFactory(code=code, ministry=world.a["BTP"]),
+            world.systems["BTP"],
+            world.u["btp_officer"],
+            results(),
+            submit=True,
+        )
+    client.force_login(world.u["btp_leader"])
+    response = client.get(reverse("readiness:ministry", args=["BTP"]), HTTP_ACCEPT_LANGUAGE="vi")
+    assert len(response.context["waiting"]) == 1 and response.context["waiting_count"] == 2
+    assert "1 bản mới nhất; API liệt kê đầy đủ" in response.content.decode()
