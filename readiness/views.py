@@ -147,7 +147,7 @@ def ministry(request, agency):
     if show not in SHOW_FILTERS:
         show = ""
     procedures = _shown(procedures, show)
-    query = request.GET.get("q", "").strip()
+    query = (params.text(request.GET, "q") or "").strip()
     if query:
         procedures = procedures.filter(Q(code__icontains=query) | Q(name__icontains=query))
     page = _page(request, procedures.order_by("code"))
@@ -272,6 +272,8 @@ def assess(request, agency):
     if request.method == "POST" and criteria_set is not None:
         post = request.POST
         try:
+            if refused := _nul_refused(post):
+                raise ValidationError({"__all__": refused})
             procedure = (
                 Procedure.objects.filter(code=post.get("procedure", "").strip())
                 .select_related("ministry")
@@ -324,7 +326,7 @@ def assess(request, agency):
             "rows": rows,
             "systems": systems,
             "outcomes": Outcome.choices,
-            "errors": [(ASSESS_FIELDS.get(field, ""), m) for field, msgs in errors.items() for m in msgs],
+            "errors": [(FIELD_LABELS.get(field, ""), m) for field, msgs in errors.items() for m in msgs],
             "post": request.POST,
             "initial_procedure": request.POST.get("procedure") or request.GET.get("procedure", ""),
         },
@@ -332,15 +334,37 @@ def assess(request, agency):
     )
 
 
-#: The assessment form's fields as its labels name them (an error says which one is wrong; the
+#: The readiness forms' fields as their labels name them (an error says which one is wrong; the
 #: criteria's errors name their criterion themselves).
-ASSESS_FIELDS = {
+FIELD_LABELS = {
     "procedure": gettext_lazy("Procedure code"),
     "system": gettext_lazy("System"),
     "planned_ready_on": gettext_lazy("Planned ready date (if not ready)"),
     "steps": gettext_lazy("Roadmap steps"),
     "attachment": gettext_lazy("Attachment"),
+    "note": gettext_lazy("Note"),
+    "comment": gettext_lazy("Comment"),
+    "action": gettext_lazy("Action"),
+    "owner_unit": gettext_lazy("Owner unit"),
+    "target_on": gettext_lazy("Target date"),
 }
+
+
+def _field_label(name: str) -> str:
+    """A posted field of the assessment form as its label names it ("Ghi chú CH-01")."""
+    for prefix, label in (("outcome-", _("Outcome")), ("note-", _("Note")), ("file-", _("Attachment"))):
+        if name.startswith(prefix):
+            return f"{label} {name[len(prefix) :]}"
+    return str(FIELD_LABELS.get(name, name))
+
+
+def _nul_refused(post) -> str | None:
+    """What to answer when a posted field holds a NUL byte (PostgreSQL cannot store one): these forms
+    are read field by field, not through a Django form whose validator would refuse it."""
+    for name, values in post.lists():
+        if any("\x00" in v for v in values):
+            return f"{_field_label(name)}: {_('A NUL byte is not allowed.')}"
+    return None
 
 
 def _assessment(request, pk: int) -> Assessment:
@@ -373,6 +397,9 @@ def assessment(request, pk):
 @require_POST
 def decide(request, pk, name):
     a = _assessment(request, pk)
+    if refused := _nul_refused(request.POST):
+        messages.error(request, refused)
+        return redirect("readiness:assessment", a.pk)
     try:
         svc.transition(a, name, request.user, comment=request.POST.get("comment", ""), context=_ctx(request))
     except ValidationError as exc:
@@ -422,6 +449,9 @@ def province(request, agency):
 def plan(request, agency):
     p = _province(request, agency)
     post = request.POST
+    if refused := _nul_refused(post):
+        messages.error(request, refused)
+        return redirect("readiness:province", p.code)
     procedure = get_object_or_404(Procedure, code=post.get("procedure", ""))
     system = get_object_or_404(SourceSystem, code=post.get("system", ""))
     try:

@@ -57,6 +57,7 @@ def test_the_procedures_filter_by_classification_and_by_code_or_name(client, wor
     assert shown(q="2.000", show="pending") == ["2.000001"]
     assert shown(q="2.000", show="ready") == []
     assert shown(show="bogus") == shown()  # an unknown filter shows everything, as without one
+    assert client.get(url, {"q": "a\x00b"}).status_code == 400  # never a database error
     # Each row offers its officers the form with the procedure filled in.
     html = client.get(url).content.decode()
     assert f"{reverse('readiness:assess', args=['BTP'])}?procedure=2.000001" in html
@@ -89,6 +90,12 @@ def test_the_assessment_form_asks_for_each_outcome_and_keeps_the_choices_on_erro
     response = client.post(url, form, HTTP_ACCEPT_LANGUAGE="vi")
     assert response.status_code == 400
     assert "<li>Tiêu chí VH-02: chọn kết quả.</li>" in response.content.decode()
+    form |= {"outcome-VH-02": "met", "note-CH-01": "nul\x00byte"}
+    response = client.post(url, form, HTTP_ACCEPT_LANGUAGE="vi")
+    assert (
+        response.status_code == 400
+        and "Ghi chú CH-01: Không được chứa ký tự NUL." in response.content.decode()
+    )
     assert not Assessment.objects.exists()
 
 
@@ -108,3 +115,35 @@ def test_the_assessments_in_progress_say_how_many_there_are(client, world, monke
     response = client.get(reverse("readiness:ministry", args=["BTP"]), HTTP_ACCEPT_LANGUAGE="vi")
     assert len(response.context["waiting"]) == 1 and response.context["waiting_count"] == 2
     assert "1 bản mới nhất; API liệt kê đầy đủ" in response.content.decode()
+
+
+def test_a_nul_byte_is_refused_by_every_readiness_form_naming_the_field(client, world):
+    """These forms are read field by field: a NUL byte (which PostgreSQL cannot store) is an error
+    naming the field, never a server error, and nothing is written."""
+    from readiness.models import ProvincePlan
+
+    a = svc.create_assessment(
+        world.p["BTP"], world.systems["BTP"], world.u["btp_officer"], results(), submit=True
+    )
+    client.force_login(world.u["btp_leader"])
+    response = client.post(
+        reverse("readiness:decide", args=[a.pk, "approve"]), {"comment": "ok\x00"}, HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert a.state == "submitted"
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Ý kiến: Không được chứa ký tự NUL." in page
+    client.force_login(world.u["province_officer"])
+    body = {
+        "procedure": "P-BTP",
+        "system": "SYS-BTP",
+        "action": "Giữ\x00",
+        "owner_unit": "Sở",
+        "target_on": "2027-01-31",
+    }
+    response = client.post(reverse("readiness:plan", args=["01"]), body, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 302
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Hành động: Không được chứa ký tự NUL." in page
+    assert not ProvincePlan.objects.exists()
