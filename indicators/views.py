@@ -318,6 +318,13 @@ def late_units(request):
                 late.late_units(period, agency=agency, user=request.user), LATE_ROWS_PAGE
             ).get_page(request.GET.get("page")),
             "compliance": late.apology_compliance(period, agency=agency, user=request.user),
+            # The agencies whose drill-down the viewer may open (a ministry sees the provinces' late
+            # dossiers of its procedures, not the provinces' scores): only those counts are links.
+            "openable": set(
+                IndicatorSnapshot.objects.visible_to(request.user)
+                .filter(period=period)
+                .values_list("agency__code", flat=True)
+            ),
             "title": _("Late units and officers"),
         },
     )

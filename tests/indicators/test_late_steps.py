@@ -273,3 +273,21 @@ def test_the_late_units_page_is_paginated_not_cut(g, client, monkeypatch):
     assert sorted(seen) == sorted((r["unit"], r["officer"]) for r in everyone)
     html = response.content.decode()
     assert f"period={golden.PERIOD}&amp;page={len(everyone) - 1}" in html  # the pager keeps the period
+
+
+def test_every_link_on_the_late_units_page_opens(g, client):
+    """A ministry sees the provinces' late dossiers of its procedures but not the provinces' scores: its
+    "without apology" counts are not links to drill-downs it cannot open (they answered 404)."""
+    from tests.accounts.helpers import make_user
+
+    compute.recompute(golden.PERIOD, now=golden.NOW)
+    for name, agency in (("late-province", g.P1), ("late-ministry", g.M1)):
+        client.force_login(make_user(name, "officer", agency))
+        response = client.get(reverse("indicators:late"), {"period": golden.PERIOD})
+        html = response.content.decode()
+        assert response.context["compliance"], f"{name} sees late dossiers"
+        links = re.findall(r'href="(/indicators/[^"]*apology=without)"', html)
+        if name == "late-province":
+            assert links, "the province opens its own drill-down"
+        for link in links:
+            assert client.get(link.replace("&amp;", "&")).status_code == 200, (name, link)
