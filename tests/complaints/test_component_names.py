@@ -96,3 +96,19 @@ def test_the_letters_appendix_names_the_agency_of_a_count_without_dossiers(world
     assert (synced["source_text"], synced["portal_text"]) == ("7 hồ sơ", "3 hồ sơ")
     other = rows["missing_on_portal"]
     assert other["dossier_text"] == other["dossier"]
+
+
+def test_the_chairmans_summary_lists_the_components_largest_first(world):
+    """As the letter does: the component that costs the most points comes first, whatever its code."""
+    from complaints.services.summary import monthly_summary
+
+    breakdown = {"DATA_REUSE": "0.020", "ON_TIME": "1.820", "DOSSIER_SYNC": "0.350", "PAYMENT_SHARE": "0.350"}
+    case = make_case(world, State.SUBMITTED, points_at_stake="2.540", points_breakdown=breakdown)
+    RequestSystem.objects.filter(request=case).update(points_at_stake="2.540", points_breakdown=breakdown)
+    data = monthly_summary(None, "2026-08")
+    order = ["ON_TIME", "DOSSIER_SYNC", "PAYMENT_SHARE", "DATA_REUSE"]  # ties by code
+    assert list(data["totals"]["points_breakdown"]) == order
+    (ministry,) = data["ministries"]
+    assert list(ministry["points_breakdown"]) == order
+    assert list(ministry["systems"][0]["points_breakdown"]) == order
+    assert data["totals"]["points_breakdown"]["ON_TIME"] == "1.820"
