@@ -35,6 +35,8 @@ LIST_FIELDS = frozenset(
     )
 )
 BOM = b"\xef\xbb\xbf"
+#: The byte-order marks of UTF-16 (little and big endian), what a spreadsheet's "Unicode text" starts with.
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 class _LineRefused(Exception):
@@ -97,6 +99,10 @@ class CsvAdapter(Adapter):
         try:
             first = first.decode("utf-8")
         except UnicodeDecodeError as exc:
+            if first.startswith(UTF16_BOMS):
+                raise UnreadableBody(
+                    'the CSV is UTF-16 text (a spreadsheet\'s "Unicode text"): save it as "CSV UTF-8"'
+                ) from None
             raise UnreadableBody(f"the CSV is not UTF-8 text ({exc})") from None
         delimiter = ";" if first.count(";") > first.count(",") else ","
         header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]

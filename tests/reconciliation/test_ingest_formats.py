@@ -153,6 +153,13 @@ def test_csv_without_portal_header_is_unreadable():
         list(get_adapter("csv").parse(stream("ma,trang_thai\n1,2\n")))
 
 
+def test_a_utf16_csv_is_unreadable_with_the_fix_named():
+    """A spreadsheet's "Unicode text" export is UTF-16: say so and how to save it, not a codec error."""
+    body = "MaHoSo,MaTTHC,TrangThaiHoSo\n00004-250111-000005,1.001193,2\n".encode("utf-16")
+    with pytest.raises(UnreadableBody, match='UTF-16 text .*save it as "CSV UTF-8"'):
+        list(get_adapter("csv").parse(stream(body)))
+
+
 def test_semicolon_csv_and_bom(world):
     text = "\ufeffMaHoSo;MaTTHC;TrangThaiHoSo;NgayTiepNhan;NgayHenTra\n00004-250111-000005;1.001193;2;20250111;20250113\n"
     report = ingest(world["province_system"], stream(text.encode()), "csv")
