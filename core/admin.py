@@ -46,6 +46,10 @@ class GatedAdminMixin(_AdminBase):
     ``None`` disables the action.
     """
 
+    class Media:
+        # Lists keep their first column (the code that opens a row) on one line.
+        css = {"all": ("tthc/admin.css",)}
+
     view_role: str | None = Role.VIEWER
     change_role: str | None = Role.OFFICER
     add_role: str | None = Role.OFFICER

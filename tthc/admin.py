@@ -131,7 +131,7 @@ class DossierAdmin(CodePrefixSearchMixin, LargeTableAdminMixin, GatedAdminMixin,
 
     list_display = (
         "code",
-        "procedure",
+        "procedure_code",
         "receiving_agency",
         "status",
         "channel",
@@ -144,6 +144,11 @@ class DossierAdmin(CodePrefixSearchMixin, LargeTableAdminMixin, GatedAdminMixin,
     autocomplete_fields = ("procedure", "receiving_agency", "handling_agency")
     readonly_fields = ("state_at", "state_source", "created_at", "updated_at")
     ordering = LIST_ORDER  # an index's order: never-received dossiers last
+
+    @admin.display(description=_("procedure"), ordering="procedure__code")
+    def procedure_code(self, obj: Dossier) -> str:
+        """The procedure's code (its full name, a sentence, squeezed the list's other columns)."""
+        return obj.procedure.code
 
     def get_queryset(self, request):
         # The changelist ignores list_select_related once the queryset selects related rows, so
