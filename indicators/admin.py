@@ -8,7 +8,20 @@ from accounts.models import Role
 from core.admin import GatedAdminMixin
 
 from .models import CertifiedCopyCommune, ComponentValue, IndicatorSnapshot
-from .services import compute
+from .services import compute, scoring
+
+
+class BandFilter(admin.SimpleListFilter):
+    """The bands by their names ("Khá", "Chưa có dữ liệu"), not their stored codes."""
+
+    title = _("band")
+    parameter_name = "band"
+
+    def lookups(self, request, model_admin):
+        return [(code, label) for code, label in scoring.BAND_LABELS.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(band=self.value()) if self.value() else queryset
 
 
 @admin.register(CertifiedCopyCommune)
@@ -56,20 +69,28 @@ class IndicatorSnapshotAdmin(GatedAdminMixin, admin.ModelAdmin):
         "agency",
         "level",
         "total",
-        "band",
+        "band_name",
         "rank",
         "change",
         "final",
         "as_of",
         "methodology",
     )
-    list_filter = ("level", "band", "final", "methodology", "period_kind")
+    list_filter = ("level", BandFilter, "final", "methodology", "period_kind")
     list_select_related = ("agency",)
     search_fields = ("agency__code", "agency__name", "period")
     ordering = ("-period", "level", "rank")
     inlines = [ComponentValueInline]
     actions = [recompute_periods]
-    readonly_fields = [f.name for f in IndicatorSnapshot._meta.fields]
+    # Every field, read-only, the band by its name.
+    readonly_fields = tuple(
+        "band_name" if f.name == "band" else f.name for f in IndicatorSnapshot._meta.fields
+    )
+    fields = readonly_fields
+
+    @admin.display(description=_("band"), ordering="band")
+    def band_name(self, obj: IndicatorSnapshot) -> str:
+        return scoring.band_label(obj.band)
 
     def get_queryset(self, request):
         """Stricter than the pages (which show a commune its province's score): the admin lists the

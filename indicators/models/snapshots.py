@@ -89,7 +89,7 @@ class IndicatorSnapshot(models.Model):
         indexes = [models.Index(fields=["period", "level", "rank"], name="snapshot_period_rank")]
 
     def __str__(self) -> str:
-        return f"{self.agency_id} {self.period}: {self.total}"
+        return f"{self.agency.code} {self.period}: {'—' if self.total is None else self.total}"
 
     @property
     def has_data(self) -> bool:
