@@ -4,10 +4,15 @@ Requests are read-only here — changes go through the services (the case page a
 admin can never skip the transition table or the timeline. Feedback items are recorded here (or
 imported with ``import_feedback``); their deadlines are computed on save."""
 
+from decimal import Decimal
+
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from core import components, formatting
 from core.admin import GatedAdminMixin
+from reconciliation.models import GapKind
 
 from .models import Feedback, RequestEvent, RequestSystem, SyncGapRequest
 
@@ -34,11 +39,58 @@ class RequestEventInline(admin.TabularInline):
         return False
 
 
-class RequestSystemInline(admin.TabularInline):
+def _gaps(counts: dict | None) -> str:
+    """Stored counts ({kind: n}) by the kinds' names, largest first."""
+    names = dict(GapKind.choices)
+    ordered = sorted((counts or {}).items(), key=lambda kv: (-int(kv[1]), kv[0]))
+    return "; ".join(f"{names.get(kind, kind)}: {n}" for kind, n in ordered) or "—"
+
+
+def _points(breakdown: dict | None) -> str:
+    """Points at stake ({component code: points}) by the components' names, largest first."""
+    ordered = sorted((breakdown or {}).items(), key=lambda kv: (-Decimal(str(kv[1])), kv[0]))
+    return (
+        "; ".join(f"{components.name(code)}: {formatting.number(Decimal(str(v)), 3)}" for code, v in ordered)
+        or "—"
+    )
+
+
+class ReadableCounts:
+    """The requests' stored counts as people read them, for the admin's read-only screens."""
+
+    @admin.display(description=_("gaps per kind"))
+    def gaps_by_kind(self, obj) -> str:
+        return _gaps(obj.gap_counts)
+
+    @admin.display(description=_("latest gaps per kind"))
+    def latest_gaps_by_kind(self, obj) -> str:
+        return _gaps(obj.latest_gap_counts) if obj.latest_gap_counts is not None else "—"
+
+    @admin.display(description=_("points at stake per component"))
+    def points_by_component(self, obj) -> str:
+        return _points(obj.points_breakdown)
+
+
+#: A request's JSON fields and what the admin shows in their place.
+READABLE = {
+    "gap_counts": "gaps_by_kind",
+    "latest_gap_counts": "latest_gaps_by_kind",
+    "points_breakdown": "points_by_component",
+}
+
+
+class RequestSystemInline(ReadableCounts, admin.TabularInline):
     model = RequestSystem
     extra = 0
     can_delete = False
-    fields = ["source", "gap_total", "gap_counts", "points_at_stake", "points_breakdown", "latest_gap_total"]
+    fields = [
+        "source",
+        "gap_total",
+        "gaps_by_kind",
+        "points_at_stake",
+        "points_by_component",
+        "latest_gap_total",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -49,7 +101,7 @@ class RequestSystemInline(admin.TabularInline):
 
 
 @admin.register(SyncGapRequest)
-class SyncGapRequestAdmin(GatedAdminMixin, admin.ModelAdmin):
+class SyncGapRequestAdmin(ReadableCounts, GatedAdminMixin, admin.ModelAdmin):
     view_role = Role.VIEWER
     change_role = None
     add_role = None
@@ -67,8 +119,10 @@ class SyncGapRequestAdmin(GatedAdminMixin, admin.ModelAdmin):
             *(s.source.owner for s in obj.systems.select_related("source__owner")),
         ]
 
+    exclude = tuple(READABLE)  # shown as their readable counterparts instead
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+        return [READABLE.get(f.name, f.name) for f in self.model._meta.fields]
 
 
 @admin.register(Feedback)

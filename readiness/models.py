@@ -330,7 +330,7 @@ class ProvincePlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.province_id} {self.procedure_id} {self.status}"
+        return f"{self.province.code} · {self.procedure.code}: {self.get_status_display()}"
 
 
 class ChaseMarker(models.Model):

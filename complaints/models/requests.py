@@ -204,7 +204,7 @@ class SyncGapRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.period} {self.province_id}→{self.ministry_id}"
+        return self.reference
 
     @property
     def reference(self) -> str:
@@ -407,7 +407,13 @@ class CaseEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.from_state}→{self.to_state}"
+        """As people read it ("Tạo mới: → Dự thảo"): the kind and the states by their names where the
+        workflow gives them choices."""
+        states = [
+            str(getattr(self, f"get_{name}_display", lambda n=name: getattr(self, n))())
+            for name in ("from_state", "to_state")
+        ]
+        return f"{self.get_kind_display()}: {states[0]} → {states[1]}".replace(":  →", ": →")
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import formatting
 from core.scope import scope_of
 from tthc.models import Agency
 from tthc.period_fields import KINDS, PeriodField
@@ -89,7 +90,7 @@ class IndicatorSnapshot(models.Model):
         indexes = [models.Index(fields=["period", "level", "rank"], name="snapshot_period_rank")]
 
     def __str__(self) -> str:
-        return f"{self.agency.code} {self.period}: {'—' if self.total is None else self.total}"
+        return f"{self.agency.code} {self.period}: {formatting.number(self.total, 2)}"
 
     @property
     def has_data(self) -> bool:
