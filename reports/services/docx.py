@@ -13,6 +13,7 @@ from typing import Any
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.table import _Cell
@@ -90,6 +91,7 @@ def _letterhead(doc: Any, ctx: dict[str, Any]) -> None:
 
 def _footer(doc: Any, recipients: list[str], sign_lines: list[str], name: str, note: str) -> None:
     table = doc.add_table(rows=1, cols=2)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # one page for the whole block
     left, right = (_first(c) for c in table.rows[0].cells)
     if recipients:
         _para(left, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
@@ -122,6 +124,8 @@ def request_letter(ctx: dict[str, Any]) -> Rendered:
             _para(doc, f"- {a}{'.' if i == len(addressees) - 1 else ';'}", align=WD_ALIGN_PARAGRAPH.LEFT)
     for text in ctx["paragraphs"]:
         _para(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
+    for text in ctx["closing"]:  # on the page of the signature, as in the PDF
+        _para(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True).paragraph_format.keep_with_next = True
     signer = ctx["signer"]
     lines = [f"{signer['mode']} {signer['authority']}".strip(), signer["title"]]
     _footer(

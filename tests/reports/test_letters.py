@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from docx import Document
+from docx.oxml.ns import qn
 
 from complaints.services.requests import transition
 from reconciliation.models import Gap
@@ -173,3 +174,35 @@ def test_the_appendix_counts_cases_as_the_body_does(submitted):
     dossiers = gaps.values("dossier_code").distinct().count()
     assert dossiers < gaps.count()
     assert group["count_text"] == f"{gaps.count()} trường hợp thuộc {dossiers} hồ sơ"
+
+
+@pytest.mark.django_db
+@pdftotext
+def test_the_signature_never_stands_alone_on_a_page(demo, tmp_path):
+    """However long the body, the letter's closing lines go to the page of the signature (Nơi nhận and
+    the signer), in the PDF and, as "keep with next", in the Word file."""
+    from complaints.models import SyncGapRequest
+
+    draft = SyncGapRequest.objects.filter(state="draft").order_by("pk").first()
+    closing = "Trân trọng cảm ơn sự quan tâm, phối hợp của Quý Bộ./."
+    pages_seen = set()
+    for n in range(14, 30):  # bodies ending at every height of the first page and past it
+        fillers = [f"Đoạn {i}: nội dung kiến nghị được viết thêm để kéo dài văn bản." for i in range(n)]
+        draft.body = "\n\n".join(["Kính gửi: Bộ Tài chính.", *fillers, "(Danh sách tại Phụ lục.)", closing])
+        draft.save(update_fields=["body"])
+        pages = pdf_text(render(tmp_path, "request_letter", "--request", str(draft.pk), name=f"s{n}.pdf"))
+        pages = pages.split("\f")
+        where = {
+            part: next(i for i, text in enumerate(pages) if part in " ".join(text.split()))
+            for part in ("Trân trọng cảm ơn", "Nơi nhận")
+        }
+        assert where["Trân trọng cảm ơn"] == where["Nơi nhận"], (n, where)
+        pages_seen.add(where["Nơi nhận"])
+    assert pages_seen == {0, 1}, "the bodies tried put the signature on the first page and on the second"
+    docx = Document(
+        str(render(tmp_path, "request_letter", "--request", str(draft.pk), "--format", "docx", name="s.docx"))
+    )
+    kept = [p.text for p in docx.paragraphs if p.paragraph_format.keep_with_next]
+    assert kept == ["(Danh sách tại Phụ lục.)", closing]
+    (foot,) = [t for t in docx.tables if "Nơi nhận" in t.rows[0].cells[0].text]
+    assert foot.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None  # the block is never split

@@ -22,6 +22,11 @@ NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 
+#: The request letter's last paragraphs ("(Danh sách … tại Phụ lục …)", "Trân trọng cảm ơn …"), kept on
+#: the page of the signature.
+CLOSING_LINES = 2
+
+
 def _issuer(value: Any) -> list[str]:
     if isinstance(value, dict):
         lines = [value.get("parent") or "", value.get("name") or ""]
@@ -77,6 +82,7 @@ def request_letter(target: Target) -> dict[str, Any]:
     number_line = _number_line(content.get("number"))
     # Unsigned: the day is left blank for the signer, as on the drafts in the seeds.
     date_text = long_date(content.get("date")) if content.get("date") else blank_day_date()
+    body = [p for p in content.get("paragraphs") or [] if p]
     return {
         "doc_title": content.get("summary") or "",
         "issuer": _issuer(content.get("issuer")),
@@ -86,7 +92,10 @@ def request_letter(target: Target) -> dict[str, Any]:
         "date_line": f"{content.get('place') or ''}, {date_text}",
         "summary": str(content.get("summary") or "").removeprefix("V/v").strip(),
         "addressees": list(content.get("addressees") or []),
-        "paragraphs": [p for p in content.get("paragraphs") or [] if p],
+        # The body, and its closing lines, which stay on the page of the signature (PDF and Word): a
+        # signature never stands alone on a page.
+        "paragraphs": body[:-CLOSING_LINES],
+        "closing": body[-CLOSING_LINES:],
         "signer": {
             "mode": signer.get("mode") or "",
             "authority": (signer.get("authority") or "").upper(),
