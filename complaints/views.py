@@ -27,7 +27,7 @@ from .api.filters import RequestFilter
 from .forms import AssignForm, AttachmentForm, CommentForm, DraftForm, TransitionForm
 from .machine import WorkflowError
 from .models import Notification, SyncGapRequest
-from .services import attachments, deadlines, notifications, report, signed_letters, summary
+from .services import attachments, deadlines, letters, notifications, report, signed_letters, summary
 from .services import requests as svc
 from .services.report import counts_by_state, open_by_ministry, overdue_ranking
 from .workflow import OPEN, OVERDUE_STATES, PRIVATE, WORKFLOW, State
@@ -258,6 +258,7 @@ def detail(request, pk):
             "state_label": WORKFLOW.label(case.state),
             "gap_rows": gap_rows(case),
             "signed_letter": signed_letters.stored(case),
+            "signature": letters.signature_line(case) if case.signed_at else "",
         },
     )
 

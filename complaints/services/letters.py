@@ -340,6 +340,14 @@ def signer(case: SyncGapRequest) -> dict[str, Any]:
     }
 
 
+def signature_line(case: SyncGapRequest) -> str:
+    """The signature block on one line, in the letter's order: "KT. CHỦ TỊCH · PHÓ CHỦ TỊCH · Nguyễn
+    Văn A" (the mode goes with the authority signed for, not with the signer's own title)."""
+    block = signer(case)
+    head = f"{block['mode']} {block['authority']}".strip()
+    return " · ".join(part for part in (head, block["title"], block["name"]) if part)
+
+
 def appendix(case: SyncGapRequest, limit: int | None = 200, offset: int = 0) -> list[dict[str, Any]]:
     """The gap list of the request's systems (bounded: ``limit`` rows from ``offset``; ``None``: all):
     the gaps that count (:func:`~reconciliation.models.counted_kinds`), as the body and the attached

@@ -241,3 +241,22 @@ def test_the_countdown_names_only_the_units_it_has(days, hours, minutes, text):
         rendered = render_to_string("complaints/_countdown.html", {"c": c})
     assert re.sub(r"<[^>]+>", "", rendered) == text
     assert ('class="overdue"' in rendered) == (days < 0 or hours < 0 or minutes < 0)
+
+
+def test_the_request_page_writes_the_signature_in_the_letters_order(client, world):
+    """ "KT." goes with the authority signed for ("KT. CHỦ TỊCH · PHÓ CHỦ TỊCH · name"), as in the letter,
+    never "KT. PHÓ CHỦ TỊCH"."""
+    case = make_case(
+        world,
+        State.SUBMITTED,
+        signed_at=vn(2026, 9, 3, 9, 0),
+        signer_mode="KT.",
+        signer_title="Phó Chủ tịch",
+        signer_name="Nguyễn Văn An",
+    )
+    client.force_login(world.u["province_leader"])
+    html = client.get(
+        reverse("complaints:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="vi"
+    ).content.decode()
+    assert "KT. CHỦ TỊCH · PHÓ CHỦ TỊCH · Nguyễn Văn An," in html
+    assert "KT. Phó Chủ tịch" not in html and "KT. PHÓ CHỦ TỊCH" not in html
