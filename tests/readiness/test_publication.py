@@ -203,3 +203,17 @@ def test_province_rows_show_what_remains(world, listed):
     approved(world, "BTP")  # ready now: off the list, and its plan no longer counts
     rows = {r["province"].code: r for r in publication.province_rows(Agency.objects.provinces())}
     assert (rows["01"]["listed"], rows["01"]["done"], rows["01"]["remaining"]) == (1, 0, 1)
+
+
+def test_every_field_of_the_province_plan_form_has_a_name_for_screen_readers(client, world, listed):
+    """The plan form is a row of bare inputs (placeholders only): each carries an accessible name that
+    says which procedure it is for."""
+    import re
+
+    client.force_login(world.u["province_officer"])
+    html = client.get(reverse("readiness:province", args=["01"]), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    controls = re.findall(r"<(?:input|select)\b(?![^>]*type=\"hidden\")[^>]*>", html)
+    assert len(controls) >= 8, "two procedures, four fields each"
+    unnamed = [c for c in controls if "aria-label=" not in c]
+    assert not unnamed, unnamed
+    assert 'aria-label="Đơn vị chủ trì (P-BTP)"' in html
