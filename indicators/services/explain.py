@@ -277,9 +277,7 @@ def item_set(
             if value := params.text(filters, name):
                 qs = qs.filter(**{annotation: value})
             filters.pop(name, None)
-        if value := params.text(filters, APOLOGY):
-            if value not in APOLOGY_VALUES:
-                raise params.InvalidParameter(APOLOGY, f"expected one of {', '.join(APOLOGY_VALUES)}")
+        if value := params.choice(filters, APOLOGY, APOLOGY_VALUES):
             qs = qs.filter(lateness.APOLOGISED) if value == "in_time" else qs.exclude(lateness.APOLOGISED)
         filters.pop(APOLOGY, None)
     qs = _filter(qs, source, filters)
