@@ -15,6 +15,7 @@ from core.admin import GatedAdminMixin
 from reconciliation.models import GapKind
 
 from .models import Feedback, RequestEvent, RequestSystem, SyncGapRequest
+from .services.summary import largest_first
 
 
 class RequestEventInline(admin.TabularInline):
@@ -48,9 +49,11 @@ def _gaps(counts: dict | None) -> str:
 
 def _points(breakdown: dict | None) -> str:
     """Points at stake ({component code: points}) by the components' names, largest first."""
-    ordered = sorted((breakdown or {}).items(), key=lambda kv: (-Decimal(str(kv[1])), kv[0]))
+    ordered = largest_first(breakdown or {})
     return (
-        "; ".join(f"{components.name(code)}: {formatting.number(Decimal(str(v)), 3)}" for code, v in ordered)
+        "; ".join(
+            f"{components.name(code)}: {formatting.number(Decimal(v), 3)}" for code, v in ordered.items()
+        )
         or "—"
     )
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -196,19 +196,15 @@ SHOW_FILTERS = {
 
 
 def _shown(procedures, show: str):
-    """The procedures of one classification (their current approved assessment), or all of them."""
+    """The procedures of one classification (their current approved assessment, as
+    ``AssessmentQuerySet`` defines not ready and overdue), or all of them."""
     if show == "pending":
         return procedures.exclude(current_assessment_exists())
     if show == "ready":
         return procedures.filter(current_assessment_exists(classification=Classification.READY))
-    if show == "not_ready":
-        return procedures.filter(current_assessment_exists(classification=Classification.NOT_READY))
-    if show == "overdue":
-        return procedures.filter(
-            current_assessment_exists(
-                classification=Classification.NOT_READY, planned_ready_on__lt=timezone.localdate()
-            )
-        )
+    if show in ("not_ready", "overdue"):
+        entries = Assessment.objects.not_ready() if show == "not_ready" else Assessment.objects.overdue()
+        return procedures.filter(Exists(entries.filter(procedure_id=OuterRef("pk"))))
     return procedures
 
 

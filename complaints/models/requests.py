@@ -409,11 +409,8 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         """As people read it ("Tạo mới: → Dự thảo"): the kind and the states by their names where the
         workflow gives them choices."""
-        states = [
-            str(getattr(self, f"get_{name}_display", lambda n=name: getattr(self, n))())
-            for name in ("from_state", "to_state")
-        ]
-        return f"{self.get_kind_display()}: {states[0]} → {states[1]}".replace(":  →", ": →")
+        from_state, to_state = (self._named_state(name) for name in ("from_state", "to_state"))
+        return f"{self.get_kind_display()}: {f'{from_state} ' if from_state else ''}→ {to_state}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -422,6 +419,10 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Case events are append-only.")
+
+    def _named_state(self, name: str) -> str:
+        display = getattr(self, f"get_{name}_display", None)  # only where the field has choices
+        return str(display()) if display else getattr(self, name)
 
     @property
     def actor_label(self) -> str:

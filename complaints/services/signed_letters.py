@@ -168,8 +168,9 @@ def sweep(older_than: timedelta, now: datetime | None = None, *, dry_run: bool =
     letter's files are never touched: only names no ``SignedLetter`` row holds."""
     found = orphans(older_than, now)
     if not dry_run:
+        storage = _storage()
         for name in found:
-            _storage().delete(name)
+            storage.delete(name)
         if found:
             logger.info("removed %d signed-letter files no signed letter holds", len(found))
     return found

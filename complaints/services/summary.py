@@ -45,7 +45,7 @@ def _points(value: Any) -> str:
     return str(Decimal(value or 0).quantize(Q3))
 
 
-def _largest_first(breakdown: dict[str, Any]) -> dict[str, str]:
+def largest_first(breakdown: dict[str, Any]) -> dict[str, str]:
     """Points at stake per component, the largest first (as the request letter lists them)."""
     return {k: _points(v) for k, v in sorted(breakdown.items(), key=lambda kv: (-Decimal(kv[1]), kv[0]))}
 
@@ -136,9 +136,9 @@ def monthly_summary(
         _add(ministries[ministry], "points_breakdown", entry.points_breakdown)
     for item in systems.values():
         item["points_at_stake"] = _points(item["points_at_stake"])
-        item["points_breakdown"] = _largest_first(item["points_breakdown"])
+        item["points_breakdown"] = largest_first(item["points_breakdown"])
     for row_ in ministries.values():
-        row_["points_breakdown"] = _largest_first(row_["points_breakdown"])
+        row_["points_breakdown"] = largest_first(row_["points_breakdown"])
     totals: dict[str, Any] = {
         k: sum(m[k] for m in ministries.values())
         for k in ("requests", "drafts", "sent", "answered", "verified", "overdue", "gaps")
@@ -151,7 +151,7 @@ def monthly_summary(
     for m in ministries.values():
         for k, v in m["points_breakdown"].items():
             breakdown[k] = breakdown.get(k, Decimal(0)) + Decimal(v)
-    totals["points_breakdown"] = _largest_first(breakdown)
+    totals["points_breakdown"] = largest_first(breakdown)
     return {
         "period": str(period),
         "province": {"code": province.code, "name": province.name} if province is not None else None,
