@@ -155,6 +155,30 @@ def test_shared_catalog_does_not_contradict_the_apps():
     assert not clashes, "\n".join(clashes)
 
 
+#: Python and brace placeholders: a translation must carry exactly those of its msgid.
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+
+
+def test_every_translation_says_it_once_with_the_msgids_placeholders():
+    """A translation wrapped over several lines once came out twice ("X.X.") because a fill script
+    matched its first line as an empty msgstr: every notification e-mail said everything twice. Each
+    translation, in every catalog, carries the placeholders of its msgid, once each, and does not
+    repeat itself."""
+    wrong = []
+    for path in sorted(ROOT.glob("*/locale/vi/LC_MESSAGES/django.po")) + [
+        ROOT / "locale/vi/LC_MESSAGES/django.po"
+    ]:
+        for msgid, msgstr in _catalog(path).items():
+            if not msgid or not msgstr:
+                continue
+            half = len(msgstr) // 2
+            if len(msgstr) % 2 == 0 and msgstr[:half] == msgstr[half:]:
+                wrong.append(f"{path.relative_to(ROOT)}: repeated: {msgstr!r}")
+            elif sorted(PLACEHOLDER.findall(msgstr)) != sorted(PLACEHOLDER.findall(msgid)):
+                wrong.append(f"{path.relative_to(ROOT)}: placeholders differ: {msgid!r} → {msgstr!r}")
+    assert not wrong, "\n".join(wrong)
+
+
 def _django_catalog_ids(app: str) -> list[tuple[str, str | None, str | None]]:
     """(msgid, msgid_plural, msgctxt) of a contrib app's English catalog (every string it can show)."""
     import django

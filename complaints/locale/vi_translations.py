@@ -345,7 +345,9 @@ def fill(path: str) -> None:
         value = VI[msgid].replace("\\", "\\\\").replace('"', '\\"')
         return f'{m.group(1)}msgstr "{value}"'
 
-    text = re.sub(r'^(msgid ((?:".*"\n)+))msgstr ""$', replace, text, flags=re.M)
+    # Only an empty msgstr: a translated one wrapped over several lines also starts with `msgstr ""`,
+    # and filling that would put the translation in front of itself.
+    text = re.sub(r'^(msgid ((?:".*"\n)+))msgstr ""$(?!\n")', replace, text, flags=re.M)
     if missing:
         raise SystemExit("no Vietnamese for: " + " | ".join(missing))
     text = text.replace('"Language: \\n"', '"Language: vi\\n"').replace("charset=CHARSET", "charset=UTF-8")
