@@ -260,3 +260,20 @@ def test_the_request_page_writes_the_signature_in_the_letters_order(client, worl
     ).content.decode()
     assert "KT. CHỦ TỊCH · PHÓ CHỦ TỊCH · Nguyễn Văn An," in html
     assert "KT. Phó Chủ tịch" not in html and "KT. PHÓ CHỦ TỊCH" not in html
+
+
+def test_report_pages_write_months_and_numbers_the_vietnamese_way(client, world):
+    """The Ministry of Justice section and the case pages: ``08/2026``, ``1,250`` and ``1.234``, never
+    the stored forms ``2026-08``, ``1.250`` (an English decimal) or ``1234``."""
+    case = make_case(world, State.SUBMITTED, points_at_stake="1.250", gap_total=1234)
+    login(client, world, "national_admin")
+    report = client.get(reverse("complaints:moj-report"), {"period": "2026-08"}, HTTP_ACCEPT_LANGUAGE="vi")
+    html = report.content.decode()
+    assert "— 08/2026" in html and "2026-08</" not in html
+    assert "<td>1,250</td>" in html and "1.250<" not in html
+    assert "<td>1.234</td>" in html
+    assert '<span class="visually-hidden">(Quá hạn)</span>' in html  # due in September: overdue now
+    for name, args in (("complaints:detail", [case.pk]), ("complaints:list", [])):
+        page = client.get(reverse(name, args=args), {"state": "submitted"} if not args else {})
+        text = page.content.decode()
+        assert "08/2026" in text and ">2026-08<" not in text

@@ -28,7 +28,8 @@ RAW_VALUE = re.compile(
     r"(?<![.\w])(?:officer|leader|viewer|draft|submitted|acknowledged|in_progress|answered|closed|rejected|escalated|reopened)"
     r"(?![.\w])"  # not inside a username (hn.leader)
 )
-ENGLISH_DECIMAL = re.compile(r"(?<![\d.,/:])\d+\.\d{1,2}(?![\d.])")
+#: ``17.63``, and ``0.180`` (three decimals read as Vietnamese thousands unless the integer part is 0).
+ENGLISH_DECIMAL = re.compile(r"(?<![\d.,/:])(?:\d+\.\d{1,2}|0\.\d{3,})(?![\d.])")
 ENGLISH_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+\.\d+")
 _axe = Axe()
 
