@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from tthc.periods import Period
 
 from . import access
 from .models import SyncGapRequest
-from .workflow import OPEN, OVERDUE_STATES, PRIVATE, State
+from .workflow import OPEN, OVERDUE_STATES, PRIVATE, PROVINCE_TURN, State
 
 
 def requests_card(request) -> dict | None:
@@ -28,6 +29,10 @@ def requests_card(request) -> dict | None:
         visible = SyncGapRequest.objects.visible_to(user).filter(province__in=access.filing_provinces(user))
         drafts = visible.filter(period=period, state=State.DRAFT).count()
         open_cases = visible.filter(state__in=OPEN).count()
+        turn = dict(
+            visible.filter(state__in=PROVINCE_TURN).values_list("state").annotate(n=Count("pk")).order_by()
+        )
+        to_decide = sum(turn.values())
         text = ngettext(
             "%(n)s draft awaits a leader's signature.", "%(n)s drafts await a leader's signature.", drafts
         ) % {"n": drafts}
@@ -35,9 +40,30 @@ def requests_card(request) -> dict | None:
             "title": _("Requests to ministries, %(month)s") % {"month": formatting.month(period)},
             "value": str(drafts),
             "text": f"{text} "
-            + ngettext("%(n)s request is open.", "%(n)s requests are open.", open_cases) % {"n": open_cases},
+            + ngettext("%(n)s request is open.", "%(n)s requests are open.", open_cases) % {"n": open_cases}
+            + (
+                " "
+                + ngettext(
+                    "%(n)s ministry's answer awaits the province's decision (accept or reopen).",
+                    "%(n)s ministries' answers await the province's decision (accept or reopen).",
+                    to_decide,
+                )
+                % {"n": to_decide}
+                if to_decide
+                else ""
+            ),
             "url": reverse("complaints:review") + f"?period={period}",
             "link": _("Review the month's drafts"),
+            "more": [
+                {
+                    "url": reverse("complaints:list")
+                    + "?"
+                    + "&".join(f"state={s}" for s in PROVINCE_TURN if s in turn),
+                    "link": _("Decide on the answers"),
+                }
+            ]
+            if to_decide
+            else [],
         }
     if "ministry" in mine:
         # The cases in which the ministry owes an answer (answered or rejected ones await the province).

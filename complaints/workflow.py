@@ -61,6 +61,8 @@ AWAITING_MINISTRY = (State.SUBMITTED, State.ACKNOWLEDGED, State.IN_PROGRESS, Sta
 OPEN = (*AWAITING_MINISTRY, State.ESCALATED, State.ANSWERED, State.REJECTED)
 #: The states in which a passed response deadline makes a case overdue (the ministry still owes an answer).
 OVERDUE_STATES = (*AWAITING_MINISTRY, State.ESCALATED)
+#: The province has the ball: an answer or a rejection to accept (close) or dispute.
+PROVINCE_TURN = (State.ANSWERED, State.REJECTED)
 #: Drafts are the province's working papers: nobody outside the province sees them.
 PRIVATE = (State.DRAFT, State.DISCARDED)
 TERMINAL = (State.VERIFIED_CLOSED, State.CLOSED, State.DISCARDED)

@@ -139,7 +139,7 @@ def seed_dossiers(
 
 #: What builds on the dossiers, in order (``--skip-hooks`` leaves them out): each takes the seed.
 FOLLOW_UPS: tuple[tuple[str, Callable[[int], object]], ...] = (
-    ("reconciliation of the latest months", lambda seed: reconcile_latest(2)),
+    ("reconciliation of the latest months", lambda seed: reconcile_latest(3)),
     ("index snapshots and inputs", lambda seed: seed_demo_index(seed=seed)),
     ("draft requests", lambda seed: seed_demo_requests(seed=seed)),
     ("readiness assessments", lambda seed: seed_demo_readiness(seed=seed)),

@@ -20,7 +20,7 @@ def card_for(user):
     request.user = user
     with translation.override("vi"):
         card = requests_card(request)
-        return {k: str(v) for k, v in card.items()}
+        return {k: v if isinstance(v, list) else str(v) for k, v in card.items()}
 
 
 def test_national_users_see_open_and_overdue_cases_nationwide(world):
@@ -51,6 +51,32 @@ def test_a_province_officer_still_sees_the_province_drafts(world):
     card = card_for(world.u["province_officer"])
     assert card["title"].startswith("Kiến nghị gửi các bộ")
     assert (card["value"], card["text"]) == ("1", "1 bản nháp chờ lãnh đạo ký. 1 kiến nghị đang mở.")
+    assert card["more"] == []  # no answer awaits the province
+
+
+def test_a_province_is_told_which_answers_await_its_decision(world, client):
+    from tthc.periods import Period
+
+    make_case(world, State.DRAFT, period=str(Period.last_closed()))
+    make_case(world, State.ANSWERED, period="2026-06")
+    make_case(world, State.SUBMITTED, period="2026-07")  # the ministry's turn
+    make_case(world, State.ANSWERED, period="2026-05", province=world.a["48"])  # another province's
+    card = card_for(world.u["province_leader"])
+    assert card["text"] == (
+        "1 bản nháp chờ lãnh đạo ký. 2 kiến nghị đang mở. "
+        "1 trả lời của Bộ, ngành đang chờ tỉnh quyết định (chấp nhận hoặc mở lại)."
+    )
+    assert [m["url"] for m in card["more"]] == ["/requests/?state=answered"]
+    make_case(world, State.REJECTED, period="2026-04")
+    card = card_for(world.u["province_leader"])
+    assert "2 trả lời của Bộ, ngành đang chờ tỉnh quyết định" in card["text"]
+    assert [m["url"] for m in card["more"]] == ["/requests/?state=answered&state=rejected"]
+    # The home page links to them, and the link lists exactly those cases.
+    client.force_login(world.u["province_leader"])
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert 'href="/requests/?state=answered&amp;state=rejected"' in home
+    listed = client.get("/requests/?state=answered&state=rejected").context["page"].object_list
+    assert sorted(c.state for c in listed) == ["answered", "rejected"]
 
 
 def test_a_ministry_counts_the_answers_it_owes_not_those_awaiting_the_province(world):
