@@ -91,8 +91,41 @@ def test_national_report(demo, tmp_path):
     out = tmp_path / "n.pdf"
     out.write_bytes(rendered.content)
     text = pdf_text(out)
-    for part in ("Ma trận sai lệch", "Kiến nghị quá hạn theo Bộ, ngành", "tỉnh, thành phố", "bộ, cơ quan"):
+    parts = (
+        "Ma trận sai lệch",
+        "Kiến nghị quá hạn theo Bộ, ngành",
+        "tỉnh, thành phố",
+        "bộ, cơ quan",
+        "ít nhất một sai lệch",
+    )
+    for part in parts:
         assert part in text, part
     for snapshot in IndicatorSnapshot.objects.filter(period=target.params["period"]).select_related("agency"):
         assert snapshot.agency.name in text
     assert rendered.pages and rendered.pages >= 3  # the matrix and rankings, then a page per province
+
+
+def test_national_matrix_marks_empty_runs_and_explains_its_colours():
+    """A system compared with no dossier of the province prints "—" (as the gap matrix page does), not a
+    "0,0" indistinguishable from a clean run; the colours have a legend with the configured bounds."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    province = type("P", (), {"name": "Tỉnh A"})()
+    row = {
+        "province": province,
+        "points": "0,00",
+        "cells": [{"level": "empty", "percent": 0.0}, {"level": "clean", "percent": 0.0}, None],
+    }
+    with translation.override("vi"):  # documents are typeset in Vietnamese
+        html = render_to_string(
+            "reports/pdf/national_report.html",
+            {
+                "matrix": [row],
+                "columns": [{"name": "A"}, {"name": "B"}, {"name": "C"}],
+                "severity_bounds": ["2", "10", "25"],
+            },
+        )
+    cells = re.findall(r'<td class="sev-(\w+)">([^<]*)</td>', html)
+    assert cells == [("empty", "—"), ("clean", "0,0"), ("empty", "·")]
+    assert "dưới 2 %" in html and "từ 25 % trở lên" in html

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, cast
 
+from django.conf import settings
 from django.utils import timezone
 
 from complaints.models import SyncGapRequest
@@ -102,7 +103,7 @@ def scorecard(target: Target) -> dict[str, Any]:
     snapshot, agency = target.snapshot, target.agency
     assert snapshot is not None and agency is not None
     return {
-        "doc_title": f"Phiếu điểm Bộ chỉ số 766 — {agency.name} — {target.period}",
+        "doc_title": f"Phiếu điểm Bộ chỉ số 766 — {agency.name} — {month_label(target.period)}",
         "agency": agency,
         "period": str(target.period),
         "period_label": month_label(target.period),
@@ -177,7 +178,7 @@ def monthly_report(target: Target) -> dict[str, Any]:
         ministry["systems_text"] = "; ".join(s["name"] for s in ministry["systems"])
         ministry["points_text"] = number(Decimal(ministry["points_at_stake"]), 2)
     return {
-        "doc_title": f"Báo cáo tháng — {province.name} — {period}",
+        "doc_title": f"Báo cáo tháng — {province.name} — {month_label(period)}",
         "province": province,
         "period": str(period),
         "period_label": month_label(period),
@@ -239,12 +240,14 @@ def national_report(target: Target) -> dict[str, Any]:
         for p in ordered
     ]
     return {
-        "doc_title": f"Báo cáo toàn quốc — {period}",
+        "doc_title": f"Báo cáo toàn quốc — {month_label(period)}",
         "period": str(period),
         "period_label": month_label(period),
         "as_of": now,
         "columns": list(columns.values()),
         "matrix": matrix_rows,
+        # The matrix's colour bands, as the gap matrix page's legend gives them.
+        "severity_bounds": [number(b) for b in sorted(settings.TTHC_GAP_SEVERITY_THRESHOLDS)],
         "gap_kinds": _gap_kinds(systems),
         "provinces_ranked": [_ranked(s) for s in snapshots[Level.PROVINCE]],
         "ministries_ranked": [_ranked(s) for s in snapshots[Level.MINISTRY]],
