@@ -16,7 +16,8 @@ Runs after the demo's reconciliation of the latest months:
    national supervisor closes one escalated case. So every role finds a case in every stage: a
    ministry officer an overdue case, a supervisor the escalations, a leader an answer to decide.
 3. **One request sent this month**: the province of Đà Nẵng's draft to the Ministry of Finance is
-   signed on the previous working day, so the ministry's inbox holds a case within its deadline.
+   signed on the previous working day (or right after it was drafted, if that is later), so the
+   ministry's inbox holds a case within its deadline.
 
 Idempotent and deterministic: each case's steps continue from the state it is in (a case a demo
 user moved elsewhere is left alone), the chasing stages are claimed once, and the moments derive
@@ -34,7 +35,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
-from complaints.models import ChaseStage, Notification, SyncGapRequest
+from complaints.models import ChaseStage, EventKind, Notification, SyncGapRequest
 from complaints.services import chasing, deadlines
 from complaints.services.preparation import prepare_requests
 from complaints.services.requests import transition
@@ -202,7 +203,8 @@ def _previous_month(period: Period, now: datetime, users: dict[str, User]) -> di
 
 
 def _sent_this_month(period: Period, now: datetime, users: dict[str, User]) -> int:
-    """Đà Nẵng's draft to the Ministry of Finance, signed on the previous working day."""
+    """Đà Nẵng's draft to the Ministry of Finance, signed on the previous working day (or, when the
+    draft is younger than that, right after it was drafted: a timeline never runs backwards)."""
     signed_on = calendar.add_working_days(deadlines.local_date(now), -1)
     first = calendar.next_working_day(period.next_first_day)
     if signed_on <= first:
@@ -210,7 +212,9 @@ def _sent_this_month(period: Period, now: datetime, users: dict[str, User]) -> i
     case = SyncGapRequest.objects.filter(period=period, province__code="48", ministry__code="BTC").first()
     if case is None:
         return 0
-    return _apply(case, [Step(State.SUBMITTED, "dn.leader", _at(signed_on, 9, 30))], users, now)
+    drafted = case.events.filter(kind=EventKind.CREATED).values_list("at", flat=True).first() or now
+    signed_at = min(max(_at(signed_on, 9, 30), drafted + timedelta(minutes=10)), now)
+    return _apply(case, [Step(State.SUBMITTED, "dn.leader", signed_at)], users, now)
 
 
 def seed_demo_requests(seed: int = 766, now: datetime | None = None) -> dict:

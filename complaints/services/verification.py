@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from core import formatting
 from reconciliation.models import ReconciliationRun
 
 from ..models import SyncGapRequest
@@ -111,7 +112,7 @@ def verify(
         finished = max(r.finished_at for r in judged if r.finished_at)
         per_system = "; ".join(f"{code}: {n}" for code, n in sorted(remaining.items()))
         reason = (
-            f"Kết quả đối soát tháng {locked.period} (chạy lúc "
+            f"Kết quả đối soát tháng {formatting.month(locked.period)} (chạy lúc "
             f"{timezone.localtime(finished):%H:%M %d/%m/%Y}) vẫn còn {figures['gap_total']} trường hợp "
             f"sai lệch (trước đây: {locked.gap_total}); theo hệ thống: {per_system}."
         )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from complaints.access import is_supervisor
 from complaints.models import SyncGapRequest
+from core import formatting
 from indicators.models import IndicatorSnapshot
 from tthc.models import Agency, AgencyKind, Dossier
 from tthc.periods import KINDS, Period
@@ -181,7 +182,7 @@ def _snapshot(target: Target, snapshots: Any) -> None:
         raise DocumentError(
             "nothing_to_report",
             _("No index score for %(code)s in %(period)s: nothing to report.")
-            % {"code": target.agency.code, "period": target.period},
+            % {"code": target.agency.code, "period": formatting.month(target.period)},
         )
     target.snapshot = snapshot
 

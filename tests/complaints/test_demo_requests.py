@@ -23,14 +23,26 @@ def _cases() -> dict[tuple[str, str, str], SyncGapRequest]:
     }
 
 
+def _finance_system() -> SourceSystem:
+    owner = Agency.objects.get(code="BTC")
+    return SourceSystem.objects.create(
+        code="DKDN", name="Đăng ký doanh nghiệp", kind=SourceKind.MINISTRY, owner=owner
+    )
+
+
+def test_a_draft_of_the_first_is_signed_on_the_previous_working_day(world):
+    from complaints.services.preparation import prepare_requests
+
+    create_demo_accounts()
+    make_run(world, "2026-11", province=world.a["48"], source=_finance_system())
+    prepare_requests("2026-11", now=vn(2026, 12, 1, 7, 0))  # what the beat did on the 1st
+    assert seed_demo_requests(now=NOW)["sent"] == 1
+    assert _cases()["2026-11", "48", "BTC"].submitted_at == vn(2026, 12, 4, 9, 30)  # last Friday
+
+
 def test_last_month_is_played_through_every_stage_once(world):
     create_demo_accounts()
-    finance = SourceSystem.objects.create(
-        code="DKDN",
-        name="Đăng ký doanh nghiệp",
-        kind=SourceKind.MINISTRY,
-        owner=Agency.objects.get(code="BTC"),
-    )
+    finance = _finance_system()
     make_run(world, "2026-10", province=world.a["01"], source=world.system)  # → BTP (demo logins)
     make_run(world, "2026-10", province=world.a["01"], source=world.health_system)  # → BYT (none)
     make_run(world, "2026-10", province=world.a["48"], source=world.system)  # → BTP
@@ -49,9 +61,10 @@ def test_last_month_is_played_through_every_stage_once(world):
     assert (answered.state, answered.resolution) == (State.ANSWERED, "explained")
     assert late.state == State.ESCALATED and late.fix_plan and late.escalated_at == late.escalation_at
     assert silent.state == State.CLOSED and silent.escalated_at == silent.escalation_at
-    assert cases["2026-11", "48", "BTC"].state == State.SUBMITTED  # signed last Friday: within its deadline
-    assert cases["2026-11", "48", "BTC"].submitted_at == vn(2026, 12, 4, 9, 30)
-    assert cases["2026-11", "48", "BTC"].response_due_at > NOW
+    sent = cases["2026-11", "48", "BTC"]
+    assert sent.state == State.SUBMITTED and sent.response_due_at > NOW  # within its deadline
+    # Drafted by this seed (at NOW): signed right after, not "last Friday", before it existed.
+    assert sent.submitted_at == NOW
     # Signed by the province's demo leader two working days into November, with the evidence the
     # draft was made from (no refresh at signing: the runs predate the draft).
     assert answered.submitted_at == vn(2026, 11, 4, 9, 30)
@@ -59,7 +72,7 @@ def test_last_month_is_played_through_every_stage_once(world):
     assert not RequestEvent.objects.filter(kind=EventKind.EVIDENCE).exists()
     # The timeline reads in order, every step at or before now; the chaser's reminder and deadline
     # notice came before the escalation.
-    for case in (answered, silent, late):
+    for case in (answered, silent, late, sent):
         moments = list(case.events.order_by("pk").values_list("at", flat=True))
         assert moments == sorted(moments) and moments[-1] <= NOW
     assert late.events.filter(kind=EventKind.CHASE).count() == 2
