@@ -4,14 +4,17 @@ writes through ``complaints.services``; the buttons are ``available_transitions`
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -279,10 +282,20 @@ def _side_users(case, side):
     return User.objects.filter(pk__in=[u.pk for u in people]).order_by("username")
 
 
-def _fail(request, exc):
+def _field_label(name: str, labels: dict[str, Any]) -> str:
+    """A field's name as the form shows it: the transition's own label, else the model's."""
+    if name in labels:
+        return str(labels[name])
+    try:
+        return capfirst(str(SyncGapRequest._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:
+        return name
+
+
+def _fail(request, exc, labels: dict[str, Any] | None = None):
     if isinstance(exc, ValidationError):
         text = (
-            "; ".join(f"{k}: {', '.join(v)}" for k, v in exc.message_dict.items())
+            "; ".join(f"{_field_label(k, labels or {})}: {', '.join(v)}" for k, v in exc.message_dict.items())
             if hasattr(exc, "error_dict")
             else "; ".join(exc.messages)
         )
@@ -317,7 +330,7 @@ def transition(request, pk):
             **fields,
         )
     except (WorkflowError, ValidationError, PermissionDenied) as exc:
-        _fail(request, exc)
+        _fail(request, exc, {spec.name: spec.label for spec in rule.fields})
     else:
         messages.success(request, _("The request is now “%(state)s”.") % {"state": WORKFLOW.label(target)})
     return redirect("complaints:detail", pk=pk)

@@ -277,3 +277,24 @@ def test_report_pages_write_months_and_numbers_the_vietnamese_way(client, world)
         page = client.get(reverse(name, args=args), {"state": "submitted"} if not args else {})
         text = page.content.decode()
         assert "08/2026" in text and ">2026-08<" not in text
+
+
+def test_a_refused_field_is_named_by_its_label(client, world):
+    """The service refuses a target date in the past (the form cannot know "today" in the case's
+    calendar); the page names the field as the form does, not by its key (``target_date``)."""
+    case = make_case(world, State.ACKNOWLEDGED)
+    login(client, world, "ministry_officer")
+    response = client.post(
+        reverse("complaints:transition", args=[case.pk]),
+        {
+            "to": "in_progress",
+            "t-in_progress-fix_plan": "Đồng bộ lại",
+            "t-in_progress-target_date": "2020-01-01",
+        },
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == ["Ngày hoàn thành: Ngày không được ở quá khứ."], shown
+    case.refresh_from_db()
+    assert case.state == State.ACKNOWLEDGED
