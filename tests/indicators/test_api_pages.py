@@ -255,6 +255,8 @@ def test_public_results_without_login(g, client):
     assert response.status_code == 200
     assert "49,92" in html and "Chưa có dữ liệu" in html and "Cao Bằng" in html
     assert "Công khai kết quả Bộ chỉ số" in html and "Yếu" in html  # Vietnamese first
+    month, shown = golden.PERIOD, f"{golden.PERIOD[5:]}/{golden.PERIOD[:4]}"  # 2026-03 → 03/2026
+    assert f'<option value="{month}" selected>{shown}</option>' in html and f"— {shown}</h1>" in html
     for private in ("Phạm Văn C", "Lê Văn A", "/indicators/01/"):
         assert private not in html
     # the dossier code as a word: the page's random CSRF token may contain the letters "d2"
