@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,10 +28,7 @@ def requests_card(request) -> dict | None:
         visible = SyncGapRequest.objects.visible_to(user).filter(province__in=access.filing_provinces(user))
         drafts = visible.filter(period=period, state=State.DRAFT).count()
         open_cases = visible.filter(state__in=OPEN).count()
-        turn = dict(
-            visible.filter(state__in=PROVINCE_TURN).values_list("state").annotate(n=Count("pk")).order_by()
-        )
-        to_decide = sum(turn.values())
+        to_decide = visible.filter(state__in=PROVINCE_TURN).count()
         text = ngettext(
             "%(n)s draft awaits a leader's signature.", "%(n)s drafts await a leader's signature.", drafts
         ) % {"n": drafts}
@@ -56,9 +52,7 @@ def requests_card(request) -> dict | None:
             "link": _("Review the month's drafts"),
             "more": [
                 {
-                    "url": reverse("complaints:list")
-                    + "?"
-                    + "&".join(f"state={s}" for s in PROVINCE_TURN if s in turn),
+                    "url": reverse("complaints:list") + "?awaiting=province",
                     "link": _("Decide on the answers"),
                 }
             ]

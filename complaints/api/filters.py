@@ -9,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from tthc.period_fields import PeriodFilter
 
 from ..models import RequestSystem, Route, SyncGapRequest
-from ..workflow import OPEN, State
+from ..workflow import OPEN, OVERDUE_STATES, PROVINCE_TURN, State
+
+#: ``?awaiting=``: whose turn it is (``complaints.workflow``).
+AWAITING = (("ministry", _("The ministry's answer")), ("province", _("The province's decision")))
+_AWAITING_STATES = {"ministry": OVERDUE_STATES, "province": PROVINCE_TURN}
 
 
 class RequestFilter(filters.FilterSet):
@@ -23,10 +27,19 @@ class RequestFilter(filters.FilterSet):
     )
     open = filters.BooleanFilter(method="filter_open", help_text=_("Still open (true) or finished (false)."))
     overdue = filters.BooleanFilter(method="filter_overdue", help_text=_("Past the response deadline now."))
+    awaiting = filters.ChoiceFilter(
+        choices=AWAITING,
+        method="filter_awaiting",
+        empty_label=_("Anyone"),
+        help_text=_(
+            "Whose turn it is: the ministry owes an answer (ministry), or an answer or a rejection awaits "
+            "the province's decision (province)."
+        ),
+    )
 
     class Meta:
         model = SyncGapRequest
-        fields = ["state", "period", "ministry", "province", "system", "route", "open", "overdue"]
+        fields = ["state", "period", "ministry", "province", "system", "route", "open", "overdue", "awaiting"]
 
     def filter_system(self, queryset, name, value):
         if not value:
@@ -43,3 +56,6 @@ class RequestFilter(filters.FilterSet):
             return queryset
         late = SyncGapRequest.objects.overdue(timezone.now()).values("pk")
         return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
+
+    def filter_awaiting(self, queryset, name, value):
+        return queryset.filter(state__in=_AWAITING_STATES[value]) if value else queryset

@@ -66,17 +66,21 @@ def test_a_province_is_told_which_answers_await_its_decision(world, client):
         "1 bản nháp chờ lãnh đạo ký. 2 kiến nghị đang mở. "
         "1 trả lời của Bộ, ngành đang chờ tỉnh quyết định (chấp nhận hoặc mở lại)."
     )
-    assert [m["url"] for m in card["more"]] == ["/requests/?state=answered"]
+    assert [m["url"] for m in card["more"]] == ["/requests/?awaiting=province"]
     make_case(world, State.REJECTED, period="2026-04")
     card = card_for(world.u["province_leader"])
     assert "2 trả lời của Bộ, ngành đang chờ tỉnh quyết định" in card["text"]
-    assert [m["url"] for m in card["more"]] == ["/requests/?state=answered&state=rejected"]
-    # The home page links to them, and the link lists exactly those cases.
+    # The home page links to them, and the link lists exactly those cases, the filter showing it.
     client.force_login(world.u["province_leader"])
     home = client.get("/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
-    assert 'href="/requests/?state=answered&amp;state=rejected"' in home
-    listed = client.get("/requests/?state=answered&state=rejected").context["page"].object_list
-    assert sorted(c.state for c in listed) == ["answered", "rejected"]
+    assert 'href="/requests/?awaiting=province"' in home
+    page = client.get("/requests/?awaiting=province")
+    assert sorted(c.state for c in page.context["page"].object_list) == ["answered", "rejected"]
+    assert '<option value="province" selected>Tỉnh quyết định</option>' in page.content.decode()
+    # The API has the same filter; the ministry's turn is the other cases still open.
+    api = client.get("/api/v1/requests/", {"awaiting": "ministry"}).json()
+    assert [r["state"] for r in api["results"]] == ["submitted"]
+    assert client.get("/api/v1/requests/", {"awaiting": "nobody"}).status_code == 400
 
 
 def test_a_ministry_counts_the_answers_it_owes_not_those_awaiting_the_province(world):
