@@ -18,7 +18,7 @@ from .workflow import OPEN, OVERDUE_STATES, PRIVATE, PROVINCE_TURN, State
 
 def requests_card(request) -> dict | None:
     """This month's requests: drafts awaiting a leader's signature, or the ministry's open inbox; for
-    national users (who file and answer none) the open and overdue cases nationwide."""
+    national users and supervisors (who file and answer none) the open and overdue cases nationwide."""
     user = request.user
     mine = navigation.audiences_of(user) if user.is_authenticated else set()
     if user.is_authenticated and scope_of(user).is_national:
@@ -59,6 +59,8 @@ def requests_card(request) -> dict | None:
             if to_decide
             else [],
         }
+    if access.is_supervisor(user):  # a supervising body's officer (not a national administrator)
+        return supervision_card(user)
     if "ministry" in mine:
         # The cases in which the ministry owes an answer (answered or rejected ones await the province).
         owed = SyncGapRequest.objects.visible_to(user).filter(

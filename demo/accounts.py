@@ -1,4 +1,4 @@
-"""Demo accounts for every role at two ministries, two provinces and a commune.
+"""Demo accounts for every role at two ministries, two provinces and a commune, and a supervisor.
 
 The Ministry of Finance (BTC) is there because the demo sync feeds make its business-registration
 system the badly syncing one: its officers answer the provinces' requests in the demo journey.
@@ -34,12 +34,16 @@ PLACES = [
     ("hn.xa", None, "xã/phường Hà Nội"),
 ]
 PLACE_ROLES = [Role.SENIOR_ADMIN, Role.UNIT_ADMIN, Role.LEADER, Role.OFFICER, Role.VIEWER]
+#: A supervisor's officer at the Ministry of Justice's TTHC control department (a supervising body,
+#: ``TTHC_REQUEST_SUPERVISOR_AGENCIES``): (username, agency code, label, granted by).
+SUPERVISORS = [("kstt.officer", "BTP-KSTT", "Cục Kiểm soát TTHC", "btp.senior_admin")]
 
 #: Minimal rows used only when the reference data has not been loaded (tests, a bare database).
 FALLBACK_AGENCIES = {
     "CP": ("Chính phủ", AgencyKind.CENTRAL, None),
     "VPCP": ("Văn phòng Chính phủ", AgencyKind.MINISTRY_LEVEL, "CP"),
     "BTP": ("Bộ Tư pháp", AgencyKind.MINISTRY, "CP"),
+    "BTP-KSTT": ("Cục Kiểm soát thủ tục hành chính", AgencyKind.UNIT, "BTP"),
     "BTC": ("Bộ Tài chính", AgencyKind.MINISTRY, "CP"),
     "01": ("Thành phố Hà Nội", AgencyKind.PROVINCE, "CP"),
     "48": ("Thành phố Đà Nẵng", AgencyKind.PROVINCE, "CP"),
@@ -94,6 +98,13 @@ def create_demo_accounts() -> list[dict]:
             _ensure(national if role == Role.SENIOR_ADMIN else senior, user, agency, role)
             senior = senior or user
             rows.append((user, role, agency))
+    for username, code, label, granter in SUPERVISORS:
+        agency = _agency(code)
+        with translation.override("vi"):
+            title = str(Role(Role.OFFICER).label)
+        user = _user(username, f"{title} — {label} (demo)", password_hash)
+        _ensure(User.objects.get(username=granter), user, agency, Role.OFFICER)
+        rows.append((user, Role.OFFICER, agency))
     return [
         {
             "username": u.username,

@@ -25,6 +25,7 @@ from tthc import period_fields
 from tthc.models import Agency
 from tthc.periods import Period
 
+from .. import access
 from ..models import RequestSystem, SyncGapRequest
 from ..workflow import OVERDUE_STATES, State
 
@@ -165,12 +166,15 @@ def monthly_summary(
 
 def scope_from_query(user: Any, query: Any) -> tuple[Period, Agency | None]:
     """``?period=YYYY-MM`` (default: the last closed month) and ``?province=<code>`` (a province the
-    user may see; another answers 404 through ``Http404``) for the summary routes."""
+    user may see, any province for a supervisor; another answers 404 through ``Http404``) for the
+    summary routes."""
     period = period_fields.from_query(query, default=Period.last_closed)
     code = params.text(query, "province")
     if code is None:
         return period, None
-    province = Agency.objects.visible_to(user).filter(code=code, kind="province").first()
+    # A supervisor sees every province's filed requests (``visible_to``), so any province's summary.
+    provinces = Agency.objects.all() if access.is_supervisor(user) else Agency.objects.visible_to(user)
+    province = provinces.filter(code=code, kind="province").first()
     if province is None:
         raise Http404("No such province in your scope.")
     return period, province

@@ -51,7 +51,7 @@ def test_revoke_role_without_a_matching_role(tree):
 def test_demo_accounts_are_complete_and_idempotent(db):
     rows = create_demo_accounts()
     assert rows == create_demo_accounts()
-    assert len(rows) == 26 and {r["password"] for r in rows} == {DEMO_PASSWORD}
+    assert len(rows) == 27 and {r["password"] for r in rows} == {DEMO_PASSWORD}
     by_name = {r["username"]: r for r in rows}
     assert (
         by_name["national.admin"]["role"] == "national_admin"
@@ -62,7 +62,13 @@ def test_demo_accounts_are_complete_and_idempotent(db):
             assert by_name[f"{prefix}.{role}"]["agency_code"] == code
     commune = Agency.objects.get(code=by_name["hn.xa.officer"]["agency_code"])
     assert commune.kind == AgencyKind.COMMUNE and commune.parent.code == "01"
-    assert RoleAssignment.objects.active().count() == 26
+    assert RoleAssignment.objects.active().count() == 27
+    # The supervisor's officer, delegated by the ministry's senior administrator, supervises.
+    from complaints.access import is_supervisor
+
+    assert by_name["kstt.officer"]["agency_code"] == "BTP-KSTT"
+    assert is_supervisor(User.objects.get(username="kstt.officer"))
+    assert not is_supervisor(User.objects.get(username="btp.officer"))
     officer = User.objects.get(username="hn.officer")
     assert officer.check_password(DEMO_PASSWORD) and officer.is_staff
     assert RoleAssignment.objects.get(user=officer).granted_by.username == "hn.senior_admin"

@@ -32,6 +32,7 @@ def test_national_users_see_open_and_overdue_cases_nationwide(world):
     make_case(world, State.DRAFT, period="2026-09")  # a province's working paper: not filed
     make_case(world, State.CLOSED, period="2026-04")
     card = card_for(world.u["national_admin"])
+    assert card_for(world.u["supervisor"]) == card  # a supervising body's officer (BTP-KSTT) too
     assert card["title"] == "Kiến nghị trên toàn quốc"
     assert card["value"] == "4"
     assert card["text"] == "4 kiến nghị đang mở; 2 kiến nghị đã quá hạn trả lời của Bộ."

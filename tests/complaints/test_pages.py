@@ -298,3 +298,22 @@ def test_a_refused_field_is_named_by_its_label(client, world):
     assert shown == ["Ngày hoàn thành: Ngày không được ở quá khứ."], shown
     case.refresh_from_db()
     assert case.state == State.ACKNOWLEDGED
+
+
+def test_a_supervisor_reads_any_provinces_summary_and_report_section(client, world):
+    """The Ministry of Justice's control department receives every province's report section: a
+    supervisor opens any province's (filed requests only: drafts stay private); a province officer
+    still gets 404 for another province."""
+    make_case(world, State.SUBMITTED, province=world.a["48"], source=world.health_system)
+    make_case(world, State.DRAFT, province=world.a["48"], source=world.system)
+    query = {"province": "48", "period": "2026-08"}
+    login(client, world, "supervisor")  # an officer of BTP-KSTT, not a national administrator
+    for name in ("complaints:summary", "complaints:moj-report"):
+        html = client.get(reverse(name), query).content.decode()
+        assert "Thành phố Đà Nẵng" in html and "<td>Bộ Y tế</td>" in html, name
+        assert "<td>Bộ Tư pháp</td>" not in html, name  # the draft
+    api = client.get(reverse("complaints-api:request-summary"), query).json()
+    assert [m["code"] for m in api["ministries"]] == ["BYT"]
+    login(client, world, "province_officer")
+    assert client.get(reverse("complaints:summary"), query).status_code == 404
+    assert client.get(reverse("complaints-api:request-moj-report"), query).status_code == 404
