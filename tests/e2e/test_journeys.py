@@ -12,7 +12,8 @@ short; each journey's failures are reported under its name:
 4. a citizen opens the public results page on a 390 px screen;
 5. the API documentation (Swagger UI, ReDoc) renders with every request outside the site refused;
 6. a province leader opens a draft letter on a 390 px phone;
-7. a ministry officer finds an unassessed procedure, assesses it from its row and submits it.
+7. a ministry officer finds an unassessed procedure, assesses it from its row and submits it;
+8. a supervisor (the Ministry of Justice's control department) follows the requests nationwide.
 
 Every page passes ``checks.check_page`` (raw codes, English, number formats, horizontal scrolling,
 axe-core) and is saved as a screenshot in ``var/e2e/``.
@@ -277,6 +278,20 @@ def ministry_officer_assesses_a_procedure(j: Journey) -> None:
     assert code in j.page.locator("main").inner_text()
 
 
+def supervisor_follows_the_requests_nationwide(j: Journey) -> None:
+    """The Ministry of Justice's control department: the nationwide card, the supervision page, a
+    province's Chairman's summary and report section."""
+    j.login("kstt.officer")
+    j.check("home")
+    j.page.locator(".card a[href$='/requests/supervision/']").click()
+    j.check("supervision")
+    assert j.page.locator("a[href*='/documents/national_report/']").count(), "the national report is offered"
+    j.goto("/requests/summary/?province=01")
+    j.check("summary-01")
+    j.menu("Báo cáo Bộ Tư pháp")
+    j.check("moj-report")
+
+
 def api_docs_render_offline(j: Journey) -> None:
     host = j.base_url.split("//", 1)[1]
     j.context.route(
@@ -301,6 +316,7 @@ JOURNEYS: list[tuple[str, dict, Callable[[Journey], None]]] = [
     ("api-docs", DESKTOP, api_docs_render_offline),
     ("draft-phone", PHONE, leader_reads_a_draft_on_a_phone),
     ("readiness", DESKTOP, ministry_officer_assesses_a_procedure),
+    ("supervisor", DESKTOP, supervisor_follows_the_requests_nationwide),
 ]
 
 
