@@ -21,11 +21,13 @@ from django.views.decorators.http import require_POST
 from accounts.audit import AuditContext
 from accounts.models import User
 from core import charts, params
+from core.exports import FORMATS as EXPORT_FORMATS
+from core.exports import header_mode
 from reconciliation.models import GapKind
 from tthc import period_fields
 from tthc.periods import Period
 
-from . import access
+from . import access, exports
 from .api.filters import RequestFilter
 from .forms import AssignForm, AttachmentForm, CommentForm, DraftForm, TransitionForm
 from .machine import WorkflowError
@@ -50,7 +52,25 @@ def _overdue_first(qs, now):
         default=Value(1),
         output_field=IntegerField(),
     )
-    return qs.annotate(_late=late).order_by("_late", "response_due_at", "pk")
+    # The lists show each case's province, ministry and systems: fetched with the page, not per row.
+    return (
+        qs.annotate(_late=late)
+        .order_by("_late", "response_due_at", "pk")
+        .select_related("province", "ministry")
+        .prefetch_related("systems__source")
+    )
+
+
+def _export(request, flt, now):
+    """``?export=csv|xlsx``: the list the filters select, every row, in the page's order."""
+    fmt = params.text(request.GET, "export")
+    if fmt is None:
+        return None
+    if fmt not in EXPORT_FORMATS:
+        raise params.InvalidParameter("export", _("Expected one of: %(values)s.") % {"values": "csv, xlsx"})
+    return exports.export_response(
+        _overdue_first(flt.qs, now), fmt, exports.filename_for(request.GET), headers=header_mode(request.GET)
+    )
 
 
 def _with_countdowns(cases, now):
@@ -84,6 +104,8 @@ def request_list(request):
         data["open"] = "true"
     flt = RequestFilter(data, queryset=_visible(request))
     params.check_form(flt.form, "period")
+    if export := _export(request, flt, now):
+        return export
     page = _page(request, _overdue_first(flt.qs, now))
     _with_countdowns(page.object_list, now)
     return render(
@@ -196,6 +218,8 @@ def supervision(request):
         data["open"] = "true"
     flt = RequestFilter(data, queryset=qs)
     params.check_form(flt.form, "period")
+    if export := _export(request, flt, now):
+        return export
     page = _page(request, _overdue_first(flt.qs, now))
     _with_countdowns(page.object_list, now)
     return render(

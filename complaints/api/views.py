@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -20,9 +21,12 @@ from rest_framework.response import Response
 
 from accounts.audit import AuditContext
 from core import params
+from core.exports import FORMATS as EXPORT_FORMATS
+from core.exports import HEADER_MODES, HEADERS_PARAMETER_DESCRIPTION, XLSX_TYPE, header_mode
 from reconciliation.models import SourceSystem
 from tthc.models import Agency
 
+from .. import exports
 from ..machine import GuardFailed, TransitionDenied, UnknownTransition
 from ..models import Feedback, Notification, SyncGapRequest
 from ..services import attachments, letters, notifications, report, summary
@@ -103,6 +107,39 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_serializer_class(self):
         return RequestDetailSerializer if self.action == "retrieve" else RequestListSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "export",
+                str,
+                enum=list(EXPORT_FORMATS),
+                description="csv / xlsx: every request the filters select (a file) instead of one JSON page.",
+            ),
+            OpenApiParameter(
+                "headers", str, enum=list(HEADER_MODES), description=HEADERS_PARAMETER_DESCRIPTION
+            ),
+        ],
+        responses={
+            200: RequestListSerializer(many=True),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV export"),
+            (200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Excel export"),
+        },
+    )
+    def list(self, request, *args, **kwargs):
+        fmt = params.text(request.query_params, "export")
+        if fmt is None:
+            return super().list(request, *args, **kwargs)
+        if fmt not in EXPORT_FORMATS:
+            raise params.InvalidParameter(
+                "export", _("Expected one of: %(values)s.") % {"values": "csv, xlsx"}
+            )
+        return exports.export_response(
+            self.filter_queryset(self.get_queryset()),
+            fmt,
+            exports.filename_for(request.query_params),
+            headers=header_mode(request.query_params),
+        )
 
     def _context(self):
         return AuditContext.from_request(self.request, source="api")

@@ -223,9 +223,9 @@ class SyncGapRequest(models.Model):
     @property
     def system_names(self) -> str:
         """The listed systems' names, comma-separated (subjects of e-mails, lists)."""
-        return ", ".join(
-            e.source.name for e in self.systems.select_related("source").order_by("source__code")
-        )
+        cache = getattr(self, "_prefetched_objects_cache", {})  # a list prefetches them for its page
+        entries = cache["systems"] if "systems" in cache else self.systems.select_related("source")
+        return ", ".join(e.source.name for e in sorted(entries, key=lambda e: e.source.code))
 
     @property
     def addressee_agencies(self) -> list:
