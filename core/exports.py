@@ -418,6 +418,27 @@ HEADERS_PARAMETER_DESCRIPTION = (
 )
 
 
+def headers_parameter() -> Any:
+    """The OpenAPI parameter ``headers`` of every exporting endpoint."""
+    from drf_spectacular.utils import OpenApiParameter
+
+    return OpenApiParameter(
+        "headers", str, enum=list(HEADER_MODES), description=HEADERS_PARAMETER_DESCRIPTION
+    )
+
+
+def export_responses(page: Any) -> dict:
+    """An exporting list's OpenAPI responses: ``page`` as JSON, or a CSV or Excel file."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiResponse
+
+    return {
+        200: page,
+        (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV export"),
+        (200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Excel export"),
+    }
+
+
 def export_response(
     fmt: str,
     columns: Sequence[Column | tuple[str, Any]],

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from accounts.audit import AuditContext
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
-from core.exports import HEADER_MODES, HEADERS_PARAMETER_DESCRIPTION, XLSX_TYPE, header_mode
+from core.exports import export_responses, header_mode, headers_parameter
 from reconciliation.models import SourceSystem
 from tthc.models import Agency
 
@@ -116,15 +116,9 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 enum=list(EXPORT_FORMATS),
                 description="csv / xlsx: every request the filters select (a file) instead of one JSON page.",
             ),
-            OpenApiParameter(
-                "headers", str, enum=list(HEADER_MODES), description=HEADERS_PARAMETER_DESCRIPTION
-            ),
+            headers_parameter(),
         ],
-        responses={
-            200: RequestListSerializer(many=True),
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV export"),
-            (200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Excel export"),
-        },
+        responses=export_responses(RequestListSerializer(many=True)),
     )
     def list(self, request, *args, **kwargs):
         fmt = params.text(request.query_params, "export")

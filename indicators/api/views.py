@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
-from core.exports import HEADER_MODES, HEADERS_PARAMETER_DESCRIPTION, header_mode
+from core.exports import header_mode, headers_parameter
 from core.pagination import DefaultPagination
 from tthc import period_fields
 from tthc.models import Agency
@@ -136,9 +136,7 @@ class ComponentItemsView(APIView):
                 "first penalty of a component without a numerator (the response's `sets` lists them)",
             ),
             OpenApiParameter("export", str, enum=["csv", "xlsx"]),
-            OpenApiParameter(
-                "headers", str, enum=list(HEADER_MODES), description=HEADERS_PARAMETER_DESCRIPTION
-            ),
+            headers_parameter(),
             *(
                 OpenApiParameter(name, str)
                 for name in ("agency", "procedure", "unit", "officer", "status", "code", "filing_place")
@@ -295,9 +293,7 @@ class ProceduresWithoutDossiersView(APIView):
         parameters=[
             OpenApiParameter("ministry", str, description="owning ministry code"),
             OpenApiParameter("export", str, enum=["csv", "xlsx"]),
-            OpenApiParameter(
-                "headers", str, enum=list(HEADER_MODES), description=HEADERS_PARAMETER_DESCRIPTION
-            ),
+            headers_parameter(),
         ],
         responses=OpenApiTypes.OBJECT,
     )

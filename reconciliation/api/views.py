@@ -57,7 +57,7 @@ from accounts.authentication import TokenAuthentication
 from accounts.models import ApiToken
 from core.converters import CODE_REGEX
 from core.exports import FORMATS as EXPORT_FORMATS
-from core.exports import HEADER_MODES, HEADERS_PARAMETER_DESCRIPTION, XLSX_TYPE, header_mode
+from core.exports import XLSX_TYPE, export_responses, header_mode, headers_parameter
 from core.pagination import CappedCountPagination
 
 from .. import exports
@@ -196,15 +196,9 @@ class GapViewSet(viewsets.ReadOnlyModelViewSet):
                 enum=["json", "csv", "xlsx"],
                 description="csv / xlsx: export every gap the filters select (streamed) instead of one JSON page.",
             ),
-            OpenApiParameter(
-                "headers", str, enum=list(HEADER_MODES), description=HEADERS_PARAMETER_DESCRIPTION
-            ),
+            headers_parameter(),
         ],
-        responses={
-            200: GapSerializer(many=True),
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV export"),
-            (200, XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Excel export"),
-        },
+        responses=export_responses(GapSerializer(many=True)),
     )
     def list(self, request, *args, **kwargs):
         fmt = getattr(request.accepted_renderer, "format", None)
