@@ -139,6 +139,11 @@ def _previous_month(period: Period, now: datetime, users: dict[str, User]) -> di
     prepared_on = calendar.next_working_day(period.next_first_day)
     prepared_at = _at(prepared_on, 7)
     signed_on = calendar.add_working_days(prepared_on, 2)
+
+    def day(n: int):
+        """The ``n``-th working day after the signing."""
+        return calendar.add_working_days(signed_on, n)
+
     cases = []
     for code in PROVINCE_LOGINS:
         if (
@@ -163,7 +168,6 @@ def _previous_month(period: Period, now: datetime, users: dict[str, User]) -> di
         officer = MINISTRY_LOGINS.get(case.ministry.code)
         if officer:
             officer = f"{officer}.officer"
-            day = lambda n: calendar.add_working_days(signed_on, n)  # noqa: E731 - local shorthand
             steps.append(Step(State.ACKNOWLEDGED, officer, _at(day(1), 10)))
             if with_logins % 2 == 0:  # answered: the province decides
                 steps.append(
