@@ -129,3 +129,20 @@ def test_national_matrix_marks_empty_runs_and_explains_its_colours():
     cells = re.findall(r'<td class="sev-(\w+)">([^<]*)</td>', html)
     assert cells == [("empty", "—"), ("clean", "0,0"), ("empty", "·")]
     assert "dưới 2 %" in html and "từ 25 % trở lên" in html
+
+
+def test_a_supervising_bodys_national_report_covers_the_country(demo):
+    """The report is for the supervising bodies; an officer of BTP-KSTT holds no province in their own
+    scope, and their report was an empty matrix without a page per province."""
+    from accounts.models import User
+    from reports.services.context.reports import national_report
+
+    kstt = User.objects.get(username="kstt.officer")  # a demo login at BTP-KSTT
+    assert not kstt.scope.is_national
+    theirs = national_report(resolve("national_report", {}, kstt))
+    platform = national_report(resolve("national_report", {}, cli_actor()))
+    assert theirs["matrix"], "the matrix lists the provinces"
+    assert [r["province"].code for r in theirs["matrix"]] == [r["province"].code for r in platform["matrix"]]
+    assert [p["province"].code for p in theirs["per_province"]] == [
+        p["province"].code for p in platform["per_province"]
+    ]

@@ -15,6 +15,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.services.users import cli_actor
 from complaints.models import SyncGapRequest
 from complaints.services.report import overdue_ranking
 from complaints.services.requests import ministry_of
@@ -202,7 +203,10 @@ def national_report(target: Target) -> dict[str, Any]:
     period = target.period
     assert period is not None
     now = timezone.now()
-    systems = _system_rows(target.user, period, None)
+    # The supervising bodies' report covers the country (``targets._national`` admits only them): a
+    # supervisor of BTP-KSTT or the Government Office holds no province in their own scope, so the
+    # matrix is read with the platform's national scope, not theirs.
+    systems = _system_rows(cli_actor(), period, None)
     columns: dict[str, Any] = {}
     cells: dict[tuple[int, str], dict[str, Any]] = {}
     provinces: dict[int, Agency] = {}
