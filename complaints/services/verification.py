@@ -110,7 +110,8 @@ def verify(
             transition(locked, State.VERIFIED_CLOSED, None, now=now, extra=figures)
             return State.VERIFIED_CLOSED
         finished = max(r.finished_at for r in judged if r.finished_at)
-        per_system = "; ".join(f"{code}: {n}" for code, n in sorted(remaining.items()))
+        names = {r.source.code: r.source.name for r in judged}  # people read systems by name
+        per_system = "; ".join(f"{names.get(code, code)}: {n}" for code, n in sorted(remaining.items()))
         reason = (
             f"Kết quả đối soát tháng {formatting.month(locked.period)} (chạy lúc "
             f"{timezone.localtime(finished):%H:%M %d/%m/%Y}) vẫn còn {figures['gap_total']} trường hợp "

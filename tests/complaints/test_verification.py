@@ -94,6 +94,7 @@ def test_the_gap_is_still_there_so_the_case_is_reopened_and_the_ministry_told(wo
     assert event.to_state == State.REOPENED and event.actor is None
     assert "vẫn còn 8 trường hợp sai lệch" in event.fields["reason"]
     assert event.fields["reason"].startswith("Kết quả đối soát tháng 08/2026 (chạy lúc ")
+    assert event.fields["reason"].endswith("theo hệ thống: Hệ thống Hộ tịch điện tử: 8.")  # by name
     assert event.fields["gap_counts"] == {"missing_on_portal": 7, "status_differs": 1}
     told = set(
         Notification.objects.filter(request=case, kind="reopened").values_list(
