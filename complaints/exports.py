@@ -53,7 +53,9 @@ def rows(
     for case in qs.iterator(chunk_size=CHUNK):
         yield (
             case.reference,
-            case.number_text,
+            case.number_text.removeprefix(
+                "Số: "
+            ),  # the letter prints "Số: 5/UBND-KSTT"; a register "5/UBND-KSTT"
             str(case.period),
             case.province.code,
             case.province.name,

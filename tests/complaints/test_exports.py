@@ -24,7 +24,12 @@ def _csv(response) -> list[dict[str, str]]:
 @pytest.fixture
 def cases(world):
     mine = make_case(
-        world, State.ANSWERED, points_at_stake="1.250", answer="Đã đồng bộ lại.", resolution="fixed"
+        world,
+        State.ANSWERED,
+        points_at_stake="1.250",
+        answer="Đã đồng bộ lại.",
+        resolution="fixed",
+        number_text="Số: 7/UBND-KSTT",
     )
     make_case(world, State.SUBMITTED, period="2026-07", source=world.health_system)  # overdue long since
     make_case(world, State.DRAFT, period="2026-09")  # a draft: the province's own list only
@@ -49,6 +54,7 @@ def test_the_page_exports_every_row_it_selects_in_words_then_codes(client, world
     assert answered["Trả lời"] == "Đã đồng bộ lại." and answered["Quá hạn"] == "Không"
     assert answered["Hệ thống"] == "Hệ thống Hộ tịch điện tử" and answered["Điểm bị ảnh hưởng"] == "1.250"
     assert rows[0]["Quá hạn"] == "Có"
+    assert answered["Số văn bản"] == "7/UBND-KSTT"  # the letter's "Số: 7/UBND-KSTT", as a register writes it
     assert other.reference not in str(rows)
     # The filters apply (here every state of the month), and Excel carries the same rows.
     book = client.get(reverse("complaints:list"), {"export": "xlsx", "period": "2026-09", "state": "draft"})
