@@ -97,9 +97,15 @@ def _local(value: Any) -> Any:
 
 
 def date(value: Any) -> str:
-    """``05/12/2026`` (a datetime is first turned to local time)."""
+    """``05/12/2026`` (a datetime is first turned to local time; an ISO date as stored in JSON,
+    ``2026-12-05``, is read as the date it is)."""
     if value in (None, ""):
         return EMPTY
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     value = _local(value)
     return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else str(value)
 

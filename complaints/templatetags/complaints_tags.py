@@ -1,4 +1,5 @@
-"""``{% unread_notifications %}``: the unread count for the navigation badge (one indexed count)."""
+"""``{% unread_notifications %}``: the unread count for the navigation badge (one indexed count);
+``|chase_stage``: a chasing stage's name."""
 
 from django import template
 
@@ -14,3 +15,14 @@ def unread_notifications(context) -> int:
     from ..services.notifications import unread_count
 
     return unread_count(user)
+
+
+@register.filter
+def chase_stage(value) -> str:
+    """``reminder`` → "Nhắc trước hạn" (``ChaseStage``'s label; an unknown value as it is)."""
+    from ..models import ChaseStage
+
+    try:
+        return str(ChaseStage(value).label)
+    except ValueError:
+        return str(value)

@@ -317,3 +317,35 @@ def test_a_supervisor_reads_any_provinces_summary_and_report_section(client, wor
     login(client, world, "province_officer")
     assert client.get(reverse("complaints:summary"), query).status_code == 404
     assert client.get(reverse("complaints-api:request-moj-report"), query).status_code == 404
+
+
+def test_the_timeline_names_stages_sides_and_dates_as_people_read_them(client, world):
+    """The chaser's stage ("reminder"), the assignment's side ("province") and the plan's date
+    ("2026-09-30") were printed as stored."""
+    from datetime import date
+
+    from complaints.models import ChaseStage
+    from complaints.services import chasing
+    from complaints.services.requests import assign, transition
+
+    case = make_case(world, State.SUBMITTED)
+    assert chasing.send_stage(case.pk, ChaseStage.REMINDER, case.reminder_at)
+    now = vn(2026, 9, 10, 9, 0)
+    transition(case, State.ACKNOWLEDGED, world.u["ministry_officer"], now=now)
+    transition(
+        case,
+        State.IN_PROGRESS,
+        world.u["ministry_officer"],
+        now=now,
+        fix_plan="Đồng bộ lại",
+        target_date=date(2026, 9, 30),
+    )
+    assign(case, world.u["province_officer"], side="province", assignee=world.u["province_officer"])
+    login(client, world, "province_officer")
+    html = client.get(
+        reverse("complaints:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="vi"
+    ).content.decode()
+    timeline = html[html.index('<ol class="timeline">') :]
+    assert "Nhắc trước hạn (người nhận:" in timeline and ">reminder" not in timeline
+    assert "Đồng bộ lại (Ngày hoàn thành: 30/09/2026)" in timeline and "2026-09-30" not in timeline
+    assert 'Cán bộ phụ trách (địa phương): <span translate="no">province_officer</span>' in timeline

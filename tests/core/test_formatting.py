@@ -48,6 +48,8 @@ def test_dates_in_local_time():
     assert formatting.date(moment) == "05/12/2026"
     assert formatting.datetime(moment) == "05/12/2026 09:37"
     assert formatting.date(dt.date(2026, 1, 2)) == "02/01/2026"
+    assert formatting.date("2026-09-30") == "30/09/2026"  # a date stored in JSON
+    assert formatting.date("2026-13-40") == "2026-13-40" and formatting.date("ngày mai") == "ngày mai"
     assert formatting.portal_timestamp("20261115085100") == "15/11/2026 08:51"
     assert formatting.portal_timestamp("20261115") == "15/11/2026"
     assert formatting.portal_timestamp("abc") == "abc"

@@ -20,12 +20,15 @@ from axe_playwright_python.sync_playwright import Axe
 RAW_CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 PORTAL_FIELD = re.compile(r"\b(?:[A-Z][a-z]+){2,}[A-Z][a-z]+\b")
 PORTAL_TIMESTAMP = re.compile(r"\b20\d{12}\b")
+#: A date as stored (``2026-11-30``): pages write ``30/11/2026``.
+ISO_DATE = re.compile(r"\b20\d\d-[01]\d-[0-3]\d\b")
 ENGLISH = re.compile(
     r"\b(?:the|and|with|from|this|that|are|your|been|which|will|would|should|there|please|none)\b", re.I
 )
 #: Role and request-state values printed raw ("Granted officer …").
 RAW_VALUE = re.compile(
-    r"(?<![.\w])(?:officer|leader|viewer|draft|submitted|acknowledged|in_progress|answered|closed|rejected|escalated|reopened)"
+    r"(?<![.\w])(?:officer|leader|viewer|draft|submitted|acknowledged|in_progress|answered|closed|rejected|escalated|reopened"
+    r"|reminder|deadline|escalation|province|ministry)"
     r"(?![.\w])"  # not inside a username (hn.leader)
 )
 #: ``17.63``, and ``0.180`` (three decimals read as Vietnamese thousands unless the integer part is 0).
@@ -59,6 +62,7 @@ def problems_in_text(text: str) -> list[str]:
         ("raw role or state", RAW_VALUE),
         ("portal field name", PORTAL_FIELD),
         ("portal timestamp", PORTAL_TIMESTAMP),
+        ("ISO date", ISO_DATE),
         ("untranslated English", ENGLISH),
         ("English decimal", ENGLISH_DECIMAL),
         ("English thousands", ENGLISH_THOUSANDS),
