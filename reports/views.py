@@ -10,8 +10,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from complaints.models import SyncGapRequest
 from complaints.services.signed_letters import SignedLetterAltered
 
+from . import kinds
 from .models import JobState
 from .services import jobs
 from .services.access import altered_message, file_response, job_file_response, job_for, target_from_query
@@ -36,7 +38,24 @@ def document(request, kind: str):
 def job(request, pk):
     found = job_for(request.user, pk)
     running = found.state in (JobState.QUEUED, JobState.RUNNING)
-    return render(request, "reports/job.html", {"job": found, "running": running})
+    names = {}
+    if found.agency is not None:
+        names["agency"] = f"{found.agency.name} ({found.agency.code})"
+    request_id = str(found.params.get("request", ""))
+    if request_id.isdigit():  # the job's request is one the user may see (``job_for``)
+        case = SyncGapRequest.objects.filter(pk=int(request_id)).first()
+        if case is not None:
+            names["request"] = case.reference
+    return render(
+        request,
+        "reports/job.html",
+        {
+            "job": found,
+            "running": running,
+            "kind_label": kinds.kind_label(found.kind),
+            "params": kinds.described(found.params, names),
+        },
+    )
 
 
 @login_required

@@ -182,3 +182,18 @@ def test_the_pages_offer_their_documents(submitted, client):
         reverse("reports:document", args=["monthly_report"]), {"agency": "01", "period": str(period)}
     )
     assert got.status_code == 302 and "/documents/jobs/" in got["Location"]
+
+
+def test_the_job_page_names_the_document_and_its_parameters(demo, client):
+    """ "Báo cáo tháng của tỉnh, thành phố (PDF)" and "Cơ quan: … (01) · Kỳ: 10/2026", not
+    "monthly_report" and "agency = 01 · period = 2026-10"."""
+    leader = make_user("hn-leader", Role.LEADER, Agency.objects.get(code="01"))
+    client.force_login(leader)
+    target = resolve("monthly_report", {"agency": "01"}, leader)
+    job = jobs.ask(target, leader, force_job=True).job
+    html = client.get(reverse("reports:job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    period = target.params["period"]
+    shown = f"{period[5:]}/{period[:4]}"
+    assert "<h1>Báo cáo tháng của tỉnh, thành phố (PDF)</h1>" in html
+    assert f"Cơ quan: {Agency.objects.get(code='01').name} (01) · Kỳ: {shown}" in html
+    assert "monthly_report" not in html.split("<h1>", 1)[1] and "agency =" not in html
