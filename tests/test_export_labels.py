@@ -70,6 +70,9 @@ EXPORTERS = {
     "indicators/api/views.py",
     "readiness/views.py",  # test_readiness_exports
     "complaints/services/evidence.py",  # test_request_evidence
+    "complaints/exports.py",  # the requests list: page, supervision, API (test_request_list_exports)
+    "complaints/views.py",
+    "complaints/api/views.py",
 }
 
 
@@ -229,6 +232,22 @@ def test_request_evidence(settings, tmp_path):
     excel, excel_rows = xlsx_table(Stored(files[AttachmentKind.EVIDENCE_XLSX]), skip=1)
     assert excel == header
     check("request evidence (xlsx)", excel, excel_rows)
+
+
+def test_request_list_exports(settings, tmp_path):
+    from complaints.workflow import State
+    from tests.complaints.helpers import build_world, make_case
+
+    settings.MEDIA_ROOT = tmp_path
+    world = build_world()
+    make_case(
+        world, State.ANSWERED, resolution="fixed", answer="Đã đồng bộ lại.", number_text="Số: 3/UBND-KSTT"
+    )
+    make_case(world, State.SUBMITTED, period="2026-07", source=world.health_system)
+    assert check_export("requests page", web(world.u["province_officer"]), "/requests/", {}, "export") == 2
+    supervisor = world.u["supervisor"]
+    assert check_export("supervision page", web(supervisor), "/requests/supervision/", {}, "export") == 2
+    assert check_export("requests API", api(supervisor), "/api/v1/requests/", {}, "export") == 2
 
 
 def test_every_exporter_is_checked():

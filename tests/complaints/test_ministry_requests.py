@@ -106,7 +106,8 @@ def test_verification_closes_when_every_system_is_clean_and_reports_per_system(w
     latest = {s.source.code: s.latest_gap_total for s in case.systems.all()}
     assert latest == {"HTDT": 0, "LLTP": 1}
     reason = case.events.latest("pk").fields["reason"]
-    assert "LLTP: 1" in reason and "HTDT" not in reason.split("theo hệ thống:")[1]
+    assert "Hệ thống Lý lịch tư pháp: 1" in reason  # by name
+    assert "Hộ tịch" not in reason.split("theo hệ thống:")[1]
     assert still.pk
 
 
