@@ -47,15 +47,19 @@ def _visible(request):
 
 
 def _overdue_first(qs, now):
-    late = Case(
+    """The lists' order: the ministry's answers past their deadline, then the answers it still owes
+    (nearest deadline first), then the cases that wait on someone else (an answer for the province to
+    decide on, a closed case), each by deadline."""
+    turn = Case(
         When(state__in=OVERDUE_STATES, response_due_at__lt=now, then=Value(0)),
-        default=Value(1),
+        When(state__in=OVERDUE_STATES, then=Value(1)),
+        default=Value(2),
         output_field=IntegerField(),
     )
     # The lists show each case's province, ministry and systems: fetched with the page, not per row.
     return (
-        qs.annotate(_late=late)
-        .order_by("_late", "response_due_at", "pk")
+        qs.annotate(_turn=turn)
+        .order_by("_turn", "response_due_at", "pk")
         .select_related("province", "ministry")
         .prefetch_related("systems__source")
     )

@@ -64,11 +64,13 @@ def test_ministry_inbox_puts_overdue_first_with_a_countdown(client, world, setti
     due = calendar.add_working_seconds(timezone.now(), 3 * calendar.working_day_seconds() + 2 * 3600 + 600)
     SyncGapRequest.objects.filter(pk=fresh.pk).update(response_due_at=due)
     other = make_case(world, State.SUBMITTED, source=world.health_system)
+    # Answered long ago: its old deadline is earliest, but the province has the ball: listed last.
+    answered = make_case(world, State.ANSWERED, period="2026-05")
     response = login(client, world, "ministry_officer").get(reverse("complaints:inbox"))
     ids = re.findall(r'class="request state-\w+" data-id="(\d+)"', response.content.decode())
-    assert ids == [str(late.pk), str(fresh.pk)]  # BYT's case is not in BTP's inbox
+    assert ids == [str(late.pk), str(fresh.pk), str(answered.pk)]  # BYT's case is not in BTP's inbox
     assert str(other.pk) not in ids
-    first, second = response.context["page"].object_list
+    first, second, _answered = response.context["page"].object_list
     assert first.countdown.overdue and not second.countdown.overdue
     assert (second.countdown.days, second.countdown.hours) == (3, 2)
 
