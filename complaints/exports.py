@@ -53,9 +53,8 @@ def rows(
     for case in qs.iterator(chunk_size=CHUNK):
         yield (
             case.reference,
-            case.number_text.removeprefix(
-                "Số: "
-            ),  # the letter prints "Số: 5/UBND-KSTT"; a register "5/UBND-KSTT"
+            # The letter prints "Số: 5/UBND-KSTT"; a register writes "5/UBND-KSTT".
+            case.number_text.removeprefix("Số: "),
             str(case.period),
             case.province.code,
             case.province.name,

@@ -29,25 +29,26 @@ def requests_card(request) -> dict | None:
         drafts = visible.filter(period=period, state=State.DRAFT).count()
         open_cases = visible.filter(state__in=OPEN).count()
         to_decide = visible.filter(state__in=PROVINCE_TURN).count()
-        text = ngettext(
-            "%(n)s draft awaits a leader's signature.", "%(n)s drafts await a leader's signature.", drafts
-        ) % {"n": drafts}
-        return {
-            "title": _("Requests to ministries, %(month)s") % {"month": formatting.month(period)},
-            "value": str(drafts),
-            "text": f"{text} "
-            + ngettext("%(n)s request is open.", "%(n)s requests are open.", open_cases) % {"n": open_cases}
-            + (
-                " "
-                + ngettext(
+        text = [
+            ngettext(
+                "%(n)s draft awaits a leader's signature.", "%(n)s drafts await a leader's signature.", drafts
+            )
+            % {"n": drafts},
+            ngettext("%(n)s request is open.", "%(n)s requests are open.", open_cases) % {"n": open_cases},
+        ]
+        if to_decide:
+            text.append(
+                ngettext(
                     "%(n)s ministry's answer awaits the province's decision (accept or reopen).",
                     "%(n)s ministries' answers await the province's decision (accept or reopen).",
                     to_decide,
                 )
                 % {"n": to_decide}
-                if to_decide
-                else ""
-            ),
+            )
+        return {
+            "title": _("Requests to ministries, %(month)s") % {"month": formatting.month(period)},
+            "value": str(drafts),
+            "text": " ".join(text),
             "url": reverse("complaints:review") + f"?period={period}",
             "link": _("Review the month's drafts"),
             "more": [

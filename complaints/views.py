@@ -21,8 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.audit import AuditContext
 from accounts.models import User
 from core import charts, params
-from core.exports import FORMATS as EXPORT_FORMATS
-from core.exports import header_mode
+from core.exports import export_format, header_mode
 from reconciliation.models import GapKind
 from tthc import period_fields
 from tthc.periods import Period
@@ -67,11 +66,9 @@ def _overdue_first(qs, now):
 
 def _export(request, flt, now):
     """``?export=csv|xlsx``: the list the filters select, every row, in the page's order."""
-    fmt = params.text(request.GET, "export")
+    fmt = export_format(request.GET)
     if fmt is None:
         return None
-    if fmt not in EXPORT_FORMATS:
-        raise params.InvalidParameter("export", _("Expected one of: %(values)s.") % {"values": "csv, xlsx"})
     return exports.export_response(
         _overdue_first(flt.qs, now), fmt, exports.filename_for(request.GET), headers=header_mode(request.GET)
     )

@@ -409,6 +409,19 @@ def header_mode(params: Any) -> str:
     return value
 
 
+def export_format(params: Any, name: str = "export") -> str | None:
+    """The ``export`` query parameter: ``None`` (no export asked), ``csv`` or ``xlsx``; anything else
+    is a 400 naming it."""
+    from . import params as query
+
+    value = query.text(params, name)
+    if value is not None and value not in FORMATS:
+        raise query.InvalidParameter(
+            name, gettext("Expected one of: %(values)s.") % {"values": ", ".join(FORMATS)}
+        )
+    return value
+
+
 #: The ``headers`` parameter as documented in the OpenAPI schema (the exporting endpoints).
 HEADERS_PARAMETER_DESCRIPTION = (
     "Export header row: `labels` (default) — column headers in the request's language (Vietnamese "

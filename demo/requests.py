@@ -83,7 +83,7 @@ def _at(day, hour: int, minute: int = 0) -> datetime:
 
 
 def _users(logins) -> dict[str, User]:
-    return {u.username: u for u in User.objects.filter(username__in=[x for x in logins if x])}
+    return {u.username: u for u in User.objects.filter(username__in=logins)}
 
 
 def _apply(
@@ -213,12 +213,16 @@ def _sent_this_month(period: Period, now: datetime, users: dict[str, User]) -> i
     first = calendar.next_working_day(period.next_first_day)
     if signed_on <= first:
         return 0  # too early in the month: the drafts are still being reviewed
-    case = SyncGapRequest.objects.filter(period=period, province__code="48", ministry__code="BTC").first()
+    province, ministry = "48", "BTC"
+    case = SyncGapRequest.objects.filter(
+        period=period, province__code=province, ministry__code=ministry
+    ).first()
     if case is None:
         return 0
     drafted = case.events.filter(kind=EventKind.CREATED).values_list("at", flat=True).first() or now
     signed_at = min(max(_at(signed_on, 9, 30), drafted + timedelta(minutes=10)), now)
-    return _apply(case, [Step(State.SUBMITTED, "dn.leader", signed_at)], users, now)
+    leader = f"{PROVINCE_LOGINS[province]}.leader"
+    return _apply(case, [Step(State.SUBMITTED, leader, signed_at)], users, now)
 
 
 def seed_demo_requests(seed: int = 766, now: datetime | None = None) -> dict:

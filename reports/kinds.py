@@ -1,4 +1,4 @@
-"""What people call the documents and their parameters (the job page, the admin): ``monthly_report``
+"""What people call the documents and their parameters (the job page): ``monthly_report``
 is "Báo cáo tháng", ``period=2026-10`` is "Kỳ: 10/2026"."""
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -22,7 +21,7 @@ from rest_framework.response import Response
 from accounts.audit import AuditContext
 from core import params
 from core.exports import FORMATS as EXPORT_FORMATS
-from core.exports import export_responses, header_mode, headers_parameter
+from core.exports import export_format, export_responses, header_mode, headers_parameter
 from reconciliation.models import SourceSystem
 from tthc.models import Agency
 
@@ -121,13 +120,9 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         responses=export_responses(RequestListSerializer(many=True)),
     )
     def list(self, request, *args, **kwargs):
-        fmt = params.text(request.query_params, "export")
+        fmt = export_format(request.query_params)
         if fmt is None:
             return super().list(request, *args, **kwargs)
-        if fmt not in EXPORT_FORMATS:
-            raise params.InvalidParameter(
-                "export", _("Expected one of: %(values)s.") % {"values": "csv, xlsx"}
-            )
         return exports.export_response(
             self.filter_queryset(self.get_queryset()),
             fmt,

@@ -20,9 +20,8 @@ def unread_notifications(context) -> int:
 @register.filter
 def chase_stage(value) -> str:
     """``reminder`` → "Nhắc trước hạn" (``ChaseStage``'s label; an unknown value as it is)."""
+    from core.exports import choice_label
+
     from ..models import ChaseStage
 
-    try:
-        return str(ChaseStage(value).label)
-    except ValueError:
-        return str(value)
+    return choice_label(ChaseStage)(value)
