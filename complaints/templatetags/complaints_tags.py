@@ -3,6 +3,8 @@
 
 from django import template
 
+from core.exports import choice_label
+
 register = template.Library()
 
 
@@ -20,8 +22,6 @@ def unread_notifications(context) -> int:
 @register.filter
 def chase_stage(value) -> str:
     """``reminder`` → "Nhắc trước hạn" (``ChaseStage``'s label; an unknown value as it is)."""
-    from core.exports import choice_label
-
     from ..models import ChaseStage
 
     return choice_label(ChaseStage)(value)
