@@ -336,6 +336,12 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--writers", type=int, default=2, help="import_dossiers --writers (default 2, as the command's)"
     )
+    parser.add_argument(
+        "--parsers",
+        type=int,
+        default=0,
+        help="import_dossiers --parsers: forked processes decoding and validating (default 0, as the command's)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated file")
     parser.add_argument(
         "--mode",
@@ -428,7 +434,7 @@ def main(argv=None) -> int:
         "--json",
         "--no-progress",
     ]
-    command += ["--writers", str(args.writers)]
+    command += ["--writers", str(args.writers), "--parsers", str(args.parsers)]
     if args.chunk_size:
         command += ["--chunk-size", str(args.chunk_size)]
     settings_db = connection.settings_dict
@@ -485,6 +491,7 @@ def main(argv=None) -> int:
                 "file_mb": round(size / 2**20, 1),
                 "generate_seconds": round(gen_seconds, 1),
                 "writers": args.writers,
+                "parsers": args.parsers,
                 "load_average_1m": round(os.getloadavg()[0], 1),
                 "cpus": os.cpu_count(),
                 "python_cpu_seconds": round(python_cpu, 1),

@@ -318,10 +318,6 @@ def _asynchronous_commit() -> Callable[[], None]:
 _FEEDER: Feeder | None = None
 
 
-def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
 class DayStream:
     """The days in order, made here or by forked worker processes.
 

@@ -15,12 +15,13 @@ from datetime import datetime
 from django.db import connection
 from django.utils import timezone
 
+from reconciliation.services.ingest import can_fork
 from tthc import calendar
 from tthc.models import ApologyLetter, CalendarOverride, Dossier, DossierEvent
 
 from .distributions import DEFAULT_CHUNK, DEFAULT_DOSSIERS, DEFAULT_SEED, KNOWN_OVERRIDES, VN_TZ
 from .index import seed_demo_index
-from .pipeline import Feeder, FeedReport, can_fork, feed
+from .pipeline import Feeder, FeedReport, feed
 from .readiness import seed_demo_readiness
 from .reporting import reconcile_latest, report_counts
 from .requests import seed_demo_requests

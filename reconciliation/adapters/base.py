@@ -56,6 +56,17 @@ class Adapter:
         for index, raw in enumerate(stream):
             yield index, self.check_decoded(raw)
 
+    def frames(self, stream) -> Iterator[tuple[int, object]]:
+        """The input's records framed but not necessarily decoded, as ``(index, frame)``: ``parse`` is
+        :meth:`decode` over these. A format whose records can be cut apart cheaply (one per line)
+        yields them undecoded, so that decoding and validation can run in worker processes
+        (``import_dossiers --parsers``); the others yield their parsed records."""
+        return self.parse(stream)
+
+    def decode(self, index: int, frame) -> object:
+        """One frame of :meth:`frames` → what ``parse`` yields for it (picklable both ways)."""
+        return frame
+
     def check_decoded(self, raw):
         """A decoded record with no raw text to scan: measure it and walk it."""
         if raw.__class__ is Refused:

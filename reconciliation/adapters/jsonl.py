@@ -41,7 +41,13 @@ class JsonLinesAdapter(Adapter):
     description = "JSON Lines: one HoSo object (portal field names) per line"
 
     def parse(self, stream) -> Iterator[tuple[int, object]]:
-        loads, limits = orjson.loads, self.limits
+        decode = self.decode
+        for index, frame in self.frames(stream):
+            yield index, decode(index, frame)
+
+    def frames(self, stream) -> Iterator[tuple[int, object]]:
+        """Each non-blank line's bytes (the BOM cut), or the refusal of a line over the limit."""
+        limits = self.limits
         for index, line in enumerate(read_lines(stream, limits.record_bytes)):
             if line.__class__ is Oversized:
                 yield index, line.refused(limits.record_bytes)
@@ -50,14 +56,19 @@ class JsonLinesAdapter(Adapter):
                 line = line[3:]
             if not line.strip():
                 continue
-            try:
-                raw = loads(line)
-            except orjson.JSONDecodeError as exc:
-                yield index, _lenient(line, exc, limits)
-                continue
-            if needs_screen(line, 0, len(line), limits, surrogates=False):
-                raw = screened(raw, limits)
-            yield index, raw
+            yield index, line
+
+    def decode(self, index: int, frame) -> object:
+        if frame.__class__ is not bytes:  # a refusal made while framing
+            return frame
+        limits = self.limits
+        try:
+            raw = orjson.loads(frame)
+        except orjson.JSONDecodeError as exc:
+            return _lenient(frame, exc, limits)
+        if needs_screen(frame, 0, len(frame), limits, surrogates=False):
+            raw = screened(raw, limits)
+        return raw
 
 
 def _lenient(line: bytes, exc: orjson.JSONDecodeError, limits: Limits):

@@ -13,7 +13,10 @@ is rejected ``out_of_scope`` and never touches the stored dossiers.
 
 Parsing and validation (CPU in Python) can run in a producer thread while the database writes the
 previous chunk (``pipeline=True``, used by the command for large files): the thread never touches
-the database, the writer never blocks on parsing.
+the database, the writer never blocks on parsing. With ``parsers=N`` (``import_dossiers
+--parsers``) decoding, validation and the writer's rendering run in N forked worker processes instead
+(:class:`ValidatedInProcesses`): the parent only frames the input (cuts it into records, for JSON
+Lines its lines) and writes, so a machine with cores to spare is not held to one Python thread.
 """
 
 from __future__ import annotations
@@ -22,15 +25,17 @@ import contextlib
 import gc
 import json
 import logging
+import multiprocessing
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import orjson
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from core.stats import analyze_after
@@ -239,6 +244,87 @@ def _threaded(chunks: Iterator[Chunk], depth: int = 2) -> Iterator[Chunk]:
         raise failure[0]
 
 
+#: What the forked parsers work with: the adapter, the validation context and the writer's
+#: rendering, set in the parent just before the fork (children inherit it; nothing is pickled).
+_PARSING: tuple[Adapter, Context, Callable | None] | None = None
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class ValidatedInProcesses:
+    """:func:`validated_chunks` with the work spread over ``parsers`` forked processes.
+
+    The parent reads ``frames`` (``adapter.frames``: records cut apart, not decoded) in groups of
+    ``size``; a child decodes, validates and renders each group into one chunk, which comes back
+    pickled. Chunks are yielded in input order with at most ``2 × parsers`` groups in flight, so
+    memory stays bounded whatever the input's size. The adapter's per-input state (the envelope's
+    service and ``isUpdating``) travels with each group, as it stood when the group was read.
+
+    The pool is forked when this is made, on the calling thread, before any writer thread exists and
+    with the database connections closed (a child never touches the database) — so not inside a
+    transaction, which closing the connection would end. ``close()`` stops the children."""
+
+    def __init__(
+        self,
+        adapter: Adapter,
+        frames: Iterable[tuple[int, object]],
+        ctx: Context,
+        size: int = CHUNK_SIZE,
+        prepare: Callable | None = None,
+        parsers: int = 2,
+    ):
+        global _PARSING
+        if connection.in_atomic_block:
+            raise ValueError("parsing in processes closes the database connection: not inside a transaction")
+        self.adapter, self.frames, self.size, self.parsers = adapter, frames, size, parsers
+        _PARSING = (adapter, ctx, prepare)
+        connections.close_all()  # never share a database socket with the children
+        self.pool = multiprocessing.get_context("fork").Pool(parsers, initializer=gc.disable)
+
+    def __iter__(self) -> Iterator[Chunk]:
+        adapter, pool, pending, group = self.adapter, self.pool, deque(), []
+
+        def submit(items: list) -> None:
+            pending.append(
+                pool.apply_async(_validate_group, ((adapter.service, adapter.is_updating, items),))
+            )
+
+        try:
+            for item in self.frames:
+                group.append(item)
+                if len(group) >= self.size:
+                    submit(group)
+                    group = []
+                    if len(pending) >= 2 * self.parsers:
+                        yield pending.popleft().get()
+            if group:
+                submit(group)
+            while pending:
+                yield pending.popleft().get()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        global _PARSING
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+            _PARSING = None
+
+
+def _validate_group(task: tuple[str | None, bool, list]) -> Chunk:
+    """In a parser process: one group of frames → one chunk (every record of the group)."""
+    service, updating, items = task
+    adapter, ctx, prepare = _PARSING
+    adapter.service, adapter.is_updating = service, updating
+    decode = adapter.decode
+    records = ((index, decode(index, frame)) for index, frame in items)
+    return next(validated_chunks(adapter, records, ctx, len(items) + 1, prepare), Chunk())
+
+
 def start_batch(source: SourceSystem, fmt: str, user=None, filename: str = "") -> IngestBatch:
     return IngestBatch.objects.create(
         source=source,
@@ -260,6 +346,7 @@ def ingest(
     pipeline: bool = False,
     batch: IngestBatch | None = None,
     writers: int = 1,
+    parsers: int = 0,
 ) -> BatchReport:
     """Ingest a binary stream in format ``fmt`` for ``source``; see the module docstring.
 
@@ -272,11 +359,12 @@ def ingest(
     return run_batch(
         batch,
         adapter,
-        adapter.parse(records_stream),
+        adapter.frames(records_stream) if parsers > 0 else adapter.parse(records_stream),
         chunk_size=chunk_size,
         progress=progress,
         pipeline=pipeline,
         writers=writers,
+        parsers=parsers,
     )
 
 
@@ -290,26 +378,37 @@ def run_batch(
     pipeline: bool = False,
     on_reject=None,
     writers: int = 1,
+    parsers: int = 0,
 ) -> BatchReport:
     """Validate and write ``records`` as ``batch``. ``writers`` > 1 writes chunks over that many
-    database connections at once (PostgreSQL, committed data only: not inside a test transaction)."""
+    database connections at once (PostgreSQL, committed data only: not inside a test transaction).
+    ``parsers`` > 0: ``records`` are the adapter's frames, decoded and validated in that many forked
+    processes (:class:`ValidatedInProcesses`)."""
     ctx = Context.load()
     ctx.remit = remit = Remit.load(batch.source, ctx)
     portal_codes = active_portal_codes()
     writer = writer_for(batch.source, batch, portal_codes)
-    chunks = validated_chunks(adapter, records, ctx, chunk_size, writer.prepare)
+    forked = None
+    if parsers > 0:
+        chunks = forked = ValidatedInProcesses(adapter, records, ctx, chunk_size, writer.prepare, parsers)
+    else:
+        chunks = validated_chunks(adapter, records, ctx, chunk_size, writer.prepare)
     if pipeline:
-        chunks = _threaded(chunks, depth=1)
-    return write_chunks(
-        batch,
-        chunks,
-        remit=remit,
-        portal_codes=portal_codes,
-        writer=writer,
-        progress=progress,
-        on_reject=on_reject,
-        writers=writers,
-    )
+        chunks = _threaded(iter(chunks), depth=1)
+    try:
+        return write_chunks(
+            batch,
+            chunks,
+            remit=remit,
+            portal_codes=portal_codes,
+            writer=writer,
+            progress=progress,
+            on_reject=on_reject,
+            writers=writers,
+        )
+    finally:
+        if forked is not None:
+            forked.close()
 
 
 def active_portal_codes() -> list[str]:

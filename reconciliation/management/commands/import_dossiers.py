@@ -1,4 +1,4 @@
-"""``manage.py import_dossiers PATH --source CODE [--format portal|jsonl|csv] [--json]``.
+"""``manage.py import_dossiers PATH --source CODE [--format portal|jsonl|csv] [--json] [--writers N] [--parsers N]``.
 
 Streams a file of any size through the same service as the sync API (``services.ingest``), in
 chunks, with a progress bar; ``--json`` prints the API's answer. ``--replay BATCH_ID`` re-submits
@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from reconciliation.adapters import UnreadableBody, format_for_path, formats
 from reconciliation.models import IngestBatch, SourceSystem
-from reconciliation.services.ingest import CHUNK_SIZE, ingest
+from reconciliation.services.ingest import CHUNK_SIZE, can_fork, ingest
 from reconciliation.services.replay import replay_rejected
 
 
@@ -41,6 +41,14 @@ class Command(BaseCommand):
             help="parallel database connections writing chunks (default: 2 on PostgreSQL, 1 on "
             "SQLite or inside a transaction, where other connections would not see its data)",
         )
+        parser.add_argument(
+            "--parsers",
+            type=int,
+            default=0,
+            help="forked processes that decode and validate the records while this one writes (default "
+            "0: one parsing thread; worth it with cores to spare beside the database's, see "
+            "docs/scaling.md); not inside a transaction",
+        )
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, **options):
@@ -63,6 +71,11 @@ class Command(BaseCommand):
             raise CommandError("--writers must be at least 1.")
         if writers > 1 and connection.vendor != "postgresql":
             raise CommandError("--writers > 1 needs PostgreSQL (SQLite has a single writer).")
+        parsers = options["parsers"]
+        if parsers < 0:
+            raise CommandError("--parsers must be 0 or more.")
+        if parsers and (connection.in_atomic_block or not can_fork()):
+            raise CommandError("--parsers needs fork() (Linux, macOS) and no open transaction.")
         if fmt is None:
             raise CommandError(f"Cannot tell the format of {path}: use --format {{{','.join(formats())}}}.")
         stream = sys.stdin.buffer if path == "-" else self._open(path)
@@ -87,6 +100,7 @@ class Command(BaseCommand):
                     progress=progress,
                     pipeline=True,
                     writers=writers,
+                    parsers=parsers,
                 )
             except UnreadableBody as exc:
                 raise CommandError(f"{path}: {exc}") from exc
