@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef, Q
 from accounts import gate
 from accounts.models import Role
 from core.scope import is_active_user
+from reconciliation.models import SourceKind, SourceSystem
 from tthc.models import Agency, AgencyKind
 
 from .workflow import (
@@ -56,6 +57,28 @@ def is_supervisor(user) -> bool:
         paths = supervisor_paths()
         cached = any(s.path.startswith(p) for s in gate.scopes(user) for p in paths)
         setattr(user, _SUPERVISOR_ATTR, cached)
+    return cached
+
+
+_ADDRESSEE_ATTR = "_tthc_request_addressee"
+ADDRESSEE_KINDS = (AgencyKind.MINISTRY, AgencyKind.MINISTRY_LEVEL)
+
+
+def is_addressee(user) -> bool:
+    """Whether a request can be addressed to one of the user's agencies: a ministry (or ministry-level
+    body) in scope, or the owner of a ministry's system in scope — the inbox's audience. A role on
+    another unit of a ministry (a supervising department, say) reaches no request in the inbox."""
+    if not is_active_user(user):
+        return False
+    if gate.is_national(user):
+        return True
+    cached = getattr(user, _ADDRESSEE_ATTR, None)
+    if cached is None:
+        cached = (
+            Agency.objects.filter(gate.agency_q(user), kind__in=ADDRESSEE_KINDS).exists()
+            or SourceSystem.objects.filter(gate.agency_q(user, "owner"), kind=SourceKind.MINISTRY).exists()
+        )
+        setattr(user, _ADDRESSEE_ATTR, cached)
     return cached
 
 

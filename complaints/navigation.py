@@ -62,7 +62,7 @@ def requests_card(request) -> dict | None:
         }
     if access.is_supervisor(user):  # a supervising body's officer (not a national administrator)
         return supervision_card(user)
-    if "ministry" in mine:
+    if "addressee" in mine:
         # The cases in which the ministry owes an answer (answered or rejected ones await the province).
         owed = SyncGapRequest.objects.visible_to(user).filter(
             access.ministry_side_q(user), state__in=OVERDUE_STATES
@@ -106,6 +106,7 @@ def supervision_card(user) -> dict:
 
 def register() -> None:
     navigation.register_audience("supervisor", access.is_supervisor)
+    navigation.register_audience("addressee", access.is_addressee)
     navigation.register(
         navigation.Item("complaints:review", gettext_lazy("Monthly review"), ("province",), order=50),
         navigation.Item(
@@ -115,7 +116,7 @@ def register() -> None:
             order=60,
             prefixes=("/requests/",),
         ),
-        navigation.Item("complaints:inbox", gettext_lazy("Ministry inbox"), ("ministry",), order=61),
+        navigation.Item("complaints:inbox", gettext_lazy("Ministry inbox"), ("addressee",), order=61),
         navigation.Item("complaints:supervision", gettext_lazy("Supervision"), ("supervisor",), order=62),
         # The routes of seed 000: the Chairman's summary and the Ministry of Justice section.
         navigation.Item(

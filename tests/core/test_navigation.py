@@ -91,3 +91,16 @@ def test_a_commune_user_is_not_offered_the_province_pages():
         assert "Review the month's drafts" not in client.get("/").content.decode()  # the requests card
     ministry = make_user("ministry", Role.OFFICER, tree.a["BTP"])
     assert "Readiness" in menu_labels(ministry) and "Monthly review" not in menu_labels(ministry)
+
+
+def test_the_ministry_inbox_is_offered_to_whom_requests_can_be_addressed():
+    """A ministry's officer and the officer of the unit owning its system get the inbox; the officer of
+    a ministry's supervising department (BTP-KSTT), whom no request is addressed to, does not."""
+    from tests.complaints.helpers import build_world
+
+    world = build_world()
+    assert "Ministry inbox" in menu_labels(world.u["ministry_officer"])
+    assert "Ministry inbox" in menu_labels(world.u["system_owner_officer"])
+    supervisor = menu_labels(world.u["supervisor"])
+    assert "Supervision" in supervisor and "Ministry inbox" not in supervisor
+    assert "Ministry inbox" not in menu_labels(world.u["province_officer"])
