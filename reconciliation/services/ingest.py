@@ -31,6 +31,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import orjson
@@ -259,7 +260,8 @@ class ValidatedInProcesses:
     The parent reads ``frames`` (``adapter.frames``: records cut apart, not decoded) in groups of
     ``size``; a child decodes, validates and renders each group into one chunk, which comes back
     pickled. Chunks are yielded in input order with at most ``2 × parsers`` groups in flight, so
-    memory stays bounded whatever the input's size. The adapter's per-input state (the envelope's
+    memory stays bounded whatever the input's size; a child that dies fails the batch
+    (``BrokenProcessPool``), with the chunks already written kept. The adapter's per-input state (the envelope's
     service and ``isUpdating``) travels with each group, as it stood when the group was read.
 
     The pool is forked when this is made, on the calling thread, before any writer thread exists and
@@ -281,15 +283,18 @@ class ValidatedInProcesses:
         self.adapter, self.frames, self.size, self.parsers = adapter, frames, size, parsers
         _PARSING = (adapter, ctx, prepare)
         connections.close_all()  # never share a database socket with the children
-        self.pool = multiprocessing.get_context("fork").Pool(parsers, initializer=gc.disable)
+        self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+            parsers, mp_context=multiprocessing.get_context("fork"), initializer=gc.disable
+        )
+        # With fork the pool starts every child at its first task: make that now, on this thread.
+        self.pool.submit(int).result()
 
     def __iter__(self) -> Iterator[Chunk]:
         adapter, pool, pending, group = self.adapter, self.pool, deque(), []
+        assert pool is not None, "already closed"
 
         def submit(items: list) -> None:
-            pending.append(
-                pool.apply_async(_validate_group, ((adapter.service, adapter.is_updating, items),))
-            )
+            pending.append(pool.submit(_validate_group, (adapter.service, adapter.is_updating, items)))
 
         try:
             for item in self.frames:
@@ -298,19 +303,19 @@ class ValidatedInProcesses:
                     submit(group)
                     group = []
                     if len(pending) >= 2 * self.parsers:
-                        yield pending.popleft().get()
+                        yield pending.popleft().result()
             if group:
                 submit(group)
             while pending:
-                yield pending.popleft().get()
+                # A child that died (killed, out of memory) fails the batch here instead of leaving it waiting.
+                yield pending.popleft().result()
         finally:
             self.close()
 
     def close(self) -> None:
         global _PARSING
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
             _PARSING = None
 

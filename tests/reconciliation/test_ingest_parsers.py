@@ -4,6 +4,7 @@ gives: the same records, rejects, indices and reasons, in the same order, for ev
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,7 +13,13 @@ from django.db import transaction
 from reconciliation.adapters import get_adapter
 from reconciliation.adapters.fields import Context
 from reconciliation.models import IngestBatch, SourceDossier
-from reconciliation.services.ingest import ValidatedInProcesses, can_fork, ingest, validated_chunks
+from reconciliation.services.ingest import (
+    ValidatedInProcesses,
+    _validate_group,
+    can_fork,
+    ingest,
+    validated_chunks,
+)
 from reconciliation.services.writer import writer_for
 from tthc.models import Dossier, DossierEvent
 
@@ -139,3 +146,25 @@ def test_the_command_takes_parsers(tmp_path, settings):
         call_command("import_dossiers", str(path), "--source", "HTTT-01", "--parsers", "-1")
     with transaction.atomic(), pytest.raises(CommandError, match="no open transaction"):
         call_command("import_dossiers", str(path), "--source", "HTTT-01", "--parsers", "2", "--writers", "1")
+
+
+def _die_on_the_third_group(task, validate=_validate_group):
+    if task[2][0][0] >= 8:  # the group holding line 8 onwards: the child is killed mid-batch
+        os._exit(9)
+    return validate(task)
+
+
+def test_a_parser_process_that_dies_fails_the_batch_instead_of_hanging(monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from reconciliation.services import ingest as service
+
+    world = build_world()
+    body = b"\n".join(json.dumps(record(n)).encode() for n in range(100, 120))
+    monkeypatch.setattr(service, "_validate_group", _die_on_the_third_group)
+    with pytest.raises(BrokenProcessPool):
+        ingest(world["province_system"], stream(body), "jsonl", chunk_size=4, parsers=2)
+    batch = IngestBatch.objects.get()
+    assert batch.status == "failed"
+    # What was written before the child died stays written, each chunk whole.
+    assert SourceDossier.objects.count() % 4 == 0 and SourceDossier.objects.count() <= 8
