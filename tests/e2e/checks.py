@@ -81,6 +81,16 @@ def horizontal_overflow(page) -> int:
     return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
 
 
+def squeezed_boxes(page) -> list[str]:
+    """The header's boxes whose content does not fit them (a rule meant for something else setting
+    their height, say): their text spills over the next box."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('header.site .bar, header.site nav, header.site .scope')]
+            .filter(e => e.offsetParent !== null && e.scrollHeight > e.clientHeight + 2)
+            .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}: content ${e.scrollHeight} px high in a box of ${e.clientHeight} px`)"""
+    )
+
+
 def serious_violations(page) -> list[str]:
     results = _axe.run(page)
     out = []
@@ -100,5 +110,6 @@ def check_page(page, name: str, artefacts: Path, *, language_checks: bool = True
     overflow = horizontal_overflow(page)
     if overflow > 1:
         problems.append(f"page scrolls horizontally by {overflow} px at {page.viewport_size['width']} px")
+    problems += squeezed_boxes(page)
     problems += serious_violations(page)
     return [f"{name} ({page.url}): {p}" for p in problems]
