@@ -1,13 +1,14 @@
 """Benchmark ingestion through the real path: ``import_dossiers`` on a JSON Lines file.
 
     python bench/ingest.py --database-url postgres://…/tthc_bench_ingest [--records 200000]
+                           [--writers 2] [--parsers 0] [--chunk-size N] [--mode new|resend|advance]
 
 1. Generates N realistic ``HoSo`` records (portal field names, 4–5 progress steps, submitted files,
    fees, results) for the procedures and communes already in the target database, with dossier
    codes no earlier run used, into a temporary ``.jsonl`` file.
 2. Times ``manage.py import_dossiers FILE --source BENCH-HTTT --json`` in a child process — parse,
-   validate, upsert (``SourceDossier`` and ``Dossier``), history — and reads the child's peak RSS
-   (``resource.getrusage(RUSAGE_CHILDREN)``).
+   validate, upsert (``SourceDossier`` and ``Dossier``), history — and reads its CPU time (its
+   parser processes' included) and the largest peak RSS among them (``getrusage(RUSAGE_CHILDREN)``).
 3. Times a raw ``COPY`` of the same rows (the dossier rows and their history rows, flattened) into
    unindexed scratch tables in the same run, for the ratio.
 
