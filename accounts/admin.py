@@ -4,10 +4,13 @@ Role grants and revocations here call the delegation service, like the delegatio
 commands; assignments are never edited in place (revoke, then grant), and the audit log is read-only.
 """
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import GatedAdminMixin, LargeTableAdminMixin
@@ -331,8 +334,16 @@ class AuditLogAdmin(LargeTableAdminMixin, GatedAdminMixin, admin.ModelAdmin):
         "target_id",
         "target_repr",
         "agency",
-        "details",
+        "details_display",
         "ip",
         "user_agent",
     )
     ordering = ("-at",)
+
+    @admin.display(description=_("details"))
+    def details_display(self, obj):
+        """The entry's details indented, one key per line, Vietnamese as written (not escaped)."""
+        if not obj.details:
+            return "—"
+        text = json.dumps(obj.details, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+        return format_html('<pre class="audit-details">{}</pre>', text)

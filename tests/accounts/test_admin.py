@@ -211,3 +211,21 @@ def test_dossier_changelists_are_a_constant_number_of_queries(client, tree, hn_a
     few = queries()
     add(25)
     assert queries() == few
+
+
+def test_an_audit_entry_shows_its_details_readably(client, tree, hn_admin):
+    """One key per line, Vietnamese as written, markup escaped (the details hold user input)."""
+    from accounts import audit
+
+    entry = audit.record(
+        AuditAction.REQUEST_COMMENT,
+        actor=hn_admin,
+        agency=tree.a["01"],
+        details={"comment": "Đề nghị Bộ <b>đồng bộ</b> lại", "to": "answered"},
+    )
+    html = client.get(f"/admin/accounts/auditlog/{entry.pk}/change/").content.decode()
+    assert (
+        '<pre class="audit-details">{\n  &quot;comment&quot;: &quot;Đề nghị Bộ &lt;b&gt;đồng bộ&lt;/b&gt; lại&quot;,'
+        in html
+    )
+    assert "\\u0110" not in html
