@@ -338,6 +338,7 @@ class AuditLogAdmin(LargeTableAdminMixin, GatedAdminMixin, admin.ModelAdmin):
         "ip",
         "user_agent",
     )
+    fields = readonly_fields  # the raw ``details`` field stays out: ``details_display`` shows it
     ordering = ("-at",)
 
     @admin.display(description=_("details"))

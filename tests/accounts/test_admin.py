@@ -229,3 +229,4 @@ def test_an_audit_entry_shows_its_details_readably(client, tree, hn_admin):
         in html
     )
     assert "\\u0110" not in html
+    assert html.count(">Chi tiết:<") == 1  # once, not also as the raw field
