@@ -91,6 +91,24 @@ def squeezed_boxes(page) -> list[str]:
     )
 
 
+def header_overlaps(page) -> list[str]:
+    """The header's parts drawn over one another (the account links over the brand or the menu)."""
+    return page.evaluate(
+        """() => {
+            const boxes = ['header.site .brand', '.site-nav ul', '.site-nav .account']
+                .map(s => [s, document.querySelector(s)]).filter(([, e]) => e && e.offsetParent !== null)
+                .map(([s, e]) => [s, e.getBoundingClientRect()]);
+            const out = [];
+            for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+                const [sa, a] = boxes[i], [sb, b] = boxes[j];
+                if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+                    out.push(`${sa} overlaps ${sb}`);
+            }
+            return out;
+        }"""
+    )
+
+
 def serious_violations(page) -> list[str]:
     results = _axe.run(page)
     out = []
@@ -110,6 +128,6 @@ def check_page(page, name: str, artefacts: Path, *, language_checks: bool = True
     overflow = horizontal_overflow(page)
     if overflow > 1:
         problems.append(f"page scrolls horizontally by {overflow} px at {page.viewport_size['width']} px")
-    problems += squeezed_boxes(page)
+    problems += squeezed_boxes(page) + header_overlaps(page)
     problems += serious_violations(page)
     return [f"{name} ({page.url}): {p}" for p in problems]
