@@ -46,18 +46,28 @@ def supervisor_paths() -> list[str]:
     )
 
 
-def is_supervisor(user) -> bool:
-    """National administrators, and users holding a role at (or under) a supervising body."""
+def _national_or(user, attr: str, test) -> bool:
+    """False for inactive users, True for national administrators, else ``test(user)``, computed once
+    per user object (cached on it under ``attr``: the menu asks on every page)."""
     if not is_active_user(user):
         return False
     if gate.is_national(user):
         return True
-    cached = getattr(user, _SUPERVISOR_ATTR, None)
+    cached = getattr(user, attr, None)
     if cached is None:
-        paths = supervisor_paths()
-        cached = any(s.path.startswith(p) for s in gate.scopes(user) for p in paths)
-        setattr(user, _SUPERVISOR_ATTR, cached)
+        cached = test(user)
+        setattr(user, attr, cached)
     return cached
+
+
+def is_supervisor(user) -> bool:
+    """National administrators, and users holding a role at (or under) a supervising body."""
+
+    def under_a_supervisor(user) -> bool:
+        paths = supervisor_paths()
+        return any(s.path.startswith(p) for s in gate.scopes(user) for p in paths)
+
+    return _national_or(user, _SUPERVISOR_ATTR, under_a_supervisor)
 
 
 _ADDRESSEE_ATTR = "_tthc_request_addressee"
@@ -68,18 +78,14 @@ def is_addressee(user) -> bool:
     """Whether a request can be addressed to one of the user's agencies: a ministry (or ministry-level
     body) in scope, or the owner of a ministry's system in scope — the inbox's audience. A role on
     another unit of a ministry (a supervising department, say) reaches no request in the inbox."""
-    if not is_active_user(user):
-        return False
-    if gate.is_national(user):
-        return True
-    cached = getattr(user, _ADDRESSEE_ATTR, None)
-    if cached is None:
-        cached = (
+
+    def reaches_an_addressee(user) -> bool:
+        return (
             Agency.objects.filter(gate.agency_q(user), kind__in=ADDRESSEE_KINDS).exists()
             or SourceSystem.objects.filter(gate.agency_q(user, "owner"), kind=SourceKind.MINISTRY).exists()
         )
-        setattr(user, _ADDRESSEE_ATTR, cached)
-    return cached
+
+    return _national_or(user, _ADDRESSEE_ATTR, reaches_an_addressee)
 
 
 def request_q(user, prefix: str = "") -> Q:
