@@ -21,9 +21,9 @@ def _recompute_after_ingestion(sender, batch, **kwargs):
 
 
 @receiver(province_starting, dispatch_uid="indicators.platform_counts")
-def _platform_counts(sender, province, period, **kwargs):
+def _platform_counts(sender, province, period, pg_settings=None, **kwargs):
     """The province's platform counts the points at stake need, counted while the comparison runs."""
-    return prepare_platform_counts(province, period)
+    return prepare_platform_counts(province, period, pg_settings=pg_settings)
 
 
 @receiver(runs_counted, dispatch_uid="indicators.points_at_stake")

@@ -7,8 +7,9 @@ run_finished = Signal()
 
 #: Sent when a province's reconciliation starts, before its comparison, only when that reconciliation
 #: is not nested in a caller's transaction (everything it reads is committed): ``province`` (the
-#: Agency) and ``period``. A receiver may start read-only work on a connection of its own
-#: (``core.concurrency.on_own_connection``) — it then runs while the comparison does — and return a
+#: Agency), ``period`` and ``pg_settings`` (the run's memory, for a helper connection). A receiver may
+#: start read-only work on a connection of its own (``core.concurrency.on_own_connection``, given
+#: ``pg_settings``) — it then runs while the comparison does — and return a
 #: handle; the non-None handles come back to every ``runs_counted`` receiver as ``prepared`` (a list).
 province_starting = Signal()
 

@@ -226,15 +226,20 @@ class PlatformCounts:
 
 
 def prepare_platform_counts(
-    province: Agency, period: Period, now: datetime | None = None
+    province: Agency,
+    period: Period,
+    now: datetime | None = None,
+    pg_settings: Mapping[str, str] | None = None,
 ) -> PlatformCounts | None:
     """Start counting ``province``'s dossier components for ``period`` on a connection of its own (the
-    caller's data must be committed); ``None`` when the methodology has no dossier component."""
+    caller's data must be committed; ``pg_settings``: for that connection's transaction, e.g. the
+    caller's ``work_mem``); ``None`` when the methodology has no dossier component."""
     comps = dossier_components(methodology_for(period))
     if not comps:
         return None
     w = Window.of(period, now or timezone.now())
-    return PlatformCounts(province.pk, period, w, on_own_connection(_platform_counts, comps, w, province.pk))
+    future = on_own_connection(_platform_counts, comps, w, province.pk, pg_settings=pg_settings)
+    return PlatformCounts(province.pk, period, w, future)
 
 
 def component_impacts(

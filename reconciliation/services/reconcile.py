@@ -168,7 +168,10 @@ def reconcile_province(
         [
             handle
             for _receiver, handle in province_starting.send(
-                sender=ReconciliationRun, province=province, period=ctx.period
+                sender=ReconciliationRun,
+                province=province,
+                period=ctx.period,
+                pg_settings=gap_sql.run_memory(),
             )
             if handle is not None
         ]
@@ -295,9 +298,8 @@ def _tune_session() -> None:
     """PostgreSQL settings for this transaction only (``SET LOCAL``): a province's join hashes millions
     of rows, so give it the memory to do so in one batch (``TTHC_RECONCILE_WORK_MEM``) instead of
     spilling to temporary files, and the plan shape of a batch job."""
-    work_mem = settings.TTHC_RECONCILE_WORK_MEM
     set_local(
-        **({"work_mem": work_mem} if work_mem else {}),
+        **gap_sql.run_memory(),
         # JIT-compiling the comparison's expressions costs more than it saves.
         jit="off",
         # A batch transaction: let both sides of the join be scanned by parallel workers (the

@@ -105,3 +105,31 @@ def ds_province() -> int:
     from tthc.models import Agency
 
     return Agency.objects.get(code="01").pk
+
+
+def test_both_helper_connections_get_the_runs_memory(monkeypatch, settings):
+    """The portal's counts and the platform counts run with the run's ``work_mem`` (at the server's
+    4 MB the platform counts' bitmaps go lossy), in the helper session of ``core.concurrency``."""
+    import indicators.services.impact as impact
+
+    given: dict[str, object] = {}
+
+    def spying(name, original):
+        def on_own_connection(function, *args, pg_settings=None, **kwargs):
+            given[name] = pg_settings
+            return original(function, *args, pg_settings=pg_settings, **kwargs)
+
+        return on_own_connection
+
+    monkeypatch.setattr(gap_sql, "on_own_connection", spying("portal", gap_sql.on_own_connection))
+    monkeypatch.setattr(impact, "on_own_connection", spying("platform", impact.on_own_connection))
+    data.build()
+    settings.TTHC_RECONCILE_CONCURRENT_COUNTS = True
+    settings.TTHC_RECONCILE_WORK_MEM = "9MB"
+    runs = {r.source.code: r for r in reconcile_period(data.PERIOD, "01")}
+    assert given == {"portal": {"work_mem": "9MB"}, "platform": {"work_mem": "9MB"}}
+    assert runs["HOTICH"].portal_dossiers == 14
+    settings.TTHC_RECONCILE_WORK_MEM = ""  # the server's own: nothing added
+    given.clear()
+    reconcile_period(data.PERIOD, "01")
+    assert given == {"portal": {}, "platform": {}}

@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 
@@ -97,6 +98,14 @@ def _portal_counts(universe: Universe) -> tuple[str, list]:
     return sql, [universe.portal_id, *params]
 
 
+def run_memory() -> dict[str, str]:
+    """The ``work_mem`` of a reconciliation's transaction (``TTHC_RECONCILE_WORK_MEM``; empty: the
+    server's), given to the connections that count beside it too: at the server's default 4 MB the
+    platform counts' bitmaps go lossy and recheck every row of their pages."""
+    work_mem = settings.TTHC_RECONCILE_WORK_MEM
+    return {"work_mem": work_mem} if work_mem else {}
+
+
 def _count_elsewhere(universe: Universe) -> Future:
     """Start :func:`_portal_counts` on a connection of its own, so that it runs while this
     connection's comparison does (its hash join is done by one process, which leaves the other core
@@ -109,7 +118,7 @@ def _count_elsewhere(universe: Universe) -> Future:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    return on_own_connection(count)
+    return on_own_connection(count, pg_settings=run_memory())
 
 
 def _portal_rows(cursor: CursorWrapper, universe: Universe, started: Future | None) -> list:
