@@ -452,7 +452,8 @@ TTHC_EXPORT_XLSX_MAX_ROWS = env.int("TTHC_EXPORT_XLSX_MAX_ROWS", default=200_000
 TTHC_RECONCILIATION_IMPACT = env(
     "TTHC_RECONCILIATION_IMPACT", default="indicators.services.impact.dossier_sync_impact"
 )
-# PostgreSQL work_mem for a reconciliation transaction (one province's join hashes millions of rows).
+# PostgreSQL work_mem for a reconciliation transaction and its helper connections (one province's join
+# hashes millions of rows: about 130 bytes each, within work_mem × hash_mem_multiplier; docs/scaling.md).
 TTHC_RECONCILE_WORK_MEM = env("TTHC_RECONCILE_WORK_MEM", default="128MB")
 # PostgreSQL: count the portal's side of a province on a second connection while the comparison runs
 # (one more connection per reconciling worker for a moment; off: everything on one connection).
