@@ -411,6 +411,11 @@ class Gap(models.Model):
     source_value = models.CharField(_("source value"), max_length=255, blank=True)
     portal_value = models.CharField(_("portal value"), max_length=255, blank=True)
     detail = models.CharField(_("detail"), max_length=255, blank=True)
+    #: PostgreSQL: a 64-bit hash of everything the run compared and rendered for the gap's dossier
+    #: (both copies, the flags, the rendering's text and the agency and procedure codes), so that a
+    #: re-run renders and writes only the gaps whose inputs changed (``gap_sql``); empty elsewhere and
+    #: on the ``not_synced`` rows.
+    fingerprint = models.BigIntegerField(_("fingerprint"), null=True, blank=True, editable=False)
 
     objects = GapQuerySet.as_manager()
 

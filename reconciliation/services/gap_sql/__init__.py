@@ -16,8 +16,9 @@ instead of one per system (reading the portal's province slice once per system w
 For the three-way chain a third, small side ``v`` (the province's own system's copies of the chain
 procedures) is left-joined on ``(code, run)``. Counts come from the computed gaps and one
 index-only count of the portal's side (dossiers = portal rows + ``missing_on_portal``), so the join
-is never materialised. On PostgreSQL the computed gaps are merged into the gap table: only the
-difference with the stored ones is written (``_merge_stage``).
+is never materialised. On PostgreSQL the flagged pairs are staged as compared (one row per dossier
+and run, a bit per kind, a fingerprint) and merged into the gap table: only the gaps whose pair's
+fingerprint changed are rendered as text and written (``_merge_pairs``).
 
 Modules: ``spec`` (kinds, columns, the universe), ``dialects`` (time arithmetic per database),
 ``statement`` (the SQL text); this module runs it.
@@ -30,9 +31,11 @@ no daylight saving), so a ministry reads them exactly as in its payloads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -40,6 +43,7 @@ from django.db.backends.utils import CursorWrapper
 
 from core.concurrency import on_own_connection, result_or
 from core.pg import local_settings
+from tthc.models import Agency, Procedure
 
 from ...models import Gap, SourceDossier, counted_kinds
 from .dialects import _Dialect, _Postgres, _SQLite, dialect
@@ -57,7 +61,17 @@ from .spec import (
     Thresholds,
     Universe,
 )
-from .statement import GAP_COLUMNS, _ctes, _has_chain, _insert_select, _slice
+from .statement import (
+    GAP_COLUMNS,
+    KIND_BITS,
+    _ctes,
+    _has_chain,
+    _insert_select,
+    _kinds,
+    _pair_select,
+    _render_pairs,
+    _slice,
+)
 
 __all__ = [
     "CHAIN_KINDS",
@@ -153,8 +167,9 @@ def _tally(universe: Universe, rows: Iterable[tuple[int, int, int]], counts: dic
     return portal_total
 
 
-STAGE = "reconcile_gap_stage"
+PAIRS = "reconcile_gap_pairs"
 DIFF = "reconcile_gap_diff"
+RENDERED = "reconcile_gap_rendered"
 
 
 @dataclass
@@ -178,49 +193,109 @@ def _row_kinds_of(run_ids: list[int]) -> tuple[str, list]:
     return f"g.run_id IN ({runs}) AND g.kind IN ({kinds})", [*run_ids, *ROW_KINDS]
 
 
-def _merge_stage(cursor: CursorWrapper, gap_table: str, run_ids: list[int]) -> int:
-    """Make the runs' gaps equal to the staged ones, writing only the difference: delete the gaps no
-    longer found, update the values that changed, insert the new gaps (in the unique index's order).
+#: :func:`statement._render_pairs` bound to the dialect, thresholds and table: the rendering of every
+#: staged pair (``None``) or of the rows of the table named.
+_Render = Callable[[str | None], str]
 
-    One hash full join of the staged gaps with the runs' stored ones finds the difference (a merge
-    join would sort both sides by the dossier code's collation); the three writes then read only
-    that. A re-run of an unchanged month writes nothing — no index entries, no foreign-key checks,
-    no dead rows. When the runs have no stored gaps yet (a month's first run) the staged gaps are
-    inserted as they are, without the join. Returns the rows written."""
+
+def _salt(universe: Universe, render: str) -> int:
+    """What the fingerprints are salted with: the rendering's own text (its expressions and thresholds)
+    and the codes of the universe's agencies and of the procedures — so that a change of either
+    renders every gap again, not only those whose copies changed."""
+    agencies = ", ".join(["%s"] * len(universe.agency_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT string_agg(id || ':' || code, ',' ORDER BY id) FROM {Agency._meta.db_table} "
+            f"WHERE id IN ({agencies})), "
+            f"(SELECT string_agg(id || ':' || code, ',' ORDER BY id) FROM {Procedure._meta.db_table})",
+            list(universe.agency_ids),
+        )
+        codes = cursor.fetchone()
+    text = "\x1f".join([render, *(c or "" for c in codes)])
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def _merge_pairs(cursor: CursorWrapper, gap_table: str, run_ids: list[int], render: _Render) -> int:
+    """Make the runs' gaps equal to the staged pairs' (:data:`PAIRS`, one row per flagged dossier and
+    run, with its kinds' ``mask`` and fingerprint ``fp``), writing only the difference: delete the
+    gaps no longer found, render and update those whose pair's fingerprint changed, render and insert
+    the new ones (in the unique index's order).
+
+    One hash full join of the pairs' (run, kind, code, fingerprint) with the runs' stored gaps finds the
+    difference (a merge join would sort both sides by the dossier code's collation). A re-run of an
+    unchanged month renders and writes nothing — no text formatting, no index entries, no foreign-key
+    checks, no dead rows. When the runs have no stored gaps yet (a month's first run) every pair is
+    rendered and inserted, without the join. Returns the rows written."""
     mine, params = _row_kinds_of(run_ids)
+    columns = f"{GAP_COLUMNS}, fingerprint"
     cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {gap_table} g WHERE {mine})", params)
     if not cursor.fetchone()[0]:  # the month's first run: nothing to compare with, insert everything
         cursor.execute(
-            f"INSERT INTO {gap_table} ({GAP_COLUMNS}) SELECT {GAP_COLUMNS} FROM {STAGE} "
-            "ORDER BY run_id, kind, dossier_code"
+            f"INSERT INTO {gap_table} ({columns}) {render(None)} ORDER BY run_id, kind, dossier_code"
         )
         return cursor.rowcount
-    same = " AND ".join(f"s.{c} = g.{c}" for c in _KEY)
-    stored = ", ".join(f"g.{c}" for c in (*_KEY, *_VALUES))
-    changed = (
-        f"({', '.join(f'g.{c}' for c in _VALUES)}) IS DISTINCT FROM ({', '.join(f's.{c}' for c in _VALUES)})"
+    expanded = (
+        f"SELECT f.run AS run_id, k.kind, f.code AS dossier_code, f.fp FROM {PAIRS} f "
+        f"JOIN kinds k ON (f.mask & k.bit) <> 0"
     )
+    same = " AND ".join(f"e.{c} = g.{c}" for c in _KEY)
     with local_settings(enable_mergejoin="off"):
         cursor.execute(
-            f"CREATE TEMP TABLE {DIFF} AS SELECT g.id AS gap_id, s.* FROM {STAGE} s "
-            f"FULL JOIN (SELECT g.id, {stored} FROM {gap_table} g WHERE {mine}) g ON {same} "
-            f"WHERE g.id IS NULL OR s.run_id IS NULL OR {changed}",
+            f"CREATE TEMP TABLE {DIFF} AS WITH kinds AS ({_kinds()}) "
+            f"SELECT g.id AS gap_id, e.run_id, e.kind, e.dossier_code FROM ({expanded}) e "
+            f"FULL JOIN (SELECT g.id, g.run_id, g.kind, g.dossier_code, g.fingerprint FROM {gap_table} g "
+            f"WHERE {mine}) g ON {same} "
+            "WHERE g.id IS NULL OR e.run_id IS NULL OR g.fingerprint IS DISTINCT FROM e.fp",
             params,
         )
     cursor.execute(f"DELETE FROM {gap_table} WHERE id IN (SELECT gap_id FROM {DIFF} WHERE run_id IS NULL)")
     written = cursor.rowcount
-    values = ", ".join(f"{c} = d.{c}" for c in _VALUES)
-    cursor.execute(
-        f"UPDATE {gap_table} g SET {values} FROM {DIFF} d WHERE g.id = d.gap_id AND d.run_id IS NOT NULL"
-    )
+    cursor.execute(f"CREATE TEMP TABLE {RENDERED} AS {render(DIFF)}")
+    values = ", ".join(f"{c} = r.{c}" for c in (*_VALUES, "fingerprint"))
+    cursor.execute(f"UPDATE {gap_table} g SET {values} FROM {RENDERED} r WHERE g.id = r.gap_id")
     written += cursor.rowcount
     cursor.execute(
-        f"INSERT INTO {gap_table} ({GAP_COLUMNS}) SELECT {GAP_COLUMNS} FROM {DIFF} "
+        f"INSERT INTO {gap_table} ({columns}) SELECT {columns} FROM {RENDERED} "
         "WHERE gap_id IS NULL ORDER BY run_id, kind, dossier_code"
     )
     written += cursor.rowcount
-    cursor.execute(f"DROP TABLE {DIFF}")
+    cursor.execute(f"DROP TABLE {DIFF}, {RENDERED}")
     return written
+
+
+def _count_pairs(cursor: CursorWrapper, counts: dict[int, Counts]) -> None:
+    """Each run's gaps per kind, and its dossiers with a gap that counts, from the staged pairs."""
+    cursor.execute(
+        f"WITH kinds AS ({_kinds()}) SELECT f.run, k.kind, count(*) FROM {PAIRS} f "
+        "JOIN kinds k ON (f.mask & k.bit) <> 0 GROUP BY f.run, k.kind"
+    )
+    for run_id, kind, n in cursor.fetchall():
+        counts[run_id].gaps[kind] = n
+    counted = sum(KIND_BITS[k] for k in counted_kinds() if k in KIND_BITS)
+    cursor.execute(f"SELECT run, count(*) FROM {PAIRS} WHERE (mask & %s) <> 0 GROUP BY run", [counted])
+    for run_id, n in cursor.fetchall():
+        counts[run_id].gap_dossiers = n
+
+
+def _count_gaps(cursor: CursorWrapper, gap_table: str, run_ids: list[int], counts: dict[int, Counts]) -> None:
+    """Each run's gaps per kind, and its dossiers with a gap that counts, from the gap table."""
+    mine, params = _row_kinds_of(run_ids)
+    where = mine.replace("g.", "")
+    cursor.execute(
+        f"SELECT run_id, kind, count(*) FROM {gap_table} WHERE {where} GROUP BY run_id, kind", params
+    )
+    for run_id, kind, n in cursor.fetchall():
+        counts[run_id].gaps[kind] = n
+    # Dossiers with a gap that counts (the matrix colour): suspicious flags are not gaps.
+    kinds = counted_kinds()
+    marks = ", ".join(["%s"] * len(kinds))
+    cursor.execute(  # hashed, not sorted by the collation as count(DISTINCT …) would
+        f"SELECT run_id, count(*) FROM (SELECT DISTINCT run_id, dossier_code FROM {gap_table} "
+        f"WHERE {where} AND kind IN ({marks})) x GROUP BY run_id",
+        [*params, *kinds],
+    )
+    for run_id, n in cursor.fetchall():
+        counts[run_id].gap_dossiers = n
 
 
 def compare(
@@ -233,10 +308,11 @@ def compare(
     """Replace the gaps of every run of the universe (the kinds of ``ROW_KINDS``) and return each run's
     counts.
 
-    On PostgreSQL the gap rows are first computed with ``CREATE TEMP TABLE … AS`` — unlike
+    On PostgreSQL the flagged pairs are first staged with ``CREATE TEMP TABLE … AS`` — unlike
     ``INSERT … SELECT``, it may scan the sides with parallel workers — then merged into the gap table
-    (only the difference is written, :func:`_merge_stage`); elsewhere the runs' gaps are deleted and
-    re-inserted with ``INSERT … SELECT``. Either way in the caller's transaction.
+    (only the gaps whose pair changed are rendered and written, :func:`_merge_pairs`); elsewhere the
+    runs' gaps are deleted and re-inserted with ``INSERT … SELECT``. Either way in the caller's
+    transaction.
 
     ``concurrent_counts``: the portal's side is committed data the caller's transaction has not
     changed (true of a reconciliation that is not nested in another transaction): on PostgreSQL its
@@ -255,41 +331,29 @@ def compare(
     t = thresholds or Thresholds.from_settings()
     d = dialect(full_join)
     ctes, params = _ctes(universe, d, t)
-    insert, select = _insert_select(d, t, _has_chain(universe))
+    chain = _has_chain(universe)
     with transaction.atomic(), connection.cursor() as cursor:
         started = None
         if concurrent_counts and connection.vendor == "postgresql":
             started = _count_elsewhere(universe)
         if connection.vendor == "postgresql":
-            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}, {DIFF}")
-            cursor.execute(f"CREATE TEMP TABLE {STAGE} AS {ctes} {select}", params)
-            comparison.written = _merge_stage(cursor, gap_table, list(counts))
-            source, where, where_params = STAGE, "", []
+            render = partial(_render_pairs, d, t, chain, PAIRS)
+            cursor.execute(f"DROP TABLE IF EXISTS {PAIRS}, {DIFF}, {RENDERED}")
+            cursor.execute(
+                f"CREATE TEMP TABLE {PAIRS} AS {ctes} {_pair_select()}",
+                [*params, _salt(universe, render(DIFF))],
+            )
+            comparison.written = _merge_pairs(cursor, gap_table, list(counts), render)
+            _count_pairs(cursor, counts)
+            cursor.execute(f"DROP TABLE {PAIRS}")
         else:
+            insert, select = _insert_select(d, t, chain)
             mine, mine_params = _row_kinds_of(list(counts))
             cursor.execute(f"DELETE FROM {gap_table} WHERE {mine.replace('g.', '')}", mine_params)
             comparison.written = cursor.rowcount
             cursor.execute(f"{insert} {ctes} {select}", params)
             comparison.written += cursor.rowcount
-            mine, mine_params = _row_kinds_of(list(counts))
-            source, where, where_params = gap_table, f"WHERE {mine.replace('g.', '')}", mine_params
-        cursor.execute(
-            f"SELECT run_id, kind, count(*) FROM {source} {where} GROUP BY run_id, kind", where_params
-        )
-        for run_id, kind, n in cursor.fetchall():
-            counts[run_id].gaps[kind] = n
-        # Dossiers with a gap that counts (the matrix colour): suspicious flags are not gaps.
-        kinds = counted_kinds()
-        marks = ", ".join(["%s"] * len(kinds))
-        cursor.execute(  # hashed, not sorted by the collation as count(DISTINCT …) would
-            f"SELECT run_id, count(*) FROM (SELECT DISTINCT run_id, dossier_code FROM {source} "
-            f"{where or 'WHERE 1 = 1'} AND kind IN ({marks})) x GROUP BY run_id",
-            [*where_params, *kinds],
-        )
-        for run_id, n in cursor.fetchall():
-            counts[run_id].gap_dossiers = n
-        if source == STAGE:
-            cursor.execute(f"DROP TABLE {STAGE}")
+            _count_gaps(cursor, gap_table, list(counts), counts)
         comparison.portal_counts = _portal_rows(cursor, universe, started)
         comparison.portal_total = _tally(universe, comparison.portal_counts, counts)
     return comparison

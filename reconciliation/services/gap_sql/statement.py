@@ -281,7 +281,7 @@ def _values(d: _Dialect, t: Thresholds, chain: bool) -> tuple[str, str, str]:
 def _ctes(universe: Universe, d: _Dialect, t: Thresholds) -> tuple[str, list]:
     s_sql, s_params = _side(universe, False, d, t)
     p_sql, p_params = _side(universe, True, d, t)
-    kinds = " UNION ALL ".join(f"SELECT '{k}' AS kind" for k in ROW_KINDS)
+    kinds = _kinds()
     chain, v_params = "", list[object]()
     if _has_chain(universe):
         v_sql, v_params = _chain_side(universe)
@@ -300,16 +300,62 @@ def _has_chain(universe: Universe) -> bool:
     return bool(universe.chain_procedure_ids and universe.own_runs)
 
 
-def _insert_select(d: _Dialect, t: Thresholds, chain: bool) -> tuple[str, str]:
+#: One bit per row kind in a flagged pair's ``mask`` (PostgreSQL's staged pairs).
+KIND_BITS: dict[str, int] = {kind: 1 << i for i, kind in enumerate(ROW_KINDS)}
+
+
+def _kinds() -> str:
+    """The row kinds and their bits, as a derived table's body (``kinds(kind, bit)``)."""
+    return " UNION ALL ".join(f"SELECT '{k}' AS kind, {KIND_BITS[k]} AS bit" for k in ROW_KINDS)
+
+
+def _rendered(d: _Dialect, t: Thresholds, chain: bool) -> str:
+    """A gap row's columns, rendered from a flagged pair ``f``, a kind ``k`` and the codes (``_codes``)."""
     source_value, portal_value, detail = _values(d, t, chain)
+    return (
+        f"f.run AS run_id, k.kind AS kind, f.code AS dossier_code, COALESCE(pr.code, '') AS procedure_code, "
+        f"COALESCE(ag.code, '') AS agency_code, substr({source_value}, 1, 255) AS source_value, "
+        f"substr({portal_value}, 1, 255) AS portal_value, substr({detail}, 1, 255) AS detail"
+    )
+
+
+def _codes() -> str:
+    return (
+        f"LEFT JOIN {Procedure._meta.db_table} pr ON pr.id = COALESCE(f.s_proc, f.p_proc) "
+        f"LEFT JOIN {Agency._meta.db_table} ag ON ag.id = COALESCE(f.s_agency, f.p_agency)"
+    )
+
+
+def _insert_select(d: _Dialect, t: Thresholds, chain: bool) -> tuple[str, str]:
     flag = " ".join(f"WHEN '{k}' THEN f.{_FLAG[k]}" for k in ROW_KINDS)
     select = (
-        f"SELECT f.run AS run_id, k.kind AS kind, f.code AS dossier_code, COALESCE(pr.code, '') AS procedure_code, "
-        f"COALESCE(ag.code, '') AS agency_code, substr({source_value}, 1, 255) AS source_value, "
-        f"substr({portal_value}, 1, 255) AS portal_value, substr({detail}, 1, 255) AS detail "
-        f"FROM f CROSS JOIN kinds k "
-        f"LEFT JOIN {Procedure._meta.db_table} pr ON pr.id = COALESCE(f.s_proc, f.p_proc) "
-        f"LEFT JOIN {Agency._meta.db_table} ag ON ag.id = COALESCE(f.s_agency, f.p_agency) "
+        f"SELECT {_rendered(d, t, chain)} FROM f CROSS JOIN kinds k {_codes()} "
         f"WHERE f.k_any AND (CASE k.kind {flag} ELSE FALSE END)"
     )
     return f"INSERT INTO {Gap._meta.db_table} ({GAP_COLUMNS})", select
+
+
+def _pair_select() -> str:
+    """PostgreSQL: the flagged pairs as compared — one row per dossier and run, every column of ``f``
+    — with ``mask`` (the bits of the kinds found, ``KIND_BITS``) and ``fp``: a 64-bit hash of the whole
+    row, salted by the statement's one parameter (:func:`_render_pairs`' text and the codes). Nothing
+    is rendered as text here: a re-run renders only the pairs whose gaps are new or changed."""
+    mask = " | ".join(f"(CASE WHEN f.{_FLAG[k]} THEN {KIND_BITS[k]} ELSE 0 END)" for k in ROW_KINDS)
+    return f"SELECT f.*, ({mask}) AS mask, hash_record_extended(f, %s) AS fp FROM f WHERE f.k_any"
+
+
+def _render_pairs(d: _Dialect, t: Thresholds, chain: bool, pairs: str, only: str | None = None) -> str:
+    """PostgreSQL: the gap rows of the staged ``pairs`` with their pair's fingerprint — every kind each
+    pair's mask holds, or only the rows ``(run_id, kind, dossier_code)`` of table ``only`` that have a
+    pair (each with that table's ``gap_id``)."""
+    kinds = f"WITH kinds AS ({_kinds()}) "
+    if only is None:
+        return (
+            f"{kinds}SELECT {_rendered(d, t, chain)}, f.fp AS fingerprint "
+            f"FROM {pairs} f JOIN kinds k ON (f.mask & k.bit) <> 0 {_codes()}"
+        )
+    return (
+        f"{kinds}SELECT x.gap_id, {_rendered(d, t, chain)}, f.fp AS fingerprint FROM {only} x "
+        f"JOIN {pairs} f ON f.run = x.run_id AND f.code = x.dossier_code JOIN kinds k ON k.kind = x.kind "
+        f"{_codes()}"
+    )
