@@ -454,7 +454,7 @@ TTHC_RECONCILIATION_IMPACT = env(
 )
 # PostgreSQL work_mem for a reconciliation transaction and its helper connections (one province's join
 # hashes millions of rows: about 130 bytes each, within work_mem × hash_mem_multiplier; docs/scaling.md).
-TTHC_RECONCILE_WORK_MEM = env("TTHC_RECONCILE_WORK_MEM", default="128MB")
+TTHC_RECONCILE_WORK_MEM = env("TTHC_RECONCILE_WORK_MEM", default="256MB")
 # PostgreSQL: count the portal's side of a province on a second connection while the comparison runs
 # (one more connection per reconciling worker for a moment; off: everything on one connection).
 TTHC_RECONCILE_CONCURRENT_COUNTS = env.bool("TTHC_RECONCILE_CONCURRENT_COUNTS", default=True)

@@ -340,7 +340,7 @@ def compare(
             render = partial(_render_pairs, d, t, chain, PAIRS)
             cursor.execute(f"DROP TABLE IF EXISTS {PAIRS}, {DIFF}, {RENDERED}")
             cursor.execute(
-                f"CREATE TEMP TABLE {PAIRS} AS {ctes} {_pair_select()}",
+                f"CREATE TEMP TABLE {PAIRS} AS {ctes} {_pair_select(render(None))}",
                 [*params, _salt(universe, render(DIFF))],
             )
             comparison.written = _merge_pairs(cursor, gap_table, list(counts), render)

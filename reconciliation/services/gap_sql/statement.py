@@ -3,6 +3,7 @@ gap kinds (one boolean per kind) and rendered as gap rows (see the package docst
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.db import connection
@@ -335,13 +336,19 @@ def _insert_select(d: _Dialect, t: Thresholds, chain: bool) -> tuple[str, str]:
     return f"INSERT INTO {Gap._meta.db_table} ({GAP_COLUMNS})", select
 
 
-def _pair_select() -> str:
-    """PostgreSQL: the flagged pairs as compared — one row per dossier and run, every column of ``f``
-    — with ``mask`` (the bits of the kinds found, ``KIND_BITS``) and ``fp``: a 64-bit hash of the whole
-    row, salted by the statement's one parameter (:func:`_render_pairs`' text and the codes). Nothing
-    is rendered as text here: a re-run renders only the pairs whose gaps are new or changed."""
+def _pair_select(render: str) -> str:
+    """PostgreSQL: the flagged pairs as compared — one row per dossier and run with the columns of ``f``
+    that ``render`` (:func:`_render_pairs`' text) reads — with ``mask`` (the bits of the kinds found,
+    ``KIND_BITS``) and ``fp``: a 64-bit hash of the row, salted by the statement's one parameter (the
+    rendering's text and the codes). Nothing is rendered as text here: a re-run renders only the
+    pairs whose gaps are new or changed."""
+    columns = sorted(set(re.findall(r"\bf\.([a-z_]+)\b", render)) - {"run", "code", "mask", "fp"})
     mask = " | ".join(f"(CASE WHEN f.{_FLAG[k]} THEN {KIND_BITS[k]} ELSE 0 END)" for k in ROW_KINDS)
-    return f"SELECT f.*, ({mask}) AS mask, hash_record_extended(f, %s) AS fp FROM f WHERE f.k_any"
+    picked = ", ".join(f"f.{c}" for c in columns)
+    return (
+        "SELECT x.*, hash_record_extended(x, %s) AS fp FROM "
+        f"(SELECT f.run, f.code, {picked}, ({mask}) AS mask FROM f WHERE f.k_any) x"
+    )
 
 
 def _render_pairs(d: _Dialect, t: Thresholds, chain: bool, pairs: str, only: str | None = None) -> str:
