@@ -198,20 +198,19 @@ def _row_kinds_of(run_ids: list[int]) -> tuple[str, list]:
 _Render = Callable[[str | None], str]
 
 
-def _salt(universe: Universe, render: str) -> int:
+def _salt(cursor: CursorWrapper, universe: Universe, rendering: str) -> int:
     """What the fingerprints are salted with: the rendering's own text (its expressions and thresholds)
     and the codes of the universe's agencies and of the procedures — so that a change of either
     renders every gap again, not only those whose copies changed."""
     agencies = ", ".join(["%s"] * len(universe.agency_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT string_agg(id || ':' || code, ',' ORDER BY id) FROM {Agency._meta.db_table} "
-            f"WHERE id IN ({agencies})), "
-            f"(SELECT string_agg(id || ':' || code, ',' ORDER BY id) FROM {Procedure._meta.db_table})",
-            list(universe.agency_ids),
-        )
-        codes = cursor.fetchone()
-    text = "\x1f".join([render, *(c or "" for c in codes)])
+    cursor.execute(
+        f"SELECT (SELECT string_agg(id || ':' || code, ',' ORDER BY id) FROM {Agency._meta.db_table} "
+        f"WHERE id IN ({agencies})), "
+        f"(SELECT string_agg(id || ':' || code, ',' ORDER BY id) FROM {Procedure._meta.db_table})",
+        list(universe.agency_ids),
+    )
+    codes = cursor.fetchone()
+    text = "\x1f".join([rendering, *(c or "" for c in codes)])
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
 
@@ -338,10 +337,11 @@ def compare(
             started = _count_elsewhere(universe)
         if connection.vendor == "postgresql":
             render = partial(_render_pairs, d, t, chain, PAIRS)
+            rendering = render(DIFF)  # what the pairs must carry, and what salts their fingerprints
             cursor.execute(f"DROP TABLE IF EXISTS {PAIRS}, {DIFF}, {RENDERED}")
             cursor.execute(
-                f"CREATE TEMP TABLE {PAIRS} AS {ctes} {_pair_select(render(None))}",
-                [*params, _salt(universe, render(DIFF))],
+                f"CREATE TEMP TABLE {PAIRS} AS {ctes} {_pair_select(rendering)}",
+                [*params, _salt(cursor, universe, rendering)],
             )
             comparison.written = _merge_pairs(cursor, gap_table, list(counts), render)
             _count_pairs(cursor, counts)
