@@ -23,9 +23,11 @@ def set_local(using: str = "default", **values: str) -> None:
     connection = connections[using]
     if connection.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
-        for name, value in values.items():
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    if not values:
+        return
+    calls = ", ".join(["set_config(%s, %s, true)"] * len(values))
+    with connection.cursor() as cursor:  # one round trip
+        cursor.execute(f"SELECT {calls}", [x for item in values.items() for x in item])
 
 
 @contextmanager

@@ -300,7 +300,8 @@ def _tune_session() -> None:
     spilling to temporary files, and the plan shape of a batch job."""
     set_local(
         **gap_sql.run_memory(),
-        # JIT-compiling the comparison's expressions costs more than it saves.
+        # No JIT for the transaction's statements: compiling costs them more than it saves. The
+        # comparison itself is compiled (``gap_sql.COMPARISON_SETTINGS``).
         jit="off",
         # A batch transaction: let both sides of the join be scanned by parallel workers (the
         # defaults are priced for short queries and leave the portal's side to one process).

@@ -41,3 +41,16 @@ def test_elsewhere_than_postgresql_the_block_just_runs(settings):
     with local_settings(random_page_cost="1.1"):
         ran.append(connection.vendor)
     assert ran == [connection.vendor]
+
+
+@pytest.mark.postgres
+def test_set_local_sets_every_value_for_the_transaction_in_one_statement():
+    from django.test.utils import CaptureQueriesContext
+
+    from core.pg import set_local
+
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            set_local(random_page_cost="1.7", work_mem="9MB", jit="off")
+        assert len(queries) == 1
+        assert (current("random_page_cost"), current("work_mem"), current("jit")) == ("1.7", "9MB", "off")

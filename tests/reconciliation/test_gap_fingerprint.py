@@ -61,9 +61,12 @@ def test_an_unchanged_month_is_neither_rendered_nor_written(ds, monkeypatch):
         reconcile_period(data.PERIOD, "01")
     assert rows() == before  # not one row version changed
     assert written == [0]
-    # The values are rendered as text (to_char, substr) only for the rows of the (empty) difference.
-    rendering = [q["sql"] for q in queries.captured_queries if "to_char(" in q["sql"]]
-    assert rendering and all(f"FROM {gap_sql.DIFF} x" in sql for sql in rendering)
+    # Every (run, kind) group sums up to the stored one's: nothing is compared row by row, nothing
+    # rendered as text (to_char, substr).
+    sqls = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in sqls if "to_char(" in sql]
+    assert not [sql for sql in sqls if f"CREATE TEMP TABLE {gap_sql.DIFF}" in sql]
+    assert [sql for sql in sqls if "bit_xor(g.fingerprint)" in sql]
 
 
 def test_a_changed_copy_rewrites_only_its_dossiers_gaps(ds):
@@ -71,9 +74,16 @@ def test_a_changed_copy_rewrites_only_its_dossiers_gaps(ds):
     before = rows()
     # The portal's copy of H-STATUS moves on: status 2 instead of the source's 4.
     SourceDossier.objects.filter(source__code="DVCQG", code="H-STATUS").update(status=2)
-    reconcile_period(data.PERIOD, "01")
+    with CaptureQueriesContext(connection) as queries:
+        reconcile_period(data.PERIOD, "01")
     after = rows()
     assert rewritten(before, after) == {key for key in after if key[1] == "H-STATUS"}
+    # Only the groups (run, kind) that hold H-STATUS's gaps are compared row by row.
+    diff = [q["sql"] for q in queries.captured_queries if f"CREATE TEMP TABLE {gap_sql.DIFF}" in q["sql"]]
+    assert len(diff) == 1
+    status_kinds = {kind for kind, code in after if code == "H-STATUS"}
+    assert all(f"'{kind}'" in diff[0] for kind in status_kinds)
+    assert "'missing_on_portal'" not in diff[0].split("FROM reconcile_gap_pairs", 1)[1]
     assert after[("status_differs", "H-STATUS")][1][3] == "2"  # the portal's value, rendered again
     assert after[("status_differs", "H-STATUS")][2] != before[("status_differs", "H-STATUS")][2]
 
@@ -104,3 +114,39 @@ def test_gaps_written_before_fingerprints_are_rendered_again_once(ds):
     assert rewritten(first, second) == set(first)  # every row stored its fingerprint again
     reconcile_period(data.PERIOD, "01")
     assert rows() == second
+
+
+def test_a_fixed_copy_deletes_its_gap_and_leaves_the_others_alone(ds):
+    reconcile_period(data.PERIOD, "01")
+    before = rows()
+    assert ("status_differs", "H-STATUS") in before
+    # The portal receives the source's status: the gap is gone, no other row is touched.
+    SourceDossier.objects.filter(source__code="DVCQG", code="H-STATUS").update(status=4, previous_status=2)
+    (run,) = [r for r in reconcile_period(data.PERIOD, "01") if r.source.code == "HOTICH"]
+    after = rows()
+    assert ("status_differs", "H-STATUS") not in after
+    assert run.gap_counts["status_differs"] == before_count(before, "status_differs") - 1
+    kept = {key: value for key, value in before.items() if key[1] != "H-STATUS"}
+    assert {key: after[key] for key in kept} == kept
+
+
+def before_count(found, kind):
+    return sum(1 for k, _code in found if k == kind)
+
+
+def test_the_comparison_is_jit_compiled_without_inlining_and_the_rest_of_the_run_is_not(ds):
+    """``gap_sql.COMPARISON_SETTINGS`` hold for the comparison statement only."""
+    seen = {}
+
+    def spy(execute, sql, params, many, context):
+        for marker in (f"CREATE TEMP TABLE {gap_sql.PAIRS}", "bit_xor(g.fingerprint)"):
+            if sql.startswith(marker) or marker in sql[:200]:
+                cursor = context["cursor"]
+                cursor.execute("SELECT current_setting('jit'), current_setting('jit_inline_above_cost')")
+                seen[marker] = cursor.fetchone()
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        reconcile_period(data.PERIOD, "01")
+    assert seen[f"CREATE TEMP TABLE {gap_sql.PAIRS}"] == ("on", "-1")
+    assert seen["bit_xor(g.fingerprint)"][0] == "off"

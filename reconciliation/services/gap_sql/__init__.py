@@ -167,6 +167,13 @@ def _tally(universe: Universe, rows: Iterable[tuple[int, int, int]], counts: dic
     return portal_total
 
 
+#: PostgreSQL settings of the comparison statement: JIT-compile its expressions (the join's filter
+#: is evaluated on every pair of a province's millions) without inlining functions, which is most of
+#: the compile time (0.35 s of 0.76 s) and gains little. A 2 M-dossier province's statement: 2.8 s,
+#: against 3.2 s with JIT off and 3.1 s with inlining (docs/scaling.md). ``jit_above_cost`` still
+#: keeps a small province's statement from being compiled at all.
+COMPARISON_SETTINGS = {"jit": "on", "jit_inline_above_cost": "-1"}
+
 PAIRS = "reconcile_gap_pairs"
 DIFF = "reconcile_gap_diff"
 RENDERED = "reconcile_gap_rendered"
@@ -214,28 +221,90 @@ def _salt(cursor: CursorWrapper, universe: Universe, rendering: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
 
-def _merge_pairs(cursor: CursorWrapper, gap_table: str, run_ids: list[int], render: _Render) -> int:
+#: A (run, kind) group's gaps summed up: how many, and the XOR of their fingerprints.
+_Sums = dict[tuple[int, str], tuple[int, int]]
+
+
+def _pair_sums(cursor: CursorWrapper, counts: dict[int, Counts]) -> _Sums:
+    """One pass over the staged pairs: each run's gaps per kind and its dossiers with a gap that counts
+    (into ``counts``), and per (run, kind) the count and XOR of the fingerprints that
+    :func:`_merge_pairs` compares with the stored gaps'."""
+    counted = sum(KIND_BITS[k] for k in counted_kinds() if k in KIND_BITS)
+    per_kind = ", ".join(
+        f"count(*) FILTER (WHERE (mask & {bit}) <> 0), bit_xor(fp) FILTER (WHERE (mask & {bit}) <> 0)"
+        for bit in (KIND_BITS[k] for k in ROW_KINDS)
+    )
+    cursor.execute(
+        f"SELECT run, count(*) FILTER (WHERE (mask & %s) <> 0), {per_kind} FROM {PAIRS} GROUP BY run",
+        [counted],
+    )
+    sums: _Sums = {}
+    for run_id, gap_dossiers, *groups in cursor.fetchall():
+        counts[run_id].gap_dossiers = gap_dossiers
+        for i, kind in enumerate(ROW_KINDS):
+            n, xor = groups[2 * i], groups[2 * i + 1]
+            if n:
+                counts[run_id].gaps[kind] = n
+                sums[(run_id, kind)] = (n, xor)
+    return sums
+
+
+def _stored_sums(cursor: CursorWrapper, gap_table: str, run_ids: list[int]) -> tuple[_Sums, set]:
+    """The runs' stored gaps per (run, kind): count and XOR of fingerprints, and the groups holding a
+    gap without one (stored before fingerprints: always rendered again)."""
+    mine, params = _row_kinds_of(run_ids)
+    cursor.execute(
+        f"SELECT g.run_id, g.kind, count(*), bit_xor(g.fingerprint), count(*) - count(g.fingerprint) "
+        f"FROM {gap_table} g WHERE {mine} GROUP BY g.run_id, g.kind",
+        params,
+    )
+    sums: _Sums = {}
+    unprinted = set()
+    for run_id, kind, n, xor, missing in cursor.fetchall():
+        sums[(run_id, kind)] = (n, xor)
+        if missing:
+            unprinted.add((run_id, kind))
+    return sums, unprinted
+
+
+def _merge_pairs(
+    cursor: CursorWrapper, gap_table: str, run_ids: list[int], render: _Render, staged: _Sums
+) -> int:
     """Make the runs' gaps equal to the staged pairs' (:data:`PAIRS`, one row per flagged dossier and
     run, with its kinds' ``mask`` and fingerprint ``fp``), writing only the difference: delete the
     gaps no longer found, render and update those whose pair's fingerprint changed, render and insert
     the new ones (in the unique index's order).
 
-    One hash full join of the pairs' (run, kind, code, fingerprint) with the runs' stored gaps finds the
-    difference (a merge join would sort both sides by the dossier code's collation). A re-run of an
-    unchanged month renders and writes nothing — no text formatting, no index entries, no foreign-key
-    checks, no dead rows. When the runs have no stored gaps yet (a month's first run) every pair is
-    rendered and inserted, without the join. Returns the rows written."""
-    mine, params = _row_kinds_of(run_ids)
+    First each (run, kind) group is summed up on both sides (``staged``: :func:`_pair_sums`; the stored
+    gaps, one aggregate): a group whose count and XOR of fingerprints are equal holds the same gaps —
+    a fingerprint is a 64-bit hash of the pair's row, its run and code included, so two different
+    sets of a group agree only by a 2⁻⁶⁴ accident, the same odds on which a single gap's fingerprint
+    is trusted. Only the groups that differ are compared row by row: one hash full join of the pairs'
+    (run, kind, code, fingerprint) with their stored gaps (a merge join would sort both sides by the
+    dossier code's collation). A re-run of an unchanged month reads its gaps once and renders and
+    writes nothing — no text formatting, no index entries, no foreign-key checks, no dead rows; a
+    month where one system's copies changed compares only that system's groups. When the runs have
+    no stored gaps yet (a month's first run) every pair is rendered and inserted, without the join.
+    Returns the rows written."""
     columns = f"{GAP_COLUMNS}, fingerprint"
-    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {gap_table} g WHERE {mine})", params)
-    if not cursor.fetchone()[0]:  # the month's first run: nothing to compare with, insert everything
+    stored, unprinted = _stored_sums(cursor, gap_table, run_ids)
+    if not stored:  # the month's first run: nothing to compare with, insert everything
+        if not staged:
+            return 0
         cursor.execute(
             f"INSERT INTO {gap_table} ({columns}) {render(None)} ORDER BY run_id, kind, dossier_code"
         )
         return cursor.rowcount
+    differ = sorted(
+        group for group in {*staged, *stored} if staged.get(group) != stored.get(group) or group in unprinted
+    )
+    if not differ:
+        return 0
+    groups = ", ".join(["(%s, %s)"] * len(differ))
+    group_params = [x for group in differ for x in group]
     expanded = (
         f"SELECT f.run AS run_id, k.kind, f.code AS dossier_code, f.fp FROM {PAIRS} f "
-        f"JOIN kinds k ON (f.mask & k.bit) <> 0"
+        f"JOIN kinds k ON (f.mask & k.bit) <> 0 WHERE (f.run, k.kind) IN ({groups})"
     )
     same = " AND ".join(f"e.{c} = g.{c}" for c in _KEY)
     with local_settings(enable_mergejoin="off"):
@@ -243,9 +312,9 @@ def _merge_pairs(cursor: CursorWrapper, gap_table: str, run_ids: list[int], rend
             f"CREATE TEMP TABLE {DIFF} AS WITH kinds AS ({_kinds()}) "
             f"SELECT g.id AS gap_id, e.run_id, e.kind, e.dossier_code FROM ({expanded}) e "
             f"FULL JOIN (SELECT g.id, g.run_id, g.kind, g.dossier_code, g.fingerprint FROM {gap_table} g "
-            f"WHERE {mine}) g ON {same} "
+            f"WHERE (g.run_id, g.kind) IN ({groups})) g ON {same} "
             "WHERE g.id IS NULL OR e.run_id IS NULL OR g.fingerprint IS DISTINCT FROM e.fp",
-            params,
+            [*group_params, *group_params],
         )
     cursor.execute(f"DELETE FROM {gap_table} WHERE id IN (SELECT gap_id FROM {DIFF} WHERE run_id IS NULL)")
     written = cursor.rowcount
@@ -260,20 +329,6 @@ def _merge_pairs(cursor: CursorWrapper, gap_table: str, run_ids: list[int], rend
     written += cursor.rowcount
     cursor.execute(f"DROP TABLE {DIFF}, {RENDERED}")
     return written
-
-
-def _count_pairs(cursor: CursorWrapper, counts: dict[int, Counts]) -> None:
-    """Each run's gaps per kind, and its dossiers with a gap that counts, from the staged pairs."""
-    cursor.execute(
-        f"WITH kinds AS ({_kinds()}) SELECT f.run, k.kind, count(*) FROM {PAIRS} f "
-        "JOIN kinds k ON (f.mask & k.bit) <> 0 GROUP BY f.run, k.kind"
-    )
-    for run_id, kind, n in cursor.fetchall():
-        counts[run_id].gaps[kind] = n
-    counted = sum(KIND_BITS[k] for k in counted_kinds() if k in KIND_BITS)
-    cursor.execute(f"SELECT run, count(*) FROM {PAIRS} WHERE (mask & %s) <> 0 GROUP BY run", [counted])
-    for run_id, n in cursor.fetchall():
-        counts[run_id].gap_dossiers = n
 
 
 def _count_gaps(cursor: CursorWrapper, gap_table: str, run_ids: list[int], counts: dict[int, Counts]) -> None:
@@ -339,12 +394,13 @@ def compare(
             render = partial(_render_pairs, d, t, chain, PAIRS)
             rendering = render(DIFF)  # what the pairs must carry, and what salts their fingerprints
             cursor.execute(f"DROP TABLE IF EXISTS {PAIRS}, {DIFF}, {RENDERED}")
-            cursor.execute(
-                f"CREATE TEMP TABLE {PAIRS} AS {ctes} {_pair_select(rendering)}",
-                [*params, _salt(cursor, universe, rendering)],
-            )
-            comparison.written = _merge_pairs(cursor, gap_table, list(counts), render)
-            _count_pairs(cursor, counts)
+            salt = _salt(cursor, universe, rendering)
+            with local_settings(**COMPARISON_SETTINGS):
+                cursor.execute(
+                    f"CREATE TEMP TABLE {PAIRS} AS {ctes} {_pair_select(rendering)}", [*params, salt]
+                )
+            staged = _pair_sums(cursor, counts)
+            comparison.written = _merge_pairs(cursor, gap_table, list(counts), render, staged)
             cursor.execute(f"DROP TABLE {PAIRS}")
         else:
             insert, select = _insert_select(d, t, chain)
