@@ -209,7 +209,17 @@ def reconcile_province(
             {s.pk: runs[s.pk].pk for s in sources},
             ctx.portal.pk,
         )
-        comparison = gap_sql.compare(compared, ctx.thresholds, concurrent_counts=concurrent)
+        # The runs' previous counts (0 for a month's first run) tell a large province, whose
+        # comparison is worth compiling, from the many small ones, whose compilation costs more than
+        # it saves.
+        previous = sum(run.dossiers or 0 for run in runs.values())
+        jit_from = settings.TTHC_RECONCILE_JIT_DOSSIERS
+        comparison = gap_sql.compare(
+            compared,
+            ctx.thresholds,
+            concurrent_counts=concurrent,
+            jit=bool(jit_from) and previous >= jit_from,
+        )
         counts = comparison.runs
         not_synced_rows = _add_not_synced(
             ctx, province, compared, sources, runs, counts, comparison.portal_counts
@@ -300,8 +310,8 @@ def _tune_session() -> None:
     spilling to temporary files, and the plan shape of a batch job."""
     set_local(
         **gap_sql.run_memory(),
-        # No JIT for the transaction's statements: compiling costs them more than it saves. The
-        # comparison itself is compiled (``gap_sql.COMPARISON_SETTINGS``).
+        # No JIT for the transaction's statements: compiling costs them more than it saves. A large
+        # province's comparison is compiled (``gap_sql.COMPARISON_SETTINGS``).
         jit="off",
         # A batch transaction: let both sides of the join be scanned by parallel workers (the
         # defaults are priced for short queries and leave the portal's side to one process).

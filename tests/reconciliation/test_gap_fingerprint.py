@@ -134,13 +134,14 @@ def before_count(found, kind):
     return sum(1 for k, _code in found if k == kind)
 
 
-def test_the_comparison_is_jit_compiled_without_inlining_and_the_rest_of_the_run_is_not(ds):
-    """``gap_sql.COMPARISON_SETTINGS`` hold for the comparison statement only."""
+def _settings_at_comparison():
+    """Runs province 01's month; returns (jit, jit_inline_above_cost) as the comparison statement saw
+    them, and jit as the run's next statement (the group sums) saw it."""
     seen = {}
 
     def spy(execute, sql, params, many, context):
         for marker in (f"CREATE TEMP TABLE {gap_sql.PAIRS}", "bit_xor(g.fingerprint)"):
-            if sql.startswith(marker) or marker in sql[:200]:
+            if marker in sql[:200]:
                 cursor = context["cursor"]
                 cursor.execute("SELECT current_setting('jit'), current_setting('jit_inline_above_cost')")
                 seen[marker] = cursor.fetchone()
@@ -148,5 +149,16 @@ def test_the_comparison_is_jit_compiled_without_inlining_and_the_rest_of_the_run
 
     with connection.execute_wrapper(spy):
         reconcile_period(data.PERIOD, "01")
-    assert seen[f"CREATE TEMP TABLE {gap_sql.PAIRS}"] == ("on", "-1")
-    assert seen["bit_xor(g.fingerprint)"][0] == "off"
+    return seen[f"CREATE TEMP TABLE {gap_sql.PAIRS}"], seen["bit_xor(g.fingerprint)"][0]
+
+
+def test_a_large_provinces_comparison_is_jit_compiled_without_inlining_and_nothing_else(ds, settings):
+    """``TTHC_RECONCILE_JIT_DOSSIERS``: compiled when the province's previous run counted that many
+    dossiers (a month's first run counts none); the run's other statements never."""
+    settings.TTHC_RECONCILE_JIT_DOSSIERS = 1
+    assert _settings_at_comparison()[0][0] == "off"  # a month's first run: its size is unknown
+    assert _settings_at_comparison() == (("on", "-1"), "off")
+    settings.TTHC_RECONCILE_JIT_DOSSIERS = 10**9  # larger than the province
+    assert _settings_at_comparison()[0][0] == "off"
+    settings.TTHC_RECONCILE_JIT_DOSSIERS = 0  # never
+    assert _settings_at_comparison()[0][0] == "off"

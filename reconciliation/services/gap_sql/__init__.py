@@ -167,11 +167,11 @@ def _tally(universe: Universe, rows: Iterable[tuple[int, int, int]], counts: dic
     return portal_total
 
 
-#: PostgreSQL settings of the comparison statement: JIT-compile its expressions (the join's filter
-#: is evaluated on every pair of a province's millions) without inlining functions, which is most of
-#: the compile time (0.35 s of 0.76 s) and gains little. A 2 M-dossier province's statement: 2.8 s,
-#: against 3.2 s with JIT off and 3.1 s with inlining (docs/scaling.md). ``jit_above_cost`` still
-#: keeps a small province's statement from being compiled at all.
+#: PostgreSQL settings of a large province's comparison statement (``compare(jit=True)``): JIT-compile
+#: its expressions (the join's filter is evaluated on every pair of a province's millions) without
+#: inlining functions, which is most of the compile time (0.35 s of 0.76 s) and gains little. A
+#: 2 M-dossier province's statement: 2.8 s, against 3.2 s with JIT off and 3.1 s with inlining; but a
+#: 150,000-dossier province's loses 0.1 s to the compilation (docs/scaling.md).
 COMPARISON_SETTINGS = {"jit": "on", "jit_inline_above_cost": "-1"}
 
 PAIRS = "reconcile_gap_pairs"
@@ -358,6 +358,7 @@ def compare(
     *,
     full_join: bool | None = None,
     concurrent_counts: bool = False,
+    jit: bool = False,
 ) -> Comparison:
     """Replace the gaps of every run of the universe (the kinds of ``ROW_KINDS``) and return each run's
     counts.
@@ -371,6 +372,9 @@ def compare(
     ``concurrent_counts``: the portal's side is committed data the caller's transaction has not
     changed (true of a reconciliation that is not nested in another transaction): on PostgreSQL its
     counts are then taken on a second connection while the comparison runs (:func:`_count_elsewhere`).
+
+    ``jit``: compile the comparison statement (PostgreSQL, :data:`COMPARISON_SETTINGS`) — worth it for a
+    province of a million dossiers or more, not below (the caller knows its previous size).
     """
     counts = {run_id: Counts() for run_id in universe.run_ids}
     comparison = Comparison(runs=counts)
@@ -395,7 +399,7 @@ def compare(
             rendering = render(DIFF)  # what the pairs must carry, and what salts their fingerprints
             cursor.execute(f"DROP TABLE IF EXISTS {PAIRS}, {DIFF}, {RENDERED}")
             salt = _salt(cursor, universe, rendering)
-            with local_settings(**COMPARISON_SETTINGS):
+            with local_settings(**(COMPARISON_SETTINGS if jit else {})):
                 cursor.execute(
                     f"CREATE TEMP TABLE {PAIRS} AS {ctes} {_pair_select(rendering)}", [*params, salt]
                 )
