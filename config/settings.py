@@ -458,8 +458,8 @@ TTHC_RECONCILE_WORK_MEM = env("TTHC_RECONCILE_WORK_MEM", default="256MB")
 # PostgreSQL: count the portal's side of a province on a second connection while the comparison runs
 # (one more connection per reconciling worker for a moment; off: everything on one connection).
 TTHC_RECONCILE_CONCURRENT_COUNTS = env.bool("TTHC_RECONCILE_CONCURRENT_COUNTS", default=True)
-# PostgreSQL: JIT-compile a province's comparison when its previous run of the month counted at least
-# this many dossiers (0: never). Compiling costs about 0.1-0.3 s and saves about a tenth of the
+# PostgreSQL: JIT-compile a province's comparison when its runs of the month (a first run: of its latest
+# earlier month) last counted at least this many dossiers (0: never). Compiling costs about 0.1-0.3 s and saves about a tenth of the
 # statement: 2.8 s instead of 3.2 s at 2 M dossiers, 0.1 s lost at 150,000 (docs/scaling.md).
 TTHC_RECONCILE_JIT_DOSSIERS = env.int("TTHC_RECONCILE_JIT_DOSSIERS", default=1_000_000)
 

@@ -209,16 +209,11 @@ def reconcile_province(
             {s.pk: runs[s.pk].pk for s in sources},
             ctx.portal.pk,
         )
-        # The runs' previous counts (0 for a month's first run) tell a large province, whose
-        # comparison is worth compiling, from the many small ones, whose compilation costs more than
-        # it saves.
-        previous = sum(run.dossiers or 0 for run in runs.values())
-        jit_from = settings.TTHC_RECONCILE_JIT_DOSSIERS
         comparison = gap_sql.compare(
             compared,
             ctx.thresholds,
             concurrent_counts=concurrent,
-            jit=bool(jit_from) and previous >= jit_from,
+            jit=_worth_compiling(ctx.period, province, runs.values()),
         )
         counts = comparison.runs
         not_synced_rows = _add_not_synced(
@@ -265,6 +260,32 @@ def reconcile_province(
         # Statistics follow the rows written (a re-run that changes little writes little).
         analyze_on_commit([Gap], rows=comparison.written + not_synced_rows)
     return ordered
+
+
+def _worth_compiling(period: Period, province: Agency, runs: Iterable[ReconciliationRun]) -> bool:
+    """Whether the province's comparison is worth JIT-compiling: its size, as its runs of the month
+    last counted it — or, for a month's first run, as its latest earlier month's did — reaches
+    ``TTHC_RECONCILE_JIT_DOSSIERS``. That tells a large province, whose statement compiling speeds up,
+    from the many small ones, whose compilation costs more than it saves (docs/scaling.md)."""
+    threshold = settings.TTHC_RECONCILE_JIT_DOSSIERS
+    if not threshold:
+        return False
+    size = sum(run.dossiers or 0 for run in runs)
+    if not size:
+        earlier = (
+            ReconciliationRun.objects.filter(province=province, period__lt=period)
+            .order_by("-period")
+            .values_list("period", flat=True)
+            .first()
+        )
+        if earlier is not None:
+            size = (
+                ReconciliationRun.objects.filter(province=province, period=earlier).aggregate(
+                    n=Sum("dossiers")
+                )["n"]
+                or 0
+            )
+    return size >= threshold
 
 
 def _add_not_synced(

@@ -4,11 +4,13 @@ fingerprint (a hash of the compared pair, salted with the rendering's text and t
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from reconciliation.models import Gap, GapKind, SourceDossier
+from reconciliation.models import Gap, GapKind, ReconciliationRun, SourceDossier, SourceSystem
 from reconciliation.services import gap_sql
 from reconciliation.services.reconcile import reconcile_period
 from tthc.models import Agency
+from tthc.periods import Period
 
 from . import reconcile_dataset as data
 
@@ -162,3 +164,21 @@ def test_a_large_provinces_comparison_is_jit_compiled_without_inlining_and_nothi
     assert _settings_at_comparison()[0][0] == "off"
     settings.TTHC_RECONCILE_JIT_DOSSIERS = 0  # never
     assert _settings_at_comparison()[0][0] == "off"
+
+
+def test_a_months_first_run_is_sized_by_the_provinces_latest_earlier_month(ds, settings):
+    """No count of its own yet: the province's latest earlier month of runs tells whether its
+    comparison is worth compiling."""
+    settings.TTHC_RECONCILE_JIT_DOSSIERS = 50
+    this = Period.parse(data.PERIOD)
+    province = Agency.objects.get(code="01")
+    source = SourceSystem.objects.filter(kind="ministry").order_by("code").first()
+    older, latest = this.previous().previous(), this.previous()
+    for period, dossiers in ((older, 500), (latest, 20)):
+        ReconciliationRun.objects.create(
+            period=period, province=province, source=source, dossiers=dossiers, started_at=timezone.now()
+        )
+    assert _settings_at_comparison()[0][0] == "off"  # the latest earlier month counted 20 < 50
+    ReconciliationRun.objects.filter(period=latest).update(dossiers=60)
+    ReconciliationRun.objects.filter(period=this).delete()  # the month's first run again
+    assert _settings_at_comparison()[0][0] == "on"
