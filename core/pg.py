@@ -21,9 +21,7 @@ def set_local(using: str = "default", **values: str) -> None:
     """Set these PostgreSQL settings until the current transaction ends (``SET LOCAL``); a no-op
     elsewhere than PostgreSQL."""
     connection = connections[using]
-    if connection.vendor != "postgresql":
-        return
-    if not values:
+    if connection.vendor != "postgresql" or not values:
         return
     calls = ", ".join(["set_config(%s, %s, true)"] * len(values))
     with connection.cursor() as cursor:  # one round trip

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, Subquery, Sum
 from django.utils import timezone
 
 from core.pg import set_local
@@ -272,19 +272,9 @@ def _worth_compiling(period: Period, province: Agency, runs: Iterable[Reconcilia
         return False
     size = sum(run.dossiers or 0 for run in runs)
     if not size:
-        earlier = (
-            ReconciliationRun.objects.filter(province=province, period__lt=period)
-            .order_by("-period")
-            .values_list("period", flat=True)
-            .first()
-        )
-        if earlier is not None:
-            size = (
-                ReconciliationRun.objects.filter(province=province, period=earlier).aggregate(
-                    n=Sum("dossiers")
-                )["n"]
-                or 0
-            )
+        mine = ReconciliationRun.objects.filter(province=province)
+        latest = mine.filter(period__lt=period).order_by("-period").values("period")[:1]
+        size = mine.filter(period=Subquery(latest)).aggregate(n=Sum("dossiers"))["n"] or 0
     return size >= threshold
 
 

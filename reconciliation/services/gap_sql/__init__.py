@@ -249,22 +249,17 @@ def _pair_sums(cursor: CursorWrapper, counts: dict[int, Counts]) -> _Sums:
     return sums
 
 
-def _stored_sums(cursor: CursorWrapper, gap_table: str, run_ids: list[int]) -> tuple[_Sums, set]:
-    """The runs' stored gaps per (run, kind): count and XOR of fingerprints, and the groups holding a
-    gap without one (stored before fingerprints: always rendered again)."""
+def _stored_sums(cursor: CursorWrapper, gap_table: str, run_ids: list[int]) -> _Sums:
+    """The runs' stored gaps per (run, kind): count and XOR of fingerprints — no XOR (so never equal to
+    the staged pairs') for a group holding a gap without one (stored before fingerprints)."""
     mine, params = _row_kinds_of(run_ids)
     cursor.execute(
-        f"SELECT g.run_id, g.kind, count(*), bit_xor(g.fingerprint), count(*) - count(g.fingerprint) "
+        f"SELECT g.run_id, g.kind, count(*), "
+        f"CASE WHEN count(*) = count(g.fingerprint) THEN bit_xor(g.fingerprint) END "
         f"FROM {gap_table} g WHERE {mine} GROUP BY g.run_id, g.kind",
         params,
     )
-    sums: _Sums = {}
-    unprinted = set()
-    for run_id, kind, n, xor, missing in cursor.fetchall():
-        sums[(run_id, kind)] = (n, xor)
-        if missing:
-            unprinted.add((run_id, kind))
-    return sums, unprinted
+    return {(run_id, kind): (n, xor) for run_id, kind, n, xor in cursor.fetchall()}
 
 
 def _merge_pairs(
@@ -287,7 +282,7 @@ def _merge_pairs(
     no stored gaps yet (a month's first run) every pair is rendered and inserted, without the join.
     Returns the rows written."""
     columns = f"{GAP_COLUMNS}, fingerprint"
-    stored, unprinted = _stored_sums(cursor, gap_table, run_ids)
+    stored = _stored_sums(cursor, gap_table, run_ids)
     if not stored:  # the month's first run: nothing to compare with, insert everything
         if not staged:
             return 0
@@ -295,9 +290,7 @@ def _merge_pairs(
             f"INSERT INTO {gap_table} ({columns}) {render(None)} ORDER BY run_id, kind, dossier_code"
         )
         return cursor.rowcount
-    differ = sorted(
-        group for group in {*staged, *stored} if staged.get(group) != stored.get(group) or group in unprinted
-    )
+    differ = sorted(group for group in {*staged, *stored} if staged.get(group) != stored.get(group))
     if not differ:
         return 0
     groups = ", ".join(["(%s, %s)"] * len(differ))
