@@ -12,5 +12,6 @@ def gate_flags(request):
         "can_delegate": lambda: gate.has_role(user, ADMIN_ROLES[-1]),
         # The base layout's menu (core.navigation) and the user's active scope in the header.
         "nav_entries": lambda: site_navigation.menu(request),
+        "nav_groups": lambda: site_navigation.groups(site_navigation.menu(request)),
         "scope_label": lambda: navigation.scope_label(user),
     }

@@ -82,6 +82,8 @@ def register() -> None:
     navigation.register_audience("administrator", is_administrator)
     navigation.register_audience("staff", lambda user: bool(user.is_staff))
     navigation.register(
-        navigation.Item("accounts:delegation", _("Delegation"), ("administrator",), order=80),
-        navigation.Item("admin:index", _("Administration"), ("staff",), order=85),
+        navigation.Item(
+            "accounts:delegation", _("Delegation"), ("administrator",), order=80, section=navigation.SYSTEM
+        ),
+        navigation.Item("admin:index", _("Administration"), ("staff",), order=85, section=navigation.SYSTEM),
     )

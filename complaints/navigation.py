@@ -107,26 +107,39 @@ def supervision_card(user) -> dict:
 def register() -> None:
     navigation.register_audience("supervisor", access.is_supervisor)
     navigation.register_audience("addressee", access.is_addressee)
+    section = gettext_lazy("Requests and reports")
     navigation.register(
-        navigation.Item("complaints:review", gettext_lazy("Monthly review"), ("province",), order=50),
+        navigation.Item(
+            "complaints:review", gettext_lazy("Monthly review"), ("province",), order=50, section=section
+        ),
         navigation.Item(
             "complaints:list",
             gettext_lazy("Requests"),
             ("province", "ministry"),
             order=60,
+            section=section,
             prefixes=("/requests/",),
         ),
-        navigation.Item("complaints:inbox", gettext_lazy("Ministry inbox"), ("addressee",), order=61),
-        navigation.Item("complaints:supervision", gettext_lazy("Supervision"), ("supervisor",), order=62),
+        navigation.Item(
+            "complaints:inbox", gettext_lazy("Ministry inbox"), ("addressee",), order=61, section=section
+        ),
+        navigation.Item(
+            "complaints:supervision", gettext_lazy("Supervision"), ("supervisor",), order=62, section=section
+        ),
         # The routes of seed 000: the Chairman's summary and the Ministry of Justice section.
         navigation.Item(
-            "complaints:summary", gettext_lazy("Chairman's summary"), ("province", "supervisor"), order=63
+            "complaints:summary",
+            gettext_lazy("Chairman's summary"),
+            ("province", "supervisor"),
+            order=63,
+            section=section,
         ),
         navigation.Item(
             "complaints:moj-report",
             gettext_lazy("Report to the Ministry of Justice"),
             ("province", "supervisor"),
             order=64,
+            section=section,
         ),
     )
     navigation.register_card(20, requests_card)

@@ -26,17 +26,23 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 Label = str | Promise
 logger = logging.getLogger(__name__)
+
+#: The menu section of the platform's own tools (delegation, administration, the API), which
+#: several apps register items under.
+SYSTEM = gettext_lazy("System")
 
 
 @dataclass(frozen=True)
 class Item:
     """A menu entry: the URL name it opens, its label, who sees it, and its order in the menu.
 
-    ``section`` groups entries (the breadcrumb's first step); ``prefixes`` are the paths under
-    which the entry is "active" (default: its own URL).
+    ``section`` groups entries under one heading of the menu (a drop-down where the user sees two or
+    more of them, :func:`groups`) and is the breadcrumb's step before the entry; ``prefixes`` are the
+    paths under which the entry is "active" (default: its own URL).
     """
 
     url_name: str
@@ -100,8 +106,54 @@ class Entry:
     section: Label | None
 
 
+@dataclass(frozen=True)
+class Group:
+    """A section of the menu shown as one heading opening onto its entries."""
+
+    label: Label
+    entries: tuple[Entry, ...]
+
+    @property
+    def active(self) -> bool:
+        return any(e.active for e in self.entries)
+
+
+def groups(entries: list[Entry]) -> list[Entry | Group]:
+    """The menu as shown: the entries of a section under one heading, at the place of its first
+    entry, where the user sees two or more of them; every other entry on its own. Sections are told
+    apart by their label, so that items of several apps can share one."""
+    members: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if entry.section is not None:
+            members.setdefault(str(entry.section), []).append(entry)
+    shown: list[Entry | Group] = []
+    placed = set()
+    for entry in entries:
+        section = entry.section
+        key = str(section) if section is not None else ""
+        if section is None or len(members[key]) < 2:
+            shown.append(entry)
+        elif key not in placed:
+            placed.add(key)
+            shown.append(Group(section, tuple(members[key])))
+    return shown
+
+
 def menu(request: Any) -> list[Entry]:
-    """The entries the request's user may open, the one the page belongs to marked active."""
+    """The entries the request's user may open, the one the page belongs to marked active (computed
+    once per request: the layout reads them for the menu and again for the breadcrumbs)."""
+    cached = getattr(request, "_tthc_menu", None)
+    if cached is not None:
+        return cached
+    entries = _menu(request)
+    try:
+        request._tthc_menu = entries
+    except AttributeError:
+        pass
+    return entries
+
+
+def _menu(request: Any) -> list[Entry]:
     mine = audiences_of(getattr(request, "user", None))  # no user: refused before authentication
     path = request.path
     entries = []

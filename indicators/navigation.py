@@ -104,14 +104,18 @@ def score_card(request) -> dict | None:
 
 
 def register() -> None:
+    section = gettext_lazy("Index and rankings")
     navigation.register(
-        navigation.Item("indicators:index", gettext_lazy("766 index"), WORKERS, order=10),
-        navigation.Item("indicators:rankings", gettext_lazy("Rankings"), ("signed_in",), order=20),
+        navigation.Item("indicators:index", gettext_lazy("766 index"), WORKERS, order=10, section=section),
+        navigation.Item(
+            "indicators:rankings", gettext_lazy("Rankings"), ("signed_in",), order=20, section=section
+        ),
         navigation.Item(
             "indicators:late",
             gettext_lazy("Late units"),
             ("province", "under_province", "ministry"),
             order=30,
+            section=section,
         ),
         navigation.Item("indicators:public-results", gettext_lazy("Public results"), ("public",), order=90),
     )

@@ -7,5 +7,12 @@ from core import navigation
 
 def register() -> None:
     navigation.register(
-        navigation.Item("api-docs", _("API"), ("signed_in",), order=95, prefixes=("/api/v1/docs/",))
+        navigation.Item(
+            "api-docs",
+            _("API"),
+            ("signed_in",),
+            order=95,
+            section=navigation.SYSTEM,
+            prefixes=("/api/v1/docs/",),
+        )
     )

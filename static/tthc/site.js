@@ -20,6 +20,24 @@ document.addEventListener("click", function (event) {
   if (nav) nav.classList.toggle("open", open);
 });
 
+// The menu's sections (<details>): one open at a time; a click elsewhere or Escape closes it.
+function closeMenuSections(except) {
+  document.querySelectorAll(".site-nav details[open]").forEach(function (el) {
+    if (el !== except) el.removeAttribute("open");
+  });
+}
+document.addEventListener("click", function (event) {
+  var section = event.target.closest && event.target.closest(".site-nav details");
+  closeMenuSections(section);
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  var open = document.querySelector(".site-nav details[open]");
+  if (!open) return;
+  open.removeAttribute("open");
+  open.querySelector("summary").focus();
+});
+
 // A table or chart wider than its box scrolls inside it: make that box reachable from the keyboard.
 function markScrollable() {
   document.querySelectorAll("main table, .table-wrap, .chart-box").forEach(function (el) {

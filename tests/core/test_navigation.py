@@ -104,3 +104,46 @@ def test_the_ministry_inbox_is_offered_to_whom_requests_can_be_addressed():
     supervisor = menu_labels(world.u["supervisor"])
     assert "Supervision" in supervisor and "Ministry inbox" not in supervisor
     assert "Ministry inbox" not in menu_labels(world.u["province_officer"])
+
+
+def test_sections_become_one_heading_where_the_user_sees_two_or_more_of_their_entries():
+    from core.navigation import Entry, Group, groups
+
+    a = Entry("A", "/a/", False, "One")
+    b = Entry("B", "/b/", True, "One")
+    c = Entry("C", "/c/", False, None)
+    d = Entry("D", "/d/", False, "Two")  # alone in its section: shown on its own
+    shown = groups([a, c, b, d])
+    assert shown == [Group("One", (a, b)), c, d]
+    assert shown[0].active and not Group("Two", (d,)).active
+
+
+def test_the_menu_groups_sections_into_drop_downs_and_the_breadcrumb_names_the_section():
+    tree = build_tree()
+    national = make_user("national", Role.NATIONAL_ADMIN, tree.a["VPCP"])
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(national)
+    response = client.get("/requests/review/")
+    html = response.content.decode()
+    groups = response.context["nav_groups"]
+    groups = groups() if callable(groups) else groups
+    headings = [str(g.label) for g in groups if hasattr(g, "entries")]
+    assert headings == ["Index and rankings", "Requests and reports", "System"]
+    requests = next(g for g in groups if str(g.label) == "Requests and reports")
+    assert [str(e.label) for e in requests.entries][:2] == ["Monthly review", "Requests"]
+    assert '<summary class="active">Requests and reports</summary>' in html
+    assert '<li>Requests and reports</li><li><a href="/requests/review/">Monthly review</a></li>' in html
+    # Entries without a section, or alone in theirs, stay on the menu's first level.
+    top = [str(g.label) for g in groups]
+    assert top.index("Sync gaps") == 1 and top[-1] == "Public results"
+
+
+def test_an_entry_alone_in_its_section_is_not_a_drop_down():
+    tree = build_tree()
+    ministry = make_user("ministry", Role.OFFICER, tree.a["BTP"], staff=False)  # no Administration
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(ministry)
+    groups = client.get("/public/results/").context["nav_groups"]
+    groups = groups() if callable(groups) else groups
+    system = [g for g in groups if str(g.label) in ("System", "API")]
+    assert [str(g.label) for g in system] == ["API"] and not hasattr(system[0], "entries")

@@ -76,11 +76,15 @@ class Journey:
         self.context.clear_cookies()
 
     def menu(self, label: str) -> None:
-        """Follow a main-menu entry, opening the menu first on a phone."""
+        """Follow a main-menu entry, opening the menu first on a phone and then the entry's section."""
         toggle = self.page.locator(".menu-toggle")
         if toggle.is_visible():
             toggle.click()
-        self.page.locator("#site-nav").get_by_role("link", name=label, exact=True).click()
+        link = self.page.locator("#site-nav").get_by_role("link", name=label, exact=True)
+        if not link.is_visible():
+            hidden = self.page.get_by_role("link", name=label, exact=True, include_hidden=True)
+            self.page.locator("#site-nav details").filter(has=hidden).locator("summary").click()
+        link.click()
         self.page.wait_for_load_state("load")
 
     def close(self) -> None:
