@@ -18,6 +18,9 @@ document.addEventListener("click", function (event) {
   var open = button.getAttribute("aria-expanded") !== "true";
   button.setAttribute("aria-expanded", open ? "true" : "false");
   if (nav) nav.classList.toggle("open", open);
+  // The section holding the current page opens with the menu.
+  var current = open && nav && nav.querySelector("summary.active");
+  if (current) current.parentElement.setAttribute("open", "");
 });
 
 // The menu's sections (<details>): one open at a time; a click elsewhere or Escape closes it.
@@ -27,8 +30,8 @@ function closeMenuSections(except) {
   });
 }
 document.addEventListener("click", function (event) {
-  var section = event.target.closest && event.target.closest(".site-nav details");
-  closeMenuSections(section);
+  if (!event.target.closest || event.target.closest(".menu-toggle")) return;
+  closeMenuSections(event.target.closest(".site-nav details"));
 });
 document.addEventListener("keydown", function (event) {
   if (event.key !== "Escape") return;

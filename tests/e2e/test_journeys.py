@@ -113,6 +113,9 @@ def officer_reads_the_dashboard_matrix_gap_and_dossier(j: Journey) -> None:
     for pair in " ".join(points).split():
         x, y = pair.split(",")
         float(x), float(y)
+    j.page.locator(".menu-toggle").click()  # on a phone the current page's section opens with the menu
+    assert j.page.locator("#site-nav").get_by_role("link", name="Xếp hạng", exact=True).is_visible()
+    j.page.locator(".menu-toggle").click()
     j.menu("Sai lệch đồng bộ")
     j.check("matrix")
     heat = j.page.locator("svg.chart-heat")
@@ -294,6 +297,17 @@ def supervisor_follows_the_requests_nationwide(j: Journey) -> None:
     j.check("summary-01")
     j.menu("Báo cáo Bộ Tư pháp")
     j.check("moj-report")
+    # The menu's first level fits on one line; its sections open one at a time, Escape closes them.
+    tops = j.page.eval_on_selector_all("#site-nav > ul > li", "els => els.map(e => e.offsetTop)")
+    assert len(set(tops)) == 1, f"the menu wraps: {tops}"
+    sections = j.page.locator("#site-nav details")
+    open_flags = "els => els.map(e => e.open)"
+    sections.nth(1).locator("summary").click()
+    assert j.page.locator("#site-nav").get_by_role("link", name="Giám sát", exact=True).is_visible()
+    sections.nth(0).locator("summary").click()
+    assert j.page.eval_on_selector_all("#site-nav details", open_flags) == [True, False, False]
+    j.page.keyboard.press("Escape")
+    assert j.page.eval_on_selector_all("#site-nav details", open_flags) == [False, False, False]
 
 
 def api_docs_render_offline(j: Journey) -> None:
