@@ -25,6 +25,7 @@ from core.exports import FORMATS as EXPORT_FORMATS
 from core.exports import header_mode
 from core.pagination import ExactCappedPaginator
 from tthc import filing, period_fields
+from tthc.models import Agency
 from tthc.periods import Period
 
 from . import exports
@@ -52,6 +53,9 @@ def matrix(request):
         .aggregate(n=Count("pk"), last=Max("finished_at"), top=Max("pk"))
     )
     periods = matrix_service.periods_for(user)
+    # For an empty month: the latest month this user sees runs of, if any (no run at all: the
+    # scope reaches no province and no ministry system — a supervising body's department, say).
+    latest = periods[0] if periods else None
     if period not in periods:
         periods = sorted([*periods, period], reverse=True)
     gaps = reverse("reconciliation:gaps")
@@ -72,6 +76,8 @@ def matrix(request):
             f"{version['last'] and version['last'].timestamp()}",
             "period": period,
             "periods": periods,
+            "latest": latest,
+            "root_agency": lambda: Agency.objects.filter(parent__isnull=True).order_by("pk").first(),
             "thresholds": sorted(settings.TTHC_GAP_SEVERITY_THRESHOLDS),
         },
     )

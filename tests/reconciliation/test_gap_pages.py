@@ -372,3 +372,27 @@ def test_counts_read_as_counts_not_as_statuses(ds):
     progress = Gap.objects.get(run__source__code="HOTICH", kind="progress_missing")
     html = client.get(GAPS, {**query, "source": "HOTICH"}, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert f"<td>{progress.source_value} bước</td><td>{progress.portal_value} bước</td>" in html
+
+
+def test_an_empty_matrix_says_why_and_what_next(ds):
+    """An empty month points at the latest month with results; a scope that reaches no province and
+    owns no system (a supervising body's department, say) is told which role would show them all."""
+    from accounts.models import Role, User
+    from accounts.services import cli_actor, grant_role
+
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    html = login(ds.users.p01).get(MATRIX, {"period": "2025-01"}, **english).content.decode()
+    assert "The latest month with results in your scope is 10/2026" in html
+    assert f'href="?period={data.PERIOD}"' in html
+
+    supervisor = User.objects.create_user("supervisor")
+    grant_role(cli_actor(), supervisor, ds.agencies["VPCP"], Role.OFFICER)
+    response = login(supervisor).get(MATRIX, {"period": str(data.PERIOD)}, **english)
+    html = response.content.decode()
+    assert response.context["matrix"].empty
+    assert "your roles reach neither" in html and "a viewer role on Agency CP" in html
+    assert "The latest month" not in html
+
+    grant_role(cli_actor(), supervisor, ds.agencies["CP"], Role.VIEWER)
+    grid = login(supervisor).get(MATRIX, {"period": str(data.PERIOD)}).context["matrix"]
+    assert [row.province.code for row in grid.rows] == ["01", "48"]
