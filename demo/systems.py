@@ -70,10 +70,7 @@ def mix(value: str, seed: int, modulo: int) -> int:
 
 
 def _root_owner() -> Agency:
-    return (
-        Agency.objects.filter(code="VPCP").first()
-        or Agency.objects.filter(parent__isnull=True).order_by("pk").first()
-    )
+    return Agency.objects.filter(code="VPCP").first() or Agency.objects.root()
 
 
 def ensure_systems() -> tuple[dict[str, SourceSystem], int]:

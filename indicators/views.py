@@ -24,7 +24,7 @@ from core.exports import FORMATS as EXPORT_FORMATS
 from core.exports import header_mode
 from core.scope import scope_of
 from tthc import period_fields
-from tthc.models import Agency
+from tthc.models import Agency, Dossier
 from tthc.periods import KINDS, Period
 
 from .definitions import get
@@ -308,6 +308,7 @@ def late_units(request):
     agency = None
     if code := params.text(request.GET, "agency"):
         agency = get_object_or_404(Agency.objects.visible_to(request.user), code=code)
+    compliance = late.apology_compliance(period, agency=agency, user=request.user)
     return render(
         request,
         "indicators/late_units.html",
@@ -317,7 +318,13 @@ def late_units(request):
             "page": Paginator(
                 late.late_units(period, agency=agency, user=request.user), LATE_ROWS_PAGE
             ).get_page(request.GET.get("page")),
-            "compliance": late.apology_compliance(period, agency=agency, user=request.user),
+            "compliance": compliance,
+            # An empty page says why: no overdue dossier, or a scope that holds no dossier at all (a
+            # supervising department's, say: its roles reach no receiving, handling or owning agency).
+            # Asked only when the month lists nothing; each arm of the scope is an index lookup.
+            "scope_has_dossiers": bool(compliance)
+            or Dossier.objects.visible_to(request.user).order_by().exists(),
+            "root_agency": Agency.objects.root,
             # The agencies whose drill-down the viewer may open (a ministry sees the provinces' late
             # dossiers of its procedures, not the provinces' scores): only those counts are links.
             "openable": set(

@@ -77,7 +77,7 @@ def matrix(request):
             "period": period,
             "periods": periods,
             "latest": latest,
-            "root_agency": lambda: Agency.objects.filter(parent__isnull=True).order_by("pk").first(),
+            "root_agency": Agency.objects.root,
             "thresholds": sorted(settings.TTHC_GAP_SEVERITY_THRESHOLDS),
         },
     )

@@ -291,3 +291,32 @@ def test_every_link_on_the_late_units_page_opens(g, client):
             assert links, "the province opens its own drill-down"
         for link in links:
             assert client.get(link.replace("&amp;", "&")).status_code == 200, (name, link)
+
+
+def test_an_empty_late_units_page_says_why(g, client):
+    """A month with no overdue dossier says so; a scope that holds no dossier at all (a supervising
+    department's) is told that, and which role would show every province and ministry, instead of a
+    "no overdue dossiers" it could never see otherwise."""
+    from tests.accounts.helpers import make_user
+    from tests.factories import AgencyFactory
+    from tthc.models import Agency, AgencyKind
+
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    why = "Your roles reach no agency that receives, handles or owns dossiers"
+    client.force_login(make_user("late-p1", "officer", g.P1))
+    html = client.get(reverse("indicators:late"), {"period": "2020-01"}, **english).content.decode()
+    assert "No overdue dossiers." in html and why not in html
+    assert (
+        why
+        not in client.get(reverse("indicators:late"), {"period": golden.PERIOD}, **english).content.decode()
+    )
+
+    control = AgencyFactory(code="BTP-KSTT", name="Cục Kiểm soát TTHC", kind=AgencyKind.UNIT, parent=g.M1)
+    client.force_login(make_user("late-kstt", "officer", control))
+    response = client.get(reverse("indicators:late"), {"period": golden.PERIOD}, **english)
+    html = response.content.decode()
+    assert why in html and f"a viewer role on {Agency.objects.root().name}" in html
+    assert "No overdue dossiers." not in html and not response.context["compliance"]
+
+    with_vi = client.get(reverse("indicators:late"), {"period": golden.PERIOD}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert "Vai trò hiện có của bạn không bao gồm cơ quan nào" in with_vi.content.decode()

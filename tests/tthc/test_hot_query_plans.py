@@ -229,3 +229,23 @@ def test_one_provinces_index_counts_read_its_month_and_carry_over_only(loaded):
     assert statements
     read = sum(_rows_read(sql) for sql in statements)
     assert read <= 1.5 * in_window + 100, (read, in_window, history)
+
+
+def test_a_scope_without_dossiers_is_told_so_without_reading_the_table(loaded):
+    """The late-units page asks, when a month lists nothing, whether the user's scope holds any dossier
+    at all: for a supervising department (no dossier received, handled or owned) that EXISTS must be
+    index lookups that find nothing, not a scan of every dossier hoping for an early match."""
+    from tests.factories import AgencyFactory
+    from tthc.models import AgencyKind
+
+    department = AgencyFactory(code="BTP-KSTT", kind=AgencyKind.UNIT, parent=None)
+    supervisor = User.objects.create(username="plan-supervisor")
+    RoleAssignment.objects.create(user=supervisor, agency=department, role=Role.OFFICER)
+    sql, params = Dossier.objects.visible_to(supervisor).order_by().values("id")[:1].query.sql_with_params()
+    plan = _plan(sql, params)
+    assert not any(
+        n.get("Relation Name") == "tthc_dossier" and "Seq Scan" in n["Node Type"] for n in _nodes(plan)
+    ), json.dumps(plan)[:2000]
+    assert not Dossier.objects.visible_to(supervisor).exists()
+    officer_has = Dossier.objects.visible_to(loaded["officer"]).order_by().values("id")[:1]
+    assert _full_scans(*officer_has.query.sql_with_params()) == []

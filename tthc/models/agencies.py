@@ -66,6 +66,10 @@ class AgencyQuerySet(models.QuerySet):
             Q(valid_to__isnull=True) | Q(valid_to__gte=on)
         )
 
+    def root(self) -> Agency | None:
+        """The root of the agency tree (the Government, "Chính phủ"): the first agency with no parent."""
+        return self.filter(parent__isnull=True).order_by("pk").first()
+
     def ranked(self):
         return self.filter(kind__in=RANKED_KINDS)
 
