@@ -235,13 +235,10 @@ def public_results(request):
     """Published results without login: ranks, totals and group scores, and the month's late units
     and officers (names and counts: no dossier, no applicant) — nothing else."""
     context = _rankings_context(request, public=True)
-    computed = max((s.computed_at for s in context["rows"]), default=None)
-    key = f"indicators:public-late:{context['period']}:{context['level']}:{computed and computed.timestamp()}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = late.public_late_units(context["period"], context["level"]) or []
-        cache.set(key, rows, PAGE_CACHE_SECONDS)
-    context["late_rows"] = rows
+    # Only when final results are shown (``public_late_units`` returns ``None`` for an open month).
+    context["late_rows"] = (
+        (late.public_late_units(context["period"], context["level"]) or []) if context["rows"] else []
+    )
     context["late_limit"] = late.PUBLIC_LIMIT
     return render(request, "indicators/public_results.html", context)
 
@@ -308,16 +305,14 @@ def late_units(request):
     agency = None
     if code := params.text(request.GET, "agency"):
         agency = get_object_or_404(Agency.objects.visible_to(request.user), code=code)
-    compliance = late.apology_compliance(period, agency=agency, user=request.user)
+    rows, compliance = late.cached_report(period, agency=agency, user=request.user)
     return render(
         request,
         "indicators/late_units.html",
         {
             "period": period,
             "agency": agency,
-            "page": Paginator(
-                late.late_units(period, agency=agency, user=request.user), LATE_ROWS_PAGE
-            ).get_page(request.GET.get("page")),
+            "page": Paginator(rows, LATE_ROWS_PAGE).get_page(request.GET.get("page")),
             "compliance": compliance,
             # An empty page says why: no overdue dossier, or a scope that holds no dossier at all (a
             # supervising department's, say: its roles reach no receiving, handling or owning agency).

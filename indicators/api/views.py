@@ -276,13 +276,8 @@ class LateUnitsView(APIView):
         agency = None
         if code := params.text(request.query_params, "agency"):
             agency = get_object_or_404(Agency.objects.visible_to(request.user), code=code)
-        return Response(
-            {
-                "period": str(period),
-                "late_units": late.late_units(period, agency=agency, user=request.user),
-                "apology_compliance": late.apology_compliance(period, agency=agency, user=request.user),
-            }
-        )
+        rows, compliance = late.cached_report(period, agency=agency, user=request.user)
+        return Response({"period": str(period), "late_units": rows, "apology_compliance": compliance})
 
 
 class ProceduresWithoutDossiersView(APIView):

@@ -168,8 +168,7 @@ def monthly_report(target: Target) -> dict[str, Any]:
     snapshot, province, period = target.snapshot, target.agency, target.period
     assert snapshot is not None and province is not None and period is not None
     now = timezone.now()
-    late_rows = late.late_units(period, now=now, agency=province)
-    compliance = late.apology_compliance(period, now=now, agency=province)
+    late_rows, compliance = late.report(period, now=now, agency=province)
     overdue = sum(r["overdue"] for r in compliance)
     apologised = sum(r["apologised"] for r in compliance)
     systems = _system_rows(target.user, period, province)

@@ -1,0 +1,124 @@
+"""The late units are computed once per snapshot version of the period and viewer scope, then read
+from the cache (``late.cached_report``): at 10 M dossiers the country's month took 7-10 s, paid by
+each view of the page, the API and the public results. The apology compliance is summed from the
+same rows; the worker warms the country's rows after a closed month's recompute."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from indicators import tasks
+from indicators.services import compute, late
+from tests.accounts.helpers import make_user
+from tests.factories import DossierFactory
+from tthc.models import DossierStatus
+from tthc.periods import Period
+
+from . import golden
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def g():
+    return golden.build()
+
+
+def dossier_queries(captured) -> int:
+    return sum('"tthc_dossier"' in q["sql"] for q in captured.captured_queries)
+
+
+def test_compliance_is_the_grouped_count_of_the_overdue_dossiers(g):
+    """Summed from the late-units rows, the compliance equals one grouped count over the same set."""
+    rows, compliance = late.report(golden.PERIOD, now=golden.NOW)
+    direct = {
+        r["ranked"]: (r["n"], r["ok"])
+        for r in late.overdue_dossiers(golden.PERIOD, golden.NOW)
+        .order_by()
+        .values(ranked=late.F("receiving_agency__ranked_agency__code"))
+        .annotate(n=Count("pk"), ok=Count("pk", filter=late.APOLOGISED))
+    }
+    assert direct and {r["ranked"]: (r["overdue"], r["apologised"]) for r in compliance} == direct
+    assert [r["ranked"] for r in compliance] == sorted(direct)
+    for r in compliance:
+        assert r["without_apology"] == r["overdue"] - r["apologised"]
+        assert r["ratio"] == round(r["apologised"] / r["overdue"], 4)
+    assert sum(r["overdue"] for r in rows) == sum(n for n, _ in direct.values())
+
+
+def test_a_view_reads_the_cache_until_the_period_is_recomputed(g, client):
+    compute.recompute(golden.PERIOD, now=golden.NOW)
+    officer = make_user("late-cache-p1", "officer", g.P1)
+    client.force_login(officer)
+    url = reverse("indicators:late")
+    first = client.get(url, {"period": golden.PERIOD})
+    assert first.context["page"].paginator.count > 0
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url, {"period": golden.PERIOD})
+    assert dossier_queries(captured) == 0  # nor the empty-scope check: the month lists rows
+    assert again.context["compliance"] == first.context["compliance"]
+
+    # A new overdue dossier is listed once the period is recomputed (as every sync asks for).
+    late_one = DossierFactory(
+        code="late-cache-new",
+        procedure=g.A,
+        receiving_agency=g.C1,
+        status=DossierStatus.FINISHED,
+        received_at=golden.vn(3, 2),
+        due_at=golden.vn(3, 5, 17),
+        finished_at=golden.vn(3, 20),
+        handling_unit="Phòng mới",
+    )
+    stale = client.get(url, {"period": golden.PERIOD}).context["page"].paginator.object_list
+    assert "Phòng mới" not in {r["unit"] for r in stale}  # the same snapshot version: the cached rows
+    compute.recompute(golden.PERIOD, now=golden.NOW)
+    fresh = client.get(url, {"period": golden.PERIOD}).context["page"].paginator.object_list
+    assert "Phòng mới" in {r["unit"] for r in fresh}
+    assert late_one.code
+
+
+def test_the_key_names_the_version_and_the_scope(g, settings):
+    assert late.cache_key(golden.PERIOD) is None  # no snapshot yet: computed on each request
+    compute.recompute(golden.PERIOD, now=golden.NOW)
+    admin = make_user("late-cache-admin", "national_admin", g.P1)
+    province, other = make_user("late-cache-a", "officer", g.P1), make_user("late-cache-b", "officer", g.P2)
+    everyone = late.cache_key(golden.PERIOD)
+    assert everyone and late.cache_key(golden.PERIOD, user=admin) == everyone  # one country-wide entry
+    keys = {everyone, late.cache_key(golden.PERIOD, user=province), late.cache_key(golden.PERIOD, user=other)}
+    assert len(keys) == 3
+    assert late.cache_key(golden.PERIOD, agency=g.P1, user=province) not in keys
+    compute.recompute(golden.PERIOD, now=golden.NOW)
+    assert late.cache_key(golden.PERIOD) != everyone
+    settings.TTHC_LATE_UNITS_CACHE_SECONDS = 0
+    assert late.cache_key(golden.PERIOD) is None
+
+
+def test_a_closed_months_recompute_warms_the_countrys_rows(g, django_capture_on_commit_callbacks):
+    """The level tasks of a closed month warm the country's late units once (eager in tests; the
+    outbox sends the task when the recompute's transaction commits)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.recompute_level(golden.PERIOD, "province", golden.NOW.isoformat())
+    key = late.cache_key(golden.PERIOD)
+    assert key and cache.get(key) == late.report(golden.PERIOD)
+    assert tasks.schedule_late_units_warm(Period.parse(golden.PERIOD)) is False  # debounced
+
+
+def test_the_public_list_keeps_its_level_from_the_countrys_rows(g, client):
+    compute.recompute(golden.PERIOD, now=golden.NOW)
+    rows, _ = late.report(golden.PERIOD)
+    kinds = {r["ranked"]: r["ranked_kind"] for r in rows}
+    for level in ("province", "ministry"):
+        listed = late.public_late_units(golden.PERIOD, level)
+        expected = [r for r in rows if r["ranked_kind"] in compute.LEVEL_KINDS[level]]
+        assert listed and [(r["ranked"], r["unit"], r["overdue"]) for r in listed] == [
+            (r["ranked"], r["unit"], r["overdue"]) for r in expected
+        ]
+        assert {kinds[r["ranked"]] for r in listed} <= set(compute.LEVEL_KINDS[level])
+        assert "apologised" not in listed[0]  # names and counts only, as published
+    page = client.get(reverse("indicators:public-results"), {"period": golden.PERIOD, "level": "province"})
+    assert page.context["late_rows"] == late.public_late_units(golden.PERIOD, "province")
