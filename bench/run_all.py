@@ -10,11 +10,13 @@ It creates a scratch database ``<DATABASE_URL's name>_runall`` (or uses ``--data
 1. ``indicators`` — fills the dossier table to ``--dossiers`` (a realistic ``seed_demo`` base, then
    set-based rows; the fill ANALYZEs what it loaded), recomputes the last closed month (``--dossiers``/12
    received in it) vs one hand-written aggregate: ``ratio``; the dashboard's p95;
-2. ``ingest`` — ``import_dossiers`` of fresh records vs COPY into the same tables and vs plain COPY:
+2. ``late_units`` — ``bench/late_cache.py``: the month's late units for the country from scratch
+   (``country_report_seconds``), the worker's warm-up, and the cached read (``cached_read_ms``);
+3. ``ingest`` — ``import_dossiers`` of fresh records vs COPY into the same tables and vs plain COPY:
    ``records_per_s``, ``ratio_to_indexed_copy``, ``ratio_to_copy``;
-3. ``reconcile`` — one province's month vs the hand-written FULL OUTER JOIN: ``ratio``;
-4. ``documents`` — ``bench/documents.py`` when present (reports);
-5. ``loadtest`` — Locust, 20 users, against gunicorn (+ a Celery worker with ``REDIS_URL``):
+4. ``reconcile`` — one province's month vs the hand-written FULL OUTER JOIN: ``ratio``;
+5. ``documents`` — ``bench/documents.py`` when present (reports);
+6. ``loadtest`` — Locust, 20 users, against gunicorn (+ a Celery worker with ``REDIS_URL``):
    ``reads_p95_ms``, ``sync_p95_ms``, ``failures``.
 
 Every child's peak RSS (``wait4``), the server's settings (``SHOW …``) and version, the machine (CPUs,
@@ -146,6 +148,8 @@ def summary(steps: dict) -> dict:
         "load_reads_p95_ms": get("loadtest", "reads_p95_ms"),
         "load_sync_p95_ms": get("loadtest", "sync_p95_ms"),
         "load_failures": get("loadtest", "failures"),
+        "late_units_country_s": get("late_units", "country_report_seconds"),
+        "late_units_cached_ms": get("late_units", "cached_read_ms"),
         "targets": {
             "indicators_ratio_to_raw": "<= 1.5",
             "reconciliation_ratio_to_raw": "<= 1.5",
@@ -196,6 +200,7 @@ def main(argv=None) -> int:
     plan = [
         ("indicators", ["bench/indicators.py", "--database-url", url, "--dossiers", str(args.dossiers),
                         "--in-month", str(sizes["in_month"]), "--base-demo", str(sizes["base_demo"])]),
+        ("late_units", ["bench/late_cache.py", "--database-url", url]),
         ("ingest", ["bench/ingest.py", "--database-url", url, "--records", str(sizes["ingest_records"])]),
         ("reconcile", ["bench/reconcile.py", "--database-url", url, "--province-dossiers",
                        str(sizes["province_dossiers"]), "--other-dossiers", str(sizes["other_dossiers"])]),
