@@ -48,8 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    from _busiest import busiest_ranked_agency
     from django.db import connection
-    from django.db.models import Count
     from django.test.utils import override_settings
     from django.utils import translation
 
@@ -69,16 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         "dossiers_total": Dossier.objects.count(),
     }
 
-    province = args.province
-    if not province:
-        top = (
-            Dossier.objects.filter(received_at__gte=period.start, received_at__lt=period.end)
-            .values("receiving_agency__ranked_agency__code")
-            .annotate(n=Count("pk"))
-            .order_by("-n")
-            .first()
-        )
-        province = top["receiving_agency__ranked_agency__code"] if top else "01"
+    province = args.province or busiest_ranked_agency(period) or "01"
     result["province"] = province
     result["province_dossiers_in_period"] = Dossier.objects.filter(
         receiving_agency__ranked_agency__code=province,

@@ -43,10 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    from _busiest import busiest_ranked_agency
     from django.conf import settings
     from django.core.cache import cache
     from django.db import connection
-    from django.db.models import Count
 
     from indicators import tasks
     from indicators.models import IndicatorSnapshot
@@ -57,14 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     period = Period.parse(args.period) if args.period else Period.last_closed()
     if not IndicatorSnapshot.objects.filter(period=str(period)).exists():
         parser.error(f"no snapshot of {period}: recompute it first (the cache is keyed by its version)")
-    top = (
-        Dossier.objects.filter(received_at__gte=period.start, received_at__lt=period.end)
-        .values("receiving_agency__ranked_agency")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-        .first()
-    )
-    province = Agency.objects.get(pk=top["receiving_agency__ranked_agency"]) if top else None
+    busiest = busiest_ranked_agency(period)
+    province = Agency.objects.get(code=busiest) if busiest else None
 
     def best(fn) -> tuple[float, object]:
         times, result = [], None
