@@ -268,7 +268,8 @@ class LateUnitsView(APIView):
 
     Each late dossier counts for the unit and officer of its first step that overran its own
     deadline (``basis: "step"``), else for its handling unit with no officer (``basis:
-    "handling_unit"``)."""
+    "handling_unit"``). Computed once per snapshot version of the period and caller's scope, then
+    read from the cache (``TTHC_LATE_UNITS_CACHE_SECONDS``): it follows the index's last computation."""
 
     @extend_schema(parameters=[PERIOD, OpenApiParameter("agency", str)], responses=OpenApiTypes.OBJECT)
     def get(self, request):
