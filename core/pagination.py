@@ -71,6 +71,19 @@ def planned_rows(queryset: QuerySet[Any]) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+class KnownCountPaginator(Paginator):
+    """A paginator told its count, computed with the page's other figures (e.g. summed from a grouping
+    of the same rows that the page already runs): no ``COUNT(*)`` of its own."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 class CappedCountPaginator(Paginator):
     """A Django paginator whose count stops at ``cap()`` (the API's: ``API_COUNT_CAP``), and is the
     planner's estimate above ``estimate_above()`` (``estimated`` then says so)."""

@@ -14,6 +14,7 @@ Every ``visible_to(user)`` queryset method reads ``scope_of(user)``::
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any, Protocol, runtime_checkable
 
@@ -107,3 +108,11 @@ def scope_of(user: Any) -> Scope:
         return EMPTY
     scope = getattr(user, "scope", None)
     return EMPTY if scope is None else scope
+
+
+def dossier_scope_key(user: Any) -> str:
+    """A short, stable name of the dossiers ``user`` may see, for cache keys: ``"all"`` for a national
+    scope (and for ``None``, the platform itself), else a digest of the scope's dossier filter (two
+    users with the same filter share it; a different filter never does)."""
+    q = Q() if user is None else scope_of(user).dossier_q()
+    return "all" if not q else hashlib.sha256(str(q).encode()).hexdigest()[:24]

@@ -10,6 +10,8 @@ so. A malformed period is a 400 with the period form and its error (``tthc.perio
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -22,7 +24,8 @@ from django.utils.translation import gettext as _
 from core import charts, formatting, params
 from core.exports import FORMATS as EXPORT_FORMATS
 from core.exports import header_mode
-from core.scope import scope_of
+from core.pagination import KnownCountPaginator
+from core.scope import dossier_scope_key, scope_of
 from tthc import period_fields
 from tthc.models import Agency, Dossier
 from tthc.periods import KINDS, Period
@@ -265,10 +268,24 @@ def component(request, agency, period, code):
             f"{agency}-{period}-{code}-{which.replace(':', '-')}",
             headers=header_mode(request.GET),
         )
-    page = Paginator(items.queryset.values_list(*(c[1] for c in items.columns)), 50).get_page(
-        request.GET.get("page")
-    )
-    grouped = explain.grouped(items) if items.source == "dossier" else None
+    listed = items.queryset.values_list(*(c[1] for c in items.columns))
+    grouped = None
+    if items.source == "dossier":
+        # Who lost the points, per unit and officer: one grouped query whose groups partition the set,
+        # so their sum is the list's count. Kept per snapshot version, set, filters and viewer scope:
+        # paging through a province's late dossiers (55,000 at 10 M dossiers; 1.3-1.5 s a query)
+        # then runs only the page's own query.
+        digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:16]
+        version = f"{snapshot.pk}:{snapshot.computed_at.timestamp()}"
+        key = f"indicators:component:{version}:{code}:{which}:{digest}:{dossier_scope_key(request.user)}"
+        grouped = cache.get(key)
+        if grouped is None:
+            grouped = explain.grouped(items)
+            cache.set(key, grouped, PAGE_CACHE_SECONDS)
+        paginator: Paginator = KnownCountPaginator(listed, 50, count=sum(g["n"] for g in grouped))
+    else:
+        paginator = Paginator(listed, 50)
+    page = paginator.get_page(request.GET.get("page"))
     shown = page_labels(items.columns)
     rows = [[f(v) if f else v for f, v in zip(shown, row, strict=True)] for row in page]
     sets = explain.available_sets(snapshot, comp)

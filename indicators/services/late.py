@@ -18,7 +18,6 @@ late-units list uses a single one, "unit␟officer", and merges the few groups i
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -41,7 +40,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils import timezone
 
-from core.scope import scope_of
+from core.scope import dossier_scope_key
 from tthc.models import Agency, Dossier, DossierEvent
 from tthc.periods import Period
 
@@ -223,9 +222,9 @@ def cache_key(period: Period | str, agency: Agency | None = None, user: Any = No
     version = _version(p)
     if version is None:
         return None
-    q = scope_of(user).dossier_q() if user is not None else Q()
-    scope = "all" if not q else hashlib.sha256(str(q).encode()).hexdigest()[:24]
-    return f"indicators:late:{p}:{agency.pk if agency else '-'}:{scope}:{version.timestamp()}"
+    return (
+        f"indicators:late:{p}:{agency.pk if agency else '-'}:{dossier_scope_key(user)}:{version.timestamp()}"
+    )
 
 
 def cached_report(

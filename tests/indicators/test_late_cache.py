@@ -122,3 +122,43 @@ def test_the_public_list_keeps_its_level_from_the_countrys_rows(g, client):
         assert "apologised" not in listed[0]  # names and counts only, as published
     page = client.get(reverse("indicators:public-results"), {"period": golden.PERIOD, "level": "province"})
     assert page.context["late_rows"] == late.public_late_units(golden.PERIOD, "province")
+
+
+def test_the_drill_down_counts_from_its_grouping_and_keeps_it_per_snapshot(g, client):
+    """The component page's count is the sum of its per-unit grouping (one query fewer), and paging
+    reuses the grouping of the same snapshot, set, filters and viewer; a recompute makes it anew."""
+    from indicators.services import explain
+
+    compute.recompute(golden.PERIOD, now=golden.NOW)
+    officer = make_user("late-cache-drill", "officer", g.P1)
+    client.force_login(officer)
+    url = reverse("indicators:component", args=["01", golden.PERIOD, "ON_TIME"])
+    first = client.get(url, {"set": "missing"})
+    snapshot = first.context["snapshot"]
+    items = explain.item_set(snapshot, "ON_TIME", "missing", officer, {})
+    assert first.context["page"].paginator.count == items.queryset.count() > 0
+    assert sum(r["n"] for r in first.context["grouped"]) == items.queryset.count()
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url, {"set": "missing", "page": 1})
+    grouping = [
+        q for q in captured.captured_queries if "GROUP BY" in q["sql"] and '"tthc_dossier"' in q["sql"]
+    ]
+    assert not grouping and not [
+        q for q in captured.captured_queries if "COUNT(*)" in q["sql"] and '"tthc_dossier"' in q["sql"]
+    ]
+    assert again.context["grouped"] == first.context["grouped"]
+
+    DossierFactory(
+        code="late-drill-new",
+        procedure=g.A,
+        receiving_agency=g.C1,
+        status=DossierStatus.FINISHED,
+        received_at=golden.vn(3, 2),
+        due_at=golden.vn(3, 5, 17),
+        finished_at=golden.vn(3, 20),
+        handling_unit="Phòng khoan",
+    )
+    compute.recompute(golden.PERIOD, now=golden.NOW)
+    fresh = client.get(url, {"set": "missing"})
+    assert fresh.context["page"].paginator.count == first.context["page"].paginator.count + 1
+    assert "Phòng khoan" in {r["handling_unit"] for r in fresh.context["grouped"]}
