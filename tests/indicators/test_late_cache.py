@@ -29,6 +29,20 @@ def g():
     return golden.build()
 
 
+def late_in_march(g, code: str, unit: str):
+    """A dossier of province 01 due on 5 March and finished on the 20th: late, in the golden month."""
+    return DossierFactory(
+        code=code,
+        procedure=g.A,
+        receiving_agency=g.C1,
+        status=DossierStatus.FINISHED,
+        received_at=golden.vn(3, 2),
+        due_at=golden.vn(3, 5, 17),
+        finished_at=golden.vn(3, 20),
+        handling_unit=unit,
+    )
+
+
 def dossier_queries(captured) -> int:
     return sum('"tthc_dossier"' in q["sql"] for q in captured.captured_queries)
 
@@ -64,16 +78,7 @@ def test_a_view_reads_the_cache_until_the_period_is_recomputed(g, client):
     assert again.context["compliance"] == first.context["compliance"]
 
     # A new overdue dossier is listed once the period is recomputed (as every sync asks for).
-    late_one = DossierFactory(
-        code="late-cache-new",
-        procedure=g.A,
-        receiving_agency=g.C1,
-        status=DossierStatus.FINISHED,
-        received_at=golden.vn(3, 2),
-        due_at=golden.vn(3, 5, 17),
-        finished_at=golden.vn(3, 20),
-        handling_unit="Phòng mới",
-    )
+    late_one = late_in_march(g, "late-cache-new", "Phòng mới")
     stale = client.get(url, {"period": golden.PERIOD}).context["page"].paginator.object_list
     assert "Phòng mới" not in {r["unit"] for r in stale}  # the same snapshot version: the cached rows
     compute.recompute(golden.PERIOD, now=golden.NOW)
@@ -148,16 +153,7 @@ def test_the_drill_down_counts_from_its_grouping_and_keeps_it_per_snapshot(g, cl
     ]
     assert again.context["grouped"] == first.context["grouped"]
 
-    DossierFactory(
-        code="late-drill-new",
-        procedure=g.A,
-        receiving_agency=g.C1,
-        status=DossierStatus.FINISHED,
-        received_at=golden.vn(3, 2),
-        due_at=golden.vn(3, 5, 17),
-        finished_at=golden.vn(3, 20),
-        handling_unit="Phòng khoan",
-    )
+    late_in_march(g, "late-drill-new", "Phòng khoan")
     compute.recompute(golden.PERIOD, now=golden.NOW)
     fresh = client.get(url, {"set": "missing"})
     assert fresh.context["page"].paginator.count == first.context["page"].paginator.count + 1
