@@ -100,7 +100,7 @@ def overdue_dossiers(
     qs = Dossier.objects.visible_to(user) if user is not None else Dossier.objects.all()
     qs = qs.filter(overdue_q(w))
     if agency is not None:
-        qs = qs.filter(receiving_agency__ranked_agency=agency)
+        qs = qs.filter(receiving_agency_id__in=Agency.objects.ids_ranked_under(agency))
     return qs
 
 

@@ -59,9 +59,7 @@ def at_risk(
         & Q(
             finished_at__isnull=True,
             due_at__lt=horizon(now, days),
-            receiving_agency_id__in=list(
-                Agency.objects.filter(ranked_agency=agency).values_list("pk", flat=True)
-            ),
+            receiving_agency_id__in=Agency.objects.ids_ranked_under(agency),
         )
     )
     qs = Dossier.objects.visible_to(user) if user is not None else Dossier.objects.all()

@@ -158,3 +158,24 @@ def test_the_drill_down_counts_from_its_grouping_and_keeps_it_per_snapshot(g, cl
     fresh = client.get(url, {"set": "missing"})
     assert fresh.context["page"].paginator.count == first.context["page"].paginator.count + 1
     assert "Phòng khoan" in {r["handling_unit"] for r in fresh.context["grouped"]}
+
+
+def test_a_provinces_rows_are_selected_by_its_agencies_ids(g):
+    """The drill-down and the late units select a province's dossiers by the ids of the agencies it
+    ranks, not by a join on ``ranked_agency``: at 10 M dossiers the join was planned as a scan of the
+    whole table (1.46 s a page), the ids as index scans (0.21 s)."""
+    from indicators.models import IndicatorSnapshot
+    from indicators.services import explain
+    from tthc.models import Agency
+
+    compute.recompute(golden.PERIOD, now=golden.NOW)
+    snapshot = IndicatorSnapshot.objects.get(agency=g.P1, period=golden.PERIOD)
+    ids = Agency.objects.ids_ranked_under(g.P1)
+    assert {g.P1.pk, g.C1.pk, g.C2.pk, g.U1.pk} <= set(ids) and g.C3.pk not in ids
+    for qs in (
+        explain.item_set(snapshot, "ON_TIME", "missing").queryset,
+        late.overdue_dossiers(golden.PERIOD, golden.NOW, agency=g.P1),
+    ):
+        sql = str(qs.query)
+        assert '"receiving_agency_id" IN (' in sql and 'ranked_agency_id" =' not in sql, sql
+        assert qs.exists()
