@@ -47,7 +47,8 @@ def _task(name: str) -> Any:
     return app.tasks[name]
 
 
-def _eager() -> bool:
+def eager() -> bool:
+    """Whether tasks run in the caller's process (no broker: the embedded default and the tests)."""
     return bool(settings.CELERY_TASK_ALWAYS_EAGER or _app().conf.task_always_eager)
 
 
@@ -88,7 +89,7 @@ def send_now(
 ) -> bool:
     """For a caller with no transaction to follow (a form sending an e-mail): send at once (eager:
     run at once), and record the task for the relay only if the broker refuses it. True if sent."""
-    if _eager():
+    if eager():
         task = _task(task) if isinstance(task, str) else task
         if options:
             task.apply_async(args=list(args), kwargs=dict(kwargs or {}), **options)
@@ -144,7 +145,7 @@ def _broker_failed() -> None:
 def dispatch(ids: Iterable[int], force: bool = False) -> int:
     """Send the given rows (those still pending and not being sent by another process); returns how many were sent."""
     ids = list(ids)
-    if _eager():
+    if eager():
         rows = list(OutboxTask.objects.filter(pk__in=ids))
         OutboxTask.objects.filter(pk__in=ids).delete()
         for row in rows:  # in-process, errors propagate as they did before the outbox

@@ -85,10 +85,7 @@ def schedule_late_units_warm(period: Period) -> bool:
     (debounced like ``schedule_recompute``); True if one was scheduled."""
     if not cache.add(WARM_KEY.format(period=period), 1, timeout=WARM_DELAY):
         return False
-    from config.celery import app
-
-    eager = settings.CELERY_TASK_ALWAYS_EAGER or bool(app.conf.task_always_eager)
-    outbox.enqueue(warm_late_units, args=[str(period)], countdown=0 if eager else WARM_DELAY)
+    outbox.enqueue(warm_late_units, args=[str(period)], countdown=0 if outbox.eager() else WARM_DELAY)
     return True
 
 

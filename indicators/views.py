@@ -21,7 +21,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from core import charts, formatting, params
+from core import charts, formatting, outbox, params
 from core.exports import FORMATS as EXPORT_FORMATS
 from core.exports import header_mode
 from core.pagination import KnownCountPaginator
@@ -30,6 +30,7 @@ from tthc import period_fields
 from tthc.models import Agency, Dossier
 from tthc.periods import KINDS, Period
 
+from . import tasks
 from .definitions import get
 from .models import IndicatorSnapshot, Level
 from .services import dormant, explain, late, present, scoring, warning
@@ -238,12 +239,24 @@ def public_results(request):
     """Published results without login: ranks, totals and group scores, and the month's late units
     and officers (names and counts: no dossier, no applicant) — nothing else."""
     context = _rankings_context(request, public=True)
-    # Only when final results are shown (``public_late_units`` returns ``None`` for an open month).
-    context["late_rows"] = (
-        (late.public_late_units(context["period"], context["level"]) or []) if context["rows"] else []
-    )
+    context["late_rows"], context["late_preparing"] = _public_late_rows(context)
     context["late_limit"] = late.PUBLIC_LIMIT
     return render(request, "indicators/public_results.html", context)
+
+
+def _public_late_rows(context: dict) -> tuple[list, bool]:
+    """The published late units of the page's period and level, and whether they are still being
+    compiled. Only when final results are shown (``public_late_units`` returns ``None`` for an open
+    month). With workers, an anonymous visitor never waits for the country's overdue dossiers (7 s at
+    10 M): a cache miss asks the worker to compile them (``warm_late_units``, debounced) and the page
+    says so; without workers (the embedded default) they are compiled here."""
+    if not context["rows"]:
+        return [], False
+    period = Period.parse(context["period"])
+    if late.cache_key(period) is not None and not late.is_cached(period) and not outbox.eager():
+        tasks.schedule_late_units_warm(period)
+        return [], True
+    return late.public_late_units(period, context["level"]) or [], False
 
 
 @login_required

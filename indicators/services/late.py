@@ -227,6 +227,12 @@ def cache_key(period: Period | str, agency: Agency | None = None, user: Any = No
     )
 
 
+def is_cached(period: Period | str, agency: Agency | None = None, user: Any = None) -> bool:
+    """Whether :func:`cached_report` would read the cache (no computation)."""
+    key = cache_key(period, agency, user)
+    return key is not None and cache.get(key) is not None
+
+
 def cached_report(
     period: Period | str, agency: Agency | None = None, user: Any = None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -179,3 +179,28 @@ def test_a_provinces_rows_are_selected_by_its_agencies_ids(g):
         sql = str(qs.query)
         assert '"receiving_agency_id" IN (' in sql and 'ranked_agency_id" =' not in sql, sql
         assert qs.exists()
+
+
+def test_with_workers_the_public_page_never_compiles_the_country_itself(g, client, monkeypatch):
+    """An anonymous visitor on a cache miss does not wait for the country's overdue dossiers: the page
+    says the list is being compiled and the worker is asked (once) to compile it."""
+    from core import outbox
+    from core.models import OutboxTask
+
+    compute.recompute(golden.PERIOD, now=golden.NOW)
+    monkeypatch.setattr(outbox, "eager", lambda: False)
+    url = reverse("indicators:public-results")
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url, {"period": golden.PERIOD, "level": "province"}, **english)
+    assert page.context["late_preparing"] and not page.context["late_rows"]
+    assert "The list is being compiled" in page.content.decode()
+    assert dossier_queries(captured) == 0
+    client.get(url, {"period": golden.PERIOD, "level": "ministry"})
+    assert OutboxTask.objects.filter(task="indicators.tasks.warm_late_units").count() == 1  # debounced
+
+    tasks.warm_late_units(golden.PERIOD)
+    page = client.get(url, {"period": golden.PERIOD, "level": "province"}, **english)
+    assert not page.context["late_preparing"]
+    assert page.context["late_rows"] == late.public_late_units(golden.PERIOD, "province")
+    assert "The list is being compiled" not in page.content.decode()
