@@ -132,10 +132,7 @@ def schedule_recompute(period: Period | str | None = None, delay: int | None = N
     delay = delay_seconds() if delay is None else delay
     if not cache.add(KEY.format(period=p), timezone.now().isoformat(), timeout=max(delay, 1)):
         return False
-    eager = settings.CELERY_TASK_ALWAYS_EAGER
-    from config.celery import app
-
-    eager = eager or bool(app.conf.task_always_eager)
+    eager = outbox.eager()
     # Recorded with the caller's transaction, sent on commit, relayed later if Redis is down (core/outbox.py).
     outbox.enqueue(
         recompute_period, args=[str(p)], kwargs={"release": not eager}, countdown=0 if eager else delay

@@ -38,6 +38,11 @@ class SnapshotQuerySet(models.QuerySet):
     def for_period(self, period):
         return self.filter(period=str(period))
 
+    def version_of(self, period):
+        """When the period's latest snapshot was computed (``None``: never): what caches and rendered
+        documents derived from the period's scores are keyed by."""
+        return self.for_period(period).aggregate(v=models.Max("computed_at"))["v"]
+
 
 class IndicatorSnapshot(models.Model):
     agency = models.ForeignKey(

@@ -29,7 +29,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -206,11 +205,6 @@ def report(
 OPEN_PERIOD_CACHE_SECONDS = 300
 
 
-def _version(period: Period) -> datetime | None:
-    """The period's snapshot version: when its latest snapshot was computed (``None``: never)."""
-    return IndicatorSnapshot.objects.filter(period=str(period)).aggregate(v=Max("computed_at"))["v"]
-
-
 def cache_key(period: Period | str, agency: Agency | None = None, user: Any = None) -> str | None:
     """The cache key of a viewer's late units of a period (``None``: not cached — no snapshot yet, or
     caching off). It names the period's snapshot version, so a recompute (which every sync of the
@@ -219,7 +213,7 @@ def cache_key(period: Period | str, agency: Agency | None = None, user: Any = No
     if settings.TTHC_LATE_UNITS_CACHE_SECONDS <= 0:
         return None
     p = Period.parse(period)
-    version = _version(p)
+    version = IndicatorSnapshot.objects.version_of(p)
     if version is None:
         return None
     return (

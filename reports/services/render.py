@@ -96,9 +96,7 @@ def _monthly_versions(t: Target) -> dict[str, Any]:
 def _national_versions(t: Target) -> dict[str, Any]:
     period = str(t.period)
     return {
-        "snapshots": _iso(
-            IndicatorSnapshot.objects.filter(period=period).aggregate(m=Max("computed_at"))["m"]
-        ),
+        "snapshots": _iso(IndicatorSnapshot.objects.version_of(period)),
         "runs": _iso(ReconciliationRun.objects.filter(period=period).aggregate(m=Max("finished_at"))["m"]),
         "requests": _iso(SyncGapRequest.objects.aggregate(m=Max("updated_at"))["m"]),
         "day": str(timezone.localdate()),
