@@ -105,7 +105,7 @@ class GateScope:
         ids = self.agency_ids()
         if ids is None:
             return Q()
-        return Q(**{f"{field or 'pk'}__in": ids})
+        return Q(**{f"{field or 'pk'}__any": ids})
 
     def dossier_q(self, prefix: str = "") -> Q:
         """A dossier is visible when its receiving or handling agency is in scope, or when its
@@ -114,12 +114,12 @@ class GateScope:
         ids = self.agency_ids()
         if ids is None:
             return Q()
-        q = Q(**{_join(prefix, "receiving_agency_id__in"): ids}) | Q(
-            **{_join(prefix, "handling_agency_id__in"): ids}
+        q = Q(**{_join(prefix, "receiving_agency_id__any"): ids}) | Q(
+            **{_join(prefix, "handling_agency_id__any"): ids}
         )
         pids = self.procedure_ids()
         if pids:
-            q |= Q(**{_join(prefix, "procedure_id__in"): pids})
+            q |= Q(**{_join(prefix, "procedure_id__any"): pids})
         return q
 
     def agencies_q(self, min_role: str) -> Q:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -109,11 +109,10 @@ def request_list(request):
         return export
     page = _page(request, _overdue_first(flt.qs, now))
     _with_countdowns(page.object_list, now)
-    return render(
-        request,
-        "complaints/list.html",
-        {"filter": flt, "page": page, "now": now, "charts": _charts(flt.qs, now), **_drafts_waiting(request)},
-    )
+    context = {"filter": flt, "page": page, "now": now, "charts": _charts(flt.qs, now)}
+    if not page.object_list:  # the empty state explains itself; a list does not need it
+        context.update(_drafts_waiting(request))
+    return render(request, "complaints/list.html", context)
 
 
 def _charts(qs, now) -> dict:
@@ -141,11 +140,13 @@ def _drafts_waiting(request) -> dict:
     """For the empty states: the province's drafts awaiting a leader's signature, and whether this user
     may sign them (else the page says who can)."""
     provinces = access.filing_provinces(request.user)
-    drafts = list(_visible(request).filter(province__in=provinces, state=State.DRAFT))
+    drafts = _visible(request).filter(province__in=provinces, state=State.DRAFT)
+    found = drafts.aggregate(n=Count("pk"), latest=Max("period"))
+    first = drafts.order_by("pk").first() if found["n"] else None
     return {
-        "drafts_waiting": len(drafts),
-        "drafts_period": max((d.period for d in drafts), default=None),
-        "can_sign": any("province_leader" in access.actors_for(request.user, d) for d in drafts[:1]),
+        "drafts_waiting": found["n"],
+        "drafts_period": found["latest"],
+        "can_sign": first is not None and "province_leader" in access.actors_for(request.user, first),
     }
 
 

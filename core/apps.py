@@ -13,6 +13,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import converters
+        from . import (
+            converters,
+            lookups,  # noqa: F401 - registers field__any
+        )
 
         converters.register()

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabelsMixin
 from tthc.period_fields import PeriodField
 
 from .querysets import (
@@ -392,7 +393,7 @@ class ReconciliationRun(models.Model):
         return int((self.gap_counts or {}).get(GapKind.SUSPICIOUS, 0))
 
 
-class Gap(models.Model):
+class Gap(ChoiceLabelsMixin, models.Model):
     """One dossier × one gap kind found by a run, with both sides' values."""
 
     # No index of its own: the unique (run, kind, dossier_code) index serves every lookup by run, and

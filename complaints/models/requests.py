@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabelsMixin
 from tthc.period_fields import PeriodField
 
 from ..workflow import AWAITING_MINISTRY, OPEN, Resolution, State
@@ -54,7 +55,7 @@ class SignerMode(models.TextChoices):
     OWN = "", _("In own name")
 
 
-class SyncGapRequest(models.Model):
+class SyncGapRequest(ChoiceLabelsMixin, models.Model):
     """One request (kiến nghị) per province × ministry × month (× route), listing each of the
     ministry's systems (``RequestSystem``) with the evidence frozen when it was filed.
 

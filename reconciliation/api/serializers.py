@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import ApiToken
+from core.serializers import FastReadMixin
 from tthc import filing
 from tthc.models import Agency
 from tthc.period_fields import PeriodSerializerField
@@ -26,7 +27,9 @@ class GapCountsField(serializers.Field):
         return {k: int((value or {}).get(k, 0)) for k in KINDS}
 
 
-class RunSerializer(serializers.ModelSerializer):
+class RunSerializer(FastReadMixin, serializers.ModelSerializer):
+    """One reconciliation run: a province's month compared with one source system, and its gap counts."""
+
     province = serializers.CharField(source="province.code", read_only=True)
     province_name = serializers.CharField(source="province.name", read_only=True)
     source = serializers.CharField(source="source.code", read_only=True)
@@ -74,7 +77,9 @@ class RunSerializer(serializers.ModelSerializer):
         return round(100.0 * run.gap_dossiers / run.dossiers, 2) if run.dossiers else 0.0
 
 
-class GapSerializer(serializers.ModelSerializer):
+class GapSerializer(FastReadMixin, serializers.ModelSerializer):
+    """One sync gap a run found: the dossier, its kind, and the two systems' values."""
+
     period = PeriodSerializerField(source="run.period", read_only=True)
     province = serializers.CharField(source="run.province.code", read_only=True)
     source = serializers.CharField(source="run.source.code", read_only=True)

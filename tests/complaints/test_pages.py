@@ -351,3 +351,22 @@ def test_the_timeline_names_stages_sides_and_dates_as_people_read_them(client, w
     assert "Nhắc trước hạn (người nhận:" in timeline and ">reminder" not in timeline
     assert "Đồng bộ lại (Ngày hoàn thành: 30/09/2026)" in timeline and "2026-09-30" not in timeline
     assert 'Cán bộ phụ trách (địa phương): <span translate="no">province_officer</span>' in timeline
+
+
+def test_an_empty_list_names_the_drafts_awaiting_a_signature_and_a_list_does_not_ask(client, world):
+    """Drafts are private: a province whose requests are all drafts sees an empty list that says how
+    many await a leader's signature, the latest month's review link, and whether this user may sign.
+    Once a request is sent the list shows it, and the page no longer counts the drafts."""
+    make_case(world, State.DRAFT, period="2026-08")
+    make_case(world, State.DRAFT, period="2026-09")
+    page = login(client, world, "province_officer").get(reverse("complaints:list"))
+    assert page.context["drafts_waiting"] == 2
+    assert str(page.context["drafts_period"]) == "2026-09"
+    assert page.context["can_sign"] is False
+    assert "?period=2026-09" in page.content.decode()
+    leader = login(client, world, "province_leader").get(reverse("complaints:list"))
+    assert leader.context["can_sign"] is True
+    make_case(world, State.SUBMITTED, period="2026-07")
+    listed = login(client, world, "province_officer").get(reverse("complaints:list"))
+    assert len(listed.context["page"].object_list) == 1
+    assert "drafts_waiting" not in listed.context

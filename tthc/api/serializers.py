@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from core.serializers import FastReadMixin
+
 from .. import filing
 from ..models import Agency, Dossier
 
@@ -27,7 +29,9 @@ class AgencySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DossierSerializer(serializers.ModelSerializer):
+class DossierSerializer(FastReadMixin, serializers.ModelSerializer):
+    """A dossier as the platform holds it: its state, dates and flags, with agency and procedure codes."""
+
     procedure = serializers.SlugRelatedField(slug_field="code", read_only=True)
     procedure_name = serializers.CharField(source="procedure.name", read_only=True)
     receiving_agency = serializers.SlugRelatedField(slug_field="code", read_only=True)

@@ -10,6 +10,7 @@ from django.db.models import F, OrderBy, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabelsMixin
 from core.scope import scope_of
 
 from ..periods import Period
@@ -187,7 +188,7 @@ class ApologyLetterQuerySet(models.QuerySet):
         return self.filter(scope_of(user).dossier_q("dossier"))
 
 
-class Dossier(models.Model):
+class Dossier(ChoiceLabelsMixin, models.Model):
     """A dossier (hồ sơ) as the platform holds it: the authoritative state the index scores."""
 
     # Unique through Meta.constraints (one index serving equality, ON CONFLICT and the admin's prefix
