@@ -110,7 +110,9 @@ def request_list(request):
     page = _page(request, _overdue_first(flt.qs, now))
     _with_countdowns(page.object_list, now)
     context = {"filter": flt, "page": page, "now": now, "charts": _charts(flt.qs, now)}
-    if not page.object_list:  # the empty state explains itself; a list does not need it
+    # "Nothing sent yet, N drafts await a signature": only when nothing has been sent (an empty page
+    # of a narrower filter lists no rows instead), and never computed for a page that lists some.
+    if not page.object_list and not _visible(request).exclude(state__in=PRIVATE).exists():
         context.update(_drafts_waiting(request))
     return render(request, "complaints/list.html", context)
 

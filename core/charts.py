@@ -263,8 +263,8 @@ def stacked_bars(
 
     ``normalise`` draws each row as 100 % (shares), otherwise rows share one scale (counts).
     """
-    totals = [sum(float(v or 0) for v in row.values) for row in rows]
-    scale = max(totals or [1]) or 1
+    totals = [sum((v or 0) for v in row.values) for row in rows]  # counts stay whole: "3", not "3,0"
+    scale = float(max(totals or [1])) or 1
     value_w = 70
     inner = width - label_width - value_w
     legend_h = 20

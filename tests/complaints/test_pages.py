@@ -356,7 +356,8 @@ def test_the_timeline_names_stages_sides_and_dates_as_people_read_them(client, w
 def test_an_empty_list_names_the_drafts_awaiting_a_signature_and_a_list_does_not_ask(client, world):
     """Drafts are private: a province whose requests are all drafts sees an empty list that says how
     many await a leader's signature, the latest month's review link, and whether this user may sign.
-    Once a request is sent the list shows it, and the page no longer counts the drafts."""
+    Once a request is sent the list shows it, and the page no longer counts the drafts; an empty
+    filtered page says it lists nothing, not that nothing was sent."""
     make_case(world, State.DRAFT, period="2026-08")
     make_case(world, State.DRAFT, period="2026-09")
     page = login(client, world, "province_officer").get(reverse("complaints:list"))
@@ -370,3 +371,7 @@ def test_an_empty_list_names_the_drafts_awaiting_a_signature_and_a_list_does_not
     listed = login(client, world, "province_officer").get(reverse("complaints:list"))
     assert len(listed.context["page"].object_list) == 1
     assert "drafts_waiting" not in listed.context
+    # A filter that selects nothing: no row, and not "nothing has been sent yet".
+    narrowed = login(client, world, "province_officer").get(reverse("complaints:list") + "?period=2026-01")
+    assert not narrowed.context["page"].object_list and "drafts_waiting" not in narrowed.context
+    assert "No requests." in narrowed.content.decode() or "Không có kiến nghị" in narrowed.content.decode()

@@ -144,3 +144,17 @@ def test_the_stylesheet_leaves_a_chart_texts_own_colour_alone():
         if re.search(r"\btext\b", selector) and "fill:" in body and ":not([fill])" not in selector
     ]
     assert offending == []
+
+
+def test_stacked_counts_are_written_as_whole_numbers():
+    """Request counts per ministry read "127" and "3", not "127,0" (their sum was a float)."""
+    with translation.override("vi"):
+        svg = str(
+            charts.stacked_bars(
+                [charts.StackedRow("Bộ Tư pháp", (120, 7)), charts.StackedRow("Bộ Y tế", (1, 2))],
+                [charts.Series("Trong hạn", "#1d7a35"), charts.Series("Quá hạn", "#a61c1c")],
+                title="Kiến nghị",
+            )
+        )
+    assert ">127<" in svg and ">3<" in svg
+    assert ",0<" not in svg
