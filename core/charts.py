@@ -281,7 +281,7 @@ def stacked_bars(
         body.append(_text(label_width - 6, mid, _clip(row.label, label_width), anchor="end", fill=INK))
         x = float(label_width)
         for s, v in zip(series, row.values, strict=False):
-            part = float(v or 0) / ((total or 1) if normalise else scale) * inner
+            part = float(v or 0) / (float(total or 1) if normalise else scale) * inner
             if part > 0:
                 body.append(
                     f'<rect x="{_c(x)}" y="{_c(top + 4)}" width="{_c(part)}" height="{_c(row_height - 8)}" '
