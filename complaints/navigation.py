@@ -13,7 +13,7 @@ from tthc.periods import Period
 
 from . import access
 from .models import SyncGapRequest
-from .workflow import OPEN, OVERDUE_STATES, PRIVATE, PROVINCE_TURN, State
+from .workflow import OPEN, OVERDUE_STATES, PROVINCE_TURN, State
 
 
 def requests_card(request) -> dict | None:
@@ -87,7 +87,7 @@ def requests_card(request) -> dict | None:
 
 def supervision_card(user) -> dict:
     """Filed cases still open everywhere, and those whose ministry missed its deadline."""
-    filed = SyncGapRequest.objects.visible_to(user).exclude(state__in=PRIVATE)
+    filed = SyncGapRequest.objects.visible_to(user).filed()
     open_cases = filed.filter(state__in=OPEN).count()
     overdue = filed.filter(state__in=OVERDUE_STATES, response_due_at__lt=timezone.now()).count()
     return {

@@ -34,7 +34,7 @@ from .models import Notification, SyncGapRequest
 from .services import attachments, deadlines, letters, notifications, report, signed_letters, summary
 from .services import requests as svc
 from .services.report import counts_by_state, open_by_ministry, overdue_ranking
-from .workflow import OPEN, OVERDUE_STATES, PRIVATE, WORKFLOW, State
+from .workflow import OPEN, OVERDUE_STATES, WORKFLOW, State
 
 
 def _ctx(request):
@@ -112,7 +112,7 @@ def request_list(request):
     context = {"filter": flt, "page": page, "now": now, "charts": _charts(flt.qs, now)}
     # "Nothing sent yet, N drafts await a signature": only when nothing has been sent (an empty page
     # of a narrower filter lists no rows instead), and never computed for a page that lists some.
-    if not page.object_list and not _visible(request).exclude(state__in=PRIVATE).exists():
+    if not page.object_list and not _visible(request).filed().exists():
         context.update(_drafts_waiting(request))
     return render(request, "complaints/list.html", context)
 
@@ -216,7 +216,7 @@ def supervision(request):
         raise PermissionDenied(_("This page is for the supervising bodies."))
     now = timezone.now()
     # The provinces' drafts are their working papers: supervision lists filed cases, open ones by default.
-    qs = _visible(request).exclude(state__in=PRIVATE)
+    qs = _visible(request).filed()
     data = request.GET.copy()
     if "open" not in data and "state" not in data:
         data["open"] = "true"

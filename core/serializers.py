@@ -52,7 +52,7 @@ class FastReadMixin:
         if plan is None:
             plan = []
             for field in self._readable_fields:  # type: ignore[attr-defined]
-                reader: Callable[[Any], Any] | None = None
+                reader: Callable[[Any], Any] | None
                 if isinstance(field, serializers.SerializerMethodField):
                     reader = None  # to_representation(instance) calls the method
                 elif field.source_attrs and not (

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import ChoiceLabelsMixin
 from tthc.period_fields import PeriodField
 
-from ..workflow import AWAITING_MINISTRY, OPEN, Resolution, State
+from ..workflow import AWAITING_MINISTRY, OPEN, PRIVATE, Resolution, State
 
 
 class SyncGapRequestQuerySet(models.QuerySet):
@@ -25,6 +25,10 @@ class SyncGapRequestQuerySet(models.QuerySet):
 
     def for_period(self, period):
         return self.filter(period=str(period))
+
+    def filed(self):
+        """Requests that left the province: not a draft, not discarded (the provinces' working papers)."""
+        return self.exclude(state__in=PRIVATE)
 
     def awaiting_ministry(self):
         return self.filter(state__in=AWAITING_MINISTRY)

@@ -21,7 +21,7 @@ from tthc.models import Agency
 from tthc.periods import Period
 
 from ..models import SyncGapRequest
-from ..workflow import OVERDUE_STATES, PRIVATE, State
+from ..workflow import OVERDUE_STATES, State
 
 
 def _counts(now: datetime) -> dict[str, Aggregate]:
@@ -62,7 +62,7 @@ def monthly_report_section(
     period = Period.parse(period)
     now = as_of or timezone.now()
     base = SyncGapRequest.objects.all() if user is None else SyncGapRequest.objects.visible_to(user)
-    qs = base.for_period(period).exclude(state__in=PRIVATE)
+    qs = base.for_period(period).filed()
     if province is not None:
         qs = qs.filter(province=province)
     counts = _counts(now)

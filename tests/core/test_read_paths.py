@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
+from core.serializers import FastReadMixin
 from reconciliation.models import Gap, GapKind
 from tests.factories import AgencyFactory, DossierFactory
 from tthc.api.serializers import DossierSerializer
@@ -61,27 +62,14 @@ def test_any_of_nothing_matches_nothing_without_a_statement():
 # --- FastReadMixin ----------------------------------------------------------------------------------
 
 
-class _Plain(serializers.ModelSerializer):
-    """The same fields as DossierSerializer, read by REST framework's own machinery."""
+class _Plain(DossierSerializer):
+    """DossierSerializer's fields read by REST framework's own machinery (the mixin bypassed)."""
 
-    procedure = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    procedure_name = serializers.CharField(source="procedure.name", read_only=True)
-    receiving_agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    handling_agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    is_open = serializers.BooleanField(read_only=True)
-    is_overdue = serializers.BooleanField(read_only=True)
-    filing_place_key = serializers.SerializerMethodField()
-
-    get_filing_place_key = DossierSerializer.get_filing_place_key
-
-    class Meta:
-        model = Dossier
-        fields = DossierSerializer.Meta.fields
+    to_representation = serializers.ModelSerializer.to_representation
 
 
 def test_the_dossier_serializer_writes_what_rest_framework_writes():
-    assert type(DossierSerializer().to_representation).__qualname__ != "Serializer.to_representation"
+    assert DossierSerializer.to_representation is FastReadMixin.to_representation  # the fast path is in use
     now = timezone.now()
     handler = AgencyFactory()
     rows = [
