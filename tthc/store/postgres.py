@@ -23,6 +23,12 @@ def _int(value) -> str:
     return "\\N" if value is None else value if value.__class__ is str else str(value)
 
 
+def _stamp(value: str | None) -> str:
+    """A normalised date (``yyyyMMddHHmmss``, Vietnam time) as COPY text: :meth:`PostgresStore.ts`,
+    or ``\\N``."""
+    return "\\N" if value is None else f"{value[:8]}T{value[8:]}+07"
+
+
 class PostgresStore(DossierStore):
     def ts(self, value):
         """``yyyyMMddHHmmss`` (Vietnam time) as PostgreSQL's ISO 8601 basic input, e.g.
@@ -51,21 +57,39 @@ class PostgresStore(DossierStore):
     def prepare(self, record):
         """Render the COPY text of the version and its history (all but the dossier id) ahead of the
         database thread, so that thread only joins strings. One f-string per row: this runs for every
-        record of every file. The record's steps are dropped once rendered (memory stays flat)."""
-        r, ts, t, n = record, self.ts, _text, _int
+        record of every file. The record's text values are checked for characters ``COPY`` must
+        escape once, all together (nearly every record has none), not value by value. The record's
+        steps are dropped once rendered (memory stays flat)."""
+        r = record
+        steps = list(history(r))
+        code, h_unit, h_officer, name, summary = (
+            r.code,
+            r.handling_unit,
+            r.handling_officer,
+            r.applicant_name,
+            r.summary,
+        )
+        texts = [code, h_unit, h_officer, name, summary]
+        for step in steps:
+            texts += step[3:7]
+        joined = "".join(texts)
+        if "\\" in joined or not joined.isprintable():  # rare: escape value by value
+            code, h_unit, h_officer, name, summary = map(_text, (code, h_unit, h_officer, name, summary))
+            steps = [(*s[:3], *map(_text, s[3:7]), s[7]) for s in steps]
+        d = _stamp
         stage = (
-            f"{t(r.code)}\t{r.procedure_id}\t{r.agency_id}\t{n(r.handling_agency_id)}\t{t(r.handling_unit)}\t"
-            f"{t(r.handling_officer)}\t{r.channel}\t{r.applicant_kind}\t{t(r.applicant_name)}\t{t(r.summary)}\t"
-            f"{r.status}\t{n(r.previous_status)}\t{n(ts(r.submitted_at))}\t{n(ts(r.received_at))}\t"
-            f"{n(ts(r.due_at))}\t{n(ts(r.finished_at))}\t{n(ts(r.returned_at))}\t{n(ts(r.refused_at))}\t"
+            f"{code}\t{r.procedure_id}\t{r.agency_id}\t{_int(r.handling_agency_id)}\t{h_unit}\t"
+            f"{h_officer}\t{r.channel}\t{r.applicant_kind}\t{name}\t{summary}\t"
+            f"{r.status}\t{_int(r.previous_status)}\t{d(r.submitted_at)}\t{d(r.received_at)}\t"
+            f"{d(r.due_at)}\t{d(r.finished_at)}\t{d(r.returned_at)}\t{d(r.refused_at)}\t"
             f"{'t' if r.digitised else 'f'}\t{'t' if r.e_result else 'f'}\t{'t' if r.data_reused else 'f'}\t"
             f"{'t' if r.personal_store else 'f'}\t{'t' if r.population else 'f'}\t{r.payment_kind}\t{r.fee_amount}\t"
-            f"{r.supplement_count}\t{r.paused_seconds}\t{r.progress_steps}\t{ts(r.event_at)}\t{r.digest}\t"
-            f"{n(r.filing_place)}\t{'t' if r.correction else 'f'}"
+            f"{r.supplement_count}\t{r.paused_seconds}\t{r.progress_steps}\t{d(r.event_at)}\t{r.digest}\t"
+            f"{_int(r.filing_place)}\t{'t' if r.correction else 'f'}"
         )
         events = [
-            f"{ts(at)}\t{n(frm)}\t{to}\t{t(unit)}\t{t(officer)}\t{t(title)}\t{t(note)}\t{n(ts(due))}"
-            for at, frm, to, unit, officer, title, note, due in history(r)
+            f"{d(at)}\t{_int(frm)}\t{to}\t{unit}\t{officer}\t{title}\t{note}\t{d(due)}"
+            for at, frm, to, unit, officer, title, note, due in steps
         ]
         record.rendered = (stage, events)
         record.events = ()
