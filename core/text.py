@@ -25,3 +25,22 @@ def without_nul(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(without_nul(v) for v in value)
     return value
+
+
+#: Bytes of an uploaded file's stored name: file systems allow 255 bytes, and the storage may add a
+#: suffix when the name is taken (``_`` and seven characters). Vietnamese letters take 2–3 bytes.
+STORED_NAME_BYTES = 150
+
+
+def stored_file_name(filename: str, limit: int = STORED_NAME_BYTES) -> str:
+    """``filename`` cut to at most ``limit`` UTF-8 bytes (never inside a character), keeping its
+    extension: the name a user gave (kept in full elsewhere for downloads) as a file system can
+    store it."""
+    if len(filename.encode("utf-8", "surrogatepass")) <= limit:
+        return filename
+    stem, dot, ext = filename.rpartition(".")
+    if not dot or not stem or len(ext.encode("utf-8", "surrogatepass")) > 16:
+        stem, ext = filename, ""
+    tail = f".{ext}" if ext else ""
+    room = limit - len(tail.encode("utf-8"))
+    return stem.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore").rstrip() + tail

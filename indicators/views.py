@@ -86,13 +86,20 @@ def dashboard(request, agency):
         if snapshot is not None:
             break
     else:
-        if not visible.exists():
+        known = visible.first()
+        if known is None:
             raise Http404(agency)
         period = requested or Period.current()
         return render(
             request,
             "indicators/dashboard.html",
-            {"period": period, "agency_code": agency, "live_default": requested is None},
+            {
+                "snapshot": None,
+                "period": period,
+                "agency_code": agency,
+                "agency_name": known.agency.name,
+                "live_default": requested is None,
+            },
             status=404,
         )
 

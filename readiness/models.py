@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.access import is_supervisor
 from core.scope import scope_of
+from core.text import stored_file_name
 
 
 def _default_issuer() -> str:
@@ -229,7 +230,7 @@ class Assessment(models.Model):
 
 
 def _attachment_path(instance: CriterionResult, filename: str) -> str:
-    return f"readiness/{instance.assessment_id}/{filename}"
+    return f"readiness/{instance.assessment_id}/{stored_file_name(filename)}"
 
 
 class CriterionResult(models.Model):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import ChoiceLabelsMixin
+from core.text import stored_file_name
 from tthc.period_fields import PeriodField
 
 from ..workflow import AWAITING_MINISTRY, OPEN, PRIVATE, Resolution, State
@@ -456,7 +457,7 @@ class AttachmentKind(models.TextChoices):
 
 
 def _upload_to(instance, filename):
-    return f"complaints/{instance.request.period}/{instance.request_id}/{filename}"
+    return f"complaints/{instance.request.period}/{instance.request_id}/{stored_file_name(filename)}"
 
 
 class RequestAttachment(models.Model):

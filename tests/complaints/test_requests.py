@@ -278,3 +278,21 @@ def test_attachments_are_checked_for_size_and_type(world, settings):
     )
     with pytest.raises(PermissionDenied):
         svc.add_attachment(case, world.u["other_province_officer"], SimpleUploadedFile("a.pdf", PDF))
+
+
+def test_a_long_vietnamese_file_name_is_stored_shortened_and_downloaded_whole(world):
+    """A name of 210 characters is 294 bytes in UTF-8, beyond a file system's 255: the stored file's
+    name is cut by bytes (the extension kept), the attachment keeps the name the user gave."""
+    case = make_case(world, State.SUBMITTED)
+    name = "Biên bản làm việc về khắc phục đồng bộ hồ sơ " * 5 + ".pdf"
+    assert len(name.encode()) > 255
+    attachment = svc.add_attachment(
+        case, world.u["ministry_officer"], SimpleUploadedFile(name, PDF, "application/pdf")
+    )
+    assert attachment.name == name[:255]
+    stored = attachment.file.name.rsplit("/", 1)[1]
+    assert stored.endswith(".pdf") and len(stored.encode()) <= 160
+    with attachment.file.open("rb") as f:
+        assert f.read() == PDF
+    again = svc.add_attachment(case, world.u["ministry_officer"], SimpleUploadedFile(name, PDF))
+    assert again.file.name != attachment.file.name  # the same name twice: two files

@@ -234,3 +234,21 @@ def test_lazy_text_and_lone_surrogates():
     text.encode("utf-8")  # the stream can always be encoded
     sheet = _xlsx([gettext_lazy("=label")], [])
     assert next(sheet.iter_rows(values_only=True)) == ("'=label",)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("cong-van.pdf", "cong-van.pdf"),
+        ("Đ" * 100 + ".pdf", "Đ" * 73 + ".pdf"),  # 2 bytes a letter: 146 + 4 bytes
+        ("ệ" * 60 + ".docx", "ệ" * 48 + ".docx"),  # 3 bytes a letter, never cut inside one
+        ("x" * 200, "x" * 150),  # no extension
+        ("a" * 150 + "." + "b" * 40, ("a" * 150 + "." + "b" * 40)[:150]),  # not an extension
+    ],
+)
+def test_stored_file_names_fit_a_file_system(name, expected):
+    from core.text import stored_file_name
+
+    stored = stored_file_name(name)
+    assert stored == expected
+    assert len(stored.encode()) <= 150

@@ -421,3 +421,15 @@ def test_a_dossier_set_shows_labels_not_codes_and_scrolls_in_its_box(g, users, c
     assert '<div class="table-wrap"><table class="wide">' in response.content.decode()
     api_rows = api(users["p1"]).get(f"/api/v1/indicators/01/{golden.PERIOD}/components/ON_TIME/").json()
     assert all(isinstance(r["status"], int) for r in api_rows["results"])
+
+
+@pytest.mark.parametrize("period", ["2026-Q3", "2025", "2024-01", "2027-01"])
+def test_a_period_without_scores_says_so_on_the_dashboard(g, users, client, period):
+    """Quarters, years and months with no stored snapshot: a page naming the agency, not an error."""
+    client.force_login(users["p1"])
+    page = client.get(reverse("indicators:dashboard", args=["01"]), {"period": period})
+    assert page.status_code == 404
+    html = page.content.decode()
+    name = IndicatorSnapshot.objects.filter(agency__code="01").first().agency.name
+    assert f"Chưa tính điểm cho {name} kỳ" in html
+    assert "<title>" in html and name in html.split("</title>")[0]
