@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -52,6 +55,10 @@ class FieldSpec:
     choices: tuple[tuple[str, StrOrPromise], ...] = ()
     required: bool = True
     not_before_today: bool = False  # dates: a target date in the past makes no sense
+    #: Dates: at most ``TTHC_REQUEST_TARGET_MAX_DAYS`` after today (a target date, not a typing error).
+    bounded_ahead: bool = False
+    #: Text: at most this many characters; 0: ``TTHC_REQUEST_TEXT_MAX_CHARS`` (a text column).
+    max_length: int = 0
 
     def clean(self, value, today: date):
         if value in (None, ""):
@@ -62,6 +69,7 @@ class FieldSpec:
             text = str(value).strip()
             if self.required and not text:
                 raise ValidationError(_("This field is required."), code="required")
+            MaxLengthValidator(self.max_length or settings.TTHC_REQUEST_TEXT_MAX_CHARS)(text)
             return text
         if self.kind == "date":
             parsed = (
@@ -73,6 +81,16 @@ class FieldSpec:
                 raise ValidationError(_("Enter a valid date (YYYY-MM-DD)."), code="invalid")
             if self.not_before_today and parsed < today:
                 raise ValidationError(_("The date cannot be in the past."), code="past")
+            days = settings.TTHC_REQUEST_TARGET_MAX_DAYS
+            if self.bounded_ahead and parsed > today + timedelta(days=days):
+                raise ValidationError(
+                    _("The date is too far ahead: at most %(days)s days from today (%(latest)s).")
+                    % {
+                        "days": days,
+                        "latest": date_format(today + timedelta(days=days), "SHORT_DATE_FORMAT"),
+                    },
+                    code="too_far",
+                )
             return parsed
         if self.kind == "choice":
             allowed = [c for c, _label in self.choices]

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Max, Value, When
+from django.forms import Form
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -186,8 +187,13 @@ def review(request):
 @login_required
 @require_POST
 def bulk_submit(request):
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) < 19]
     cases = list(_visible(request).filter(pk__in=ids, state=State.DRAFT))
+    if not cases:
+        messages.warning(
+            request,
+            _("No draft was selected.") if not ids else _("None of the selected requests is still a draft."),
+        )
     submitted, errors = svc.bulk_submit(cases, request.user, context=_ctx(request))
     if submitted:
         messages.success(request, _("%(n)s request(s) submitted.") % {"n": len(submitted)})
@@ -249,10 +255,21 @@ def _case(request, pk) -> SyncGapRequest:
 def detail(request, pk):
     case = _case(request, pk)
     notifications.mark_case_read(request.user, case)
+    return _detail_page(request, case)
+
+
+def _detail_page(request, case, bound: Form | None = None, status: int = 200):
+    """The case's page; ``bound``: a form the user sent back with an error, shown again with what
+    they typed (in place of the same empty form) instead of a redirect that would lose it."""
     now = timezone.now()
     actions = svc.available_transitions(case, request.user, now)
     actors = access.actors_for(request.user, case)
-    forms = [TransitionForm(t) for t in actions]
+    forms = [
+        bound
+        if isinstance(bound, TransitionForm) and bound.transition.target == t.target
+        else TransitionForm(t)
+        for t in actions
+    ]
     assign_forms = []
     for side in ("province", "ministry"):
         if f"{side}_officer" in actors:
@@ -278,8 +295,10 @@ def detail(request, pk):
             "transition_forms": forms,
             "can_write": bool(actors),
             "can_edit": case.state == State.DRAFT and access.is_province_side(request.user, case),
-            "draft_form": DraftForm(initial={"subject": case.subject, "body": case.body}),
-            "comment_form": CommentForm(),
+            "draft_form": bound
+            if isinstance(bound, DraftForm)
+            else DraftForm(initial={"subject": case.subject, "body": case.body}),
+            "comment_form": bound if isinstance(bound, CommentForm) else CommentForm(),
             "attachment_form": AttachmentForm(),
             "assign_forms": assign_forms,
             "countdown": deadlines.countdown(case.response_due_at, now, case.response_days)
@@ -291,6 +310,7 @@ def detail(request, pk):
             "signed_letter": signed_letters.stored(case),
             "signature": letters.signature_line(case) if case.signed_at else "",
         },
+        status=status,
     )
 
 
@@ -320,12 +340,28 @@ def _field_label(name: str, labels: dict[str, Any]) -> str:
         return name
 
 
+def _errors_text(pairs) -> str:
+    """``(label, messages)`` pairs as one sentence: "Label: message; Label: message."."""
+    parts = [f"{label}: {' '.join(str(m) for m in msgs)}".rstrip(".") for label, msgs in pairs]
+    return "; ".join(parts) + "." if parts else ""
+
+
+def _form_errors(request, form: Form) -> None:
+    messages.error(
+        request,
+        _errors_text(
+            (form.fields[k].label if k in form.fields else _field_label(k, {}), v)
+            for k, v in form.errors.items()
+        ),
+    )
+
+
 def _fail(request, exc, labels: dict[str, Any] | None = None):
     if isinstance(exc, ValidationError):
         text = (
-            "; ".join(f"{_field_label(k, labels or {})}: {', '.join(v)}" for k, v in exc.message_dict.items())
+            _errors_text((_field_label(k, labels or {}), v) for k, v in exc.message_dict.items())
             if hasattr(exc, "error_dict")
-            else "; ".join(exc.messages)
+            else " ".join(exc.messages)
         )
     else:
         text = str(exc)
@@ -343,10 +379,8 @@ def transition(request, pk):
         return redirect("complaints:detail", pk=pk)
     form = TransitionForm(rule, request.POST)
     if not form.is_valid():
-        messages.error(
-            request, "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items())
-        )
-        return redirect("complaints:detail", pk=pk)
+        _form_errors(request, form)
+        return _detail_page(request, case, form, status=400)
     fields = {k: v for k, v in form.cleaned_data.items() if k != "comment"}
     try:
         svc.transition(
@@ -359,8 +393,8 @@ def transition(request, pk):
         )
     except (WorkflowError, ValidationError, PermissionDenied) as exc:
         _fail(request, exc, {spec.name: spec.label for spec in rule.fields})
-    else:
-        messages.success(request, _("The request is now “%(state)s”.") % {"state": WORKFLOW.label(target)})
+        return _detail_page(request, _case(request, pk), form, status=400)
+    messages.success(request, _("The request is now “%(state)s”.") % {"state": WORKFLOW.label(target)})
     return redirect("complaints:detail", pk=pk)
 
 
@@ -369,12 +403,15 @@ def transition(request, pk):
 def edit(request, pk):
     case = _case(request, pk)
     form = DraftForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.edit_draft(case, request.user, context=_ctx(request), **form.cleaned_data)
-            messages.success(request, _("The draft was saved."))
-        except (ValidationError, PermissionDenied) as exc:
-            _fail(request, exc)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _detail_page(request, case, form, status=400)
+    try:
+        svc.edit_draft(case, request.user, context=_ctx(request), **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        _fail(request, exc, {name: field.label for name, field in form.fields.items()})
+        return _detail_page(request, _case(request, pk), form, status=400)
+    messages.success(request, _("The draft was saved."))
     return redirect("complaints:detail", pk=pk)
 
 
@@ -383,11 +420,14 @@ def edit(request, pk):
 def comment(request, pk):
     case = _case(request, pk)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            svc.add_comment(case, request.user, form.cleaned_data["comment"], context=_ctx(request))
-        except (ValidationError, PermissionDenied) as exc:
-            _fail(request, exc)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _detail_page(request, case, form, status=400)
+    try:
+        svc.add_comment(case, request.user, form.cleaned_data["comment"], context=_ctx(request))
+    except (ValidationError, PermissionDenied) as exc:
+        _fail(request, exc, {"comment": form.fields["comment"].label})
+        return _detail_page(request, _case(request, pk), form, status=400)
     return redirect("complaints:detail", pk=pk)
 
 
@@ -397,13 +437,16 @@ def attach(request, pk):
     case = _case(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a file to attach."))
+        if "file" in request.FILES:  # a file was chosen but refused (empty…): say why
+            _form_errors(request, form)
+        else:
+            messages.error(request, _("Choose a file to attach."))
     else:
         try:
             svc.add_attachment(case, request.user, form.cleaned_data["file"], context=_ctx(request))
             messages.success(request, _("The file was attached."))
         except (ValidationError, PermissionDenied) as exc:
-            _fail(request, exc)
+            _fail(request, exc, {"file": form.fields["file"].label})
     return redirect("complaints:detail", pk=pk)
 
 
@@ -424,6 +467,14 @@ def assign(request, pk):
             )
         except (ValidationError, PermissionDenied) as exc:
             _fail(request, exc)
+        else:
+            assignee = form.cleaned_data["assignee"]
+            messages.success(
+                request,
+                _("Assigned to %(name)s.") % {"name": assignee.get_full_name() or assignee.username}
+                if assignee
+                else _("The assignment was removed."),
+            )
     else:
         messages.error(request, _("Choose an assignee."))
     return redirect("complaints:detail", pk=pk)

@@ -70,11 +70,13 @@ TERMINAL = (State.VERIFIED_CLOSED, State.CLOSED, State.DISCARDED)
 # --- Fields -----------------------------------------------------------------------------------------
 REASON = FieldSpec("reason", label=gettext_lazy("Reason"))
 FIX_PLAN = FieldSpec("fix_plan", label=gettext_lazy("Fix plan"))
-TARGET_DATE = FieldSpec("target_date", kind="date", label=gettext_lazy("Target date"), not_before_today=True)
+TARGET_DATE = FieldSpec(
+    "target_date", kind="date", label=gettext_lazy("Target date"), not_before_today=True, bounded_ahead=True
+)
 ANSWER = FieldSpec("answer", label=gettext_lazy("Answer"))
 #: Submitting is signing (seed 000: every letter is signed by a leader): the title and the mode are
 #: optional, defaulting to ``TTHC_REQUEST_SIGNER_TITLE`` / ``TTHC_REQUEST_SIGNER_MODE``.
-SIGNER_TITLE = FieldSpec("signer_title", label=gettext_lazy("Signer's title"), required=False)
+SIGNER_TITLE = FieldSpec("signer_title", label=gettext_lazy("Signer's title"), required=False, max_length=255)
 SIGNER_MODE = FieldSpec(
     "signer_mode",
     kind="choice",

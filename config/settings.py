@@ -494,6 +494,11 @@ TTHC_REQUEST_REMINDER_DAYS = env.int("TTHC_REQUEST_REMINDER_DAYS", default=2)
 TTHC_REQUEST_ESCALATION_DAYS = env.int("TTHC_REQUEST_ESCALATION_DAYS", default=5)
 # Supervising bodies: their users see every case and receive escalations (BTP's Cục KSTT, the VPCP).
 TTHC_REQUEST_SUPERVISOR_AGENCIES = env.list("TTHC_REQUEST_SUPERVISOR_AGENCIES", default=["BTP-KSTT", "VPCP"])
+# Text a user writes on a case (a comment, a reason, a fix plan, an answer): at most this many characters.
+TTHC_REQUEST_TEXT_MAX_CHARS = env.int("TTHC_REQUEST_TEXT_MAX_CHARS", default=10_000)
+# A fix plan's target date: at most this many days after today (an assumption: a later date is a typing
+# error, e.g. 9999-12-31; docs/domain.md).
+TTHC_REQUEST_TARGET_MAX_DAYS = env.int("TTHC_REQUEST_TARGET_MAX_DAYS", default=366)
 # Attachments on a case: size limit and accepted file types (extension, checked with the content).
 TTHC_REQUEST_ATTACHMENT_MAX_BYTES = env.int("TTHC_REQUEST_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 TTHC_REQUEST_ATTACHMENT_TYPES = [  # lower case, without the dot

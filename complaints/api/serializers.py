@@ -246,8 +246,28 @@ class TransitionRequestSerializer(serializers.Serializer):
         return value
 
 
+#: The largest primary key a ``bigint`` column holds: a larger id is a client's error (400), not a
+#: database overflow (500).
+MAX_ID = 2**63 - 1
+#: Ids in one call.
+MAX_IDS = 1000
+
+
+def id_list(**kwargs) -> serializers.ListField:
+    """A list of record ids: whole numbers from 1 to :data:`MAX_ID`, at most :data:`MAX_IDS` of them."""
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=MAX_IDS, **kwargs
+    )
+
+
 class BulkSubmitSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    ids = id_list(allow_empty=False)
+
+
+class MarkReadSerializer(serializers.Serializer):
+    """``{"ids": [...]}`` marks those notifications read; no ``ids``: all of them."""
+
+    ids = id_list(required=False)
 
 
 class CommentSerializer(serializers.Serializer):

@@ -40,6 +40,7 @@ from .serializers import (
     EventSerializer,
     FeedbackCaseSerializer,
     FeedbackTransitionSerializer,
+    MarkReadSerializer,
     NotificationSerializer,
     RequestDetailSerializer,
     RequestListSerializer,
@@ -351,8 +352,10 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             qs = qs.unread()
         return qs
 
-    @extend_schema(request=None, responses={200: OpenApiResponse(description="{marked}")})
+    @extend_schema(request=MarkReadSerializer, responses={200: OpenApiResponse(description="{marked}")})
     @action(detail=False, methods=["post"], url_path="mark-read")
     def mark_read(self, request):
-        ids = request.data.get("ids") if hasattr(request.data, "get") else None
-        return Response({"marked": notifications.mark_read(request.user, ids)})
+        """Mark the caller's notifications read: those of ``ids``, or all of them without ``ids``."""
+        body = MarkReadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return Response({"marked": notifications.mark_read(request.user, body.validated_data.get("ids"))})

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -394,6 +395,7 @@ def transition(
     timeline row as given (the system's evidence, e.g. a verification run's figures).
     """
     now = now or timezone.now()
+    _check_length("comment", comment)
     try:
         with transaction.atomic():
             locked = _lock(case)
@@ -489,12 +491,16 @@ def edit_draft(
         subject, body = (subject or "").strip(), (body or "").strip()
         if not subject or not body:
             raise ValidationError(_("The subject and the body cannot be empty."))
+        try:
+            MaxLengthValidator(SyncGapRequest._meta.get_field("subject").max_length)(subject)
+        except ValidationError as exc:
+            raise ValidationError({"subject": exc.messages}) from None
         changed = [
             name for name, value in (("subject", subject), ("body", body)) if getattr(locked, name) != value
         ]
         if not changed:
             return locked
-        locked.subject, locked.body = subject[:500], body
+        locked.subject, locked.body = subject, body
         locked.save(update_fields=["subject", "body", "updated_at"])
         _event(locked, EventKind.EDIT, user, now, fields={"changed": changed})
         _audit(AUDIT_EDIT, user, locked, {"changed": changed}, context)
@@ -549,6 +555,14 @@ def _may_write(user: Any, case: SyncGapRequest) -> bool:
     return bool(access.actors_for(user, case))
 
 
+def _check_length(name: str, text: str) -> None:
+    """Text a user writes on a case: at most ``TTHC_REQUEST_TEXT_MAX_CHARS`` characters."""
+    try:
+        MaxLengthValidator(settings.TTHC_REQUEST_TEXT_MAX_CHARS)(text or "")
+    except ValidationError as exc:
+        raise ValidationError({name: exc.messages}) from None
+
+
 def add_comment(
     case: SyncGapRequest,
     user: Any,
@@ -561,6 +575,7 @@ def add_comment(
     text = (text or "").strip()
     if not text:
         raise ValidationError({"comment": _("This field is required.")})
+    _check_length("comment", text)
     with transaction.atomic():
         locked = _lock(case)
         if not _may_write(user, locked):

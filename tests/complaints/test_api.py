@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import AuditLog
@@ -11,6 +14,9 @@ from complaints.models import SyncGapRequest
 from complaints.workflow import State
 
 from .helpers import make_case, make_run
+
+#: A fix plan's target date: not in the past, not beyond ``TTHC_REQUEST_TARGET_MAX_DAYS``.
+IN_A_MONTH = (timezone.localdate() + timedelta(days=30)).isoformat()
 
 
 @pytest.fixture
@@ -109,7 +115,7 @@ def test_the_whole_journey_through_the_api(api, world):
     assert missing.status_code == 400 and "target_date" in missing.json()
     assert (
         api.post(
-            url, {"to": "in_progress", "fix_plan": "Đồng bộ lại", "target_date": "2099-01-31"}, format="json"
+            url, {"to": "in_progress", "fix_plan": "Đồng bộ lại", "target_date": IN_A_MONTH}, format="json"
         ).status_code
         == 200
     )
@@ -218,3 +224,26 @@ def test_notifications_api(api, world, cases):
     assert [n["subject"] for n in api.get("/api/v1/notifications/").json()["results"]] == ["a"]
     assert api.post("/api/v1/notifications/mark-read/", {}, format="json").json() == {"marked": 1}
     assert api.get("/api/v1/notifications/?unread=true").json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/notifications/mark-read/", {"ids": "x"}),
+        ("/api/v1/notifications/mark-read/", {"ids": [99999999999999999999]}),
+        ("/api/v1/notifications/mark-read/", {"ids": [0]}),
+        ("/api/v1/notifications/mark-read/", ["not", "an", "object"]),
+        ("/api/v1/requests/bulk-submit/", {"ids": [99999999999999999999]}),
+        ("/api/v1/requests/bulk-submit/", {"ids": ["abc"]}),
+    ],
+)
+def test_bad_id_lists_are_refused_naming_the_field(api, world, cases, path, body):
+    from complaints.models import Notification
+
+    Notification.objects.create(recipient=world.u["province_leader"], kind="transition", subject="a")
+    as_user(api, world, "province_leader")
+    response = api.post(path, body, format="json")
+    assert response.status_code == 400, response.content
+    assert "ids" in response.json() or "non_field_errors" in response.json()
+    assert Notification.objects.filter(read_at__isnull=True).count() == 1  # nothing marked read
+    assert SyncGapRequest.objects.get(pk=cases["draft_01"].pk).state == "draft"

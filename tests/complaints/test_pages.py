@@ -140,8 +140,14 @@ def test_the_demo_journey_by_clicks(client, world, django_capture_on_commit_call
 def test_a_missing_required_field_is_reported_not_applied(client, world):
     case = make_case(world, State.SUBMITTED)
     login(client, world, "ministry_leader")
-    response = client.post(reverse("complaints:transition", args=[case.pk]), {"to": "rejected"}, follow=True)
-    assert response.status_code == 200
+    response = client.post(
+        reverse("complaints:transition", args=[case.pk]),
+        {"to": "rejected", "t-rejected-comment": "Ghi chú đã gõ"},
+    )
+    assert response.status_code == 400  # the page again, not a redirect: what was typed stays
+    html = response.content.decode()
+    assert "Lý do: Trường này là bắt buộc." in html
+    assert "Ghi chú đã gõ</textarea>" in html
     case.refresh_from_db()
     assert case.state == State.SUBMITTED
     client.post(
@@ -375,3 +381,20 @@ def test_an_empty_list_names_the_drafts_awaiting_a_signature_and_a_list_does_not
     narrowed = login(client, world, "province_officer").get(reverse("complaints:list") + "?period=2026-01")
     assert not narrowed.context["page"].object_list and "drafts_waiting" not in narrowed.context
     assert "No requests." in narrowed.content.decode() or "Không có kiến nghị" in narrowed.content.decode()
+
+
+def test_a_refused_draft_edit_or_comment_keeps_what_was_typed(client, world):
+    case = make_case(world, State.DRAFT)
+    login(client, world, "province_officer")
+    url = reverse("complaints:edit", args=[case.pk])
+    response = client.post(url, {"subject": "   ", "body": "Nội dung mới đã gõ"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Trích yếu: Trường này là bắt buộc." in html and "Nội dung mới đã gõ</textarea>" in html
+    response = client.post(url, {"subject": "x" * 501, "body": "Nội dung"})
+    assert response.status_code == 400 and "Trích yếu:" in response.content.decode()
+    case.refresh_from_db()
+    assert case.subject == "V/v kiến nghị"
+    response = client.post(reverse("complaints:comment", args=[case.pk]), {"comment": "   "})
+    assert response.status_code == 400 and "Ý kiến: Trường này là bắt buộc." in response.content.decode()
+    assert not case.events.filter(kind="comment").exists()

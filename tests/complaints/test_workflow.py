@@ -255,8 +255,35 @@ def test_fix_plan_target_date_must_be_a_date_not_in_the_past(world):
     assert "target_date" in info.value.message_dict
     with pytest.raises(ValidationError):
         transition(case, S.IN_PROGRESS, officer, now=NOW, fix_plan="x", target_date="31/12/2026")
+    with pytest.raises(ValidationError) as info:  # beyond TTHC_REQUEST_TARGET_MAX_DAYS (366): a typing error
+        transition(case, S.IN_PROGRESS, officer, now=NOW, fix_plan="x", target_date="9999-12-31")
+    assert "target_date" in info.value.message_dict
+    with pytest.raises(ValidationError):
+        transition(case, S.IN_PROGRESS, officer, now=NOW, fix_plan="x", target_date="2027-11-30")
     result = transition(case, S.IN_PROGRESS, officer, now=NOW, fix_plan="x", target_date="2026-10-30")
     assert result.fix_target_date == date(2026, 10, 30)
+
+
+def test_a_signers_title_and_the_texts_of_a_case_are_bounded(world, settings):
+    case = make_case(world, S.ACKNOWLEDGED)
+    officer = world.u["ministry_officer"]
+    settings.TTHC_REQUEST_TEXT_MAX_CHARS = 50
+    with pytest.raises(ValidationError) as info:
+        transition(case, S.IN_PROGRESS, officer, now=NOW, fix_plan="x" * 51, target_date="2026-10-30")
+    assert "fix_plan" in info.value.message_dict
+    with pytest.raises(ValidationError) as info:
+        transition(
+            case, S.IN_PROGRESS, officer, now=NOW, comment="y" * 51, fix_plan="x", target_date="2026-10-30"
+        )
+    assert "comment" in info.value.message_dict
+    case.refresh_from_db()
+    assert case.state == S.ACKNOWLEDGED and case.fix_plan == ""
+    draft = make_case(world, S.DRAFT, period="2026-07")
+    with pytest.raises(ValidationError) as info:
+        transition(draft, S.SUBMITTED, world.u["province_leader"], now=NOW, signer_title="Phó Chủ tịch " * 30)
+    assert "signer_title" in info.value.message_dict
+    draft.refresh_from_db()
+    assert draft.state == S.DRAFT and draft.signed_at is None
 
 
 def test_resolution_must_be_a_known_outcome(world):
