@@ -343,6 +343,34 @@ def counted_kinds() -> tuple[str, ...]:
     return tuple(k for k in GapKind.values if k not in FLAG_KINDS)
 
 
+def counted_total(counts: dict[str, int] | None) -> int:
+    """The gaps of ``counts`` ({kind: n}) counted once: the kinds that count (:func:`counted_kinds`),
+    less the overlap of ``not_synced`` with ``missing_on_portal`` — a shortfall of the portal's count
+    against the province's reported count already includes the dossiers listed as missing on the
+    portal, so only what it adds beyond them counts (the larger of the two, as for the points at
+    stake; docs/domain.md, "Not synced at all")."""
+    counts = counts or {}
+    kinds = counted_kinds()
+    total = sum(int(n) for k, n in counts.items() if k in kinds)
+    if GapKind.NOT_SYNCED in kinds and GapKind.MISSING_ON_PORTAL in kinds:
+        total -= min(int(counts.get(GapKind.NOT_SYNCED, 0)), int(counts.get(GapKind.MISSING_ON_PORTAL, 0)))
+    return total
+
+
+def beyond_listed(counts: dict[str, int]) -> dict[str, int]:
+    """``counts`` with ``not_synced`` as the dossiers it adds beyond those listed as missing on the
+    portal (left out when it adds none): the figures a letter or report lists, which add up to
+    :func:`counted_total`."""
+    shortfall = int(counts.get(GapKind.NOT_SYNCED, 0))
+    listed = int(counts.get(GapKind.MISSING_ON_PORTAL, 0))
+    if not shortfall or not listed:
+        return dict(counts)
+    out = {k: v for k, v in counts.items() if k != GapKind.NOT_SYNCED}
+    if shortfall > listed:
+        out[GapKind.NOT_SYNCED] = shortfall - listed
+    return out
+
+
 class ReconciliationRun(models.Model):
     """The reconciliation of one province's dossiers in one month against one source system."""
 
@@ -379,9 +407,8 @@ class ReconciliationRun(models.Model):
 
     @property
     def gap_total(self) -> int:
-        """The gaps that count (:func:`counted_kinds`): suspicious flags are not gaps."""
-        kinds = counted_kinds()
-        return sum(int(n) for k, n in (self.gap_counts or {}).items() if k in kinds)
+        """The gaps that count, each once (:func:`counted_total`): suspicious flags are not gaps."""
+        return counted_total(self.gap_counts)
 
     @property
     def total_gaps(self) -> int:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_noop
 from core import exports as writer
 from reconciliation import exports as gap_exports
 from reconciliation.labels import GapValue
-from reconciliation.models import ReconciliationRun, counted_kinds
+from reconciliation.models import ReconciliationRun, counted_kinds, counted_total
 from tthc.models import Agency
 
 from ..models import AttachmentKind, RequestAttachment, SyncGapRequest
@@ -162,7 +162,7 @@ def _entry_figures(run: ReconciliationRun, portal_route: bool = False) -> dict[s
         return {
             "run": run,
             "gap_counts": counts,
-            "gap_total": sum(counts.values()),
+            "gap_total": counted_total(counts),
             "dossiers_compared": run.dossiers,
             "reported_count": run.reported_count,
             "points_at_stake": Decimal(0),
@@ -171,7 +171,7 @@ def _entry_figures(run: ReconciliationRun, portal_route: bool = False) -> dict[s
     return {
         "run": run,
         "gap_counts": counts,
-        "gap_total": sum(counts.values()),
+        "gap_total": counted_total(counts),
         "dossiers_compared": run.dossiers,
         "reported_count": run.reported_count,
         "points_at_stake": Decimal(run.points_at_stake or 0),
@@ -197,7 +197,7 @@ def copy_figures(case: SyncGapRequest, runs: list[ReconciliationRun]) -> None:
             counts[kind] = counts.get(kind, 0) + int(n)
     case.run = runs[0] if len(runs) == 1 else None
     case.gap_counts = counts
-    case.gap_total = sum(counts.values())
+    case.gap_total = sum(int(e.gap_total) for e in entries)  # each system's gaps counted once
     case.dossiers_compared = sum(e.dossiers_compared for e in entries)
     case.points_at_stake = sum((Decimal(e.points_at_stake) for e in entries), Decimal(0))
     case.points_breakdown = _sum_breakdowns([e.points_breakdown for e in entries])

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 
 from core import components
 from reconciliation.labels import value_label
-from reconciliation.models import Gap
+from reconciliation.models import Gap, beyond_listed
 from reconciliation.services.not_synced import PREFIX as NOT_SYNCED_PREFIX
 from tthc.models import Agency, AgencyKind
 
@@ -180,16 +180,29 @@ def systems_of(case: SyncGapRequest) -> list[dict[str, Any]]:
 
 def _system_paragraph(system: dict[str, Any], index: int) -> str:
     letter = "abcdefghijklmnopqrstuvwxyz"[index % 26]
-    lines = sorted(system["gaps"].items(), key=lambda kv: (-kv[1], kv[0]))
+    gaps = system["gaps"]
+    # A shortfall against the reported count includes the dossiers listed as missing: the letter lists
+    # only what it adds beyond them, so the lines add up to the system's total.
+    listed = beyond_listed(gaps)
+    lines = sorted(listed.items(), key=lambda kv: (-kv[1], kv[0]))
     head = (
         f"{letter}) {system['name']} ({_number(system['dossiers_compared'])} hồ sơ được rà soát): "
         f"{_number(system['gap_total'])} trường hợp, cụ thể:"
     )
+    also = listed.get("not_synced", 0) != gaps.get("not_synced", 0)
     body = [
-        f"- {_number(n)} {gap_phrase(k)}{'.' if i == len(lines) - 1 else ';'}"
+        f"- {_number(n)} {NOT_SYNCED_BEYOND if also and k == 'not_synced' else gap_phrase(k)}"
+        f"{'.' if i == len(lines) - 1 else ';'}"
         for i, (k, n) in enumerate(lines)
     ]
     return "\n".join([head, *body])
+
+
+#: The ``not_synced`` line beside dossiers listed as missing on the portal: the others.
+NOT_SYNCED_BEYOND = (
+    "hồ sơ khác đã tiếp nhận nhưng chưa được đồng bộ lên Cổng Dịch vụ công quốc gia (theo số liệu "
+    "tiếp nhận của địa phương, ngoài các hồ sơ nêu trên)"
+)
 
 
 def _not_synced_paragraph(system: dict[str, Any], index: int) -> str:

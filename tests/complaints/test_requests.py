@@ -296,3 +296,25 @@ def test_a_long_vietnamese_file_name_is_stored_shortened_and_downloaded_whole(wo
         assert f.read() == PDF
     again = svc.add_attachment(case, world.u["ministry_officer"], SimpleUploadedFile(name, PDF))
     assert again.file.name != attachment.file.name  # the same name twice: two files
+
+
+@pytest.mark.parametrize(
+    ("missing", "shortfall", "total", "beyond"),
+    [(4, 4, 4, None), (4, 6, 6, 2), (3, 1, 3, None)],
+)
+def test_a_shortfall_is_not_counted_again_beside_the_dossiers_listed_as_missing(
+    world, missing, shortfall, total, beyond
+):
+    """The portal's count short of the province's reported count includes the dossiers the comparison
+    listed as missing on the portal: the letter, the request and the run count them once."""
+    run = make_run(world, counts={"missing_on_portal": missing, "not_synced": shortfall, "status_differs": 0})
+    assert run.gap_total == total
+    case, _ = svc.create_request(world.a["01"], world.system, "2026-08", user=world.u["province_officer"])
+    assert case.gap_total == total
+    assert f"còn {total} trường hợp" in case.body
+    assert f"{total} trường hợp, cụ thể:" in case.body
+    assert f"- {missing} hồ sơ chưa được đồng bộ lên Cổng Dịch vụ công quốc gia" in case.body
+    assert ("hồ sơ khác đã tiếp nhận" in case.body) == (beyond is not None)
+    if beyond is not None:
+        assert f"- {beyond} hồ sơ khác đã tiếp nhận nhưng chưa được đồng bộ" in case.body
+    assert "hồ sơ đã tiếp nhận nhưng chưa được đồng bộ" not in case.body

@@ -24,7 +24,7 @@ from core import charts
 from indicators.models import IndicatorSnapshot, Level
 from indicators.services import late, present, scoring
 from indicators.trend import trend_chart
-from reconciliation.models import GapKind, SourceKind
+from reconciliation.models import GapKind, SourceKind, beyond_listed, counted_total
 from reconciliation.services import matrix as matrix_service
 from tthc.models import Agency
 
@@ -139,8 +139,9 @@ def _system_rows(user: Any, period: Any, province: Agency | None) -> list[dict[s
                     "dossiers": run.dossiers,
                     "portal": run.portal_dossiers,
                     "reported": run.reported_count,
-                    "gaps": counts,
-                    "gap_total": sum(counts.values()),
+                    # listed as they add up: a shortfall only beyond the dossiers listed as missing
+                    "gaps": beyond_listed(counts),
+                    "gap_total": counted_total(counts),
                     "gap_dossiers": run.gap_dossiers,
                     "not_synced": counts.get(NOT_SYNCED, 0),
                     "points": Decimal(run.points_at_stake or 0),
