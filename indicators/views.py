@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import charts, formatting, outbox, params
@@ -53,8 +54,9 @@ def _period(request, default=Period.last_closed) -> Period | None:
 def index(request):
     """The user's own agency's dashboard, or the rankings for national users (and for users with
     no scored agency)."""
+    query = f"?{request.GET.urlencode()}" if request.GET else ""  # ?period= and the rest carry over
     if scope_of(request.user).is_national:
-        return redirect("indicators:rankings")
+        return redirect(reverse("indicators:rankings") + query)
     snapshot = (
         IndicatorSnapshot.objects.visible_to(request.user)
         .order_by("-period", "level", "agency__code")
@@ -62,8 +64,8 @@ def index(request):
         .first()
     )
     if snapshot is None:
-        return redirect("indicators:rankings")
-    return redirect("indicators:dashboard", agency=snapshot.agency.code)
+        return redirect(reverse("indicators:rankings") + query)
+    return redirect(reverse("indicators:dashboard", args=[snapshot.agency.code]) + query)
 
 
 @login_required
@@ -202,6 +204,8 @@ def _rankings_context(request, public: bool) -> dict:
     )
     methodology = get(rows[0].methodology) if rows else None
     group = request.GET.get("group") or ""
+    if group and methodology:  # an unknown group is refused (400), not shown as a ranking by code
+        params.choice(request.GET, "group", [g.code for g in methodology.groups])
     if group:
         rows.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
     periods = list(

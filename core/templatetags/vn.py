@@ -62,6 +62,17 @@ def month_label(value: Any) -> str:
     return formatting.month(value) if value not in (None, "") else formatting.EMPTY
 
 
+#: U+2060 WORD JOINER: no line break around it, nothing drawn.
+WORD_JOINER = "\u2060"
+
+
+@register.filter
+def unbroken_slashes(value: Any) -> str:
+    """Text whose abbreviations with a slash ("b/c", "V/v") a line never breaks inside: a word joiner
+    on each side of every slash (typeset documents; the text reads and copies the same)."""
+    return str(value).replace("/", f"{WORD_JOINER}/{WORD_JOINER}")
+
+
 @register.filter
 def vn(value: Any) -> str:
     """Any value as shown to people: a datetime, date or number in the Vietnamese format, a boolean as

@@ -28,6 +28,7 @@ from tthc import period_fields
 from tthc.models import Agency
 from tthc.periods import KINDS, Period
 
+from ..definitions import get as methodology_of
 from ..models import IndicatorSnapshot, Level
 from ..services import dormant, explain, late, present, warning
 from ..services.export import export_response
@@ -102,7 +103,13 @@ class RankingsView(APIView):
         period = query_period(request)
         level = params.choice(request.query_params, "level", Level.values, default=Level.PROVINCE)
         rows = list(IndicatorSnapshot.objects.filter(period=period, level=level).select_related("agency"))
-        group = request.query_params.get("group")
+        group = (
+            params.choice(
+                request.query_params, "group", [g.code for g in methodology_of(rows[0].methodology).groups]
+            )
+            if rows
+            else None
+        )
         if group:
             rows.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
         else:

@@ -433,3 +433,30 @@ def test_a_period_without_scores_says_so_on_the_dashboard(g, users, client, peri
     name = IndicatorSnapshot.objects.filter(agency__code="01").first().agency.name
     assert f"Chưa tính điểm cho {name} kỳ" in html
     assert "<title>" in html and name in html.split("</title>")[0]
+
+
+def test_the_index_keeps_the_period_asked_for(g, users, client):
+    client.force_login(users["p1"])
+    response = client.get(reverse("indicators:index"), {"period": golden.PERIOD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("indicators:dashboard", args=["01"]) + f"?period={golden.PERIOD}"
+    client.force_login(users["national"])
+    response = client.get(reverse("indicators:index"), {"period": golden.PERIOD})
+    assert response["Location"] == reverse("indicators:rankings") + f"?period={golden.PERIOD}"
+
+
+def test_an_unknown_group_is_refused_not_ignored(g, users, client):
+    response = api(users["national"]).get(
+        "/api/v1/indicators/rankings/", {"period": golden.PERIOD, "group": "9"}
+    )
+    assert response.status_code == 400 and "group" in response.json()
+    ranked = api(users["national"]).get(
+        "/api/v1/indicators/rankings/", {"period": golden.PERIOD, "group": "3"}
+    )
+    assert ranked.status_code == 200
+    client.force_login(users["national"])
+    page = client.get(reverse("indicators:rankings"), {"period": golden.PERIOD, "group": "9"})
+    assert page.status_code == 400
+    assert (
+        client.get(reverse("indicators:rankings"), {"period": golden.PERIOD, "group": "3"}).status_code == 200
+    )
