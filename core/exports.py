@@ -83,10 +83,11 @@ def _local_zone() -> ZoneInfo:
 
 
 def _local(value: object) -> object:
-    """A value that is not plain text: aware times as local wall-clock times (Excel stores no
-    offset), lazy translations as neutralised text, anything else unchanged."""
+    """A value that is not plain text: aware times as local wall-clock times to the second (Excel
+    stores no offset; every time of a file written alike), lazy translations as neutralised text,
+    anything else unchanged."""
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(_local_zone()).replace(tzinfo=None)
+        return value.astimezone(_local_zone()).replace(tzinfo=None, microsecond=0)
     if isinstance(value, str | Promise):
         return neutralise(str(value))
     return value

@@ -85,8 +85,11 @@ def test_csv_streams_in_bounded_chunks():
 
 
 def test_csv_writes_aware_times_in_the_platform_zone():
-    text = _csv(["at"], [[datetime(2026, 3, 1, 1, 0, tzinfo=UTC)]])
-    assert "2026-03-01 08:00:00" in text  # Asia/Ho_Chi_Minh, no offset
+    text = _csv(
+        ["at"], [[datetime(2026, 3, 1, 1, 0, tzinfo=UTC)], [datetime(2026, 3, 1, 1, 0, 5, 55572, tzinfo=UTC)]]
+    )
+    assert "2026-03-01 08:00:00\r\n" in text  # Asia/Ho_Chi_Minh, no offset
+    assert "2026-03-01 08:00:05\r\n" in text  # to the second, as every other time of the file
 
 
 def _xlsx(headers, rows, **options):
