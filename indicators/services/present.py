@@ -10,7 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import QuerySet, Sum
 
 from tthc.periods import Period
 
@@ -67,10 +68,22 @@ def period_payload(period: str, snapshots: list[IndicatorSnapshot]) -> dict[str,
 def group_rows(snapshot: IndicatorSnapshot) -> list[dict[str, Any]]:
     """The methodology's groups in order with the snapshot's score, rank and change."""
     methodology = get(snapshot.methodology)
+    # What the components that apply at this level earned of their points, per group (one aggregate):
+    # a group lacking some components at a level (a ministry has no communes) is scaled to its full
+    # weight (``INDICATOR_RESCALE_PARTIAL_GROUPS``), and the page says so.
+    sums: dict[str, dict[str, Any]] = {
+        row["group"]: dict(row)
+        for row in snapshot.components.values("group").annotate(
+            earned=Sum("points"), applicable=Sum("max_points")
+        )
+    }
+    rescaled = getattr(settings, "INDICATOR_RESCALE_PARTIAL_GROUPS", True)
     out = []
     for g in methodology.groups:
         data = snapshot.groups.get(g.code) or {}
         score = data.get("score")
+        part = sums.get(g.code) or {}
+        applicable = part.get("applicable")
         out.append(
             {
                 "code": g.code,
@@ -81,6 +94,9 @@ def group_rows(snapshot: IndicatorSnapshot) -> list[dict[str, Any]]:
                 "rank": data.get("rank"),
                 "change": data.get("change"),
                 "percent": round(100 * float(score) / float(g.points)) if score is not None else 0,
+                "scaled_from": (part["earned"], applicable)
+                if score is not None and applicable and applicable != g.points and rescaled
+                else None,
             }
         )
     return out

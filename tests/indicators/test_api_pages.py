@@ -460,3 +460,26 @@ def test_an_unknown_group_is_refused_not_ignored(g, users, client):
     assert (
         client.get(reverse("indicators:rankings"), {"period": golden.PERIOD, "group": "3"}).status_code == 200
     )
+
+
+def test_a_ministrys_partial_groups_say_they_are_scaled(g, users, client):
+    """A ministry has no commune components: the groups that lack some are scaled to their full
+    weight, and the dashboard shows from what (so the components visibly add up)."""
+    snapshot = IndicatorSnapshot.objects.get(agency__code="BTP", period=golden.PERIOD)
+    client.force_login(users["m1"])
+    html = client.get(
+        reverse("indicators:dashboard", args=["BTP"]), {"period": golden.PERIOD}
+    ).content.decode()
+    scaled = set(re.findall(r'data-scaled="([^"]+)"', html))
+    assert scaled, "no scaled group shown"
+    components = list(snapshot.components.all())
+    methodology = get(snapshot.methodology)
+    for group in methodology.groups:
+        mine = [c for c in components if c.group == group.code]
+        applicable = sum(c.max_points for c in mine)
+        assert (group.code in scaled) == bool(mine and applicable != group.points), group.code
+    client.force_login(users["p1"])  # a province has every component: nothing scaled
+    html = client.get(
+        reverse("indicators:dashboard", args=["01"]), {"period": golden.PERIOD}
+    ).content.decode()
+    assert "data-scaled=" not in html
