@@ -22,8 +22,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from core import formatting
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -87,7 +88,7 @@ class FieldSpec:
                     _("The date is too far ahead: at most %(days)s days from today (%(latest)s).")
                     % {
                         "days": days,
-                        "latest": date_format(today + timedelta(days=days), "SHORT_DATE_FORMAT"),
+                        "latest": formatting.date(today + timedelta(days=days)),
                     },
                     code="too_far",
                 )

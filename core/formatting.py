@@ -139,8 +139,12 @@ def portal_timestamp(value: str | None) -> str:
 
 
 def month(value: Any) -> str:
-    """A period as people write it: ``2026-03`` → ``03/2026`` (a quarter or year unchanged)."""
+    """A period as people write it: ``2026-03`` → ``03/2026``, ``2026-Q3`` → ``Quý 3/2026`` (``Q3
+    2026`` in English); a year unchanged."""
     text = str(value)
-    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
-        return f"{text[5:]}/{text[:4]}"
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit():
+        if text[5:].isdigit():
+            return f"{text[5:]}/{text[:4]}"
+        if text[5] == "Q" and text[6] in "1234":
+            return localized(f"Quý {text[6]}/{text[:4]}", f"Q{text[6]} {text[:4]}")
     return text

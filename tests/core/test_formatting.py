@@ -53,3 +53,14 @@ def test_dates_in_local_time():
     assert formatting.portal_timestamp("20261115085100") == "15/11/2026 08:51"
     assert formatting.portal_timestamp("20261115") == "15/11/2026"
     assert formatting.portal_timestamp("abc") == "abc"
+
+
+def test_periods_as_people_write_them():
+    from django.utils import translation
+
+    from core.formatting import month
+
+    with translation.override("vi"):
+        assert (month("2026-03"), month("2026-Q3"), month("2026")) == ("03/2026", "Quý 3/2026", "2026")
+    with translation.override("en"):
+        assert month("2026-Q3") == "Q3 2026"
