@@ -33,6 +33,7 @@ from tthc.periods import KINDS, Period
 
 from . import tasks
 from .definitions import get
+from .definitions.base import Source
 from .models import IndicatorSnapshot, Level
 from .services import dormant, explain, late, present, scoring, warning
 from .services.export import export_response, page_labels
@@ -325,6 +326,8 @@ def component(request, agency, period, code):
             "items": items,
             "page": page,
             "rows": rows,
+            # A dossier's code opens the dossier side by side (which answers 404 outside the viewer's scope).
+            "links_dossiers": items.source in (Source.DOSSIER, Source.SOURCE_DOSSIER),
             "sets": sets,
             # Each penalty named in the interface's language, with its count and its set.
             "penalties": [

@@ -483,3 +483,18 @@ def test_a_ministrys_partial_groups_say_they_are_scaled(g, users, client):
         reverse("indicators:dashboard", args=["01"]), {"period": golden.PERIOD}
     ).content.decode()
     assert "data-scaled=" not in html
+
+
+def test_the_drill_down_page_links_each_dossier_to_its_side_by_side_page(g, users, client):
+    client.force_login(users["p1"])
+    url = reverse("indicators:component", args=["01", golden.PERIOD, "ON_TIME"])
+    html = client.get(url, {"set": "denominator"}).content.decode()
+    links = re.findall(r'<a href="(/reconciliation/dossiers/[^"]+/)">', html)
+    assert links, "no dossier linked"
+    assert client.get(links[0]).status_code == 200
+    client.force_login(users["c1"])  # a commune officer opens only the commune's own dossiers
+    for link in re.findall(
+        r'<a href="(/reconciliation/dossiers/[^"]+/)">',
+        client.get(url, {"set": "denominator"}).content.decode(),
+    ):
+        assert client.get(link).status_code == 200

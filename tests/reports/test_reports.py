@@ -103,6 +103,12 @@ def test_national_report(demo, tmp_path):
     for snapshot in IndicatorSnapshot.objects.filter(period=target.params["period"]).select_related("agency"):
         assert snapshot.agency.name in text
     assert rendered.pages and rendered.pages >= 3  # the matrix and rankings, then a page per province
+    from reports.services.context.reports import national_report
+
+    context = national_report(target)
+    for key in ("provinces_ranked", "ministries_ranked"):  # ranked first, no data (no rank) last
+        ranks = [r["rank"] for r in context[key]]
+        assert ranks == sorted(ranks, key=lambda r: (r is None, r or 0)), key
 
 
 def test_national_matrix_marks_empty_runs_and_explains_its_colours():

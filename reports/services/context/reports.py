@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.services.users import cli_actor
@@ -230,7 +231,7 @@ def national_report(target: Target) -> dict[str, Any]:
         level: list(
             IndicatorSnapshot.objects.filter(period=str(period), level=level)
             .select_related("agency")
-            .order_by("rank", "agency__code")
+            .order_by(F("rank").asc(nulls_last=True), "agency__code")  # no data (no rank) last, as the pages
         )
         for level in (Level.PROVINCE, Level.MINISTRY)
     }
