@@ -151,10 +151,17 @@ def dashboard(request, agency):
                 "receiving_agency",
                 "handling_agency",
             )
-            warned = (counts, list(listed[:AT_RISK_SHOWN]))
+            # A viewer who sees part of the agency (a commune officer) is told how many are theirs:
+            # the count and the projection are the agency's, the list is the viewer's.
+            yours = (
+                None
+                if context["can_report"]
+                else warning.at_risk_counts(snapshot.agency, days=days, user=request.user)["total"]
+            )
+            warned = (counts, list(listed[:AT_RISK_SHOWN]), yours)
             if settings.TTHC_EARLY_WARNING_CACHE_SECONDS > 0:
                 cache.set(warned_key, warned, settings.TTHC_EARLY_WARNING_CACHE_SECONDS)
-        counts, at_risk = warned
+        counts, at_risk, yours = warned
         key = f"indicators:projection:{context['cache_key']}:{days}:{counts['this_month']}"
         projection = cache.get(key)
         if projection is None:
@@ -165,6 +172,7 @@ def dashboard(request, agency):
                 "warning_days": days,
                 "at_risk": at_risk,
                 "at_risk_count": counts["total"],
+                "at_risk_yours": yours,
                 "projection": projection,
             }
         )

@@ -478,6 +478,10 @@ def test_a_ministrys_partial_groups_say_they_are_scaled(g, users, client):
         mine = [c for c in components if c.group == group.code]
         applicable = sum(c.max_points for c in mine)
         assert (group.code in scaled) == bool(mine and applicable != group.points), group.code
+    from reports.services.context.reports import score_context  # the scorecard PDF says the same
+
+    in_pdf = {g["code"] for g in score_context(snapshot)["groups"] if g.get("scaled_text")}
+    assert in_pdf == scaled
     client.force_login(users["p1"])  # a province has every component: nothing scaled
     html = client.get(
         reverse("indicators:dashboard", args=["01"]), {"period": golden.PERIOD}

@@ -209,3 +209,30 @@ def test_the_live_dashboards_early_warning_is_cached_briefly_per_viewer(monkeypa
     settings.TTHC_EARLY_WARNING_CACHE_SECONDS = 0
     count, listed, reads = view()
     assert (count, listed) == (0, []) and reads
+
+
+def test_a_commune_officer_is_told_how_many_of_the_provinces_at_risk_dossiers_are_theirs(monkeypatch, client):
+    """The count and the projection are the province's; the list is the viewer's: the page says so."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accounts.models import Role
+    from tests.accounts.helpers import make_user
+
+    g = golden.build()
+    compute.recompute(golden.PERIOD, now=LIVE)
+    monkeypatch.setattr(timezone, "now", lambda: LIVE)
+    cache.clear()
+    client.force_login(make_user("c1.officer", Role.OFFICER, g.C1))
+    page = client.get(reverse("indicators:dashboard", args=["01"]))
+    assert page.status_code == 200
+    assert (page.context["at_risk_count"], page.context["at_risk"], page.context["at_risk_yours"]) == (
+        1,
+        [],
+        0,
+    )
+    assert "0 hồ sơ trong số đó thuộc đơn vị của bạn" in page.content.decode()
+    cache.clear()
+    client.force_login(make_user("p1.viewer", Role.OFFICER, g.P1))
+    page = client.get(reverse("indicators:dashboard", args=["01"]))
+    assert page.context["at_risk_yours"] is None and 'id="at-risk-yours"' not in page.content.decode()

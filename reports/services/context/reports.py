@@ -57,6 +57,12 @@ def score_context(snapshot: IndicatorSnapshot) -> dict[str, Any]:
     for g in groups:
         g["score_text"] = number(g["score"], 2) if g["score"] is not None else "—"
         g["change_text"] = signed(g["change"]) if g["change"] is not None else "—"
+        if g["scaled_from"]:  # as the dashboard: a group lacking some components at this level
+            earned, applicable = g["scaled_from"]
+            g["scaled_text"] = (
+                f"quy đổi về thang {g['max']} điểm của nhóm từ {number(earned, 2)}/{number(applicable, 2)} "
+                "điểm của các chỉ tiêu áp dụng ở cấp này"
+            )
     components = []
     for row in present.component_rows(snapshot):
         value, comp = row["value"], row["def"]
