@@ -278,14 +278,35 @@ class LateUnitsView(APIView):
     "handling_unit"``). Computed once per snapshot version of the period and caller's scope, then
     read from the cache (``TTHC_LATE_UNITS_CACHE_SECONDS``): it follows the index's last computation."""
 
-    @extend_schema(parameters=[PERIOD, OpenApiParameter("agency", str)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[
+            PERIOD,
+            OpenApiParameter("agency", str),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int, description="rows of late_units per page (at most 500)"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
+        """``late_units`` is paginated like every list (``count``, ``next``, ``previous``, most late
+        dossiers first); ``apology_compliance`` is the whole period's."""
         period = query_period(request)
         agency = None
         if code := params.text(request.query_params, "agency"):
             agency = get_object_or_404(Agency.objects.visible_to(request.user), code=code)
         rows, compliance = late.cached_report(period, agency=agency, user=request.user)
-        return Response({"period": str(period), "late_units": rows, "apology_compliance": compliance})
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return Response(
+            {
+                "period": str(period),
+                "count": len(rows),
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "late_units": page,
+                "apology_compliance": compliance,
+            }
+        )
 
 
 class ProceduresWithoutDossiersView(APIView):

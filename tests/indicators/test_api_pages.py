@@ -502,3 +502,16 @@ def test_the_drill_down_page_links_each_dossier_to_its_side_by_side_page(g, user
         client.get(url, {"set": "denominator"}).content.decode(),
     ):
         assert client.get(link).status_code == 200
+
+
+def test_the_late_units_list_is_paginated(g, users):
+    whole = api(users["national"]).get("/api/v1/indicators/late-units/", {"period": golden.PERIOD}).json()
+    assert whole["count"] == len(whole["late_units"]) >= 2 and whole["next"] is None
+    assert "apology_compliance" in whole
+    first = (
+        api(users["national"])
+        .get("/api/v1/indicators/late-units/", {"period": golden.PERIOD, "page_size": 1})
+        .json()
+    )
+    assert first["count"] == whole["count"] and first["late_units"] == whole["late_units"][:1]
+    assert first["next"] is not None and first["previous"] is None
