@@ -83,13 +83,14 @@ def seed_feedback(months: list[Period], now: datetime, seed: int = 766) -> int:
                     disliked=rnd.random() < DISLIKED,
                     repeated=rnd.random() < REPEATED,
                 )
-                _outcome(rnd, item)
+                _outcome(rnd, item, now)
                 item.fill_deadlines()
                 rows.append(item)
     return len(Feedback.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000))
 
 
-def _outcome(rnd: random.Random, item: Feedback) -> None:
+def _outcome(rnd: random.Random, item: Feedback, now: datetime) -> None:
+    """What became of a feedback case; nothing after ``now`` (a case received lately is still open)."""
     r = rnd.random()
     if r < ANSWERED_ON_TIME + ANSWERED_LATE:
         days = rnd.randint(1, 14) if r < ANSWERED_ON_TIME else rnd.randint(16, 25)
@@ -98,6 +99,12 @@ def _outcome(rnd: random.Random, item: Feedback) -> None:
     elif r < ANSWERED_ON_TIME + ANSWERED_LATE + REFUSED_ON_TIME + REFUSED_LATE:
         late = r >= ANSWERED_ON_TIME + ANSWERED_LATE + REFUSED_ON_TIME
         item.refused_at = working_deadline(item.received_at, rnd.randint(3, 5) if late else 1)
+    if item.answered_at is not None and item.answered_at > now:
+        item.answered_at = item.published_at = None
+    if item.published_at is not None and item.published_at > now:
+        item.published_at = None
+    if item.refused_at is not None and item.refused_at > now:
+        item.refused_at = None
 
 
 def seed_demo_index(now: datetime | None = None, months: int = 13, seed: int = 766) -> dict:

@@ -2,7 +2,7 @@
 it sent through ingestion (fixtures in conftest.py: a small reference data set of its own)."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -302,3 +302,22 @@ def test_approval_steps_carry_their_deadline_so_lateness_is_traced(seed):
     late = Dossier.objects.filter(finished_at__gt=F("due_at"), status__in=(9, 10))
     overran = steps.filter(at__gt=F("due_at"), dossier__in=late)
     assert late.exists() and overran.values("dossier").distinct().count() == late.count()
+
+
+@pytest.mark.django_db
+def test_demo_feedback_has_no_event_after_now():
+    """A feedback case received just before now is still open: no answer, publication or refusal
+    dated after now (the demo showed answers published weeks ahead)."""
+    import random
+
+    from complaints.models import Feedback
+    from demo.index import _outcome
+
+    now = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    stamps = []
+    for seed in range(200):
+        item = Feedback(code=f"F{seed}", received_at=now - timedelta(days=seed % 30))
+        _outcome(random.Random(seed), item, now)
+        stamps += [t for t in (item.answered_at, item.published_at, item.refused_at) if t is not None]
+        assert item.published_at is None or item.answered_at is not None
+    assert stamps and max(stamps) <= now
