@@ -32,6 +32,8 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from core import params
+
 
 def capped_count(queryset: QuerySet[Any], cap: int) -> int:
     """The exact count up to ``cap``; ``cap + 1`` when more rows match (0: always exact)."""
@@ -146,11 +148,20 @@ class EstimatedCountPaginator(CappedCountPaginator):
 
 
 class DefaultPagination(PageNumberPagination):
-    """The API's default: page-number pages with a bounded page size."""
+    """The API's default: page-number pages with a bounded page size. A ``page`` or ``page_size`` that
+    is not a whole number in range is a 400 naming it (REST framework would answer 404 "Invalid
+    page." or ignore the size); a page past the last is still a 404."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        query = request.query_params
+        if query.get(self.page_query_param) not in self.last_page_strings:
+            params.whole_number(query, self.page_query_param, 1)
+        params.whole_number(query, self.page_size_query_param, 1, self.max_page_size)
+        return super().paginate_queryset(queryset, request, view)
 
 
 class CappedCountPagination(DefaultPagination):

@@ -51,3 +51,25 @@ def choice(
     if value is not None and value not in allowed:
         raise InvalidParameter(name, _("Expected one of: %(choices)s.") % {"choices": ", ".join(allowed)})
     return value
+
+
+def whole_number(
+    params: Mapping[str, str], name: str, low: int, high: int | None = None, default: int | None = None
+) -> int | None:
+    """The parameter as a whole number from ``low`` to ``high`` (``None``: no upper bound); ``default``
+    when absent or empty."""
+    value = text(params, name)
+    if value is None:
+        return default
+    if (
+        not (value.isascii() and value.isdigit())
+        or len(value) > 18
+        or not low <= int(value) <= (high or int(value))
+    ):
+        message = (
+            _("Expected a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+            if high is not None
+            else _("Expected a whole number from %(low)s.") % {"low": low}
+        )
+        raise InvalidParameter(name, message)
+    return int(value)

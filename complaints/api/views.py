@@ -244,10 +244,8 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data worded today. The signed letter itself is the PDF and Word file stored at signing
         (``/api/v1/documents/request_letter/?request=``; their SHA-256 in ``letter_sha256``)."""
         case = self.get_object()
-        raw = str(params.text(request.query_params, "limit", "200"))
-        if not raw.isdigit() or not 1 <= int(raw) <= 1000:
-            raise params.InvalidParameter("limit", "Expected a whole number from 1 to 1000.")
-        return Response(letters.letter_content(case, int(raw)))
+        limit = params.whole_number(request.query_params, "limit", 1, 1000, default=200)
+        return Response(letters.letter_content(case, int(limit or 200)))
 
     @extend_schema(request=CommentSerializer, responses={201: EventSerializer})
     @action(detail=True, methods=["post"])

@@ -255,3 +255,40 @@ def test_stored_file_names_fit_a_file_system(name, expected):
     stored = stored_file_name(name)
     assert stored == expected
     assert len(stored.encode()) <= 150
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"page": "abc"}, "page"),
+        ({"page": "0"}, "page"),
+        ({"page": "-1"}, "page"),
+        ({"page_size": "abc"}, "page_size"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "501"}, "page_size"),
+        ({"page_size": "99999999999999999999999"}, "page_size"),
+    ],
+)
+def test_page_parameters_out_of_range_are_refused_naming_them(query, field):
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from core.pagination import DefaultPagination
+    from core.params import InvalidParameter
+
+    request = Request(APIRequestFactory().get("/x/", query))
+    with pytest.raises(InvalidParameter) as info:
+        DefaultPagination().paginate_queryset(list(range(120)), request)
+    assert field in info.value.detail
+
+
+def test_valid_page_parameters_still_page():
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from core.pagination import DefaultPagination
+
+    request = Request(APIRequestFactory().get("/x/", {"page": "2", "page_size": "50"}))
+    assert DefaultPagination().paginate_queryset(list(range(120)), request) == list(range(50, 100))
+    request = Request(APIRequestFactory().get("/x/", {"page": "last"}))
+    assert DefaultPagination().paginate_queryset(list(range(120)), request) == list(range(100, 120))
