@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,8 +39,6 @@ from .services.export import export_response, page_labels
 from .trend import trend_chart
 
 TREND_MONTHS = 13
-#: Ranked peers by rank; those without data (no rank) after them, on every database.
-RANKED_FIRST = F("rank").asc(nulls_last=True)
 AT_RISK_SHOWN = 20  # the full list is in the API (paginated)
 LATE_ROWS_PAGE = 100
 PAGE_CACHE_SECONDS = 300  # snapshot-derived fragments; the key changes whenever the snapshot is recomputed
@@ -121,7 +118,7 @@ def dashboard(request, agency):
         "peers": lambda: _linked(
             IndicatorSnapshot.objects.filter(period=snapshot.period, level=snapshot.level)
             .select_related("agency")
-            .order_by(RANKED_FIRST, "agency__code"),
+            .order_by(present.RANKED_FIRST, "agency__code"),
             openable,
         ),
         # The ranking's links depend on what the viewer may open: part of its fragment's cache key.
@@ -208,7 +205,7 @@ def _rankings_context(request, public: bool) -> dict:
     rows = _linked(
         IndicatorSnapshot.objects.filter(period=period, level=level, **published)
         .select_related("agency")
-        .order_by(RANKED_FIRST, "agency__code"),
+        .order_by(present.RANKED_FIRST, "agency__code"),
         set() if public else _openable(request.user, period, level),
     )
     methodology = get(rows[0].methodology) if rows else None

@@ -11,12 +11,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 
 from tthc.periods import Period
 
 from ..definitions import get
 from ..models import IndicatorSnapshot
+
+#: Ranked agencies by rank, those without data (no rank) after them, on every database.
+RANKED_FIRST = F("rank").asc(nulls_last=True)
 
 
 def ranked_order(snapshot: IndicatorSnapshot) -> tuple:

@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.conf import settings
-from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.services.users import cli_actor
 from complaints.models import SyncGapRequest
@@ -25,7 +25,7 @@ from core import charts
 from indicators.models import IndicatorSnapshot, Level
 from indicators.services import late, present, scoring
 from indicators.trend import trend_chart
-from reconciliation.models import GapKind, SourceKind, beyond_listed, counted_total
+from reconciliation.models import GapKind, SourceKind, beyond_listed
 from reconciliation.services import matrix as matrix_service
 from tthc.models import Agency
 
@@ -59,10 +59,10 @@ def score_context(snapshot: IndicatorSnapshot) -> dict[str, Any]:
         g["change_text"] = signed(g["change"]) if g["change"] is not None else "—"
         if g["scaled_from"]:  # as the dashboard: a group lacking some components at this level
             earned, applicable = g["scaled_from"]
-            g["scaled_text"] = (
-                f"quy đổi về thang {g['max']} điểm của nhóm từ {number(earned, 2)}/{number(applicable, 2)} "
-                "điểm của các chỉ tiêu áp dụng ở cấp này"
-            )
+            g["scaled_text"] = _(
+                "scaled to the group's %(max)s points from %(earned)s of the %(applicable)s points of the "
+                "components that apply at this level"
+            ) % {"max": g["max"], "earned": number(earned, 2), "applicable": number(applicable, 2)}
     components = []
     for row in present.component_rows(snapshot):
         value, comp = row["value"], row["def"]
@@ -148,7 +148,7 @@ def _system_rows(user: Any, period: Any, province: Agency | None) -> list[dict[s
                     "reported": run.reported_count,
                     # listed as they add up: a shortfall only beyond the dossiers listed as missing
                     "gaps": beyond_listed(counts),
-                    "gap_total": counted_total(counts),
+                    "gap_total": run.gap_total,
                     "gap_dossiers": run.gap_dossiers,
                     "not_synced": counts.get(NOT_SYNCED, 0),
                     "points": Decimal(run.points_at_stake or 0),
@@ -237,7 +237,7 @@ def national_report(target: Target) -> dict[str, Any]:
         level: list(
             IndicatorSnapshot.objects.filter(period=str(period), level=level)
             .select_related("agency")
-            .order_by(F("rank").asc(nulls_last=True), "agency__code")  # no data (no rank) last, as the pages
+            .order_by(present.RANKED_FIRST, "agency__code")  # no data (no rank) last, as the pages
         )
         for level in (Level.PROVINCE, Level.MINISTRY)
     }
