@@ -6,6 +6,7 @@ import django_filters as filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filtering import BooleanFilter
 from tthc.period_fields import PeriodFilter
 
 from ..models import RequestSystem, Route, SyncGapRequest
@@ -25,8 +26,8 @@ class RequestFilter(filters.FilterSet):
     route = filters.ChoiceFilter(
         choices=Route.choices, help_text=_("Addressed to a ministry or the portal operator.")
     )
-    open = filters.BooleanFilter(method="filter_open", help_text=_("Still open (true) or finished (false)."))
-    overdue = filters.BooleanFilter(method="filter_overdue", help_text=_("Past the response deadline now."))
+    open = BooleanFilter(method="filter_open", help_text=_("Still open (true) or finished (false)."))
+    overdue = BooleanFilter(method="filter_overdue", help_text=_("Past the response deadline now."))
     awaiting = filters.ChoiceFilter(
         choices=AWAITING,
         method="filter_awaiting",

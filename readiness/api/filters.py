@@ -6,6 +6,8 @@ import django_filters as filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filtering import BooleanFilter
+
 from ..models import Assessment, AssessmentState, Classification, Criterion
 from ..services.publication import province_q
 
@@ -14,10 +16,8 @@ class CriterionFilter(filters.FilterSet):
     set = filters.CharFilter(field_name="criteria_set__code", help_text=_("Code of the criteria set."))
     version = filters.NumberFilter(field_name="criteria_set__version", help_text=_("Version of the set."))
     group = filters.CharFilter(field_name="group", help_text=_("Criteria group."))
-    required = filters.BooleanFilter(field_name="required", help_text=_("Required criteria only (true)."))
-    in_force = filters.BooleanFilter(
-        method="filter_in_force", help_text=_("Criteria of the set in force today.")
-    )
+    required = BooleanFilter(field_name="required", help_text=_("Required criteria only (true)."))
+    in_force = BooleanFilter(method="filter_in_force", help_text=_("Criteria of the set in force today."))
 
     class Meta:
         model = Criterion
@@ -38,9 +38,7 @@ class AssessmentFilter(filters.FilterSet):
     system = filters.CharFilter(field_name="system__code", help_text=_("Code of the ministry system."))
     state = filters.MultipleChoiceFilter(choices=AssessmentState.choices, help_text=_("State (repeatable)."))
     classification = filters.ChoiceFilter(choices=Classification.choices, help_text=_("Classification."))
-    current = filters.BooleanFilter(
-        field_name="is_current", help_text=_("The current (in force) assessments.")
-    )
+    current = BooleanFilter(field_name="is_current", help_text=_("The current (in force) assessments."))
 
     class Meta:
         model = Assessment
@@ -51,8 +49,8 @@ class RoadmapFilter(filters.FilterSet):
     ministry = filters.CharFilter(field_name="ministry__code", help_text=_("Code of the ministry."))
     procedure = filters.CharFilter(field_name="procedure__code", help_text=_("Procedure code."))
     system = filters.CharFilter(field_name="system__code", help_text=_("Code of the ministry system."))
-    overdue = filters.BooleanFilter(method="filter_overdue", help_text=_("Planned date passed (true)."))
-    provincial = filters.BooleanFilter(
+    overdue = BooleanFilter(method="filter_overdue", help_text=_("Planned date passed (true)."))
+    provincial = BooleanFilter(
         method="filter_provincial",
         help_text=_("Procedures handled at province or commune level (those provinces keep serving)."),
     )

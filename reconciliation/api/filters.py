@@ -10,6 +10,7 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filtering import BooleanFilter
 from tthc.api.filters import FilingPlaceFilter
 from tthc.period_fields import PeriodFilter
 
@@ -85,7 +86,7 @@ class GapFilter(filters.FilterSet):
 class SourceSystemFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=SourceKind.choices, help_text=_("Kind of source system."))
     owner = filters.CharFilter(field_name="owner__code", help_text=_("Owning agency code."))
-    active = filters.BooleanFilter(help_text=_("Active systems only (true) or inactive only (false)."))
+    active = BooleanFilter(help_text=_("Active systems only (true) or inactive only (false)."))
 
     class Meta:
         model = SourceSystem

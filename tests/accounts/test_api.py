@@ -103,6 +103,36 @@ def test_dossier_filters(api, tree):
     # Filters never widen the scope.
     assert results(api.get("/api/v1/dossiers/?receiving_agency_subtree=48")) == []
     assert late.code and done.code
+    # A true/false flag is read in any usual spelling; anything else is refused, naming the flag,
+    # instead of silently listing every dossier.
+    assert results(api.get("/api/v1/dossiers/?overdue=TRUE")) == results(
+        api.get("/api/v1/dossiers/?overdue=1")
+    )
+    assert results(api.get("/api/v1/dossiers/?open=0")) == ["D-DONE"]
+    assert len(results(api.get("/api/v1/dossiers/?overdue=&page_size=100"))) > 1
+    for flag in ("overdue", "open", "received"):
+        refused = api.get(f"/api/v1/dossiers/?{flag}=maybe")
+        assert refused.status_code == 400, flag
+        assert list(refused.json()) == [flag]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/agencies/?active=maybe",
+        "/api/v1/requests/?open=maybe",
+        "/api/v1/requests/?overdue=2",
+        "/api/v1/source-systems/?active=yes please",
+        "/api/v1/readiness/criteria/?required=x",
+        "/api/v1/readiness/roadmap/?provincial=maybe",
+    ],
+)
+def test_every_true_false_filter_refuses_other_values(api, tree, url):
+    api.force_authenticate(make_user("nat", Role.OFFICER, tree.a["BTP"]))
+    response = api.get(url)
+    assert response.status_code == 400, (url, response.content[:300])
+    assert list(response.json()) == [url.split("?")[1].split("=")[0]]
+    assert api.get(url.split("=")[0] + "=true").status_code == 200
 
 
 def test_dossier_detail_by_code_and_404_outside_scope(api, tree):

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField, IsoDateTimeRangeField, RangeField
 from drf_spectacular.utils import extend_schema_field
 
+from core.filtering import BooleanFilter
+
 from .. import filing
 from ..models import Agency, AgencyKind, Channel, Dossier, DossierStatus
 
@@ -75,9 +77,7 @@ class AgencyFilter(filters.FilterSet):
         choices=AgencyKind.choices, distinct=False, help_text=_("Agency kind (repeatable).")
     )
     parent = filters.CharFilter(field_name="parent__code", help_text=_("Code of the parent agency."))
-    active = filters.BooleanFilter(
-        method="filter_active", help_text=_("In force today (true) or not (false).")
-    )
+    active = BooleanFilter(method="filter_active", help_text=_("In force today (true) or not (false)."))
 
     class Meta:
         model = Agency
@@ -117,11 +117,9 @@ class DossierFilter(filters.FilterSet):
         help_text=_("received_at_after / received_at_before (ISO 8601).")
     )
     due_at = UtcIsoDateTimeFromToRangeFilter(help_text=_("due_at_after / due_at_before (ISO 8601)."))
-    overdue = filters.BooleanFilter(
-        method="filter_overdue", help_text=_("Overdue as of now (true) or not (false).")
-    )
-    open = filters.BooleanFilter(method="filter_open", help_text=_("Still open (true) or finished (false)."))
-    received = filters.BooleanFilter(
+    overdue = BooleanFilter(method="filter_overdue", help_text=_("Overdue as of now (true) or not (false)."))
+    open = BooleanFilter(method="filter_open", help_text=_("Still open (true) or finished (false)."))
+    received = BooleanFilter(
         field_name="received_at",
         lookup_expr="isnull",
         exclude=True,
