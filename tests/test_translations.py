@@ -216,3 +216,42 @@ def test_the_admin_and_login_screens_are_vietnamese_too():
                 ):
                     missing.append(f"{app}: {msgid!r}")
     assert not missing, "no Vietnamese translation:\n" + "\n".join(missing)
+
+
+def _library_messages(package) -> set[str]:
+    """The literal texts a library passes to ``_()`` (its messages), read from its sources."""
+    found = set()
+    for path in Path(package.__file__).parent.rglob("*.py"):
+        if "migrations" in path.parts or "tests" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.add(node.args[0].value)
+    return found
+
+
+def test_the_api_answers_in_vietnamese_too():
+    """REST framework's Vietnamese catalog has about 20 of its 120 messages and django-filter has none:
+    a refused API call said "This field may not be null." in English. The project's catalog fills
+    every message the two libraries mark for translation."""
+    import django_filters
+    import rest_framework
+
+    missing = []
+    with translation.override("vi"):
+        for package in (rest_framework, django_filters):
+            for msgid in sorted(_library_messages(package)):
+                if msgid in SAME_IN_BOTH or not re.search(r"[A-Za-z]{2}", re.sub(r"\{[^}]*\}", "", msgid)):
+                    continue
+                if translation.gettext(msgid) == msgid:
+                    missing.append(f"{package.__name__}: {msgid!r}")
+    assert not missing, "no Vietnamese translation:\n" + "\n".join(missing)
+    with translation.override("vi"):
+        assert translation.gettext("This field may not be null.") == "Trường này không được để null (trống)."
