@@ -31,3 +31,19 @@ class PeriodScoresSerializer(serializers.Serializer):
     period = serializers.CharField()
     methodology = serializers.CharField(allow_null=True)
     agencies = AgencyScoreSerializer(many=True)
+
+
+class RankedAgencySerializer(AgencyScoreSerializer):
+    group_ranks = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True), help_text="each group's rank among the peers"
+    )
+    group_rank = serializers.IntegerField(
+        allow_null=True, required=False, help_text="with `group`: the rank in that group, the list's order"
+    )
+
+
+class RankingsSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    methodology = serializers.CharField(allow_null=True)
+    group = serializers.CharField(allow_null=True, help_text="the group the list is sorted by, or null")
+    agencies = RankedAgencySerializer(many=True)

@@ -32,7 +32,7 @@ from ..definitions import get as methodology_of
 from ..models import IndicatorSnapshot, Level
 from ..services import dormant, explain, late, present, warning
 from ..services.export import export_response
-from .serializers import PeriodScoresSerializer
+from .serializers import PeriodScoresSerializer, RankingsSerializer
 
 MAX_WARNING_DAYS = 366
 PERIOD = OpenApiParameter(
@@ -96,8 +96,16 @@ class RankingsView(APIView):
     """Every peer's total and group scores for a period and level (no components, no dossiers)."""
 
     @extend_schema(
-        parameters=[PERIOD, LEVEL, OpenApiParameter("group", str, description="rank by this group")],
-        responses=PeriodScoresSerializer,
+        parameters=[
+            PERIOD,
+            LEVEL,
+            OpenApiParameter(
+                "group",
+                str,
+                description="sort by this group's rank (each row's `group_rank`); default: the total",
+            ),
+        ],
+        responses=RankingsSerializer,
     )
     def get(self, request):
         period = query_period(request)
@@ -118,9 +126,20 @@ class RankingsView(APIView):
             {
                 "period": str(period),
                 "methodology": rows[0].methodology if rows else None,
-                "agencies": [agency_payload(s, with_components=False) for s in rows],
+                "group": group,
+                "agencies": [ranking_payload(s, group) for s in rows],
             }
         )
+
+
+def ranking_payload(snapshot: IndicatorSnapshot, group: str | None) -> dict:
+    """An agency's published row: its total and rank, each group's score and rank among the peers,
+    and with a ``group`` asked for, the rank the list is sorted by (``group_rank``)."""
+    ranks = {code: (g or {}).get("rank") for code, g in snapshot.groups.items()}
+    out = {**agency_payload(snapshot, with_components=False), "group_ranks": ranks}
+    if group:
+        out["group_rank"] = ranks.get(group)
+    return out
 
 
 def _drill_filters(request) -> dict:

@@ -454,6 +454,23 @@ def test_an_unknown_group_is_refused_not_ignored(g, users, client):
         "/api/v1/indicators/rankings/", {"period": golden.PERIOD, "group": "3"}
     )
     assert ranked.status_code == 200
+    body = ranked.json()
+    assert body["group"] == "3"
+    stored = {
+        s.agency.code: s.groups["3"]["rank"]
+        for s in IndicatorSnapshot.objects.filter(period=golden.PERIOD, level="province").select_related(
+            "agency"
+        )
+    }
+    assert any(stored.values())
+    # Each row carries the rank the list is sorted by, and every group's rank beside its score.
+    assert {row["code"]: row["group_rank"] for row in body["agencies"]} == stored
+    assert all(row["group_ranks"]["3"] == row["group_rank"] for row in body["agencies"])
+    assert all(set(row["group_ranks"]) == set(row["groups"]) for row in body["agencies"])
+    order = [row["group_rank"] if row["group_rank"] is not None else 10**6 for row in body["agencies"]]
+    assert order == sorted(order)
+    overall = api(users["national"]).get("/api/v1/indicators/rankings/", {"period": golden.PERIOD}).json()
+    assert overall["group"] is None and all("group_rank" not in row for row in overall["agencies"])
     client.force_login(users["national"])
     page = client.get(reverse("indicators:rankings"), {"period": golden.PERIOD, "group": "9"})
     assert page.status_code == 400
