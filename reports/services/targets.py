@@ -22,6 +22,8 @@ from indicators.models import IndicatorSnapshot
 from tthc.models import Agency, AgencyKind, Dossier
 from tthc.periods import KINDS, Period
 
+from .. import kinds
+
 PDF, DOCX = "pdf", "docx"
 PARAMS = ("request", "agency", "period", "dossier")
 
@@ -128,14 +130,18 @@ def resolve(kind: str, params: Mapping[str, Any], user: Any, fmt: str = PDF) -> 
         raise DocumentError(
             "bad_format",
             _("%(kind)s is available as %(formats)s, not %(fmt)s.")
-            % {"kind": kind, "formats": ", ".join(spec.formats), "fmt": fmt},
+            % {"kind": kinds.kind_label(kind), "formats": ", ".join(spec.formats), "fmt": fmt},
             "format",
         )
     clean = _clean(params)
     for name in spec.required:
         if not clean.get(name):
+            # Worded for a page or an API answer; the command says "--name" itself.
             raise DocumentError(
-                "missing_option", _("%(kind)s needs --%(name)s.") % {"kind": kind, "name": name}, name
+                "missing_option",
+                _("%(kind)s: %(label)s (%(name)s) is required.")
+                % {"kind": kinds.kind_label(kind), "label": kinds.PARAM_LABELS.get(name, name), "name": name},
+                name,
             )
     period = _period(spec, clean)
     used = {name: clean[name] for name in (*spec.required, "period") if name in clean}

@@ -9,11 +9,12 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from accounts.services.users import cli_actor
 from indicators.models import IndicatorSnapshot, Level
+from reports import kinds
 from reports.models import DocumentJob, JobState
 from reports.services import jobs
 from reports.services.targets import resolve
@@ -54,6 +55,13 @@ def test_bad_parameters_are_400_naming_them(db, admin_client):
     assert got.status_code == 400 and "period" in got.json()
     got = admin_client.get(reverse("reports-api:document", args=["monthly_report"]))
     assert got.status_code == 400 and "agency" in got.json()
+    # Worded for the web, in Vietnamese: the document and the parameter by name, no "--agency".
+    with translation.override("vi"):
+        said = admin_client.get(
+            reverse("reports-api:document", args=["monthly_report"]), HTTP_ACCEPT_LANGUAGE="vi"
+        ).json()["agency"][0]
+        assert "--" not in said and str(kinds.kind_label("monthly_report")) in said
+        assert str(kinds.PARAM_LABELS["agency"]) in said, said
     got = admin_client.get(
         reverse("reports-api:document", args=["scorecard"]), {"agency": "01", "format": "xlsx"}
     )

@@ -35,6 +35,8 @@ class Command(BaseCommand):
             target = resolve(str(options["kind"]), params, cli_actor(), str(options["format"]))
             rendered = render.render(target)
         except DocumentError as exc:
+            if exc.code == "missing_option":
+                raise CommandError(f"{options['kind']} needs --{exc.field}.") from None
             raise CommandError(f"{options['kind']}: {exc.message}") from None
         out = Path(str(options["out"]))
         try:
