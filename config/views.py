@@ -11,10 +11,22 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
 from core.middleware import API_PREFIX
 from core.params import InvalidParameter
+
+#: What the form calls the query parameters people meet on pages; any other shows its own name.
+PARAMETER_LABELS = {
+    "period": _("Period"),
+    "format": _("Format"),
+    "group": _("Group"),
+    "level": _("Level"),
+    "agency": _("Agency"),
+    "page": _("Page"),
+    "page_size": _("Rows per page"),
+}
 
 
 def bad_request(request, exception=None):
@@ -30,6 +42,7 @@ def bad_request(request, exception=None):
         "bad_parameter.html",
         {
             "name": name,
+            "label": PARAMETER_LABELS.get(name, name),
             "value": request.GET.get(name, ""),
             "errors": errors,
             "others": others,

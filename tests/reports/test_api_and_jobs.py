@@ -69,6 +69,16 @@ def test_bad_parameters_are_400_naming_them(db, admin_client):
     assert admin_client.get(reverse("reports-api:document", args=["nope"])).status_code == 404
     page = admin_client.get(reverse("reports:document", args=["scorecard"]), {"agency": "01", "period": "x"})
     assert page.status_code == 400
+    # The page's form to fix it calls the parameter by its name in words, keeps the value typed.
+    page = admin_client.get(
+        reverse("reports:document", args=["scorecard"]),
+        {"agency": "01", "format": "docx"},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert '<label for="id_format">Định dạng</label>' in html and 'name="format" value="docx"' in html
+    assert 'name="agency" value="01"' in html
 
 
 def test_a_large_document_is_a_stored_job_and_the_same_file_again(
