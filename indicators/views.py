@@ -213,7 +213,7 @@ def _rankings_context(request, public: bool) -> dict:
     if group and methodology:  # an unknown group is refused (400), not shown as a ranking by code
         params.choice(request.GET, "group", [g.code for g in methodology.groups])
     if group:
-        rows.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
+        present.order_by_group(rows, group)
     periods = list(
         IndicatorSnapshot.objects.filter(level=level, **published)
         .order_by("-period")

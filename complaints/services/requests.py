@@ -491,10 +491,7 @@ def edit_draft(
         subject, body = (subject or "").strip(), (body or "").strip()
         if not subject or not body:
             raise ValidationError(_("The subject and the body cannot be empty."))
-        try:
-            MaxLengthValidator(SyncGapRequest._meta.get_field("subject").max_length)(subject)
-        except ValidationError as exc:
-            raise ValidationError({"subject": exc.messages}) from None
+        _check_length("subject", subject, SyncGapRequest._meta.get_field("subject").max_length)
         changed = [
             name for name, value in (("subject", subject), ("body", body)) if getattr(locked, name) != value
         ]
@@ -555,10 +552,11 @@ def _may_write(user: Any, case: SyncGapRequest) -> bool:
     return bool(access.actors_for(user, case))
 
 
-def _check_length(name: str, text: str) -> None:
-    """Text a user writes on a case: at most ``TTHC_REQUEST_TEXT_MAX_CHARS`` characters."""
+def _check_length(name: str, text: str, limit: int | None = None) -> None:
+    """Text a user writes on a case: at most ``limit`` characters (default
+    ``TTHC_REQUEST_TEXT_MAX_CHARS``), else an error naming the field."""
     try:
-        MaxLengthValidator(settings.TTHC_REQUEST_TEXT_MAX_CHARS)(text or "")
+        MaxLengthValidator(limit or settings.TTHC_REQUEST_TEXT_MAX_CHARS)(text or "")
     except ValidationError as exc:
         raise ValidationError({name: exc.messages}) from None
 

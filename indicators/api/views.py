@@ -119,7 +119,7 @@ class RankingsView(APIView):
             else None
         )
         if group:
-            rows.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
+            present.order_by_group(rows, group)
         else:
             rows.sort(key=lambda s: (s.rank or 10**6, s.agency.code))  # no data (no rank) last
         return Response(

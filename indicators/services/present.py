@@ -22,6 +22,12 @@ from ..models import IndicatorSnapshot
 RANKED_FIRST = F("rank").asc(nulls_last=True)
 
 
+def order_by_group(snapshots: list[IndicatorSnapshot], group: str) -> None:
+    """Sort ``snapshots`` in place as a ranking by one group: by the group's rank, those without one
+    last, then by agency code (the rankings page and API)."""
+    snapshots.sort(key=lambda s: ((s.groups.get(group) or {}).get("rank") or 10**6, s.agency.code))
+
+
 def ranked_order(snapshot: IndicatorSnapshot) -> tuple:
     """Provinces, then ministries; by rank; agencies without data (no rank) last, by code."""
     return (snapshot.level != "province", snapshot.rank is None, snapshot.rank or 0, snapshot.agency.code)
